@@ -1,0 +1,170 @@
+package io.kubelab.apimachinery.parallel;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs {@code fn(0..pieces-1)} on up to {@code workers} threads, handing out pieces in chunks.
+ *
+ * <p>Upstream: {@code workqueue.ParallelizeUntil} in {@code k8s.io/client-go/util/workqueue/
+ * parallelizer.go} (with its {@code WithChunkSize} option) and the scheduler's {@code
+ * parallelize.Until} with {@link #chunkSizeFor}. Pieces are claimed chunk by chunk from a shared
+ * counter, so a slow piece never holds up the rest; {@link Stop#stop()} (upstream: cancelling the
+ * context) makes every worker stop claiming new chunks, which is how the scheduler stops searching
+ * once it has found enough feasible nodes.
+ *
+ * <p>The calling thread works too; the other workers come from this parallelizer's pool of daemon
+ * threads named {@code <name>-N}. If a piece throws, the others stop and the first exception is
+ * rethrown to the caller after every worker has returned.
+ */
+public final class Parallelizer implements AutoCloseable {
+
+  /** The scheduler's default parallelism ({@code parallelize.DefaultParallelism} = 16). */
+  public static final int DEFAULT_PARALLELISM = 16;
+
+  private final int workers;
+  private final ExecutorService pool;
+
+  /** A parallelizer that runs on up to {@code workers} threads (the caller included). */
+  public Parallelizer(String name, int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("Parallelizer " + name + ": workers must be >= 1");
+    }
+    this.workers = workers;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        workers == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                workers - 1,
+                r -> {
+                  Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
+  }
+
+  public int workers() {
+    return workers;
+  }
+
+  /**
+   * The scheduler's chunk size for {@code n} pieces: about {@code sqrt(n)}, at least 1, so each
+   * worker claims a few large chunks instead of many single pieces.
+   */
+  public static int chunkSizeFor(int n, int parallelism) {
+    int s = (int) Math.sqrt(n);
+    int r = n / parallelism + 1;
+    if (s > r) {
+      s = r;
+    }
+    return Math.max(1, s);
+  }
+
+  /** {@link #until(Stop, int, int, IntConsumer)} with a chunk size of {@link #chunkSizeFor}. */
+  public void until(Stop stop, int pieces, IntConsumer fn) {
+    until(stop, pieces, chunkSizeFor(pieces, workers), fn);
+  }
+
+  /**
+   * Runs {@code fn} for every piece in {@code [0, pieces)} exactly once, unless {@code stop} is
+   * stopped first, in which case pieces not yet claimed are skipped.
+   */
+  public void until(Stop stop, int pieces, int chunkSize, IntConsumer fn) {
+    if (pieces < 0) {
+      throw new IllegalArgumentException("pieces must be >= 0, got " + pieces);
+    }
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
+    }
+    if (pieces == 0) {
+      return;
+    }
+    Stop s = stop == null ? new Stop() : stop;
+    int chunks = (pieces + chunkSize - 1) / chunkSize;
+    int n = Math.min(workers, chunks);
+    AtomicInteger nextChunk = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Runnable work =
+        () -> {
+          try {
+            while (!s.isStopped()) {
+              int c = nextChunk.getAndIncrement();
+              if (c >= chunks) {
+                return;
+              }
+              int end = Math.min(pieces, (c + 1) * chunkSize);
+              for (int i = c * chunkSize; i < end && !s.isStopped(); i++) {
+                fn.accept(i);
+              }
+            }
+          } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+            s.stop();
+          }
+        };
+    if (n == 1) {
+      work.run();
+    } else {
+      AtomicInteger running = new AtomicInteger(n - 1);
+      Thread caller = Thread.currentThread();
+      for (int w = 0; w < n - 1; w++) {
+        pool.execute(
+            () -> {
+              try {
+                work.run();
+              } finally {
+                if (running.decrementAndGet() == 0) {
+                  LockSupport.unpark(caller);
+                }
+              }
+            });
+      }
+      work.run();
+      while (running.get() > 0) {
+        LockSupport.park(this);
+      }
+    }
+    Throwable t = failure.get();
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    if (t != null) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A cancellation signal shared by the workers of one call (upstream: a context). */
+  public static final class Stop {
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    public void stop() {
+      stopped.set(true);
+    }
+
+    public boolean isStopped() {
+      return stopped.get();
+    }
+  }
+}

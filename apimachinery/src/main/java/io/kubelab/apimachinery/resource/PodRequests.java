@@ -1,0 +1,134 @@
+package io.kubelab.apimachinery.resource;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a pod asks of a node, computed as the v1.18 scheduler computes it.
+ *
+ * <p>Upstream: {@code calculateResource} in {@code pkg/scheduler/nodeinfo/node_info.go}, {@code
+ * GetNonzeroRequests} in {@code pkg/scheduler/util/non_zero.go}. A pod's request is the sum over
+ * its containers, then the per-resource maximum with each init container (init containers run one
+ * at a time, before the others), plus {@code spec.overhead}.
+ */
+public final class PodRequests {
+
+  /** {@code DefaultMilliCPURequest}: what scoring assumes for a container with no CPU request. */
+  public static final long DEFAULT_MILLI_CPU_REQUEST = 100;
+
+  /** {@code DefaultMemoryRequest}: 200 MiB, assumed for a container with no memory request. */
+  public static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
+
+  private PodRequests() {}
+
+  /** The pod's resource request: sum(containers), max with each init container, plus overhead. */
+  public static Resource of(Pod pod) {
+    PodSpec spec = spec(pod);
+    String id = describe(pod);
+    Resource sum = Resource.ZERO;
+    List<Container> containers = spec.getContainers();
+    for (int i = 0; i < containers.size(); i++) {
+      sum = sum.add(containerRequests(containers.get(i), id, "spec.containers[" + i + "]"));
+    }
+    List<Container> inits = spec.getInitContainers();
+    for (int i = 0; i < inits.size(); i++) {
+      sum = sum.max(containerRequests(inits.get(i), id, "spec.initContainers[" + i + "]"));
+    }
+    Map<String, Quantity> overhead = spec.getOverhead();
+    if (overhead != null && !overhead.isEmpty()) {
+      sum = sum.add(Resource.of(overhead, id + ": spec.overhead"));
+    }
+    return sum;
+  }
+
+  /**
+   * The "non-zero" request used for scoring: only CPU and memory, with {@value
+   * #DEFAULT_MILLI_CPU_REQUEST}m CPU and 200 MiB memory for each container whose request omits
+   * them. An explicit zero stays zero. Init containers take the max; overhead is added.
+   */
+  public static Resource nonZero(Pod pod) {
+    PodSpec spec = spec(pod);
+    String id = describe(pod);
+    long cpu = 0;
+    long mem = 0;
+    List<Container> containers = spec.getContainers();
+    for (int i = 0; i < containers.size(); i++) {
+      long[] r = nonZero(containers.get(i), id, "spec.containers[" + i + "]");
+      cpu += r[0];
+      mem += r[1];
+    }
+    List<Container> inits = spec.getInitContainers();
+    for (int i = 0; i < inits.size(); i++) {
+      long[] r = nonZero(inits.get(i), id, "spec.initContainers[" + i + "]");
+      cpu = Math.max(cpu, r[0]);
+      mem = Math.max(mem, r[1]);
+    }
+    Map<String, Quantity> overhead = spec.getOverhead();
+    if (overhead != null) {
+      if (overhead.containsKey(ResourceNames.CPU)) {
+        cpu += Quantities.milliValue(overhead.get(ResourceNames.CPU), id + ": spec.overhead.cpu");
+      }
+      if (overhead.containsKey(ResourceNames.MEMORY)) {
+        mem += Quantities.value(overhead.get(ResourceNames.MEMORY), id + ": spec.overhead.memory");
+      }
+    }
+    return Resource.of(cpu, mem);
+  }
+
+  /** One container's requests, parsed; errors name the pod and the container's field. */
+  public static Resource containerRequests(Container c, String podId, String field) {
+    ResourceRequirements rr = c.getResources();
+    if (rr == null || rr.getRequests() == null) {
+      return Resource.ZERO;
+    }
+    return Resource.of(rr.getRequests(), podId + ": " + field + ".resources.requests");
+  }
+
+  /** One container's limits, parsed; errors name the pod and the container's field. */
+  public static Resource containerLimits(Container c, String podId, String field) {
+    ResourceRequirements rr = c.getResources();
+    if (rr == null || rr.getLimits() == null) {
+      return Resource.ZERO;
+    }
+    return Resource.of(rr.getLimits(), podId + ": " + field + ".resources.limits");
+  }
+
+  private static long[] nonZero(Container c, String podId, String field) {
+    ResourceRequirements rr = c.getResources();
+    Map<String, Quantity> req = rr == null ? null : rr.getRequests();
+    String prefix = podId + ": " + field + ".resources.requests.";
+    long cpu =
+        req != null && req.containsKey(ResourceNames.CPU)
+            ? Quantities.milliValue(req.get(ResourceNames.CPU), prefix + ResourceNames.CPU)
+            : DEFAULT_MILLI_CPU_REQUEST;
+    long mem =
+        req != null && req.containsKey(ResourceNames.MEMORY)
+            ? Quantities.value(req.get(ResourceNames.MEMORY), prefix + ResourceNames.MEMORY)
+            : DEFAULT_MEMORY_REQUEST;
+    return new long[] {cpu, mem};
+  }
+
+  private static PodSpec spec(Pod pod) {
+    if (pod == null) {
+      throw new IllegalArgumentException("pod must not be null");
+    }
+    if (pod.getSpec() == null) {
+      throw new IllegalArgumentException(describe(pod) + ": spec is missing");
+    }
+    return pod.getSpec();
+  }
+
+  /** {@code Pod namespace/name}, the way errors name a pod. */
+  public static String describe(Pod pod) {
+    if (pod == null || pod.getMetadata() == null) {
+      return "Pod <unnamed>";
+    }
+    String ns = pod.getMetadata().getNamespace();
+    return "Pod " + (ns == null || ns.isEmpty() ? "" : ns + "/") + pod.getMetadata().getName();
+  }
+}
