@@ -1,0 +1,305 @@
+package io.kubelab.scheduler.cache;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.kubelab.apimachinery.resource.PodRequests;
+import io.kubelab.apimachinery.resource.Resource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The scheduler's aggregated view of one node: the node, its pods, what they request, the host
+ * ports they use, the node's images and taints.
+ *
+ * <p>Upstream: {@code pkg/scheduler/nodeinfo/node_info.go} (v1.18). Every change takes a new {@link
+ * #generation()} from one global, monotonically increasing counter, so that the cache can tell
+ * which nodes changed since a snapshot was taken, and a node deleted and re-added never reuses a
+ * generation (kubernetes#63262). Not thread-safe: the cache guards it with its lock, and snapshots
+ * hold {@link #clone() clones}.
+ *
+ * <p>{@code node()} may be null: the cache keeps a "ghost" NodeInfo for pods whose node is unknown
+ * or already removed.
+ */
+public final class NodeInfo {
+
+  private static final AtomicLong NEXT_GENERATION = new AtomicLong();
+
+  private Node node;
+  private final ArrayList<Pod> pods;
+  private final ArrayList<Pod> podsWithAffinity;
+  private final ArrayList<Pod> podsWithRequiredAntiAffinity;
+  private HostPortInfo usedPorts;
+  private Resource requestedResource = Resource.ZERO;
+  private Resource nonZeroRequest = Resource.ZERO;
+  private Resource allocatableResource = Resource.ZERO;
+  private List<Taint> taints = List.of();
+  private Map<String, ImageStateSummary> imageStates = Map.of();
+  private long generation;
+
+  /** An empty NodeInfo holding {@code pods} (upstream's {@code NewNodeInfo}). */
+  public NodeInfo(Pod... pods) {
+    this.pods = new ArrayList<>();
+    this.podsWithAffinity = new ArrayList<>();
+    this.podsWithRequiredAntiAffinity = new ArrayList<>();
+    this.usedPorts = new HostPortInfo();
+    this.generation = nextGeneration();
+    for (Pod p : pods) {
+      addPod(p);
+    }
+  }
+
+  private NodeInfo(NodeInfo o) {
+    this.node = o.node;
+    this.pods = new ArrayList<>(o.pods);
+    this.podsWithAffinity = new ArrayList<>(o.podsWithAffinity);
+    this.podsWithRequiredAntiAffinity = new ArrayList<>(o.podsWithRequiredAntiAffinity);
+    this.usedPorts = o.usedPorts.copy();
+    this.requestedResource = o.requestedResource;
+    this.nonZeroRequest = o.nonZeroRequest;
+    this.allocatableResource = o.allocatableResource;
+    this.taints = o.taints;
+    this.imageStates = o.imageStates;
+    this.generation = o.generation;
+  }
+
+  /** The next value of the global generation counter. */
+  static long nextGeneration() {
+    return NEXT_GENERATION.incrementAndGet();
+  }
+
+  /**
+   * The cache key of a pod: its UID (upstream's {@code GetPodKey}).
+   *
+   * @throws IllegalArgumentException "Cannot get cache key for pod with empty UID"
+   */
+  public static String podKey(Pod pod) {
+    String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+    if (uid == null || uid.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Cannot get cache key for pod with empty UID (" + PodRequests.describe(pod) + ")");
+    }
+    return uid;
+  }
+
+  /** True when the pod has a podAffinity or podAntiAffinity section. */
+  public static boolean hasAffinity(Pod pod) {
+    Affinity a = pod.getSpec() == null ? null : pod.getSpec().getAffinity();
+    return a != null && (a.getPodAffinity() != null || a.getPodAntiAffinity() != null);
+  }
+
+  /** True when the pod has required (hard) anti-affinity terms. */
+  public static boolean hasRequiredAntiAffinity(Pod pod) {
+    Affinity a = pod.getSpec() == null ? null : pod.getSpec().getAffinity();
+    return a != null
+        && a.getPodAntiAffinity() != null
+        && a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null
+        && !a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().isEmpty();
+  }
+
+  /** The node, or null for a NodeInfo that only holds pods of an unknown or removed node. */
+  public Node node() {
+    return node;
+  }
+
+  /** The node's name, or null when {@link #node()} is null. */
+  public String nodeName() {
+    return node == null ? null : node.getMetadata().getName();
+  }
+
+  public List<Pod> pods() {
+    return Collections.unmodifiableList(pods);
+  }
+
+  public List<Pod> podsWithAffinity() {
+    return Collections.unmodifiableList(podsWithAffinity);
+  }
+
+  public List<Pod> podsWithRequiredAntiAffinity() {
+    return Collections.unmodifiableList(podsWithRequiredAntiAffinity);
+  }
+
+  /** The host ports in use. Callers must not modify it; it is the NodeInfo's own. */
+  public HostPortInfo usedPorts() {
+    return usedPorts;
+  }
+
+  /** The sum of the pods' requests, as {@link PodRequests#of} computes them. */
+  public Resource requestedResource() {
+    return requestedResource;
+  }
+
+  /** The sum of the pods' non-zero requests (CPU and memory only), used for scoring. */
+  public Resource nonZeroRequest() {
+    return nonZeroRequest;
+  }
+
+  /** The node's allocatable resources; {@code allowedPodNumber} is the {@code pods} entry. */
+  public Resource allocatableResource() {
+    return allocatableResource;
+  }
+
+  public List<Taint> taints() {
+    return taints;
+  }
+
+  /** Image name → summary, as set by the cache when the node was last added or updated. */
+  public Map<String, ImageStateSummary> imageStates() {
+    return imageStates;
+  }
+
+  public long generation() {
+    return generation;
+  }
+
+  /** Sets the allocatable resources directly (tests and simulations); bumps the generation. */
+  public void setAllocatableResource(Resource allocatable) {
+    this.allocatableResource = Objects.requireNonNull(allocatable);
+    this.generation = nextGeneration();
+  }
+
+  /** Replaces the image summaries (the cache computes them); does not bump the generation. */
+  void setImageStates(Map<String, ImageStateSummary> states) {
+    this.imageStates = Map.copyOf(states);
+  }
+
+  /** Adds a pod: its requests, ports and affinity; bumps the generation. */
+  public void addPod(Pod pod) {
+    Resource req = PodRequests.of(pod);
+    Resource nonZero = PodRequests.nonZero(pod);
+    requestedResource = requestedResource.add(req);
+    nonZeroRequest = nonZeroRequest.add(nonZero);
+    pods.add(pod);
+    if (hasAffinity(pod)) {
+      podsWithAffinity.add(pod);
+    }
+    if (hasRequiredAntiAffinity(pod)) {
+      podsWithRequiredAntiAffinity.add(pod);
+    }
+    updateUsedPorts(pod, true);
+    generation = nextGeneration();
+  }
+
+  /**
+   * Removes the pod with the same UID. Like upstream it swaps the last pod into the gap, so pod
+   * order is not stable, and it subtracts the amounts recomputed from the pod passed in.
+   *
+   * @throws IllegalStateException "no corresponding pod %s in pods of node %s"
+   */
+  public void removePod(Pod pod) {
+    String key = podKey(pod);
+    removeByKey(podsWithAffinity, key);
+    removeByKey(podsWithRequiredAntiAffinity, key);
+    if (!removeByKey(pods, key)) {
+      throw new IllegalStateException(
+          "no corresponding pod "
+              + pod.getMetadata().getName()
+              + " in pods of node "
+              + (node == null ? "" : node.getMetadata().getName()));
+    }
+    requestedResource = requestedResource.subtract(PodRequests.of(pod));
+    nonZeroRequest = nonZeroRequest.subtract(PodRequests.nonZero(pod));
+    updateUsedPorts(pod, false);
+    generation = nextGeneration();
+  }
+
+  private static boolean removeByKey(ArrayList<Pod> list, String key) {
+    for (int i = 0; i < list.size(); i++) {
+      if (key.equals(list.get(i).getMetadata().getUid())) {
+        int last = list.size() - 1;
+        list.set(i, list.get(last));
+        list.remove(last);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void updateUsedPorts(Pod pod, boolean add) {
+    for (Container c : pod.getSpec().getContainers()) {
+      if (c.getPorts() == null) {
+        continue;
+      }
+      for (ContainerPort p : c.getPorts()) {
+        int hostPort = p.getHostPort() == null ? 0 : p.getHostPort();
+        if (add) {
+          usedPorts.add(p.getHostIP(), p.getProtocol(), hostPort);
+        } else {
+          usedPorts.remove(p.getHostIP(), p.getProtocol(), hostPort);
+        }
+      }
+    }
+  }
+
+  /**
+   * Sets the node: allocatable (with {@code pods} as the allowed pod number) and taints; bumps the
+   * generation.
+   *
+   * @throws IllegalArgumentException when the node or a quantity in its allocatable is malformed
+   */
+  public void setNode(Node node) {
+    if (node == null || node.getMetadata() == null || node.getMetadata().getName() == null) {
+      throw new IllegalArgumentException("Node: metadata.name is missing");
+    }
+    String what = "Node " + node.getMetadata().getName() + ": status.allocatable";
+    Resource alloc =
+        node.getStatus() == null
+            ? Resource.ZERO
+            : Resource.of(node.getStatus().getAllocatable(), what);
+    this.node = node;
+    this.allocatableResource = alloc;
+    List<Taint> t = node.getSpec() == null ? null : node.getSpec().getTaints();
+    this.taints = t == null ? List.of() : List.copyOf(t);
+    this.generation = nextGeneration();
+  }
+
+  /**
+   * Forgets the node but keeps its pods (a "ghost" until they are removed); bumps the generation.
+   */
+  public void removeNode() {
+    this.node = null;
+    this.allocatableResource = Resource.ZERO;
+    this.taints = List.of();
+    this.generation = nextGeneration();
+  }
+
+  /**
+   * A copy that later changes to this NodeInfo do not affect: the pod lists and ports are copied;
+   * pods, the node and the image map are immutable or treated as such and shared. Keeps the
+   * generation.
+   */
+  @Override
+  public NodeInfo clone() {
+    return new NodeInfo(this);
+  }
+
+  @Override
+  public String toString() {
+    List<String> names = new ArrayList<>();
+    for (Pod p : pods) {
+      names.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+    }
+    return "NodeInfo{node="
+        + nodeName()
+        + ", pods="
+        + names
+        + ", requested="
+        + requestedResource
+        + ", nonZero="
+        + nonZeroRequest
+        + ", allocatable="
+        + allocatableResource
+        + ", usedPorts="
+        + usedPorts
+        + ", generation="
+        + generation
+        + "}";
+  }
+}

@@ -1,0 +1,105 @@
+package io.kubelab.scheduler.cache;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A point-in-time view of the cluster that one scheduling cycle works on.
+ *
+ * <p>Upstream: {@code pkg/scheduler/internal/cache/snapshot.go} (v1.18). The cache fills it
+ * incrementally with {@link Cache#updateSnapshot}; everything a scheduling cycle reads comes from
+ * here, never from the live cache. {@link #list()} is in {@code NodeTree} order, so consecutive
+ * nodes spread over zones.
+ */
+public final class Snapshot {
+
+  final Map<String, NodeInfo> nodeInfoMap = new HashMap<>();
+  List<NodeInfo> nodeInfoList = new ArrayList<>();
+  List<NodeInfo> havePodsWithAffinityNodeInfoList = new ArrayList<>();
+  List<NodeInfo> havePodsWithRequiredAntiAffinityNodeInfoList = new ArrayList<>();
+  long generation;
+
+  /** An empty snapshot, to be filled by {@link Cache#updateSnapshot}. */
+  public Snapshot() {}
+
+  /**
+   * A snapshot built directly from pods and nodes (upstream's {@code NewSnapshot}, for tests and
+   * one-shot what-if questions). Pods are placed by {@code spec.nodeName}; pods of unknown nodes
+   * are kept in NodeInfos without a node, which {@link #get} does not return. The list follows the
+   * order of {@code nodes}.
+   */
+  public static Snapshot of(List<Pod> pods, List<Node> nodes) {
+    Snapshot s = new Snapshot();
+    Map<String, NodeInfo> byName = new LinkedHashMap<>();
+    for (Node n : nodes) {
+      NodeInfo ni = new NodeInfo();
+      ni.setNode(n);
+      byName.put(n.getMetadata().getName(), ni);
+    }
+    for (Pod p : pods) {
+      String nodeName = p.getSpec() == null ? null : p.getSpec().getNodeName();
+      if (nodeName == null || nodeName.isEmpty()) {
+        continue;
+      }
+      byName.computeIfAbsent(nodeName, k -> new NodeInfo()).addPod(p);
+    }
+    for (NodeInfo ni : byName.values()) {
+      if (ni.node() != null) {
+        s.nodeInfoList.add(ni);
+        if (!ni.podsWithAffinity().isEmpty()) {
+          s.havePodsWithAffinityNodeInfoList.add(ni);
+        }
+        if (!ni.podsWithRequiredAntiAffinity().isEmpty()) {
+          s.havePodsWithRequiredAntiAffinityNodeInfoList.add(ni);
+        }
+      }
+    }
+    s.nodeInfoMap.putAll(byName);
+    return s;
+  }
+
+  /** The number of nodes in {@link #list()}. */
+  public int numNodes() {
+    return nodeInfoList.size();
+  }
+
+  /** Every node, in NodeTree (zone round-robin) order. */
+  public List<NodeInfo> list() {
+    return Collections.unmodifiableList(nodeInfoList);
+  }
+
+  /** The nodes that run at least one pod with (anti-)affinity. */
+  public List<NodeInfo> havePodsWithAffinityList() {
+    return Collections.unmodifiableList(havePodsWithAffinityNodeInfoList);
+  }
+
+  /** The nodes that run at least one pod with required anti-affinity. */
+  public List<NodeInfo> havePodsWithRequiredAntiAffinityList() {
+    return Collections.unmodifiableList(havePodsWithRequiredAntiAffinityNodeInfoList);
+  }
+
+  /**
+   * The NodeInfo of a node.
+   *
+   * @throws Cache.CacheException {@code nodeinfo not found for node name "x"} when absent or when
+   *     the node was removed
+   */
+  public NodeInfo get(String nodeName) {
+    NodeInfo ni = nodeInfoMap.get(nodeName);
+    if (ni == null || ni.node() == null) {
+      throw new Cache.CacheException("nodeinfo not found for node name \"" + nodeName + "\"");
+    }
+    return ni;
+  }
+
+  /** The generation of the newest NodeInfo this snapshot has seen. */
+  public long generation() {
+    return generation;
+  }
+}

@@ -1,0 +1,93 @@
+package io.kubelab.scheduler.algorithm;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One score per node, by position: a row of the scheduler's results table.
+ *
+ * <p>Upstream: {@code framework.NodeScoreList} ({@code []NodeScore{Name, Score}}). Two parallel
+ * arrays instead of a list of objects: map functions write disjoint slots from many threads without
+ * locks, and reduce functions rewrite them in place.
+ */
+public final class NodeScoreList {
+
+  /** {@code framework.MaxNodeScore}: the top of the score scale in v1.17 and later. */
+  public static final long MAX_NODE_SCORE = 100;
+
+  /** {@code framework.MinNodeScore}. */
+  public static final long MIN_NODE_SCORE = 0;
+
+  private final String[] names;
+  private final long[] scores;
+
+  /** A list of zero scores for these node names. */
+  public NodeScoreList(List<String> nodeNames) {
+    this.names = nodeNames.toArray(new String[0]);
+    this.scores = new long[names.length];
+  }
+
+  /** A list with the given names and scores (copied). */
+  public NodeScoreList(String[] names, long[] scores) {
+    if (names.length != scores.length) {
+      throw new IllegalArgumentException(
+          "names and scores differ in length: " + names.length + " != " + scores.length);
+    }
+    this.names = names.clone();
+    this.scores = scores.clone();
+  }
+
+  public int size() {
+    return names.length;
+  }
+
+  public String name(int i) {
+    return names[i];
+  }
+
+  public long score(int i) {
+    return scores[i];
+  }
+
+  public void setScore(int i, long score) {
+    scores[i] = score;
+  }
+
+  /** The highest score, or 0 for an empty list. */
+  public long maxScore() {
+    long max = 0;
+    for (long s : scores) {
+      max = Math.max(max, s);
+    }
+    return max;
+  }
+
+  /** A copy of the scores. */
+  public long[] scores() {
+    return scores.clone();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < names.length; i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(names[i]).append('=').append(scores[i]);
+    }
+    return sb.append(']').toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeScoreList l
+        && Arrays.equals(l.names, names)
+        && Arrays.equals(l.scores, scores);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(names) + Arrays.hashCode(scores);
+  }
+}
