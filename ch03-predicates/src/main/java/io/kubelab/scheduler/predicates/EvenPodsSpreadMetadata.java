@@ -1,0 +1,217 @@
+package io.kubelab.scheduler.predicates;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.kubelab.apimachinery.labels.LabelSelectors;
+import io.kubelab.apimachinery.labels.Selector;
+import io.kubelab.apimachinery.resource.PodRequests;
+import io.kubelab.scheduler.cache.NodeInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Per topology pair, how many existing pods match each hard spread constraint of the incoming pod,
+ * and per topology key the smallest such count.
+ *
+ * <p>Upstream: {@code evenPodsSpreadMetadata}, {@code getEvenPodsSpreadMetadata}, {@code
+ * criticalPaths} and {@code updatePod} in {@code pkg/scheduler/algorithm/predicates/metadata.go}
+ * (v1.17). Only nodes that pass the pod's nodeSelector and required node affinity and that carry
+ * every constraint's key are counted, and only pods in the incoming pod's namespace. Every pair of
+ * such a node is present, with 0 if nothing matches, because an empty domain is what keeps the
+ * minimum low.
+ *
+ * <p>Where we differ: upstream keeps the two smallest counts per key ("critical paths"), which is
+ * exact while pods are only removed (preemption) but can drift when the same pair is incremented
+ * repeatedly (nominated pods). We keep a count histogram per key, so the minimum after any sequence
+ * of {@link #updateWithPod} calls equals the one computed from scratch.
+ */
+final class EvenPodsSpreadMetadata {
+
+  /** A hard constraint, compiled. */
+  record Constraint(int maxSkew, String topologyKey, Selector selector) {}
+
+  /** {@code whenUnsatisfiable: DoNotSchedule}, the only kind the predicate enforces. */
+  static final String DO_NOT_SCHEDULE = "DoNotSchedule";
+
+  private final Pod pod;
+  private final List<Constraint> constraints;
+  private final Map<TopologyPair, Integer> tpPairToMatchNum;
+  // topology key -> (match count -> number of pairs with that count); the first key is the minimum
+  private final Map<String, TreeMap<Integer, Integer>> tpKeyToCountHistogram;
+
+  private EvenPodsSpreadMetadata(
+      Pod pod,
+      List<Constraint> constraints,
+      Map<TopologyPair, Integer> tpPairToMatchNum,
+      Map<String, TreeMap<Integer, Integer>> histogram) {
+    this.pod = pod;
+    this.constraints = constraints;
+    this.tpPairToMatchNum = tpPairToMatchNum;
+    this.tpKeyToCountHistogram = histogram;
+  }
+
+  /**
+   * The pod's DoNotSchedule constraints, compiled. Upstream's {@code
+   * getHardTopologySpreadConstraints} plus the selector parsing.
+   *
+   * @throws IllegalArgumentException naming the pod and field for a malformed constraint
+   */
+  static List<Constraint> hardConstraints(Pod pod) {
+    List<TopologySpreadConstraint> all = pod.getSpec().getTopologySpreadConstraints();
+    if (all == null || all.isEmpty()) {
+      return List.of();
+    }
+    List<Constraint> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      TopologySpreadConstraint c = all.get(i);
+      if (!DO_NOT_SCHEDULE.equals(c.getWhenUnsatisfiable())) {
+        continue;
+      }
+      String field = PodRequests.describe(pod) + ": spec.topologySpreadConstraints[" + i + "]";
+      if (c.getTopologyKey() == null || c.getTopologyKey().isEmpty()) {
+        throw new IllegalArgumentException(field + ".topologyKey: must not be empty");
+      }
+      if (c.getMaxSkew() == null || c.getMaxSkew() <= 0) {
+        throw new IllegalArgumentException(
+            field + ".maxSkew: must be greater than zero, got " + c.getMaxSkew());
+      }
+      out.add(
+          new Constraint(
+              c.getMaxSkew(),
+              c.getTopologyKey(),
+              LabelSelectors.compile(c.getLabelSelector(), field + ".labelSelector")));
+    }
+    return List.copyOf(out);
+  }
+
+  /** Computes the counts over {@code nodes}; null when the pod has no hard constraints. */
+  static EvenPodsSpreadMetadata compute(
+      Pod pod, List<Constraint> constraints, List<NodeInfo> nodes) {
+    if (constraints.isEmpty()) {
+      return null;
+    }
+    EvenPodsSpreadMetadata m =
+        new EvenPodsSpreadMetadata(pod, constraints, new HashMap<>(), new HashMap<>());
+    String ns = AffinityTerms.namespace(pod);
+    for (NodeInfo ni : nodes) {
+      Node node = ni.node();
+      if (node == null || !m.nodeIsCounted(node)) {
+        continue;
+      }
+      Map<String, String> nodeLabels = node.getMetadata().getLabels();
+      for (Constraint c : constraints) {
+        int matchTotal = 0;
+        for (Pod existing : ni.pods()) {
+          if (ns.equals(AffinityTerms.namespace(existing))
+              && c.selector().matches(AffinityTerms.labels(existing))) {
+            matchTotal++;
+          }
+        }
+        TopologyPair pair = new TopologyPair(c.topologyKey(), nodeLabels.get(c.topologyKey()));
+        m.tpPairToMatchNum.merge(pair, matchTotal, Integer::sum);
+      }
+    }
+    m.tpPairToMatchNum.forEach(
+        (pair, n) ->
+            m.tpKeyToCountHistogram
+                .computeIfAbsent(pair.key(), k -> new TreeMap<>())
+                .merge(n, 1, Integer::sum));
+    return m;
+  }
+
+  /** Eligible nodes: they pass the pod's node selection and carry every constraint key. */
+  private boolean nodeIsCounted(Node node) {
+    return nodeLabelsMatchSpreadConstraints(node.getMetadata().getLabels(), constraints)
+        && GeneralPredicates.podMatchesNodeSelectorAndAffinityTerms(pod, node);
+  }
+
+  /** Upstream's {@code NodeLabelsMatchSpreadConstraints}: every key is present. */
+  static boolean nodeLabelsMatchSpreadConstraints(
+      Map<String, String> nodeLabels, List<Constraint> constraints) {
+    for (Constraint c : constraints) {
+      if (nodeLabels == null || !nodeLabels.containsKey(c.topologyKey())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Adds ({@code delta} = 1) or removes ({@code delta} = -1) {@code updated} running on {@code
+   * node}. Upstream's {@code updatePod}. Unlike v1.17 we also skip nodes that fail the incoming
+   * pod's node selection, since {@link #compute} never counted them either.
+   */
+  void updateWithPod(Pod updated, Node node, int delta) {
+    if (node == null || !AffinityTerms.namespace(updated).equals(AffinityTerms.namespace(pod))) {
+      return;
+    }
+    if (!nodeIsCounted(node)) {
+      return;
+    }
+    Map<String, String> labels = AffinityTerms.labels(updated);
+    for (Constraint c : constraints) {
+      if (!c.selector().matches(labels)) {
+        continue;
+      }
+      TopologyPair pair =
+          new TopologyPair(c.topologyKey(), node.getMetadata().getLabels().get(c.topologyKey()));
+      Integer before = tpPairToMatchNum.get(pair);
+      int after = (before == null ? 0 : before) + delta;
+      tpPairToMatchNum.put(pair, after);
+      TreeMap<Integer, Integer> h =
+          tpKeyToCountHistogram.computeIfAbsent(pair.key(), k -> new TreeMap<>());
+      if (before != null) {
+        h.compute(before, (k, v) -> v == 1 ? null : v - 1);
+      }
+      h.merge(after, 1, Integer::sum);
+    }
+  }
+
+  List<Constraint> constraints() {
+    return constraints;
+  }
+
+  boolean isEmpty() {
+    return tpPairToMatchNum.isEmpty();
+  }
+
+  /** Matching pods in the pair; 0 for a pair no counted node has. */
+  int matchNum(TopologyPair pair) {
+    return tpPairToMatchNum.getOrDefault(pair, 0);
+  }
+
+  /** The smallest count over the key's pairs, or null when no counted node has the key. */
+  Integer minMatchNum(String key) {
+    TreeMap<Integer, Integer> h = tpKeyToCountHistogram.get(key);
+    return h == null || h.isEmpty() ? null : h.firstKey();
+  }
+
+  EvenPodsSpreadMetadata copy() {
+    Map<String, TreeMap<Integer, Integer>> h = new HashMap<>();
+    tpKeyToCountHistogram.forEach((k, v) -> h.put(k, new TreeMap<>(v)));
+    return new EvenPodsSpreadMetadata(pod, constraints, new HashMap<>(tpPairToMatchNum), h);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EvenPodsSpreadMetadata e
+        && e.tpPairToMatchNum.equals(tpPairToMatchNum)
+        && e.tpKeyToCountHistogram.equals(tpKeyToCountHistogram);
+  }
+
+  @Override
+  public int hashCode() {
+    return tpPairToMatchNum.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    Map<String, Integer> sorted = new TreeMap<>();
+    tpPairToMatchNum.forEach((p, n) -> sorted.put(p.toString(), n));
+    return "EvenPodsSpreadMetadata" + sorted;
+  }
+}
