@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.kubelab.apimachinery.resource.PodRequests;
@@ -42,6 +43,11 @@ public final class NodeInfo {
   private Resource allocatableResource = Resource.ZERO;
   private List<Taint> taints = List.of();
   private Map<String, ImageStateSummary> imageStates = Map.of();
+  // Cached so that pressure checks need not scan status.conditions; upstream keeps the last value
+  // seen (a condition that disappears from the node leaves the old status in place).
+  private String memoryPressureCondition = "";
+  private String diskPressureCondition = "";
+  private String pidPressureCondition = "";
   private long generation;
 
   /** An empty NodeInfo holding {@code pods} (upstream's {@code NewNodeInfo}). */
@@ -67,6 +73,34 @@ public final class NodeInfo {
     this.allocatableResource = o.allocatableResource;
     this.taints = o.taints;
     this.imageStates = o.imageStates;
+    this.memoryPressureCondition = o.memoryPressureCondition;
+    this.diskPressureCondition = o.diskPressureCondition;
+    this.pidPressureCondition = o.pidPressureCondition;
+    this.generation = o.generation;
+  }
+
+  /**
+   * Overwrites this NodeInfo with a copy of {@code o}, keeping this object's identity: upstream's
+   * {@code *existing = *clone} in {@code UpdateSnapshot}, which keeps pointers already held by the
+   * snapshot's node list valid.
+   */
+  void copyFrom(NodeInfo o) {
+    this.node = o.node;
+    this.pods.clear();
+    this.pods.addAll(o.pods);
+    this.podsWithAffinity.clear();
+    this.podsWithAffinity.addAll(o.podsWithAffinity);
+    this.podsWithRequiredAntiAffinity.clear();
+    this.podsWithRequiredAntiAffinity.addAll(o.podsWithRequiredAntiAffinity);
+    this.usedPorts = o.usedPorts.copy();
+    this.requestedResource = o.requestedResource;
+    this.nonZeroRequest = o.nonZeroRequest;
+    this.allocatableResource = o.allocatableResource;
+    this.taints = o.taints;
+    this.imageStates = o.imageStates;
+    this.memoryPressureCondition = o.memoryPressureCondition;
+    this.diskPressureCondition = o.diskPressureCondition;
+    this.pidPressureCondition = o.pidPressureCondition;
     this.generation = o.generation;
   }
 
@@ -159,6 +193,24 @@ public final class NodeInfo {
     return generation;
   }
 
+  /**
+   * The status of the node's {@code MemoryPressure} condition ("True", "False", "Unknown"), or ""
+   * if the node never reported it.
+   */
+  public String memoryPressureCondition() {
+    return memoryPressureCondition;
+  }
+
+  /** The status of the node's {@code DiskPressure} condition, or "" if never reported. */
+  public String diskPressureCondition() {
+    return diskPressureCondition;
+  }
+
+  /** The status of the node's {@code PIDPressure} condition, or "" if never reported. */
+  public String pidPressureCondition() {
+    return pidPressureCondition;
+  }
+
   /** Sets the allocatable resources directly (tests and simulations); bumps the generation. */
   public void setAllocatableResource(Resource allocatable) {
     this.allocatableResource = Objects.requireNonNull(allocatable);
@@ -172,7 +224,9 @@ public final class NodeInfo {
 
   /** Adds a pod: its requests, ports and affinity; bumps the generation. */
   public void addPod(Pod pod) {
-    Resource req = PodRequests.of(pod);
+    // Parse everything before touching any field, so that a malformed pod leaves us unchanged.
+    // No UID check here: upstream's AddPod accepts UID-less pods (NewNodeInfo in tests).
+    Resource req = podRequest(pod);
     Resource nonZero = PodRequests.nonZero(pod);
     requestedResource = requestedResource.add(req);
     nonZeroRequest = nonZeroRequest.add(nonZero);
@@ -195,31 +249,74 @@ public final class NodeInfo {
    */
   public void removePod(Pod pod) {
     String key = podKey(pod);
-    removeByKey(podsWithAffinity, key);
-    removeByKey(podsWithRequiredAntiAffinity, key);
-    if (!removeByKey(pods, key)) {
+    Resource req = podRequest(pod);
+    Resource nonZero = PodRequests.nonZero(pod);
+    if (indexOf(pods, key) < 0) {
       throw new IllegalStateException(
           "no corresponding pod "
               + pod.getMetadata().getName()
               + " in pods of node "
               + (node == null ? "" : node.getMetadata().getName()));
     }
-    requestedResource = requestedResource.subtract(PodRequests.of(pod));
-    nonZeroRequest = nonZeroRequest.subtract(PodRequests.nonZero(pod));
+    removeByKey(podsWithAffinity, key);
+    removeByKey(podsWithRequiredAntiAffinity, key);
+    removeByKey(pods, key);
+    requestedResource = requestedResource.subtract(req);
+    nonZeroRequest = nonZeroRequest.subtract(nonZero);
     updateUsedPorts(pod, false);
     generation = nextGeneration();
   }
 
-  private static boolean removeByKey(ArrayList<Pod> list, String key) {
+  /**
+   * A pod's contribution to {@link #requestedResource()}. Upstream's {@code AddPod} adds CPU,
+   * memory, ephemeral storage and scalars but not a {@code pods} request: the pod count is {@code
+   * len(pods)}, never a sum of requests.
+   */
+  private static Resource podRequest(Pod pod) {
+    Resource r = PodRequests.of(pod);
+    return r.allowedPodNumber() == 0 ? r : r.withAllowedPodNumber(0);
+  }
+
+  private static int indexOf(List<Pod> list, String key) {
     for (int i = 0; i < list.size(); i++) {
       if (key.equals(list.get(i).getMetadata().getUid())) {
-        int last = list.size() - 1;
-        list.set(i, list.get(last));
-        list.remove(last);
-        return true;
+        return i;
       }
     }
-    return false;
+    return -1;
+  }
+
+  private static void removeByKey(ArrayList<Pod> list, String key) {
+    int i = indexOf(list, key);
+    if (i >= 0) {
+      int last = list.size() - 1;
+      list.set(i, list.get(last));
+      list.remove(last);
+    }
+  }
+
+  /**
+   * The pods of {@code pods} that this NodeInfo does not contradict: pods of other nodes, and pods
+   * of this node that are still in {@link #pods()}. Upstream's {@code FilterOutPods}: preemption
+   * simulates evictions by removing pods from a NodeInfo clone, and filters other pod lists by it.
+   */
+  public List<Pod> filterOutPods(List<Pod> candidates) {
+    if (node == null) {
+      return candidates;
+    }
+    String name = node.getMetadata().getName();
+    List<Pod> filtered = new ArrayList<>(candidates.size());
+    for (Pod p : candidates) {
+      if (!name.equals(p.getSpec().getNodeName())) {
+        filtered.add(p);
+        continue;
+      }
+      String uid = p.getMetadata().getUid();
+      if (uid != null && !uid.isEmpty() && indexOf(pods, uid) >= 0) {
+        filtered.add(p);
+      }
+    }
+    return filtered;
   }
 
   private void updateUsedPorts(Pod pod, boolean add) {
@@ -245,28 +342,51 @@ public final class NodeInfo {
    * @throws IllegalArgumentException when the node or a quantity in its allocatable is malformed
    */
   public void setNode(Node node) {
-    if (node == null || node.getMetadata() == null || node.getMetadata().getName() == null) {
-      throw new IllegalArgumentException("Node: metadata.name is missing");
-    }
-    String what = "Node " + node.getMetadata().getName() + ": status.allocatable";
-    Resource alloc =
-        node.getStatus() == null
-            ? Resource.ZERO
-            : Resource.of(node.getStatus().getAllocatable(), what);
+    Resource alloc = allocatableOf(node);
     this.node = node;
     this.allocatableResource = alloc;
     List<Taint> t = node.getSpec() == null ? null : node.getSpec().getTaints();
     this.taints = t == null ? List.of() : List.copyOf(t);
+    if (node.getStatus() != null && node.getStatus().getConditions() != null) {
+      for (NodeCondition c : node.getStatus().getConditions()) {
+        String status = c.getStatus() == null ? "" : c.getStatus();
+        switch (String.valueOf(c.getType())) {
+          case "MemoryPressure" -> memoryPressureCondition = status;
+          case "DiskPressure" -> diskPressureCondition = status;
+          case "PIDPressure" -> pidPressureCondition = status;
+          default -> {
+            // Other conditions (Ready, NetworkUnavailable) are not cached, as upstream.
+          }
+        }
+      }
+    }
     this.generation = nextGeneration();
   }
 
   /**
+   * Checks a node the way {@link #setNode} reads it and returns its allocatable resources, so that
+   * the cache can reject a malformed node before changing anything.
+   *
+   * @throws IllegalArgumentException naming the node and the field
+   */
+  static Resource allocatableOf(Node node) {
+    if (node == null || node.getMetadata() == null || node.getMetadata().getName() == null) {
+      throw new IllegalArgumentException("Node: metadata.name is missing");
+    }
+    String what = "Node " + node.getMetadata().getName() + ": status.allocatable";
+    return node.getStatus() == null
+        ? Resource.ZERO
+        : Resource.of(node.getStatus().getAllocatable(), what);
+  }
+
+  /**
    * Forgets the node but keeps its pods (a "ghost" until they are removed); bumps the generation.
+   * Like upstream's v1.18 {@code RemoveNode} it clears only the node: allocatable, taints and image
+   * states stay, unseen, because a ghost never enters a snapshot and a re-added node overwrites
+   * them.
    */
   public void removeNode() {
     this.node = null;
-    this.allocatableResource = Resource.ZERO;
-    this.taints = List.of();
     this.generation = nextGeneration();
   }
 

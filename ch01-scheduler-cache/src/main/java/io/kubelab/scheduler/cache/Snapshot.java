@@ -1,13 +1,16 @@
 package io.kubelab.scheduler.cache;
 
+import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A point-in-time view of the cluster that one scheduling cycle works on.
@@ -24,6 +27,9 @@ public final class Snapshot {
   List<NodeInfo> havePodsWithAffinityNodeInfoList = new ArrayList<>();
   List<NodeInfo> havePodsWithRequiredAntiAffinityNodeInfoList = new ArrayList<>();
   long generation;
+  // Which NodeTree membership the node list reflects; -1 forces the first full build. Not
+  // upstream: see SchedulerCache.updateSnapshot.
+  long nodeTreeVersion = -1;
 
   /** An empty snapshot, to be filled by {@link Cache#updateSnapshot}. */
   public Snapshot() {}
@@ -31,8 +37,9 @@ public final class Snapshot {
   /**
    * A snapshot built directly from pods and nodes (upstream's {@code NewSnapshot}, for tests and
    * one-shot what-if questions). Pods are placed by {@code spec.nodeName}; pods of unknown nodes
-   * are kept in NodeInfos without a node, which {@link #get} does not return. The list follows the
-   * order of {@code nodes}.
+   * are kept in NodeInfos without a node, which {@link #get} does not return (upstream lists them
+   * too; we leave them out, as {@code UpdateSnapshot} does). The list follows the order of {@code
+   * nodes}. Image summaries count the nodes of {@code nodes} that have each image.
    */
   public static Snapshot of(List<Pod> pods, List<Node> nodes) {
     Snapshot s = new Snapshot();
@@ -49,6 +56,25 @@ public final class Snapshot {
       }
       byName.computeIfAbsent(nodeName, k -> new NodeInfo()).addPod(p);
     }
+    // Upstream's createImageExistenceMap: image name → the nodes that have it, over all nodes.
+    Map<String, Set<String>> imageNodes = new HashMap<>();
+    for (Node n : nodes) {
+      for (ContainerImage image : images(n)) {
+        for (String name : image.getNames() == null ? List.<String>of() : image.getNames()) {
+          imageNodes.computeIfAbsent(name, k -> new HashSet<>()).add(n.getMetadata().getName());
+        }
+      }
+    }
+    for (Node n : nodes) {
+      Map<String, ImageStateSummary> summaries = new HashMap<>();
+      for (ContainerImage image : images(n)) {
+        long size = image.getSizeBytes() == null ? 0 : image.getSizeBytes();
+        for (String name : image.getNames() == null ? List.<String>of() : image.getNames()) {
+          summaries.put(name, new ImageStateSummary(size, imageNodes.get(name).size()));
+        }
+      }
+      byName.get(n.getMetadata().getName()).setImageStates(summaries);
+    }
     for (NodeInfo ni : byName.values()) {
       if (ni.node() != null) {
         s.nodeInfoList.add(ni);
@@ -62,6 +88,12 @@ public final class Snapshot {
     }
     s.nodeInfoMap.putAll(byName);
     return s;
+  }
+
+  private static List<ContainerImage> images(Node n) {
+    return n.getStatus() == null || n.getStatus().getImages() == null
+        ? List.of()
+        : n.getStatus().getImages();
   }
 
   /** The number of nodes in {@link #list()}. */

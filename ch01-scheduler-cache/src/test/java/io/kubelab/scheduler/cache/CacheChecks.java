@@ -1,0 +1,133 @@
+package io.kubelab.scheduler.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.resource.PodRequests;
+import io.kubelab.apimachinery.resource.Resource;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Invariant checks shared by the example, property and concurrency tests. */
+final class CacheChecks {
+
+  private CacheChecks() {}
+
+  /**
+   * A NodeInfo's aggregates recomputed from its pods: requests, non-zero requests, host ports and
+   * the affinity lists. The cache keeps them incrementally; this is the from-scratch truth.
+   */
+  static void assertAggregatesMatchPods(String where, NodeInfo ni) {
+    Resource req = Resource.ZERO;
+    Resource nonZero = Resource.ZERO;
+    HostPortInfo ports = new HostPortInfo();
+    List<String> withAffinity = new ArrayList<>();
+    List<String> withAnti = new ArrayList<>();
+    for (Pod p : ni.pods()) {
+      req = req.add(PodRequests.of(p).withAllowedPodNumber(0));
+      nonZero = nonZero.add(PodRequests.nonZero(p));
+      for (Container c : p.getSpec().getContainers()) {
+        for (ContainerPort cp : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
+          ports.add(
+              cp.getHostIP(), cp.getProtocol(), cp.getHostPort() == null ? 0 : cp.getHostPort());
+        }
+      }
+      if (NodeInfo.hasAffinity(p)) {
+        withAffinity.add(p.getMetadata().getUid());
+      }
+      if (NodeInfo.hasRequiredAntiAffinity(p)) {
+        withAnti.add(p.getMetadata().getUid());
+      }
+    }
+    assertThat(ni.requestedResource()).as(where + " requested").isEqualTo(req);
+    assertThat(ni.nonZeroRequest()).as(where + " nonZero").isEqualTo(nonZero);
+    assertThat(ni.usedPorts()).as(where + " ports").isEqualTo(ports);
+    assertThat(uids(ni.podsWithAffinity()))
+        .as(where + " podsWithAffinity")
+        .containsExactlyInAnyOrderElementsOf(withAffinity);
+    assertThat(uids(ni.podsWithRequiredAntiAffinity()))
+        .as(where + " podsWithRequiredAntiAffinity")
+        .containsExactlyInAnyOrderElementsOf(withAnti);
+  }
+
+  /** Every field of two NodeInfos that a scheduling cycle reads, generation included. */
+  static void assertSameNodeInfo(String where, NodeInfo a, NodeInfo b) {
+    assertThat(a.node()).as(where + " node").isSameAs(b.node());
+    assertThat(uids(a.pods())).as(where + " pods").isEqualTo(uids(b.pods()));
+    assertThat(uids(a.podsWithAffinity()))
+        .as(where + " podsWithAffinity")
+        .isEqualTo(uids(b.podsWithAffinity()));
+    assertThat(uids(a.podsWithRequiredAntiAffinity()))
+        .as(where + " podsWithRequiredAntiAffinity")
+        .isEqualTo(uids(b.podsWithRequiredAntiAffinity()));
+    assertThat(a.requestedResource()).as(where + " requested").isEqualTo(b.requestedResource());
+    assertThat(a.nonZeroRequest()).as(where + " nonZero").isEqualTo(b.nonZeroRequest());
+    assertThat(a.allocatableResource())
+        .as(where + " allocatable")
+        .isEqualTo(b.allocatableResource());
+    assertThat(a.usedPorts()).as(where + " ports").isEqualTo(b.usedPorts());
+    assertThat(a.taints()).as(where + " taints").isEqualTo(b.taints());
+    assertThat(a.imageStates()).as(where + " images").isEqualTo(b.imageStates());
+    assertThat(a.generation()).as(where + " generation").isEqualTo(b.generation());
+  }
+
+  /** Same nodes, same order, same aggregates, same affinity lists, same generation. */
+  static void assertSameSnapshot(Snapshot incremental, Snapshot rebuilt) {
+    assertThat(names(incremental.list())).as("node order").isEqualTo(names(rebuilt.list()));
+    assertThat(incremental.nodeInfoMap.keySet())
+        .as("snapshot map")
+        .isEqualTo(rebuilt.nodeInfoMap.keySet());
+    for (NodeInfo r : rebuilt.list()) {
+      assertSameNodeInfo(r.nodeName(), incremental.get(r.nodeName()), r);
+    }
+    for (int i = 0; i < rebuilt.list().size(); i++) {
+      // The list must hold the map's objects, or in-place updates would not reach it.
+      NodeInfo inList = incremental.list().get(i);
+      assertThat(inList).isSameAs(incremental.nodeInfoMap.get(inList.nodeName()));
+    }
+    assertThat(names(incremental.havePodsWithAffinityList()))
+        .as("affinity list")
+        .isEqualTo(names(rebuilt.havePodsWithAffinityList()));
+    assertThat(names(incremental.havePodsWithRequiredAntiAffinityList()))
+        .as("required anti-affinity list")
+        .isEqualTo(names(rebuilt.havePodsWithRequiredAntiAffinityList()));
+    if (rebuilt.generation() != 0) {
+      // An empty cache has no head to take a generation from: a fresh snapshot stays at 0.
+      assertThat(incremental.generation()).as("generation").isEqualTo(rebuilt.generation());
+    }
+  }
+
+  /** Generations strictly descend from the head: what lets updateSnapshot stop early. */
+  static void assertListNewestFirst(SchedulerCache cache) {
+    List<Long> g = cache.generationsFromHead();
+    for (int i = 1; i < g.size(); i++) {
+      assertThat(g.get(i)).as("generation order along the list: " + g).isLessThan(g.get(i - 1));
+    }
+    assertThat(g).hasSize(cache.dump().nodes().size());
+  }
+
+  static List<String> names(List<NodeInfo> l) {
+    List<String> n = new ArrayList<>();
+    for (NodeInfo ni : l) {
+      n.add(ni.nodeName());
+    }
+    return n;
+  }
+
+  static List<String> uids(List<Pod> pods) {
+    List<String> u = new ArrayList<>();
+    for (Pod p : pods) {
+      u.add(p.getMetadata().getUid());
+    }
+    return u;
+  }
+
+  /** A snapshot built from scratch from the cache. */
+  static Snapshot fresh(SchedulerCache cache) {
+    Snapshot s = new Snapshot();
+    cache.updateSnapshot(s);
+    return s;
+  }
+}
