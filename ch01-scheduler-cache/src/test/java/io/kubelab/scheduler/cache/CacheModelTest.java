@@ -341,7 +341,7 @@ class CacheModelTest {
   @Test
   void cacheAgreesWithTheReferenceModelAfterEveryStep() {
     qt().withFixedSeed(20200101L)
-        .withExamples(250)
+        .withExamples(150)
         .forAll(lists().of(ops()).ofSizeBetween(1, 60))
         .checkAssert(
             ops -> {
@@ -359,7 +359,7 @@ class CacheModelTest {
   @Test
   void incrementalSnapshotEqualsOneRebuiltFromScratch() {
     qt().withFixedSeed(118L)
-        .withExamples(250)
+        .withExamples(150)
         .forAll(lists().of(ops()).ofSizeBetween(1, 60), integers().between(1, 4))
         .checkAssert(
             (ops, every) -> {

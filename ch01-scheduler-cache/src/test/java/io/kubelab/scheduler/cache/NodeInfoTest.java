@@ -1,0 +1,180 @@
+package io.kubelab.scheduler.cache;
+
+import static io.kubelab.apimachinery.testing.Fixtures.node;
+import static io.kubelab.apimachinery.testing.Fixtures.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.resource.Resource;
+import io.kubelab.apimachinery.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** NodeInfo against upstream's node_info.go: aggregates, ports, generations, clones. */
+class NodeInfoTest {
+
+  @Test
+  void requestsAreSummedAndNonZeroDefaultsApplyPerContainer() {
+    Pod a = pod("a").requests("500m", "1Gi").build();
+    Pod b = pod("b").container("x").container("y").build();
+    NodeInfo ni = new NodeInfo(a, b);
+    assertThat(ni.requestedResource()).isEqualTo(Resource.of(500, 1L << 30));
+    // b has two request-less containers: 2 × 100m and 2 × 200Mi.
+    assertThat(ni.nonZeroRequest()).isEqualTo(Resource.of(700, (1L << 30) + 400L * 1024 * 1024));
+  }
+
+  @Test
+  void aPodsRequestDoesNotCountTowardsTheRequestedPodNumber() {
+    NodeInfo ni = new NodeInfo(pod("a").request("pods", "3").request("cpu", "1").build());
+    assertThat(ni.requestedResource().allowedPodNumber()).isZero();
+    assertThat(ni.requestedResource().milliCpu()).isEqualTo(1000);
+  }
+
+  @Test
+  void everyChangeTakesANewGlobalGeneration() {
+    NodeInfo x = new NodeInfo();
+    NodeInfo y = new NodeInfo();
+    long g0 = x.generation();
+    assertThat(y.generation()).isGreaterThan(g0);
+    x.addPod(pod("a").build());
+    assertThat(x.generation()).as("one counter for all NodeInfos").isGreaterThan(y.generation());
+    long g1 = x.generation();
+    x.setNode(node("n1").build());
+    assertThat(x.generation()).isGreaterThan(g1);
+    long g2 = x.generation();
+    x.removeNode();
+    assertThat(x.generation()).isGreaterThan(g2);
+    assertThat(x.clone().generation()).as("a clone keeps it").isEqualTo(x.generation());
+  }
+
+  @Test
+  void removingAPodSubtractsItAndReleasesItsPorts() {
+    Pod a = pod("a").requests("1", "1Gi").hostPort(80).build();
+    Pod b = pod("b").requests("2", "1Gi").build();
+    NodeInfo ni = new NodeInfo(a, b);
+    assertThat(ni.usedPorts().checkConflict("", "TCP", 80)).isTrue();
+    ni.removePod(a);
+    assertThat(ni.pods()).containsExactly(b);
+    assertThat(ni.requestedResource()).isEqualTo(Resource.of(2000, 1L << 30));
+    assertThat(ni.usedPorts().size()).isZero();
+  }
+
+  @Test
+  void removingAnAbsentPodFailsWithUpstreamsMessageAndChangesNothing() {
+    NodeInfo ni = new NodeInfo(pod("a").build());
+    ni.setNode(node("n1").build());
+    long g = ni.generation();
+    assertThatThrownBy(() -> ni.removePod(pod("zz").build()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no corresponding pod zz in pods of node n1");
+    assertThat(ni.pods()).hasSize(1);
+    assertThat(ni.generation()).isEqualTo(g);
+  }
+
+  @Test
+  void hostPortsFollowTheWildcardRule() {
+    NodeInfo ni = new NodeInfo(pod("a").hostPort(8080, "TCP", "0.0.0.0").build());
+    assertThat(ni.usedPorts().checkConflict("10.0.0.1", "TCP", 8080)).isTrue();
+    assertThat(ni.usedPorts().checkConflict("10.0.0.1", "UDP", 8080)).isFalse();
+    NodeInfo one = new NodeInfo(pod("b").hostPort(8080, "TCP", "10.0.0.1").build());
+    assertThat(one.usedPorts().checkConflict("0.0.0.0", "TCP", 8080)).isTrue();
+    assertThat(one.usedPorts().checkConflict("10.0.0.2", "TCP", 8080)).isFalse();
+  }
+
+  @Test
+  void affinityPodsAreTracked() {
+    Pod anti =
+        pod("anti")
+            .requiredPodAntiAffinity(
+                Fixtures.affinityTerm("kubernetes.io/hostname", Fixtures.matchLabels("a", "b")))
+            .build();
+    Pod pref =
+        pod("pref")
+            .preferredPodAntiAffinity(
+                5, Fixtures.affinityTerm("kubernetes.io/hostname", Fixtures.matchLabels("a", "b")))
+            .build();
+    NodeInfo ni = new NodeInfo(anti, pref, pod("plain").build());
+    assertThat(ni.podsWithAffinity()).containsExactlyInAnyOrder(anti, pref);
+    assertThat(ni.podsWithRequiredAntiAffinity()).containsExactly(anti);
+    ni.removePod(anti);
+    assertThat(ni.podsWithAffinity()).containsExactly(pref);
+    assertThat(ni.podsWithRequiredAntiAffinity()).isEmpty();
+  }
+
+  @Test
+  void aCloneDoesNotSeeLaterChanges() {
+    NodeInfo ni = new NodeInfo(pod("a").hostPort(80).build());
+    ni.setNode(node("n1").build());
+    NodeInfo c = ni.clone();
+    ni.addPod(pod("b").hostPort(81).requests("1", "1Gi").build());
+    assertThat(c.pods()).hasSize(1);
+    assertThat(c.usedPorts().size()).isEqualTo(1);
+    assertThat(c.requestedResource()).isNotEqualTo(ni.requestedResource());
+  }
+
+  @Test
+  void copyFromOverwritesInPlaceWithoutSharingMutableState() {
+    NodeInfo src = new NodeInfo(pod("a").hostPort(80).build());
+    src.setNode(node("n1").allocatable("2", "1Gi").build());
+    NodeInfo dst = new NodeInfo();
+    dst.copyFrom(src);
+    CacheChecks.assertSameNodeInfo("copy", dst, src);
+    src.addPod(pod("b").hostPort(81).build());
+    assertThat(dst.pods()).hasSize(1);
+    assertThat(dst.usedPorts().size()).isEqualTo(1);
+  }
+
+  @Test
+  void setNodeReadsAllocatableTaintsAndPressureConditions() {
+    Node n =
+        node("n1")
+            .allocatable("4", "8Gi")
+            .pods(50)
+            .taint("k", "v", "NoSchedule")
+            .condition("DiskPressure", "True")
+            .condition("PIDPressure", "False")
+            .build();
+    NodeInfo ni = new NodeInfo();
+    ni.setNode(n);
+    assertThat(ni.allocatableResource().allowedPodNumber()).isEqualTo(50);
+    assertThat(ni.allocatableResource().milliCpu()).isEqualTo(4000);
+    assertThat(ni.taints()).hasSize(1);
+    assertThat(ni.diskPressureCondition()).isEqualTo("True");
+    assertThat(ni.pidPressureCondition()).isEqualTo("False");
+    assertThat(ni.memoryPressureCondition()).isEmpty();
+  }
+
+  @Test
+  void removeNodeClearsOnlyTheNode() {
+    NodeInfo ni = new NodeInfo(pod("a").build());
+    ni.setNode(node("n1").allocatable("4", "8Gi").build());
+    ni.removeNode();
+    assertThat(ni.node()).isNull();
+    assertThat(ni.nodeName()).isNull();
+    assertThat(ni.pods()).hasSize(1);
+    assertThat(ni.allocatableResource().milliCpu()).as("as in v1.18").isEqualTo(4000);
+  }
+
+  @Test
+  void filterOutPodsDropsPodsOfThisNodeItNoLongerHolds() {
+    Pod a = pod("a").nodeName("n1").build();
+    Pod b = pod("b").nodeName("n1").build();
+    Pod other = pod("c").nodeName("n2").build();
+    NodeInfo ni = new NodeInfo(a, b);
+    ni.setNode(node("n1").build());
+    ni.removePod(b);
+    assertThat(ni.filterOutPods(List.of(a, b, other))).containsExactly(a, other);
+  }
+
+  @Test
+  void snapshotOfCountsImagesAcrossTheGivenNodes() {
+    Node n1 = node("n1").image(10, "img:1").build();
+    Node n2 = node("n2").image(10, "img:1").image(5, "other").build();
+    Snapshot s = Snapshot.of(List.of(pod("a").nodeName("n1").build()), List.of(n1, n2));
+    assertThat(s.get("n1").imageStates()).containsEntry("img:1", new ImageStateSummary(10, 2));
+    assertThat(s.get("n2").imageStates()).containsEntry("other", new ImageStateSummary(5, 1));
+    assertThat(s.get("n1").pods()).hasSize(1);
+  }
+}
