@@ -1,0 +1,648 @@
+package io.kubelab.scheduler.algorithm;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.apimachinery.resource.PodRequests;
+import io.kubelab.scheduler.algorithm.policy.Policy;
+import io.kubelab.scheduler.cache.Cache;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+
+/**
+ * Picks a node for one pod: filter the nodes with the fit predicates, score the survivors with the
+ * priorities, pick the best.
+ *
+ * <p>Upstream: {@code genericScheduler} in {@code pkg/scheduler/core/generic_scheduler.go} as of
+ * v1.17, the last release in which the generic scheduler ran predicates and priorities itself (1.18
+ * moved both behind the framework's Filter and Score plugins). The steps of {@link #schedule}:
+ * refresh the snapshot; no nodes is {@link SchedulingError.NoNodesAvailable}; find feasible nodes
+ * in parallel from a rotating start index, stopping at {@link #numFeasibleNodesToFind}; none is a
+ * {@link FitError}; exactly one is returned without scoring; otherwise map/reduce the priorities
+ * into a results table, sum with weights, and {@link #selectHost} among the best.
+ *
+ * <p>Not thread-safe: like upstream it is driven by the one scheduling goroutine, and {@code
+ * nextStartNodeIndex} carries over from one call to the next. The predicates and priorities run on
+ * this scheduler's {@link Parallelizer}; {@link #close()} stops its threads if it created them.
+ */
+public final class GenericScheduler implements AutoCloseable {
+
+  /** {@code minFeasibleNodesToFind}: below this many nodes every node is examined. */
+  public static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
+
+  /** {@code minFeasibleNodesPercentageToFind}: the floor of the adaptive percentage. */
+  public static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+  /** {@code DefaultPercentageOfNodesToScore}: 0 means adaptive. */
+  public static final int DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE = 0;
+
+  private final Cache cache;
+  private final Snapshot snapshot;
+  private final PodNominator nominator;
+  private final Map<String, FitPredicate> predicates;
+  private final List<String> orderedPredicateNames;
+  private final PredicateMetadataProducer predicateMetaProducer;
+  private final PriorityConfig[] prioritizers;
+  private final PriorityMetadataProducer priorityMetaProducer;
+  private final List<Policy.Extender> extenders;
+  private final boolean alwaysCheckAllPredicates;
+  private final int percentageOfNodesToScore;
+  private final RandomGenerator random;
+  private final Parallelizer parallelizer;
+  private final boolean ownsParallelizer;
+
+  private int nextStartNodeIndex;
+
+  private GenericScheduler(Builder b) {
+    this.cache = b.cache;
+    this.snapshot = b.snapshot;
+    this.nominator = b.nominator;
+    this.predicates = Collections.unmodifiableMap(new LinkedHashMap<>(b.predicates));
+    List<String> ordered = new ArrayList<>();
+    for (String name : b.ordering) {
+      if (predicates.containsKey(name)) {
+        ordered.add(name);
+      }
+    }
+    this.orderedPredicateNames = List.copyOf(ordered);
+    this.predicateMetaProducer = b.predicateMetaProducer;
+    this.prioritizers = b.prioritizers.toArray(new PriorityConfig[0]);
+    this.priorityMetaProducer = b.priorityMetaProducer;
+    this.extenders = List.copyOf(b.extenders);
+    this.alwaysCheckAllPredicates = b.alwaysCheckAllPredicates;
+    this.percentageOfNodesToScore = b.percentageOfNodesToScore;
+    this.random = b.random;
+    if (b.parallelizer != null) {
+      this.parallelizer = b.parallelizer;
+      this.ownsParallelizer = false;
+    } else {
+      this.parallelizer = new Parallelizer("generic-scheduler-worker", b.parallelism);
+      this.ownsParallelizer = true;
+    }
+  }
+
+  /** A builder for a scheduler that reads {@code snapshot}, refreshed from {@code cache}. */
+  public static Builder builder(Cache cache, Snapshot snapshot) {
+    return new Builder(cache, snapshot);
+  }
+
+  /**
+   * Schedules {@code pod}: the name of the node it should run on, with how many nodes were looked
+   * at.
+   *
+   * @throws SchedulingError.NoNodesAvailable when the snapshot has no nodes
+   * @throws FitError when no examined node fits
+   * @throws SchedulingError.AlgorithmFailure when a predicate, priority or metadata producer threw
+   */
+  public ScheduleResult schedule(Pod pod) {
+    cache.updateSnapshot(snapshot);
+    List<NodeInfo> allNodes = snapshot.list();
+    if (allNodes.isEmpty()) {
+      throw new SchedulingError.NoNodesAvailable();
+    }
+    FeasibleNodes found = findNodesThatFit(pod, allNodes);
+    if (found.nodes().isEmpty()) {
+      throw new FitError(pod, allNodes.size(), found.failedPredicates());
+    }
+    if (found.nodes().size() == 1) {
+      // Scoring one candidate cannot change the answer; upstream skips the priorities entirely.
+      return new ScheduleResult(
+          found.nodes().get(0).nodeName(), 1 + found.failedPredicates().size(), 1);
+    }
+    PriorityMetadata meta;
+    try {
+      meta = priorityMetaProducer.produce(pod, found.nodes(), snapshot);
+    } catch (RuntimeException e) {
+      throw new SchedulingError.AlgorithmFailure(
+          "computing priority metadata for " + PodRequests.describe(pod) + ": " + e.getMessage(),
+          e);
+    }
+    NodeScoreList priorityList = prioritizeNodes(pod, meta, found.nodes());
+    String host = selectHost(priorityList, random);
+    return new ScheduleResult(
+        host, found.nodes().size() + found.failedPredicates().size(), found.nodes().size());
+  }
+
+  /**
+   * How many feasible nodes to find before the search stops (upstream's {@code
+   * numFeasibleNodesToFind}): every node below {@value #MIN_FEASIBLE_NODES_TO_FIND} nodes or at a
+   * percentage of 100 or more; otherwise the configured percentage, or when it is 0 the adaptive
+   * {@code 50 - numAllNodes/125} floored at {@value #MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND}; never
+   * fewer than {@value #MIN_FEASIBLE_NODES_TO_FIND}.
+   */
+  public static int numFeasibleNodesToFind(int numAllNodes, int percentageOfNodesToScore) {
+    if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND || percentageOfNodesToScore >= 100) {
+      return numAllNodes;
+    }
+    int adaptivePercentage = percentageOfNodesToScore;
+    if (adaptivePercentage <= 0) {
+      // Larger clusters examine a smaller share: spreading quality falls off slowly with the
+      // number of candidates, the cost of examining them grows linearly.
+      adaptivePercentage = 50 - numAllNodes / 125;
+      if (adaptivePercentage < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) {
+        adaptivePercentage = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+      }
+    }
+    int numNodes = numAllNodes * adaptivePercentage / 100;
+    if (numNodes < MIN_FEASIBLE_NODES_TO_FIND) {
+      return MIN_FEASIBLE_NODES_TO_FIND;
+    }
+    return numNodes;
+  }
+
+  /** The feasible nodes in completion order and, per failed node, why it failed. */
+  record FeasibleNodes(
+      List<NodeInfo> nodes, Map<String, List<PredicateFailureReason>> failedPredicates) {}
+
+  /**
+   * Upstream's {@code findNodesThatFit}: examines nodes from {@code nextStartNodeIndex} onwards,
+   * wrapping around, in parallel, until {@link #numFeasibleNodesToFind} nodes fit or every node was
+   * examined, then advances {@code nextStartNodeIndex} past the nodes it examined so the next pod
+   * starts where this one stopped.
+   */
+  FeasibleNodes findNodesThatFit(Pod pod, List<NodeInfo> allNodes) {
+    if (predicates.isEmpty()) {
+      // v1.17: with nothing to check every node is feasible and the start index stays put.
+      return new FeasibleNodes(new ArrayList<>(allNodes), Map.of());
+    }
+    int n = allNodes.size();
+    int numNodesToFind = numFeasibleNodesToFind(n, percentageOfNodesToScore);
+    // Slots are claimed with an atomic counter, so the list ends up in completion order.
+    NodeInfo[] filtered = new NodeInfo[numNodesToFind];
+    AtomicInteger filteredLen = new AtomicInteger();
+    Map<String, List<PredicateFailureReason>> failed = new ConcurrentHashMap<>();
+    AtomicReference<SchedulingError> firstError = new AtomicReference<>();
+    PredicateMetadata meta = producePredicateMetadata(pod);
+    Parallelizer.Stop stop = new Parallelizer.Stop();
+    int start = nextStartNodeIndex;
+    parallelizer.until(
+        stop,
+        n,
+        i -> {
+          NodeInfo nodeInfo = allNodes.get((start + i) % n);
+          PredicateResult r;
+          try {
+            r = podFitsOnNode(pod, meta, nodeInfo);
+          } catch (SchedulingError e) {
+            firstError.compareAndSet(null, e);
+            stop.stop();
+            return;
+          }
+          if (r.fits()) {
+            int length = filteredLen.incrementAndGet();
+            if (length > numNodesToFind) {
+              // Enough found: tell the other workers to stop claiming nodes. This node was
+              // examined but is not kept, and (as upstream) not counted as processed either.
+              stop.stop();
+              filteredLen.decrementAndGet();
+            } else {
+              filtered[length - 1] = nodeInfo;
+            }
+          } else {
+            failed.put(nodeInfo.nodeName(), r.reasons());
+          }
+        });
+    int processed = filteredLen.get() + failed.size();
+    nextStartNodeIndex = (start + processed) % n;
+    if (firstError.get() != null) {
+      throw firstError.get();
+    }
+    return new FeasibleNodes(
+        Arrays.asList(Arrays.copyOf(filtered, filteredLen.get())), new LinkedHashMap<>(failed));
+  }
+
+  private PredicateMetadata producePredicateMetadata(Pod pod) {
+    try {
+      return predicateMetaProducer.produce(pod, snapshot);
+    } catch (RuntimeException e) {
+      throw new SchedulingError.AlgorithmFailure(
+          "computing predicate metadata for " + PodRequests.describe(pod) + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Upstream's {@code podFitsOnNode}: runs the configured predicates in {@link
+   * PredicateOrdering#ordering()} order against the node, twice when pods of equal or higher
+   * priority are nominated to it: once as if they were running there, and, if that passes, once
+   * without them. Preemption (ch06) calls it with a NodeInfo and metadata from which it removed the
+   * victims.
+   *
+   * @param meta predicate metadata for {@code pod}, or null
+   * @throws SchedulingError.AlgorithmFailure when a predicate throws, naming it and the node
+   */
+  public PredicateResult podFitsOnNode(Pod pod, PredicateMetadata meta, NodeInfo info) {
+    List<PredicateFailureReason> failedPredicates = new ArrayList<>();
+    boolean podsAdded = false;
+    // Pass 0 treats the nominated pods as running: resources and anti-affinity are stricter
+    // then. Pass 1 treats them as absent: pod affinity may be stricter then. Requiring both is
+    // the conservative choice, since the nominated pods may still land elsewhere.
+    for (int pass = 0; pass < 2; pass++) {
+      PredicateMetadata metaToUse = meta;
+      NodeInfo nodeInfoToUse = info;
+      if (pass == 0) {
+        NominatedState added = addNominatedPods(pod, meta, info);
+        podsAdded = added.podsAdded();
+        metaToUse = added.meta();
+        nodeInfoToUse = added.nodeInfo();
+      } else if (!podsAdded || !failedPredicates.isEmpty()) {
+        break;
+      }
+      for (String name : orderedPredicateNames) {
+        PredicateResult r;
+        try {
+          r = predicates.get(name).check(pod, metaToUse, nodeInfoToUse);
+        } catch (RuntimeException e) {
+          throw new SchedulingError.AlgorithmFailure(
+              "running predicate \""
+                  + name
+                  + "\" on node \""
+                  + info.nodeName()
+                  + "\" for "
+                  + PodRequests.describe(pod)
+                  + ": "
+                  + e.getMessage(),
+              e);
+        }
+        if (r == null) {
+          throw new SchedulingError.AlgorithmFailure(
+              "predicate \"" + name + "\" returned no result on node \"" + info.nodeName() + "\"",
+              null);
+        }
+        if (!r.fits()) {
+          failedPredicates.addAll(r.reasons());
+          if (!alwaysCheckAllPredicates) {
+            break;
+          }
+        }
+      }
+    }
+    return failedPredicates.isEmpty()
+        ? PredicateResult.FIT
+        : PredicateResult.fail(failedPredicates);
+  }
+
+  private record NominatedState(boolean podsAdded, PredicateMetadata meta, NodeInfo nodeInfo) {}
+
+  /**
+   * Upstream's {@code addNominatedPods}: clones of the NodeInfo and metadata with the pods
+   * nominated to this node that have at least the pod's priority (and are not the pod itself), so
+   * that this pod does not take the room preemption freed for them.
+   */
+  private NominatedState addNominatedPods(Pod pod, PredicateMetadata meta, NodeInfo nodeInfo) {
+    if (nodeInfo == null || nodeInfo.node() == null) {
+      return new NominatedState(false, meta, nodeInfo);
+    }
+    List<Pod> nominated = nominator.nominatedPodsForNode(nodeInfo.nodeName());
+    if (nominated == null || nominated.isEmpty()) {
+      return new NominatedState(false, meta, nodeInfo);
+    }
+    NodeInfo nodeInfoOut = nodeInfo.clone();
+    PredicateMetadata metaOut = meta == null ? null : meta.shallowCopy();
+    boolean podsAdded = false;
+    int podPriority = podPriority(pod);
+    String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+    for (Pod p : nominated) {
+      String otherUid = p.getMetadata() == null ? null : p.getMetadata().getUid();
+      if (podPriority(p) >= podPriority && !Objects.equals(otherUid, uid)) {
+        nodeInfoOut.addPod(p);
+        if (metaOut != null) {
+          metaOut.addPod(p, nodeInfoOut.node());
+        }
+        podsAdded = true;
+      }
+    }
+    return new NominatedState(podsAdded, metaOut, nodeInfoOut);
+  }
+
+  /** {@code podutil.GetPodPriority}: {@code spec.priority}, 0 when unset. */
+  static int podPriority(Pod pod) {
+    Integer p = pod.getSpec() == null ? null : pod.getSpec().getPriority();
+    return p == null ? 0 : p;
+  }
+
+  /**
+   * Upstream's {@code prioritizeNodes}: a results table with one row per priority and one column
+   * per node. The map phase fills it column by column in parallel, each worker writing only its own
+   * nodes' cells, so no lock is needed; the reduce phase then rewrites each row, one row per task.
+   * The total of a node is the sum over rows of score × weight. Without priorities every node
+   * scores 1.
+   */
+  NodeScoreList prioritizeNodes(Pod pod, PriorityMetadata meta, List<NodeInfo> nodes) {
+    List<String> names = new ArrayList<>(nodes.size());
+    for (NodeInfo ni : nodes) {
+      names.add(ni.nodeName());
+    }
+    NodeScoreList result = new NodeScoreList(names);
+    if (prioritizers.length == 0) {
+      for (int i = 0; i < nodes.size(); i++) {
+        result.setScore(i, 1);
+      }
+      return result;
+    }
+    NodeScoreList[] results = new NodeScoreList[prioritizers.length];
+    for (int j = 0; j < prioritizers.length; j++) {
+      results[j] = new NodeScoreList(names);
+    }
+    // Upstream keeps going after an error and reports them all; so do we.
+    Queue<SchedulingError> errors = new ConcurrentLinkedQueue<>();
+    parallelizer.until(
+        null,
+        nodes.size(),
+        index -> {
+          NodeInfo nodeInfo = nodes.get(index);
+          for (int j = 0; j < prioritizers.length; j++) {
+            try {
+              results[j].setScore(index, prioritizers[j].map().map(pod, meta, nodeInfo));
+            } catch (RuntimeException e) {
+              errors.add(
+                  new SchedulingError.AlgorithmFailure(
+                      "running priority \""
+                          + prioritizers[j].name()
+                          + "\" (map) on node \""
+                          + nodeInfo.nodeName()
+                          + "\" for "
+                          + PodRequests.describe(pod)
+                          + ": "
+                          + e.getMessage(),
+                      e));
+            }
+          }
+        });
+    List<Integer> withReduce = new ArrayList<>();
+    for (int j = 0; j < prioritizers.length; j++) {
+      if (prioritizers[j].reduce() != null) {
+        withReduce.add(j);
+      }
+    }
+    parallelizer.until(
+        null,
+        withReduce.size(),
+        1,
+        k -> {
+          int j = withReduce.get(k);
+          try {
+            prioritizers[j].reduce().reduce(pod, meta, snapshot, results[j]);
+          } catch (RuntimeException e) {
+            errors.add(
+                new SchedulingError.AlgorithmFailure(
+                    "running priority \""
+                        + prioritizers[j].name()
+                        + "\" (reduce) for "
+                        + PodRequests.describe(pod)
+                        + ": "
+                        + e.getMessage(),
+                    e));
+          }
+        });
+    if (!errors.isEmpty()) {
+      throw aggregate(errors);
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      long total = 0;
+      for (int j = 0; j < prioritizers.length; j++) {
+        total += results[j].score(i) * prioritizers[j].weight();
+      }
+      result.setScore(i, total);
+    }
+    return result;
+  }
+
+  /** Like {@code errors.NewAggregate}: one error as itself, several as {@code [a, b]}. */
+  private static SchedulingError aggregate(Queue<SchedulingError> errors) {
+    if (errors.size() == 1) {
+      return errors.peek();
+    }
+    List<String> messages = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (SchedulingError e : errors) {
+      if (seen.add(e.getMessage())) {
+        messages.add(e.getMessage());
+      }
+    }
+    SchedulingError first = errors.peek();
+    SchedulingError.AlgorithmFailure all =
+        new SchedulingError.AlgorithmFailure("[" + String.join(", ", messages) + "]", first);
+    return all;
+  }
+
+  /**
+   * Upstream's {@code selectHost}: one pass of reservoir sampling over the list, so that each node
+   * with the highest score is chosen with equal probability without collecting them first. The k-th
+   * tie replaces the current pick with probability 1/k.
+   *
+   * @throws SchedulingError.AlgorithmFailure {@code empty priorityList} for an empty list
+   */
+  public static String selectHost(NodeScoreList list, RandomGenerator random) {
+    if (list.size() == 0) {
+      throw new SchedulingError.AlgorithmFailure("empty priorityList", null);
+    }
+    long maxScore = list.score(0);
+    String selected = list.name(0);
+    int cntOfMaxScore = 1;
+    for (int i = 1; i < list.size(); i++) {
+      long score = list.score(i);
+      if (score > maxScore) {
+        maxScore = score;
+        selected = list.name(i);
+        cntOfMaxScore = 1;
+      } else if (score == maxScore) {
+        cntOfMaxScore++;
+        if (random.nextInt(cntOfMaxScore) == 0) {
+          selected = list.name(i);
+        }
+      }
+    }
+    return selected;
+  }
+
+  /** Where the next search starts, an index into {@link Snapshot#list()}. */
+  int nextStartNodeIndex() {
+    return nextStartNodeIndex;
+  }
+
+  /** For tests that start the search at a chosen index. */
+  void setNextStartNodeIndex(int index) {
+    this.nextStartNodeIndex = index;
+  }
+
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** The configured predicates by name (exposed for tests and preemption). */
+  public Map<String, FitPredicate> predicates() {
+    return predicates;
+  }
+
+  /** The configured priorities, sorted by name as upstream's key set lists them. */
+  public List<PriorityConfig> prioritizers() {
+    return List.of(prioritizers);
+  }
+
+  public PredicateMetadataProducer predicateMetadataProducer() {
+    return predicateMetaProducer;
+  }
+
+  /** The extender configurations of the policy; ch07 turns them into HTTP clients. */
+  public List<Policy.Extender> extenders() {
+    return extenders;
+  }
+
+  public boolean alwaysCheckAllPredicates() {
+    return alwaysCheckAllPredicates;
+  }
+
+  public int percentageOfNodesToScore() {
+    return percentageOfNodesToScore;
+  }
+
+  /** Stops the worker threads if this scheduler created its own {@link Parallelizer}. */
+  @Override
+  public void close() {
+    if (ownsParallelizer) {
+      parallelizer.close();
+    }
+  }
+
+  /** Configures a {@link GenericScheduler}; {@link #algorithm} takes what a registry built. */
+  public static final class Builder {
+    private final Cache cache;
+    private final Snapshot snapshot;
+    private PodNominator nominator = PodNominator.NONE;
+    private Map<String, FitPredicate> predicates = Map.of();
+    private List<String> ordering = PredicateOrdering.ordering();
+    private PredicateMetadataProducer predicateMetaProducer = (pod, snapshot) -> null;
+    private List<PriorityConfig> prioritizers = List.of();
+    private PriorityMetadataProducer priorityMetaProducer = (pod, nodes, snapshot) -> null;
+    private List<Policy.Extender> extenders = List.of();
+    private boolean alwaysCheckAllPredicates;
+    private int percentageOfNodesToScore = DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE;
+    private RandomGenerator random = new Random();
+    private Parallelizer parallelizer;
+    private int parallelism = Parallelizer.DEFAULT_PARALLELISM;
+
+    private Builder(Cache cache, Snapshot snapshot) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
+    }
+
+    /** Predicates, priorities, metadata producers and flags from {@link Configurator}. */
+    public Builder algorithm(AlgorithmConfig config) {
+      predicates(config.predicates());
+      predicateMetadataProducer(config.predicateMetadataProducer());
+      prioritizers(config.prioritizers());
+      priorityMetadataProducer(config.priorityMetadataProducer());
+      this.extenders = config.extenders();
+      this.alwaysCheckAllPredicates = config.alwaysCheckAllPredicates();
+      return this;
+    }
+
+    public Builder nominator(PodNominator nominator) {
+      this.nominator = Objects.requireNonNull(nominator, "nominator");
+      return this;
+    }
+
+    public Builder predicates(Map<String, FitPredicate> predicates) {
+      this.predicates = Map.copyOf(predicates);
+      return this;
+    }
+
+    /**
+     * The order predicates run in; defaults to {@link PredicateOrdering#ordering()}. Toy examples
+     * and later chapters' tests may use their own.
+     */
+    public Builder predicateOrdering(List<String> ordering) {
+      this.ordering = List.copyOf(ordering);
+      return this;
+    }
+
+    public Builder predicateMetadataProducer(PredicateMetadataProducer producer) {
+      this.predicateMetaProducer = Objects.requireNonNull(producer, "predicateMetadataProducer");
+      return this;
+    }
+
+    public Builder prioritizers(List<PriorityConfig> prioritizers) {
+      this.prioritizers = List.copyOf(prioritizers);
+      return this;
+    }
+
+    public Builder priorityMetadataProducer(PriorityMetadataProducer producer) {
+      this.priorityMetaProducer = Objects.requireNonNull(producer, "priorityMetadataProducer");
+      return this;
+    }
+
+    public Builder alwaysCheckAllPredicates(boolean value) {
+      this.alwaysCheckAllPredicates = value;
+      return this;
+    }
+
+    /** {@code percentageOfNodesToScore}: 0 (adaptive, the default) to 100. */
+    public Builder percentageOfNodesToScore(int percentage) {
+      if (percentage < 0 || percentage > 100) {
+        throw new IllegalArgumentException(
+            "percentageOfNodesToScore: " + percentage + " not in valid range [0-100]");
+      }
+      this.percentageOfNodesToScore = percentage;
+      return this;
+    }
+
+    /** The source of randomness for {@link #selectHost}; inject a seeded one in tests. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** A shared parallelizer, which the scheduler will not close. */
+    public Builder parallelizer(Parallelizer parallelizer) {
+      this.parallelizer = Objects.requireNonNull(parallelizer, "parallelizer");
+      return this;
+    }
+
+    /** The number of workers of the scheduler's own parallelizer (upstream: 16). */
+    public Builder parallelism(int workers) {
+      if (workers < 1) {
+        throw new IllegalArgumentException("parallelism must be >= 1, got " + workers);
+      }
+      this.parallelism = workers;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a configured predicate is not in the ordering: it would
+     *     never run (upstream silently skips it)
+     */
+    public GenericScheduler build() {
+      Set<String> ordered = new HashSet<>(ordering);
+      List<String> missing = new ArrayList<>();
+      for (String name : predicates.keySet()) {
+        if (!ordered.contains(name)) {
+          missing.add(name);
+        }
+      }
+      if (!missing.isEmpty()) {
+        Collections.sort(missing);
+        throw new IllegalArgumentException(
+            "predicates "
+                + missing
+                + " are not in the predicate ordering, so they would never run");
+      }
+      return new GenericScheduler(this);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.kubelab.scheduler.algorithm;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.kubelab.scheduler.cache.Cache;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Toy nodes, pods and a cache that serves a fixed snapshot. */
+final class TestCluster {
+
+  private TestCluster() {}
+
+  static Node node(String name) {
+    return node(name, Map.of());
+  }
+
+  static Node node(String name, Map<String, String> labels) {
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(labels)
+        .endMetadata()
+        .withNewStatus()
+        .withAllocatable(
+            Map.of(
+                "cpu",
+                new Quantity("4"),
+                "memory",
+                new Quantity("8Gi"),
+                "pods",
+                new Quantity("110")))
+        .endStatus()
+        .build();
+  }
+
+  static List<Node> nodes(int n) {
+    List<Node> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(node(nodeName(i)));
+    }
+    return out;
+  }
+
+  /** Zero-padded so that names sort in index order. */
+  static String nodeName(int i) {
+    return String.format("n%05d", i);
+  }
+
+  static int nodeIndex(NodeInfo ni) {
+    return Integer.parseInt(ni.nodeName().substring(1));
+  }
+
+  static Pod pod(String name) {
+    return pod(name, 0);
+  }
+
+  static Pod pod(String name, int priority) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .withUid("uid-" + name)
+        .endMetadata()
+        .withNewSpec()
+        .withPriority(priority)
+        .addNewContainer()
+        .withName("app")
+        .withImage("nginx")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * A cache whose {@code updateSnapshot} only counts calls: the snapshot was built up front with
+   * {@link Snapshot#of}. Every other operation is outside this chapter.
+   */
+  static final class SnapshotCache implements Cache {
+    final AtomicInteger updates = new AtomicInteger();
+
+    @Override
+    public void updateSnapshot(Snapshot snapshot) {
+      updates.incrementAndGet();
+    }
+
+    @Override
+    public int nodeCount() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void assumePod(Pod pod) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void finishBinding(Pod pod) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void forgetPod(Pod pod) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void addPod(Pod pod) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void updatePod(Pod oldPod, Pod newPod) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void removePod(Pod pod) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Pod getPod(Pod pod) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean isAssumedPod(Pod pod) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void addNode(Node node) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void updateNode(Node oldNode, Node newNode) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void removeNode(Node node) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** A scheduler builder over a fixed snapshot of {@code nodes}. */
+  static GenericScheduler.Builder scheduler(List<Node> nodes) {
+    return GenericScheduler.builder(new SnapshotCache(), Snapshot.of(List.of(), nodes));
+  }
+}
