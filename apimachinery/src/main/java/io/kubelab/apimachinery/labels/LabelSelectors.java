@@ -73,8 +73,14 @@ public final class LabelSelectors {
     Requirement.Operator o = Requirement.Operator.fromWire(op);
     if (o == null
         || (!allowGtLt && (o == Requirement.Operator.GT || o == Requirement.Operator.LT))) {
+      // Upstream's words: LabelSelectorAsSelector and NodeSelectorRequirementsAsSelector.
       throw new InvalidSelectorException(
-          field + ".operator: \"" + op + "\" is not a valid operator");
+          field
+              + ".operator: \""
+              + op
+              + "\" is not a valid "
+              + (allowGtLt ? "node" : "pod")
+              + " selector operator");
     }
     List<String> vals = values == null ? List.of() : values;
     switch (o) {

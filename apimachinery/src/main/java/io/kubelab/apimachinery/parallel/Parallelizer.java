@@ -28,6 +28,9 @@ public final class Parallelizer implements AutoCloseable {
   /** The scheduler's default parallelism ({@code parallelize.DefaultParallelism} = 16). */
   public static final int DEFAULT_PARALLELISM = 16;
 
+  /** Added to the count of helpers inside a call once the caller stops admitting new ones. */
+  private static final int CLOSED = Integer.MIN_VALUE / 2;
+
   private final int workers;
   private final ExecutorService pool;
 
@@ -87,7 +90,7 @@ public final class Parallelizer implements AutoCloseable {
       return;
     }
     Stop s = stop == null ? new Stop() : stop;
-    int chunks = (pieces + chunkSize - 1) / chunkSize;
+    int chunks = (int) ((pieces + (long) chunkSize - 1) / chunkSize);
     int n = Math.min(workers, chunks);
     AtomicInteger nextChunk = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -99,8 +102,8 @@ public final class Parallelizer implements AutoCloseable {
               if (c >= chunks) {
                 return;
               }
-              int end = Math.min(pieces, (c + 1) * chunkSize);
-              for (int i = c * chunkSize; i < end && !s.isStopped(); i++) {
+              int end = (int) Math.min(pieces, (c + 1L) * chunkSize);
+              for (int i = (int) ((long) c * chunkSize); i < end && !s.isStopped(); i++) {
                 fn.accept(i);
               }
             }
@@ -112,22 +115,32 @@ public final class Parallelizer implements AutoCloseable {
     if (n == 1) {
       work.run();
     } else {
-      AtomicInteger running = new AtomicInteger(n - 1);
+      // Helpers that have not started by the time the caller runs out of chunks have nothing
+      // left to do, so the caller closes the gate and waits only for helpers already inside.
+      // Waiting for queued helpers instead would deadlock a nested call on a busy pool.
+      AtomicInteger inside = new AtomicInteger();
       Thread caller = Thread.currentThread();
       for (int w = 0; w < n - 1; w++) {
         pool.execute(
             () -> {
+              if (inside.getAndIncrement() < 0) {
+                if (inside.decrementAndGet() == CLOSED) {
+                  LockSupport.unpark(caller);
+                }
+                return;
+              }
               try {
                 work.run();
               } finally {
-                if (running.decrementAndGet() == 0) {
+                if (inside.decrementAndGet() == CLOSED) {
                   LockSupport.unpark(caller);
                 }
               }
             });
       }
       work.run();
-      while (running.get() > 0) {
+      inside.addAndGet(CLOSED);
+      while (inside.get() != CLOSED) {
         LockSupport.park(this);
       }
     }

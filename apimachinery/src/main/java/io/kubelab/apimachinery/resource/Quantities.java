@@ -4,134 +4,363 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Parses Kubernetes quantities ({@code 100m}, {@code 1.5}, {@code 1Ki}, {@code 1G}, {@code 1e3})
  * into plain longs, once, at the edge.
  *
- * <p>Upstream: {@code k8s.io/apimachinery/pkg/api/resource/quantity.go}. The grammar is {@code
- * <signedNumber><suffix>} where the suffix is a binary SI one ({@code Ki Mi Gi Ti Pi Ei}), a
- * decimal SI one ({@code n u m "" k M G T P E}) or a decimal exponent ({@code e3}, {@code E-2}).
- * {@link #milliValue} and {@link #value} round up, as {@code Quantity.MilliValue()} and {@code
- * Quantity.Value()} do, so {@code 0.1m} of CPU is 1 milli-CPU, never 0.
+ * <p>Upstream: {@code ParseQuantity}, {@code parseQuantityString}, {@code Quantity.Value} and
+ * {@code Quantity.MilliValue} in {@code k8s.io/apimachinery/pkg/api/resource/quantity.go}, with the
+ * suffixes of {@code suffix.go} and the rounding of {@code amount.go}. The grammar is {@code
+ * <sign><digits>.<digits><suffix>} where the suffix is binary SI ({@code Ki Mi Gi Ti Pi Ei}),
+ * decimal SI ({@code n u m "" k M G T P E}) or a decimal exponent ({@code e3}, {@code E-2}). The
+ * scanner is upstream's, quirks included: {@code 1.}, {@code .5} and {@code 1.G} are accepted, and
+ * so is a number with no digits at all ({@code "-"}, {@code "."}, {@code "m"}), which upstream
+ * reads as zero. Surrounding whitespace is trimmed as upstream's {@code UnmarshalJSON} trims it
+ * before parsing, since quantities here come from manifests.
+ *
+ * <p>Rounding follows upstream exactly. Parsing rounds a value up, away from zero, to whole
+ * nano-units ({@code 0.1n} is {@code 1n}), and caps binary-SI values at {@code 2^63-1}. {@link
+ * #value} and {@link #milliValue} round up: {@code 0.1m} of CPU is 1 milli-CPU, never 0. A negative
+ * value rounds away from zero when upstream holds it as an {@code int64Amount} (every ordinary
+ * quantity) and toward positive infinity when upstream holds it as an {@code inf.Dec} (binary-SI
+ * fractions, more than 18 digits), because those are the two code paths upstream takes.
+ *
+ * <p>{@link #value} and {@link #milliValue} take a fast path, long arithmetic on the scanned
+ * digits, for the forms upstream itself keeps in an {@code int64Amount}; everything else goes
+ * through {@link BigDecimal}. {@code QuantitiesTest} checks that the two paths agree.
  */
 public final class Quantities {
 
-  private static final Pattern GRAMMAR =
-      Pattern.compile(
-          "^([+-]?)(\\d+(?:\\.\\d*)?|\\.\\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\\d+)?$");
+  /** {@code maxInt64Factors}: the number of decimal digits an int64 always holds. */
+  private static final int MAX_INT64_FACTORS = 18;
+
+  private static final BigDecimal MAX_ALLOWED = BigDecimal.valueOf(Long.MAX_VALUE);
+
+  private static final long[] POW10 = new long[19];
+
+  static {
+    POW10[0] = 1;
+    for (int i = 1; i < POW10.length; i++) {
+      POW10[i] = POW10[i - 1] * 10;
+    }
+  }
 
   private Quantities() {}
 
+  /** The suffix kinds of {@code suffix.go}. */
+  private enum Format {
+    DECIMAL_SI,
+    BINARY_SI,
+    DECIMAL_EXPONENT
+  }
+
+  /** What {@code parseQuantityString} returns, plus the interpreted suffix. */
+  private record Scanned(
+      boolean positive, String num, String denom, int base, int exponent, Format format) {}
+
   /**
-   * The exact decimal value of a quantity string.
+   * Upstream's scanner: sign, leading zeros stripped, numerator, optional {@code .} and
+   * denominator, then a suffix of the letters {@code eEinumkKMGTP}, an optional sign and digits.
+   * Returns null when the text does not scan or the suffix is unknown.
+   */
+  private static Scanned scan(String str) {
+    int end = str.length();
+    if (end == 0) {
+      return null;
+    }
+    int pos = 0;
+    boolean positive = true;
+    char first = str.charAt(0);
+    if (first == '-') {
+      positive = false;
+      pos++;
+    } else if (first == '+') {
+      pos++;
+    }
+    while (pos < end && str.charAt(pos) == '0') {
+      pos++;
+    }
+    if (pos >= end) {
+      return new Scanned(positive, "0", "", 10, 0, Format.DECIMAL_SI);
+    }
+    int numStart = pos;
+    while (pos < end && isDigit(str.charAt(pos))) {
+      pos++;
+    }
+    String num = numStart == pos ? "0" : str.substring(numStart, pos);
+    String denom = "";
+    if (pos < end && str.charAt(pos) == '.') {
+      pos++;
+      int denomStart = pos;
+      while (pos < end && isDigit(str.charAt(pos))) {
+        pos++;
+      }
+      denom = str.substring(denomStart, pos);
+    }
+    int suffixStart = pos;
+    while (pos < end && "eEinumkKMGTP".indexOf(str.charAt(pos)) >= 0) {
+      pos++;
+    }
+    if (pos < end && (str.charAt(pos) == '-' || str.charAt(pos) == '+')) {
+      pos++;
+    }
+    while (pos < end && isDigit(str.charAt(pos))) {
+      pos++;
+    }
+    if (pos < end) {
+      return null; // a character that belongs to no part of the grammar
+    }
+    return interpret(positive, num, denom, str.substring(suffixStart));
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** {@code suffixHandler.interpret}: decimal SI first, then binary SI, then {@code e<int>}. */
+  private static Scanned interpret(boolean positive, String num, String denom, String suffix) {
+    int decimal =
+        switch (suffix) {
+          case "n" -> -9;
+          case "u" -> -6;
+          case "m" -> -3;
+          case "" -> 0;
+          case "k" -> 3;
+          case "M" -> 6;
+          case "G" -> 9;
+          case "T" -> 12;
+          case "P" -> 15;
+          case "E" -> 18;
+          default -> Integer.MIN_VALUE;
+        };
+    if (decimal != Integer.MIN_VALUE) {
+      return new Scanned(positive, num, denom, 10, decimal, Format.DECIMAL_SI);
+    }
+    int binary =
+        switch (suffix) {
+          case "Ki" -> 10;
+          case "Mi" -> 20;
+          case "Gi" -> 30;
+          case "Ti" -> 40;
+          case "Pi" -> 50;
+          case "Ei" -> 60;
+          default -> -1;
+        };
+    if (binary >= 0) {
+      return new Scanned(positive, num, denom, 2, binary, Format.BINARY_SI);
+    }
+    if (suffix.length() > 1 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')) {
+      long e;
+      try {
+        e = Long.parseLong(suffix.substring(1));
+      } catch (NumberFormatException ex) {
+        return null;
+      }
+      // Current upstream rejects exponents outside int32 rather than truncating them.
+      if (e > Integer.MAX_VALUE || e < -Integer.MAX_VALUE) {
+        return null;
+      }
+      return new Scanned(positive, num, denom, 10, (int) e, Format.DECIMAL_EXPONENT);
+    }
+    return null;
+  }
+
+  private static Scanned scanOrThrow(String text, String what) {
+    if (text == null) {
+      throw new InvalidQuantityException(what, null, "is missing");
+    }
+    Scanned s = scan(text.trim());
+    if (s == null) {
+      throw new InvalidQuantityException(what, text, "is not a quantity");
+    }
+    return s;
+  }
+
+  /**
+   * Whether upstream keeps this quantity in an {@code int64Amount} (its fast path in {@code
+   * ParseQuantity}); if so returns the unscaled value and sets nothing else. Returns null when
+   * upstream would fall back to {@code inf.Dec}.
+   */
+  private static long[] int64Amount(Scanned s) {
+    int precision;
+    long scale; // long: exponent minus denominator digits can leave the int range
+    long mantissa = 1;
+    if (s.format != Format.BINARY_SI) {
+      scale = s.exponent;
+      precision = MAX_INT64_FACTORS - (s.num.length() + s.denom.length());
+    } else if (s.denom.isEmpty()) {
+      scale = 0;
+      mantissa = 1L << s.exponent;
+      precision = 15 - s.num.length() - (int) (s.exponent * 3f / 10) - 1;
+    } else {
+      return null;
+    }
+    if (precision < 0) {
+      return null;
+    }
+    scale -= s.denom.length();
+    if (scale < -9) {
+      return null;
+    }
+    long value = Long.parseLong(s.num + s.denom); // at most 18 digits: precision >= 0
+    long result;
+    try {
+      result = Math.multiplyExact(value, mantissa);
+    } catch (ArithmeticException overflow) {
+      return null;
+    }
+    return new long[] {s.positive ? result : -result, scale};
+  }
+
+  /**
+   * The exact value upstream holds after parsing: rounded up (away from zero) to whole nano-units
+   * and, for binary-SI quantities, capped at {@code 2^63-1}.
    *
    * @param what names the object and field for the error message, e.g. {@code Pod default/web-1:
    *     spec.containers[0].resources.requests.cpu}
    * @throws InvalidQuantityException if the text is not a quantity
    */
   public static BigDecimal parse(String text, String what) {
-    if (text == null) {
-      throw new InvalidQuantityException(what, null, "is missing");
+    Scanned s = scanOrThrow(text, what);
+    try {
+      return decimal(s);
+    } catch (ArithmeticException scaleOverflow) {
+      throw new InvalidQuantityException(what, text, "is out of range");
     }
-    String s = text.trim();
-    Matcher m = GRAMMAR.matcher(s);
-    if (s.isEmpty() || !m.matches()) {
-      throw new InvalidQuantityException(what, text, "is not a quantity");
+  }
+
+  private static BigDecimal decimal(Scanned s) {
+    long[] fast = int64Amount(s);
+    if (fast != null) {
+      return BigDecimal.valueOf(fast[0], (int) -fast[1]);
     }
-    BigDecimal number = new BigDecimal(m.group(2).endsWith(".") ? m.group(2) + "0" : m.group(2));
-    if ("-".equals(m.group(1))) {
-      number = number.negate();
+    BigDecimal amount = new BigDecimal(s.denom.isEmpty() ? s.num : s.num + "." + s.denom);
+    if (s.base == 10) {
+      amount = amount.scaleByPowerOfTen(s.exponent);
+    } else {
+      amount = amount.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(s.exponent)));
     }
-    String suffix = m.group(3);
-    if (suffix == null || suffix.isEmpty()) {
-      return number;
+    // Upstream: "if you want some resources, you should get some resources".
+    if (amount.signum() != 0 && (long) amount.precision() - amount.scale() <= -9) {
+      // Below one nano-unit: the answer is 1n, and setScale would compute 10^scale to find it.
+      amount = BigDecimal.valueOf(1, 9);
+    } else if (amount.signum() != 0 && amount.scale() > 9) {
+      amount = amount.setScale(9, RoundingMode.UP);
     }
-    switch (suffix) {
-      case "Ki":
-        return number.multiply(BigDecimal.valueOf(1L << 10));
-      case "Mi":
-        return number.multiply(BigDecimal.valueOf(1L << 20));
-      case "Gi":
-        return number.multiply(BigDecimal.valueOf(1L << 30));
-      case "Ti":
-        return number.multiply(BigDecimal.valueOf(1L << 40));
-      case "Pi":
-        return number.multiply(BigDecimal.valueOf(1L << 50));
-      case "Ei":
-        return number.multiply(BigDecimal.valueOf(1L << 60));
-      case "n":
-        return number.scaleByPowerOfTen(-9);
-      case "u":
-        return number.scaleByPowerOfTen(-6);
-      case "m":
-        return number.scaleByPowerOfTen(-3);
-      case "k":
-        return number.scaleByPowerOfTen(3);
-      case "M":
-        return number.scaleByPowerOfTen(6);
-      case "G":
-        return number.scaleByPowerOfTen(9);
-      case "T":
-        return number.scaleByPowerOfTen(12);
-      case "P":
-        return number.scaleByPowerOfTen(15);
-      case "E":
-        return number.scaleByPowerOfTen(18);
-      default:
-        int exponent;
-        try {
-          exponent = Integer.parseInt(suffix.substring(1));
-        } catch (NumberFormatException e) {
-          throw new InvalidQuantityException(what, text, "has an exponent out of range");
-        }
-        if (Math.abs(exponent) > 100) {
-          throw new InvalidQuantityException(what, text, "has an exponent out of range");
-        }
-        return number.scaleByPowerOfTen(exponent);
+    if (s.format == Format.BINARY_SI && amount.compareTo(MAX_ALLOWED) > 0) {
+      amount = MAX_ALLOWED;
     }
+    return s.positive ? amount : amount.negate();
   }
 
   /** {@link #parse(String, String)} for a fabric8 {@link Quantity} (amount and format joined). */
   public static BigDecimal parse(Quantity q, String what) {
+    return parse(text(q, what), what);
+  }
+
+  private static String text(Quantity q, String what) {
     if (q == null) {
       throw new InvalidQuantityException(what, null, "is missing");
     }
     String amount = q.getAmount() == null ? "" : q.getAmount();
     String format = q.getFormat() == null ? "" : q.getFormat();
-    return parse(amount + format, what);
+    return format.isEmpty() ? amount : amount + format;
   }
 
   /** The value in thousandths, rounded up: milli-CPU for {@code cpu}. */
   public static long milliValue(Quantity q, String what) {
-    return toLongCeil(parse(q, what).scaleByPowerOfTen(3), q, what);
+    return scaled(text(q, what), -3, what);
   }
 
   /**
    * The value rounded up: bytes for memory and storage, a count for pods and extended resources.
    */
   public static long value(Quantity q, String what) {
-    return toLongCeil(parse(q, what), q, what);
+    return scaled(text(q, what), 0, what);
   }
 
   /** {@link #milliValue(Quantity, String)} of a string. */
   public static long milliValue(String text, String what) {
-    return toLongCeil(parse(text, what).scaleByPowerOfTen(3), text, what);
+    return scaled(text, -3, what);
   }
 
   /** {@link #value(Quantity, String)} of a string. */
   public static long value(String text, String what) {
-    return toLongCeil(parse(text, what), text, what);
+    return scaled(text, 0, what);
   }
 
-  private static long toLongCeil(BigDecimal v, Object original, String what) {
-    BigInteger i = v.setScale(0, RoundingMode.CEILING).toBigInteger();
+  /** {@code ScaledValue(scale)}: the fast path where upstream's is, else the exact one. */
+  private static long scaled(String text, int scale, String what) {
+    Scanned s = scanOrThrow(text, what);
+    long[] fast = int64Amount(s);
+    if (fast != null) {
+      Long v = scaledInt64(fast[0], fast[1], scale);
+      if (v != null) {
+        return v;
+      }
+    }
+    return scaledSlow(s, scale, text, what);
+  }
+
+  /** The BigDecimal path, also the reference the fast path is tested against. */
+  static long scaledSlowForTest(String text, int scale, String what) {
+    return scaledSlow(scanOrThrow(text, what), scale, text, what);
+  }
+
+  /** The fast path alone; null where it does not apply. */
+  static Long scaledFastForTest(String text, int scale, String what) {
+    long[] fast = int64Amount(scanOrThrow(text, what));
+    return fast == null ? null : scaledInt64(fast[0], fast[1], scale);
+  }
+
+  private static long scaledSlow(Scanned s, int scale, String text, String what) {
+    BigDecimal v;
+    try {
+      v = decimal(s).scaleByPowerOfTen(-scale);
+    } catch (ArithmeticException scaleOverflow) {
+      throw new InvalidQuantityException(what, text, "is out of range");
+    }
+    // An int64Amount rounds away from zero (negativeScaleInt64); an inf.Dec rounds toward
+    // positive infinity (scaledValue). For positive values the two agree.
+    RoundingMode mode = int64Amount(s) != null ? RoundingMode.UP : RoundingMode.CEILING;
+    if ((long) v.precision() - v.scale() > 19) {
+      throw new InvalidQuantityException(what, text, "is out of range");
+    }
+    BigInteger i = v.setScale(0, mode).toBigInteger();
     if (i.bitLength() > 63) {
-      throw new InvalidQuantityException(what, String.valueOf(original), "is out of range");
+      throw new InvalidQuantityException(what, text, "is out of range");
     }
     return i.longValue();
+  }
+
+  /**
+   * {@code int64Amount.AsScaledInt64}: {@code value * 10^from} expressed in units of {@code 10^to},
+   * rounded away from zero; null on overflow.
+   */
+  private static Long scaledInt64(long value, long from, int to) {
+    long diff = from - to;
+    if (diff >= 0) {
+      if (diff >= POW10.length) {
+        return value == 0 ? 0L : null;
+      }
+      long p = POW10[(int) diff];
+      long r = value * p;
+      if (value != 0 && (r / p != value)) {
+        return null;
+      }
+      return r;
+    }
+    long down = -diff;
+    if (down >= POW10.length) {
+      return value == 0 ? 0L : (value > 0 ? 1L : -1L);
+    }
+    long p = POW10[(int) down];
+    long q = value / p;
+    if (value % p != 0) {
+      q += value > 0 ? 1 : -1;
+    }
+    return q;
   }
 
   /** A quantity that cannot be parsed; the message names the object and field. */

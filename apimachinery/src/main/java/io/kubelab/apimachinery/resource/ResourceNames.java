@@ -1,5 +1,7 @@
 package io.kubelab.apimachinery.resource;
 
+import java.util.regex.Pattern;
+
 /**
  * Resource names and the rules that classify them.
  *
@@ -36,8 +38,37 @@ public final class ResourceNames {
     if (isNativeResource(name) || name.startsWith(QUOTA_REQUESTS_PREFIX)) {
       return false;
     }
-    // Upstream also requires "requests.<name>" to be a valid qualified name.
-    return name.indexOf('/') > 0 && name.indexOf('/') < name.length() - 1;
+    // A quota can name it as "requests.<name>" only if that is a qualified name.
+    return isQualifiedName(QUOTA_REQUESTS_PREFIX + name);
+  }
+
+  private static final Pattern DNS1123_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern QUALIFIED_NAME_PART =
+      Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+
+  /**
+   * {@code IsQualifiedName} of {@code k8s.io/apimachinery/pkg/util/validation}: an optional DNS
+   * subdomain prefix (at most 253 characters) and a slash, then a name of at most 63 alphanumerics,
+   * {@code -}, {@code _} and {@code .}, starting and ending alphanumeric.
+   */
+  static boolean isQualifiedName(String value) {
+    String[] parts = value.split("/", -1);
+    String name;
+    if (parts.length == 1) {
+      name = parts[0];
+    } else if (parts.length == 2) {
+      String prefix = parts[0];
+      if (prefix.isEmpty()
+          || prefix.length() > 253
+          || !DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
+        return false;
+      }
+      name = parts[1];
+    } else {
+      return false;
+    }
+    return !name.isEmpty() && name.length() <= 63 && QUALIFIED_NAME_PART.matcher(name).matches();
   }
 
   public static boolean isHugePageResourceName(String name) {

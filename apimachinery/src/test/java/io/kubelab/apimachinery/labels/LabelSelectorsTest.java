@@ -1,0 +1,163 @@
+package io.kubelab.apimachinery.labels;
+
+import static io.kubelab.apimachinery.testing.Fixtures.labelExpr;
+import static io.kubelab.apimachinery.testing.Fixtures.matchExpressions;
+import static io.kubelab.apimachinery.testing.Fixtures.matchLabels;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.kubelab.apimachinery.testing.Generators;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.generators.Generate;
+
+class LabelSelectorsTest {
+
+  private static final String WHAT = "Pod default/web-1: spec.affinity.podAffinity.x.labelSelector";
+
+  @Test
+  void aNilSelectorMatchesNothingAndAnEmptyOneEverything() {
+    qt().withFixedSeed(3L)
+        .withExamples(200)
+        .forAll(Generators.labelSets())
+        .checkAssert(
+            labels -> {
+              assertThat(LabelSelectors.compile(null, WHAT).matches(labels)).isFalse();
+              assertThat(LabelSelectors.compile(new LabelSelector(), WHAT).matches(labels))
+                  .isTrue();
+              assertThat(LabelSelectors.compile(matchLabels(), WHAT).matches(labels)).isTrue();
+            });
+    assertThat(Selector.NOTHING.matches(null)).isFalse();
+    assertThat(Selector.EVERYTHING.matches(null)).isTrue();
+  }
+
+  @Test
+  void notInMatchesWhenTheKeyIsMissingAndExistsIffTheKeyIsPresent() {
+    qt().withFixedSeed(4L)
+        .withExamples(400)
+        .forAll(Generators.labelSets(), Generate.pick(Generators.LABEL_KEYS))
+        .checkAssert(
+            (labels, key) -> {
+              boolean present = labels.containsKey(key);
+              assertThat(compile(labelExpr(key, "Exists")).matches(labels)).isEqualTo(present);
+              assertThat(compile(labelExpr(key, "DoesNotExist")).matches(labels))
+                  .isEqualTo(!present);
+              if (!present) {
+                assertThat(compile(labelExpr(key, "NotIn", "web", "db")).matches(labels)).isTrue();
+                assertThat(compile(labelExpr(key, "In", "web", "db")).matches(labels)).isFalse();
+              } else {
+                String v = labels.get(key);
+                assertThat(compile(labelExpr(key, "In", v, "zzz")).matches(labels)).isTrue();
+                assertThat(compile(labelExpr(key, "NotIn", v)).matches(labels)).isFalse();
+              }
+            });
+  }
+
+  @Test
+  void gtAndLtCompareIntegersAndNeverMatchOtherValues() {
+    qt().withFixedSeed(5L)
+        .withExamples(400)
+        .forAll(
+            Generators.labelSets(), Generate.pick(Generators.LABEL_KEYS), Generate.range(-10, 50))
+        .checkAssert(
+            (labels, key, bound) -> {
+              Requirement gt =
+                  LabelSelectors.requirement(key, "Gt", List.of("" + bound), "f", true);
+              Requirement lt =
+                  LabelSelectors.requirement(key, "Lt", List.of("" + bound), "f", true);
+              String v = labels.get(key);
+              Long n = parseOrNull(v);
+              assertThat(gt.matches(labels)).isEqualTo(n != null && n > bound);
+              assertThat(lt.matches(labels)).isEqualTo(n != null && n < bound);
+            });
+    Requirement gt = LabelSelectors.requirement("rank", "Gt", List.of("1"), "f", true);
+    assertThat(gt.matches(Map.of("rank", "x1"))).isFalse();
+    assertThat(gt.matches(Map.of("rank", "1.5"))).isFalse();
+    assertThat(gt.matches(Map.of("rank", ""))).isFalse();
+    assertThat(gt.matches(Map.of("rank", "2"))).isTrue();
+  }
+
+  private static Long parseOrNull(String v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** A reference evaluation of a LabelSelector, written from the API documentation. */
+  private static boolean reference(LabelSelector s, Map<String, String> labels) {
+    if (s == null) {
+      return false;
+    }
+    for (Map.Entry<String, String> e : s.getMatchLabels().entrySet()) {
+      if (!e.getValue().equals(labels.get(e.getKey()))) {
+        return false;
+      }
+    }
+    for (LabelSelectorRequirement r : s.getMatchExpressions()) {
+      boolean has = labels.containsKey(r.getKey());
+      boolean ok =
+          switch (r.getOperator()) {
+            case "In" -> has && r.getValues().contains(labels.get(r.getKey()));
+            case "NotIn" -> !has || !r.getValues().contains(labels.get(r.getKey()));
+            case "Exists" -> has;
+            case "DoesNotExist" -> !has;
+            default -> throw new AssertionError(r.getOperator());
+          };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void aCompiledSelectorIsTheConjunctionOfItsRequirements() {
+    qt().withFixedSeed(6L)
+        .withExamples(1000)
+        .forAll(Generators.labelSelectors(), Generators.labelSets())
+        .checkAssert(
+            (selector, labels) ->
+                assertThat(LabelSelectors.compile(selector, WHAT).matches(labels))
+                    .as("%s on %s", selector, labels)
+                    .isEqualTo(reference(selector, labels)));
+  }
+
+  @Test
+  void fromMapIsEqualityOnEveryPair() {
+    Selector s = LabelSelectors.fromMap(Map.of("app", "web", "tier", "front"));
+    assertThat(s.matches(Map.of("app", "web", "tier", "front", "x", "y"))).isTrue();
+    assertThat(s.matches(Map.of("app", "web"))).isFalse();
+    assertThat(LabelSelectors.fromMap(Map.of()).matches(Map.of("a", "b"))).isTrue();
+  }
+
+  @Test
+  void malformedSelectorsAreErrorsNamingTheFieldInUpstreamsWords() {
+    assertThatThrownBy(() -> compile(labelExpr("app", "Gt", "1")))
+        .isInstanceOf(LabelSelectors.InvalidSelectorException.class)
+        .hasMessage(
+            WHAT + ".matchExpressions[0].operator: \"Gt\" is not a valid pod selector operator");
+    assertThatThrownBy(() -> compile(labelExpr("app", "In")))
+        .hasMessage(
+            WHAT
+                + ".matchExpressions[0].values: for 'in', 'notin' operators, values set can't be empty");
+    assertThatThrownBy(() -> compile(labelExpr("app", "Exists", "x")))
+        .hasMessage(
+            WHAT
+                + ".matchExpressions[0].values: values set must be empty for exists and does not exist");
+    assertThatThrownBy(() -> compile(labelExpr("", "Exists")))
+        .hasMessage(WHAT + ".matchExpressions[0].key: must not be empty");
+  }
+
+  private static Selector compile(LabelSelectorRequirement r) {
+    return LabelSelectors.compile(matchExpressions(r), WHAT);
+  }
+}

@@ -1,0 +1,137 @@
+package io.kubelab.apimachinery.parallel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.quicktheories.QuickTheory.qt;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.generators.Generate;
+
+class ParallelizerTest {
+
+  @Test
+  void everyPieceRunsExactlyOnceUnderAnyWorkerCountAndChunkSize() {
+    qt().withFixedSeed(16L)
+        .withExamples(150)
+        .forAll(Generate.range(1, 8), Generate.range(0, 400), Generate.range(1, 50))
+        .checkAssert(
+            (workers, pieces, chunk) -> {
+              try (Parallelizer p = new Parallelizer("test-parallelizer", workers)) {
+                AtomicIntegerArray counts = new AtomicIntegerArray(pieces);
+                p.until(null, pieces, chunk, i -> counts.incrementAndGet(i));
+                for (int i = 0; i < pieces; i++) {
+                  assertThat(counts.get(i)).as("piece %d of %d", i, pieces).isEqualTo(1);
+                }
+                // and with the scheduler's own chunk size
+                AtomicIntegerArray again = new AtomicIntegerArray(pieces);
+                p.until(new Parallelizer.Stop(), pieces, i -> again.incrementAndGet(i));
+                for (int i = 0; i < pieces; i++) {
+                  assertThat(again.get(i)).isEqualTo(1);
+                }
+              }
+            });
+  }
+
+  @Test
+  void stoppingEndsTheRunAfterAtMostOneInFlightPiecePerOtherWorker() {
+    qt().withFixedSeed(17L)
+        .withExamples(100)
+        .forAll(Generate.range(1, 8), Generate.range(1, 400), Generate.range(1, 20))
+        .checkAssert(
+            (workers, pieces, chunk) -> {
+              int stopAt = pieces / 3;
+              try (Parallelizer p = new Parallelizer("test-parallelizer", workers)) {
+                Parallelizer.Stop stop = new Parallelizer.Stop();
+                AtomicBoolean stopped = new AtomicBoolean();
+                AtomicInteger calls = new AtomicInteger();
+                AtomicInteger late = new AtomicInteger();
+                p.until(
+                    stop,
+                    pieces,
+                    chunk,
+                    i -> {
+                      if (stopped.get()) {
+                        late.incrementAndGet();
+                      }
+                      calls.incrementAndGet();
+                      if (i == stopAt) {
+                        stop.stop();
+                        stopped.set(true);
+                      }
+                    });
+                assertThat(late.get()).isLessThanOrEqualTo(workers - 1);
+                if (workers == 1) {
+                  assertThat(calls.get()).isEqualTo(stopAt + 1);
+                }
+              }
+            });
+  }
+
+  @Test
+  void chunkSizeForFollowsTheSchedulersFormula() {
+    // sqrt(n), at most n/parallelism + 1, at least 1
+    assertThat(Parallelizer.chunkSizeFor(0, 16)).isEqualTo(1);
+    assertThat(Parallelizer.chunkSizeFor(1, 16)).isEqualTo(1);
+    assertThat(Parallelizer.chunkSizeFor(100, 16)).isEqualTo(7);
+    assertThat(Parallelizer.chunkSizeFor(5000, 16)).isEqualTo(70);
+    assertThat(Parallelizer.chunkSizeFor(100, 1)).isEqualTo(10);
+  }
+
+  @Test
+  void aFailingPieceStopsTheOthersAndIsRethrownToTheCaller() {
+    try (Parallelizer p = new Parallelizer("test-parallelizer", 4)) {
+      AtomicInteger calls = new AtomicInteger();
+      assertThatThrownBy(
+              () ->
+                  p.until(
+                      null,
+                      10_000,
+                      1,
+                      i -> {
+                        calls.incrementAndGet();
+                        if (i == 10) {
+                          throw new IllegalStateException("piece 10 failed");
+                        }
+                      }))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("piece 10 failed");
+      assertThat(calls.get()).isLessThan(10_000);
+    }
+  }
+
+  @Test
+  void nestedCallsOnABusyPoolDoNotDeadlock() {
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () -> {
+          try (Parallelizer p = new Parallelizer("test-parallelizer", 2)) {
+            AtomicInteger inner = new AtomicInteger();
+            for (int round = 0; round < 200; round++) {
+              p.until(null, 4, 1, i -> p.until(null, 4, 1, j -> inner.incrementAndGet()));
+            }
+            assertThat(inner.get()).isEqualTo(200 * 16);
+          }
+        });
+  }
+
+  @Test
+  void badArgumentsAreRejectedAndCloseStopsTheThreads() {
+    assertThatThrownBy(() -> new Parallelizer("p", 0)).hasMessageContaining("workers must be >= 1");
+    Parallelizer p = new Parallelizer("leak-check", 3);
+    p.until(null, 100, 1, i -> {});
+    p.close();
+    assertThat(
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("leak-check-") && t.isAlive()))
+        .isEmpty();
+    try (Parallelizer q = new Parallelizer("p", 2)) {
+      assertThatThrownBy(() -> q.until(null, -1, 1, i -> {})).hasMessageContaining("pieces");
+      assertThatThrownBy(() -> q.until(null, 1, 0, i -> {})).hasMessageContaining("chunkSize");
+    }
+  }
+}
