@@ -42,6 +42,16 @@ import java.util.random.RandomGenerator;
  */
 public final class GenericScheduler implements AutoCloseable {
 
+  /**
+   * Upstream starts 16 goroutines, which Go runs on at most GOMAXPROCS (= the number of cores)
+   * threads. Sixteen Java threads on a 2-core machine would mostly wait for each other, so the
+   * equivalent here is 16 capped at the number of cores.
+   */
+  static int defaultParallelism() {
+    return Math.max(
+        1, Math.min(Parallelizer.DEFAULT_PARALLELISM, Runtime.getRuntime().availableProcessors()));
+  }
+
   /** {@code minFeasibleNodesToFind}: below this many nodes every node is examined. */
   public static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
 
@@ -55,7 +65,10 @@ public final class GenericScheduler implements AutoCloseable {
   private final Snapshot snapshot;
   private final PodNominator nominator;
   private final Map<String, FitPredicate> predicates;
-  private final List<String> orderedPredicateNames;
+  // The configured predicates resolved in ordering order once, so the per-node loop does no
+  // map lookups.
+  private final String[] orderedPredicateNames;
+  private final FitPredicate[] orderedPredicates;
   private final PredicateMetadataProducer predicateMetaProducer;
   private final PriorityConfig[] prioritizers;
   private final PriorityMetadataProducer priorityMetaProducer;
@@ -79,7 +92,11 @@ public final class GenericScheduler implements AutoCloseable {
         ordered.add(name);
       }
     }
-    this.orderedPredicateNames = List.copyOf(ordered);
+    this.orderedPredicateNames = ordered.toArray(new String[0]);
+    this.orderedPredicates = new FitPredicate[ordered.size()];
+    for (int i = 0; i < ordered.size(); i++) {
+      orderedPredicates[i] = predicates.get(ordered.get(i));
+    }
     this.predicateMetaProducer = b.predicateMetaProducer;
     this.prioritizers = b.prioritizers.toArray(new PriorityConfig[0]);
     this.priorityMetaProducer = b.priorityMetaProducer;
@@ -247,30 +264,32 @@ public final class GenericScheduler implements AutoCloseable {
    * @throws SchedulingError.AlgorithmFailure when a predicate throws, naming it and the node
    */
   public PredicateResult podFitsOnNode(Pod pod, PredicateMetadata meta, NodeInfo info) {
-    List<PredicateFailureReason> failedPredicates = new ArrayList<>();
-    boolean podsAdded = false;
+    // Allocated on the first failure only: most nodes pass in a healthy cluster.
+    List<PredicateFailureReason> failedPredicates = null;
+    NominatedState withNominated = addNominatedPods(pod, meta, info);
     // Pass 0 treats the nominated pods as running: resources and anti-affinity are stricter
     // then. Pass 1 treats them as absent: pod affinity may be stricter then. Requiring both is
-    // the conservative choice, since the nominated pods may still land elsewhere.
+    // the conservative choice, since the nominated pods may still land elsewhere. Pass 1 runs
+    // only if pass 0 added pods and passed.
     for (int pass = 0; pass < 2; pass++) {
       PredicateMetadata metaToUse = meta;
       NodeInfo nodeInfoToUse = info;
       if (pass == 0) {
-        NominatedState added = addNominatedPods(pod, meta, info);
-        podsAdded = added.podsAdded();
-        metaToUse = added.meta();
-        nodeInfoToUse = added.nodeInfo();
-      } else if (!podsAdded || !failedPredicates.isEmpty()) {
+        if (withNominated != null) {
+          metaToUse = withNominated.meta();
+          nodeInfoToUse = withNominated.nodeInfo();
+        }
+      } else if (withNominated == null || failedPredicates != null) {
         break;
       }
-      for (String name : orderedPredicateNames) {
+      for (int k = 0; k < orderedPredicates.length; k++) {
         PredicateResult r;
         try {
-          r = predicates.get(name).check(pod, metaToUse, nodeInfoToUse);
+          r = orderedPredicates[k].check(pod, metaToUse, nodeInfoToUse);
         } catch (RuntimeException e) {
           throw new SchedulingError.AlgorithmFailure(
               "running predicate \""
-                  + name
+                  + orderedPredicateNames[k]
                   + "\" on node \""
                   + info.nodeName()
                   + "\" for "
@@ -281,53 +300,62 @@ public final class GenericScheduler implements AutoCloseable {
         }
         if (r == null) {
           throw new SchedulingError.AlgorithmFailure(
-              "predicate \"" + name + "\" returned no result on node \"" + info.nodeName() + "\"",
+              "predicate \""
+                  + orderedPredicateNames[k]
+                  + "\" returned no result on node \""
+                  + info.nodeName()
+                  + "\"",
               null);
         }
         if (!r.fits()) {
-          failedPredicates.addAll(r.reasons());
+          if (failedPredicates == null) {
+            failedPredicates = new ArrayList<>(r.reasons());
+          } else {
+            failedPredicates.addAll(r.reasons());
+          }
           if (!alwaysCheckAllPredicates) {
             break;
           }
         }
       }
     }
-    return failedPredicates.isEmpty()
-        ? PredicateResult.FIT
-        : PredicateResult.fail(failedPredicates);
+    return failedPredicates == null ? PredicateResult.FIT : PredicateResult.fail(failedPredicates);
   }
 
-  private record NominatedState(boolean podsAdded, PredicateMetadata meta, NodeInfo nodeInfo) {}
+  private record NominatedState(PredicateMetadata meta, NodeInfo nodeInfo) {}
 
   /**
    * Upstream's {@code addNominatedPods}: clones of the NodeInfo and metadata with the pods
    * nominated to this node that have at least the pod's priority (and are not the pod itself), so
-   * that this pod does not take the room preemption freed for them.
+   * that this pod does not take the room preemption freed for them; null when no pod was added.
    */
   private NominatedState addNominatedPods(Pod pod, PredicateMetadata meta, NodeInfo nodeInfo) {
     if (nodeInfo == null || nodeInfo.node() == null) {
-      return new NominatedState(false, meta, nodeInfo);
+      return null;
     }
     List<Pod> nominated = nominator.nominatedPodsForNode(nodeInfo.nodeName());
     if (nominated == null || nominated.isEmpty()) {
-      return new NominatedState(false, meta, nodeInfo);
+      return null;
     }
-    NodeInfo nodeInfoOut = nodeInfo.clone();
-    PredicateMetadata metaOut = meta == null ? null : meta.shallowCopy();
-    boolean podsAdded = false;
+    NodeInfo nodeInfoOut = null;
+    PredicateMetadata metaOut = null;
     int podPriority = podPriority(pod);
     String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
     for (Pod p : nominated) {
       String otherUid = p.getMetadata() == null ? null : p.getMetadata().getUid();
       if (podPriority(p) >= podPriority && !Objects.equals(otherUid, uid)) {
+        if (nodeInfoOut == null) {
+          // Clone only when something is added: the snapshot's NodeInfo must stay untouched.
+          nodeInfoOut = nodeInfo.clone();
+          metaOut = meta == null ? null : meta.shallowCopy();
+        }
         nodeInfoOut.addPod(p);
         if (metaOut != null) {
           metaOut.addPod(p, nodeInfoOut.node());
         }
-        podsAdded = true;
       }
     }
-    return new NominatedState(podsAdded, metaOut, nodeInfoOut);
+    return nodeInfoOut == null ? null : new NominatedState(metaOut, nodeInfoOut);
   }
 
   /** {@code podutil.GetPodPriority}: {@code spec.priority}, 0 when unset. */
@@ -535,7 +563,7 @@ public final class GenericScheduler implements AutoCloseable {
     private int percentageOfNodesToScore = DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE;
     private RandomGenerator random = new Random();
     private Parallelizer parallelizer;
-    private int parallelism = Parallelizer.DEFAULT_PARALLELISM;
+    private int parallelism = defaultParallelism();
 
     private Builder(Cache cache, Snapshot snapshot) {
       this.cache = Objects.requireNonNull(cache, "cache");
@@ -614,7 +642,10 @@ public final class GenericScheduler implements AutoCloseable {
       return this;
     }
 
-    /** The number of workers of the scheduler's own parallelizer (upstream: 16). */
+    /**
+     * The number of workers of the scheduler's own parallelizer; defaults to upstream's 16 capped
+     * at the number of cores.
+     */
     public Builder parallelism(int workers) {
       if (workers < 1) {
         throw new IllegalArgumentException("parallelism must be >= 1, got " + workers);

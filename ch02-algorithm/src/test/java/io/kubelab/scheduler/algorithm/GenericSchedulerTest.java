@@ -515,7 +515,10 @@ class GenericSchedulerTest {
   @Test
   void closeStopsTheWorkerThreads() {
     GenericScheduler g =
-        scheduler(nodes(400)).predicates(Map.of(POD_FITS_RESOURCES_PRED, ALWAYS_FITS)).build();
+        scheduler(nodes(400))
+            .predicates(Map.of(POD_FITS_RESOURCES_PRED, ALWAYS_FITS))
+            .parallelism(4)
+            .build();
     g.schedule(pod("p"));
     assertThat(workerThreads()).isNotEmpty();
     g.close();

@@ -13,16 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Toy nodes, pods and a cache that serves a fixed snapshot. */
-final class TestCluster {
+/** Toy nodes, pods and a cache that serves a fixed snapshot (tests and benchmarks). */
+public final class TestCluster {
 
   private TestCluster() {}
 
-  static Node node(String name) {
+  public static Node node(String name) {
     return node(name, Map.of());
   }
 
-  static Node node(String name, Map<String, String> labels) {
+  public static Node node(String name, Map<String, String> labels) {
     return new NodeBuilder()
         .withNewMetadata()
         .withName(name)
@@ -41,7 +41,7 @@ final class TestCluster {
         .build();
   }
 
-  static List<Node> nodes(int n) {
+  public static List<Node> nodes(int n) {
     List<Node> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       out.add(node(nodeName(i)));
@@ -50,19 +50,19 @@ final class TestCluster {
   }
 
   /** Zero-padded so that names sort in index order. */
-  static String nodeName(int i) {
+  public static String nodeName(int i) {
     return String.format("n%05d", i);
   }
 
-  static int nodeIndex(NodeInfo ni) {
+  public static int nodeIndex(NodeInfo ni) {
     return Integer.parseInt(ni.nodeName().substring(1));
   }
 
-  static Pod pod(String name) {
+  public static Pod pod(String name) {
     return pod(name, 0);
   }
 
-  static Pod pod(String name, int priority) {
+  public static Pod pod(String name, int priority) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
@@ -83,8 +83,10 @@ final class TestCluster {
    * A cache whose {@code updateSnapshot} only counts calls: the snapshot was built up front with
    * {@link Snapshot#of}. Every other operation is outside this chapter.
    */
-  static final class SnapshotCache implements Cache {
+  public static final class SnapshotCache implements Cache {
     final AtomicInteger updates = new AtomicInteger();
+
+    public SnapshotCache() {}
 
     @Override
     public void updateSnapshot(Snapshot snapshot) {
@@ -153,7 +155,7 @@ final class TestCluster {
   }
 
   /** A scheduler builder over a fixed snapshot of {@code nodes}. */
-  static GenericScheduler.Builder scheduler(List<Node> nodes) {
+  public static GenericScheduler.Builder scheduler(List<Node> nodes) {
     return GenericScheduler.builder(new SnapshotCache(), Snapshot.of(List.of(), nodes));
   }
 }
