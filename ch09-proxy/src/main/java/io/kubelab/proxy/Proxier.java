@@ -325,11 +325,11 @@ public final class Proxier implements AutoCloseable {
           serviceMap.put(name, info);
           socket.start(name, info, loadBalancer);
           LOG.log(
-              Level.INFO,
+              Level.DEBUG,
               "Proxying for service \"{0}\" on {1} port {2}",
               name,
               config.protocol(),
-              socket.address().getPort());
+              Integer.toString(socket.address().getPort()));
           return info;
         } catch (BindException e) {
           busy.add(port);

@@ -30,6 +30,7 @@ final class ProxyWorkers implements AutoCloseable {
 
   private final ThreadPoolExecutor pool;
   private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Object idle = new Object();
   private volatile boolean closed;
   private final ThreadLocal<ByteBuffer> buffers =
@@ -47,6 +48,10 @@ final class ProxyWorkers implements AutoCloseable {
             r -> {
               Thread t = new Thread(r, name + "-" + n.incrementAndGet());
               t.setDaemon(true);
+              // Remember threads so close() can join them: a terminated pool may still have
+              // threads on their way out. Dead ones are pruned here so the set stays small.
+              threads.removeIf(old -> !old.isAlive());
+              threads.add(t);
               return t;
             });
   }
@@ -132,6 +137,9 @@ final class ProxyWorkers implements AutoCloseable {
       if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
         pool.shutdownNow();
         pool.awaitTermination(5, TimeUnit.SECONDS);
+      }
+      for (Thread t : threads) {
+        t.join(5_000);
       }
     } catch (InterruptedException e) {
       pool.shutdownNow();
