@@ -10,6 +10,7 @@ import io.kubelab.scheduler.cache.Snapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,8 @@ public final class GenericScheduler implements AutoCloseable {
   private final PredicateMetadataProducer predicateMetaProducer;
   private final PriorityConfig[] prioritizers;
   private final PriorityMetadataProducer priorityMetaProducer;
-  private final List<Policy.Extender> extenders;
+  private final List<Policy.Extender> extenderConfigs;
+  private final List<SchedulerExtender> extenders;
   private final boolean alwaysCheckAllPredicates;
   private final int percentageOfNodesToScore;
   private final RandomGenerator random;
@@ -100,6 +102,7 @@ public final class GenericScheduler implements AutoCloseable {
     this.predicateMetaProducer = b.predicateMetaProducer;
     this.prioritizers = b.prioritizers.toArray(new PriorityConfig[0]);
     this.priorityMetaProducer = b.priorityMetaProducer;
+    this.extenderConfigs = List.copyOf(b.extenderConfigs);
     this.extenders = List.copyOf(b.extenders);
     this.alwaysCheckAllPredicates = b.alwaysCheckAllPredicates;
     this.percentageOfNodesToScore = b.percentageOfNodesToScore;
@@ -195,7 +198,7 @@ public final class GenericScheduler implements AutoCloseable {
   FeasibleNodes findNodesThatFit(Pod pod, List<NodeInfo> allNodes) {
     if (predicates.isEmpty()) {
       // v1.17: with nothing to check every node is feasible and the start index stays put.
-      return new FeasibleNodes(new ArrayList<>(allNodes), Map.of());
+      return filterWithExtenders(pod, new FeasibleNodes(new ArrayList<>(allNodes), Map.of()));
     }
     int n = allNodes.size();
     int numNodesToFind = numFeasibleNodesToFind(n, percentageOfNodesToScore);
@@ -239,8 +242,65 @@ public final class GenericScheduler implements AutoCloseable {
     if (firstError.get() != null) {
       throw firstError.get();
     }
-    return new FeasibleNodes(
-        Arrays.asList(Arrays.copyOf(filtered, filteredLen.get())), new LinkedHashMap<>(failed));
+    return filterWithExtenders(
+        pod,
+        new FeasibleNodes(
+            Arrays.asList(Arrays.copyOf(filtered, filteredLen.get())),
+            new LinkedHashMap<>(failed)));
+  }
+
+  /**
+   * The extender half of upstream's {@code findNodesThatFit}: each interested extender in turn
+   * filters what is left, until nothing is; the nodes it rejects join the failed map with its
+   * message. A failing extender is skipped when ignorable and aborts the attempt otherwise.
+   */
+  private FeasibleNodes filterWithExtenders(Pod pod, FeasibleNodes found) {
+    if (found.nodes().isEmpty() || extenders.isEmpty()) {
+      return found;
+    }
+    List<NodeInfo> nodes = found.nodes();
+    Map<String, List<PredicateFailureReason>> failed =
+        new LinkedHashMap<>(found.failedPredicates());
+    for (SchedulerExtender extender : extenders) {
+      if (!extender.isInterested(pod)) {
+        continue;
+      }
+      List<io.fabric8.kubernetes.api.model.Node> asNodes = new ArrayList<>(nodes.size());
+      for (NodeInfo ni : nodes) {
+        asNodes.add(ni.node());
+      }
+      SchedulerExtender.FilterResult r;
+      try {
+        r = extender.filter(pod, asNodes, snapshot);
+      } catch (RuntimeException e) {
+        if (extender.isIgnorable()) {
+          continue;
+        }
+        throw new SchedulingError.AlgorithmFailure(
+            "extender \""
+                + extender.name()
+                + "\" filter for "
+                + PodRequests.describe(pod)
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+      r.failedNodes()
+          .forEach(
+              (node, message) ->
+                  failed
+                      .computeIfAbsent(node, k -> new ArrayList<>())
+                      .add(new PredicateFailureReason.FailureReason(message)));
+      List<NodeInfo> kept = new ArrayList<>(r.nodes().size());
+      for (io.fabric8.kubernetes.api.model.Node n : r.nodes()) {
+        kept.add(snapshot.get(n.getMetadata().getName()));
+      }
+      nodes = kept;
+      if (nodes.isEmpty()) {
+        break;
+      }
+    }
+    return new FeasibleNodes(nodes, failed);
   }
 
   private PredicateMetadata producePredicateMetadata(Pod pod) {
@@ -377,7 +437,7 @@ public final class GenericScheduler implements AutoCloseable {
       names.add(ni.nodeName());
     }
     NodeScoreList result = new NodeScoreList(names);
-    if (prioritizers.length == 0) {
+    if (prioritizers.length == 0 && extenders.isEmpty()) {
       for (int i = 0; i < nodes.size(); i++) {
         result.setScore(i, 1);
       }
@@ -448,7 +508,43 @@ public final class GenericScheduler implements AutoCloseable {
       }
       result.setScore(i, total);
     }
+    addExtenderScores(pod, nodes, result);
     return result;
+  }
+
+  /**
+   * The extender half of upstream's {@code prioritizeNodes}: every interested extender scores the
+   * nodes (upstream: concurrently, one goroutine each; here one after the other, as each is one
+   * blocking call), errors are ignored, and the weighted sum is scaled from the extenders' 0-10
+   * range to the scheduler's 0-100 before it is added.
+   */
+  private void addExtenderScores(Pod pod, List<NodeInfo> nodes, NodeScoreList result) {
+    if (extenders.isEmpty()) {
+      return;
+    }
+    List<io.fabric8.kubernetes.api.model.Node> asNodes = new ArrayList<>(nodes.size());
+    for (NodeInfo ni : nodes) {
+      asNodes.add(ni.node());
+    }
+    Map<String, Long> combined = new HashMap<>();
+    for (SchedulerExtender extender : extenders) {
+      if (!extender.isInterested(pod)) {
+        continue;
+      }
+      SchedulerExtender.PrioritizeResult r;
+      try {
+        r = extender.prioritize(pod, asNodes);
+      } catch (RuntimeException e) {
+        // Upstream: the other priorities and extenders still decide.
+        continue;
+      }
+      long weight = r.weight();
+      r.scores().forEach((host, score) -> combined.merge(host, score * weight, Long::sum));
+    }
+    long scale = NodeScoreList.MAX_NODE_SCORE / SchedulerExtender.MAX_EXTENDER_PRIORITY;
+    for (int i = 0; i < result.size(); i++) {
+      result.setScore(i, result.score(i) + combined.getOrDefault(result.name(i), 0L) * scale);
+    }
   }
 
   /** Like {@code errors.NewAggregate}: one error as itself, several as {@code [a, b]}. */
@@ -528,7 +624,12 @@ public final class GenericScheduler implements AutoCloseable {
   }
 
   /** The extender configurations of the policy; ch07 turns them into HTTP clients. */
-  public List<Policy.Extender> extenders() {
+  public List<Policy.Extender> extenderConfigs() {
+    return extenderConfigs;
+  }
+
+  /** The extenders this scheduler calls. */
+  public List<SchedulerExtender> extenders() {
     return extenders;
   }
 
@@ -558,7 +659,8 @@ public final class GenericScheduler implements AutoCloseable {
     private PredicateMetadataProducer predicateMetaProducer = (pod, snapshot) -> null;
     private List<PriorityConfig> prioritizers = List.of();
     private PriorityMetadataProducer priorityMetaProducer = (pod, nodes, snapshot) -> null;
-    private List<Policy.Extender> extenders = List.of();
+    private List<Policy.Extender> extenderConfigs = List.of();
+    private List<SchedulerExtender> extenders = List.of();
     private boolean alwaysCheckAllPredicates;
     private int percentageOfNodesToScore = DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE;
     private RandomGenerator random = new Random();
@@ -576,8 +678,14 @@ public final class GenericScheduler implements AutoCloseable {
       predicateMetadataProducer(config.predicateMetadataProducer());
       prioritizers(config.prioritizers());
       priorityMetadataProducer(config.priorityMetadataProducer());
-      this.extenders = config.extenders();
+      this.extenderConfigs = config.extenders();
       this.alwaysCheckAllPredicates = config.alwaysCheckAllPredicates();
+      return this;
+    }
+
+    /** The extenders to call after the predicates and priorities, in order. */
+    public Builder extenders(List<SchedulerExtender> extenders) {
+      this.extenders = List.copyOf(extenders);
       return this;
     }
 
