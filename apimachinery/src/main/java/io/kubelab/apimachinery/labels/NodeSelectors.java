@@ -106,7 +106,7 @@ public final class NodeSelectors {
     }
   }
 
-  private static Requirement fieldRequirement(NodeSelectorRequirement r, String field) {
+  static Requirement fieldRequirement(NodeSelectorRequirement r, String field) {
     if (!NODE_FIELD_NAME.equals(r.getKey())) {
       throw new LabelSelectors.InvalidSelectorException(
           field

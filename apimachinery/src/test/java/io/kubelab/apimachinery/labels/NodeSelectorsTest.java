@@ -75,6 +75,8 @@ class NodeSelectorsTest {
     NodeSelectorTerm good = term(expr("label_1", "In", "label_1_val"));
     assertThat(NodeSelectors.matchesAnyTerm(List.of(bad), host1)).isFalse();
     assertThat(NodeSelectors.matchesAnyTerm(List.of(bad, good), host1)).isTrue();
+    assertThat(CompiledNodeSelector.compile(List.of(bad)).matchesNothing()).isTrue();
+    assertThat(CompiledNodeSelector.compile(List.of(bad, good)).matches(host1)).isTrue();
     assertThat(NodeSelectors.matchesAnyTerm(List.of(term(expr("x", "Near", "y"))), host1))
         .isFalse();
   }
@@ -149,9 +151,13 @@ class NodeSelectorsTest {
         .checkAssert(
             (cluster, a, b) -> {
               for (Node n : cluster.nodes()) {
+                boolean want = reference(List.of(a, b), n);
                 assertThat(NodeSelectors.matchesAnyTerm(List.of(a, b), n))
                     .as("%s or %s on %s", a, b, n.getMetadata().getLabels())
-                    .isEqualTo(reference(List.of(a, b), n));
+                    .isEqualTo(want);
+                assertThat(CompiledNodeSelector.compile(List.of(a, b)).matches(n))
+                    .as("compiled")
+                    .isEqualTo(want);
               }
             });
   }
