@@ -59,6 +59,9 @@ public interface Cache {
 
   /**
    * Brings {@code snapshot} up to date, copying only the NodeInfos changed since its generation.
+   *
+   * @throws CacheException "snapshot state is not consistent, ..." when the snapshot's node list
+   *     does not match the cache's nodes; the snapshot is rebuilt before, so the next call works
    */
   void updateSnapshot(Snapshot snapshot);
 

@@ -140,9 +140,19 @@ final class NodeTree {
       version++;
       return;
     }
-    String msg = "node \"" + name + "\" in group \"" + printable(zone) + "\" was not found";
+    throw notFound(n);
+  }
+
+  /** Upstream's error for a node that is not in the zone its labels name. */
+  Cache.CacheException notFound(Node n) {
+    String msg =
+        "node \""
+            + n.getMetadata().getName()
+            + "\" in group \""
+            + printable(zoneKey(n))
+            + "\" was not found";
     LOG.log(Level.SEVERE, msg);
-    throw new Cache.CacheException(msg);
+    return new Cache.CacheException(msg);
   }
 
   /** Moves a node to its new zone if the zone key changed; a missing old entry is ignored. */

@@ -513,7 +513,7 @@ public final class SchedulerCache implements Cache, AutoCloseable {
       // Upstream checks the tree last, after clearing the NodeInfo; we check first so that a
       // rejected removal changes nothing. The message is the tree's.
       if (!nodeTree.contains(node)) {
-        nodeTree.removeNode(node);
+        throw nodeTree.notFound(node);
       }
       n.info.removeNode();
       if (n.info.pods().isEmpty()) {
@@ -585,13 +585,12 @@ public final class SchedulerCache implements Cache, AutoCloseable {
     return node.getStatus().getImages();
   }
 
-  /** Image name → (size, sorted node names), for tests and dumps. */
+  /** Image name → (size, node names), sorted by image name, for tests and dumps. */
   Map<String, Map.Entry<Long, Set<String>>> imageStates() {
     lock.readLock().lock();
     try {
       Map<String, Map.Entry<Long, Set<String>>> m = new TreeMap<>();
-      imageStates.forEach(
-          (k, v) -> m.put(k, Map.entry(v.size, Set.copyOf(new java.util.TreeSet<>(v.nodes)))));
+      imageStates.forEach((k, v) -> m.put(k, Map.entry(v.size, Set.copyOf(v.nodes))));
       return m;
     } finally {
       lock.readLock().unlock();

@@ -52,6 +52,8 @@ class CacheConcurrencyTest {
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     Set<String> expectedAdded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     CountDownLatch start = new CountDownLatch(1);
+    // The scheduling thread's snapshot, updated incrementally while everything else runs.
+    Snapshot snapshot = new Snapshot();
     List<Thread> threads = new ArrayList<>();
     try (SchedulerCache cache = new SchedulerCache(clock)) {
       for (int n = 0; n < NODES; n++) {
@@ -94,7 +96,6 @@ class CacheConcurrencyTest {
               failures,
               () -> {
                 Random r = new Random(seed);
-                Snapshot snapshot = new Snapshot();
                 for (int i = 0; i < PODS_PER_THREAD; i++) {
                   Pod p = podFor("sched-" + i, r.nextInt(NODES));
                   cache.updateSnapshot(snapshot);
@@ -168,7 +169,9 @@ class CacheConcurrencyTest {
       assertThat(cached).isEqualTo(expectedAdded);
       assertThat(cache.nodeCount()).isEqualTo(NODES);
       CacheChecks.assertListNewestFirst(cache);
-      CacheChecks.assertSameSnapshot(CacheChecks.fresh(cache), CacheChecks.fresh(cache));
+      cache.updateSnapshot(snapshot);
+      CacheChecks.assertSameSnapshot(snapshot, CacheChecks.fresh(cache));
+      assertThat(snapshot.numNodes()).isEqualTo(NODES);
     }
   }
 
