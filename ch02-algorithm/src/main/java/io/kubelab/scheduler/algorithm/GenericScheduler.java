@@ -1,5 +1,6 @@
 package io.kubelab.scheduler.algorithm;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.resource.PodRequests;
@@ -265,7 +266,7 @@ public final class GenericScheduler implements AutoCloseable {
       if (!extender.isInterested(pod)) {
         continue;
       }
-      List<io.fabric8.kubernetes.api.model.Node> asNodes = new ArrayList<>(nodes.size());
+      List<Node> asNodes = new ArrayList<>(nodes.size());
       for (NodeInfo ni : nodes) {
         asNodes.add(ni.node());
       }
@@ -292,7 +293,7 @@ public final class GenericScheduler implements AutoCloseable {
                       .computeIfAbsent(node, k -> new ArrayList<>())
                       .add(new PredicateFailureReason.FailureReason(message)));
       List<NodeInfo> kept = new ArrayList<>(r.nodes().size());
-      for (io.fabric8.kubernetes.api.model.Node n : r.nodes()) {
+      for (Node n : r.nodes()) {
         kept.add(snapshot.get(n.getMetadata().getName()));
       }
       nodes = kept;
@@ -522,7 +523,7 @@ public final class GenericScheduler implements AutoCloseable {
     if (extenders.isEmpty()) {
       return;
     }
-    List<io.fabric8.kubernetes.api.model.Node> asNodes = new ArrayList<>(nodes.size());
+    List<Node> asNodes = new ArrayList<>(nodes.size());
     for (NodeInfo ni : nodes) {
       asNodes.add(ni.node());
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubelab.scheduler.algorithm.AlgorithmFactories.PredicateArgumentKind;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class AlgorithmRegistryTest {
@@ -94,7 +95,7 @@ class AlgorithmRegistryTest {
             "ImageLocalityPriority");
     AlgorithmRegistry.AlgorithmProviderConfig ca = r.algorithmProvider("ClusterAutoscalerProvider");
     assertThat(ca.fitPredicateKeys()).isEqualTo(d.fitPredicateKeys());
-    Set<String> swapped = new java.util.TreeSet<>(d.priorityFunctionKeys());
+    Set<String> swapped = new TreeSet<>(d.priorityFunctionKeys());
     swapped.remove("LeastRequestedPriority");
     swapped.add("MostRequestedPriority");
     assertThat(ca.priorityFunctionKeys()).isEqualTo(swapped);

@@ -11,6 +11,8 @@ import static io.kubelab.scheduler.algorithm.TestCluster.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.AlgorithmFactories.MapReduce;
 import io.kubelab.scheduler.algorithm.AlgorithmFactories.PredicateArgumentKind;
 import io.kubelab.scheduler.algorithm.AlgorithmFactories.PriorityArgumentKind;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -336,8 +339,7 @@ class ConfiguratorTest {
         "HugeA", new PriorityConfigFactory(a -> new MapReduce((p, m, n) -> 0, null), huge));
     registry.registerPriorityConfigFactory(
         "HugeB", new PriorityConfigFactory(a -> new MapReduce((p, m, n) -> 0, null), huge));
-    registry.registerAlgorithmProvider(
-        "Huge", java.util.Set.of(), java.util.Set.of("HugeA", "HugeB"));
+    registry.registerAlgorithmProvider("Huge", Set.of(), Set.of("HugeA", "HugeB"));
     assertThatThrownBy(() -> configurator().createFromProvider("Huge"))
         .hasMessage("total priority of priority functions has overflown");
   }
@@ -352,14 +354,10 @@ class ConfiguratorTest {
           }
 
           @Override
-          public void addPod(
-              io.fabric8.kubernetes.api.model.Pod addedPod,
-              io.fabric8.kubernetes.api.model.Node node) {}
+          public void addPod(Pod addedPod, Node node) {}
 
           @Override
-          public void removePod(
-              io.fabric8.kubernetes.api.model.Pod deletedPod,
-              io.fabric8.kubernetes.api.model.Node node) {}
+          public void removePod(Pod deletedPod, Node node) {}
         };
     registry.registerPredicateMetadataProducerFactory(args -> (pod, s) -> meta);
     AlgorithmConfig c = configurator().createFromProvider("DefaultProvider");
