@@ -4,6 +4,7 @@ import io.kubelab.apimachinery.clock.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class FakeRuntime implements Runtime {
 
   private final Clock clock;
   private final Map<String, FakePod> pods = new LinkedHashMap<>();
+  // Index for O(1) lookups: exec probes at scale look containers up by ID.
+  private final Map<ContainerId, FakePod> podOf = new HashMap<>();
   private final Set<String> failingStatus = new HashSet<>();
   private long nextId;
   private boolean failGetPods;
@@ -49,7 +52,8 @@ public final class FakeRuntime implements Runtime {
 
   /** Forgets a pod and all its containers at once (the runtime garbage-collected it). */
   public synchronized void removePod(String uid) {
-    pod(uid);
+    FakePod p = pod(uid);
+    p.containers.keySet().forEach(podOf::remove);
     pods.remove(uid);
   }
 
@@ -61,6 +65,7 @@ public final class FakeRuntime implements Runtime {
         (int) p.containers.values().stream().filter(c -> c.name.equals(containerName)).count();
     FakeContainer c = new FakeContainer(id, containerName, restarts, clock.now());
     p.containers.put(id, c);
+    podOf.put(id, p);
     return id;
   }
 
@@ -89,12 +94,11 @@ public final class FakeRuntime implements Runtime {
 
   /** Removes a container, as container garbage collection does. */
   public synchronized void deleteContainer(ContainerId id) {
-    for (FakePod p : pods.values()) {
-      if (p.containers.remove(id) != null) {
-        return;
-      }
+    FakePod p = podOf.remove(id);
+    if (p == null) {
+      throw new IllegalArgumentException("FakeRuntime: no container " + id);
     }
-    throw new IllegalArgumentException("FakeRuntime: no container " + id);
+    p.containers.remove(id);
   }
 
   /** Forces any state, including transitions no real runtime makes; for PLEG tables. */
@@ -215,13 +219,11 @@ public final class FakeRuntime implements Runtime {
   }
 
   private FakeContainer container(ContainerId id) {
-    for (FakePod p : pods.values()) {
-      FakeContainer c = p.containers.get(id);
-      if (c != null) {
-        return c;
-      }
+    FakePod p = podOf.get(id);
+    if (p == null) {
+      throw new IllegalArgumentException("FakeRuntime: no container " + id);
     }
-    throw new IllegalArgumentException("FakeRuntime: no container " + id);
+    return p.containers.get(id);
   }
 
   private static final class FakePod {
