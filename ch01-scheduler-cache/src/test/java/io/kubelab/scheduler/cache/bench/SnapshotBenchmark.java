@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code incrementalUpdate}: one pod change, then {@code updateSnapshot} of a snapshot that
  *       was current before it. Invocations alternate between adding a pod to a node and removing
  *       the pod added there one round earlier, so every NodeInfo keeps 20 or 21 pods.
+ *   <li>{@code podChange}: the same pod change without the snapshot update, so that the difference
+ *       is what {@code updateSnapshot} costs.
  *   <li>{@code fullRebuild}: a new snapshot of the same cache, copying every NodeInfo.
  *   <li>{@code assumePodFinishBinding}: the scheduling thread's part of a binding, {@code
  *       assumePod} + {@code finishBinding}, plus the {@code forgetPod} that restores the cache;
@@ -99,6 +101,18 @@ public class SnapshotBenchmark {
 
   @Benchmark
   public Snapshot incrementalUpdate() {
+    changeOnePod();
+    cache.updateSnapshot(snapshot);
+    return snapshot;
+  }
+
+  /** The pod change of {@link #incrementalUpdate} alone, to tell its cost from the snapshot's. */
+  @Benchmark
+  public boolean podChange() {
+    return changeOnePod();
+  }
+
+  private boolean changeOnePod() {
     int i = next;
     next = (i + 1) % extra.length;
     if (extraPresent[i]) {
@@ -107,8 +121,7 @@ public class SnapshotBenchmark {
       cache.addPod(extra[i]);
     }
     extraPresent[i] = !extraPresent[i];
-    cache.updateSnapshot(snapshot);
-    return snapshot;
+    return extraPresent[i];
   }
 
   @Benchmark
