@@ -1,0 +1,416 @@
+package io.kubelab.kubelet.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.kubelab.apimachinery.clock.FakeClock;
+import io.kubelab.kubelet.container.ContainerId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The status manager: versions, conditions, merging, terminated pods, and the sync paths. */
+class StatusManagerTest {
+
+  private static final ContainerId APP = new ContainerId("fake", "app-1");
+  private static final ContainerId SIDECAR = new ContainerId("fake", "sidecar-1");
+
+  private final FakeClock clock = new FakeClock();
+  private final FakeApi api = new FakeApi();
+  private boolean reclaimed;
+  private final StatusManager manager =
+      new StatusManager(api, api, (pod, status) -> reclaimed, clock);
+
+  static Pod pod(String restartPolicy, String... readinessGates) {
+    PodBuilder b =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("web-1")
+            .withNamespace("default")
+            .withUid("u1")
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy(restartPolicy)
+            .addNewContainer()
+            .withName("app")
+            .endContainer()
+            .addNewContainer()
+            .withName("sidecar")
+            .endContainer()
+            .endSpec();
+    for (String g : readinessGates) {
+      b.editSpec().addNewReadinessGate().withConditionType(g).endReadinessGate().endSpec();
+    }
+    return b.build();
+  }
+
+  static ContainerStatus runningStatus(String name, ContainerId id, boolean ready) {
+    return new ContainerStatusBuilder()
+        .withName(name)
+        .withContainerID(id.toString())
+        .withReady(ready)
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt("2020-01-01T00:00:00Z")
+        .endRunning()
+        .endState()
+        .build();
+  }
+
+  static PodStatus generated(String message, boolean appReady, boolean sidecarReady) {
+    return new PodStatusBuilder()
+        .withPhase("Running")
+        .withMessage(message)
+        .withConditions(
+            new PodConditionBuilder().withType("Ready").withStatus("False").build(),
+            new PodConditionBuilder().withType("ContainersReady").withStatus("False").build())
+        .withContainerStatuses(
+            runningStatus("sidecar", SIDECAR, sidecarReady), runningStatus("app", APP, appReady))
+        .build();
+  }
+
+  private static PodCondition condition(PodStatus s, String type) {
+    return PodConditions.findCondition(s.getConditions(), type);
+  }
+
+  @Test
+  void versionsGrowOnlyWithChanges() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(1);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).as("same status").isEqualTo(1);
+    manager.setPodStatus(pod, generated("m2", false, false));
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(2);
+  }
+
+  @Test
+  void normalizesSortsAndStampsTheStatus() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    clock.step(Duration.ofMillis(1500));
+    manager.setPodStatus(pod, generated("m1", false, false));
+    PodStatus s = manager.getPodStatus("u1").orElseThrow();
+    assertThat(s.getContainerStatuses())
+        .extracting(ContainerStatus::getName)
+        .containsExactly("app", "sidecar");
+    assertThat(s.getStartTime()).isEqualTo("2020-01-01T00:00:01Z");
+    assertThat(condition(s, "Ready").getLastTransitionTime()).isEqualTo("2020-01-01T00:00:01Z");
+  }
+
+  @Test
+  void startTimeAndUnchangedTransitionTimesAreKept() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    clock.step(Duration.ofMinutes(1));
+    manager.setPodStatus(pod, generated("m2", false, false));
+    PodStatus s = manager.getPodStatus("u1").orElseThrow();
+    assertThat(s.getStartTime()).isEqualTo("2020-01-01T00:00:00Z");
+    assertThat(condition(s, "Ready").getLastTransitionTime()).isEqualTo("2020-01-01T00:00:00Z");
+  }
+
+  @Test
+  void readinessChangesSetTheReadyAndContainersReadyConditions() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    manager.setContainerReadiness("u1", APP, true);
+    PodStatus s = manager.getPodStatus("u1").orElseThrow();
+    assertThat(condition(s, "ContainersReady").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "ContainersReady").getReason()).isEqualTo("ContainersNotReady");
+    assertThat(condition(s, "ContainersReady").getMessage())
+        .isEqualTo("containers with unready status: [sidecar]");
+    assertThat(condition(s, "Ready").getMessage())
+        .isEqualTo("containers with unready status: [sidecar]");
+
+    clock.step(Duration.ofSeconds(5));
+    manager.setContainerReadiness("u1", SIDECAR, true);
+    s = manager.getPodStatus("u1").orElseThrow();
+    assertThat(condition(s, "ContainersReady").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Ready").getLastTransitionTime()).isEqualTo("2020-01-01T00:00:05Z");
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(3);
+
+    manager.setContainerReadiness("u1", SIDECAR, true);
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).as("unchanged").isEqualTo(3);
+  }
+
+  @Test
+  void readinessGatesKeepThePodUnready() {
+    Pod pod = pod("Always", "example.com/lb");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", true, false));
+    manager.setContainerReadiness("u1", SIDECAR, true);
+    PodCondition ready = condition(manager.getPodStatus("u1").orElseThrow(), "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("ReadinessGatesNotReady");
+    assertThat(ready.getMessage())
+        .isEqualTo(
+            "corresponding condition of pod readiness gate \"example.com/lb\" does not exist.");
+  }
+
+  @Test
+  void readinessBeforeTheFirstStatusIsIgnored() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setContainerReadiness("u1", APP, true);
+    assertThat(manager.getPodStatus("u1")).isEmpty();
+  }
+
+  @Test
+  void startupFlagIsSetWithoutTouchingConditions() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    manager.setContainerStartup("u1", APP, true);
+    PodStatus s = manager.getPodStatus("u1").orElseThrow();
+    assertThat(s.getContainerStatuses().get(0).getStarted()).isTrue();
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(2);
+  }
+
+  @Test
+  void terminatedContainerCannotRunAgainUnlessThePolicyAllows() {
+    Pod pod = pod("Never");
+    api.create(pod);
+    PodStatus done = generated("m1", false, false);
+    done.getContainerStatuses()
+        .get(1)
+        .setState(
+            new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewTerminated()
+                .withExitCode(0)
+                .endTerminated()
+                .build());
+    manager.setPodStatus(pod, done);
+    manager.setPodStatus(pod, generated("m2", false, false));
+    assertThat(manager.getPodStatus("u1").orElseThrow().getMessage()).as("aborted").isEqualTo("m1");
+  }
+
+  @Test
+  void terminatePodMarksRunningContainersUnknownExit137() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", true, true));
+    manager.terminatePod(pod);
+    PodStatus s = manager.getPodStatus("u1").orElseThrow();
+    assertThat(s.getContainerStatuses())
+        .allSatisfy(
+            c -> {
+              assertThat(c.getState().getTerminated().getReason())
+                  .isEqualTo("ContainerStatusUnknown");
+              assertThat(c.getState().getTerminated().getExitCode()).isEqualTo(137);
+              assertThat(c.getState().getTerminated().getMessage())
+                  .isEqualTo("The container could not be located when the pod was terminated");
+            });
+  }
+
+  @Test
+  void syncWritesAndKeepsConditionsTheKubeletDoesNotOwn() {
+    Pod pod =
+        new PodBuilder(pod("Always"))
+            .withNewStatus()
+            .addNewCondition()
+            .withType("example.com/lb")
+            .withStatus("True")
+            .endCondition()
+            .endStatus()
+            .build();
+    api.create(pod);
+    manager.setPodStatus(pod("Always"), generated("m1", false, false));
+    manager.syncPending();
+    PodStatus inApi = api.pods.get("web-1").getStatus();
+    assertThat(inApi.getMessage()).isEqualTo("m1");
+    assertThat(inApi.getConditions())
+        .extracting(PodCondition::getType)
+        .containsExactly("example.com/lb", "Ready", "ContainersReady");
+  }
+
+  @Test
+  void failedWriteIsRetriedByTheBatch() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    api.failureRate = 1.0;
+    manager.setPodStatus(pod, generated("m1", false, false));
+    manager.syncPending();
+    assertThat(api.writes).isEmpty();
+    api.failureRate = 0;
+    manager.syncBatch();
+    assertThat(api.writes).extracting(PodStatus::getMessage).containsExactly("m1");
+    manager.syncBatch();
+    assertThat(api.writes).as("nothing new to write").hasSize(1);
+  }
+
+  @Test
+  void batchReconcilesAnApiStatusThatDrifted() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    manager.syncPending();
+    api.pods.get("web-1").getStatus().setMessage("someone else");
+    manager.syncBatch();
+    assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m1");
+  }
+
+  @Test
+  void recreatedPodDropsTheCachedStatus() {
+    Pod pod = pod("Always");
+    api.create(new PodBuilder(pod).editMetadata().withUid("u2").endMetadata().build());
+    manager.setPodStatus(pod, generated("m1", false, false));
+    manager.syncPending();
+    assertThat(api.writes).isEmpty();
+    assertThat(manager.getPodStatus("u1")).isEmpty();
+  }
+
+  @Test
+  void missingPodIsIgnored() {
+    manager.setPodStatus(pod("Always"), generated("m1", false, false));
+    manager.syncPending();
+    assertThat(api.writes).isEmpty();
+    assertThat(manager.getPodStatus("u1")).isPresent();
+  }
+
+  @Test
+  void terminatingPodIsDeletedOnceItsResourcesAreReclaimed() {
+    Pod pod =
+        new PodBuilder(pod("Always"))
+            .editMetadata()
+            .withDeletionTimestamp("2020-01-01T00:00:00Z")
+            .endMetadata()
+            .build();
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    manager.syncPending();
+    assertThat(api.deletes).isEmpty();
+    reclaimed = true;
+    manager.syncBatch();
+    assertThat(api.deletes).containsExactly("web-1");
+    assertThat(manager.getPodStatus("u1")).isEmpty();
+  }
+
+  @Test
+  void fullChannelLeavesTheUpdateToTheBatch() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    for (int i = 0; i <= StatusManager.CHANNEL_CAPACITY; i++) {
+      manager.setPodStatus(pod, generated("m" + i, false, false));
+    }
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(1001);
+    manager.syncPending();
+    // 1000 queued requests, each carrying its own version; the newest (1001) was not queued.
+    assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m999");
+    manager.syncBatch();
+    assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m1000");
+  }
+
+  @Test
+  void syncThreadWritesOnDemandAndRetriesOnTheTenSecondTick() throws Exception {
+    Pod pod = pod("Always");
+    api.create(pod);
+    LinkedBlockingQueue<String> synced = new LinkedBlockingQueue<>();
+    manager.onSynced(synced::add);
+    manager.start();
+    try {
+      synchronized (api) {
+        api.failureRate = 1.0;
+      }
+      manager.setPodStatus(pod, generated("m1", false, false));
+      assertThat(synced.poll(10, TimeUnit.SECONDS)).isEqualTo("u1");
+      synchronized (api) {
+        assertThat(api.writes).isEmpty();
+        api.failureRate = 0;
+      }
+      clock.step(Duration.ofSeconds(9));
+      clock.step(Duration.ofSeconds(1));
+      assertThat(synced.poll(10, TimeUnit.SECONDS)).as("batch").isEqualTo("");
+      synchronized (api) {
+        assertThat(api.writes).extracting(PodStatus::getMessage).containsExactly("m1");
+      }
+    } finally {
+      manager.close();
+    }
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().equals("status-manager-sync") && t.isAlive());
+  }
+
+  // ---- property: random failures never leave a stale status ------------------------------------
+
+  /** op: 0 new status, 1 flip app readiness, 2 handle queued syncs, 3 batch sync. */
+  @Test
+  void randomFailuresNeverLeaveAStaleStatusInTheApi() {
+    qt().withFixedSeed(118L)
+        .withExamples(150)
+        .forAll(longs().all(), lists().of(integers().between(0, 3)).ofSizeBetween(1, 60))
+        .checkAssert(
+            (seed, ops) -> {
+              FakeClock clk = new FakeClock();
+              FakeApi fake = new FakeApi();
+              fake.random = new Random(seed);
+              fake.failureRate = 0.5;
+              StatusManager m = new StatusManager(fake, fake, (p, s) -> false, clk);
+              Pod pod = pod("Always");
+              fake.create(pod);
+              int counter = 0;
+              boolean appReady = false;
+              long lastVersion = 0;
+              for (int op : ops) {
+                switch (op) {
+                  case 0 -> m.setPodStatus(pod, generated("m" + ++counter, appReady, false));
+                  case 1 -> {
+                    appReady = !appReady;
+                    m.setContainerReadiness("u1", APP, appReady);
+                  }
+                  case 2 -> m.syncPending();
+                  default -> m.syncBatch();
+                }
+                clk.step(Duration.ofSeconds(1));
+                long v = m.getVersioned("u1").map(VersionedPodStatus::version).orElse(0L);
+                assertThat(v).as("versions only grow, %s", ops).isGreaterThanOrEqualTo(lastVersion);
+                lastVersion = v;
+              }
+              // Written messages never go backwards: no stale write after a newer one.
+              List<Integer> written = new ArrayList<>();
+              for (PodStatus w : fake.writes) {
+                written.add(Integer.parseInt(w.getMessage().substring(1)));
+              }
+              assertThat(written).as("seed %s ops %s", seed, ops).isSorted();
+              // Once the API behaves, a batch makes it equal to the newest cached status.
+              fake.failureRate = 0;
+              m.syncPending();
+              m.syncBatch();
+              m.getPodStatus("u1")
+                  .ifPresent(
+                      cached -> {
+                        PodStatus inApi = fake.pods.get("web-1").getStatus();
+                        assertThat(inApi).as("seed %s ops %s", seed, ops).isEqualTo(cached);
+                        PodCondition ready = condition(inApi, "Ready");
+                        assertThat(ready).isNotNull();
+                      });
+            });
+  }
+
+  @Test
+  void orphanedStatusesAreRemoved() {
+    Pod pod = pod("Always");
+    manager.setPodStatus(pod, generated("m1", false, false));
+    manager.removeOrphanedStatuses(Set.of("other"));
+    assertThat(manager.getPodStatus("u1")).isEmpty();
+  }
+}
