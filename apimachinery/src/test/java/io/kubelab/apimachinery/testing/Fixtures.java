@@ -222,8 +222,9 @@ public final class Fixtures {
   }
 
   /**
-   * A pod under construction. Container-level calls ({@link #requests}, {@link #limits}, {@link
-   * #hostPort}, {@link #image}) apply to the container most recently declared with {@link
+   * A pod under construction, upstream's {@code st.PodWrapper} ({@code
+   * pkg/scheduler/testing/wrappers.go}). Container-level calls ({@link #requests}, {@link #limits},
+   * {@link #hostPort}, {@link #image}) apply to the container most recently declared with {@link
    * #container} or {@link #initContainer}; before any is declared they declare {@code app}.
    */
   public static final class PodFixture {
@@ -611,7 +612,7 @@ public final class Fixtures {
     }
   }
 
-  /** A node under construction. */
+  /** A node under construction, upstream's {@code st.NodeWrapper} ({@code wrappers.go}). */
   public static final class NodeFixture {
     private final String name;
     private final Map<String, String> labels = new LinkedHashMap<>();

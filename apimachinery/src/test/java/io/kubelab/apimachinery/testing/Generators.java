@@ -382,7 +382,10 @@ public final class Generators {
     return f.build();
   }
 
-  /** A cluster: nodes and pods, each pod bound to one of the nodes or pending. */
+  /**
+   * A cluster: nodes and pods, each pod bound to one of the nodes or pending; the node and pod
+   * lists upstream's scheduler tests build by hand ({@code pkg/scheduler/core} tables).
+   */
   public record Cluster(List<Node> nodes, List<Pod> pods) {
     public Cluster {
       nodes = List.copyOf(nodes);
