@@ -104,6 +104,48 @@ class MetadataTest {
   }
 
   @Test
+  void spreadUpdatesSkipNodesThePodCannotGoTo() {
+    Pod p =
+        spread(
+            pod("p").label("foo", "").build(), 1, "zone", "DoNotSchedule", matchLabels("foo", ""));
+    p.getSpec().getNodeSelector().put("zone", "zone1");
+    PodPredicateMetadata m = meta(p, List.of(), NODES);
+    Pod onZone2 = pod("o").label("foo", "").nodeName("node-x").build();
+    m.addPod(onZone2, NODES.get(2));
+    assertThat(m).isEqualTo(meta(p, List.of(onZone2), NODES));
+    assertThat(m.evenPodsSpreadMetadata().matchNum(new TopologyPair("zone", "zone2"))).isZero();
+  }
+
+  @Test
+  void repeatedAdditionsKeepTheMinimumExact() {
+    // zone1 has two nodes, zone2 one; adding to zone1 twice then zone2 twice must track the minimum
+    // the way a from-scratch count would, which two "critical paths" alone cannot always do.
+    List<Node> nodes =
+        List.of(
+            node("a").labels("zone", "z1").build(),
+            node("b").labels("zone", "z2").build(),
+            node("c").labels("zone", "z3").build());
+    Pod p =
+        spread(
+            pod("p").label("foo", "").build(), 1, "zone", "DoNotSchedule", matchLabels("foo", ""));
+    PodPredicateMetadata m = meta(p, List.of(), nodes);
+    List<Pod> added = new java.util.ArrayList<>();
+    String[] order = {"a", "a", "b", "b", "b", "a"};
+    for (int i = 0; i < order.length; i++) {
+      Pod e = pod("e" + i).label("foo", "").nodeName(order[i]).build();
+      added.add(e);
+      m.addPod(
+          e,
+          nodes.stream()
+              .filter(n -> n.getMetadata().getName().equals(e.getSpec().getNodeName()))
+              .findFirst()
+              .orElseThrow());
+      assertThat(m).isEqualTo(meta(p, added, nodes));
+    }
+    assertThat(m.evenPodsSpreadMetadata().minMatchNum("zone")).isZero();
+  }
+
+  @Test
   void thePodItselfCannotBeAddedOrRemoved() {
     Pod p = pod("p").build();
     PodPredicateMetadata m = meta(p, List.of(), NODES);
