@@ -8,11 +8,12 @@
 #   ch09-proxy/bench/compare.sh            # BULK_SECONDS=5 CONN_SECONDS=5 CLIENTS=64 by default
 set -euo pipefail
 
+ROUNDS=${ROUNDS:-3}    # contenders take turns; each reports its median over the rounds
 BULK_SECONDS=${BULK_SECONDS:-5}
 CONN_SECONDS=${CONN_SECONDS:-5}
 CLIENTS=${CLIENTS:-64}
 PAUSE=${PAUSE:-3}      # between runs, so one contender's TIME_WAIT sockets do not hurt the next
-BASE=${BASE_PORT:-47000}
+BASE=${BASE_PORT:-23000}  # below the ephemeral range (32768-60999)
 
 MODULE=$(cd "$(dirname "$0")/.." && pwd)
 ROOT=$(cd "$MODULE/.." && pwd)
@@ -48,9 +49,9 @@ HA_ECHO=$((BASE + 31));    HA_IPERF=$((BASE + 32))
 
 start() { "$@" >"$WORK/$(basename "$1").$RANDOM.log" 2>&1 & PIDS+=($!); }
 
-wait_port() {
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+wait_port() { # listening yet? Asked of the kernel: a probe connection would reach iperf3
+  for _ in $(seq 1 300); do
+    [[ -n "$(ss -Hltn "sport = :$1")" ]] && return 0
     sleep 0.1
   done
   echo "port $1 never opened" >&2
@@ -88,23 +89,39 @@ for p in $ECHO_PORT $IPERF_PORT $KL_ECHO $KL_IPERF $SOCAT_ECHO $SOCAT_IPERF $HA_
   wait_port "$p"
 done
 
-bulk() { # port -> MB/s received over one stream
-  iperf3 -c 127.0.0.1 -p "$1" -t "$BULK_SECONDS" -J |
-    python3 -c 'import json,sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6))'
+bulk() { # port -> MB/s received over one stream; retried if iperf3 reports the server busy
+  for _ in 1 2 3; do
+    iperf3 -c 127.0.0.1 -p "$1" -t "$BULK_SECONDS" -J >"$WORK/iperf.json" || true
+    if python3 -c 'import json,sys; print("%.0f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 8e6))' "$WORK/iperf.json" 2>/dev/null; then
+      return 0
+    fi
+    echo "iperf3 failed: $(grep -o '"error":.*' "$WORK/iperf.json" || true); retrying" >&2
+    sleep 2
+  done
+  echo 0
 }
 conns() { # port -> connections per second
   "${JAVA[@]}" io.kubelab.proxy.bench.ConnRateClient 127.0.0.1 "$1" "$CLIENTS" "$CONN_SECONDS" 1024 |
     tee -a "$WORK/conns.log" | sed -n 's/^conns_per_s=\([0-9]*\).*/\1/p'
 }
 
-declare -A BULK CONNS
-for entry in "direct $IPERF_PORT $ECHO_PORT" "kubelab $KL_IPERF $KL_ECHO" \
-             "socat $SOCAT_IPERF $SOCAT_ECHO" "haproxy $HA_IPERF $HA_ECHO"; do
-  read -r name bport cport <<<"$entry"
-  echo "measuring $name" >&2
-  BULK[$name]=$(bulk "$bport"); sleep "$PAUSE"
-  CONNS[$name]=$(conns "$cport"); sleep "$PAUSE"
-  echo "  $name: ${BULK[$name]} MB/s, ${CONNS[$name]} conns/s ($(tail -1 "$WORK/conns.log"))" >&2
+median() { tr ' ' '\n' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+declare -A BULK CONNS BULK_ALL CONNS_ALL
+for round in $(seq 1 "$ROUNDS"); do
+  for entry in "direct $IPERF_PORT $ECHO_PORT" "kubelab $KL_IPERF $KL_ECHO" \
+               "socat $SOCAT_IPERF $SOCAT_ECHO" "haproxy $HA_IPERF $HA_ECHO"; do
+    read -r name bport cport <<<"$entry"
+    b=$(bulk "$bport"); sleep "$PAUSE"
+    c=$(conns "$cport"); sleep "$PAUSE"
+    BULK_ALL[$name]="${BULK_ALL[$name]:-} $b"
+    CONNS_ALL[$name]="${CONNS_ALL[$name]:-} $c"
+    echo "round $round $name: $b MB/s, $c conns/s ($(tail -1 "$WORK/conns.log")), load $(cut -d' ' -f1 /proc/loadavg)" >&2
+  done
+done
+for name in direct kubelab socat haproxy; do
+  BULK[$name]=$(echo ${BULK_ALL[$name]} | median)
+  CONNS[$name]=$(echo ${CONNS_ALL[$name]} | median)
 done
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2 if $2 else 0))"; }

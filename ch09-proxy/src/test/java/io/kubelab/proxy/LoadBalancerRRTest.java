@@ -104,6 +104,8 @@ class LoadBalancerRRTest {
     assertThat(next(1)).isEqualTo(first);
     clock.step(Duration.ofSeconds(10)); // 10 s idle: 10 < 10 is false, the record is stale
     Endpoint after = next(1);
+    // Round-robin hands out the next endpoint (index 1), not the one the client had (index 0).
+    assertThat(after).isEqualTo(lb.endpoints(WEB).get(1)).isNotEqualTo(first);
     assertThat(lb.stickyClients(WEB)).containsEntry(client(1).getAddress(), after);
   }
 
