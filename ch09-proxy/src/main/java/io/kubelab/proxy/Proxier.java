@@ -358,32 +358,47 @@ public final class Proxier implements AutoCloseable {
   }
 
   /**
-   * The portal: a second listener on {@code clusterIP:port} when the cluster IP is loopback. A
-   * failure is logged and the service stays reachable on its proxy port, as upstream keeps the
-   * proxy when {@code openPortal} fails.
+   * Upstream's {@code openPortal}, without iptables: a listener on {@code clusterIP:port} when the
+   * cluster IP is loopback, and one on {@code listenIp:nodePort} when the port has a NodePort
+   * (upstream claims the NodePort on every address by holding a socket on it; we stay on the
+   * proxy's own address). A failure is logged and the service stays reachable on its proxy port, as
+   * upstream keeps the proxy when {@code openPortal} fails.
    */
   private void openPortal(ServicePortName name, ServiceInfo info) {
-    if (!config.portals()) {
-      return;
+    InetAddress clusterIp = loopbackLiteral(info.config.portalIp());
+    if (config.portals() && clusterIp != null) {
+      info.portalSocket =
+          openExtra(
+              name, info, new InetSocketAddress(clusterIp, info.config.portalPort()), "-portal");
     }
-    String ip = info.config.portalIp();
+    if (info.config.nodePort() != 0) {
+      info.nodePortSocket =
+          openExtra(
+              name,
+              info,
+              new InetSocketAddress(config.listenIp(), info.config.nodePort()),
+              "-nodeport");
+    }
+  }
+
+  private static InetAddress loopbackLiteral(String ip) {
     if (!Endpoint.isIpLiteral(ip)) {
-      return;
+      return null;
     }
-    InetAddress address;
     try {
-      address = InetAddress.getByName(ip);
+      InetAddress address = InetAddress.getByName(ip);
+      return address.isLoopbackAddress() ? address : null;
     } catch (UnknownHostException e) {
-      return;
+      return null;
     }
-    if (!address.isLoopbackAddress()) {
-      return;
-    }
-    InetSocketAddress bind = new InetSocketAddress(address, info.config.portalPort());
+  }
+
+  private ProxySocket openExtra(
+      ServicePortName name, ServiceInfo info, InetSocketAddress bind, String suffix) {
     try {
-      ProxySocket portal = openSocket(info.config.protocol(), bind, threadName(name, "-portal"));
-      info.portalSocket = portal;
-      portal.start(name, info, loadBalancer);
+      ProxySocket socket = openSocket(info.config.protocol(), bind, threadName(name, suffix));
+      socket.start(name, info, loadBalancer);
+      return socket;
     } catch (IOException e) {
       LOG.log(
           Level.ERROR,
@@ -392,6 +407,7 @@ public final class Proxier implements AutoCloseable {
           bind,
           info.config.protocol(),
           e.toString());
+      return null;
     }
   }
 
@@ -401,9 +417,10 @@ public final class Proxier implements AutoCloseable {
   private void stopProxy(ServicePortName name, ServiceInfo info) {
     serviceMap.remove(name);
     info.setAlive(false);
-    ProxySocket portal = info.portalSocket;
-    if (portal != null) {
-      portal.close();
+    for (ProxySocket extra : new ProxySocket[] {info.portalSocket, info.nodePortSocket}) {
+      if (extra != null) {
+        extra.close();
+      }
     }
     info.socket.close();
     proxyPorts.release(info.socket.listenPort());
@@ -421,6 +438,13 @@ public final class Proxier implements AutoCloseable {
   }
 
   // ---- observation ----
+
+  /** The NodePort listener's address, if one is open. */
+  public synchronized Optional<InetSocketAddress> nodePortAddress(ServicePortName name) {
+    ServiceInfo info = serviceMap.get(name);
+    ProxySocket socket = info == null ? null : info.nodePortSocket;
+    return socket == null ? Optional.empty() : Optional.of(socket.address());
+  }
 
   /** Where the service port's proxy listens, if it is proxied. */
   public synchronized Optional<InetSocketAddress> proxyAddress(ServicePortName name) {

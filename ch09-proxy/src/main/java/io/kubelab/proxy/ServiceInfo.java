@@ -41,6 +41,9 @@ final class ServiceInfo {
   /** The listener on the portal address (the cluster IP), or null when none was opened. */
   volatile ProxySocket portalSocket;
 
+  /** The listener on {@code listenIp:nodePort}, or null when the port has none. */
+  volatile ProxySocket nodePortSocket;
+
   private final AtomicBoolean alive = new AtomicBoolean(true);
   private final AtomicInteger proxyLoops;
 

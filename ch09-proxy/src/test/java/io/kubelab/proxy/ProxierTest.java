@@ -353,6 +353,31 @@ class ProxierTest {
   }
 
   @Test
+  void nodePortIsOpenedOnTheListenAddressAndClosedWithTheService() throws Exception {
+    EchoServer a = backend("a");
+    int nodePort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      nodePort = probe.getLocalPort();
+    }
+    Service svc =
+        new ServiceBuilder(service("default", "web", "10.96.0.10", tcp("http", 80)))
+            .editSpec()
+            .withType("NodePort")
+            .editFirstPort()
+            .withNodePort(nodePort)
+            .endPort()
+            .endSpec()
+            .build();
+    proxier.onServiceAdd(svc);
+    proxier.onEndpointsAdd(endpoints(at(a)));
+    InetSocketAddress address = proxier.nodePortAddress(WEB).orElseThrow();
+    assertThat(address.getPort()).isEqualTo(nodePort);
+    assertThat(exchange(address, "via the node port")).isEqualTo("via the node port");
+    proxier.onServiceDelete(svc);
+    assertThatThrownBy(() -> exchange(address, "gone")).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
   void unchangedConfigKeepsTheListenerAndAChangeReopensIt() throws Exception {
     Service v1 = service("default", "web", "10.96.0.10", tcp("http", 80));
     proxier.onServiceAdd(v1);
