@@ -65,6 +65,7 @@ public final class FakeRuntime implements Runtime {
         (int) p.containers.values().stream().filter(c -> c.name.equals(containerName)).count();
     FakeContainer c = new FakeContainer(id, containerName, restarts, clock.now());
     p.containers.put(id, c);
+    p.listedAll = null;
     podOf.put(id, p);
     return id;
   }
@@ -72,7 +73,7 @@ public final class FakeRuntime implements Runtime {
   @Override
   public synchronized ContainerId startContainer(String podUid, String containerName) {
     ContainerId id = createContainer(podUid, containerName);
-    FakeContainer c = container(id);
+    FakeContainer c = mutable(id);
     c.state = ContainerState.RUNNING;
     c.startedAt = clock.now();
     return id;
@@ -80,7 +81,7 @@ public final class FakeRuntime implements Runtime {
 
   /** The container exits on its own with {@code exitCode}. */
   public synchronized void crash(ContainerId id, int exitCode) {
-    FakeContainer c = container(id);
+    FakeContainer c = mutable(id);
     c.state = ContainerState.EXITED;
     c.exitCode = exitCode;
     c.finishedAt = clock.now();
@@ -99,11 +100,12 @@ public final class FakeRuntime implements Runtime {
       throw new IllegalArgumentException("FakeRuntime: no container " + id);
     }
     p.containers.remove(id);
+    p.listedAll = null;
   }
 
   /** Forces any state, including transitions no real runtime makes; for PLEG tables. */
   public synchronized void setState(ContainerId id, ContainerState state) {
-    container(id).state = state;
+    mutable(id).state = state;
   }
 
   /** The newest container of that name in the pod. */
@@ -152,6 +154,10 @@ public final class FakeRuntime implements Runtime {
     }
     List<RuntimePod> out = new ArrayList<>(pods.size());
     for (FakePod p : pods.values()) {
+      if (all && p.listedAll != null) {
+        out.add(p.listedAll);
+        continue;
+      }
       List<Container> cs = new ArrayList<>(p.containers.size());
       for (FakeContainer c : p.containers.values()) {
         if (all || c.state == ContainerState.RUNNING) {
@@ -160,7 +166,11 @@ public final class FakeRuntime implements Runtime {
       }
       List<Container> sandboxes =
           List.of(new Container(p.sandbox, "POD", "pause", ContainerState.RUNNING));
-      out.add(new RuntimePod(p.uid, p.name, p.namespace, cs, sandboxes));
+      RuntimePod listed = new RuntimePod(p.uid, p.name, p.namespace, cs, sandboxes);
+      if (all) {
+        p.listedAll = listed;
+      }
+      out.add(listed);
     }
     return out;
   }
@@ -218,6 +228,13 @@ public final class FakeRuntime implements Runtime {
     return p;
   }
 
+  /** The container, about to change: the pod's cached listing is dropped. */
+  private FakeContainer mutable(ContainerId id) {
+    FakeContainer c = container(id);
+    podOf.get(id).listedAll = null;
+    return c;
+  }
+
   private FakeContainer container(ContainerId id) {
     FakePod p = podOf.get(id);
     if (p == null) {
@@ -233,6 +250,9 @@ public final class FakeRuntime implements Runtime {
     final List<String> ips;
     final Map<ContainerId, FakeContainer> containers = new LinkedHashMap<>();
     ContainerId sandbox;
+    // The last listing of this pod, rebuilt only after a change: keeps the fake's own cost out
+    // of PLEG measurements.
+    RuntimePod listedAll;
 
     FakePod(String uid, String name, String namespace, List<String> ips) {
       this.uid = uid;

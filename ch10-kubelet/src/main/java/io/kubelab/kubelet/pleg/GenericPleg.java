@@ -3,6 +3,7 @@ package io.kubelab.kubelet.pleg;
 import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.kubelet.container.Cache;
 import io.kubelab.kubelet.container.Container;
+import io.kubelab.kubelet.container.ContainerId;
 import io.kubelab.kubelet.container.ContainerRuntimeException;
 import io.kubelab.kubelet.container.PodStatus;
 import io.kubelab.kubelet.container.Runtime;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -158,13 +158,9 @@ public final class GenericPleg implements AutoCloseable {
 
     Map<String, List<PodLifecycleEvent>> eventsByPodId = new LinkedHashMap<>();
     for (Map.Entry<String, PodRecord> e : podRecords.entrySet()) {
-      RuntimePod oldPod = e.getValue().old;
-      RuntimePod newPod = e.getValue().current;
-      for (Container c : containersOf(oldPod, newPod)) {
-        List<PodLifecycleEvent> events = computeEvents(oldPod, newPod, c);
-        if (!events.isEmpty()) {
-          eventsByPodId.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(events);
-        }
+      List<PodLifecycleEvent> events = computePodEvents(e.getValue().old, e.getValue().current);
+      if (!events.isEmpty()) {
+        eventsByPodId.put(e.getKey(), events);
       }
     }
 
@@ -269,43 +265,65 @@ public final class GenericPleg implements AutoCloseable {
     return old.status().ips();
   }
 
-  /** Every container and sandbox of either listing, each once, old listing first. */
-  private static List<Container> containersOf(RuntimePod oldPod, RuntimePod newPod) {
-    Set<String> seen = new LinkedHashSet<>();
-    List<Container> out = new ArrayList<>();
-    for (RuntimePod p : new RuntimePod[] {oldPod, newPod}) {
-      if (p == null) {
-        continue;
-      }
-      for (List<Container> list : List.of(p.containers(), p.sandboxes())) {
-        for (Container c : list) {
-          if (seen.add(c.id().toString())) {
-            out.add(c);
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  private static List<PodLifecycleEvent> computeEvents(
-      RuntimePod oldPod, RuntimePod newPod, Container c) {
+  /**
+   * Events for every container and sandbox of either listing, each once, old listing first (the
+   * order of upstream's {@code getContainersFromPods}). Pods have a handful of containers, so
+   * linear scans beat hashing here, and a relist without changes allocates nothing per container.
+   */
+  private static List<PodLifecycleEvent> computePodEvents(RuntimePod oldPod, RuntimePod newPod) {
     String pid = oldPod != null ? oldPod.uid() : newPod.uid();
-    return generateEvents(pid, c.id().id(), stateIn(oldPod, c), stateIn(newPod, c));
+    List<PodLifecycleEvent> events = List.of();
+    if (oldPod != null) {
+      events = addEvents(events, pid, oldPod.containers(), oldPod, newPod, null);
+      events = addEvents(events, pid, oldPod.sandboxes(), oldPod, newPod, null);
+    }
+    if (newPod != null) {
+      events = addEvents(events, pid, newPod.containers(), oldPod, newPod, oldPod);
+      events = addEvents(events, pid, newPod.sandboxes(), oldPod, newPod, oldPod);
+    }
+    return events;
   }
 
-  private static PlegContainerState stateIn(RuntimePod pod, Container c) {
-    if (pod == null) {
-      return PlegContainerState.NON_EXISTENT;
-    }
-    for (List<Container> list : List.of(pod.containers(), pod.sandboxes())) {
-      for (Container x : list) {
-        if (x.id().equals(c.id())) {
-          return PlegContainerState.convert(x.state());
+  private static List<PodLifecycleEvent> addEvents(
+      List<PodLifecycleEvent> events,
+      String pid,
+      List<Container> containers,
+      RuntimePod oldPod,
+      RuntimePod newPod,
+      RuntimePod alreadySeenIn) {
+    for (Container c : containers) {
+      if (alreadySeenIn != null && find(alreadySeenIn, c.id()) != null) {
+        continue; // handled while walking the old listing
+      }
+      List<PodLifecycleEvent> more =
+          generateEvents(pid, c.id().id(), stateIn(oldPod, c.id()), stateIn(newPod, c.id()));
+      if (!more.isEmpty()) {
+        if (events.isEmpty()) {
+          events = new ArrayList<>();
         }
+        events.addAll(more);
       }
     }
-    return PlegContainerState.NON_EXISTENT;
+    return events;
+  }
+
+  private static PlegContainerState stateIn(RuntimePod pod, ContainerId id) {
+    Container c = pod == null ? null : find(pod, id);
+    return c == null ? PlegContainerState.NON_EXISTENT : PlegContainerState.convert(c.state());
+  }
+
+  private static Container find(RuntimePod pod, ContainerId id) {
+    for (Container c : pod.containers()) {
+      if (c.id().equals(id)) {
+        return c;
+      }
+    }
+    for (Container c : pod.sandboxes()) {
+      if (c.id().equals(id)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /**
