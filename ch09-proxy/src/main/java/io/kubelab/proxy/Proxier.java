@@ -50,7 +50,8 @@ public final class Proxier implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Proxier.class.getName());
 
   /**
-   * How the proxier listens.
+   * How the proxier listens. Upstream: the userspace proxier's fields of {@code
+   * KubeProxyConfiguration} in {@code pkg/proxy/apis/config/types.go}.
    *
    * @param listenIp where proxy ports are bound; upstream's {@code --bind-address}
    * @param portRange {@code --proxy-port-range}; empty lets the kernel pick each port
@@ -178,12 +179,12 @@ public final class Proxier implements AutoCloseable {
         && spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds() != null) {
       sticky = spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds();
       if (sticky < 0 || sticky > 86400) {
-        // The API server's validation range for ClientIP timeoutSeconds.
+        // The API server accepts 1-86400; 0 stands for "unset" here, as in LoadBalancerRR.
         throw new IllegalArgumentException(
             what
                 + ": spec.sessionAffinityConfig.clientIP.timeoutSeconds "
                 + sticky
-                + " must be in 1-86400");
+                + " must be in 0-86400 (0: the default, 10800)");
       }
     }
     List<String> externalIps = spec.getExternalIPs() == null ? List.of() : spec.getExternalIPs();

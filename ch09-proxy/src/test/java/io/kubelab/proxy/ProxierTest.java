@@ -428,6 +428,13 @@ class ProxierTest {
     assertThatThrownBy(() -> proxier.onServiceAdd(sticky))
         .hasMessage(
             "Service default/web: spec.sessionAffinity \"Cookie\" is not one of None, ClientIP");
+    assertThatThrownBy(
+            () ->
+                proxier.onServiceAdd(
+                    clientIp(service("default", "web", "10.96.0.10", tcp("http", 80)), 86401)))
+        .hasMessage(
+            "Service default/web: spec.sessionAffinityConfig.clientIP.timeoutSeconds 86401 must be"
+                + " in 0-86400 (0: the default, 10800)");
     assertThat(proxier.proxyAddress(WEB)).isEmpty();
   }
 
