@@ -1,11 +1,14 @@
 package io.kubelab.scheduler.predicates;
 
 import io.fabric8.kubernetes.api.model.CSIPersistentVolumeSource;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.kubelab.apimachinery.resource.PodRequests;
+import io.kubelab.apimachinery.resource.Quantities;
 import io.kubelab.apimachinery.resource.ResourceNames;
 import io.kubelab.scheduler.algorithm.FitPredicate;
 import io.kubelab.scheduler.algorithm.PredicateMetadata;
@@ -109,18 +112,28 @@ public final class CsiMaxVolumeLimitPredicate implements FitPredicate {
     return PredicateResult.FIT;
   }
 
-  /** Upstream's {@code NodeInfo.VolumeLimits}: the {@code attachable-volumes-*} allocatables. */
+  /**
+   * Upstream's {@code NodeInfo.VolumeLimits}: the {@code attachable-volumes-*} allocatables. Read
+   * from the node object rather than {@link NodeInfo#allocatableResource()}, because the shared
+   * resource vector drops zero amounts, and a limit of 0 ("attach nothing") must still count.
+   */
   static Map<String, Long> volumeLimits(NodeInfo nodeInfo) {
     Map<String, Long> limits = new HashMap<>();
-    nodeInfo
-        .allocatableResource()
-        .scalarResources()
-        .forEach(
-            (k, v) -> {
-              if (ResourceNames.isAttachableVolumeResourceName(k)) {
-                limits.put(k, v);
-              }
-            });
+    Node node = nodeInfo.node();
+    Map<String, Quantity> alloc =
+        node.getStatus() == null ? null : node.getStatus().getAllocatable();
+    if (alloc == null) {
+      return limits;
+    }
+    alloc.forEach(
+        (k, q) -> {
+          if (ResourceNames.isAttachableVolumeResourceName(k)) {
+            limits.put(
+                k,
+                Quantities.value(
+                    q, "Node " + node.getMetadata().getName() + ": status.allocatable." + k));
+          }
+        });
     return limits;
   }
 

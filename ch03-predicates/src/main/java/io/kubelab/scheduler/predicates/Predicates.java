@@ -1,6 +1,8 @@
 package io.kubelab.scheduler.predicates;
 
+import io.kubelab.scheduler.algorithm.AlgorithmRegistry;
 import io.kubelab.scheduler.algorithm.FitPredicate;
+import io.kubelab.scheduler.algorithm.PredicateOrdering;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,51 +24,45 @@ public final class Predicates {
 
   private Predicates() {}
 
-  public static final String MATCH_INTER_POD_AFFINITY_PRED = "MatchInterPodAffinity";
-  public static final String CHECK_VOLUME_BINDING_PRED = "CheckVolumeBinding";
-  public static final String GENERAL_PRED = "GeneralPredicates";
-  public static final String HOST_NAME_PRED = "HostName";
-  public static final String POD_FITS_HOST_PORTS_PRED = "PodFitsHostPorts";
-  public static final String MATCH_NODE_SELECTOR_PRED = "MatchNodeSelector";
-  public static final String POD_FITS_RESOURCES_PRED = "PodFitsResources";
-  public static final String NO_DISK_CONFLICT_PRED = "NoDiskConflict";
-  public static final String POD_TOLERATES_NODE_TAINTS_PRED = "PodToleratesNodeTaints";
-  public static final String CHECK_NODE_UNSCHEDULABLE_PRED = "CheckNodeUnschedulable";
+  public static final String MATCH_INTER_POD_AFFINITY_PRED =
+      PredicateOrdering.MATCH_INTER_POD_AFFINITY_PRED;
+  public static final String CHECK_VOLUME_BINDING_PRED =
+      PredicateOrdering.CHECK_VOLUME_BINDING_PRED;
+  public static final String GENERAL_PRED = PredicateOrdering.GENERAL_PRED;
+  public static final String HOST_NAME_PRED = PredicateOrdering.HOST_NAME_PRED;
+  public static final String POD_FITS_HOST_PORTS_PRED = PredicateOrdering.POD_FITS_HOST_PORTS_PRED;
+  public static final String MATCH_NODE_SELECTOR_PRED = PredicateOrdering.MATCH_NODE_SELECTOR_PRED;
+  public static final String POD_FITS_RESOURCES_PRED = PredicateOrdering.POD_FITS_RESOURCES_PRED;
+  public static final String NO_DISK_CONFLICT_PRED = PredicateOrdering.NO_DISK_CONFLICT_PRED;
+  public static final String POD_TOLERATES_NODE_TAINTS_PRED =
+      PredicateOrdering.POD_TOLERATES_NODE_TAINTS_PRED;
+  public static final String CHECK_NODE_UNSCHEDULABLE_PRED =
+      PredicateOrdering.CHECK_NODE_UNSCHEDULABLE_PRED;
   public static final String POD_TOLERATES_NODE_NO_EXECUTE_TAINTS_PRED =
-      "PodToleratesNodeNoExecuteTaints";
-  public static final String CHECK_NODE_LABEL_PRESENCE_PRED = "CheckNodeLabelPresence";
-  public static final String CHECK_SERVICE_AFFINITY_PRED = "CheckServiceAffinity";
-  public static final String MAX_EBS_VOLUME_COUNT_PRED = "MaxEBSVolumeCount";
-  public static final String MAX_GCE_PD_VOLUME_COUNT_PRED = "MaxGCEPDVolumeCount";
-  public static final String MAX_AZURE_DISK_VOLUME_COUNT_PRED = "MaxAzureDiskVolumeCount";
-  public static final String MAX_CINDER_VOLUME_COUNT_PRED = "MaxCinderVolumeCount";
-  public static final String MAX_CSI_VOLUME_COUNT_PRED = "MaxCSIVolumeCountPred";
-  public static final String NO_VOLUME_ZONE_CONFLICT_PRED = "NoVolumeZoneConflict";
-  public static final String EVEN_PODS_SPREAD_PRED = "EvenPodsSpread";
+      PredicateOrdering.POD_TOLERATES_NODE_NO_EXECUTE_TAINTS_PRED;
+  public static final String CHECK_NODE_LABEL_PRESENCE_PRED =
+      PredicateOrdering.CHECK_NODE_LABEL_PRESENCE_PRED;
+  public static final String CHECK_SERVICE_AFFINITY_PRED =
+      PredicateOrdering.CHECK_SERVICE_AFFINITY_PRED;
+  public static final String MAX_EBS_VOLUME_COUNT_PRED =
+      PredicateOrdering.MAX_EBS_VOLUME_COUNT_PRED;
+  public static final String MAX_GCE_PD_VOLUME_COUNT_PRED =
+      PredicateOrdering.MAX_GCE_PD_VOLUME_COUNT_PRED;
+  public static final String MAX_AZURE_DISK_VOLUME_COUNT_PRED =
+      PredicateOrdering.MAX_AZURE_DISK_VOLUME_COUNT_PRED;
+  public static final String MAX_CINDER_VOLUME_COUNT_PRED =
+      PredicateOrdering.MAX_CINDER_VOLUME_COUNT_PRED;
+  public static final String MAX_CSI_VOLUME_COUNT_PRED =
+      PredicateOrdering.MAX_CSI_VOLUME_COUNT_PRED;
+  public static final String NO_VOLUME_ZONE_CONFLICT_PRED =
+      PredicateOrdering.NO_VOLUME_ZONE_CONFLICT_PRED;
+  public static final String EVEN_PODS_SPREAD_PRED = PredicateOrdering.EVEN_PODS_SPREAD_PRED;
 
-  /** {@code predicatesOrdering}, v1.17. */
-  public static final List<String> ORDERING =
-      List.of(
-          CHECK_NODE_UNSCHEDULABLE_PRED,
-          GENERAL_PRED,
-          HOST_NAME_PRED,
-          POD_FITS_HOST_PORTS_PRED,
-          MATCH_NODE_SELECTOR_PRED,
-          POD_FITS_RESOURCES_PRED,
-          NO_DISK_CONFLICT_PRED,
-          POD_TOLERATES_NODE_TAINTS_PRED,
-          POD_TOLERATES_NODE_NO_EXECUTE_TAINTS_PRED,
-          CHECK_NODE_LABEL_PRESENCE_PRED,
-          CHECK_SERVICE_AFFINITY_PRED,
-          MAX_EBS_VOLUME_COUNT_PRED,
-          MAX_GCE_PD_VOLUME_COUNT_PRED,
-          MAX_CSI_VOLUME_COUNT_PRED,
-          MAX_AZURE_DISK_VOLUME_COUNT_PRED,
-          MAX_CINDER_VOLUME_COUNT_PRED,
-          CHECK_VOLUME_BINDING_PRED,
-          NO_VOLUME_ZONE_CONFLICT_PRED,
-          EVEN_PODS_SPREAD_PRED,
-          MATCH_INTER_POD_AFFINITY_PRED);
+  /**
+   * {@code predicatesOrdering}, v1.17. ch02 owns the list (its generic scheduler runs predicates in
+   * this order); {@code PredicatesTest} pins it to upstream's.
+   */
+  public static final List<String> ORDERING = PredicateOrdering.ordering();
 
   /**
    * The v1.17 DefaultProvider predicates that this chapter implements. Upstream's set also has
@@ -105,6 +101,51 @@ public final class Predicates {
     byName.put(EVEN_PODS_SPREAD_PRED, EvenPodsSpreadPredicate::evenPodsSpread);
     byName.put(MATCH_INTER_POD_AFFINITY_PRED, new InterPodAffinityPredicate(snapshot));
     return byName;
+  }
+
+  /** {@link #registerAll(AlgorithmRegistry, Set)} with no ignored extended resources. */
+  public static void registerAll(AlgorithmRegistry registry) {
+    registerAll(registry, Set.of());
+  }
+
+  /**
+   * Registers every predicate of this chapter under its upstream name, and the metadata producer.
+   * Upstream does this in {@code algorithmprovider/defaults/register_predicates.go}'s {@code
+   * init()} and, for the ignored resources, {@code
+   * RegisterPredicateMetadataProducerWithExtendedResourceOptions} (v1.17). MatchInterPodAffinity
+   * reads the scheduler's snapshot (the factory args' shared lister); MaxCSIVolumeCountPred reads
+   * the {@link VolumeListers} given in the factory args, or sees no storage objects when none were
+   * given.
+   *
+   * @param ignoredExtendedResources extended resources PodFitsResources leaves to an extender
+   */
+  public static void registerAll(AlgorithmRegistry registry, Set<String> ignoredExtendedResources) {
+    Set<String> ignored = Set.copyOf(ignoredExtendedResources);
+    registry.registerFitPredicate(
+        CHECK_NODE_UNSCHEDULABLE_PRED, NodeTaintPredicates::checkNodeUnschedulable);
+    registry.registerFitPredicate(GENERAL_PRED, GeneralPredicates::generalPredicates);
+    registry.registerFitPredicate(HOST_NAME_PRED, GeneralPredicates::podFitsHost);
+    registry.registerFitPredicate(POD_FITS_HOST_PORTS_PRED, GeneralPredicates::podFitsHostPorts);
+    registry.registerFitPredicate(
+        MATCH_NODE_SELECTOR_PRED, GeneralPredicates::podMatchNodeSelector);
+    registry.registerFitPredicate(POD_FITS_RESOURCES_PRED, GeneralPredicates::podFitsResources);
+    registry.registerFitPredicate(NO_DISK_CONFLICT_PRED, NoDiskConflict::noDiskConflict);
+    registry.registerFitPredicate(
+        POD_TOLERATES_NODE_TAINTS_PRED, NodeTaintPredicates::podToleratesNodeTaints);
+    registry.registerFitPredicate(
+        POD_TOLERATES_NODE_NO_EXECUTE_TAINTS_PRED,
+        NodeTaintPredicates::podToleratesNodeNoExecuteTaints);
+    registry.registerFitPredicate(EVEN_PODS_SPREAD_PRED, EvenPodsSpreadPredicate::evenPodsSpread);
+    registry.registerFitPredicateFactory(
+        MAX_CSI_VOLUME_COUNT_PRED,
+        args ->
+            new CsiMaxVolumeLimitPredicate(
+                args.listers().containsKey(VolumeListers.class)
+                    ? args.lister(VolumeListers.class)
+                    : VolumeListers.NONE));
+    registry.registerFitPredicateFactory(
+        MATCH_INTER_POD_AFFINITY_PRED, args -> new InterPodAffinityPredicate(args::sharedLister));
+    registry.registerPredicateMetadataProducerFactory(args -> new MetadataProducer(ignored, null));
   }
 
   /** The names of {@code predicates} that run, in the order they run. */

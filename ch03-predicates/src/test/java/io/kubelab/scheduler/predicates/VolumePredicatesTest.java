@@ -252,6 +252,14 @@ class VolumePredicatesTest {
   }
 
   @Test
+  void aLimitOfZeroMeansNoCsiVolumesAtAll() {
+    assertThat(csiFits(limited(0), claims("p", "csi-ebs-0"))).isFalse();
+    assertThat(csiFits(limited(0), pod("p").emptyDirVolume("scratch").build()))
+        .as("no claims")
+        .isTrue();
+  }
+
+  @Test
   void aNodeWithoutLimitsTakesAnything() {
     assertThat(csiFits(node("m").build(), claims("p", "csi-ebs-0", "csi-ebs-1", "csi-ebs-2")))
         .isTrue();
