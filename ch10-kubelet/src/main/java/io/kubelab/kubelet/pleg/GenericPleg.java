@@ -271,6 +271,9 @@ public final class GenericPleg implements AutoCloseable {
    * linear scans beat hashing here, and a relist without changes allocates nothing per container.
    */
   private static List<PodLifecycleEvent> computePodEvents(RuntimePod oldPod, RuntimePod newPod) {
+    if (oldPod != null && oldPod.equals(newPod)) {
+      return List.of(); // same containers in the same states: nothing happened
+    }
     String pid = oldPod != null ? oldPod.uid() : newPod.uid();
     List<PodLifecycleEvent> events = List.of();
     if (oldPod != null) {
