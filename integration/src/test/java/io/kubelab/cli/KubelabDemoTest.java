@@ -1,0 +1,160 @@
+package io.kubelab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubelab.apimachinery.manifest.Manifests;
+import io.kubelab.cluster.Placement;
+import io.kubelab.cluster.SchedulingSimulation;
+import io.kubelab.scheduler.algorithm.policy.Policies;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo is the book's front door: what it shows is pinned here, for every seed we try. */
+class KubelabDemoTest {
+
+  private static List<Placement> runDemo(long seed) {
+    try (SchedulingSimulation sim =
+        new SchedulingSimulation(
+            Manifests.parse(Kubelab.resource(Kubelab.DEMO_CLUSTER), Kubelab.DEMO_CLUSTER),
+            Policies.parse(Kubelab.resource(Kubelab.DEFAULT_POLICY)),
+            seed)) {
+      return sim.run();
+    }
+  }
+
+  private static Map<String, Placement> byName(List<Placement> ps) {
+    Map<String, Placement> m = new HashMap<>();
+    for (Placement p : ps) {
+      m.put(p.pod().getMetadata().getName(), p);
+    }
+    return m;
+  }
+
+  @Test
+  void demoPlacesEachPendingPodWhereOnlyThePredicatesAllow() {
+    for (long seed = 1; seed <= 20; seed++) {
+      List<Placement> ps = runDemo(seed);
+      Map<String, Placement> m = byName(ps);
+      assertThat(ps).hasSize(9);
+      // The critical ingress is scheduled first and avoids the nodes whose port 80 is taken.
+      assertThat(ps.get(0).pod().getMetadata().getName()).isEqualTo("ingress-b");
+      assertThat(m.get("ingress-b").node()).isIn("zone-b-1", "zone-c-1");
+      // Required zone anti-affinity: three web pods, three zones, and no room for a fourth.
+      Set<String> zones = new HashSet<>();
+      for (String web : List.of("web-1", "web-2", "web-3")) {
+        assertThat(m.get(web).scheduled()).as(web + " seed " + seed).isTrue();
+        zones.add(m.get(web).node().substring(0, "zone-x".length()));
+      }
+      assertThat(zones).hasSize(3);
+      assertThat(m.get("web-4").scheduled()).isFalse();
+      assertThat(m.get("web-4").message())
+          .startsWith("0/6 nodes are available: ")
+          .contains("node(s) didn't match pod affinity/anti-affinity");
+      // Only the tainted GPU node has GPUs, and the trainer tolerates its taint.
+      assertThat(m.get("trainer").node()).isEqualTo("zone-a-gpu");
+      // Only the GPU node (tainted) and the cordoned node have 6 free CPUs.
+      assertThat(m.get("render-farm").scheduled()).isFalse();
+      assertThat(m.get("render-farm").message())
+          .contains("Insufficient cpu")
+          .contains("1 node(s) were unschedulable")
+          .contains("node(s) had taints that the pod didn't tolerate");
+      assertThat(m.get("eu-north-only").message())
+          .isEqualTo(
+              "0/6 nodes are available: 1 node(s) were unschedulable,"
+                  + " 5 node(s) didn't match node selector.");
+      assertThat(m.get("postgres").node()).isEqualTo("zone-c-1");
+    }
+  }
+
+  @Test
+  void sameSeedSamePlacements() {
+    List<String> a = runDemo(7).stream().map(p -> p.podKey() + "@" + p.node()).toList();
+    List<String> b = runDemo(7).stream().map(p -> p.podKey() + "@" + p.node()).toList();
+    assertThat(a).isEqualTo(b);
+  }
+
+  @Test
+  void demoCommandPrintsTheTableAndEveryNodesVerdict() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int code = new Kubelab(new PrintStream(buf, true, StandardCharsets.UTF_8)).run(new String[0]);
+    String out = buf.toString(StandardCharsets.UTF_8);
+    assertThat(code).isZero();
+    assertThat(out)
+        .contains("Scheduling 9 pending pod(s) onto 6 node(s)")
+        .contains("ml/trainer")
+        .contains("zone-b-2     node(s) were unschedulable")
+        .contains("6 scheduled, 3 unschedulable.");
+  }
+
+  @Test
+  void scheduleReadsAKubectlStyleFileAndNamesTheFieldOfBadInput(@TempDir Path dir)
+      throws Exception {
+    Path good = dir.resolve("cluster.yaml");
+    Files.writeString(
+        good,
+        """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Node
+          metadata: {name: n1, uid: u-n1}
+          status: {allocatable: {cpu: "1", memory: 1Gi, pods: "10"}}
+        - apiVersion: v1
+          kind: Pod
+          metadata: {name: p1, namespace: default, uid: u-p1}
+          spec:
+            containers:
+            - {name: c, image: busybox, resources: {requests: {cpu: 600m}}}
+        - apiVersion: v1
+          kind: Pod
+          metadata: {name: p2, namespace: default, uid: u-p2}
+          spec:
+            containers:
+            - {name: c, image: busybox, resources: {requests: {cpu: 600m}}}
+        """);
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int code =
+        new Kubelab(new PrintStream(buf, true, StandardCharsets.UTF_8))
+            .run(new String[] {"schedule", "-f", good.toString(), "--brief"});
+    assertThat(code).isZero();
+    assertThat(buf.toString(StandardCharsets.UTF_8))
+        .contains("default/p1  n1")
+        .contains("default/p2  <none>        0/1 nodes are available: 1 Insufficient cpu.")
+        .contains("1 scheduled, 1 unschedulable.");
+
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, Files.readString(good).replaceFirst("cpu: 600m", "cpu: lots"));
+    Kubelab k =
+        new Kubelab(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> k.run(new String[] {"schedule", "-f", bad.toString()}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Pod default/p1")
+        .hasMessageContaining("spec.containers[0].resources.requests.cpu")
+        .hasMessageContaining("lots");
+  }
+
+  @Test
+  void badCommandLinesAreOneReadableError() {
+    Kubelab k =
+        new Kubelab(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> k.run(new String[] {"schedule"})).hasMessage("schedule needs -f FILE");
+    assertThatThrownBy(() -> k.run(new String[] {"demo", "--seed", "x"}))
+        .hasMessage("--seed \"x\" is not an integer");
+    assertThatThrownBy(() -> k.run(new String[] {"frobnicate"}))
+        .hasMessage("unknown command \"frobnicate\"");
+    assertThatThrownBy(() -> k.run(new String[] {"schedule", "-f", "/nonexistent.yaml"}))
+        .hasMessage("/nonexistent.yaml: no such file");
+  }
+}
