@@ -50,6 +50,16 @@ public final class FakeRuntime implements Runtime {
     pods.put(uid, p);
   }
 
+  /** Changes the IPs the runtime reports for the pod (an empty list: the network is torn down). */
+  public synchronized void setIps(String uid, String... ips) {
+    pod(uid).ips = List.of(ips);
+  }
+
+  /** Marks the pod's sandbox ready or not ready. */
+  public synchronized void setSandboxReady(String uid, boolean ready) {
+    pod(uid).sandboxReady = ready;
+  }
+
   /** Forgets a pod and all its containers at once (the runtime garbage-collected it). */
   public synchronized void removePod(String uid) {
     FakePod p = pod(uid);
@@ -203,7 +213,12 @@ public final class FakeRuntime implements Runtime {
               ""));
     }
     return new PodStatus(
-        uid, p.name, p.namespace, p.ips, statuses, List.of(new SandboxStatus(p.sandbox, true)));
+        uid,
+        p.name,
+        p.namespace,
+        p.ips,
+        statuses,
+        List.of(new SandboxStatus(p.sandbox, p.sandboxReady)));
   }
 
   @Override
@@ -247,7 +262,8 @@ public final class FakeRuntime implements Runtime {
     final String uid;
     final String name;
     final String namespace;
-    final List<String> ips;
+    List<String> ips;
+    boolean sandboxReady = true;
     final Map<ContainerId, FakeContainer> containers = new LinkedHashMap<>();
     ContainerId sandbox;
     // The last listing of this pod, rebuilt only after a change: keeps the fake's own cost out

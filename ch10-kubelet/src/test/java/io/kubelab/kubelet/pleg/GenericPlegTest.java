@@ -219,6 +219,31 @@ class GenericPlegTest {
   }
 
   @Test
+  void deadPodKeepsItsIpWhenTheRuntimeNoLongerReportsOne() {
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    runtime.addPod("u1", "web-1", "default", "10.0.0.7");
+    ContainerId c = runtime.startContainer("u1", "app");
+    pleg.relist();
+    assertThat(cache.get("u1").status().ips()).containsExactly("10.0.0.7");
+
+    // Network torn down while the sandbox is still ready: the empty IP list is believed.
+    runtime.setIps("u1");
+    runtime.crash(c, 0);
+    pleg.relist();
+    assertThat(cache.get("u1").status().ips()).isEmpty();
+
+    runtime.setIps("u1", "10.0.0.8");
+    ContainerId c2 = runtime.startContainer("u1", "app");
+    pleg.relist();
+    // Sandbox gone (not ready) and no IP reported: the API must still show the dead pod's IP.
+    runtime.setSandboxReady("u1", false);
+    runtime.setIps("u1");
+    runtime.crash(c2, 1);
+    pleg.relist();
+    assertThat(cache.get("u1").status().ips()).containsExactly("10.0.0.8");
+  }
+
+  @Test
   void podThatDisappearsIsDeletedFromTheCache() {
     GenericPleg pleg = new GenericPleg(runtime, cache, clock);
     runtime.addPod("u1", "web-1", "default", "10.0.0.9");
