@@ -204,6 +204,12 @@ class ProxierTest {
     }
     proxier.onServiceAdd(clientIp(service("default", "web", "10.96.0.10", tcp("http", 80)), 0));
     proxier.onEndpointsAdd(endpoints(at(a), subset("http", deadPort, "127.0.0.1")));
+    // Make the dead endpoint the next pick, so our client's first dial fails and only the
+    // affinity reset can move it: other clients take the picks in front of it.
+    int dead = lb.endpoints(WEB).indexOf(Endpoint.of("127.0.0.1", deadPort));
+    for (int i = 0; i < dead; i++) {
+      lb.nextEndpoint(WEB, new InetSocketAddress(InetAddress.getByName("10.9.9." + i), 1), false);
+    }
     for (int i = 0; i < 10; i++) {
       assertThat(exchange(proxyFor(WEB), "ping")).isEqualTo("ping");
     }
