@@ -174,12 +174,11 @@ public final class MetadataProducer implements PredicateMetadataProducer {
       List<AffinityTerms.TermProperties> antiAffinityProps,
       TopologyPairsMaps affinityInto,
       TopologyPairsMaps antiAffinityInto) {
-    if (affinityTerms.isEmpty() && antiAffinityTerms.isEmpty()) {
-      return;
-    }
-    Map<String, String> nodeLabels = nodeLabels(node);
-    String existingName = AffinityTerms.podFullName(existing);
-    if (AffinityTerms.podMatchesAll(existing, affinityProps)) {
+    // This runs for every pod of the cluster: build the pod's name and read the node's labels
+    // only once something matched.
+    if (!affinityTerms.isEmpty() && AffinityTerms.podMatchesAll(existing, affinityProps)) {
+      Map<String, String> nodeLabels = nodeLabels(node);
+      String existingName = AffinityTerms.podFullName(existing);
       for (PodAffinityTerm term : affinityTerms) {
         String value = nodeLabels.get(term.getTopologyKey());
         if (value != null) {
@@ -193,9 +192,10 @@ public final class MetadataProducer implements PredicateMetadataProducer {
       if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
           existing, p.namespaces(), p.selector())) {
         String key = antiAffinityTerms.get(t).getTopologyKey();
-        String value = nodeLabels.get(key);
+        String value = nodeLabels(node).get(key);
         if (value != null) {
-          antiAffinityInto.addTopologyPair(new TopologyPair(key, value), existingName);
+          antiAffinityInto.addTopologyPair(
+              new TopologyPair(key, value), AffinityTerms.podFullName(existing));
         }
       }
     }
