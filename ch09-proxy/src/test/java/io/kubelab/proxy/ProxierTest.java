@@ -519,6 +519,69 @@ class ProxierTest {
   }
 
   @Test
+  void eachUdpClientKeepsItsOwnBackendForItsSession() throws Exception {
+    ServicePortName dns = new ServicePortName("default", "web", "dns");
+    try (DatagramSocket b1 = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket b2 = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket c1 = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket c2 = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      for (DatagramSocket s : List.of(b1, b2, c1, c2)) {
+        s.setSoTimeout(IO_TIMEOUT_MS);
+      }
+      // A long idle timeout: on a loaded machine a 250 ms session could end between packets.
+      proxier.close();
+      proxier =
+          new Proxier(
+              lb,
+              clock,
+              Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(30)),
+              new Random(5));
+      proxier.onServiceAdd(service("default", "web", "10.96.0.10", udp("dns", 53)));
+      proxier.onEndpointsAdd(
+          Api.endpoints(
+              "default",
+              "web",
+              subset("dns", b1.getLocalPort(), "127.0.0.1"),
+              subset("dns", b2.getLocalPort(), "127.0.0.1")));
+      InetSocketAddress proxy = proxyFor(dns);
+      // Without affinity, the two clients' first packets take consecutive round-robin picks;
+      // later packets of a client reuse its session instead of asking the balancer again.
+      List<Integer> firstBackends = new ArrayList<>();
+      for (DatagramSocket client : List.of(c1, c2, c1, c2, c1)) {
+        byte[] q = "q".getBytes(StandardCharsets.UTF_8);
+        client.send(new DatagramPacket(q, q.length, proxy));
+        int got = receivedBy(b1, b2);
+        if (firstBackends.size() < 2) {
+          firstBackends.add(got);
+        } else {
+          int expected = client == c1 ? firstBackends.get(0) : firstBackends.get(1);
+          assertThat(got).isEqualTo(expected);
+        }
+      }
+      assertThat(firstBackends).containsExactlyInAnyOrder(b1.getLocalPort(), b2.getLocalPort());
+      assertThat(proxier.openConnections()).isEqualTo(2);
+      proxier.close(); // ends both sessions; stop() checks their threads and sockets are gone
+      assertThat(proxier.openConnections()).isZero();
+    }
+  }
+
+  /** The port of whichever of two backends receives the next datagram. */
+  private static int receivedBy(DatagramSocket b1, DatagramSocket b2) throws IOException {
+    // A short timeout on the first: the datagram went to exactly one of them.
+    b1.setSoTimeout(200);
+    DatagramPacket p = new DatagramPacket(new byte[64], 64);
+    try {
+      b1.receive(p);
+      return b1.getLocalPort();
+    } catch (java.net.SocketTimeoutException e) {
+      b2.receive(p);
+      return b2.getLocalPort();
+    } finally {
+      b1.setSoTimeout(IO_TIMEOUT_MS);
+    }
+  }
+
+  @Test
   void closeStopsListenersLoopsAndOpenConnections() throws Exception {
     EchoServer a = backend("a");
     proxier.onServiceAdd(service("default", "web", "10.96.0.10", tcp("http", 80)));
