@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.kubelab.apimachinery.clock.Clock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -168,7 +169,7 @@ public final class LoadBalancerRR {
 
   /** Go's {@code int(time.Since(t).Seconds())}: whole seconds, truncated. */
   private static long secondsSince(Instant earlier, Instant now) {
-    return java.time.Duration.between(earlier, now).getSeconds();
+    return Duration.between(earlier, now).getSeconds();
   }
 
   /**

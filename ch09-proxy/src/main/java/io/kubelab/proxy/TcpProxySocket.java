@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -144,7 +145,7 @@ final class TcpProxySocket implements ProxySocket {
     }
   }
 
-  private static void closeQuietly(java.nio.channels.Channel c) {
+  private static void closeQuietly(Channel c) {
     try {
       c.close();
     } catch (IOException e) {
