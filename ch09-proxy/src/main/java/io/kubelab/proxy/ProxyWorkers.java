@@ -26,7 +26,7 @@ final class ProxyWorkers implements AutoCloseable {
   static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
 
   /** Bytes per read; large reads mean fewer system calls per megabyte on bulk streams. */
-  static final int BUFFER_SIZE = 64 * 1024;
+  static final int BUFFER_SIZE = 256 * 1024;
 
   private final ThreadPoolExecutor pool;
   private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
