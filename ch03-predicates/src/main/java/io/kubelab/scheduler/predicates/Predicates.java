@@ -1,5 +1,7 @@
 package io.kubelab.scheduler.predicates;
 
+import static io.kubelab.scheduler.algorithm.PredicateOrdering.*;
+
 import io.kubelab.scheduler.algorithm.AlgorithmRegistry;
 import io.kubelab.scheduler.algorithm.FitPredicate;
 import io.kubelab.scheduler.algorithm.PredicateOrdering;
@@ -23,40 +25,6 @@ import java.util.function.Supplier;
 public final class Predicates {
 
   private Predicates() {}
-
-  public static final String MATCH_INTER_POD_AFFINITY_PRED =
-      PredicateOrdering.MATCH_INTER_POD_AFFINITY_PRED;
-  public static final String CHECK_VOLUME_BINDING_PRED =
-      PredicateOrdering.CHECK_VOLUME_BINDING_PRED;
-  public static final String GENERAL_PRED = PredicateOrdering.GENERAL_PRED;
-  public static final String HOST_NAME_PRED = PredicateOrdering.HOST_NAME_PRED;
-  public static final String POD_FITS_HOST_PORTS_PRED = PredicateOrdering.POD_FITS_HOST_PORTS_PRED;
-  public static final String MATCH_NODE_SELECTOR_PRED = PredicateOrdering.MATCH_NODE_SELECTOR_PRED;
-  public static final String POD_FITS_RESOURCES_PRED = PredicateOrdering.POD_FITS_RESOURCES_PRED;
-  public static final String NO_DISK_CONFLICT_PRED = PredicateOrdering.NO_DISK_CONFLICT_PRED;
-  public static final String POD_TOLERATES_NODE_TAINTS_PRED =
-      PredicateOrdering.POD_TOLERATES_NODE_TAINTS_PRED;
-  public static final String CHECK_NODE_UNSCHEDULABLE_PRED =
-      PredicateOrdering.CHECK_NODE_UNSCHEDULABLE_PRED;
-  public static final String POD_TOLERATES_NODE_NO_EXECUTE_TAINTS_PRED =
-      PredicateOrdering.POD_TOLERATES_NODE_NO_EXECUTE_TAINTS_PRED;
-  public static final String CHECK_NODE_LABEL_PRESENCE_PRED =
-      PredicateOrdering.CHECK_NODE_LABEL_PRESENCE_PRED;
-  public static final String CHECK_SERVICE_AFFINITY_PRED =
-      PredicateOrdering.CHECK_SERVICE_AFFINITY_PRED;
-  public static final String MAX_EBS_VOLUME_COUNT_PRED =
-      PredicateOrdering.MAX_EBS_VOLUME_COUNT_PRED;
-  public static final String MAX_GCE_PD_VOLUME_COUNT_PRED =
-      PredicateOrdering.MAX_GCE_PD_VOLUME_COUNT_PRED;
-  public static final String MAX_AZURE_DISK_VOLUME_COUNT_PRED =
-      PredicateOrdering.MAX_AZURE_DISK_VOLUME_COUNT_PRED;
-  public static final String MAX_CINDER_VOLUME_COUNT_PRED =
-      PredicateOrdering.MAX_CINDER_VOLUME_COUNT_PRED;
-  public static final String MAX_CSI_VOLUME_COUNT_PRED =
-      PredicateOrdering.MAX_CSI_VOLUME_COUNT_PRED;
-  public static final String NO_VOLUME_ZONE_CONFLICT_PRED =
-      PredicateOrdering.NO_VOLUME_ZONE_CONFLICT_PRED;
-  public static final String EVEN_PODS_SPREAD_PRED = PredicateOrdering.EVEN_PODS_SPREAD_PRED;
 
   /**
    * {@code predicatesOrdering}, v1.17. ch02 owns the list (its generic scheduler runs predicates in

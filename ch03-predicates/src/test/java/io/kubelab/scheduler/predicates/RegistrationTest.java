@@ -17,6 +17,7 @@ import io.kubelab.scheduler.algorithm.AlgorithmRegistry;
 import io.kubelab.scheduler.algorithm.Configurator;
 import io.kubelab.scheduler.algorithm.FitError;
 import io.kubelab.scheduler.algorithm.GenericScheduler;
+import io.kubelab.scheduler.algorithm.PredicateOrdering;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.HashSet;
@@ -34,7 +35,7 @@ class RegistrationTest {
     AlgorithmRegistry r = new AlgorithmRegistry();
     Predicates.registerAll(r);
     Set<String> names = new HashSet<>(Predicates.DEFAULT_PROVIDER);
-    names.add(Predicates.EVEN_PODS_SPREAD_PRED);
+    names.add(PredicateOrdering.EVEN_PODS_SPREAD_PRED);
     r.registerAlgorithmProvider(PROVIDER, names, Set.of());
     return r;
   }
@@ -45,7 +46,8 @@ class RegistrationTest {
     for (String name : Predicates.all(() -> null, VolumeListers.NONE).keySet()) {
       assertThat(r.isFitPredicateRegistered(name)).as(name).isTrue();
     }
-    assertThat(r.isFitPredicateRegistered(Predicates.NO_VOLUME_ZONE_CONFLICT_PRED)).isFalse();
+    assertThat(r.isFitPredicateRegistered(PredicateOrdering.NO_VOLUME_ZONE_CONFLICT_PRED))
+        .isFalse();
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.FitPredicate;
 import io.kubelab.scheduler.algorithm.PredicateMetadata;
+import io.kubelab.scheduler.algorithm.PredicateOrdering;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.MetadataProducer;
@@ -66,7 +67,7 @@ public class PredicatesBenchmark {
         new LinkedHashMap<>(Predicates.all(() -> snapshot, VolumeListers.NONE));
     byName.keySet().retainAll(provider());
     all = ordered(byName);
-    byName.remove(Predicates.MATCH_INTER_POD_AFFINITY_PRED);
+    byName.remove(PredicateOrdering.MATCH_INTER_POD_AFFINITY_PRED);
     general = ordered(byName);
     basicPod = Fixtures.pod("basic").label("app", "basic").requests("500m", "1Gi").build();
     antiAffinityPod =
@@ -113,7 +114,7 @@ public class PredicatesBenchmark {
 
   private static java.util.Set<String> provider() {
     java.util.Set<String> names = new java.util.HashSet<>(Predicates.DEFAULT_PROVIDER);
-    names.add(Predicates.EVEN_PODS_SPREAD_PRED);
+    names.add(PredicateOrdering.EVEN_PODS_SPREAD_PRED);
     return names;
   }
 
