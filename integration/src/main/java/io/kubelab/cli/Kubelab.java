@@ -2,8 +2,11 @@ package io.kubelab.cli;
 
 import io.kubelab.apimachinery.manifest.Manifest;
 import io.kubelab.apimachinery.manifest.Manifests;
+import io.kubelab.cluster.NodeAgent;
 import io.kubelab.cluster.Placement;
 import io.kubelab.cluster.SchedulingSimulation;
+import io.kubelab.kubelet.pleg.GenericPleg;
+import io.kubelab.kubelet.pleg.PodLifeCycleEventType;
 import io.kubelab.scheduler.algorithm.policy.Policies;
 import io.kubelab.scheduler.algorithm.policy.Policy;
 import java.io.IOException;
@@ -14,11 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code kubelab} command: "where would this pod land, and why?"
+ * The {@code kubelab} command: "where would this pod land, and why?", then "and does it run?": each
+ * node's miniature kubelet starts the pods bound to it, and the table of phases shows which pods
+ * became Running and which stayed Pending.
  *
  * <pre>
  * kubelab [demo] [--seed N]                          the embedded demo cluster
@@ -102,6 +108,7 @@ public final class Kubelab {
           printWhy(p);
         }
       }
+      printKubelets(sim, placements);
       long unschedulable = placements.stream().filter(p -> !p.scheduled()).count();
       out.println();
       out.printf(
@@ -125,6 +132,39 @@ public final class Kubelab {
           p.scheduled()
               ? p.feasibleNodes() + " of " + p.evaluatedNodes() + " examined nodes fit"
               : p.message());
+    }
+  }
+
+  /** What each node's kubelet started and its PLEG saw, then every pod's phase. */
+  private void printKubelets(SchedulingSimulation sim, List<Placement> placements) {
+    out.println();
+    out.printf(
+        "Kubelets, after %d s of virtual time (PLEG relists every %d s; its events include each"
+            + " pod's sandbox):%n",
+        SchedulingSimulation.KUBELET_RUN_TIME.toSeconds(), GenericPleg.RELIST_PERIOD.toSeconds());
+    for (NodeAgent a : sim.agents()) {
+      Map<PodLifeCycleEventType, Integer> byType = new EnumMap<>(PodLifeCycleEventType.class);
+      a.events().forEach(e -> byType.merge(e.type(), 1, Integer::sum));
+      StringBuilder counts = new StringBuilder();
+      byType.forEach(
+          (type, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(n + " " + type));
+      out.printf(
+          "  %-12s started %d pod(s) (%d container(s)); PLEG: %d event(s)%s%n",
+          a.nodeName(),
+          a.pods().size(),
+          a.containersStarted(),
+          a.events().size(),
+          counts.length() == 0 ? "" : " (" + counts + ")");
+    }
+    int w = "POD".length();
+    for (Placement p : placements) {
+      w = Math.max(w, p.podKey().length());
+    }
+    String fmt = "%-" + w + "s  %-12s  %s%n";
+    out.println();
+    out.printf(fmt, "POD", "NODE", "PHASE");
+    for (Placement p : placements) {
+      out.printf(fmt, p.podKey(), p.scheduled() ? p.node() : "<none>", sim.phase(p));
     }
   }
 
@@ -172,8 +212,10 @@ public final class Kubelab {
 
         Where would these pods land, and why? Nodes and bound pods from FILE occupy the
         cluster; pending pods are scheduled one by one in queue order (priority, then age)
-        with the v1.17 predicates of chapter 03. FILE is multi-document YAML or JSON, e.g.
-        the output of `kubectl get nodes,pods,priorityclasses -A -o yaml`.
+        with the v1.17 predicates of chapter 03. Each node's miniature kubelet (chapter 10's
+        PLEG on a fake runtime) then starts the pods bound to it, in virtual time. FILE is
+        multi-document YAML or JSON, e.g. the output of
+        `kubectl get nodes,pods,priorityclasses -A -o yaml`.
 
           -f FILE        the cluster to schedule
           --policy FILE  a scheduler Policy (JSON) instead of the embedded default

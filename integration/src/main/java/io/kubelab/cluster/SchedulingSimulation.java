@@ -40,15 +40,26 @@ import java.util.Random;
  * priority first, then older), and each placement is assumed, bound and confirmed before the next
  * pod, as kube-scheduler's scheduleOne does.
  *
- * <p>Virtual time: the cache's clock is a {@link FakeClock}; binding is instantaneous, so no
- * assumed pod ever expires during a run.
+ * <p>Each node runs a {@link NodeAgent}, a kubelet in miniature: a bound pod is handed to its
+ * node's agent, which starts its containers in a fake runtime; after the last pod is scheduled the
+ * simulation lets {@link #KUBELET_RUN_TIME} of virtual time pass, so that every agent's PLEG
+ * relists and the pods it runs are reported Running to an {@link InMemoryApiServer}. Pods bound in
+ * the input are taken as already running and are not handed to the agents.
+ *
+ * <p>Virtual time: the cache and every agent share one {@link FakeClock}; binding is instantaneous,
+ * so no assumed pod ever expires during a run. No thread is started.
  */
 public final class SchedulingSimulation implements AutoCloseable {
 
   /** The scheduler name a pod must carry (or leave empty) to be scheduled here. */
   public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
+  /** Virtual time the kubelets get after scheduling: five PLEG relists. */
+  public static final Duration KUBELET_RUN_TIME = Duration.ofSeconds(5);
+
   private final FakeClock clock = new FakeClock();
+  private final InMemoryApiServer api = new InMemoryApiServer();
+  private final Map<String, NodeAgent> agents = new LinkedHashMap<>();
   private final SchedulerCache cache = new SchedulerCache(clock);
   private final Snapshot snapshot = new Snapshot();
   private final GenericScheduler scheduler;
@@ -82,6 +93,10 @@ public final class SchedulingSimulation implements AutoCloseable {
     }
     for (Node n : manifest.nodes()) {
       cache.addNode(n);
+      String name = n.getMetadata().getName();
+      if (!agents.containsKey(name)) {
+        agents.put(name, new NodeAgent(name, clock, api));
+      }
     }
     for (Pod raw : manifest.pods()) {
       Pod p = normalize(raw, priorities);
@@ -106,6 +121,7 @@ public final class SchedulingSimulation implements AutoCloseable {
           continue;
         }
         pending.add(p);
+        api.create(p);
       }
     }
     // The v1.18 queue's PrioritySort: higher priority first, then the earlier timestamp.
@@ -129,13 +145,45 @@ public final class SchedulingSimulation implements AutoCloseable {
     return cache.nodeCount();
   }
 
-  /** Schedules every pending pod in order and returns where each landed. */
+  /**
+   * Schedules every pending pod in order, hands each bound pod to its node's agent, then lets the
+   * agents run for {@link #KUBELET_RUN_TIME}. Returns where each pod landed.
+   */
   public List<Placement> run() {
     List<Placement> out = new ArrayList<>();
     for (Pod pod : pending) {
       out.add(scheduleOne(pod));
     }
+    advance(KUBELET_RUN_TIME);
     return out;
+  }
+
+  /** Lets virtual time pass: due PLEG relists and sync loops run on this thread. */
+  public void advance(Duration d) {
+    clock.step(d);
+  }
+
+  /** The pod's status.phase in the API server: Running once its kubelet reported it. */
+  public String phase(Placement p) {
+    return api.phase(p.pod().getMetadata().getUid());
+  }
+
+  /** One agent per node, in the input's node order. */
+  public List<NodeAgent> agents() {
+    return List.copyOf(agents.values());
+  }
+
+  /**
+   * The agent of {@code nodeName}.
+   *
+   * @throws IllegalArgumentException if there is no such node
+   */
+  public NodeAgent agent(String nodeName) {
+    NodeAgent a = agents.get(nodeName);
+    if (a == null) {
+      throw new IllegalArgumentException("no node named \"" + nodeName + "\"");
+    }
+    return a;
   }
 
   private Placement scheduleOne(Pod pod) {
@@ -155,6 +203,8 @@ public final class SchedulingSimulation implements AutoCloseable {
     cache.assumePod(bound);
     cache.finishBinding(bound);
     cache.addPod(bound);
+    api.bind(bound.getMetadata().getUid(), result.suggestedHost());
+    agent(result.suggestedHost()).handlePodAddition(bound);
     clock.step(Duration.ofMillis(1));
     return new Placement(
         pod, result.suggestedHost(), result.evaluatedNodes(), result.feasibleNodes(), "", verdicts);
@@ -225,6 +275,7 @@ public final class SchedulingSimulation implements AutoCloseable {
 
   @Override
   public void close() {
+    agents.values().forEach(NodeAgent::close);
     scheduler.close();
     cache.close();
   }

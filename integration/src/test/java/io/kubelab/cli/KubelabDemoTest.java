@@ -98,6 +98,24 @@ class KubelabDemoTest {
   }
 
   @Test
+  void demoCommandShowsWhatEachKubeletStartedAndEveryPodsPhase() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int code =
+        new Kubelab(new PrintStream(buf, true, StandardCharsets.UTF_8))
+            .run(new String[] {"demo", "--brief"});
+    String out = buf.toString(StandardCharsets.UTF_8);
+    assertThat(code).isZero();
+    assertThat(out)
+        .contains("Kubelets, after 5 s of virtual time")
+        .contains(
+            "zone-a-gpu   started 1 pod(s) (1 container(s)); PLEG: 2 event(s) (2 ContainerStarted)")
+        .contains("zone-b-2     started 0 pod(s) (0 container(s)); PLEG: 0 event(s)")
+        .containsPattern("ml/trainer +zone-a-gpu +Running")
+        .containsPattern("shop/web-4 +<none> +Pending")
+        .doesNotContain("Failed");
+  }
+
+  @Test
   void scheduleReadsAKubectlStyleFileAndNamesTheFieldOfBadInput(@TempDir Path dir)
       throws Exception {
     Path good = dir.resolve("cluster.yaml");

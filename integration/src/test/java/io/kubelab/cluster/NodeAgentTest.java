@@ -1,0 +1,244 @@
+package io.kubelab.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.manifest.Manifests;
+import io.kubelab.cli.Kubelab;
+import io.kubelab.kubelet.container.ContainerId;
+import io.kubelab.kubelet.container.ContainerState;
+import io.kubelab.kubelet.container.ContainerStatus;
+import io.kubelab.kubelet.container.FakeRuntime;
+import io.kubelab.kubelet.container.RuntimePod;
+import io.kubelab.kubelet.pleg.PodLifeCycleEventType;
+import io.kubelab.kubelet.pleg.PodLifecycleEvent;
+import io.kubelab.scheduler.algorithm.policy.Policies;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The demo's second act: every pod the scheduler binds is started by its node's kubelet. */
+class NodeAgentTest {
+
+  private static SchedulingSimulation demo(long seed) {
+    return new SchedulingSimulation(
+        Manifests.parse(Kubelab.resource(Kubelab.DEMO_CLUSTER), Kubelab.DEMO_CLUSTER),
+        Policies.parse(Kubelab.resource(Kubelab.DEFAULT_POLICY)),
+        seed);
+  }
+
+  private static SchedulingSimulation of(String yaml) {
+    return new SchedulingSimulation(
+        Manifests.parse(yaml, "test.yaml"),
+        Policies.parse(Kubelab.resource(Kubelab.DEFAULT_POLICY)),
+        1);
+  }
+
+  private static String uid(Placement p) {
+    return p.pod().getMetadata().getUid();
+  }
+
+  private static List<PodLifecycleEvent> eventsOf(NodeAgent agent, String uid) {
+    return agent.events().stream().filter(e -> e.id().equals(uid)).toList();
+  }
+
+  @Test
+  void everyScheduledPodRunsOnItsNodeWithOneContainerStartedPerContainer() {
+    for (long seed = 1; seed <= 5; seed++) {
+      try (SchedulingSimulation sim = demo(seed)) {
+        List<Placement> ps = sim.run();
+        assertThat(ps.stream().filter(Placement::scheduled)).hasSize(6);
+        for (Placement p : ps) {
+          if (!p.scheduled()) {
+            continue;
+          }
+          String what = p.podKey() + " on " + p.node() + ", seed " + seed;
+          assertThat(sim.phase(p)).as(what).isEqualTo("Running");
+          NodeAgent agent = sim.agent(p.node());
+          assertThat(agent.pods()).extracting(pod -> pod.getMetadata().getUid()).contains(uid(p));
+
+          FakeRuntime rt = agent.runtime();
+          var status = rt.getPodStatus(uid(p), "", "");
+          List<String> specNames =
+              p.pod().getSpec().getContainers().stream().map(c -> c.getName()).toList();
+          assertThat(status.containerStatuses())
+              .as(what)
+              .extracting(ContainerStatus::name)
+              .containsExactlyInAnyOrderElementsOf(specNames);
+          assertThat(status.containerStatuses())
+              .extracting(ContainerStatus::state)
+              .containsOnly(ContainerState.RUNNING);
+
+          // One ContainerStarted per container, plus one for the pod's sandbox, and nothing else.
+          Set<String> expected = new HashSet<>();
+          for (String name : specNames) {
+            expected.add(rt.containerId(uid(p), name).id());
+          }
+          List<PodLifecycleEvent> events = eventsOf(agent, uid(p));
+          assertThat(events)
+              .as(what)
+              .hasSize(specNames.size() + 1)
+              .extracting(PodLifecycleEvent::type)
+              .containsOnly(PodLifeCycleEventType.CONTAINER_STARTED);
+          List<String> started = new ArrayList<>();
+          events.forEach(e -> started.add(e.data()));
+          assertThat(started).doesNotHaveDuplicates().containsAll(expected);
+        }
+      }
+    }
+  }
+
+  @Test
+  void unschedulablePodsStayPendingAndRunNowhere() {
+    try (SchedulingSimulation sim = demo(1)) {
+      List<Placement> ps = sim.run();
+      List<Placement> unschedulable = ps.stream().filter(p -> !p.scheduled()).toList();
+      assertThat(unschedulable)
+          .extracting(p -> p.pod().getMetadata().getName())
+          .containsExactlyInAnyOrder("web-4", "render-farm", "eu-north-only");
+      for (Placement p : unschedulable) {
+        assertThat(sim.phase(p)).isEqualTo("Pending");
+        for (NodeAgent agent : sim.agents()) {
+          assertThat(agent.runtime().getPods(true))
+              .as(p.podKey() + " on " + agent.nodeName())
+              .extracting(RuntimePod::uid)
+              .doesNotContain(uid(p));
+          assertThat(eventsOf(agent, uid(p))).isEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCrashedContainerIsReportedByThePlegAsContainerDied() {
+    try (SchedulingSimulation sim = demo(1)) {
+      Placement postgres =
+          sim.run().stream()
+              .filter(p -> p.pod().getMetadata().getName().equals("postgres"))
+              .findFirst()
+              .orElseThrow();
+      NodeAgent agent = sim.agent(postgres.node());
+      String container = postgres.pod().getSpec().getContainers().get(0).getName();
+      ContainerId id = agent.runtime().containerId(uid(postgres), container);
+      int before = agent.events().size();
+
+      agent.runtime().crash(id, 1);
+      assertThat(agent.events()).hasSize(before); // nothing until the next relist
+      sim.advance(Duration.ofSeconds(1));
+
+      assertThat(agent.events().subList(before, agent.events().size()))
+          .containsExactly(
+              new PodLifecycleEvent(uid(postgres), PodLifeCycleEventType.CONTAINER_DIED, id.id()));
+      // restartPolicy defaults to Always: the kubelet would restart it, so the pod stays Running.
+      assertThat(sim.phase(postgres)).isEqualTo("Running");
+    }
+  }
+
+  private static final String ONE_NODE =
+      """
+      apiVersion: v1
+      kind: List
+      items:
+      - apiVersion: v1
+        kind: Node
+        metadata: {name: n1}
+        status: {allocatable: {cpu: "4", memory: 4Gi, pods: "10"}}
+      - apiVersion: v1
+        kind: Pod
+        metadata: {name: job, namespace: batch}
+        spec:
+          restartPolicy: Never
+          initContainers:
+          - {name: migrate, image: busybox}
+          containers:
+          - {name: main, image: busybox}
+          - {name: sidecar, image: busybox}
+      """;
+
+  @Test
+  void initContainersRunFirstAndANeverRestartedFailureFailsThePod() {
+    try (SchedulingSimulation sim = of(ONE_NODE)) {
+      Placement job = sim.run().get(0);
+      assertThat(job.node()).isEqualTo("n1");
+      assertThat(sim.phase(job)).isEqualTo("Running");
+      NodeAgent agent = sim.agent("n1");
+      assertThat(agent.containersStarted()).isEqualTo(3);
+
+      // Spec order, init container first: the fake runtime's IDs count up.
+      FakeRuntime rt = agent.runtime();
+      String migrate = rt.containerId(uid(job), "migrate").id();
+      String main = rt.containerId(uid(job), "main").id();
+      String sidecar = rt.containerId(uid(job), "sidecar").id();
+      assertThat(List.of(migrate, main, sidecar))
+          .extracting(id -> Long.parseLong(id.substring(id.lastIndexOf('-') + 1)))
+          .isSorted();
+      // The init container had already exited 0 at the first relist: the PLEG saw it dead.
+      assertThat(eventsOf(agent, uid(job)))
+          .contains(
+              new PodLifecycleEvent(uid(job), PodLifeCycleEventType.CONTAINER_DIED, migrate),
+              new PodLifecycleEvent(uid(job), PodLifeCycleEventType.CONTAINER_STARTED, main),
+              new PodLifecycleEvent(uid(job), PodLifeCycleEventType.CONTAINER_STARTED, sidecar));
+
+      rt.crash(rt.containerId(uid(job), "main"), 0);
+      sim.advance(Duration.ofSeconds(1));
+      assertThat(sim.phase(job)).isEqualTo("Running"); // the sidecar still runs
+      rt.crash(rt.containerId(uid(job), "sidecar"), 2);
+      sim.advance(Duration.ofSeconds(1));
+      assertThat(sim.phase(job)).isEqualTo("Failed");
+    }
+  }
+
+  @Test
+  void sameSeedSameRuntimeHistory() {
+    List<List<PodLifecycleEvent>> runs = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      try (SchedulingSimulation sim = demo(7)) {
+        sim.run();
+        List<PodLifecycleEvent> all = new ArrayList<>();
+        sim.agents().forEach(a -> all.addAll(a.events()));
+        runs.add(all);
+      }
+    }
+    assertThat(runs.get(0)).isNotEmpty().isEqualTo(runs.get(1));
+  }
+
+  @Test
+  void aKubeletRefusesAPodBoundElsewhere() {
+    try (SchedulingSimulation sim = of(ONE_NODE)) {
+      Pod pod = sim.pending().get(0);
+      assertThatThrownBy(() -> sim.agent("n1").handlePodAddition(pod))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Pod batch/job")
+          .hasMessageContaining("spec.nodeName");
+      assertThatThrownBy(() -> sim.agent("n9")).hasMessage("no node named \"n9\"");
+    }
+  }
+
+  @Test
+  void closingTheSimulationLeavesNoThreadBehind() {
+    Set<Thread> before = nonDaemonThreads();
+    for (long seed = 1; seed <= 3; seed++) {
+      try (SchedulingSimulation sim = demo(seed)) {
+        sim.run();
+        sim.advance(Duration.ofSeconds(30));
+      }
+    }
+    Set<Thread> leaked = nonDaemonThreads();
+    leaked.removeAll(before);
+    assertThat(leaked).isEmpty();
+  }
+
+  private static Set<Thread> nonDaemonThreads() {
+    Set<Thread> out = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && !t.isDaemon()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+}
