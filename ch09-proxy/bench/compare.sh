@@ -70,7 +70,7 @@ if [[ $tw_reuse == 0 || $timestamps == 0 ]]; then
 fi
 
 echo "building ch09-proxy test classes" >&2
-(cd "$ROOT" && ./mvnw -B -q install -DskipTests -Djmh.skip=true -pl ch09-proxy -am >&2)
+(cd "$ROOT" && ./mvnw -B -q install -DskipTests -Djmh.skip=true -Dspotless.check.skip=true -pl ch09-proxy -am >&2)
 (cd "$ROOT" && ./mvnw -B -q -pl ch09-proxy dependency:build-classpath \
    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >&2)
 CP="$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$WORK/cp.txt")"

@@ -80,7 +80,9 @@ class ProxierTest {
         s.connect(p.proxyAddress(WEB).orElseThrow(), IO_TIMEOUT_MS);
         s.setSoTimeout(IO_TIMEOUT_MS);
         s.getOutputStream().write("warm".getBytes(StandardCharsets.UTF_8));
-        assertThat(s.getInputStream().readNBytes(4)).asString(StandardCharsets.UTF_8).isEqualTo("warm");
+        assertThat(s.getInputStream().readNBytes(4))
+            .asString(StandardCharsets.UTF_8)
+            .isEqualTo("warm");
       }
     }
   }
