@@ -15,8 +15,8 @@ public final class TieBreak {
   /**
    * The node to preempt on.
    *
-   * @param nodesToVictims node name → the victims there (each list from the highest priority
-   *     down); ties left after every criterion go to the first node in the map's order
+   * @param nodesToVictims node name → the victims there (each list from the highest priority down);
+   *     ties left after every criterion go to the first node in the map's order
    * @param now what a victim without {@code status.startTime} counts as having started at
    * @return the chosen node, or null when the map is empty
    */
