@@ -1,21 +1,21 @@
 package io.kubelab.scheduler.preemption.bench;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudgetBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
-import io.fabric8.kubernetes.api.model.PersistentVolume;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.apimachinery.testing.RealisticCluster;
-import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.algorithm.FitError;
 import io.kubelab.scheduler.algorithm.FitPredicate;
 import io.kubelab.scheduler.algorithm.GenericScheduler;
 import io.kubelab.scheduler.algorithm.TestCluster;
+import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.MetadataProducer;
 import io.kubelab.scheduler.predicates.Predicates;
@@ -157,7 +157,8 @@ public class PreemptionBenchmark {
             .toList();
     List<PodDisruptionBudget> pdbs =
         List.of(
-            pdb(top.get(0).get(0), top.get(0).get(1), 0), pdb(top.get(1).get(0), top.get(1).get(1), 3));
+            pdb(top.get(0).get(0), top.get(0).get(1), 0),
+            pdb(top.get(1).get(0), top.get(1).get(1), 3));
     // The pod asks for a little more CPU than any schedulable node has free, so it fits nowhere
     // and needs evictions wherever it could fit at all.
     Snapshot snapshot = Snapshot.of(c.pods(), c.nodes());
@@ -190,7 +191,9 @@ public class PreemptionBenchmark {
     Map<String, PersistentVolumeClaim> claims = new HashMap<>();
     c.claims()
         .forEach(
-            pvc -> claims.put(pvc.getMetadata().getNamespace() + "/" + pvc.getMetadata().getName(), pvc));
+            pvc ->
+                claims.put(
+                    pvc.getMetadata().getNamespace() + "/" + pvc.getMetadata().getName(), pvc));
     Map<String, PersistentVolume> volumes = new HashMap<>();
     c.volumes().forEach(pv -> volumes.put(pv.getMetadata().getName(), pv));
     VolumeListers listers =
