@@ -31,6 +31,9 @@ public record ConsoleBlock(List<Step> steps) {
       StringBuilder cmd = new StringBuilder(line.substring(2));
       while (cmd.toString().endsWith("\\") && i + 1 < lines.length) {
         cmd.setLength(cmd.length() - 1);
+        while (cmd.length() > 0 && Character.isWhitespace(cmd.charAt(cmd.length() - 1))) {
+          cmd.setLength(cmd.length() - 1);
+        }
         cmd.append(' ').append(lines[++i].trim());
       }
       i++;

@@ -639,12 +639,17 @@ public final class Rules {
           Pattern.compile("\\bfact[- ]sheets?\\b", Pattern.CASE_INSENSITIVE),
           Pattern.compile("\\bupstream-notes\\b", Pattern.CASE_INSENSITIVE),
           Pattern.compile("\\bdesign notes\\b|\\bDESIGN\\.md\\b", Pattern.CASE_INSENSITIVE),
-          Pattern.compile("\\b(?:our|the|these|my|project's)\\s+notes\\b", Pattern.CASE_INSENSITIVE),
+          Pattern.compile(
+              "\\b(?:our|the|these|my|project's)\\s+notes\\b", Pattern.CASE_INSENSITIVE),
           Pattern.compile(
               "\\b(?:work|writing|coding|editing|previous|earlier|last|next|this)\\s+sessions?\\b"),
-          Pattern.compile("\\bother engineers?\\b|\\bengineers'|\\bthe engineers?\\b", Pattern.CASE_INSENSITIVE),
+          Pattern.compile(
+              "\\bother engineers?\\b|\\bengineers'|\\bthe engineers?\\b",
+              Pattern.CASE_INSENSITIVE),
           Pattern.compile("\\bthe lead\\b|\\bteams?\\b", Pattern.CASE_INSENSITIVE),
-          Pattern.compile("\\bthe author\\b|\\bauthors? of this\\b|\\bwhile this chapter was\\b", Pattern.CASE_INSENSITIVE),
+          Pattern.compile(
+              "\\bthe author\\b|\\bauthors? of this\\b|\\bwhile this chapter was\\b",
+              Pattern.CASE_INSENSITIVE),
           Pattern.compile(
               "\\b(?:quiet|quieter|loaded|busy|idle)\\s+(?:machine|box|host|run|runs|re-?runs?)\\b"),
           Pattern.compile(
@@ -776,6 +781,9 @@ public final class Rules {
         int start = i;
         while (cmd.toString().endsWith("\\") && i + 1 < lines.length) {
           cmd.setLength(cmd.length() - 1);
+          while (cmd.length() > 0 && Character.isWhitespace(cmd.charAt(cmd.length() - 1))) {
+            cmd.setLength(cmd.length() - 1);
+          }
           cmd.append(' ').append(lines[++i].trim());
         }
         String c = cmd.toString().replaceFirst("\\s+#.*$", "").trim();

@@ -78,7 +78,8 @@ public final class SourceIndex {
         new JavaParser(
             new ParserConfiguration()
                 .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17)
-                .setAttributeComments(false));
+                .setAttributeComments(false)
+                .setStoreTokens(false));
     for (Module m : index.modules.values()) {
       for (String kind : List.of("main", "test")) {
         Path src = m.path().resolve("src").resolve(kind).resolve("java");

@@ -72,6 +72,15 @@ class BookTest {
   static final Set<String> NOT_YET_IN_FORMAT =
       Set.of("01", "02", "03", "04", "06", "09", "10", "11");
 
+  /**
+   * Upstream-only names that chapters not yet in the format cite without linking them to upstream
+   * (the format's way of saying "this name is Go's"). Goes when those chapters are converted.
+   */
+  static final Set<String> UNLINKED_UPSTREAM_NAMES =
+      Set.of(
+          "chapters/01-scheduler-cache.md `createImageExistenceMap`",
+          "chapters/02-algorithm.md `podPassesBasicChecks`");
+
   private static Book book;
   private static SourceIndex index;
 
@@ -119,7 +128,18 @@ class BookTest {
 
   @Test
   void everyCitedTestOrBenchmarkExists() {
-    assertNone(over(book.all(), d -> Rules.citedNames(d, index)));
+    assertNone(
+        over(book.all(), d -> Rules.citedNames(d, index)).stream()
+            .filter(
+                f ->
+                    UNLINKED_UPSTREAM_NAMES.stream()
+                        .noneMatch(
+                            n ->
+                                n.equals(
+                                    f.file()
+                                        + " "
+                                        + f.message().replaceFirst("(`[^`]*`).*", "$1"))))
+            .toList());
   }
 
   @Test
