@@ -35,9 +35,12 @@ import org.junit.jupiter.api.Timeout;
  *       runs with {@code -Pexercise});
  *   <li>every Mermaid block starts with its diagram type and has no literal {@code \n};
  *   <li>the {@code console check} blocks run and print what the chapter shows ({@link TryIt},
- *       {@link OutputMatcher}): {@code $ } lines are commands run from the repository root, the
- *       lines after them output that must appear in order, {@code ...} marks omitted lines (or, in
- *       a line, omitted text).
+ *       {@link OutputMatcher}): {@code $ } lines are commands run from the repository root (a
+ *       trailing backslash continues one), the lines after them the output shown. Shown lines match
+ *       real lines one to one and in order; a line {@code ...} stands for omitted lines (needed at
+ *       the start and between lines that are not adjacent; the end may be cut without it); within a
+ *       line, {@code ...} stands for omitted text and a line may be trimmed at either end. Keep
+ *       timings and other figures that vary out of these blocks.
  * </ul>
  *
  * <p><b>Numbered chapters in the format</b> (all but those in {@link #NOT_YET_IN_FORMAT}), and
