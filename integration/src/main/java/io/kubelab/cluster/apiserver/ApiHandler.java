@@ -91,6 +91,11 @@ final class ApiHandler extends Handler.Abstract {
 
   private void serve(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
+    if ("websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE))) {
+      // Watches are served as chunked HTTP streams only. 503 is the answer on which clients
+      // that try a WebSocket first (fabric8) fall back to a plain HTTP watch.
+      throw ApiError.serviceUnavailable("WebSocket watches are not served; use an HTTP watch");
+    }
     String method = request.getMethod();
     Map<String, String> q = query(request);
     switch (path) {
@@ -106,6 +111,10 @@ final class ApiHandler extends Handler.Abstract {
         write(response, callback, 200, discovery.apis());
         return;
       }
+      case "/openapi/v3", "/openapi/v3/" -> {
+        write(response, callback, 200, OpenApi.root());
+        return;
+      }
       case "/healthz", "/readyz", "/livez" -> {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -113,6 +122,18 @@ final class ApiHandler extends Handler.Abstract {
         return;
       }
       default -> {}
+    }
+    if (path.startsWith("/openapi/v3/")) {
+      String[] p = path.substring("/openapi/v3/".length()).split("/");
+      ObjectNode doc =
+          p.length == 2 && p[0].equals("api")
+              ? OpenApi.groupVersion("", p[1])
+              : p.length == 3 && p[0].equals("apis") ? OpenApi.groupVersion(p[1], p[2]) : null;
+      if (doc == null) {
+        throw ApiError.pathNotFound();
+      }
+      write(response, callback, 200, doc);
+      return;
     }
     List<String> segs = new ArrayList<>(Arrays.asList(path.substring(1).split("/")));
     segs.removeIf(String::isEmpty);
@@ -244,7 +265,19 @@ final class ApiHandler extends Handler.Abstract {
           return;
         }
         if (r.subresource().equals("eviction")) {
-          ObjectNode e = decodeAux(request, "policy/v1beta1", "Eviction", io.fabric8.kubernetes.api.model.policy.v1beta1.Eviction.class, r.name());
+          // v1.20 takes policy/v1beta1; policy/v1 (v1.22 and later, and today's clients) too
+          JsonNode tree = parseBody(request, "Eviction");
+          boolean v1 = "policy/v1".equals(tree.path("apiVersion").asString(""));
+          ObjectNode e =
+              Codec.decode(
+                  v1 ? "policy/v1" : "policy/v1beta1",
+                  "Eviction",
+                  v1
+                      ? io.fabric8.kubernetes.api.model.policy.v1.Eviction.class
+                      : io.fabric8.kubernetes.api.model.policy.v1beta1.Eviction.class,
+                  "policy",
+                  tree,
+                  false);
           registry.evict(r.namespace(), r.name(), e, Selectors.LABEL_SELECTORS);
           write(response, callback, 201, success());
           return;

@@ -116,7 +116,7 @@ final class Codec {
     ObjectNode out = Json.LENIENT.valueToTree(typed);
     out.put("apiVersion", apiVersion);
     out.put("kind", kind);
-    return reorder(out);
+    return Json.canonical(reorder(out));
   }
 
   private static String apiVersionOf(String group, String version) {

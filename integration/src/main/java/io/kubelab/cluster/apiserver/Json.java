@@ -9,7 +9,9 @@ import tools.jackson.databind.cfg.MapperConfig;
 import tools.jackson.databind.introspect.Annotated;
 import tools.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -59,6 +61,40 @@ final class Json {
     public Boolean hasAnyGetter(MapperConfig<?> config, Annotated a) {
       return Boolean.FALSE;
     }
+  }
+
+  /**
+   * Rewrites every integral number in place as the node the JSON parser would have made for it
+   * (an int node when it fits, else a long node), so that trees built by hand and trees decoded
+   * from bodies compare equal: a value's JSON text, not its Java width, is what matters.
+   */
+  static <T extends JsonNode> T canonical(T node) {
+    if (node instanceof ObjectNode o) {
+      for (Map.Entry<String, JsonNode> e : o.properties()) {
+        JsonNode v = e.getValue();
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+          e.setValue(number(v.asLong()));
+        } else if (v.isContainer()) {
+          canonical(v);
+        }
+      }
+    } else if (node instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        JsonNode v = a.get(i);
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+          a.set(i, number(v.asLong()));
+        } else if (v.isContainer()) {
+          canonical(v);
+        }
+      }
+    }
+    return node;
+  }
+
+  private static JsonNode number(long v) {
+    return v == (int) v
+        ? JsonNodeFactory.instance.numberNode((int) v)
+        : JsonNodeFactory.instance.numberNode(v);
   }
 
   static ObjectNode object() {

@@ -288,7 +288,7 @@ public final class MemoryStorage implements Storage {
   }
 
   private static ObjectNode withRevision(ObjectNode object, long rev) {
-    ObjectNode copy = object.deepCopy();
+    ObjectNode copy = Json.canonical(object.deepCopy());
     Json.obj(copy, "metadata").put("resourceVersion", Long.toString(rev));
     return copy;
   }

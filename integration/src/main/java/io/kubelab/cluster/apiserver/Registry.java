@@ -157,6 +157,7 @@ final class Registry {
     t.defaults().accept(obj);
     admit(t, obj);
     prepareForCreate(t, obj, restore);
+    Json.canonical(obj);
     validate(t, obj, null);
     String name = meta.path("name").asString("");
     String ns = meta.path("namespace").asString("");
@@ -194,6 +195,11 @@ final class Registry {
       Json.obj(obj, "metadata").put("generation", 1);
     }
     if (restore) {
+      if (t == Kinds.PODS && obj.path("status").path("phase").asString("").isEmpty()) {
+        ObjectNode status = Json.obj(obj, "status");
+        status.put("phase", "Pending");
+        status.put("qosClass", Kinds.qosClass(obj.path("spec")));
+      }
       return;
     }
     if (t == Kinds.PODS) {
@@ -500,6 +506,7 @@ final class Registry {
       }
     }
     Json.obj(result, "metadata").set("resourceVersion", oldMeta.get("resourceVersion"));
+    Json.canonical(result);
     validate(t, result, old);
     return result;
   }
