@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
     })
 final class ApiServerCommand implements Callable<Integer> {
 
+  private static volatile ApiServerCommand running;
+
   private final PrintStream out;
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile ApiServer server;
@@ -59,6 +61,7 @@ final class ApiServerCommand implements Callable<Integer> {
     ApiServer s =
         ApiServer.builder().host(address).port(port).allowNonLoopback(allowNonLoopback).build();
     server = s;
+    running = this;
     Thread hook = new Thread(this::stop, "apiserver-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -105,5 +108,10 @@ final class ApiServerCommand implements Callable<Integer> {
   /** The running server, once started (for tests). */
   ApiServer server() {
     return server;
+  }
+
+  /** The command last started in this JVM (for tests, which stop it as Ctrl-C would). */
+  static ApiServerCommand runningForTests() {
+    return running;
   }
 }
