@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kubelab apiserver}: the API server alone, on loopback, preloaded from a file, until Ctrl-C.
+ * {@code kubelab apiserver}: the API server alone, on loopback, preloaded from a file, until
+ * Ctrl-C.
  */
 @Command(
     name = "apiserver",
@@ -30,19 +31,34 @@ final class ApiServerCommand implements Callable<Integer> {
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile ApiServer server;
 
-  @Option(names = "--port", paramLabel = "P", description = "port to listen on; 0 takes any free port (default 0)")
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "port to listen on; 0 takes any free port (default 0)")
   int port;
 
-  @Option(names = "--address", paramLabel = "HOST", description = "address to listen on (default 127.0.0.1)")
+  @Option(
+      names = "--address",
+      paramLabel = "HOST",
+      description = "address to listen on (default 127.0.0.1)")
   String address = "127.0.0.1";
 
-  @Option(names = "--allow-non-loopback", description = "allow an address other than loopback (anyone who can reach it has full access)")
+  @Option(
+      names = "--allow-non-loopback",
+      description =
+          "allow an address other than loopback (anyone who can reach it has full access)")
   boolean allowNonLoopback;
 
-  @Option(names = {"-f", "--filename"}, paramLabel = "FILE", description = "objects to load first: nodes, pods, ... as `kubelab schedule -f` reads them")
+  @Option(
+      names = {"-f", "--filename"},
+      paramLabel = "FILE",
+      description = "objects to load first: nodes, pods, ... as `kubelab schedule -f` reads them")
   String file;
 
-  @Option(names = "--kubeconfig-out", paramLabel = "PATH", description = "write a kubeconfig for this server to PATH")
+  @Option(
+      names = "--kubeconfig-out",
+      paramLabel = "PATH",
+      description = "write a kubeconfig for this server to PATH")
   Path kubeconfigOut;
 
   ApiServerCommand(PrintStream out) {
@@ -77,7 +93,12 @@ final class ApiServerCommand implements Callable<Integer> {
         } catch (IOException e) {
           throw new UncheckedIOException(kubeconfigOut + ": " + e.getMessage(), e);
         }
-        out.println("kubeconfig: " + kubeconfigOut + "  (kubectl --kubeconfig " + kubeconfigOut + " get pods -A)");
+        out.println(
+            "kubeconfig: "
+                + kubeconfigOut
+                + "  (kubectl --kubeconfig "
+                + kubeconfigOut
+                + " get pods -A)");
       }
       out.println("Ctrl-C stops it.");
       out.flush();

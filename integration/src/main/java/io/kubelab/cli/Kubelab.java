@@ -111,7 +111,9 @@ public final class Kubelab implements Callable<Integer> {
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setParameterExceptionHandler(
         (ParameterException e, String[] a) -> {
-          e.getCommandLine().getErr().println("kubelab: " + usageMessage(e) + " (try: kubelab help)");
+          e.getCommandLine()
+              .getErr()
+              .println("kubelab: " + usageMessage(e) + " (try: kubelab help)");
           return BAD_INPUT;
         });
     cl.setExecutionExceptionHandler(
@@ -151,10 +153,15 @@ public final class Kubelab implements Callable<Integer> {
       }
       String where = "";
       if (j.getLocation() != null && j.getLocation().getLineNr() > 0) {
-        where = " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+        where =
+            " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
       }
-      return m.document() + ": malformed " + (m.getMessage().contains("malformed JSON") ? "JSON" : "YAML")
-          + where + ": " + what.substring(0, cut);
+      return m.document()
+          + ": malformed "
+          + (m.getMessage().contains("malformed JSON") ? "JSON" : "YAML")
+          + where
+          + ": "
+          + what.substring(0, cut);
     }
     return e.getMessage();
   }
@@ -165,11 +172,18 @@ public final class Kubelab implements Callable<Integer> {
   }
 
   /** {@code kubelab demo}. */
-  @Command(name = "demo", mixinStandardHelpOptions = true, description = "Schedule the embedded demo cluster: 6 nodes in 3 zones, 9 pending pods.")
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description = "Schedule the embedded demo cluster: 6 nodes in 3 zones, 9 pending pods.")
   static final class Demo implements Callable<Integer> {
     private final Kubelab k;
 
-    @Option(names = "--seed", paramLabel = "N", converter = SeedConverter.class, description = "seed for breaking ties between equally good nodes (default 1)")
+    @Option(
+        names = "--seed",
+        paramLabel = "N",
+        converter = SeedConverter.class,
+        description = "seed for breaking ties between equally good nodes (default 1)")
     long seed = -1;
 
     @Option(names = "--brief", description = "the table only, without each node's verdict")
@@ -186,27 +200,46 @@ public final class Kubelab implements Callable<Integer> {
       k.out.println("Run `kubelab schedule -f FILE` to ask the same of your own cluster.");
       k.out.println();
       return k.schedule(
-          Manifests.parse(resource(DEMO_CLUSTER), DEMO_CLUSTER), DEMO_CLUSTER, null, s, brief || k.brief);
+          Manifests.parse(resource(DEMO_CLUSTER), DEMO_CLUSTER),
+          DEMO_CLUSTER,
+          null,
+          s,
+          brief || k.brief);
     }
   }
 
   /** {@code kubelab schedule -f FILE}. */
-  @Command(name = "schedule", mixinStandardHelpOptions = true, description = {
-      "Schedule the pending pods of FILE onto its nodes, one by one in queue order (priority,"
-          + " then age), with the v1.17 predicates of chapter 03; each node's miniature kubelet"
-          + " then starts the pods bound to it, in virtual time.",
-      "FILE is multi-document YAML or JSON, e.g. the output of"
-          + " `kubectl get nodes,pods,priorityclasses -A -o yaml`."})
+  @Command(
+      name = "schedule",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Schedule the pending pods of FILE onto its nodes, one by one in queue order (priority,"
+            + " then age), with the v1.17 predicates of chapter 03; each node's miniature kubelet"
+            + " then starts the pods bound to it, in virtual time.",
+        "FILE is multi-document YAML or JSON, e.g. the output of"
+            + " `kubectl get nodes,pods,priorityclasses -A -o yaml`."
+      })
   static final class Schedule implements Callable<Integer> {
     private final Kubelab k;
 
-    @Option(names = {"-f", "--filename"}, paramLabel = "FILE", required = true, description = "the cluster to schedule")
+    @Option(
+        names = {"-f", "--filename"},
+        paramLabel = "FILE",
+        required = true,
+        description = "the cluster to schedule")
     String file;
 
-    @Option(names = "--policy", paramLabel = "FILE", description = "a scheduler Policy (JSON) instead of the embedded default")
+    @Option(
+        names = "--policy",
+        paramLabel = "FILE",
+        description = "a scheduler Policy (JSON) instead of the embedded default")
     String policy;
 
-    @Option(names = "--seed", paramLabel = "N", converter = SeedConverter.class, description = "seed for breaking ties between equally good nodes (default 1)")
+    @Option(
+        names = "--seed",
+        paramLabel = "N",
+        converter = SeedConverter.class,
+        description = "seed for breaking ties between equally good nodes (default 1)")
     long seed = 1;
 
     @Option(names = "--brief", description = "the table only, without each node's verdict")
@@ -223,9 +256,13 @@ public final class Kubelab implements Callable<Integer> {
   }
 
   /** {@code kubelab completion}: prints a bash (and zsh) completion script. */
-  @Command(name = "completion", mixinStandardHelpOptions = true, description = {
-      "Print a bash/zsh completion script for kubelab.",
-      "Use: source <(./kubelab completion)"})
+  @Command(
+      name = "completion",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print a bash/zsh completion script for kubelab.",
+        "Use: source <(./kubelab completion)"
+      })
   static final class Completion implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -253,7 +290,11 @@ public final class Kubelab implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"kubelab 0.1.0 (API server: " + io.kubelab.cluster.apiserver.ApiServer.class.getSimpleName() + ", Kubernetes API v1.20)"};
+      return new String[] {
+        "kubelab 0.1.0 (API server: "
+            + io.kubelab.cluster.apiserver.ApiServer.class.getSimpleName()
+            + ", Kubernetes API v1.20)"
+      };
     }
   }
 
@@ -308,12 +349,22 @@ public final class Kubelab implements Callable<Integer> {
    */
   static void checkQuantityRanges(Manifest manifest, String source) {
     for (Pod p : manifest.pods()) {
-      String id = source + ": Pod " + (p.getMetadata().getNamespace() == null ? "default" : p.getMetadata().getNamespace()) + "/" + p.getMetadata().getName();
+      String id =
+          source
+              + ": Pod "
+              + (p.getMetadata().getNamespace() == null
+                  ? "default"
+                  : p.getMetadata().getNamespace())
+              + "/"
+              + p.getMetadata().getName();
       if (p.getSpec() == null) {
         continue;
       }
       for (String list : List.of("containers", "initContainers")) {
-        List<Container> cs = list.equals("containers") ? p.getSpec().getContainers() : p.getSpec().getInitContainers();
+        List<Container> cs =
+            list.equals("containers")
+                ? p.getSpec().getContainers()
+                : p.getSpec().getInitContainers();
         for (int i = 0; cs != null && i < cs.size(); i++) {
           var r = cs.get(i).getResources();
           if (r != null) {

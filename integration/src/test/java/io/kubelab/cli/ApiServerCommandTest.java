@@ -54,14 +54,20 @@ class ApiServerCommandTest {
     assertThat(Files.readString(kubeconfig)).contains("server: " + base);
     HttpResponse<String> nodes =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes")).build(), HttpResponse.BodyHandlers.ofString());
+            .send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(nodes.body()).contains("zone-a-gpu");
     // Ctrl-C runs the shutdown hook, which stops the command the same way
     ApiServerCommand.runningForTests().stop();
     t.join(20_000);
     assertThat(t.isAlive()).isFalse();
     assertThat(code[0]).isZero();
-    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(th -> th.getName().startsWith("apiserver-http") || th.getName().equals("garbage-collector"));
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(
+            th ->
+                th.getName().startsWith("apiserver-http")
+                    || th.getName().equals("garbage-collector"));
   }
 
   @Test
@@ -69,7 +75,9 @@ class ApiServerCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         new Kubelab(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-            .run(new String[] {"apiserver", "--address", "0.0.0.0"}, new PrintStream(err, true, StandardCharsets.UTF_8));
+            .run(
+                new String[] {"apiserver", "--address", "0.0.0.0"},
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("kubelab: refusing to listen on 0.0.0.0: not a loopback address");

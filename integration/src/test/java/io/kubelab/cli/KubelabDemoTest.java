@@ -196,8 +196,7 @@ class KubelabDemoTest {
   }
 
   @Test
-  void aQuantityOutOfRangeIsBadInputNamingTheDocumentAndField(@TempDir Path dir)
-      throws Exception {
+  void aQuantityOutOfRangeIsBadInputNamingTheDocumentAndField(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("huge.yaml");
     Files.writeString(
         f,
@@ -220,10 +219,10 @@ class KubelabDemoTest {
   }
 
   @Test
-  void aJsonSyntaxErrorNamesLineAndColumnWithoutLibraryNoise(@TempDir Path dir)
-      throws Exception {
+  void aJsonSyntaxErrorNamesLineAndColumnWithoutLibraryNoise(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("bad.json");
-    Files.writeString(f, "{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n \"metadata\": {\"name\": \"x\"\n");
+    Files.writeString(
+        f, "{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n \"metadata\": {\"name\": \"x\"\n");
     Result r = run("schedule", "-f", f.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err())

@@ -151,8 +151,7 @@ public final class ApiError extends RuntimeException {
   }
 
   static ApiError tooManyRequests(String message, int retryAfterSeconds, List<Cause> causes) {
-    return new ApiError(
-        429, "TooManyRequests", message, "", "", "", causes, retryAfterSeconds);
+    return new ApiError(429, "TooManyRequests", message, "", "", "", causes, retryAfterSeconds);
   }
 
   /** {@code NewGenericServerResponse(422, ...)}: a patch that does not apply. */

@@ -49,14 +49,26 @@ final class ApiHandler extends Handler.Abstract {
   static final Duration BOOKMARK_FREQUENCY = Duration.ofMinutes(1);
 
   private static final List<String> ACCEPTED =
-      List.of("application/json", "application/yaml", "application/json-patch+json",
-          "application/merge-patch+json", "application/strategic-merge-patch+json");
+      List.of(
+          "application/json",
+          "application/yaml",
+          "application/json-patch+json",
+          "application/merge-patch+json",
+          "application/strategic-merge-patch+json");
 
   private final Registry registry;
   private final MemoryStorage storage;
   private final Clock clock;
   private final Random random;
   private volatile Discovery discovery = new Discovery("127.0.0.1:0");
+
+  /**
+   * Each event is serialised once, however many watchers it goes to (upstream's cacher does the
+   * same with its {@code cachingObject}): frames by revision, key and event type.
+   */
+  private final Map<FrameKey, byte[]> frames = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record FrameKey(long revision, String key, String type) {}
 
   ApiHandler(Registry registry, MemoryStorage storage, Clock clock, Random random) {
     this.registry = registry;
@@ -80,7 +92,10 @@ final class ApiHandler extends Handler.Abstract {
     } catch (ApiError e) {
       write(response, callback, e.code(), e.status());
     } catch (Patches.PatchException e) {
-      ApiError err = e.malformed ? ApiError.badRequest(e.getMessage()) : ApiError.unprocessable(e.getMessage());
+      ApiError err =
+          e.malformed
+              ? ApiError.badRequest(e.getMessage())
+              : ApiError.unprocessable(e.getMessage());
       write(response, callback, err.code(), err.status());
     } catch (RuntimeException e) {
       ApiError err = ApiError.internal(String.valueOf(e));
@@ -196,7 +211,9 @@ final class ApiHandler extends Handler.Abstract {
         segs = segs.subList(2, segs.size());
       } else if (group.isEmpty() && segs.get(2).equals("bindings") && segs.size() == 3) {
         return new Route(null, segs.get(1), "", "bindings", false);
-      } else if (!(group.isEmpty() && segs.size() == 3 && List.of("status", "finalize").contains(segs.get(2)))) {
+      } else if (!(group.isEmpty()
+          && segs.size() == 3
+          && List.of("status", "finalize").contains(segs.get(2)))) {
         throw ApiError.pathNotFound();
       }
     }
@@ -213,13 +230,18 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void dispatch(
-      Route r, String method, Map<String, String> q, Request request, Response response,
+      Route r,
+      String method,
+      Map<String, String> q,
+      Request request,
+      Response response,
       Callback callback) {
     if (r.type() == null) { // POST namespaces/NS/bindings
       if (!method.equals("POST")) {
         throw ApiError.methodNotSupported(new GroupResource("", "bindings"), verbOf(method));
       }
-      ObjectNode binding = decodeAux(request, "v1", "Binding", io.fabric8.kubernetes.api.model.Binding.class, "");
+      ObjectNode binding =
+          decodeAux(request, "v1", "Binding", io.fabric8.kubernetes.api.model.Binding.class, "");
       registry.bind(r.namespace(), "", binding);
       write(response, callback, 201, success());
       return;
@@ -249,7 +271,12 @@ final class ApiHandler extends Handler.Abstract {
         if (r.subresource().equals("scale")) {
           write(response, callback, 200, registry.scale(t, o));
         } else if (table) {
-          write(response, callback, 200, tableOf(t, List.of(o), o.path("metadata").path("resourceVersion").asString(""), "", q));
+          write(
+              response,
+              callback,
+              200,
+              tableOf(
+                  t, List.of(o), o.path("metadata").path("resourceVersion").asString(""), "", q));
         } else {
           write(response, callback, 200, o);
         }
@@ -259,7 +286,13 @@ final class ApiHandler extends Handler.Abstract {
           throw ApiError.methodNotSupported(t.groupResource(), "create");
         }
         if (r.subresource().equals("binding")) {
-          ObjectNode b = decodeAux(request, "v1", "Binding", io.fabric8.kubernetes.api.model.Binding.class, r.name());
+          ObjectNode b =
+              decodeAux(
+                  request,
+                  "v1",
+                  "Binding",
+                  io.fabric8.kubernetes.api.model.Binding.class,
+                  r.name());
           registry.bind(r.namespace(), r.name(), b);
           write(response, callback, 201, success());
           return;
@@ -291,8 +324,16 @@ final class ApiHandler extends Handler.Abstract {
       case "PUT" -> {
         requireName(r, t, "update");
         if (r.subresource().equals("scale")) {
-          ObjectNode s = Codec.decode("autoscaling/v1", "Scale", io.fabric8.kubernetes.api.model.autoscaling.v1.Scale.class, "autoscaling", parseBody(request, "Scale"), false);
-          write(response, callback, 200, registry.updateScale(t, r.namespace(), r.name(), cur -> s));
+          ObjectNode s =
+              Codec.decode(
+                  "autoscaling/v1",
+                  "Scale",
+                  io.fabric8.kubernetes.api.model.autoscaling.v1.Scale.class,
+                  "autoscaling",
+                  parseBody(request, "Scale"),
+                  false);
+          write(
+              response, callback, 200, registry.updateScale(t, r.namespace(), r.name(), cur -> s));
           return;
         }
         ObjectNode obj = decodeBody(request, t, q);
@@ -315,19 +356,32 @@ final class ApiHandler extends Handler.Abstract {
         boolean strict = "Strict".equals(q.get("fieldValidation"));
         UnaryOperator<ObjectNode> apply = patcher(ct, t, patch, strict);
         if (r.subresource().equals("scale")) {
-          write(response, callback, 200, registry.updateScale(t, r.namespace(), r.name(), cur -> {
-            JsonNode p = apply(ct, "Scale", cur, patch);
-            return (ObjectNode) p;
-          }));
+          write(
+              response,
+              callback,
+              200,
+              registry.updateScale(
+                  t,
+                  r.namespace(),
+                  r.name(),
+                  cur -> {
+                    JsonNode p = apply(ct, "Scale", cur, patch);
+                    return (ObjectNode) p;
+                  }));
           return;
         }
         Registry.Written w =
-            registry.patch(t, r.namespace(), r.name(), r.subresource(), cur -> {
-              if (cur == null) {
-                throw ApiError.notFound(t.groupResource(), r.name());
-              }
-              return apply.apply(cur);
-            });
+            registry.patch(
+                t,
+                r.namespace(),
+                r.name(),
+                r.subresource(),
+                cur -> {
+                  if (cur == null) {
+                    throw ApiError.notFound(t.groupResource(), r.name());
+                  }
+                  return apply.apply(cur);
+                });
         write(response, callback, 200, w.object());
       }
       case "DELETE" -> {
@@ -335,7 +389,8 @@ final class ApiHandler extends Handler.Abstract {
           throw ApiError.methodNotSupported(t.groupResource(), "delete");
         }
         byte[] body = readBody(request);
-        JsonNode opts = body.length == 0 ? null : Codec.parse(body, "application/json", "DeleteOptions");
+        JsonNode opts =
+            body.length == 0 ? null : Codec.parse(body, "application/json", "DeleteOptions");
         DeleteOptions d = DeleteOptions.from(opts).withQuery(q);
         if (r.name().isEmpty()) {
           Selectors sel = Selectors.parse(t, q.get("labelSelector"), q.get("fieldSelector"));
@@ -371,7 +426,8 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   /** The function a PATCH applies to the current object, by Content-Type. */
-  private UnaryOperator<ObjectNode> patcher(String ct, ResourceType t, JsonNode patch, boolean strict) {
+  private UnaryOperator<ObjectNode> patcher(
+      String ct, ResourceType t, JsonNode patch, boolean strict) {
     return cur -> {
       JsonNode patched = apply(ct, t.kind(), cur, patch);
       ObjectNode obj = Codec.decode(t, patched, strict);
@@ -402,15 +458,29 @@ final class ApiHandler extends Handler.Abstract {
   // ---- list and watch --------------------------------------------------------------------------
 
   private void list(
-      ResourceType t, String ns, Selectors sel, ListOptions opts, boolean table,
-      Map<String, String> q, Response response, Callback callback) {
+      ResourceType t,
+      String ns,
+      Selectors sel,
+      ListOptions opts,
+      boolean table,
+      Map<String, String> q,
+      Response response,
+      Callback callback) {
     Registry.Page page = registry.list(t, ns, sel, opts);
     if (table) {
       List<JsonNode> items = new ArrayList<>(page.items());
-      write(response, callback, 200, tableOf(t, items, Long.toString(page.revision()), page.continueToken(), q));
+      write(
+          response,
+          callback,
+          200,
+          tableOf(t, items, Long.toString(page.revision()), page.continueToken(), q));
       return;
     }
-    write(response, callback, 200, listOf(t, page.items(), page.revision(), page.continueToken(), page.remaining()));
+    write(
+        response,
+        callback,
+        200,
+        listOf(t, page.items(), page.revision(), page.continueToken(), page.remaining()));
   }
 
   private static ObjectNode listOf(
@@ -434,17 +504,29 @@ final class ApiHandler extends Handler.Abstract {
   private ObjectNode tableOf(
       ResourceType t, List<JsonNode> items, String rv, String cont, Map<String, String> q) {
     return Tables.table(
-        t.table(), items, rv, cont, q.getOrDefault("includeObject", "Metadata"), false, clock.now());
+        t.table(),
+        items,
+        rv,
+        cont,
+        q.getOrDefault("includeObject", "Metadata"),
+        false,
+        clock.now());
   }
 
   /**
    * A watch: a chunked stream of {@code {"type":..., "object":...}} lines. Events a selector
-   * filters turn into ADDED or DELETED when an object enters or leaves the selection, as the
-   * cacher does; a too old resourceVersion is one ERROR event with a 410 Status.
+   * filters turn into ADDED or DELETED when an object enters or leaves the selection, as the cacher
+   * does; a too old resourceVersion is one ERROR event with a 410 Status.
    */
   private void watch(
-      ResourceType t, String ns, Selectors sel, ListOptions opts, boolean table,
-      Map<String, String> q, Response response, Callback callback) {
+      ResourceType t,
+      String ns,
+      Selectors sel,
+      ListOptions opts,
+      boolean table,
+      Map<String, String> q,
+      Response response,
+      Callback callback) {
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.TRANSFER_ENCODING, "chunked");
@@ -470,7 +552,8 @@ final class ApiHandler extends Handler.Abstract {
     Duration timeout =
         opts.timeoutSeconds() > 0
             ? Duration.ofSeconds(opts.timeoutSeconds())
-            : MIN_REQUEST_TIMEOUT.plusSeconds((long) (random.nextDouble() * MIN_REQUEST_TIMEOUT.toSeconds()));
+            : MIN_REQUEST_TIMEOUT.plusSeconds(
+                (long) (random.nextDouble() * MIN_REQUEST_TIMEOUT.toSeconds()));
     Instant deadline = start.plus(timeout);
     List<Clock.Timer> timers = new ArrayList<>();
     timers.add(clock.schedule(timeout, w::wake));
@@ -492,9 +575,22 @@ final class ApiHandler extends Handler.Abstract {
           break;
         }
         if (item instanceof Watch.Change c) {
-          ObjectNode ev = event(t, sel, c.event(), table, q);
-          if (ev != null) {
-            send(response, ev, false);
+          String type = eventType(t, sel, c.event());
+          if (type == null) {
+            continue;
+          }
+          if (table) {
+            send(response, event(t, type, c.event().object(), true, q), false);
+          } else {
+            Storage.Event e = c.event();
+            if (frames.size() > 4096) {
+              frames.clear();
+            }
+            byte[] frame =
+                frames.computeIfAbsent(
+                    new FrameKey(e.revision(), e.key(), type),
+                    k -> frame(event(t, type, e.object(), false, q)));
+            send(response, frame, false);
           }
           continue;
         }
@@ -546,51 +642,48 @@ final class ApiHandler extends Handler.Abstract {
     return heartbeat.isBefore(now) ? null : heartbeat;
   }
 
-  /** The watch event a change means for a watcher with selector {@code sel}, or null for none. */
-  private ObjectNode event(
-      ResourceType t, Selectors sel, Storage.Event e, boolean table, Map<String, String> q) {
+  /**
+   * The watch event type a change means for a watcher with selector {@code sel} (an object that
+   * enters the selection is ADDED, one that leaves it DELETED), or null for none.
+   */
+  private static String eventType(ResourceType t, Selectors sel, Storage.Event e) {
     boolean cur = sel.matches(t, e.object());
     boolean prev = e.previous() != null && sel.matches(t, e.previous());
-    String type;
-    ObjectNode obj = e.object();
-    switch (e.type()) {
-      case ADDED -> {
-        if (!cur) {
-          return null;
-        }
-        type = "ADDED";
-      }
-      case DELETED -> {
-        if (!prev) {
-          return null;
-        }
-        type = "DELETED";
-      }
-      default -> {
-        if (cur && prev) {
-          type = "MODIFIED";
-        } else if (cur) {
-          type = "ADDED";
-        } else if (prev) {
-          type = "DELETED";
-        } else {
-          return null;
-        }
-      }
-    }
+    return switch (e.type()) {
+      case ADDED -> cur ? "ADDED" : null;
+      case DELETED -> prev ? "DELETED" : null;
+      default -> cur && prev ? "MODIFIED" : cur ? "ADDED" : prev ? "DELETED" : null;
+    };
+  }
+
+  private ObjectNode event(
+      ResourceType t, String type, ObjectNode obj, boolean table, Map<String, String> q) {
     ObjectNode ev = Json.object();
     ev.put("type", type);
     if (table) {
-      ev.set("object", tableOf(t, List.of(obj), obj.path("metadata").path("resourceVersion").asString(""), "", q));
+      ev.set(
+          "object",
+          tableOf(
+              t, List.of(obj), obj.path("metadata").path("resourceVersion").asString(""), "", q));
     } else {
       ev.set("object", obj);
     }
     return ev;
   }
 
-  private static void send(Response response, ObjectNode ev, boolean last) throws IOException {
+  private static byte[] frame(ObjectNode ev) {
     byte[] b = Json.bytes(ev);
-    ByteBuffer buf = ByteBuffer.allocate(b.length + 1).put(b).put((byte) '\n').flip();
+    byte[] f = java.util.Arrays.copyOf(b, b.length + 1);
+    f[b.length] = '\n';
+    return f;
+  }
+
+  private static void send(Response response, ObjectNode ev, boolean last) throws IOException {
+    send(response, frame(ev), last);
+  }
+
+  private static void send(Response response, byte[] frame, boolean last) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(frame);
     try (Blocker.Callback cb = Blocker.callback()) {
       response.write(last, buf, cb);
       cb.block();

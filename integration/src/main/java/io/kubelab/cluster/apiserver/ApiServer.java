@@ -50,7 +50,9 @@ public final class ApiServer implements AutoCloseable {
   private ApiServer(Builder b) {
     if (!b.allowNonLoopback && !isLoopback(b.host)) {
       throw new IllegalArgumentException(
-          "refusing to listen on " + b.host + ": not a loopback address (the server has no"
+          "refusing to listen on "
+              + b.host
+              + ": not a loopback address (the server has no"
               + " authentication); allow it explicitly to do so");
     }
     this.host = b.host;
@@ -92,15 +94,24 @@ public final class ApiServer implements AutoCloseable {
     }
     for (var pc :
         List.of(
-            new Object[] {"system-node-critical", Kinds.SYSTEM_NODE_CRITICAL, "Used for system critical pods that must not be moved from their current node."},
-            new Object[] {"system-cluster-critical", 2_000_000_000, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."})) {
+            new Object[] {
+              "system-node-critical",
+              Kinds.SYSTEM_NODE_CRITICAL,
+              "Used for system critical pods that must not be moved from their current node."
+            },
+            new Object[] {
+              "system-cluster-critical",
+              2_000_000_000,
+              "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."
+            })) {
       ObjectNode o = Json.object();
       o.put("apiVersion", "scheduling.k8s.io/v1");
       o.put("kind", "PriorityClass");
       o.putObject("metadata").put("name", (String) pc[0]);
       o.put("value", (Integer) pc[1]);
       o.put("description", (String) pc[2]);
-      registry.create(Kinds.PRIORITY_CLASSES, "", Codec.decode(Kinds.PRIORITY_CLASSES, o, false), false);
+      registry.create(
+          Kinds.PRIORITY_CLASSES, "", Codec.decode(Kinds.PRIORITY_CLASSES, o, false), false);
     }
   }
 
@@ -142,8 +153,8 @@ public final class ApiServer implements AutoCloseable {
    * in order: namespaces they name are created first.
    *
    * @return how many objects were loaded
-   * @throws IllegalArgumentException naming the object, for a kind this server does not serve or
-   *     an object it refuses
+   * @throws IllegalArgumentException naming the object, for a kind this server does not serve or an
+   *     object it refuses
    */
   public int load(List<? extends HasMetadata> objects) {
     List<ObjectNode> trees = new ArrayList<>();
@@ -158,13 +169,16 @@ public final class ApiServer implements AutoCloseable {
       String ns = tree.path("metadata").path("namespace").asString("");
       ResourceType t = null;
       for (ResourceType k : Kinds.ALL) {
-        if (k.kind().equals(kind) && (k.apiVersion().equals(apiVersion) || k == Kinds.PRIORITY_CLASSES && kind.equals("PriorityClass"))) {
+        if (k.kind().equals(kind)
+            && (k.apiVersion().equals(apiVersion)
+                || k == Kinds.PRIORITY_CLASSES && kind.equals("PriorityClass"))) {
           t = k;
         }
       }
       String id = kind + " " + (ns.isEmpty() ? "" : ns + "/") + name;
       if (t == null) {
-        throw new IllegalArgumentException(id + ": " + apiVersion + " " + kind + " is not served by this API server");
+        throw new IllegalArgumentException(
+            id + ": " + apiVersion + " " + kind + " is not served by this API server");
       }
       if (t.namespaced() && ns.isEmpty()) {
         ns = "default";

@@ -32,15 +32,20 @@ final class Codec {
       JsonNode n = Json.MAPPER.readTree(body);
       if (n == null || n.isMissingNode()) {
         throw ApiError.badRequest(
-            "the object provided is unrecognized (must be of type " + expectKind
+            "the object provided is unrecognized (must be of type "
+                + expectKind
                 + "): couldn't get version/kind; json parse error: unexpected end of JSON input ()");
       }
       return n;
     } catch (JacksonException e) {
       throw ApiError.badRequest(
-          "the object provided is unrecognized (must be of type " + expectKind
-              + "): couldn't get version/kind; json parse error: " + problem(e) + " ("
-              + summarize(body) + ")");
+          "the object provided is unrecognized (must be of type "
+              + expectKind
+              + "): couldn't get version/kind; json parse error: "
+              + problem(e)
+              + " ("
+              + summarize(body)
+              + ")");
     }
   }
 
@@ -65,41 +70,60 @@ final class Codec {
   }
 
   static ObjectNode decode(
-      String apiVersion,
-      String kind,
-      Class<?> type,
-      String group,
-      JsonNode tree,
-      boolean strict) {
+      String apiVersion, String kind, Class<?> type, String group, JsonNode tree, boolean strict) {
     if (!tree.isObject()) {
       throw ApiError.badRequest(
-          "the object provided is unrecognized (must be of type " + kind
+          "the object provided is unrecognized (must be of type "
+              + kind
               + "): couldn't get version/kind; json parse error: json: cannot unmarshal "
-              + (tree.isArray() ? "array" : tree.isString() ? "string" : tree.isNumber() ? "number" : "bool")
+              + (tree.isArray()
+                  ? "array"
+                  : tree.isString() ? "string" : tree.isNumber() ? "number" : "bool")
               + " into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }");
     }
     ObjectNode obj = (ObjectNode) tree;
     String bodyKind = obj.path("kind").asString("");
     String bodyVersion = obj.path("apiVersion").asString("");
     String version = bodyVersion.isEmpty() ? apiVersion : bodyVersion;
-    String shortVersion = version.contains("/") ? version.substring(version.indexOf('/') + 1) : version;
+    String shortVersion =
+        version.contains("/") ? version.substring(version.indexOf('/') + 1) : version;
     String bodyGroup = version.contains("/") ? version.substring(0, version.indexOf('/')) : "";
     if (!bodyKind.isEmpty() && !bodyKind.equals(kind)) {
-      boolean known = Kinds.ALL.stream().anyMatch(k -> k.kind().equals(bodyKind) && k.apiVersion().equals(apiVersionOf(bodyGroup, shortVersion)));
+      boolean known =
+          Kinds.ALL.stream()
+              .anyMatch(
+                  k ->
+                      k.kind().equals(bodyKind)
+                          && k.apiVersion().equals(apiVersionOf(bodyGroup, shortVersion)));
       String internal = (group.isEmpty() ? "core" : group.split("\\.")[0]) + "." + kind;
       throw ApiError.badRequest(
-          bodyKind + " in version " + Json.goQuote(shortVersion) + " cannot be handled as a " + kind
+          bodyKind
+              + " in version "
+              + Json.goQuote(shortVersion)
+              + " cannot be handled as a "
+              + kind
               + ": "
               + (known
-                  ? "converting (" + shortVersion + "." + bodyKind + ") to (" + internal
+                  ? "converting ("
+                      + shortVersion
+                      + "."
+                      + bodyKind
+                      + ") to ("
+                      + internal
                       + "): unknown conversion"
-                  : "no kind " + Json.goQuote(bodyKind) + " is registered for version "
-                      + Json.goQuote(version) + " in scheme \"pkg/runtime/scheme.go:100\""));
+                  : "no kind "
+                      + Json.goQuote(bodyKind)
+                      + " is registered for version "
+                      + Json.goQuote(version)
+                      + " in scheme \"pkg/runtime/scheme.go:100\""));
     }
     if (!version.equals(apiVersion)) {
       throw ApiError.badRequest(
-          "the API version in the data (" + version
-              + ") does not match the expected API version (" + apiVersion + ")");
+          "the API version in the data ("
+              + version
+              + ") does not match the expected API version ("
+              + apiVersion
+              + ")");
     }
     checkQuantities(kind, obj, apiVersion);
     Object typed;
@@ -110,8 +134,15 @@ final class Codec {
         throw ApiError.badRequest("strict decoding error: unknown field " + Json.goQuote(path(e)));
       }
       throw ApiError.badRequest(
-          kind + " in version " + Json.goQuote(shortVersion) + " cannot be handled as a " + kind
-              + ": " + path(e) + ": " + problem(e));
+          kind
+              + " in version "
+              + Json.goQuote(shortVersion)
+              + " cannot be handled as a "
+              + kind
+              + ": "
+              + path(e)
+              + ": "
+              + problem(e));
     }
     ObjectNode out = Json.LENIENT.valueToTree(typed);
     out.put("apiVersion", apiVersion);
@@ -188,9 +219,16 @@ final class Codec {
         }
       }
       if (!ok) {
-        String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
+        String version =
+            apiVersion.contains("/")
+                ? apiVersion.substring(apiVersion.indexOf('/') + 1)
+                : apiVersion;
         throw ApiError.badRequest(
-            kind + " in version " + Json.goQuote(version) + " cannot be handled as a " + kind
+            kind
+                + " in version "
+                + Json.goQuote(version)
+                + " cannot be handled as a "
+                + kind
                 + ": quantities must match the regular expression"
                 + " '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
       }

@@ -28,9 +28,7 @@ record Continue(long revision, String startKey) {
   static Continue decode(String token, String prefix) {
     JsonNode o;
     try {
-      o =
-          Json.parse(
-              new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+      o = Json.parse(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       throw ApiError.badRequest("continue key is not valid: " + e.getMessage());
     }
@@ -41,7 +39,8 @@ record Continue(long revision, String startKey) {
     long rv = o.path("rv").asLong(0);
     String start = o.path("start").asString("");
     if (rv <= 0 || start.isEmpty() || start.contains("..") || start.startsWith("/")) {
-      throw ApiError.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+      throw ApiError.badRequest(
+          "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
     }
     return new Continue(rv, prefix + start);
   }

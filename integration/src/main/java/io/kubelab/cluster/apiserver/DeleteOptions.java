@@ -29,7 +29,9 @@ record DeleteOptions(
           "",
           List.of(
               FieldError.notSupported(
-                  "propagationPolicy", policy, List.of("Foreground", "Background", "Orphan", "nil"))));
+                  "propagationPolicy",
+                  policy,
+                  List.of("Foreground", "Background", "Orphan", "nil"))));
     }
     JsonNode g = body.path("gracePeriodSeconds");
     JsonNode o = body.path("orphanDependents");
@@ -49,7 +51,8 @@ record DeleteOptions(
         grace = Long.parseLong(q.get("gracePeriodSeconds"));
       } catch (NumberFormatException e) {
         throw ApiError.badRequest(
-            "strconv.ParseInt: parsing " + Json.goQuote(q.get("gracePeriodSeconds"))
+            "strconv.ParseInt: parsing "
+                + Json.goQuote(q.get("gracePeriodSeconds"))
                 + ": invalid syntax");
       }
     }

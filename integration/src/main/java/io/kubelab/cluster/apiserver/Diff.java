@@ -43,5 +43,4 @@ final class Diff {
   private static String render(JsonNode n) {
     return n.isMissingNode() ? "<unset>" : n.toString();
   }
-
 }

@@ -38,7 +38,9 @@ final class Discovery {
     v.put("buildDate", "1970-01-01T00:00:00Z");
     v.put("goVersion", "java" + Runtime.version().feature());
     v.put("compiler", "javac");
-    v.put("platform", System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"));
+    v.put(
+        "platform",
+        System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"));
     return v;
   }
 
@@ -123,7 +125,8 @@ final class Discovery {
       r.put("kind", t.kind());
       ArrayNode verbs = r.putArray("verbs");
       for (String v :
-          List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")) {
+          List.of(
+              "create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")) {
         verbs.add(v);
       }
       if (!t.shortNames().isEmpty()) {

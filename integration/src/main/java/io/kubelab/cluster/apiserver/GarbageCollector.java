@@ -1,9 +1,7 @@
 package io.kubelab.cluster.apiserver;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -31,7 +29,8 @@ final class GarbageCollector implements AutoCloseable {
 
   GarbageCollector(Registry registry) {
     this.registry = registry;
-    this.watch = registry.storage().watch("/registry/", registry.storage().currentRevision(), false);
+    this.watch =
+        registry.storage().watch("/registry/", registry.storage().currentRevision(), false);
     this.thread = new Thread(this::run, "garbage-collector");
     thread.setDaemon(true);
     thread.start();
@@ -145,12 +144,14 @@ final class GarbageCollector implements AutoCloseable {
     }
     if (empty) {
       try {
-        registry.storage().guaranteedUpdate(
-            Kinds.NAMESPACES.key("", ns),
-            cur -> {
-              Json.obj(cur, "spec").remove("finalizers");
-              return cur;
-            });
+        registry
+            .storage()
+            .guaranteedUpdate(
+                Kinds.NAMESPACES.key("", ns),
+                cur -> {
+                  Json.obj(cur, "spec").remove("finalizers");
+                  return cur;
+                });
         registry.storage().delete(Kinds.NAMESPACES.key("", ns), o -> {});
       } catch (Storage.StorageException gone) {
         // finalized already
@@ -294,7 +295,6 @@ final class GarbageCollector implements AutoCloseable {
     }
     return null;
   }
-
 
   @Override
   public void close() {

@@ -1,5 +1,6 @@
 package io.kubelab.cluster.apiserver;
 
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -11,7 +12,6 @@ import tools.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
-import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -21,8 +21,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * or rejected under {@code fieldValidation=Strict} ({@link #STRICT}).
  *
  * <p>fabric8's classes keep unknown fields in an {@code additionalProperties} map ({@code
- * JsonAnySetter}); both typed mappers switch that off, so a typed object carries exactly the
- * fields of the API type, as a Go struct does.
+ * JsonAnySetter}); both typed mappers switch that off, so a typed object carries exactly the fields
+ * of the API type, as a Go struct does.
  */
 final class Json {
 
@@ -64,9 +64,9 @@ final class Json {
   }
 
   /**
-   * Rewrites every integral number in place as the node the JSON parser would have made for it
-   * (an int node when it fits, else a long node), so that trees built by hand and trees decoded
-   * from bodies compare equal: a value's JSON text, not its Java width, is what matters.
+   * Rewrites every integral number in place as the node the JSON parser would have made for it (an
+   * int node when it fits, else a long node), so that trees built by hand and trees decoded from
+   * bodies compare equal: a value's JSON text, not its Java width, is what matters.
    */
   static <T extends JsonNode> T canonical(T node) {
     if (node instanceof ObjectNode o) {

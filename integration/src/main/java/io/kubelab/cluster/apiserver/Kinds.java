@@ -41,8 +41,19 @@ final class Kinds {
 
   static final ResourceType NAMESPACES =
       new ResourceType(
-          "", "v1", "namespaces", "Namespace", false, Namespace.class, List.of("ns"), List.of(),
-          Set.of("status"), true, false, false, NameRule.DNS1123_LABEL,
+          "",
+          "v1",
+          "namespaces",
+          "Namespace",
+          false,
+          Namespace.class,
+          List.of("ns"),
+          List.of(),
+          Set.of("status"),
+          true,
+          false,
+          false,
+          NameRule.DNS1123_LABEL,
           o -> {
             ObjectNode spec = Json.obj(o, "spec");
             if (!spec.has("finalizers")) {
@@ -59,8 +70,19 @@ final class Kinds {
 
   static final ResourceType NODES =
       new ResourceType(
-          "", "v1", "nodes", "Node", false, Node.class, List.of("no"), List.of(),
-          Set.of("status"), true, false, false, NameRule.DNS1123_SUBDOMAIN,
+          "",
+          "v1",
+          "nodes",
+          "Node",
+          false,
+          Node.class,
+          List.of("no"),
+          List.of(),
+          Set.of("status"),
+          true,
+          false,
+          false,
+          NameRule.DNS1123_SUBDOMAIN,
           o -> {
             // SetDefaults_NodeStatus: allocatable defaults to capacity
             JsonNode status = o.path("status");
@@ -77,8 +99,18 @@ final class Kinds {
 
   static final ResourceType PODS =
       new ResourceType(
-          "", "v1", "pods", "Pod", true, Pod.class, List.of("po"), List.of("all"),
-          Set.of("status", "binding", "eviction"), true, false, false,
+          "",
+          "v1",
+          "pods",
+          "Pod",
+          true,
+          Pod.class,
+          List.of("po"),
+          List.of("all"),
+          Set.of("status", "binding", "eviction"),
+          true,
+          false,
+          false,
           NameRule.DNS1123_SUBDOMAIN,
           o -> podSpecDefaults(Json.obj(o, "spec")),
           (v, o) -> Validation.podSpec(o.path("spec"), "spec", v.errors()),
@@ -87,8 +119,19 @@ final class Kinds {
 
   static final ResourceType SERVICES =
       new ResourceType(
-          "", "v1", "services", "Service", true, Service.class, List.of("svc"), List.of("all"),
-          Set.of("status"), true, false, true, NameRule.DNS1035_LABEL,
+          "",
+          "v1",
+          "services",
+          "Service",
+          true,
+          Service.class,
+          List.of("svc"),
+          List.of("all"),
+          Set.of("status"),
+          true,
+          false,
+          true,
+          NameRule.DNS1035_LABEL,
           Kinds::serviceDefaults,
           Kinds::validateService,
           o -> Map.of(),
@@ -96,8 +139,19 @@ final class Kinds {
 
   static final ResourceType ENDPOINTS =
       new ResourceType(
-          "", "v1", "endpoints", "Endpoints", true, Endpoints.class, List.of("ep"), List.of(),
-          Set.of(), false, false, true, NameRule.DNS1123_SUBDOMAIN,
+          "",
+          "v1",
+          "endpoints",
+          "Endpoints",
+          true,
+          Endpoints.class,
+          List.of("ep"),
+          List.of(),
+          Set.of(),
+          false,
+          false,
+          true,
+          NameRule.DNS1123_SUBDOMAIN,
           o -> {
             for (JsonNode ss : o.path("subsets")) {
               for (JsonNode p : ss.path("ports")) {
@@ -113,8 +167,19 @@ final class Kinds {
 
   static final ResourceType EVENTS =
       new ResourceType(
-          "", "v1", "events", "Event", true, Event.class, List.of("ev"), List.of(),
-          Set.of(), false, false, true, NameRule.DNS1123_SUBDOMAIN,
+          "",
+          "v1",
+          "events",
+          "Event",
+          true,
+          Event.class,
+          List.of("ev"),
+          List.of(),
+          Set.of(),
+          false,
+          false,
+          true,
+          NameRule.DNS1123_SUBDOMAIN,
           o -> {},
           (v, o) -> {
             String ns = o.path("metadata").path("namespace").asString("");
@@ -130,8 +195,18 @@ final class Kinds {
 
   static final ResourceType REPLICA_SETS =
       new ResourceType(
-          "apps", "v1", "replicasets", "ReplicaSet", true, ReplicaSet.class, List.of("rs"),
-          List.of("all"), Set.of("status", "scale"), true, true, false,
+          "apps",
+          "v1",
+          "replicasets",
+          "ReplicaSet",
+          true,
+          ReplicaSet.class,
+          List.of("rs"),
+          List.of("all"),
+          Set.of("status", "scale"),
+          true,
+          true,
+          false,
           NameRule.DNS1123_SUBDOMAIN,
           o -> {
             ObjectNode spec = Json.obj(o, "spec");
@@ -148,14 +223,23 @@ final class Kinds {
           },
           o ->
               Map.of(
-                  "status.replicas",
-                  String.valueOf(o.path("status").path("replicas").asLong(0))),
+                  "status.replicas", String.valueOf(o.path("status").path("replicas").asLong(0))),
           Tables.REPLICA_SETS);
 
   static final ResourceType DEPLOYMENTS =
       new ResourceType(
-          "apps", "v1", "deployments", "Deployment", true, Deployment.class, List.of("deploy"),
-          List.of("all"), Set.of("status", "scale"), true, true, false,
+          "apps",
+          "v1",
+          "deployments",
+          "Deployment",
+          true,
+          Deployment.class,
+          List.of("deploy"),
+          List.of("all"),
+          Set.of("status", "scale"),
+          true,
+          true,
+          false,
           NameRule.DNS1123_SUBDOMAIN,
           o -> {
             ObjectNode spec = Json.obj(o, "spec");
@@ -194,16 +278,28 @@ final class Kinds {
 
   static final ResourceType PDBS =
       new ResourceType(
-          "policy", "v1beta1", "poddisruptionbudgets", "PodDisruptionBudget", true,
-          PodDisruptionBudget.class, List.of("pdb"), List.of(), Set.of("status"), true, true,
-          false, NameRule.DNS1123_SUBDOMAIN,
+          "policy",
+          "v1beta1",
+          "poddisruptionbudgets",
+          "PodDisruptionBudget",
+          true,
+          PodDisruptionBudget.class,
+          List.of("pdb"),
+          List.of(),
+          Set.of("status"),
+          true,
+          true,
+          false,
+          NameRule.DNS1123_SUBDOMAIN,
           o -> {},
           (v, o) -> {
             JsonNode spec = o.path("spec");
             if (spec.has("minAvailable") && spec.has("maxUnavailable")) {
               v.add(
                   FieldError.invalid(
-                      "spec", spec.toString(), "minAvailable and maxUnavailable cannot be both set"));
+                      "spec",
+                      spec.toString(),
+                      "minAvailable and maxUnavailable cannot be both set"));
             }
           },
           o -> Map.of(),
@@ -211,8 +307,18 @@ final class Kinds {
 
   static final ResourceType PRIORITY_CLASSES =
       new ResourceType(
-          "scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false,
-          PriorityClass.class, List.of("pc"), List.of(), Set.of(), false, false, false,
+          "scheduling.k8s.io",
+          "v1",
+          "priorityclasses",
+          "PriorityClass",
+          false,
+          PriorityClass.class,
+          List.of("pc"),
+          List.of(),
+          Set.of(),
+          false,
+          false,
+          false,
           NameRule.DNS1123_SUBDOMAIN,
           o -> {
             if (!o.has("preemptionPolicy")) {
@@ -246,8 +352,19 @@ final class Kinds {
 
   static final ResourceType LEASES =
       new ResourceType(
-          "coordination.k8s.io", "v1", "leases", "Lease", true, Lease.class, List.of(),
-          List.of(), Set.of(), false, false, true, NameRule.DNS1123_SUBDOMAIN,
+          "coordination.k8s.io",
+          "v1",
+          "leases",
+          "Lease",
+          true,
+          Lease.class,
+          List.of(),
+          List.of(),
+          Set.of(),
+          false,
+          false,
+          true,
+          NameRule.DNS1123_SUBDOMAIN,
           o -> {},
           (v, o) -> {},
           o -> Map.of(),
@@ -256,8 +373,17 @@ final class Kinds {
   /** Every served resource, in discovery order. */
   static final List<ResourceType> ALL =
       List.of(
-          NAMESPACES, NODES, PODS, SERVICES, ENDPOINTS, EVENTS, REPLICA_SETS, DEPLOYMENTS, PDBS,
-          PRIORITY_CLASSES, LEASES);
+          NAMESPACES,
+          NODES,
+          PODS,
+          SERVICES,
+          ENDPOINTS,
+          EVENTS,
+          REPLICA_SETS,
+          DEPLOYMENTS,
+          PDBS,
+          PRIORITY_CLASSES,
+          LEASES);
 
   /** {@code SetDefaults_PodSpec}, {@code SetDefaults_Container} and friends. */
   static void podSpecDefaults(ObjectNode spec) {
@@ -281,7 +407,9 @@ final class Kinds {
           if (!co.has("imagePullPolicy")) {
             String image = co.path("image").asString("");
             String tag = tagOf(image);
-            co.put("imagePullPolicy", tag.isEmpty() || tag.equals("latest") ? "Always" : "IfNotPresent");
+            co.put(
+                "imagePullPolicy",
+                tag.isEmpty() || tag.equals("latest") ? "Always" : "IfNotPresent");
           }
           if (co.has("resources") && co.get("resources") instanceof ObjectNode r) {
             // SetDefaults_ResourceList: requests default to limits where unset
@@ -442,7 +570,8 @@ final class Kinds {
   private static boolean equalQuantity(JsonNode a, JsonNode b) {
     try {
       return io.kubelab.apimachinery.resource.Quantities.parse(a.asString(), "quantity")
-              .compareTo(io.kubelab.apimachinery.resource.Quantities.parse(b.asString(), "quantity"))
+              .compareTo(
+                  io.kubelab.apimachinery.resource.Quantities.parse(b.asString(), "quantity"))
           == 0;
     } catch (IllegalArgumentException e) {
       return false;
@@ -451,13 +580,16 @@ final class Kinds {
 
   /** Tolerations the DefaultTolerationSeconds admission plugin adds (300 s for both taints). */
   static void defaultTolerations(ObjectNode spec) {
-    ArrayNode tol = spec.get("tolerations") instanceof ArrayNode a ? a : spec.putArray("tolerations");
+    ArrayNode tol =
+        spec.get("tolerations") instanceof ArrayNode a ? a : spec.putArray("tolerations");
     for (String taint : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")) {
       boolean has = false;
       for (JsonNode t : tol) {
         String op = t.path("operator").asString("Equal");
         String eff = t.path("effect").asString("");
-        boolean keyMatch = t.path("key").asString("").equals(taint) || (t.path("key").asString("").isEmpty() && op.equals("Exists"));
+        boolean keyMatch =
+            t.path("key").asString("").equals(taint)
+                || (t.path("key").asString("").isEmpty() && op.equals("Exists"));
         has |= keyMatch && (eff.isEmpty() || eff.equals("NoExecute"));
       }
       if (!has) {

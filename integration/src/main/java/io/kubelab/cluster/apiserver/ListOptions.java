@@ -43,7 +43,8 @@ record ListOptions(
     String match = q.getOrDefault("resourceVersionMatch", "");
     if (!match.isEmpty() && !match.equals("Exact") && !match.equals("NotOlderThan")) {
       throw ApiError.badRequest(
-          "resourceVersionMatch: Unsupported value: " + Json.goQuote(match)
+          "resourceVersionMatch: Unsupported value: "
+              + Json.goQuote(match)
               + ": supported values: \"Exact\", \"NotOlderThan\", \"\"");
     }
     String cont = q.getOrDefault("continue", "");

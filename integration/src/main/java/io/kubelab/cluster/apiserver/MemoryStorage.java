@@ -262,8 +262,8 @@ public final class MemoryStorage implements Storage {
   }
 
   /**
-   * The revision up to which {@code w} has been handed every event, if it has taken them all:
-   * what a bookmark may carry. -1 if events are still queued.
+   * The revision up to which {@code w} has been handed every event, if it has taken them all: what
+   * a bookmark may carry. -1 if events are still queued.
    */
   long bookmarkRevision(Watch w) {
     lock.readLock().lock();

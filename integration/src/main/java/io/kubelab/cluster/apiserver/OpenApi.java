@@ -7,13 +7,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A minimal OpenAPI v3 description: for each served group version, the PATCH operation of each
  * resource, tagged with its group-version-kind and declaring the {@code fieldValidation} query
- * parameter. That is what kubectl (1.27 and later) reads to decide that the server validates
- * fields itself ({@code --validate=strict} then sends {@code fieldValidation=Strict} instead of
- * validating against a downloaded schema).
+ * parameter. That is what kubectl (1.27 and later) reads to decide that the server validates fields
+ * itself ({@code --validate=strict} then sends {@code fieldValidation=Strict} instead of validating
+ * against a downloaded schema).
  *
- * <p>Upstream serves the full schema of every type at {@code /openapi/v2} (and, from v1.23,
- * {@code /openapi/v3}); {@code k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go} is the
- * reader this is shaped for. No type schemas are served: kubectl's {@code apply} then computes its
+ * <p>Upstream serves the full schema of every type at {@code /openapi/v2} (and, from v1.23, {@code
+ * /openapi/v3}); {@code k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go} is the reader
+ * this is shaped for. No type schemas are served: kubectl's {@code apply} then computes its
  * strategic merge patches from its compiled-in types, as it does for any server without them.
  */
 final class OpenApi {

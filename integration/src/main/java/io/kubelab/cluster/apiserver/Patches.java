@@ -11,11 +11,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The three patch formats of {@code PATCH}: JSON merge patch (RFC 7386), JSON patch (RFC 6902),
- * and Kubernetes' strategic merge patch, which merges lists of objects by a key (containers by
- * name, ports by port) instead of replacing them, and understands the directives {@code kubectl
- * apply} sends ({@code $patch}, {@code $retainKeys}, {@code $setElementOrder/},
- * {@code $deleteFromPrimitiveList/}).
+ * The three patch formats of {@code PATCH}: JSON merge patch (RFC 7386), JSON patch (RFC 6902), and
+ * Kubernetes' strategic merge patch, which merges lists of objects by a key (containers by name,
+ * ports by port) instead of replacing them, and understands the directives {@code kubectl apply}
+ * sends ({@code $patch}, {@code $retainKeys}, {@code $setElementOrder/}, {@code
+ * $deleteFromPrimitiveList/}).
  *
  * <p>Upstream: {@code k8s.io/apiserver/pkg/endpoints/handlers/patch.go} (which format does what),
  * {@code k8s.io/apimachinery/pkg/util/strategicpatch/patch.go} ({@code StrategicMergePatch}), the
@@ -202,8 +202,8 @@ final class Patches {
 
   /**
    * The {@code patchMergeKey} of each list that merges (by the path of field names from the
-   * object's root; list indices left out). A list absent here is replaced whole; "" marks a list
-   * of primitives merged as a set (finalizers).
+   * object's root; list indices left out). A list absent here is replaced whole; "" marks a list of
+   * primitives merged as a set (finalizers).
    */
   static final Map<String, String> MERGE_KEYS = mergeKeys();
 
@@ -250,7 +250,9 @@ final class Patches {
   static JsonNode strategicMerge(String kind, JsonNode original, JsonNode patch) {
     if (!patch.isObject()) {
       throw new PatchException(
-          "json: cannot unmarshal " + typeName(patch) + " into Go value of type map[string]interface {}",
+          "json: cannot unmarshal "
+              + typeName(patch)
+              + " into Go value of type map[string]interface {}",
           true);
     }
     JsonNode out = mergeObject(kind, original, (ObjectNode) patch, "");
@@ -278,7 +280,8 @@ final class Patches {
   }
 
   /** Returns the merged object, or null when the patch deletes it ({@code $patch: delete}). */
-  private static JsonNode mergeObject(String kind, JsonNode original, ObjectNode patch, String path) {
+  private static JsonNode mergeObject(
+      String kind, JsonNode original, ObjectNode patch, String path) {
     String directive = patch.path("$patch").asString("");
     if (directive.equals("delete")) {
       return null;
@@ -415,7 +418,8 @@ final class Patches {
       }
       JsonNode id = item.get(key);
       if (id == null) {
-        throw new PatchException("map: " + item + " does not contain declared merge key: " + key, true);
+        throw new PatchException(
+            "map: " + item + " does not contain declared merge key: " + key, true);
       }
       int at = -1;
       for (int i = 0; i < out.size(); i++) {

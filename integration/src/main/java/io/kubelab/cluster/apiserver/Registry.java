@@ -18,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The verbs of every resource over one {@link Storage}: create, get, list, update, patch, delete
  * and deletecollection, with each kind's strategy (defaults, what an update may change,
- * validation), the admission rules this server applies, and the pod subresources (binding,
- * status, eviction) and the scale subresource.
+ * validation), the admission rules this server applies, and the pod subresources (binding, status,
+ * eviction) and the scale subresource.
  *
  * <p>Upstream: {@code k8s.io/apiserver/pkg/registry/generic/registry/store.go} ({@code Store}:
  * {@code Create}, {@code Update}, {@code Delete} with graceful deletion and finalizers), {@code
@@ -107,7 +107,9 @@ final class Registry {
       throw ApiError.tooLargeResourceVersion(e.requested(), e.limit());
     }
     String token =
-        r.nextKey() == null ? "" : new Continue(r.revision(), r.nextKey().substring(prefix.length())).encode();
+        r.nextKey() == null
+            ? ""
+            : new Continue(r.revision(), r.nextKey().substring(prefix.length())).encode();
     // remainingItemCount is only known when no selector filtered the list
     long remaining = r.nextKey() != null && sel.empty() ? r.remaining() : -1;
     return new Page(r.items(), r.revision(), token, remaining);
@@ -182,7 +184,8 @@ final class Registry {
 
   /** {@code names.SimpleNameGenerator}: the prefix (at most 58 characters) and 5 random ones. */
   String generateName(String base) {
-    String prefix = base.length() > MAX_GENERATED_PREFIX ? base.substring(0, MAX_GENERATED_PREFIX) : base;
+    String prefix =
+        base.length() > MAX_GENERATED_PREFIX ? base.substring(0, MAX_GENERATED_PREFIX) : base;
     StringBuilder b = new StringBuilder(prefix);
     for (int i = 0; i < 5; i++) {
       b.append(NAME_ALPHABET.charAt(random.nextInt(NAME_ALPHABET.length())));
@@ -231,9 +234,7 @@ final class Registry {
         throw ApiError.forbidden(
             t.groupResource(),
             name,
-            "unable to create new content in namespace "
-                + ns
-                + " because it is being terminated");
+            "unable to create new content in namespace " + ns + " because it is being terminated");
       }
     }
     if (t == Kinds.PODS) {
@@ -291,7 +292,9 @@ final class Registry {
       if (!old.path("metadata").path("uid").equals(obj.path("metadata").path("uid"))) {
         errs.add(
             FieldError.invalid(
-                "metadata.uid", obj.path("metadata").path("uid").asString(""), "field is immutable"));
+                "metadata.uid",
+                obj.path("metadata").path("uid").asString(""),
+                "field is immutable"));
       }
       if (t == Kinds.PODS) {
         podSpecUpdate(obj, old, errs);
@@ -424,7 +427,10 @@ final class Registry {
     String bodyName = obj.path("metadata").path("name").asString("");
     if (!bodyName.isEmpty() && !bodyName.equals(name)) {
       throw ApiError.badRequest(
-          "the name of the object (" + bodyName + ") does not match the name on the URL (" + name
+          "the name of the object ("
+              + bodyName
+              + ") does not match the name on the URL ("
+              + name
               + ")");
     }
     Json.obj(obj, "metadata").put("name", name);
@@ -496,8 +502,7 @@ final class Registry {
       }
       if (t == Kinds.SERVICES) {
         ObjectNode spec = Json.obj(result, "spec");
-        if (spec.path("clusterIP").asString("").isEmpty()
-            && old.path("spec").has("clusterIP")) {
+        if (spec.path("clusterIP").asString("").isEmpty() && old.path("spec").has("clusterIP")) {
           spec.set("clusterIP", old.path("spec").get("clusterIP"));
           if (old.path("spec").has("clusterIPs")) {
             spec.set("clusterIPs", old.path("spec").get("clusterIPs"));
@@ -547,7 +552,9 @@ final class Registry {
                   checkPreconditions(t, name, cur, opts);
                   ObjectNode meta = Json.obj(cur, "metadata");
                   ArrayNode fins =
-                      meta.get("finalizers") instanceof ArrayNode a ? a : meta.putArray("finalizers");
+                      meta.get("finalizers") instanceof ArrayNode a
+                          ? a
+                          : meta.putArray("finalizers");
                   for (String f : propagationFinalizers) {
                     boolean has = false;
                     for (JsonNode x : fins) {
@@ -570,10 +577,12 @@ final class Registry {
                   }
                   Instant deadline = clock.now().plusSeconds(grace);
                   String existing = meta.path("deletionTimestamp").asString("");
-                  long existingGrace = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
+                  long existingGrace =
+                      meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
                   // a second graceful delete may only shorten the grace period
                   if (existing.isEmpty() || grace < existingGrace) {
-                    meta.put("deletionTimestamp", deadline.truncatedTo(ChronoUnit.SECONDS).toString());
+                    meta.put(
+                        "deletionTimestamp", deadline.truncatedTo(ChronoUnit.SECONDS).toString());
                     meta.put("deletionGracePeriodSeconds", grace);
                   }
                   return cur;
@@ -582,7 +591,8 @@ final class Registry {
         throw ApiError.notFound(t.groupResource(), name);
       }
       if (!immediate[0]) {
-        if (t == Kinds.NAMESPACES && updated[0].path("spec").path("finalizers").isEmpty()
+        if (t == Kinds.NAMESPACES
+            && updated[0].path("spec").path("finalizers").isEmpty()
             && updated[0].path("metadata").path("finalizers").isEmpty()) {
           return deleteNow(t, key, name, opts, updated[0]);
         }
@@ -628,7 +638,9 @@ final class Registry {
       throw ApiError.conflict(
           t.groupResource(),
           name,
-          "Precondition failed: UID in precondition: " + opts.uid() + ", UID in object meta: "
+          "Precondition failed: UID in precondition: "
+              + opts.uid()
+              + ", UID in object meta: "
               + uid);
     }
     String rv = cur.path("metadata").path("resourceVersion").asString("");
@@ -636,8 +648,10 @@ final class Registry {
       throw ApiError.conflict(
           t.groupResource(),
           name,
-          "Precondition failed: ResourceVersion in precondition: " + opts.resourceVersion()
-              + ", ResourceVersion in object meta: " + rv);
+          "Precondition failed: ResourceVersion in precondition: "
+              + opts.resourceVersion()
+              + ", ResourceVersion in object meta: "
+              + rv);
     }
   }
 
@@ -674,8 +688,7 @@ final class Registry {
   }
 
   /** {@code Store.DeleteCollection}: deletes each listed object; returns the list of them. */
-  List<ObjectNode> deleteCollection(
-      ResourceType t, String ns, Selectors sel, DeleteOptions opts) {
+  List<ObjectNode> deleteCollection(ResourceType t, String ns, Selectors sel, DeleteOptions opts) {
     List<ObjectNode> out = new ArrayList<>();
     for (ObjectNode o : storage.list(t.listPrefix(ns), 0, "", 0, x -> sel.matches(t, x)).items()) {
       String name = o.path("metadata").path("name").asString("");
@@ -719,7 +732,9 @@ final class Registry {
           pod -> {
             if (pod.path("metadata").has("deletionTimestamp")) {
               throw ApiError.conflict(
-                  binding_, name, "pod " + name + " is being deleted, cannot be assigned to a host");
+                  binding_,
+                  name,
+                  "pod " + name + " is being deleted, cannot be assigned to a host");
             }
             String current = pod.path("spec").path("nodeName").asString("");
             if (!current.isEmpty()) {
@@ -790,7 +805,8 @@ final class Registry {
     if (!ignorePdb) {
       List<ObjectNode> pdbs = new ArrayList<>();
       for (ObjectNode pdb : storage.list(Kinds.PDBS.listPrefix(ns), 0, "", 0, o -> true).items()) {
-        if (labels.selectorMatches(pdb.path("spec").path("selector"), pod.path("metadata").path("labels"))) {
+        if (labels.selectorMatches(
+            pdb.path("spec").path("selector"), pod.path("metadata").path("labels"))) {
           pdbs.add(pdb);
         }
       }
@@ -814,7 +830,9 @@ final class Registry {
                     List.of(
                         new ApiError.Cause(
                             "DisruptionBudget",
-                            "The disruption budget " + pdbName + " is still being processed by the server.",
+                            "The disruption budget "
+                                + pdbName
+                                + " is still being processed by the server.",
                             "")));
               }
               long allowed = st.path("disruptionsAllowed").asLong(0);
@@ -831,9 +849,13 @@ final class Registry {
                     List.of(
                         new ApiError.Cause(
                             "DisruptionBudget",
-                            "The disruption budget " + pdbName + " needs "
-                                + st.path("desiredHealthy").asLong(0) + " healthy pods and has "
-                                + st.path("currentHealthy").asLong(0) + " currently",
+                            "The disruption budget "
+                                + pdbName
+                                + " needs "
+                                + st.path("desiredHealthy").asLong(0)
+                                + " healthy pods and has "
+                                + st.path("currentHealthy").asLong(0)
+                                + " currently",
                             "")));
               }
               ObjectNode status = Json.obj(cur, "status");
@@ -868,7 +890,8 @@ final class Registry {
   }
 
   /** A write of the scale subresource: spec.replicas, under the Scale's resourceVersion. */
-  ObjectNode updateScale(ResourceType t, String ns, String name, UnaryOperator<ObjectNode> newScale) {
+  ObjectNode updateScale(
+      ResourceType t, String ns, String name, UnaryOperator<ObjectNode> newScale) {
     Written w =
         write(
             t,
@@ -887,7 +910,8 @@ final class Registry {
                     "Scale",
                     name,
                     List.of(
-                        FieldError.invalid("spec.replicas", replicas, "must be greater than or equal to 0")));
+                        FieldError.invalid(
+                            "spec.replicas", replicas, "must be greater than or equal to 0")));
               }
               Json.obj(cur, "spec").put("replicas", replicas);
               String rv = s.path("metadata").path("resourceVersion").asString("");

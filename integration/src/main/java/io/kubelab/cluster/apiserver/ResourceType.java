@@ -11,9 +11,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One served resource: its place in the API (group, version, plural name, kind, scope), the
- * fabric8 class its bodies decode into, and its strategy: defaults, validation, what an update may
- * change, which fields a field selector may use, and how a row of {@code kubectl get} looks.
+ * One served resource: its place in the API (group, version, plural name, kind, scope), the fabric8
+ * class its bodies decode into, and its strategy: defaults, validation, what an update may change,
+ * which fields a field selector may use, and how a row of {@code kubectl get} looks.
  *
  * <p>Upstream: a {@code genericregistry.Store} with its {@code RESTCreateStrategy}/{@code
  * RESTUpdateStrategy} ({@code pkg/registry/<group>/<resource>/strategy.go}), its defaulting

@@ -60,9 +60,15 @@ final class Selectors {
               || sampleFields(t).contains(r.key());
       if (!known) {
         throw ApiError.badRequest(
-            "Unable to find \"" + t.groupResource() + "\" that match label selector \""
-                + labelSelector + "\", field selector \"" + fieldSelector
-                + "\": \"" + r.key() + "\" is not a known field selector: only \"metadata.name\","
+            "Unable to find \""
+                + t.groupResource()
+                + "\" that match label selector \""
+                + labelSelector
+                + "\", field selector \""
+                + fieldSelector
+                + "\": \""
+                + r.key()
+                + "\" is not a known field selector: only \"metadata.name\","
                 + " \"metadata.namespace\"");
       }
     }
@@ -149,7 +155,8 @@ final class Selectors {
       }
       String key = s.substring(k, i).trim();
       if (key.isEmpty()) {
-        throw ApiError.badRequest("unable to parse requirement: found '" + s + "', expected: identifier");
+        throw ApiError.badRequest(
+            "unable to parse requirement: found '" + s + "', expected: identifier");
       }
       checkLabelKey(key);
       while (i < n && s.charAt(i) == ' ') {
@@ -174,11 +181,13 @@ final class Selectors {
           i++;
         }
         if (i >= n || s.charAt(i) != '(') {
-          throw ApiError.badRequest("unable to parse requirement: found '" + s + "', expected: '('");
+          throw ApiError.badRequest(
+              "unable to parse requirement: found '" + s + "', expected: '('");
         }
         int close = s.indexOf(')', i);
         if (close < 0) {
-          throw ApiError.badRequest("unable to parse requirement: found '" + s + "', expected: ')'");
+          throw ApiError.badRequest(
+              "unable to parse requirement: found '" + s + "', expected: ')'");
         }
         Set<String> values = new TreeSet<>();
         for (String v : s.substring(i + 1, close).split(",")) {
@@ -190,7 +199,9 @@ final class Selectors {
         i = close + 1;
       } else {
         throw ApiError.badRequest(
-            "unable to parse requirement: found '" + s.substring(i) + "', expected: in, notin, =,"
+            "unable to parse requirement: found '"
+                + s.substring(i)
+                + "', expected: in, notin, =,"
                 + " ==, !=, gt, lt");
       }
       while (i < n && s.charAt(i) == ' ') {

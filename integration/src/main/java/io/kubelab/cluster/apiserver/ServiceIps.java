@@ -13,8 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  * 30000-32767. Both are picked at random among the free ones and released on delete.
  *
  * <p>Upstream: {@code pkg/registry/core/service/ipallocator} ({@code Range}: the network and
- * broadcast addresses are never handed out; {@code "None"} makes a headless service; an explicit
- * IP must be in range and free) and {@code pkg/registry/core/service/portallocator}.
+ * broadcast addresses are never handed out; {@code "None"} makes a headless service; an explicit IP
+ * must be in range and free) and {@code pkg/registry/core/service/portallocator}.
  */
 final class ServiceIps {
 
@@ -59,10 +59,18 @@ final class ServiceIps {
   }
 
   private static String toIp(int v) {
-    return ((v >>> 24) & 255) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+    return ((v >>> 24) & 255)
+        + "."
+        + ((v >>> 16) & 255)
+        + "."
+        + ((v >>> 8) & 255)
+        + "."
+        + (v & 255);
   }
 
-  /** Allocates the cluster IP and node ports of a new service, or 422 if a requested one is taken. */
+  /**
+   * Allocates the cluster IP and node ports of a new service, or 422 if a requested one is taken.
+   */
   synchronized void allocate(ObjectNode svc) {
     ObjectNode spec = Json.obj(svc, "spec");
     String type = spec.path("type").asString("ClusterIP");
@@ -80,14 +88,23 @@ final class ServiceIps {
           offset = v - base;
           if (v == -1 || offset <= 0 || offset >= size - 1) {
             throw ApiError.invalid(
-                "", "Service", name,
-                List.of(FieldError.invalid("spec.clusterIP", ip,
-                    "provided IP is not in the valid range. The range of valid IPs is " + cidr)));
+                "",
+                "Service",
+                name,
+                List.of(
+                    FieldError.invalid(
+                        "spec.clusterIP",
+                        ip,
+                        "provided IP is not in the valid range. The range of valid IPs is "
+                            + cidr)));
           }
           if (ips.get(offset)) {
             throw ApiError.invalid(
-                "", "Service", name,
-                List.of(FieldError.invalid("spec.clusterIP", ip, "provided IP is already allocated")));
+                "",
+                "Service",
+                name,
+                List.of(
+                    FieldError.invalid("spec.clusterIP", ip, "provided IP is already allocated")));
           }
         }
         ips.set(offset);
@@ -107,7 +124,9 @@ final class ServiceIps {
         int port;
         if (want == 0) {
           port = freePort();
-        } else if (want < NODE_PORT_MIN || want > NODE_PORT_MAX || ports.get(want - NODE_PORT_MIN)) {
+        } else if (want < NODE_PORT_MIN
+            || want > NODE_PORT_MAX
+            || ports.get(want - NODE_PORT_MIN)) {
           for (int t : taken) {
             ports.clear(t - NODE_PORT_MIN);
           }
@@ -115,12 +134,19 @@ final class ServiceIps {
             ips.clear(ipOffset);
           }
           throw ApiError.invalid(
-              "", "Service", name,
-              List.of(FieldError.invalid("spec.ports[0].nodePort", (long) want,
-                  want < NODE_PORT_MIN || want > NODE_PORT_MAX
-                      ? "provided port is not in the valid range. The range of valid ports is "
-                          + NODE_PORT_MIN + "-" + NODE_PORT_MAX
-                      : "provided port is already allocated")));
+              "",
+              "Service",
+              name,
+              List.of(
+                  FieldError.invalid(
+                      "spec.ports[0].nodePort",
+                      (long) want,
+                      want < NODE_PORT_MIN || want > NODE_PORT_MAX
+                          ? "provided port is not in the valid range. The range of valid ports is "
+                              + NODE_PORT_MIN
+                              + "-"
+                              + NODE_PORT_MAX
+                          : "provided port is already allocated")));
         } else {
           port = want;
         }

@@ -37,9 +37,9 @@ public interface Storage extends AutoCloseable {
 
   /**
    * Read-modify-write, atomically: {@code tryUpdate} gets the current object and returns the new
-   * one; returning an object equal to the current one (ignoring its resourceVersion) writes
-   * nothing and keeps the revision, as upstream's GuaranteedUpdate skips no-op writes. {@code
-   * tryUpdate} may throw to abort (an {@link ApiError}, for instance): nothing is written.
+   * one; returning an object equal to the current one (ignoring its resourceVersion) writes nothing
+   * and keeps the revision, as upstream's GuaranteedUpdate skips no-op writes. {@code tryUpdate}
+   * may throw to abort (an {@link ApiError}, for instance): nothing is written.
    *
    * @throws StorageException KEY_NOT_FOUND if there is no object
    */

@@ -13,8 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Server-side printing: the {@code meta.k8s.io/v1 Table} that {@code kubectl get} asks for (with
- * {@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}), so its columns are the ones a
- * real cluster shows.
+ * {@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}), so its columns are the ones a real
+ * cluster shows.
  *
  * <p>Upstream: {@code pkg/printers/internalversion/printers.go} (the column definitions and {@code
  * printPod}, {@code printNode}, ...), {@code k8s.io/apiserver/pkg/registry/rest/table.go} (the
@@ -48,8 +48,13 @@ final class Tables {
 
   /** A Table of {@code items}; {@code includeObject} is None, Metadata (default) or Object. */
   static ObjectNode table(
-      Printer p, List<JsonNode> items, String resourceVersion, String cont, String includeObject,
-      boolean noHeaders, Instant now) {
+      Printer p,
+      List<JsonNode> items,
+      String resourceVersion,
+      String cont,
+      String includeObject,
+      boolean noHeaders,
+      Instant now) {
     ObjectNode t = Json.object();
     t.put("kind", "Table");
     t.put("apiVersion", "meta.k8s.io/v1");
@@ -158,9 +163,17 @@ final class Tables {
       new Printer(
           List.of(
               col("Name", "string", 0, "Name must be unique within a namespace."),
-              col("Ready", "string", 0, "The aggregate readiness state of this pod for accepting traffic."),
+              col(
+                  "Ready",
+                  "string",
+                  0,
+                  "The aggregate readiness state of this pod for accepting traffic."),
               col("Status", "string", 0, "The aggregate status of the containers in this pod."),
-              col("Restarts", "integer", 0, "The number of times the containers in this pod have been restarted."),
+              col(
+                  "Restarts",
+                  "integer",
+                  0,
+                  "The number of times the containers in this pod have been restarted."),
               col("Age", "string", 0, "CreationTimestamp is a timestamp."),
               col("IP", "string", 1, "IP address allocated to the pod."),
               col("Node", "string", 1, "Name of the Node this pod is scheduled on."),
@@ -183,13 +196,13 @@ final class Tables {
                 reason = waiting;
               } else if (!terminated.isEmpty()) {
                 reason = terminated;
-              } else if (cs.path("ready").asBoolean(false)
-                  && cs.path("state").has("running")) {
+              } else if (cs.path("ready").asBoolean(false) && cs.path("state").has("running")) {
                 ready++;
               }
             }
             if (o.path("metadata").has("deletionTimestamp")) {
-              reason = "NodeLost".equals(status.path("reason").asString("")) ? "Unknown" : "Terminating";
+              reason =
+                  "NodeLost".equals(status.path("reason").asString("")) ? "Unknown" : "Terminating";
             }
             List<Object> row = new ArrayList<>();
             row.add(name(o));
@@ -269,8 +282,7 @@ final class Tables {
               col("Name", "string", 0, "Name must be unique within a namespace."),
               col("Status", "string", 0, "The status of the namespace"),
               col("Age", "string", 0, "CreationTimestamp is a timestamp.")),
-          (o, now) ->
-              List.of(name(o), o.path("status").path("phase").asString(""), age(o, now)));
+          (o, now) -> List.of(name(o), o.path("status").path("phase").asString(""), age(o, now)));
 
   /** {@code printService}. */
   static final Printer SERVICES =
@@ -371,7 +383,8 @@ final class Tables {
             row.add(since(last, now));
             row.add(o.path("type").asString(""));
             row.add(o.path("reason").asString(""));
-            row.add(io.path("kind").asString("").toLowerCase() + "/" + io.path("name").asString(""));
+            row.add(
+                io.path("kind").asString("").toLowerCase() + "/" + io.path("name").asString(""));
             row.add(io.path("fieldPath").asString(""));
             row.add(source);
             row.add(o.path("message").asString("").strip());
@@ -386,7 +399,11 @@ final class Tables {
           List.of(
               col("Name", "string", 0, "Name must be unique within a namespace."),
               col("Value", "integer", 0, "The value of this priority class."),
-              col("Global-Default", "boolean", 0, "globalDefault specifies if this PriorityClass should be considered as the default priority."),
+              col(
+                  "Global-Default",
+                  "boolean",
+                  0,
+                  "globalDefault specifies if this PriorityClass should be considered as the default priority."),
               col("Age", "string", 0, "CreationTimestamp is a timestamp.")),
           (o, now) ->
               List.of(
@@ -399,9 +416,21 @@ final class Tables {
       new Printer(
           List.of(
               col("Name", "string", 0, "Name must be unique within a namespace."),
-              col("Min Available", "string", 0, "The minimum number of pods that must be available."),
-              col("Max Unavailable", "string", 0, "The maximum number of pods that may be unavailable."),
-              col("Allowed Disruptions", "integer", 0, "Calculated number of pods that may be disrupted at this time."),
+              col(
+                  "Min Available",
+                  "string",
+                  0,
+                  "The minimum number of pods that must be available."),
+              col(
+                  "Max Unavailable",
+                  "string",
+                  0,
+                  "The maximum number of pods that may be unavailable."),
+              col(
+                  "Allowed Disruptions",
+                  "integer",
+                  0,
+                  "Calculated number of pods that may be disrupted at this time."),
               col("Age", "string", 0, "CreationTimestamp is a timestamp.")),
           (o, now) -> {
             JsonNode spec = o.path("spec");
@@ -457,8 +486,16 @@ final class Tables {
           List.of(
               col("Name", "string", 0, "Name must be unique within a namespace."),
               col("Ready", "string", 0, "Number of the pod with ready state"),
-              col("Up-to-date", "string", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
-              col("Available", "string", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
+              col(
+                  "Up-to-date",
+                  "string",
+                  0,
+                  "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
+              col(
+                  "Available",
+                  "string",
+                  0,
+                  "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
               col("Age", "string", 0, "CreationTimestamp is a timestamp."),
               col("Containers", "string", 1, "Names of each container in the template."),
               col("Images", "string", 1, "Images referenced by each container in the template."),
@@ -483,8 +520,5 @@ final class Tables {
               col("Holder", "string", 0, "The holder of the lease."),
               col("Age", "string", 0, "CreationTimestamp is a timestamp.")),
           (o, now) ->
-              List.of(
-                  name(o),
-                  o.path("spec").path("holderIdentity").asString(""),
-                  age(o, now)));
+              List.of(name(o), o.path("spec").path("holderIdentity").asString(""), age(o, now)));
 }

@@ -23,8 +23,7 @@ final class Validation {
   private Validation() {}
 
   static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-  static final String DNS1123_SUBDOMAIN_FMT =
-      DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
+  static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
   static final String DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
   private static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
   private static final String LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?";
@@ -188,7 +187,11 @@ final class Validation {
                     "my.name",
                     "123-abc")));
       } else if (k.contains("/") && !DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
-        errs.add(FieldError.invalid(field, k, "prefix part " + nameProblems(NameRule.DNS1123_SUBDOMAIN, prefix).get(0)));
+        errs.add(
+            FieldError.invalid(
+                field,
+                k,
+                "prefix part " + nameProblems(NameRule.DNS1123_SUBDOMAIN, prefix).get(0)));
       }
       String v = e.getValue().asString("");
       if (v.length() > 63) {
@@ -230,7 +233,8 @@ final class Validation {
       }
     }
     String dns = spec.path("dnsPolicy").asString("");
-    List<String> dnsPolicies = List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
+    List<String> dnsPolicies =
+        List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
     if (!dnsPolicies.contains(dns)) {
       errs.add(FieldError.notSupported(path + ".dnsPolicy", dns, dnsPolicies));
     }
@@ -296,7 +300,9 @@ final class Validation {
     JsonNode ml = selector.path("matchLabels");
     JsonNode me = selector.path("matchExpressions");
     if (ml.size() == 0 && me.size() == 0) {
-      errs.add(FieldError.invalid(path + ".selector", selector.toString(), "empty selector is invalid for deployment"));
+      errs.add(
+          FieldError.invalid(
+              path + ".selector", selector.toString(), "empty selector is invalid for deployment"));
       return;
     }
     labels(ml, path + ".selector.matchLabels", errs);

@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.List;
 
 /**
- * A kubelet's pod source: the pods bound to one node, from any API server, as a list-watch with
- * the field selector {@code spec.nodeName=NODE} over every namespace, delivered as additions,
- * updates and deletions.
+ * A kubelet's pod source: the pods bound to one node, from any API server, as a list-watch with the
+ * field selector {@code spec.nodeName=NODE} over every namespace, delivered as additions, updates
+ * and deletions.
  *
  * <p>Upstream: {@code pkg/kubelet/config/apiserver.go} ({@code NewSourceApiserver}: a {@code
  * ListWatch} of pods with {@code fields.OneTermEqualSelector("spec.nodeName", nodeName)}, fed by a

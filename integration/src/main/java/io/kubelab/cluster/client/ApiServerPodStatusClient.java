@@ -73,8 +73,8 @@ public final class ApiServerPodStatusClient implements PodStatusClient {
   }
 
   /**
-   * DELETE with grace period 0 and the UID as a precondition, as the status manager's final
-   * delete does (fabric8's delete DSL has no preconditions, so this goes through its HTTP client).
+   * DELETE with grace period 0 and the UID as a precondition, as the status manager's final delete
+   * does (fabric8's delete DSL has no preconditions, so this goes through its HTTP client).
    */
   @Override
   public void delete(String namespace, String name, String uid) throws ApiException {

@@ -88,7 +88,9 @@ class KubectlTest {
     } finally {
       p.destroyForcibly();
     }
-    assertThat(p.exitValue()).as("kubectl %s:%n%s", String.join(" ", args), out).isEqualTo(wantExit);
+    assertThat(p.exitValue())
+        .as("kubectl %s:%n%s", String.join(" ", args), out)
+        .isEqualTo(wantExit);
     return out;
   }
 
@@ -115,18 +117,36 @@ class KubectlTest {
 
   @Test
   void getShowsServerSideTableColumns() throws Exception {
-    client.resource(new NodeBuilder().withNewMetadata().withName("n1").addToLabels("node-role.kubernetes.io/worker", "").endMetadata().build()).create();
+    client
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("n1")
+                .addToLabels("node-role.kubernetes.io/worker", "")
+                .endMetadata()
+                .build())
+        .create();
     String out = k("get", "nodes");
-    assertThat(out).startsWith("NAME").contains("STATUS").contains("ROLES").contains("n1").contains("worker");
+    assertThat(out)
+        .startsWith("NAME")
+        .contains("STATUS")
+        .contains("ROLES")
+        .contains("n1")
+        .contains("worker");
     assertThat(k("get", "namespaces")).contains("kube-system").contains("Active");
   }
 
   @Test
   void createGetAndDelete() throws Exception {
-    Path pod = file("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - {name: c, image: nginx}\n");
+    Path pod =
+        file(
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - {name: c, image: nginx}\n");
     assertThat(k("create", "-f", pod.toString())).isEqualTo("pod/web created\n");
     assertThat(k("get", "pod", "web")).contains("web").contains("Pending");
-    assertThat(run(1, "create", "-f", pod.toString())).contains("AlreadyExists").contains("pods \"web\" already exists");
+    assertThat(run(1, "create", "-f", pod.toString()))
+        .contains("AlreadyExists")
+        .contains("pods \"web\" already exists");
     assertThat(k("delete", "pod", "web")).isEqualTo("pod \"web\" deleted\n");
     assertThat(run(1, "get", "pod", "web")).contains("NotFound");
     assertThat(client.pods().withName("web").get()).isNull();
@@ -136,15 +156,20 @@ class KubectlTest {
   void applyTwiceIsANoOpTheSecondTimeAndScaleChangesReplicas() throws Exception {
     Path f = file("dep.yaml", DEPLOYMENT);
     assertThat(k("apply", "-f", f.toString())).isEqualTo("deployment.apps/web created\n");
-    String rv = client.apps().deployments().withName("web").get().getMetadata().getResourceVersion();
+    String rv =
+        client.apps().deployments().withName("web").get().getMetadata().getResourceVersion();
     assertThat(k("apply", "-f", f.toString())).isEqualTo("deployment.apps/web unchanged\n");
-    assertThat(client.apps().deployments().withName("web").get().getMetadata().getResourceVersion()).isEqualTo(rv);
-    assertThat(k("scale", "deployment", "web", "--replicas=3")).isEqualTo("deployment.apps/web scaled\n");
-    assertThat(client.apps().deployments().withName("web").get().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(client.apps().deployments().withName("web").get().getMetadata().getResourceVersion())
+        .isEqualTo(rv);
+    assertThat(k("scale", "deployment", "web", "--replicas=3"))
+        .isEqualTo("deployment.apps/web scaled\n");
+    assertThat(client.apps().deployments().withName("web").get().getSpec().getReplicas())
+        .isEqualTo(3);
     Files.writeString(f, DEPLOYMENT.replace("nginx:1.19", "nginx:1.20"));
     assertThat(k("apply", "-f", f.toString())).isEqualTo("deployment.apps/web configured\n");
     var d = client.apps().deployments().withName("web").get();
-    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.20");
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("nginx:1.20");
     assertThat(d.getSpec().getReplicas()).isEqualTo(2); // apply brings back what the file says
     assertThat(d.getMetadata().getGeneration()).isEqualTo(3L);
   }
@@ -152,13 +177,17 @@ class KubectlTest {
   @Test
   void getWatchSeesEvents() throws Exception {
     client.pods().resource(Fabric8ClientTest.pod("first")).create();
-    List<String> cmd = List.of(kubectl, "--kubeconfig", kubeconfig.toString(), "get", "pods", "-w", "--no-headers");
+    List<String> cmd =
+        List.of(
+            kubectl, "--kubeconfig", kubeconfig.toString(), "get", "pods", "-w", "--no-headers");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String l;
                 while ((l = r.readLine()) != null) {
                   lines.add(l);
@@ -183,11 +212,35 @@ class KubectlTest {
   @Test
   void describePodShowsItsEvents() throws Exception {
     Pod pod = client.pods().resource(Fabric8ClientTest.pod("d")).create();
-    client.v1().events().resource(new EventBuilder().withNewMetadata().withName("d.1").endMetadata()
-        .withNewInvolvedObject().withKind("Pod").withName("d").withNamespace("default").withUid(pod.getMetadata().getUid()).withApiVersion("v1").endInvolvedObject()
-        .withReason("Scheduled").withMessage("Successfully assigned default/d to n1").withType("Normal")
-        .withNewSource().withComponent("default-scheduler").endSource().withCount(1).build()).create();
+    client
+        .v1()
+        .events()
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName("d.1")
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Pod")
+                .withName("d")
+                .withNamespace("default")
+                .withUid(pod.getMetadata().getUid())
+                .withApiVersion("v1")
+                .endInvolvedObject()
+                .withReason("Scheduled")
+                .withMessage("Successfully assigned default/d to n1")
+                .withType("Normal")
+                .withNewSource()
+                .withComponent("default-scheduler")
+                .endSource()
+                .withCount(1)
+                .build())
+        .create();
     String out = k("describe", "pod", "d");
-    assertThat(out).contains("Name:").contains("Events:").contains("Scheduled").contains("Successfully assigned default/d to n1");
+    assertThat(out)
+        .contains("Name:")
+        .contains("Events:")
+        .contains("Scheduled")
+        .contains("Successfully assigned default/d to n1");
   }
 }

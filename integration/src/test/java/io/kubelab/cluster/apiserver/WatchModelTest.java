@@ -18,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Model-based: random creates, updates (some with a stale resourceVersion), deletes, and watches
  * opened from random past versions, some dropped halfway and resumed from the last version they
  * saw. A small model, sharing no code with the server, numbers the changes it expects to be
- * committed; every watcher must see exactly the committed changes after its version, in order,
- * none lost, none repeated, each carrying the revision the model gave it.
+ * committed; every watcher must see exactly the committed changes after its version, in order, none
+ * lost, none repeated, each carrying the revision the model gave it.
  */
 class WatchModelTest {
 
@@ -61,7 +61,11 @@ class WatchModelTest {
   private void check(List<Integer> script) {
     MemoryStorage storage = new MemoryStorage(10_000, 100_000);
     Registry registry =
-        new Registry(storage, new FakeClock(), new Random(1), new ServiceIps("127.96.0.0/12", new Random(1)));
+        new Registry(
+            storage,
+            new FakeClock(),
+            new Random(1),
+            new ServiceIps("127.96.0.0/12", new Random(1)));
     ObjectNode ns = Json.object();
     ns.put("apiVersion", "v1");
     ns.put("kind", "Namespace");
@@ -88,7 +92,10 @@ class WatchModelTest {
           ObjectNode cur = storage.get(Kinds.PODS.key("default", pod));
           ObjectNode next = cur == null ? pod(pod, counter) : cur.deepCopy();
           Json.obj(Json.obj(next, "metadata"), "labels").put("n", String.valueOf(counter++));
-          long rv = cur == null ? 1 : Long.parseLong(cur.path("metadata").path("resourceVersion").asString());
+          long rv =
+              cur == null
+                  ? 1
+                  : Long.parseLong(cur.path("metadata").path("resourceVersion").asString());
           Json.obj(next, "metadata").put("resourceVersion", String.valueOf(stale ? rv - 1 : rv));
           try {
             registry.update(Kinds.PODS, "default", pod, next, "");
@@ -112,7 +119,9 @@ class WatchModelTest {
       }
     }
     for (Watcher w : watchers) {
-      assertThat(watch(storage, base, w)).as("watch from %d", w.from()).isEqualTo(model.after(w.from()));
+      assertThat(watch(storage, base, w))
+          .as("watch from %d", w.from())
+          .isEqualTo(model.after(w.from()));
     }
     storage.close();
   }
@@ -136,7 +145,9 @@ class WatchModelTest {
       Storage.Event e = ((Watch.Change) item).event();
       long rv = Long.parseLong(e.object().path("metadata").path("resourceVersion").asString());
       assertThat(rv).isEqualTo(e.revision());
-      seen.add(new Change(e.type().name(), e.object().path("metadata").path("name").asString(), rv - base));
+      seen.add(
+          new Change(
+              e.type().name(), e.object().path("metadata").path("name").asString(), rv - base));
       last = rv;
       if (++taken == w.dropAfter()) {
         watch.close(); // the connection drops; the client resumes from the last version it saw

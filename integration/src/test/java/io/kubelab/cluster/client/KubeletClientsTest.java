@@ -35,7 +35,12 @@ class KubeletClientsTest {
     server = ApiServer.builder().build().start();
     client =
         new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(server.url()).withNamespace("default").withRequestRetryBackoffLimit(0).build())
+            .withConfig(
+                new ConfigBuilder(Config.empty())
+                    .withMasterUrl(server.url())
+                    .withNamespace("default")
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
             .build();
   }
 
@@ -46,8 +51,22 @@ class KubeletClientsTest {
   }
 
   private Pod create(String name, String node) {
-    return client.pods().resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
-        .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("nginx").endContainer().endSpec().build()).create();
+    return client
+        .pods()
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .addNewContainer()
+                .withName("c")
+                .withImage("nginx")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
   }
 
   private static void eventually(Supplier<Boolean> c) throws InterruptedException {
@@ -101,24 +120,38 @@ class KubeletClientsTest {
     ApiServerPodStatusClient sc = new ApiServerPodStatusClient(client);
     PodStatus old = sc.get("default", "p").getStatus();
     PodStatus running =
-        new PodStatusBuilder(old).withPhase("Running").withHostIP("127.0.0.1").addNewCondition().withType("Ready").withStatus("True").endCondition().build();
+        new PodStatusBuilder(old)
+            .withPhase("Running")
+            .withHostIP("127.0.0.1")
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .endCondition()
+            .build();
     Pod after = sc.patchStatus("default", "p", pod.getMetadata().getUid(), old, running);
     assertThat(after.getStatus().getPhase()).isEqualTo("Running");
     assertThat(after.getStatus().getHostIP()).isEqualTo("127.0.0.1");
     PodStatus noHost = new PodStatusBuilder(running).withHostIP(null).build();
-    assertThat(sc.patchStatus("default", "p", pod.getMetadata().getUid(), running, noHost).getStatus().getHostIP()).isNull();
+    assertThat(
+            sc.patchStatus("default", "p", pod.getMetadata().getUid(), running, noHost)
+                .getStatus()
+                .getHostIP())
+        .isNull();
     assertThat(sc.get("default", "p").getStatus().getQosClass()).isEqualTo("BestEffort");
 
     // graceful deletion, then the kubelet's confirmation with the pod's UID
     client.pods().withName("p").delete();
     assertThatThrownBy(() -> sc.delete("default", "p", "another-uid"))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
     assertThat(client.pods().withName("p").get()).isNotNull();
     sc.delete("default", "p", pod.getMetadata().getUid());
     assertThat(client.pods().withName("p").get()).isNull();
     assertThatThrownBy(() -> sc.get("default", "p"))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
     assertThatThrownBy(() -> sc.delete("default", "p", pod.getMetadata().getUid()))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
   }
 }
