@@ -126,6 +126,17 @@ final class ApiHandler extends Handler.Abstract {
         write(response, callback, 200, discovery.apis());
         return;
       }
+      case "/openapi/v2", "/openapi/v2/" -> {
+        // An empty OpenAPI v2 document (protobuf, as client-go asks for it): it describes no
+        // types, so kubectl (up to 1.26) validates nothing client-side and apply falls back to
+        // its compiled-in types, instead of failing with "failed to download openapi".
+        response.setStatus(200);
+        response
+            .getHeaders()
+            .put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.write(true, ByteBuffer.allocate(0), callback);
+        return;
+      }
       case "/openapi/v3", "/openapi/v3/" -> {
         write(response, callback, 200, OpenApi.root());
         return;
