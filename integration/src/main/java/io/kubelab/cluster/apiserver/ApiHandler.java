@@ -131,9 +131,7 @@ final class ApiHandler extends Handler.Abstract {
         // types, so kubectl (up to 1.26) validates nothing client-side and apply falls back to
         // its compiled-in types, instead of failing with "failed to download openapi".
         response.setStatus(200);
-        response
-            .getHeaders()
-            .put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
         response.write(true, ByteBuffer.allocate(0), callback);
         return;
       }

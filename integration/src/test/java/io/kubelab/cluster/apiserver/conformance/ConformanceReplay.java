@@ -22,9 +22,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The differential conformance check: replays one request corpus against two API servers
- * (kubelab's and upstream's kube-apiserver v1.20.2) and reports every difference in status code,
- * Status reason and response shape (the set of field paths, two levels deep). Run by {@code
+ * The differential conformance check: replays one request corpus against two API servers (kubelab's
+ * and upstream's kube-apiserver v1.20.2) and reports every difference in status code, Status reason
+ * and response shape (the set of field paths, two levels deep). Run by {@code
  * integration/conformance/compare.sh}, on demand: the upstream build takes minutes.
  *
  * <p>Usage: {@code ConformanceReplay KUBELAB_URL UPSTREAM_URL UPSTREAM_TOKEN}. A step's path and
@@ -39,8 +39,11 @@ public final class ConformanceReplay {
   record Step(String label, String method, String path, String contentType, String body) {}
 
   private static String pod(String name, String extraSpec) {
-    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
-        + "\"},\"spec\":{" + extraSpec + "\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.19\"}]}}";
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\""
+        + name
+        + "\"},\"spec\":{"
+        + extraSpec
+        + "\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.19\"}]}}";
   }
 
   static List<Step> corpus() {
@@ -48,54 +51,220 @@ public final class ConformanceReplay {
     String pods = ns + "/pods";
     String json = "application/json";
     List<Step> s = new ArrayList<>();
-    s.add(new Step("ns", "POST", "/api/v1/namespaces", json, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"conformance\"}}"));
+    s.add(
+        new Step(
+            "ns",
+            "POST",
+            "/api/v1/namespaces",
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"conformance\"}}"));
     s.add(new Step("create", "POST", pods, json, pod("web", "")));
     s.add(new Step("get", "GET", pods + "/web", null, null));
     s.add(new Step("list", "GET", pods, null, null));
     s.add(new Step("create-again", "POST", pods, json, pod("web", "")));
     s.add(new Step("update", "PUT", pods + "/web", json, null)); // body: the GET result, relabelled
     s.add(new Step("stale-update", "PUT", pods + "/web", json, null)); // body: the GET result again
-    s.add(new Step("merge-patch", "PATCH", pods + "/web", "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}"));
-    s.add(new Step("json-patch", "PATCH", pods + "/web", "application/json-patch+json", "[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"x\":\"y\"}}]"));
-    s.add(new Step("strategic-patch", "PATCH", pods + "/web", "application/strategic-merge-patch+json", "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.20\"}]}}"));
-    s.add(new Step("immutable", "PATCH", pods + "/web", "application/merge-patch+json", "{\"spec\":{\"restartPolicy\":\"Never\"}}"));
-    s.add(new Step("watch-from-create", "GET", pods + "?watch=true&resourceVersion={rv:create}&timeoutSeconds=1", null, null));
-    s.add(new Step("watch-too-old", "GET", pods + "?watch=true&resourceVersion=1&timeoutSeconds=1", null, null));
+    s.add(
+        new Step(
+            "merge-patch",
+            "PATCH",
+            pods + "/web",
+            "application/merge-patch+json",
+            "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}"));
+    s.add(
+        new Step(
+            "json-patch",
+            "PATCH",
+            pods + "/web",
+            "application/json-patch+json",
+            "[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"x\":\"y\"}}]"));
+    s.add(
+        new Step(
+            "strategic-patch",
+            "PATCH",
+            pods + "/web",
+            "application/strategic-merge-patch+json",
+            "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.20\"}]}}"));
+    s.add(
+        new Step(
+            "immutable",
+            "PATCH",
+            pods + "/web",
+            "application/merge-patch+json",
+            "{\"spec\":{\"restartPolicy\":\"Never\"}}"));
+    s.add(
+        new Step(
+            "watch-from-create",
+            "GET",
+            pods + "?watch=true&resourceVersion={rv:create}&timeoutSeconds=1",
+            null,
+            null));
+    s.add(
+        new Step(
+            "watch-too-old",
+            "GET",
+            pods + "?watch=true&resourceVersion=1&timeoutSeconds=1",
+            null,
+            null));
     s.add(new Step("list-paged", "GET", pods + "?limit=1", null, null));
-    s.add(new Step("binding", "POST", pods + "/web/binding", json, "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"web\"},\"target\":{\"kind\":\"Node\",\"name\":\"n1\"}}"));
-    s.add(new Step("binding-again", "POST", pods + "/web/binding", json, "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"web\"},\"target\":{\"kind\":\"Node\",\"name\":\"n2\"}}"));
+    s.add(
+        new Step(
+            "binding",
+            "POST",
+            pods + "/web/binding",
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"web\"},\"target\":{\"kind\":\"Node\",\"name\":\"n1\"}}"));
+    s.add(
+        new Step(
+            "binding-again",
+            "POST",
+            pods + "/web/binding",
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"web\"},\"target\":{\"kind\":\"Node\",\"name\":\"n2\"}}"));
     s.add(new Step("status-get", "GET", pods + "/web/status", null, null));
-    s.add(new Step("status-patch", "PATCH", pods + "/web/status", "application/merge-patch+json", "{\"status\":{\"phase\":\"Running\"}}"));
+    s.add(
+        new Step(
+            "status-patch",
+            "PATCH",
+            pods + "/web/status",
+            "application/merge-patch+json",
+            "{\"status\":{\"phase\":\"Running\"}}"));
     s.add(new Step("graceful-delete", "DELETE", pods + "/web", null, null));
     s.add(new Step("delete-confirm", "DELETE", pods + "/web", json, "{\"gracePeriodSeconds\":0}"));
     s.add(new Step("get-deleted", "GET", pods + "/web", null, null));
-    s.add(new Step("bad-json", "POST", pods, json, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metad"));
-    s.add(new Step("bad-type", "POST", pods, json, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":\"nginx\"}}"));
-    s.add(new Step("wrong-kind", "POST", pods, json, "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"x\"}}"));
-    s.add(new Step("unknown-kind", "POST", pods, json, "{\"apiVersion\":\"v1\",\"kind\":\"Frob\",\"metadata\":{\"name\":\"x\"}}"));
-    s.add(new Step("wrong-version", "POST", "/apis/apps/v1/namespaces/conformance/deployments", json, "{\"apiVersion\":\"apps/v1beta1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"x\"}}"));
+    s.add(
+        new Step(
+            "bad-json", "POST", pods, json, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metad"));
+    s.add(
+        new Step(
+            "bad-type",
+            "POST",
+            pods,
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":\"nginx\"}}"));
+    s.add(
+        new Step(
+            "wrong-kind",
+            "POST",
+            pods,
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"x\"}}"));
+    s.add(
+        new Step(
+            "unknown-kind",
+            "POST",
+            pods,
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Frob\",\"metadata\":{\"name\":\"x\"}}"));
+    s.add(
+        new Step(
+            "wrong-version",
+            "POST",
+            "/apis/apps/v1/namespaces/conformance/deployments",
+            json,
+            "{\"apiVersion\":\"apps/v1beta1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"x\"}}"));
     s.add(new Step("invalid-name", "POST", pods, json, pod("Bad_Name", "")));
-    s.add(new Step("no-containers", "POST", pods, json, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{}}"));
-    s.add(new Step("bad-quantity", "POST", pods, json, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":\"lots\"}}}]}}"));
-    s.add(new Step("ns-mismatch", "POST", pods, json, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\",\"namespace\":\"other\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}"));
-    s.add(new Step("rv-on-create", "POST", pods, json, pod("x", "").replace("\"name\":\"x\"", "\"name\":\"x\",\"resourceVersion\":\"5\"")));
-    s.add(new Step("no-such-namespace", "POST", "/api/v1/namespaces/nowhere/pods", json, pod("x", "")));
+    s.add(
+        new Step(
+            "no-containers",
+            "POST",
+            pods,
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{}}"));
+    s.add(
+        new Step(
+            "bad-quantity",
+            "POST",
+            pods,
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":\"lots\"}}}]}}"));
+    s.add(
+        new Step(
+            "ns-mismatch",
+            "POST",
+            pods,
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\",\"namespace\":\"other\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}"));
+    s.add(
+        new Step(
+            "rv-on-create",
+            "POST",
+            pods,
+            json,
+            pod("x", "").replace("\"name\":\"x\"", "\"name\":\"x\",\"resourceVersion\":\"5\"")));
+    s.add(
+        new Step(
+            "no-such-namespace", "POST", "/api/v1/namespaces/nowhere/pods", json, pod("x", "")));
     s.add(new Step("create-on-name", "POST", pods + "/web", json, pod("web", "")));
     s.add(new Step("unknown-resource", "GET", "/api/v1/frobs", null, null));
     s.add(new Step("bad-selector", "GET", pods + "?labelSelector=a%20in%20(b", null, null));
     s.add(new Step("bad-field", "GET", pods + "?fieldSelector=spec.bogus%3Dx", null, null));
-    s.add(new Step("service", "POST", ns + "/services", json, "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"svc\"},\"spec\":{\"selector\":{\"app\":\"web\"},\"ports\":[{\"port\":80}]}}"));
-    s.add(new Step("replicaset", "POST", "/apis/apps/v1/namespaces/conformance/replicasets", json, "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"metadata\":{\"name\":\"rs\"},\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"rs\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"rs\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}"));
-    s.add(new Step("scale-get", "GET", "/apis/apps/v1/namespaces/conformance/replicasets/rs/scale", null, null));
-    s.add(new Step("scale-patch", "PATCH", "/apis/apps/v1/namespaces/conformance/replicasets/rs/scale", "application/merge-patch+json", "{\"spec\":{\"replicas\":3}}"));
-    s.add(new Step("delete-rs", "DELETE", "/apis/apps/v1/namespaces/conformance/replicasets/rs", null, null));
-    s.add(new Step("priorityclass", "POST", "/apis/scheduling.k8s.io/v1/priorityclasses", json, "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\",\"metadata\":{\"name\":\"conformance-high\"},\"value\":1000}"));
-    s.add(new Step("priorityclass-too-high", "POST", "/apis/scheduling.k8s.io/v1/priorityclasses", json, "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\",\"metadata\":{\"name\":\"conformance-huge\"},\"value\":2000000000}"));
-    s.add(new Step("lease", "POST", "/apis/coordination.k8s.io/v1/namespaces/conformance/leases", json, "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"l\"},\"spec\":{\"holderIdentity\":\"me\"}}"));
+    s.add(
+        new Step(
+            "service",
+            "POST",
+            ns + "/services",
+            json,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"svc\"},\"spec\":{\"selector\":{\"app\":\"web\"},\"ports\":[{\"port\":80}]}}"));
+    s.add(
+        new Step(
+            "replicaset",
+            "POST",
+            "/apis/apps/v1/namespaces/conformance/replicasets",
+            json,
+            "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"metadata\":{\"name\":\"rs\"},\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"rs\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"rs\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}"));
+    s.add(
+        new Step(
+            "scale-get",
+            "GET",
+            "/apis/apps/v1/namespaces/conformance/replicasets/rs/scale",
+            null,
+            null));
+    s.add(
+        new Step(
+            "scale-patch",
+            "PATCH",
+            "/apis/apps/v1/namespaces/conformance/replicasets/rs/scale",
+            "application/merge-patch+json",
+            "{\"spec\":{\"replicas\":3}}"));
+    s.add(
+        new Step(
+            "delete-rs",
+            "DELETE",
+            "/apis/apps/v1/namespaces/conformance/replicasets/rs",
+            null,
+            null));
+    s.add(
+        new Step(
+            "priorityclass",
+            "POST",
+            "/apis/scheduling.k8s.io/v1/priorityclasses",
+            json,
+            "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\",\"metadata\":{\"name\":\"conformance-high\"},\"value\":1000}"));
+    s.add(
+        new Step(
+            "priorityclass-too-high",
+            "POST",
+            "/apis/scheduling.k8s.io/v1/priorityclasses",
+            json,
+            "{\"apiVersion\":\"scheduling.k8s.io/v1\",\"kind\":\"PriorityClass\",\"metadata\":{\"name\":\"conformance-huge\"},\"value\":2000000000}"));
+    s.add(
+        new Step(
+            "lease",
+            "POST",
+            "/apis/coordination.k8s.io/v1/namespaces/conformance/leases",
+            json,
+            "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"l\"},\"spec\":{\"holderIdentity\":\"me\"}}"));
     s.add(new Step("delete-collection", "DELETE", pods, null, null));
     s.add(new Step("discovery-v1", "GET", "/api/v1", null, null));
     s.add(new Step("discovery-apps", "GET", "/apis/apps/v1", null, null));
-    s.add(new Step("cleanup-pc", "DELETE", "/apis/scheduling.k8s.io/v1/priorityclasses/conformance-high", null, null));
+    s.add(
+        new Step(
+            "cleanup-pc",
+            "DELETE",
+            "/apis/scheduling.k8s.io/v1/priorityclasses/conformance-high",
+            null,
+            null));
     s.add(new Step("cleanup-ns", "DELETE", "/api/v1/namespaces/conformance", null, null));
     return s;
   }
@@ -133,7 +302,8 @@ public final class ConformanceReplay {
       StringBuilder b = new StringBuilder();
       while (m.find()) {
         JsonNode r = results.get(m.group(1));
-        m.appendReplacement(b, r == null ? "0" : r.path("metadata").path("resourceVersion").asString("0"));
+        m.appendReplacement(
+            b, r == null ? "0" : r.path("metadata").path("resourceVersion").asString("0"));
       }
       return m.appendTail(b).toString();
     }
@@ -143,18 +313,25 @@ public final class ConformanceReplay {
       String body = step.body();
       if (body == null && step.method().equals("PUT")) {
         JsonNode got = results.get("get").deepCopy();
-        ((tools.jackson.databind.node.ObjectNode) got.path("metadata")).putObject("labels").put("updated", step.label());
+        ((tools.jackson.databind.node.ObjectNode) got.path("metadata"))
+            .putObject("labels")
+            .put("updated", step.label());
         body = JSON.writeValueAsString(got);
       }
       HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(base + resolve(step.path()))).timeout(Duration.ofSeconds(30));
+          HttpRequest.newBuilder(URI.create(base + resolve(step.path())))
+              .timeout(Duration.ofSeconds(30));
       if (token != null) {
         b.header("Authorization", "Bearer " + token);
       }
       if (step.contentType() != null) {
         b.header("Content-Type", step.contentType());
       }
-      b.method(step.method(), body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      b.method(
+          step.method(),
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(body));
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       String text = r.body().strip();
       if (step.path().contains("watch=true")) {
@@ -210,7 +387,8 @@ public final class ConformanceReplay {
       onlyA.removeAll(sb);
       TreeSet<String> onlyB = new TreeSet<>(sb);
       onlyB.removeAll(sa);
-      onlyB.removeIf(p -> p.startsWith("metadata.managedFields") || p.startsWith("metadata.selfLink"));
+      onlyB.removeIf(
+          p -> p.startsWith("metadata.managedFields") || p.startsWith("metadata.selfLink"));
       if (!onlyA.isEmpty()) {
         diffs.add("only kubelab has " + onlyA);
       }
@@ -219,13 +397,17 @@ public final class ConformanceReplay {
       }
       String msgA = ja.path("message").asString(ja.path("object").path("message").asString(""));
       String msgB = jb.path("message").asString(jb.path("object").path("message").asString(""));
-      System.out.printf("%-24s %-4s %-4s %s%n", step.label(), a[0], b[0], diffs.isEmpty() ? "same" : String.join("; ", diffs));
+      System.out.printf(
+          "%-24s %-4s %-4s %s%n",
+          step.label(), a[0], b[0], diffs.isEmpty() ? "same" : String.join("; ", diffs));
       if (!msgA.equals(msgB) && (!msgA.isEmpty() || !msgB.isEmpty())) {
-        System.out.printf("%-24s   kubelab:        %s%n%-24s   kube-apiserver: %s%n", "", msgA, "", msgB);
+        System.out.printf(
+            "%-24s   kubelab:        %s%n%-24s   kube-apiserver: %s%n", "", msgA, "", msgB);
       }
       differences += diffs.isEmpty() ? 0 : 1;
     }
-    System.out.printf("%n%d of %d requests differ in code, reason or shape.%n", differences, corpus().size());
+    System.out.printf(
+        "%n%d of %d requests differ in code, reason or shape.%n", differences, corpus().size());
   }
 
   private static String reason(JsonNode n) {

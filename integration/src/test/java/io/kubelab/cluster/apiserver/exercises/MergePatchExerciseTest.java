@@ -11,8 +11,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Grades {@link MergePatch} with the examples of RFC 7386, Appendix A (target, patch, result),
- * and a Kubernetes-shaped case. Run with {@code -Pexercise}.
+ * Grades {@link MergePatch} with the examples of RFC 7386, Appendix A (target, patch, result), and
+ * a Kubernetes-shaped case. Run with {@code -Pexercise}.
  */
 @Tag("exercise")
 class MergePatchExerciseTest {
@@ -27,7 +27,9 @@ class MergePatchExerciseTest {
         new String[] {"{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}"},
         new String[] {"{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}"},
         new String[] {"{\"a\":\"c\"}", "{\"a\":[\"b\"]}", "{\"a\":[\"b\"]}"},
-        new String[] {"{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}", "{\"a\":{\"b\":\"d\"}}"},
+        new String[] {
+          "{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}", "{\"a\":{\"b\":\"d\"}}"
+        },
         new String[] {"{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}"},
         new String[] {"[\"a\",\"b\"]", "[\"c\",\"d\"]", "[\"c\",\"d\"]"},
         new String[] {"{\"a\":\"b\"}", "[\"c\"]", "[\"c\"]"},
