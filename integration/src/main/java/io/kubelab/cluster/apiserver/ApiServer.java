@@ -8,14 +8,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A Kubernetes API server in the JVM: upstream's REST paths and semantics over HTTP on loopback,
@@ -39,6 +37,7 @@ public final class ApiServer implements AutoCloseable {
 
   private final MemoryStorage storage;
   private final Registry registry;
+  private final InProcessApi api;
   private final Clock clock;
   private final SystemClock ownClock;
   private final Server server;
@@ -61,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
     this.storage = new MemoryStorage(b.historySize, MemoryStorage.DEFAULT_WATCHER_BACKLOG);
     Random random = new Random(b.seed);
     this.registry = new Registry(storage, clock, random, new ServiceIps(b.serviceCidr, random));
-    bootstrap();
+    this.api = new InProcessApi(storage, registry);
     this.handler = new ApiHandler(registry, storage, clock, random);
     QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, 4);
     pool.setName("apiserver-http");
@@ -81,37 +80,6 @@ public final class ApiServer implements AutoCloseable {
       return InetAddress.getByName(host).isLoopbackAddress();
     } catch (UnknownHostException e) {
       return false;
-    }
-  }
-
-  private void bootstrap() {
-    for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
-      ObjectNode o = Json.object();
-      o.put("apiVersion", "v1");
-      o.put("kind", "Namespace");
-      o.putObject("metadata").put("name", ns);
-      registry.create(Kinds.NAMESPACES, "", Codec.decode(Kinds.NAMESPACES, o, false), false);
-    }
-    for (var pc :
-        List.of(
-            new Object[] {
-              "system-node-critical",
-              Kinds.SYSTEM_NODE_CRITICAL,
-              "Used for system critical pods that must not be moved from their current node."
-            },
-            new Object[] {
-              "system-cluster-critical",
-              2_000_000_000,
-              "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."
-            })) {
-      ObjectNode o = Json.object();
-      o.put("apiVersion", "scheduling.k8s.io/v1");
-      o.put("kind", "PriorityClass");
-      o.putObject("metadata").put("name", (String) pc[0]);
-      o.put("value", (Integer) pc[1]);
-      o.put("description", (String) pc[2]);
-      registry.create(
-          Kinds.PRIORITY_CLASSES, "", Codec.decode(Kinds.PRIORITY_CLASSES, o, false), false);
     }
   }
 
@@ -157,55 +125,7 @@ public final class ApiServer implements AutoCloseable {
    *     object it refuses
    */
   public int load(List<? extends HasMetadata> objects) {
-    List<ObjectNode> trees = new ArrayList<>();
-    for (HasMetadata o : objects) {
-      trees.add(Json.LENIENT.valueToTree(o));
-    }
-    int n = 0;
-    for (ObjectNode tree : trees) {
-      String apiVersion = tree.path("apiVersion").asString("");
-      String kind = tree.path("kind").asString("");
-      String name = tree.path("metadata").path("name").asString("");
-      String ns = tree.path("metadata").path("namespace").asString("");
-      ResourceType t = null;
-      for (ResourceType k : Kinds.ALL) {
-        if (k.kind().equals(kind)
-            && (k.apiVersion().equals(apiVersion)
-                || k == Kinds.PRIORITY_CLASSES && kind.equals("PriorityClass"))) {
-          t = k;
-        }
-      }
-      String id = kind + " " + (ns.isEmpty() ? "" : ns + "/") + name;
-      if (t == null) {
-        throw new IllegalArgumentException(
-            id + ": " + apiVersion + " " + kind + " is not served by this API server");
-      }
-      if (t.namespaced() && ns.isEmpty()) {
-        ns = "default";
-      }
-      if (t.namespaced() && storage.get(Kinds.NAMESPACES.key("", ns)) == null) {
-        ObjectNode nsObj = Json.object();
-        nsObj.put("apiVersion", "v1");
-        nsObj.put("kind", "Namespace");
-        nsObj.putObject("metadata").put("name", ns);
-        registry.create(Kinds.NAMESPACES, "", Codec.decode(Kinds.NAMESPACES, nsObj, false), false);
-      }
-      tree.put("apiVersion", t.apiVersion());
-      try {
-        ObjectNode obj = Codec.decode(t, tree, false);
-        if (t.namespaced()) {
-          Json.obj(obj, "metadata").put("namespace", ns);
-        }
-        if (t == Kinds.NAMESPACES && storage.get(t.key("", name)) != null) {
-          continue;
-        }
-        registry.create(t, ns, obj, true);
-        n++;
-      } catch (ApiError e) {
-        throw new IllegalArgumentException(id + ": " + e.getMessage(), e);
-      }
-    }
-    return n;
+    return api.load(objects);
   }
 
   /** Writes a kubeconfig for this server (no credentials: loopback, no authentication). */

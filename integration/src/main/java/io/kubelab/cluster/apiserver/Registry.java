@@ -157,7 +157,9 @@ final class Registry {
     }
     meta.remove("selfLink");
     t.defaults().accept(obj);
-    admit(t, obj);
+    if (!restore) {
+      admit(t, obj); // a restore is not a client's write: no admission
+    }
     prepareForCreate(t, obj, restore);
     Json.canonical(obj);
     validate(t, obj, null);
