@@ -19,35 +19,37 @@ class MergePatchExerciseTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  static List<String[]> rfc7386AppendixA() {
+  /** One example: target, patch, and the expected result. */
+  record Example(String target, String patch, String result) {}
+
+  static List<Example> rfc7386AppendixA() {
     return List.of(
-        new String[] {"{\"a\":\"b\"}", "{\"a\":\"c\"}", "{\"a\":\"c\"}"},
-        new String[] {"{\"a\":\"b\"}", "{\"b\":\"c\"}", "{\"a\":\"b\",\"b\":\"c\"}"},
-        new String[] {"{\"a\":\"b\"}", "{\"a\":null}", "{}"},
-        new String[] {"{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}"},
-        new String[] {"{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}"},
-        new String[] {"{\"a\":\"c\"}", "{\"a\":[\"b\"]}", "{\"a\":[\"b\"]}"},
-        new String[] {
-          "{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}", "{\"a\":{\"b\":\"d\"}}"
-        },
-        new String[] {"{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}"},
-        new String[] {"[\"a\",\"b\"]", "[\"c\",\"d\"]", "[\"c\",\"d\"]"},
-        new String[] {"{\"a\":\"b\"}", "[\"c\"]", "[\"c\"]"},
-        new String[] {"{\"a\":\"foo\"}", "null", "null"},
-        new String[] {"{\"a\":\"foo\"}", "\"bar\"", "\"bar\""},
-        new String[] {"{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}"},
-        new String[] {"[1,2]", "{\"a\":\"b\",\"c\":null}", "{\"a\":\"b\"}"},
-        new String[] {"{}", "{\"a\":{\"bb\":{\"ccc\":null}}}", "{\"a\":{\"bb\":{}}}"});
+        new Example("{\"a\":\"b\"}", "{\"a\":\"c\"}", "{\"a\":\"c\"}"),
+        new Example("{\"a\":\"b\"}", "{\"b\":\"c\"}", "{\"a\":\"b\",\"b\":\"c\"}"),
+        new Example("{\"a\":\"b\"}", "{\"a\":null}", "{}"),
+        new Example("{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}"),
+        new Example("{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}"),
+        new Example("{\"a\":\"c\"}", "{\"a\":[\"b\"]}", "{\"a\":[\"b\"]}"),
+        new Example(
+            "{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}", "{\"a\":{\"b\":\"d\"}}"),
+        new Example("{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}"),
+        new Example("[\"a\",\"b\"]", "[\"c\",\"d\"]", "[\"c\",\"d\"]"),
+        new Example("{\"a\":\"b\"}", "[\"c\"]", "[\"c\"]"),
+        new Example("{\"a\":\"foo\"}", "null", "null"),
+        new Example("{\"a\":\"foo\"}", "\"bar\"", "\"bar\""),
+        new Example("{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}"),
+        new Example("[1,2]", "{\"a\":\"b\",\"c\":null}", "{\"a\":\"b\"}"),
+        new Example("{}", "{\"a\":{\"bb\":{\"ccc\":null}}}", "{\"a\":{\"bb\":{}}}"));
   }
 
   @ParameterizedTest
   @MethodSource("rfc7386AppendixA")
-  void followsRfc7386AppendixA(String[] example) {
-    JsonNode target = JSON.readTree(example[0]);
-    JsonNode patch = JSON.readTree(example[1]);
+  void followsRfc7386AppendixA(Example example) {
+    JsonNode target = JSON.readTree(example.target());
+    JsonNode patch = JSON.readTree(example.patch());
     JsonNode targetBefore = target.deepCopy();
     JsonNode patchBefore = patch.deepCopy();
-    assertThat(MergePatch.apply(target, patch)).isEqualTo(JSON.readTree(example[2]));
+    assertThat(MergePatch.apply(target, patch)).isEqualTo(JSON.readTree(example.result()));
     assertThat(target).as("the target is not changed").isEqualTo(targetBefore);
     assertThat(patch).as("the patch is not changed").isEqualTo(patchBefore);
   }
