@@ -21,8 +21,8 @@ public final class ExtenderBinding {
   private ExtenderBinding() {}
 
   /** The extender that binds {@code pod}, if any. */
-  public static Optional<SchedulerExtender> binderFor(List<? extends SchedulerExtender> extenders,
-      Pod pod) {
+  public static Optional<SchedulerExtender> binderFor(
+      List<? extends SchedulerExtender> extenders, Pod pod) {
     for (SchedulerExtender e : extenders) {
       if (e.isBinder() && e.isInterested(pod)) {
         return Optional.of(e);

@@ -48,17 +48,17 @@ import javax.net.ssl.SSLParameters;
  * }
  * }</pre>
  *
- * <p>Each verb answers {@code POST <prefix>/<verb>} with JSON and status 200; another method is 405,
- * an unknown path 404, a body that is not the verb's message 400, and a handler that throws 500
- * (the scheduler then reports {@code Failed <verb> with extender at URL <url>, code 500}). It
- * listens on the loopback interface unless told otherwise, over HTTP or, with {@link
- * Builder#tls}, HTTPS. Connections are kept alive; handlers run on a pool of named threads ({@code
+ * <p>Each verb answers {@code POST <prefix>/<verb>} with JSON and status 200; another method is
+ * 405, an unknown path 404, a body that is not the verb's message 400, and a handler that throws
+ * 500 (the scheduler then reports {@code Failed <verb> with extender at URL <url>, code 500}). It
+ * listens on the loopback interface unless told otherwise, over HTTP or, with {@link Builder#tls},
+ * HTTPS. Connections are kept alive; handlers run on a pool of named threads ({@code
  * extender-server-<port>-<n>}), so they may be called concurrently. {@link #close()} stops the
  * server and joins its threads.
  *
- * <p>Upstream counterpart: none in kubernetes/kubernetes; the extenders written for it (such as
- * the example in {@code test/integration/scheduler/extender_test.go}) decode {@code ExtenderArgs}
- * and encode the results with {@code encoding/json} in a {@code net/http} handler, as this does.
+ * <p>Upstream counterpart: none in kubernetes/kubernetes; the extenders written for it (such as the
+ * example in {@code test/integration/scheduler/extender_test.go}) decode {@code ExtenderArgs} and
+ * encode the results with {@code encoding/json} in a {@code net/http} handler, as this does.
  */
 public final class ExtenderServer implements AutoCloseable {
 
@@ -119,12 +119,14 @@ public final class ExtenderServer implements AutoCloseable {
     server.setExecutor(executor);
     Map<String, Route> routes = Map.copyOf(b.routes);
     String prefix = b.prefix;
-    server.createContext(prefix.isEmpty() ? "/" : prefix, exchange -> serve(exchange, prefix, routes));
+    server.createContext(
+        prefix.isEmpty() ? "/" : prefix, exchange -> serve(exchange, prefix, routes));
     String host = server.getAddress().getAddress().getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    this.urlPrefix = URI.create((b.tls != null ? "https" : "http") + "://" + host + ":" + port + prefix);
+    this.urlPrefix =
+        URI.create((b.tls != null ? "https" : "http") + "://" + host + ":" + port + prefix);
     server.start();
   }
 
@@ -149,9 +151,14 @@ public final class ExtenderServer implements AutoCloseable {
         InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readAllBytes();
       String path = exchange.getRequestURI().getPath();
-      Route route = path.startsWith(prefix + "/") ? routes.get(path.substring(prefix.length() + 1)) : null;
+      Route route =
+          path.startsWith(prefix + "/") ? routes.get(path.substring(prefix.length() + 1)) : null;
       if (route == null) {
-        reply(exchange, 404, "text/plain", ("no extender verb at " + path).getBytes(StandardCharsets.UTF_8));
+        reply(
+            exchange,
+            404,
+            "text/plain",
+            ("no extender verb at " + path).getBytes(StandardCharsets.UTF_8));
         return;
       }
       if (!"POST".equals(exchange.getRequestMethod())) {
@@ -287,8 +294,10 @@ public final class ExtenderServer implements AutoCloseable {
       return this;
     }
 
-    /** Serves HTTPS with {@code context}; with {@code needClientAuth}, clients must show a
-     * certificate the context trusts. */
+    /**
+     * Serves HTTPS with {@code context}; with {@code needClientAuth}, clients must show a
+     * certificate the context trusts.
+     */
     public Builder tls(SSLContext context, boolean needClientAuth) {
       this.tls = Objects.requireNonNull(context, "context");
       this.needClientAuth = needClientAuth;

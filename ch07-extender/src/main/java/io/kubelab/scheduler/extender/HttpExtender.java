@@ -62,8 +62,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #bind}: the binding extender writes the binding itself;
  *   <li>{@link #processPreemption}: the candidates' victims go out in full, or by UID when {@code
  *       nodeCacheCapable}; the answer is always by UID and is mapped back to the snapshot's pods.
- *       Neither direction carries {@code NumPDBViolations}: upstream fills only the pods, so after a
- *       preempting extender every candidate has 0 PDB violations;
+ *       Neither direction carries {@code NumPDBViolations}: upstream fills only the pods, so after
+ *       a preempting extender every candidate has 0 PDB violations;
  *   <li>{@link #isInterested}: with managed resources, only pods that request or limit one of them
  *       in a container or an init container.
  * </ul>
@@ -108,8 +108,7 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
     }
     this.managedResources = Collections.unmodifiableSet(managed);
     this.ignorable = config.ignorable();
-    this.timeout =
-        config.httpTimeout().isZero() ? DEFAULT_EXTENDER_TIMEOUT : config.httpTimeout();
+    this.timeout = config.httpTimeout().isZero() ? DEFAULT_EXTENDER_TIMEOUT : config.httpTimeout();
     Map<String, URI> uris = new LinkedHashMap<>();
     for (String verb : List.of(filterVerb, prioritizeVerb, bindVerb, preemptVerb)) {
       if (!verb.isEmpty()) {
@@ -421,7 +420,8 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
     }
     ExtenderPreemptionArgs args;
     if (nodeCacheCapable) {
-      args = new ExtenderPreemptionArgs(pod, null, convertToNodeNameToMetaVictims(nodeNameToVictims));
+      args =
+          new ExtenderPreemptionArgs(pod, null, convertToNodeNameToMetaVictims(nodeNameToVictims));
     } else {
       args = new ExtenderPreemptionArgs(pod, convertToWireVictims(nodeNameToVictims), null);
     }
@@ -577,12 +577,7 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
     }
     if (resp.statusCode() != 200) {
       throw new ExtenderException(
-          "Failed "
-              + action
-              + " with extender at URL "
-              + uri
-              + ", code "
-              + resp.statusCode());
+          "Failed " + action + " with extender at URL " + uri + ", code " + resp.statusCode());
     }
     try {
       return ExtenderJson.decode(resp.body(), type);

@@ -81,10 +81,7 @@ public record GpuLabelExtender(String resource, String labelKey, String labelVal
 
   private ExtenderFilterResult needFullNodes() {
     return new ExtenderFilterResult(
-        null,
-        null,
-        null,
-        "this extender needs full nodes: configure it without nodeCacheCapable");
+        null, null, null, "this extender needs full nodes: configure it without nodeCacheCapable");
   }
 
   private long requested(Pod pod) {

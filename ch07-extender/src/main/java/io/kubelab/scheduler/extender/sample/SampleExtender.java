@@ -70,8 +70,7 @@ public final class SampleExtender {
       demo(System.out);
       return;
     }
-    ExtenderServer server =
-        start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    ExtenderServer server = start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -135,8 +134,7 @@ public final class SampleExtender {
     pods.put("train-2", pod("train-2", 2));
     pods.put("train-4", pod("train-4", 4));
     pods.put("train-8", pod("train-8", 8));
-    try (ExtenderServer server =
-            start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    try (ExtenderServer server = start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         SchedulerCache cache = new SchedulerCache(new FakeClock())) {
       Policy policy = Policies.parse(policyJson(server.urlPrefix().toString()));
       List<HttpExtender> extenders = HttpExtender.createAll(policy.extenders());

@@ -84,8 +84,8 @@ public final class ExtenderJson {
    *
    * @return the message; a {@code null} document gives the message with every field zero, as Go
    *     leaves its target untouched
-   * @throws MalformedMessageException for an empty body ({@code EOF}, Go's text), malformed JSON
-   *     or a value of the wrong type, naming the message type
+   * @throws MalformedMessageException for an empty body ({@code EOF}, Go's text), malformed JSON or
+   *     a value of the wrong type, naming the message type
    */
   public static <T> T decode(byte[] json, Class<T> type) {
     if (isBlank(json)) {

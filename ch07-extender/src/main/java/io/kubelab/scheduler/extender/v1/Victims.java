@@ -16,8 +16,7 @@ import java.util.List;
  */
 @JsonPropertyOrder({"Pods", "NumPDBViolations"})
 public record Victims(
-    @JsonProperty("Pods") List<Pod> pods,
-    @JsonProperty("NumPDBViolations") long numPDBViolations) {
+    @JsonProperty("Pods") List<Pod> pods, @JsonProperty("NumPDBViolations") long numPDBViolations) {
 
   public Victims {
     pods = Wire.copyOrNull(pods);
