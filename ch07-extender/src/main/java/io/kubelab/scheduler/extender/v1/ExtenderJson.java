@@ -1,6 +1,8 @@
 package io.kubelab.scheduler.extender.v1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,6 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>field names are written as Go declares them ({@code Pod}, {@code NodeNames}, {@code
  *       NumPDBViolations}); a nil pointer, slice or map is written as {@code null}, never left out;
  *   <li>map keys are written sorted, as Go sorts them;
+ *   <li>the pods and nodes inside are written without {@code apiVersion} and {@code kind}: the
+ *       scheduler's objects come from client-go's typed informers, which leave {@code TypeMeta}
+ *       empty, and Go omits it then (fabric8 fills both in every object);
  *   <li>field names are read case-insensitively ({@code nodenames}, {@code NODENAMES} and {@code
  *       NodeNames} are one field), in the messages and in the pods and nodes inside them, which Go
  *       also reads with {@code encoding/json};
@@ -42,7 +47,16 @@ public final class ExtenderJson {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .addMixIn(Pod.class, WithoutTypeMeta.class)
+          .addMixIn(Node.class, WithoutTypeMeta.class)
+          .addMixIn(NodeList.class, WithoutTypeMeta.class)
           .build();
+
+  /** Leaves {@code apiVersion} and {@code kind} out when writing, still reads them. */
+  @JsonIgnoreProperties(
+      value = {"apiVersion", "kind"},
+      allowSetters = true)
+  private abstract static class WithoutTypeMeta {}
 
   private static volatile boolean warm;
 
