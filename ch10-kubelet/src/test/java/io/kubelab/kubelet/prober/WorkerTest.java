@@ -57,7 +57,15 @@ class WorkerTest {
           new Prober(runtime, (pod, c, type, reason, msg) -> events.add(reason + ": " + msg));
       manager =
           new ProberManager(
-              statusManager, readiness, liveness, startup, prober, clock, new Random(seed), true);
+              statusManager,
+              readiness,
+              liveness,
+              startup,
+              prober,
+              clock,
+              Runnable::run,
+              new Random(seed),
+              true);
     }
 
     ContainerId startContainer(Pod pod, Boolean started) {

@@ -16,12 +16,13 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.kubelet.container.ContainerId;
+import io.kubelab.kubelet.util.ManualExecutor;
+import io.kubelab.kubelet.util.NamedThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +35,9 @@ class StatusManagerTest {
   private final FakeClock clock = new FakeClock();
   private final FakeApi api = new FakeApi();
   private boolean reclaimed;
+  private final ManualExecutor goroutine = new ManualExecutor();
   private final StatusManager manager =
-      new StatusManager(api, api, (pod, status) -> reclaimed, clock);
+      new StatusManager(api, api, (pod, status) -> reclaimed, clock, goroutine);
 
   static Pod pod(String restartPolicy, String... readinessGates) {
     PodBuilder b =
@@ -235,7 +237,7 @@ class StatusManagerTest {
             .build();
     api.create(pod);
     manager.setPodStatus(pod("Always"), generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     PodStatus inApi = api.pods.get("web-1").getStatus();
     assertThat(inApi.getMessage()).isEqualTo("m1");
     assertThat(inApi.getConditions())
@@ -249,7 +251,7 @@ class StatusManagerTest {
     api.create(pod);
     api.failureRate = 1.0;
     manager.setPodStatus(pod, generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     assertThat(api.writes).isEmpty();
     api.failureRate = 0;
     manager.syncBatch();
@@ -263,7 +265,7 @@ class StatusManagerTest {
     Pod pod = pod("Always");
     api.create(pod);
     manager.setPodStatus(pod, generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     api.pods.get("web-1").getStatus().setMessage("someone else");
     manager.syncBatch();
     assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m1");
@@ -274,7 +276,7 @@ class StatusManagerTest {
     Pod pod = pod("Always");
     api.create(new PodBuilder(pod).editMetadata().withUid("u2").endMetadata().build());
     manager.setPodStatus(pod, generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     assertThat(api.writes).isEmpty();
     assertThat(manager.getPodStatus("u1")).isEmpty();
   }
@@ -282,7 +284,7 @@ class StatusManagerTest {
   @Test
   void missingPodIsIgnored() {
     manager.setPodStatus(pod("Always"), generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     assertThat(api.writes).isEmpty();
     assertThat(manager.getPodStatus("u1")).isPresent();
   }
@@ -297,7 +299,7 @@ class StatusManagerTest {
             .build();
     api.create(pod);
     manager.setPodStatus(pod, generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     assertThat(api.deletes).isEmpty();
     reclaimed = true;
     manager.syncBatch();
@@ -313,7 +315,7 @@ class StatusManagerTest {
       manager.setPodStatus(pod, generated("m" + i, false, false));
     }
     assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(1001);
-    manager.syncPending();
+    goroutine.runAll();
     // 1000 queued requests, each carrying its own version; the newest (1001) was not queued.
     assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m999");
     manager.syncBatch();
@@ -321,33 +323,55 @@ class StatusManagerTest {
   }
 
   @Test
-  void syncThreadWritesOnDemandAndRetriesOnTheTenSecondTick() throws Exception {
+  void theBatchRunsOnATenSecondTickerOnTheSyncGoroutine() {
     Pod pod = pod("Always");
     api.create(pod);
-    LinkedBlockingQueue<String> synced = new LinkedBlockingQueue<>();
-    manager.onSynced(synced::add);
     manager.start();
-    try {
-      synchronized (api) {
-        api.failureRate = 1.0;
-      }
-      manager.setPodStatus(pod, generated("m1", false, false));
-      assertThat(synced.poll(10, TimeUnit.SECONDS)).isEqualTo("u1");
-      synchronized (api) {
-        assertThat(api.writes).isEmpty();
-        api.failureRate = 0;
-      }
-      clock.step(Duration.ofSeconds(9));
-      clock.step(Duration.ofSeconds(1));
-      assertThat(synced.poll(10, TimeUnit.SECONDS)).as("batch").isEqualTo("");
-      synchronized (api) {
-        assertThat(api.writes).extracting(PodStatus::getMessage).containsExactly("m1");
-      }
-    } finally {
-      manager.close();
+    api.failureRate = 1.0;
+    manager.setPodStatus(pod, generated("m1", false, false));
+    assertThat(goroutine.size()).as("handed to the sync goroutine").isEqualTo(1);
+    goroutine.runAll();
+    assertThat(api.writes).isEmpty();
+    api.failureRate = 0;
+    clock.step(Duration.ofSeconds(9));
+    assertThat(goroutine.size()).isZero();
+    clock.step(Duration.ofSeconds(1));
+    assertThat(goroutine.size()).as("the tick").isEqualTo(1);
+    goroutine.runAll();
+    assertThat(api.writes).extracting(PodStatus::getMessage).containsExactly("m1");
+    manager.close();
+    clock.step(Duration.ofMinutes(1));
+    assertThat(goroutine.size()).as("no tick after close").isZero();
+    assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
+  void ticksThatFindTheGoroutineBusyAreDroppedButOne() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.start();
+    manager.setPodStatus(pod, generated("m1", false, false));
+    api.failureRate = 1.0;
+    clock.step(Duration.ofSeconds(60)); // six ticks while the goroutine never runs
+    int callsBefore = api.calls;
+    goroutine.runAll();
+    // One request (which fails) and one batch (which fails): not six batches.
+    assertThat(api.calls - callsBefore).isEqualTo(2);
+  }
+
+  @Test
+  void onARealThreadAStatusIsWrittenWithoutAnyTick() throws Exception {
+    Pod pod = pod("Always");
+    api.create(pod);
+    java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+    try (NamedThreads thread = new NamedThreads("status-manager-test", 1)) {
+      api.onWrite = written::countDown;
+      StatusManager m = new StatusManager(api, api, (p, st) -> false, clock, thread);
+      m.setPodStatus(pod, generated("m1", false, false));
+      assertThat(written.await(30, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(Thread.getAllStackTraces().keySet())
-        .noneMatch(t -> t.getName().equals("status-manager-sync") && t.isAlive());
+        .noneMatch(t -> t.getName().startsWith("status-manager-test") && t.isAlive());
   }
 
   // ---- property: random failures never leave a stale status ------------------------------------
@@ -364,7 +388,8 @@ class StatusManagerTest {
               FakeApi fake = new FakeApi();
               fake.random = new Random(seed);
               fake.failureRate = 0.5;
-              StatusManager m = new StatusManager(fake, fake, (p, s) -> false, clk);
+              ManualExecutor sync = new ManualExecutor();
+              StatusManager m = new StatusManager(fake, fake, (p, s) -> false, clk, sync);
               Pod pod = pod("Always");
               fake.create(pod);
               int counter = 0;
@@ -377,7 +402,7 @@ class StatusManagerTest {
                     appReady = !appReady;
                     m.setContainerReadiness("u1", APP, appReady);
                   }
-                  case 2 -> m.syncPending();
+                  case 2 -> sync.runAll();
                   default -> m.syncBatch();
                 }
                 clk.step(Duration.ofSeconds(1));
@@ -393,7 +418,7 @@ class StatusManagerTest {
               assertThat(written).as("seed %s ops %s", seed, ops).isSorted();
               // Once the API behaves, a batch makes it equal to the newest cached status.
               fake.failureRate = 0;
-              m.syncPending();
+              sync.runAll();
               m.syncBatch();
               m.getPodStatus("u1")
                   .ifPresent(
