@@ -72,12 +72,15 @@ public final class HttpProber {
   public static final String USER_AGENT = "kube-probe/1.18";
 
   private final boolean followNonLocalRedirects;
-  private final SSLSocketFactory insecureTls;
   private final HttpRequestExecutor executor = new HttpRequestExecutor();
 
   public HttpProber(boolean followNonLocalRedirects) {
     this.followNonLocalRedirects = followNonLocalRedirects;
-    this.insecureTls = insecureSocketFactory();
+  }
+
+  /** Built on first use: creating a TLS context is slow, and most probes never need one. */
+  private static final class InsecureTls {
+    static final SSLSocketFactory FACTORY = insecureSocketFactory();
   }
 
   /**
@@ -173,7 +176,8 @@ public final class HttpProber {
       socket.connect(address, remainingMillis(deadline));
       socket.setSoTimeout(remainingMillis(deadline));
       if (url.scheme().equals("https")) {
-        SSLSocket tls = (SSLSocket) insecureTls.createSocket(socket, hostname, url.port(), true);
+        SSLSocket tls =
+            (SSLSocket) InsecureTls.FACTORY.createSocket(socket, hostname, url.port(), true);
         tls.startHandshake();
         conn.bind(tls, socket);
       } else {

@@ -316,7 +316,7 @@ class ProberManagerTest {
   @Test
   void workersMatchAReferenceSetUnderRandomAddsRemovesAndCleanups() {
     qt().withFixedSeed(10_000L)
-        .withExamples(200)
+        .withExamples(100)
         .forAll(
             lists().of(integers().between(0, 7)).ofSize(4),
             lists()

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The status manager: versions, conditions, merging, terminated pods, and the sync paths. */
 class StatusManagerTest {
 
-  private static final ContainerId APP = new ContainerId("fake", "app-1");
+  static final ContainerId APP = new ContainerId("fake", "app-1");
   private static final ContainerId SIDECAR = new ContainerId("fake", "sidecar-1");
 
   private final FakeClock clock = new FakeClock();
@@ -204,6 +204,188 @@ class StatusManagerTest {
     manager.setPodStatus(pod, done);
     manager.setPodStatus(pod, generated("m2", false, false));
     assertThat(manager.getPodStatus("u1").orElseThrow().getMessage()).as("aborted").isEqualTo("m1");
+  }
+
+  private static PodStatus withTerminated(PodStatus s, int index, int exitCode, String message) {
+    s.getContainerStatuses()
+        .get(index)
+        .setState(
+            new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withMessage(message)
+                .endTerminated()
+                .build());
+    return s;
+  }
+
+  @Test
+  void onFailureLetsOnlyAFailedContainerRunAgain() {
+    Pod pod = pod("OnFailure");
+    api.create(pod);
+    // sidecar (index 0 before sorting) failed: it may be restarted.
+    manager.setPodStatus(pod, withTerminated(generated("m1", false, false), 0, 3, ""));
+    manager.setPodStatus(pod, generated("m2", false, false));
+    assertThat(manager.getPodStatus("u1").orElseThrow().getMessage()).isEqualTo("m2");
+    // Now it succeeded: running again would be illegal.
+    manager.setPodStatus(pod, withTerminated(generated("m3", false, false), 0, 0, ""));
+    manager.setPodStatus(pod, generated("m4", false, false));
+    assertThat(manager.getPodStatus("u1").orElseThrow().getMessage()).isEqualTo("m3");
+    assertThat(
+            StatusManager.checkContainerStateTransition(
+                withTerminated(generated("x", false, false), 0, 0, "").getContainerStatuses(),
+                generated("y", false, false).getContainerStatuses(),
+                "OnFailure"))
+        .isEqualTo(
+            "terminated container sidecar attempted illegal transition to non-terminated state");
+    assertThat(
+            StatusManager.checkContainerStateTransition(
+                withTerminated(generated("x", false, false), 0, 0, "").getContainerStatuses(),
+                generated("y", false, false).getContainerStatuses(),
+                "Always"))
+        .as("Always restarts anything")
+        .isNull();
+  }
+
+  @Test
+  void terminationMessagesShareTwelveKibibytesAmongTheContainers() {
+    Pod pod = pod("Always"); // two containers: 6144 bytes each
+    api.create(pod);
+    String huge = "é".repeat(5000); // 10,000 bytes of UTF-8
+    manager.setPodStatus(pod, withTerminated(generated("m1", false, false), 0, 1, huge));
+    String kept =
+        manager
+            .getPodStatus("u1")
+            .orElseThrow()
+            .getContainerStatuses()
+            .get(1)
+            .getState()
+            .getTerminated()
+            .getMessage();
+    assertThat(kept.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(6144);
+    assertThat(kept).isEqualTo("é".repeat(3072));
+    assertThat(StatusManager.truncateBytes("aé", 2)).as("never half a character").isEqualTo("a");
+    assertThat(StatusManager.truncateBytes("short", 100)).isEqualTo("short");
+  }
+
+  @Test
+  void initContainerStatusesFollowTheSpecOrderAndOthersSortByName() {
+    Pod pod =
+        new PodBuilder(pod("Always"))
+            .editSpec()
+            .addNewInitContainer()
+            .withName("zz-first")
+            .endInitContainer()
+            .addNewInitContainer()
+            .withName("aa-second")
+            .endInitContainer()
+            .endSpec()
+            .build();
+    PodStatus s = generated("m1", false, false);
+    s.setInitContainerStatuses(
+        List.of(
+            new ContainerStatusBuilder().withName("unknown-init").build(),
+            new ContainerStatusBuilder().withName("aa-second").build(),
+            new ContainerStatusBuilder().withName("zz-first").build()));
+    manager.setPodStatus(pod, s);
+    PodStatus cached = manager.getPodStatus("u1").orElseThrow();
+    assertThat(cached.getInitContainerStatuses())
+        .extracting(ContainerStatus::getName)
+        .containsExactly("zz-first", "aa-second", "unknown-init");
+    assertThat(cached.getContainerStatuses())
+        .extracting(ContainerStatus::getName)
+        .containsExactly("app", "sidecar");
+  }
+
+  @Test
+  void aPodTheKubeletNoLongerKnowsIsNotReconciled() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    goroutine.runAll();
+    api.pods.get("web-1").getStatus().setMessage("someone else");
+    Pod gone = api.pods.remove("web-1");
+    manager.syncBatch(); // not in the pod manager: needsReconcile is false, nothing is fetched
+    int calls = api.calls;
+    manager.syncBatch();
+    assertThat(api.calls).isEqualTo(calls);
+    api.pods.put("web-1", gone);
+    manager.syncBatch();
+    assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m1");
+  }
+
+  @Test
+  void conditionsFollowGenerateGo() {
+    var spec = pod("Always").getSpec();
+    assertThat(PodConditions.containersReady(spec, List.of(), "Running").getReason())
+        .as("no statuses at all")
+        .isEqualTo("UnknownContainerStatuses");
+    var oneReady = List.of(runningStatus("app", APP, true));
+    PodCondition cr = PodConditions.containersReady(spec, oneReady, "Running");
+    assertThat(cr.getReason()).isEqualTo("ContainersNotReady");
+    assertThat(cr.getMessage()).isEqualTo("containers with unknown status: [sidecar]");
+    var both = List.of(runningStatus("app", APP, false), runningStatus("sidecar", SIDECAR, false));
+    assertThat(PodConditions.containersReady(spec, both, "Succeeded").getReason())
+        .isEqualTo("PodCompleted");
+    assertThat(PodConditions.containersReady(spec, oneReady, "Succeeded").getReason())
+        .as("an unknown container is not completed")
+        .isEqualTo("ContainersNotReady");
+
+    var gated = pod("Always", "example.com/lb", "example.com/dns").getSpec();
+    var ready = List.of(runningStatus("app", APP, true), runningStatus("sidecar", SIDECAR, true));
+    PodCondition r =
+        PodConditions.podReady(
+            gated,
+            List.of(
+                new PodConditionBuilder().withType("example.com/lb").withStatus("False").build()),
+            ready,
+            "Running");
+    assertThat(r.getMessage())
+        .isEqualTo(
+            "the status of pod readiness gate \"example.com/lb\" is not \"True\", but False, "
+                + "corresponding condition of pod readiness gate \"example.com/dns\" does not exist.");
+  }
+
+  @Test
+  void initializedWaitsForEveryInitContainerToSucceed() {
+    var spec =
+        new PodBuilder(pod("Always"))
+            .editSpec()
+            .addNewInitContainer()
+            .withName("migrate")
+            .endInitContainer()
+            .addNewInitContainer()
+            .withName("seed")
+            .endInitContainer()
+            .endSpec()
+            .build()
+            .getSpec();
+    assertThat(PodConditions.initialized(spec, List.of(), "Pending"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason)
+        .containsExactly("False", "UnknownContainerStatuses");
+    var migrated =
+        List.of(
+            new ContainerStatusBuilder().withName("migrate").withReady(true).build(),
+            new ContainerStatusBuilder().withName("seed").withReady(false).build());
+    assertThat(PodConditions.initialized(spec, migrated, "Pending"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason, PodCondition::getMessage)
+        .containsExactly(
+            "False", "ContainersNotInitialized", "containers with incomplete status: [seed]");
+    assertThat(PodConditions.initialized(spec, migrated.subList(0, 1), "Pending").getMessage())
+        .isEqualTo("containers with unknown status: [seed]");
+    assertThat(PodConditions.initialized(spec, migrated, "Succeeded"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason)
+        .containsExactly("True", "PodCompleted");
+    var done =
+        List.of(
+            new ContainerStatusBuilder().withName("migrate").withReady(true).build(),
+            new ContainerStatusBuilder().withName("seed").withReady(true).build());
+    assertThat(PodConditions.initialized(spec, done, "Running"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason)
+        .containsExactly("True", null);
+    assertThat(PodConditions.initialized(pod("Always").getSpec(), List.of(), "Running").getStatus())
+        .as("no init containers: initialized")
+        .isEqualTo("True");
   }
 
   @Test
