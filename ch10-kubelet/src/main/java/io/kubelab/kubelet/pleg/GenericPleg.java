@@ -9,6 +9,7 @@ import io.kubelab.kubelet.container.PodStatus;
 import io.kubelab.kubelet.container.Runtime;
 import io.kubelab.kubelet.container.RuntimePod;
 import io.kubelab.kubelet.container.SandboxStatus;
+import io.kubelab.kubelet.util.GoDurations;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;

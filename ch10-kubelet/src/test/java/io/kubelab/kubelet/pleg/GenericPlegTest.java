@@ -20,6 +20,7 @@ import io.kubelab.kubelet.container.ContainerId;
 import io.kubelab.kubelet.container.ContainerState;
 import io.kubelab.kubelet.container.FakeRuntime;
 import io.kubelab.kubelet.container.PodStatus;
+import io.kubelab.kubelet.util.GoDurations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
