@@ -55,6 +55,20 @@ public final class Cache {
   // Null until the first relist finishes: until then no reader can be served by the global time.
   private Instant timestamp;
 
+  private final java.util.concurrent.atomic.AtomicReference<Instant> lastStamp =
+      new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
+
+  /**
+   * A timestamp for the cache's writer and readers: {@code now}, or a nanosecond after the last
+   * timestamp handed out if that is not before {@code now}. Upstream reads the wall clock, and of
+   * two reads one after the other the second is later; on a {@code FakeClock} a container's exit,
+   * the end of the sync that waited for it and the relist that sees it may all happen at one
+   * instant, and without this order the relist's data would look no newer than that sync.
+   */
+  public Instant timestamp(Instant now) {
+    return lastStamp.updateAndGet(last -> now.isAfter(last) ? now : last.plusNanos(1));
+  }
+
   /** The cached status and error, without blocking. */
   public Snapshot get(String uid) {
     lock.readLock().lock();

@@ -164,7 +164,7 @@ public final class GenericPleg implements AutoCloseable {
    */
   public void relist() {
     // Taken before listing: the cache may only vouch for what was true when the listing began.
-    Instant timestamp = clock.now();
+    Instant timestamp = cache.timestamp(clock.now());
     List<RuntimePod> pods;
     try {
       pods = runtime.getPods(true);
@@ -258,7 +258,7 @@ public final class GenericPleg implements AutoCloseable {
       cache.delete(pid);
       return true;
     }
-    Instant timestamp = clock.now();
+    Instant timestamp = cache.timestamp(clock.now());
     try {
       PodStatus status = runtime.getPodStatus(pod.uid(), pod.name(), pod.namespace());
       status = status.withIps(podIps(pid, status));

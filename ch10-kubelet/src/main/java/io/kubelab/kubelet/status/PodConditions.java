@@ -37,7 +37,10 @@ public final class PodConditions {
   static final Set<String> BY_KUBELET =
       Set.of(POD_SCHEDULED, READY, INITIALIZED, "Unschedulable", CONTAINERS_READY);
 
-  static boolean ownedByKubelet(String type) {
+  /**
+   * Whether the kubelet owns conditions of {@code type} (upstream's {@code PodConditionByKubelet}).
+   */
+  public static boolean ownedByKubelet(String type) {
     return BY_KUBELET.contains(type);
   }
 

@@ -334,6 +334,9 @@ public final class StatusManager implements Manager, AutoCloseable {
             ? cached.status()
             : pod.getStatus() != null ? pod.getStatus() : new PodStatus();
     String restartPolicy = pod.getSpec().getRestartPolicy();
+    if (restartPolicy == null || restartPolicy.isEmpty()) {
+      restartPolicy = "Always"; // the API server's default
+    }
     String illegal =
         checkContainerStateTransition(
             oldStatus.getContainerStatuses(), status.getContainerStatuses(), restartPolicy);
