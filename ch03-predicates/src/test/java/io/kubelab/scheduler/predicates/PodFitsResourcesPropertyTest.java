@@ -61,7 +61,7 @@ class PodFitsResourcesPropertyTest {
     Map<String, Long> want = requests(pod);
     Map<String, Long> used = new TreeMap<>();
     for (Pod e : onNode) {
-      requests(e).forEach((k, v) -> used.merge(k, v, Long::sum));
+      usage(e).forEach((k, v) -> used.merge(k, v, Long::sum));
     }
     for (long delta : new long[] {0, -1, 1}) {
       Node tight = new io.fabric8.kubernetes.api.model.NodeBuilder(n).build();
@@ -93,7 +93,7 @@ class PodFitsResourcesPropertyTest {
     Map<String, Long> want = requests(pod);
     Map<String, Long> used = new TreeMap<>();
     for (Pod e : existing) {
-      requests(e).forEach((k, v) -> used.merge(k, v, Long::sum));
+      usage(e).forEach((k, v) -> used.merge(k, v, Long::sum));
     }
     Map<String, Long> alloc = new TreeMap<>();
     node.getStatus().getAllocatable().forEach((k, q) -> alloc.put(k, amount(k, q)));
@@ -101,8 +101,7 @@ class PodFitsResourcesPropertyTest {
     if (existing.size() + 1 > alloc.getOrDefault("pods", 0L)) {
       order.add("pods");
     }
-    boolean nothing = want.values().stream().allMatch(v -> v == 0);
-    if (nothing) {
+    if (requestsNothing(want)) {
       return order;
     }
     TreeSet<String> scalars = new TreeSet<>(want.keySet());
@@ -118,19 +117,45 @@ class PodFitsResourcesPropertyTest {
     return order;
   }
 
-  /** Σ containers, then max with each init container, plus overhead; names kept as written. */
+  /**
+   * What a pod already on the node uses (v1.17 / v1.18.0 NodeInfo): Σ containers plus overhead;
+   * init containers do not count.
+   */
+  static Map<String, Long> usage(Pod pod) {
+    return sum(pod, false);
+  }
+
+  /**
+   * Upstream's early return: no cpu, memory or ephemeral storage and no scalar resource named at
+   * all. A scalar named with zero still counts as named (len(ScalarResources) in Go).
+   */
+  static boolean requestsNothing(Map<String, Long> want) {
+    return want.keySet().stream()
+        .allMatch(
+            k ->
+                (k.equals("cpu") || k.equals("memory") || k.equals("ephemeral-storage"))
+                    && want.get(k) == 0);
+  }
+
+  /**
+   * Σ containers, then max with each init container, plus overhead; names kept as written, an
+   * explicit zero included.
+   */
   static Map<String, Long> requests(Pod pod) {
+    return sum(pod, true);
+  }
+
+  private static Map<String, Long> sum(Pod pod, boolean withInit) {
     Map<String, Long> sum = new TreeMap<>();
     for (Container c : pod.getSpec().getContainers()) {
       requestsOf(c).forEach((k, v) -> sum.merge(k, v, Long::sum));
     }
-    for (Container c : pod.getSpec().getInitContainers()) {
+    for (Container c : withInit ? pod.getSpec().getInitContainers() : List.<Container>of()) {
       requestsOf(c).forEach((k, v) -> sum.merge(k, v, Math::max));
     }
     if (pod.getSpec().getOverhead() != null) {
       pod.getSpec().getOverhead().forEach((k, q) -> sum.merge(k, amount(k, q), Long::sum));
     }
-    sum.values().removeIf(v -> v == 0);
     sum.keySet()
         .removeIf(
             k ->

@@ -106,9 +106,12 @@ final class SchedulingOracle {
       v.add("too many pods");
     }
     Map<String, Long> want = PodFitsResourcesPropertyTest.requests(pod);
+    if (PodFitsResourcesPropertyTest.requestsNothing(want)) {
+      return;
+    }
     Map<String, Long> used = new HashMap<>();
     for (Pod e : onNode) {
-      PodFitsResourcesPropertyTest.requests(e).forEach((k, x) -> used.merge(k, x, Long::sum));
+      PodFitsResourcesPropertyTest.usage(e).forEach((k, x) -> used.merge(k, x, Long::sum));
     }
     want.forEach(
         (k, x) -> {
