@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SystemClock implements Clock, AutoCloseable {
 
+  /** How long {@link #close()} waits, in all, for the timer threads to end. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+
   private final ScheduledThreadPoolExecutor executor;
   private final List<Thread> threads = new ArrayList<>();
   private final TimerScheduler scheduler = new RealScheduler();
@@ -91,24 +94,39 @@ public final class SystemClock implements Clock, AutoCloseable {
   }
 
   /**
-   * Stops every timer thread and waits for them to end (at most 5 s each); pending timers never
-   * run.
+   * Stops every timer thread and waits for all of them to end, at most {@link #CLOSE_TIMEOUT} in
+   * all; pending timers never run. A timer thread still alive after that (a task that ignores
+   * interruption) is an error naming the thread, never a silent leak.
    */
   @Override
   public void close() {
     executor.shutdownNow();
-    List<Thread> toJoin;
-    synchronized (threads) {
-      toJoin = new ArrayList<>(threads);
-    }
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    boolean interrupted = false;
     try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-      for (Thread t : toJoin) {
-        // A terminated pool's threads may still be on their way out: join them.
-        t.join(TimeUnit.SECONDS.toMillis(5));
+      executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      // Every worker the pool ever made is in the list by now. A terminated pool's threads may
+      // still be on their way out of their run method: join them against the same deadline.
+      for (Thread t : threadsSoFar()) {
+        TimeUnit.NANOSECONDS.timedJoin(t, Math.max(1, deadline - System.nanoTime()));
       }
     } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    List<String> alive =
+        threadsSoFar().stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    if (!alive.isEmpty()) {
+      throw new IllegalStateException(
+          "SystemClock: timer threads " + alive + " did not stop within " + CLOSE_TIMEOUT);
+    }
+  }
+
+  private List<Thread> threadsSoFar() {
+    synchronized (threads) {
+      return new ArrayList<>(threads);
     }
   }
 

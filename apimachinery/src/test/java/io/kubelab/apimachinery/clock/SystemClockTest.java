@@ -173,19 +173,83 @@ class SystemClockTest {
   }
 
   @Test
-  void closeStopsAndJoinsEveryTimerThread() {
+  void closeStopsAndJoinsEveryTimerThread() throws InterruptedException {
     SystemClock clock = new SystemClock("system-clock-close", 2);
     clock.every(Duration.ofMillis(1), () -> {});
     clock.until(Duration.ZERO, Duration.ofMillis(1), goroutine, () -> {});
+    // A task caught mid-run on a timer thread: close() interrupts it and waits for it to end.
+    CountDownLatch running = new CountDownLatch(1);
+    clock.schedule(
+        Duration.ZERO,
+        () -> {
+          running.countDown();
+          try {
+            new CountDownLatch(1).await(WAIT, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertThat(running.await(WAIT, TimeUnit.SECONDS)).isTrue();
     clock.close();
+    // close() returns only once its threads have ended (it joins them), so this is no race.
     assertThat(
             Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("system-clock-close-") && t.isAlive()))
+                .filter(t -> t.getName().startsWith("system-clock-close-") && t.isAlive())
+                .map(Thread::getName))
         .isEmpty();
     // A loop armed after the clock closed never runs, and arming it does not fail.
     AtomicInteger runs = new AtomicInteger();
     clock.until(Duration.ZERO, Duration.ofMillis(1), Runnable::run, runs::incrementAndGet);
     assertThat(runs).hasValue(0);
+    clock.close(); // a second close is harmless
+  }
+
+  @Test
+  void closeNamesATimerThreadThatWillNotStop() throws InterruptedException {
+    SystemClock clock = new SystemClock("system-clock-stuck", 1);
+    AtomicReference<Thread> stuck = new AtomicReference<>();
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    clock.schedule(
+        Duration.ZERO,
+        () -> {
+          stuck.set(Thread.currentThread());
+          running.countDown();
+          while (true) {
+            try {
+              if (release.await(WAIT, TimeUnit.SECONDS)) {
+                return;
+              }
+            } catch (InterruptedException ignored) {
+              // a task that ignores interruption
+            }
+          }
+        });
+    assertThat(running.await(WAIT, TimeUnit.SECONDS)).isTrue();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                clock.close();
+              } catch (RuntimeException e) {
+                thrown.set(e);
+              }
+            },
+            "system-clock-stuck-closer");
+    // An interrupt cuts close()'s wait short; the thread that is still alive is then named.
+    closer.start();
+    closer.interrupt();
+    closer.join(TimeUnit.SECONDS.toMillis(WAIT));
+    release.countDown();
+    stuck.get().join(TimeUnit.SECONDS.toMillis(WAIT));
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(stuck.get().isAlive()).isFalse();
+    assertThat(thrown.get())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "SystemClock: timer threads [system-clock-stuck-timer-1] did not stop within "
+                + SystemClock.CLOSE_TIMEOUT);
   }
 
   @Test
