@@ -110,7 +110,12 @@ public final class Proxier implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.proxyPorts = PortAllocator.forRange(config.portRange(), random);
     this.workers = new ProxyWorkers("proxy-conn");
-    this.sweeper = clock.every(config.syncPeriod(), this::cleanupStaleStickySessions);
+    this.sweeper =
+        clock.until(
+            config.syncPeriod(),
+            config.syncPeriod(),
+            Clock.ON_TIMER_THREAD,
+            this::cleanupStaleStickySessions);
   }
 
   // ---- service handlers (upstream: OnServiceAdd/Update/Delete) ----
