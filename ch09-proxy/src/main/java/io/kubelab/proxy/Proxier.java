@@ -117,7 +117,9 @@ public final class Proxier implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.proxyPorts = PortAllocator.forRange(config.portRange(), random);
     this.workers = new ProxyWorkers("proxy-conn");
-    this.sweeper = clock.every(config.syncPeriod(), this::syncPeriodic);
+    this.sweeper =
+        clock.until(
+            config.syncPeriod(), config.syncPeriod(), Clock.ON_TIMER_THREAD, this::syncPeriodic);
   }
 
   // ---- service handlers (upstream: OnServiceAdd/Update/Delete) ----
