@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,6 +44,8 @@ import java.util.random.RandomGenerator;
  * this scheduler's {@link Parallelizer}; {@link #close()} stops its threads if it created them.
  */
 public final class GenericScheduler implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(GenericScheduler.class.getName());
 
   /**
    * Upstream starts 16 goroutines, which Go runs on at most GOMAXPROCS (= the number of cores)
@@ -764,8 +767,9 @@ public final class GenericScheduler implements AutoCloseable {
     }
 
     /**
-     * @throws IllegalArgumentException when a configured predicate is not in the ordering: it would
-     *     never run (upstream silently skips it)
+     * Builds the scheduler. A configured predicate that is not in the ordering never runs, as
+     * upstream's {@code podFitsOnNode} only runs the names of {@code predicates.Ordering()}; it is
+     * logged, since upstream says nothing.
      */
     public GenericScheduler build() {
       Set<String> ordered = new HashSet<>(ordering);
@@ -777,10 +781,11 @@ public final class GenericScheduler implements AutoCloseable {
       }
       if (!missing.isEmpty()) {
         Collections.sort(missing);
-        throw new IllegalArgumentException(
-            "predicates "
-                + missing
-                + " are not in the predicate ordering, so they would never run");
+        LOG.warning(
+            () ->
+                "predicates "
+                    + missing
+                    + " are not in the predicate ordering: they are configured but never run");
       }
       return new GenericScheduler(this);
     }

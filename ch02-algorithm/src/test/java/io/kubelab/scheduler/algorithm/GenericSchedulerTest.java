@@ -178,11 +178,14 @@ class GenericSchedulerTest {
   }
 
   @Test
-  void aPredicateOutsideTheOrderingIsRejectedBecauseItWouldNeverRun() {
-    assertThatThrownBy(
-            () -> scheduler(nodes(1)).predicates(Map.of("MyPredicate", ALWAYS_FITS)).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("[MyPredicate] are not in the predicate ordering");
+  void aPredicateOutsideTheOrderingIsConfiguredButNeverRuns() {
+    FitPredicate neverFits =
+        (pod, meta, ni) -> PredicateResult.fail(new PredicateFailureReason.FailureReason("no"));
+    try (GenericScheduler g =
+        scheduler(nodes(3)).predicates(Map.of("MyPredicate", neverFits)).build()) {
+      assertThat(g.predicates()).containsOnlyKeys("MyPredicate");
+      assertThat(g.schedule(pod("p")).feasibleNodes()).isEqualTo(3);
+    }
   }
 
   @Test
