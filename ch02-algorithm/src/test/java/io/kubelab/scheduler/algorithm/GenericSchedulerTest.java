@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class GenericSchedulerTest {
 
@@ -458,6 +459,31 @@ class GenericSchedulerTest {
   }
 
   @Test
+  void whenThePassWithNominatedPodsFailsThePassWithoutThemDoesNotRun() {
+    Pod running = pod("running", 0);
+    running.getSpec().setNodeName("n1");
+    List<Integer> podsSeen = new CopyOnWriteArrayList<>();
+    FitPredicate counting =
+        (pod, meta, ni) -> {
+          podsSeen.add(ni.pods().size());
+          return TWO_PODS_PER_NODE.check(pod, meta, ni);
+        };
+    try (GenericScheduler g =
+        GenericScheduler.builder(
+                new TestCluster.SnapshotCache(), Snapshot.of(List.of(running), List.of(node("n1"))))
+            .predicates(Map.of(POD_FITS_RESOURCES_PRED, counting))
+            .alwaysCheckAllPredicates(true)
+            .nominator(n -> List.of(pod("nominated", 10)))
+            .build()) {
+      // Pass 0 sees the running and the nominated pod and fails; pass 1 would see one pod and
+      // pass, but it does not run, and the failure is counted once.
+      assertThatThrownBy(() -> g.schedule(pod("p", 0)))
+          .hasMessage("0/1 nodes are available: 1 Insufficient pods.");
+      assertThat(podsSeen).containsExactly(2);
+    }
+  }
+
+  @Test
   void nominatedPodsAreAddedToACopyOfTheMetadata() {
     List<String> addedToCopy = new CopyOnWriteArrayList<>();
     List<String> addedToOriginal = new CopyOnWriteArrayList<>();
@@ -516,7 +542,8 @@ class GenericSchedulerTest {
   }
 
   @Test
-  void closeStopsTheWorkerThreads() throws InterruptedException {
+  @Timeout(30)
+  void closeStopsAndJoinsTheWorkerThreads() {
     GenericScheduler g =
         scheduler(nodes(400))
             .predicates(Map.of(POD_FITS_RESOURCES_PRED, ALWAYS_FITS))
@@ -526,11 +553,7 @@ class GenericSchedulerTest {
     List<Thread> workers = workerThreads();
     assertThat(workers).isNotEmpty();
     g.close();
-    for (Thread t : workers) {
-      // A pool thread may still be unwinding right after termination; give it a moment.
-      t.join(5_000);
-      assertThat(t.isAlive()).as(t.getName()).isFalse();
-    }
+    assertThat(workers).noneMatch(Thread::isAlive);
   }
 
   private static List<Thread> workerThreads() {
