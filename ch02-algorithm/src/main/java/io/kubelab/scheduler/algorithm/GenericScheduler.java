@@ -558,11 +558,11 @@ public final class GenericScheduler implements AutoCloseable {
     }
   }
 
-  /** Like {@code errors.NewAggregate}: one error as itself, several as {@code [a, b]}. */
-  private static SchedulingError aggregate(Queue<SchedulingError> errors) {
-    if (errors.size() == 1) {
-      return errors.peek();
-    }
+  /**
+   * Like {@code errors.NewAggregate(errs).Error()}: one distinct message as itself, several as
+   * {@code [a, b]}, each message once.
+   */
+  static SchedulingError aggregate(Queue<SchedulingError> errors) {
     List<String> messages = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (SchedulingError e : errors) {
@@ -571,9 +571,10 @@ public final class GenericScheduler implements AutoCloseable {
       }
     }
     SchedulingError first = errors.peek();
-    SchedulingError.AlgorithmFailure all =
-        new SchedulingError.AlgorithmFailure("[" + String.join(", ", messages) + "]", first);
-    return all;
+    if (messages.size() == 1) {
+      return first;
+    }
+    return new SchedulingError.AlgorithmFailure("[" + String.join(", ", messages) + "]", first);
   }
 
   /**

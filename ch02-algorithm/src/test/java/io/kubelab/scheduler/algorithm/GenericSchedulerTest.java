@@ -248,6 +248,18 @@ class GenericSchedulerTest {
   }
 
   @Test
+  void errorsAggregateAsGosNewAggregateDoes() {
+    SchedulingError a = new SchedulingError.AlgorithmFailure("a", null);
+    SchedulingError a2 = new SchedulingError.AlgorithmFailure("a", null);
+    SchedulingError b = new SchedulingError.AlgorithmFailure("b", null);
+    // One distinct message is the message itself, without brackets.
+    assertThat(GenericScheduler.aggregate(new java.util.ArrayDeque<>(List.of(a, a2)))).isSameAs(a);
+    assertThat(GenericScheduler.aggregate(new java.util.ArrayDeque<>(List.of(a, b, a2))))
+        .hasMessage("[a, b]")
+        .hasCause(a);
+  }
+
+  @Test
   void aThrowingReduceAbortsTheAttemptNamingThePriority() {
     PriorityConfig broken =
         new PriorityConfig(
