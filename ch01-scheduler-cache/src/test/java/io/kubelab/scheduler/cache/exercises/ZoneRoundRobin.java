@@ -1,10 +1,5 @@
 package io.kubelab.scheduler.cache.exercises;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * Write it: hand out node names one zone at a time, as upstream's {@code nodeTree.next()} does
  * (chapter 01, "NodeTree: zone round-robin"). {@code ZoneRoundRobinExerciseTest} grades it.
@@ -17,42 +12,15 @@ import java.util.Map;
  */
 public final class ZoneRoundRobin {
 
-  private final Map<String, List<String>> tree = new HashMap<>();
-  private final Map<String, Integer> lastIndex = new HashMap<>();
-  private final List<String> zones = new ArrayList<>();
-  private int zoneIndex;
-
+  /**
+   * Files {@code node} under {@code zone}; a zone seen for the first time goes last in the order.
+   */
   public void add(String zone, String node) {
-    if (!tree.containsKey(zone)) {
-      zones.add(zone);
-      tree.put(zone, new ArrayList<>());
-      lastIndex.put(zone, 0);
-    }
-    tree.get(zone).add(node);
+    throw new UnsupportedOperationException("exercise");
   }
 
+  /** The next node name in zone round-robin order, or {@code ""} when there are no zones. */
   public String next() {
-    if (zones.isEmpty()) {
-      return "";
-    }
-    int exhausted = 0;
-    while (true) {
-      if (zoneIndex >= zones.size()) {
-        zoneIndex = 0;
-      }
-      String zone = zones.get(zoneIndex++);
-      int i = lastIndex.get(zone);
-      List<String> nodes = tree.get(zone);
-      if (i < nodes.size()) {
-        lastIndex.put(zone, i + 1);
-        return nodes.get(i);
-      }
-      // Exhausted, but asked again on every pass: a node added here is still found.
-      if (++exhausted >= zones.size()) {
-        lastIndex.replaceAll((z, x) -> 0);
-        zoneIndex = 0;
-        exhausted = 0;
-      }
-    }
+    throw new UnsupportedOperationException("exercise");
   }
 }

@@ -21,26 +21,6 @@ public final class SelectHost {
    * @throws IllegalArgumentException {@code empty priorityList} for an empty list
    */
   public static String selectHost(NodeScoreList list, RandomGenerator random) {
-    if (list.size() == 0) {
-      throw new IllegalArgumentException("empty priorityList");
-    }
-    long maxScore = list.score(0);
-    String selected = list.name(0);
-    int cntOfMaxScore = 1;
-    for (int i = 1; i < list.size(); i++) {
-      long score = list.score(i);
-      if (score > maxScore) {
-        maxScore = score;
-        selected = list.name(i);
-        cntOfMaxScore = 1;
-      } else if (score == maxScore) {
-        cntOfMaxScore++;
-        // The k-th tie replaces the choice with probability 1/k.
-        if (random.nextInt(cntOfMaxScore) == 0) {
-          selected = list.name(i);
-        }
-      }
-    }
-    return selected;
+    throw new UnsupportedOperationException("exercise");
   }
 }
