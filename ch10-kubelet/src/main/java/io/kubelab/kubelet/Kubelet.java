@@ -40,6 +40,7 @@ import io.kubelab.kubelet.stats.SummaryProvider;
 import io.kubelab.kubelet.status.PodConditions;
 import io.kubelab.kubelet.status.PodStatusClient;
 import io.kubelab.kubelet.status.StatusManager;
+import io.kubelab.kubelet.status.VersionedPodStatus;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -460,7 +461,7 @@ public final class Kubelet implements AutoCloseable {
 
   /** Upstream {@code dispatchWork}. */
   private void dispatchWork(Pod pod, PodWorkers.SyncPodType type) {
-    io.fabric8.kubernetes.api.model.PodStatus status = statusOf(pod);
+    io.fabric8.kubernetes.api.model.PodStatus status = statusView(pod);
     boolean containersTerminal = PodStatuses.notRunning(status.getContainerStatuses());
     boolean podWorkerTerminal =
         "Failed".equals(status.getPhase())
@@ -780,9 +781,24 @@ public final class Kubelet implements AutoCloseable {
                     : pod.getStatus());
   }
 
+  /**
+   * The cached status itself, not a copy, for checks that only read it (the status manager never
+   * mutates a status once stored). Housekeeping asks this of every pod every 2 s.
+   */
+  private io.fabric8.kubernetes.api.model.PodStatus statusView(Pod pod) {
+    return statusManager
+        .getVersioned(pod.getMetadata().getUid())
+        .map(VersionedPodStatus::status)
+        .orElseGet(
+            () ->
+                pod.getStatus() == null
+                    ? new io.fabric8.kubernetes.api.model.PodStatus()
+                    : pod.getStatus());
+  }
+
   /** Upstream {@code podIsTerminated}: failed, succeeded, or deleted with nothing running. */
   boolean podIsTerminated(Pod pod) {
-    var status = statusOf(pod);
+    var status = statusView(pod);
     return "Failed".equals(status.getPhase())
         || "Succeeded".equals(status.getPhase())
         || (pod.getMetadata().getDeletionTimestamp() != null
@@ -836,7 +852,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private boolean podResourcesAreReclaimed(Pod pod) {
-    return podResourcesAreReclaimed(pod, statusOf(pod));
+    return podResourcesAreReclaimed(pod, statusView(pod));
   }
 
   /** Upstream {@code eviction.PodIsEvicted}. */

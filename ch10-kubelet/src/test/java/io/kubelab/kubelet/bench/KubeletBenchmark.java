@@ -122,6 +122,15 @@ public class KubeletBenchmark {
       running += (is ? 1 : 0) - (was ? 1 : 0);
       Pod updated = new PodBuilder(p).withStatus(newStatus).build();
       pods.put(name, updated);
+      // The watch delivers the new status back to the kubelet, a status-only change: RECONCILE,
+      // with a copy of its own as a decoded watch event would be.
+      if (watcher != null) {
+        watcher.accept(
+            new PodUpdate(
+                PodUpdate.Op.RECONCILE,
+                List.of(new PodBuilder(updated).build()),
+                PodUpdate.API_SOURCE));
+      }
       return updated;
     }
 
