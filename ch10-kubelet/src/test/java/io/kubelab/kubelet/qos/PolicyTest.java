@@ -144,8 +144,9 @@ class PolicyTest {
         .forAll(
             Generators.pods(),
             SourceDSL.longs().between(1, 1L << 40),
-            Generate.longRange(0, 1L << 41),
-            Generate.longRange(0, 1L << 41))
+            // From 1: a pod whose only requests are zero is BestEffort, not Burstable.
+            Generate.longRange(1, 1L << 41),
+            Generate.longRange(1, 1L << 41))
         .checkAssert(
             (pod, capacity, a, b) -> {
               int score = adj(pod, capacity);
