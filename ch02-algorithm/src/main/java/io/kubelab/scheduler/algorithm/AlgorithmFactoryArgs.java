@@ -3,6 +3,7 @@ package io.kubelab.scheduler.algorithm;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What every predicate, priority and metadata factory receives when a scheduler is built.
@@ -16,9 +17,16 @@ import java.util.Objects;
  * @param sharedLister the snapshot every function reads during a cycle
  * @param hardPodAffinitySymmetricWeight 1 to 100
  * @param listers interface → implementation, for the outside world later chapters need
+ * @param ignoredExtendedResources extended resources a Policy's extenders manage with {@code
+ *     ignoredByScheduler: true}; PodFitsResources leaves them to the extender (upstream's {@code
+ *     RegisterPredicateMetadataProducerWithExtendedResourceOptions}, called by {@code
+ *     CreateFromConfig})
  */
 public record AlgorithmFactoryArgs(
-    Snapshot sharedLister, int hardPodAffinitySymmetricWeight, Map<Class<?>, Object> listers) {
+    Snapshot sharedLister,
+    int hardPodAffinitySymmetricWeight,
+    Map<Class<?>, Object> listers,
+    Set<String> ignoredExtendedResources) {
 
   /** {@code DefaultHardPodAffinitySymmetricWeight} of v1.17. */
   public static final int DEFAULT_HARD_POD_AFFINITY_SYMMETRIC_WEIGHT = 1;
@@ -26,12 +34,19 @@ public record AlgorithmFactoryArgs(
   public AlgorithmFactoryArgs {
     Objects.requireNonNull(sharedLister, "sharedLister");
     listers = Map.copyOf(listers);
+    ignoredExtendedResources = Set.copyOf(ignoredExtendedResources);
     for (Map.Entry<Class<?>, Object> e : listers.entrySet()) {
       if (!e.getKey().isInstance(e.getValue())) {
         throw new IllegalArgumentException(
             "lister for " + e.getKey().getName() + " is a " + e.getValue().getClass().getName());
       }
     }
+  }
+
+  /** Args that ignore no extended resources. */
+  public AlgorithmFactoryArgs(
+      Snapshot sharedLister, int hardPodAffinitySymmetricWeight, Map<Class<?>, Object> listers) {
+    this(sharedLister, hardPodAffinitySymmetricWeight, listers, Set.of());
   }
 
   /** Args with the default weight and no listers. */
@@ -41,7 +56,12 @@ public record AlgorithmFactoryArgs(
 
   /** A copy with another weight. */
   public AlgorithmFactoryArgs withHardPodAffinitySymmetricWeight(int weight) {
-    return new AlgorithmFactoryArgs(sharedLister, weight, listers);
+    return new AlgorithmFactoryArgs(sharedLister, weight, listers, ignoredExtendedResources);
+  }
+
+  /** A copy with another set of extended resources for PodFitsResources to ignore. */
+  public AlgorithmFactoryArgs withIgnoredExtendedResources(Set<String> names) {
+    return new AlgorithmFactoryArgs(sharedLister, hardPodAffinitySymmetricWeight, listers, names);
   }
 
   /**
