@@ -3,14 +3,16 @@ package io.kubelab.scheduler.predicates.bench;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.testing.Fixtures;
+import io.kubelab.scheduler.algorithm.AlgorithmFactoryArgs;
+import io.kubelab.scheduler.algorithm.AlgorithmProviders;
 import io.kubelab.scheduler.algorithm.FitPredicate;
 import io.kubelab.scheduler.algorithm.PredicateMetadata;
 import io.kubelab.scheduler.algorithm.PredicateOrdering;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.MetadataProducer;
+import io.kubelab.scheduler.predicates.PredicateSettings;
 import io.kubelab.scheduler.predicates.Predicates;
-import io.kubelab.scheduler.predicates.VolumeListers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +66,10 @@ public class PredicatesBenchmark {
     // What a scheduler built from the DefaultProvider runs (GeneralPredicates, not also its four
     // parts), plus EvenPodsSpread as with its feature gate on.
     Map<String, FitPredicate> byName =
-        new LinkedHashMap<>(Predicates.all(() -> snapshot, VolumeListers.NONE));
+        new LinkedHashMap<>(
+            Predicates.all(
+                AlgorithmFactoryArgs.of(snapshot),
+                PredicateSettings.V1_17_DEFAULTS.withEvenPodsSpread(true)));
     byName.keySet().retainAll(provider());
     all = ordered(byName);
     byName.remove(PredicateOrdering.MATCH_INTER_POD_AFFINITY_PRED);
@@ -113,7 +118,7 @@ public class PredicatesBenchmark {
   }
 
   private static java.util.Set<String> provider() {
-    java.util.Set<String> names = new java.util.HashSet<>(Predicates.DEFAULT_PROVIDER);
+    java.util.Set<String> names = new java.util.HashSet<>(AlgorithmProviders.DEFAULT_PREDICATES);
     names.add(PredicateOrdering.EVEN_PODS_SPREAD_PRED);
     return names;
   }
