@@ -438,11 +438,25 @@ class MaxPDVolumeCountCheckerTest {
         .isEqualTo(256);
   }
 
-  /** {@code TestGetMaxVols}, plus the cases an environment variable can hold. */
+  /** {@code TestGetMaxVols}, plus the cases an environment variable can hold, and the log. */
   @ParameterizedTest(name = "\"{0}\" -> {1}")
-  @CsvSource({"invalid, -1", "-2, -1", "0, -1", "40, 40", "+7, 7", "' 5', -1", "'', -1"})
-  void kubeMaxPdVolsIsUsedOnlyWhenPositive(String raw, long expected) {
-    assertThat(MaxPDVolumeCountChecker.maxVolLimitFromEnv(raw)).isEqualTo(expected);
+  @CsvSource({
+    "invalid, -1, 'Unable to parse maximum PD volumes value, using default: \"invalid\"'",
+    "-2, -1, 'Maximum PD volumes must be a positive value, using default'",
+    "0, -1, 'Maximum PD volumes must be a positive value, using default'",
+    "40, 40, ",
+    "+7, 7, ",
+    "' 5', -1, 'Unable to parse maximum PD volumes value, using default: \" 5\"'",
+    "'', -1, "
+  })
+  void kubeMaxPdVolsIsUsedOnlyWhenPositive(String raw, long expected, String logged) {
+    long[] got = {0};
+    List<String> log =
+        TestSupport.logged(
+            MaxPDVolumeCountChecker.class,
+            () -> got[0] = MaxPDVolumeCountChecker.maxVolLimitFromEnv(raw));
+    assertThat(got[0]).isEqualTo(expected);
+    assertThat(log).isEqualTo(logged == null ? List.of() : List.of(logged));
     assertThat(MaxPDVolumeCountChecker.maxVolLimitFromEnv(null)).isEqualTo(-1);
   }
 

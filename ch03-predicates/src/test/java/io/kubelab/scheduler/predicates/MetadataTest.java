@@ -202,7 +202,11 @@ class MetadataTest {
             .requiredPodAntiAffinity(affinityTerm("zone", matchExpressions(labelExpr("app", "In"))))
             .nodeName("node-a")
             .build();
-    assertThat(meta(pod("p").build(), List.of(bad), NODES)).isNull();
+    List<String> log =
+        TestSupport.logged(
+            MetadataProducer.class,
+            () -> assertThat(meta(pod("p").build(), List.of(bad), NODES)).isNull());
+    assertThat(log).singleElement().asString().contains("Pod default/bad: spec.affinity");
   }
 
   @Test

@@ -234,16 +234,29 @@ class RegistrationTest {
             "topology.kubernetes.io/zone",
             "DoNotSchedule",
             matchExpressions(labelExpr("app", "In")));
-    assertThat(new MetadataProducer().produce(p, Snapshot.of(List.of(), List.of(n))))
-        .as("the producer logs the error and returns no metadata")
-        .isNull();
-    assertThat(schedule(p, List.of(n), List.of()))
-        .as("every predicate takes its path for missing metadata")
-        .isEqualTo("n");
+    List<String> log =
+        TestSupport.logged(
+            MetadataProducer.class,
+            () ->
+                assertThat(new MetadataProducer().produce(p, Snapshot.of(List.of(), List.of(n))))
+                    .as("the producer logs the error and returns no metadata")
+                    .isNull());
+    assertThat(log).singleElement().asString().contains("spec.topologySpreadConstraints[0]");
+    String[] host = {null};
+    TestSupport.logged(MetadataProducer.class, () -> host[0] = schedule(p, List.of(n), List.of()));
+    assertThat(host[0]).as("every predicate takes its path for missing metadata").isEqualTo("n");
     PredicateSettings gateOn = PredicateSettings.V1_17_DEFAULTS.withEvenPodsSpread(true);
     assertThatThrownBy(
             () ->
-                schedule(Policies.parse("{\"priorities\": []}"), gateOn, p, List.of(n), List.of()))
+                TestSupport.logged(
+                    MetadataProducer.class,
+                    () ->
+                        schedule(
+                            Policies.parse("{\"priorities\": []}"),
+                            gateOn,
+                            p,
+                            List.of(n),
+                            List.of())))
         .as("EvenPodsSpread has no such path")
         .isInstanceOf(SchedulingError.AlgorithmFailure.class)
         .hasMessageContaining("metadata not pre-computed for EvenPodsSpreadPredicate");

@@ -220,7 +220,16 @@ class VolumeZonePredicateTest {
             List.of(pvc("default", "c").prebound("v").build()),
             List.of(pv("v").label(LABEL_ZONE_FAILURE_DOMAIN, "a____b").build()),
             List.of());
-    assertThat(fits(l, podWithVolume("c"), host(LABEL_ZONE_FAILURE_DOMAIN, "zz"))).isTrue();
+    List<String> log =
+        TestSupport.logged(
+            VolumeZonePredicate.class,
+            () ->
+                assertThat(fits(l, podWithVolume("c"), host(LABEL_ZONE_FAILURE_DOMAIN, "zz")))
+                    .isTrue());
+    assertThat(log)
+        .containsExactly(
+            "Failed to parse label for \"failure-domain.beta.kubernetes.io/zone\": \"a____b\"."
+                + " Ignoring the label.");
   }
 
   @Test
