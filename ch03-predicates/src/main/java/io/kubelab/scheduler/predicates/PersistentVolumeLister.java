@@ -1,6 +1,7 @@
 package io.kubelab.scheduler.predicates;
 
 import io.fabric8.kubernetes.api.model.PersistentVolume;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,4 +19,25 @@ public interface PersistentVolumeLister {
 
   /** Every volume, ordered by name. */
   List<PersistentVolume> list();
+
+  /**
+   * The volumes whose {@code spec.storageClassName} is {@code storageClassName} ({@code ""}: none
+   * set), ordered by name. Upstream's PV cache keeps an index on that field; this default scans
+   * {@link #list()}.
+   */
+  default List<PersistentVolume> listByStorageClass(String storageClassName) {
+    List<PersistentVolume> out = new ArrayList<>();
+    for (PersistentVolume pv : list()) {
+      if (storageClassName.equals(storageClassName(pv))) {
+        out.add(pv);
+      }
+    }
+    return out;
+  }
+
+  /** The field the class index reads: {@code spec.storageClassName}, {@code ""} when unset. */
+  static String storageClassName(PersistentVolume pv) {
+    String sc = pv.getSpec() == null ? null : pv.getSpec().getStorageClassName();
+    return sc == null ? "" : sc;
+  }
 }

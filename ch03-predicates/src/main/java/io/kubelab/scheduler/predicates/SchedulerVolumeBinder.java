@@ -258,14 +258,7 @@ public final class SchedulerVolumeBinder {
 
   /** {@code ListPVs}: the cache indexes volumes by {@code spec.storageClassName} alone. */
   private List<PersistentVolume> listPvs(String storageClassName) {
-    List<PersistentVolume> out = new ArrayList<>();
-    for (PersistentVolume pv : listers.volumes().list()) {
-      String sc = pv.getSpec() == null ? null : pv.getSpec().getStorageClassName();
-      if (storageClassName.equals(sc == null ? "" : sc)) {
-        out.add(pv);
-      }
-    }
-    return out;
+    return listers.volumes().listByStorageClass(storageClassName);
   }
 
   /**
@@ -297,20 +290,21 @@ public final class SchedulerVolumeBinder {
       if (excluded.contains(volume.getMetadata().getName())) {
         continue;
       }
-      BigDecimal volumeQty = capacity(volume);
       if (volumeModeMismatches(claim, volume)) {
         continue;
       }
       if (volume.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
-      boolean nodeAffinityValid = VolumeUtil.checkNodeAffinity(volume, nodeLabels);
+      // Upstream evaluates the node affinity here, for every volume; its result only matters
+      // below, so it is evaluated there (the same verdicts, without matching the node's labels
+      // against each volume already bound elsewhere).
       if (isVolumeBoundToClaim(volume, claim)) {
-        if (volumeQty.compareTo(requested) < 0) {
+        if (capacity(volume).compareTo(requested) < 0) {
           continue;
         }
         // The volume was made for this claim; if the node cannot use it, no other will do.
-        return nodeAffinityValid ? volume : null;
+        return VolumeUtil.checkNodeAffinity(volume, nodeLabels) ? volume : null;
       }
       String phase = volume.getStatus() == null ? null : volume.getStatus().getPhase();
       if (!VOLUME_AVAILABLE.equals(phase)) {
@@ -325,12 +319,13 @@ public final class SchedulerVolumeBinder {
       if (!VolumeUtil.persistentVolumeClass(volume).equals(requestedClass)) {
         continue;
       }
-      if (!nodeAffinityValid) {
+      if (!VolumeUtil.checkNodeAffinity(volume, nodeLabels)) {
         continue;
       }
       if (!checkAccessModes(claim, volume)) {
         continue;
       }
+      BigDecimal volumeQty = capacity(volume);
       if (volumeQty.compareTo(requested) >= 0
           && (smallest == null || smallestQty.compareTo(volumeQty) > 0)) {
         smallest = volume;

@@ -1,8 +1,5 @@
 package io.kubelab.scheduler.predicates;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.kubelab.apimachinery.resource.Quantities;
 import io.kubelab.apimachinery.resource.ResourceNames;
 import io.kubelab.scheduler.cache.NodeInfo;
 import java.util.HashMap;
@@ -10,34 +7,25 @@ import java.util.Map;
 
 /**
  * Upstream's {@code NodeInfo.VolumeLimits} ({@code pkg/scheduler/nodeinfo/node_info.go}, v1.17):
- * the node's {@code attachable-volumes-*} allocatables, by name. A limit of 0 ("attach nothing") is
- * a limit too and must be kept.
+ * the node's {@code attachable-volumes-*} allocatables, by name, from the NodeInfo's allocatable
+ * resource vector. A limit of 0 ("attach nothing") is a limit too: the vector keeps scalar
+ * resources named with zero, as upstream's {@code ScalarResources} map does.
  */
 final class VolumeLimits {
 
   private VolumeLimits() {}
 
-  /**
-   * The limits of the node. Read from the node object: ch01's resource vector drops zero amounts,
-   * and a dropped 0 would read as "no limit".
-   */
   static Map<String, Long> of(NodeInfo nodeInfo) {
     Map<String, Long> limits = new HashMap<>();
-    Node node = nodeInfo.node();
-    Map<String, Quantity> alloc =
-        node.getStatus() == null ? null : node.getStatus().getAllocatable();
-    if (alloc == null) {
-      return limits;
-    }
-    alloc.forEach(
-        (k, q) -> {
-          if (ResourceNames.isAttachableVolumeResourceName(k)) {
-            limits.put(
-                k,
-                Quantities.value(
-                    q, "Node " + node.getMetadata().getName() + ": status.allocatable." + k));
-          }
-        });
+    nodeInfo
+        .allocatableResource()
+        .scalarResources()
+        .forEach(
+            (name, amount) -> {
+              if (ResourceNames.isAttachableVolumeResourceName(name)) {
+                limits.put(name, amount);
+              }
+            });
     return limits;
   }
 }

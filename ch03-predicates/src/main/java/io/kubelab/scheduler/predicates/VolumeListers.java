@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +52,13 @@ public record VolumeListers(
     Map<String, PersistentVolume> v = index(volumes, "PersistentVolume", false);
     Map<String, StorageClass> s = index(classes, "StorageClass", false);
     List<PersistentVolume> all = List.copyOf(v.values());
+    Map<String, List<PersistentVolume>> byClass = new HashMap<>();
+    for (PersistentVolume pv : all) {
+      byClass
+          .computeIfAbsent(PersistentVolumeLister.storageClassName(pv), k -> new ArrayList<>())
+          .add(pv);
+    }
+    byClass.replaceAll((k, l) -> List.copyOf(l));
     PersistentVolumeLister pvs =
         new PersistentVolumeLister() {
           @Override
@@ -61,6 +69,11 @@ public record VolumeListers(
           @Override
           public List<PersistentVolume> list() {
             return all;
+          }
+
+          @Override
+          public List<PersistentVolume> listByStorageClass(String storageClassName) {
+            return byClass.getOrDefault(storageClassName, List.of());
           }
         };
     return new VolumeListers(

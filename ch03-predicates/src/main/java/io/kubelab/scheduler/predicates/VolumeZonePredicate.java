@@ -54,6 +54,11 @@ public final class VolumeZonePredicate implements FitPredicate {
       return PredicateResult.FIT;
     }
     GeneralPredicates.requireNode(pod, nodeInfo, "NoVolumeZoneConflict");
+    // Only claims are checked below: without one the answer is yes whatever the node's labels.
+    // Upstream reads the labels first; the verdicts are the same.
+    if (volumes.stream().allMatch(v -> v.getPersistentVolumeClaim() == null)) {
+      return PredicateResult.FIT;
+    }
     Node node = nodeInfo.node();
     Map<String, String> nodeConstraints = new HashMap<>();
     Map<String, String> nodeLabels = labels(node.getMetadata().getLabels());

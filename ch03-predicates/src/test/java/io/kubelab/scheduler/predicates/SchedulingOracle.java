@@ -130,9 +130,6 @@ final class SchedulingOracle {
     for (Pod e : onNode) {
       PodFitsResourcesPropertyTest.usage(e).forEach((k, x) -> used.merge(k, x, Long::sum));
     }
-    if (want.isEmpty()) {
-      return; // a pod that requests nothing only needs a pod slot
-    }
     // cpu, memory and ephemeral storage are compared even when the pod asks for none of them: a
     // node that is already over-committed takes no pod that requests anything.
     Set<String> compared = new HashSet<>(want.keySet());
