@@ -78,8 +78,7 @@ class BookTest {
    * Upstream-only names that chapters not yet in the format cite without linking them to upstream
    * (the format's way of saying "this name is Go's"). Goes when those chapters are converted.
    */
-  static final Set<String> UNLINKED_UPSTREAM_NAMES =
-      Set.of();
+  static final Set<String> UNLINKED_UPSTREAM_NAMES = Set.of();
 
   private static Book book;
   private static SourceIndex index;
