@@ -14,6 +14,12 @@ import java.util.Set;
  * PVCs) go into {@link #listers()}, keyed by the interface a chapter declares, so this chapter does
  * not need to know them.
  *
+ * <p>{@link #ignoredExtendedResources()} are the names a Policy's extenders manage with {@code
+ * ignoredByScheduler: true}. Upstream's {@code CreateFromConfig} hands them to {@code
+ * RegisterPredicateMetadataProducerWithExtendedResourceOptions}, a global registration; here they
+ * travel with the args to the predicate metadata producer's factory, so PodFitsResources leaves
+ * them to the extender.
+ *
  * @param sharedLister the snapshot every function reads during a cycle
  * @param hardPodAffinitySymmetricWeight 1 to 100
  * @param listers interface → implementation, for the outside world later chapters need
@@ -59,9 +65,11 @@ public record AlgorithmFactoryArgs(
     return new AlgorithmFactoryArgs(sharedLister, weight, listers, ignoredExtendedResources);
   }
 
-  /** A copy with another set of extended resources for PodFitsResources to ignore. */
+  /** A copy that also ignores {@code names} (extender-managed, {@code ignoredByScheduler}). */
   public AlgorithmFactoryArgs withIgnoredExtendedResources(Set<String> names) {
-    return new AlgorithmFactoryArgs(sharedLister, hardPodAffinitySymmetricWeight, listers, names);
+    Set<String> all = new java.util.TreeSet<>(ignoredExtendedResources);
+    all.addAll(names);
+    return new AlgorithmFactoryArgs(sharedLister, hardPodAffinitySymmetricWeight, listers, all);
   }
 
   /**

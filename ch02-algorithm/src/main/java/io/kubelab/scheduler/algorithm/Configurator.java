@@ -198,11 +198,9 @@ public final class Configurator {
     // Ignorable extenders go last, so that a failing one cannot hide a required one's verdict.
     extenders.addAll(ignorable);
 
-    AlgorithmFactoryArgs effective = args;
-    if (!policy.extenders().isEmpty()) {
-      // The extender accounts for these; PodFitsResources (ch03) must not check them.
-      effective = effective.withIgnoredExtendedResources(ignoredExtendedResources);
-    }
+    // Upstream registers these with the predicate metadata producer: PodFitsResources leaves
+    // them to the extenders that manage them.
+    AlgorithmFactoryArgs effective = args.withIgnoredExtendedResources(ignoredExtendedResources);
     if (policy.hardPodAffinitySymmetricWeight() != 0) {
       effective =
           effective.withHardPodAffinitySymmetricWeight(policy.hardPodAffinitySymmetricWeight());
