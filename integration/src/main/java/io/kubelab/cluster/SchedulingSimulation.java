@@ -23,6 +23,7 @@ import io.kubelab.scheduler.algorithm.policy.Policy;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.predicates.PredicateSettings;
 import io.kubelab.scheduler.predicates.Predicates;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +76,9 @@ public final class SchedulingSimulation implements AutoCloseable {
   public SchedulingSimulation(Manifest manifest, Policy policy, long seed) {
     AlgorithmRegistry registry = new AlgorithmRegistry();
     AlgorithmProviders.registerAll(registry);
-    Predicates.registerAll(registry);
+    // The embedded default policy names EvenPodsSpread, which v1.17 registers only with its
+    // (alpha) feature gate on: this cluster runs with the gate on.
+    Predicates.registerAll(registry, PredicateSettings.V1_17_DEFAULTS.withEvenPodsSpread(true));
     AlgorithmConfig config =
         new Configurator(registry, AlgorithmFactoryArgs.of(snapshot)).createFromConfig(policy);
     this.scheduler =

@@ -23,7 +23,10 @@ import java.util.Set;
  * @param sharedLister the snapshot every function reads during a cycle
  * @param hardPodAffinitySymmetricWeight 1 to 100
  * @param listers interface → implementation, for the outside world later chapters need
- * @param ignoredExtendedResources extended resources PodFitsResources does not check
+ * @param ignoredExtendedResources extended resources a Policy's extenders manage with {@code
+ *     ignoredByScheduler: true}; PodFitsResources leaves them to the extender (upstream's {@code
+ *     RegisterPredicateMetadataProducerWithExtendedResourceOptions}, called by {@code
+ *     CreateFromConfig})
  */
 public record AlgorithmFactoryArgs(
     Snapshot sharedLister,

@@ -39,6 +39,7 @@ class ConfiguratorTest {
   AlgorithmRegistry registry;
   Snapshot snapshot;
   List<Integer> weightsSeenByFactories;
+  List<Set<String>> ignoredResourcesSeenByFactories;
 
   /** A registry with the providers and a toy function behind every default name. */
   @BeforeEach
@@ -46,6 +47,7 @@ class ConfiguratorTest {
     registry = new AlgorithmRegistry();
     snapshot = Snapshot.of(List.of(), List.of(node("n1"), node("n2")));
     weightsSeenByFactories = new CopyOnWriteArrayList<>();
+    ignoredResourcesSeenByFactories = new CopyOnWriteArrayList<>();
     AlgorithmProviders.registerAll(registry);
     for (String name : AlgorithmProviders.DEFAULT_PREDICATES) {
       if (name.equals(CHECK_NODE_UNSCHEDULABLE_PRED)
@@ -56,6 +58,7 @@ class ConfiguratorTest {
             name,
             args -> {
               weightsSeenByFactories.add(args.hardPodAffinitySymmetricWeight());
+              ignoredResourcesSeenByFactories.add(args.ignoredExtendedResources());
               return FITS;
             });
       }
@@ -328,6 +331,31 @@ class ConfiguratorTest {
     assertThat(c.hardPodAffinitySymmetricWeight()).isEqualTo(42);
     assertThat(weightsSeenByFactories).containsExactly(42);
     assertThat(c.predicates()).containsKey(GENERAL_PRED);
+  }
+
+  @Test
+  void extendersResourcesIgnoredBySchedulerReachTheFactories() {
+    // CreateFromConfig collects managedResources[].ignoredByScheduler over every extender,
+    // ignorable ones included, and hands them to the predicates' metadata (PodFitsResources).
+    configurator()
+        .createFromConfig(
+            Policies.parse(
+                """
+                {"predicates": [{"name": "GeneralPredicates"}],
+                 "extenders": [
+                   {"urlPrefix": "http://127.0.0.1:1/a", "managedResources": [
+                     {"name": "example.com/foo", "ignoredByScheduler": true},
+                     {"name": "example.com/bar", "ignoredByScheduler": false}]},
+                   {"urlPrefix": "http://127.0.0.1:1/b", "ignorable": true, "managedResources": [
+                     {"name": "example.com/baz", "ignoredByScheduler": true}]}]}
+                """));
+    assertThat(ignoredResourcesSeenByFactories)
+        .containsExactly(Set.of("example.com/foo", "example.com/baz"));
+
+    ignoredResourcesSeenByFactories.clear();
+    configurator()
+        .createFromConfig(Policies.parse("{\"predicates\": [{\"name\": \"GeneralPredicates\"}]}"));
+    assertThat(ignoredResourcesSeenByFactories).as("no extenders").containsExactly(Set.of());
   }
 
   @Test

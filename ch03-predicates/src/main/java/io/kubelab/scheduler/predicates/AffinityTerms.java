@@ -69,10 +69,21 @@ final class AffinityTerms {
     List<TermProperties> props = new ArrayList<>(terms.size());
     for (int i = 0; i < terms.size(); i++) {
       PodAffinityTerm term = terms.get(i);
-      String what = PodRequests.describe(owner) + ": " + field + "[" + i + "].labelSelector";
-      props.add(
-          new TermProperties(
-              namespaces(owner, term), LabelSelectors.compile(term.getLabelSelector(), what)));
+      Selector selector;
+      try {
+        // This runs for every pod with anti-affinity, every cycle: name the field only on error.
+        selector = LabelSelectors.compile(term.getLabelSelector(), "");
+      } catch (LabelSelectors.InvalidSelectorException e) {
+        throw new LabelSelectors.InvalidSelectorException(
+            PodRequests.describe(owner)
+                + ": "
+                + field
+                + "["
+                + i
+                + "].labelSelector"
+                + e.getMessage());
+      }
+      props.add(new TermProperties(namespaces(owner, term), selector));
     }
     return props;
   }

@@ -1,15 +1,11 @@
 package io.kubelab.scheduler.predicates;
 
 import io.fabric8.kubernetes.api.model.CSIPersistentVolumeSource;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.kubelab.apimachinery.resource.PodRequests;
-import io.kubelab.apimachinery.resource.Quantities;
-import io.kubelab.apimachinery.resource.ResourceNames;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.kubelab.scheduler.algorithm.FitPredicate;
 import io.kubelab.scheduler.algorithm.PredicateMetadata;
 import io.kubelab.scheduler.algorithm.PredicateResult;
@@ -47,11 +43,11 @@ public final class CsiMaxVolumeLimitPredicate implements FitPredicate {
   /** {@code CSIAttachLimitPrefix}. */
   public static final String CSI_ATTACH_LIMIT_PREFIX = "attachable-volumes-csi-";
 
-  /** {@code ResourceNameLengthLimit}: longer keys are shortened with a SHA-1 of the driver. */
+  /** {@code ResourceNameLengthLimit}: keys this long are shortened with a SHA-1 of the driver. */
   static final int RESOURCE_NAME_LENGTH_LIMIT = 63;
 
-  /** The storage-class annotation that wins over {@code spec.storageClassName}. */
-  static final String BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
+  private static final int DRIVER_NAME_CHARS_IN_LONG_KEY = 23;
+  private static final int HASH_CHARS_IN_LONG_KEY = 16;
 
   // In-tree plugins that v1.17 could migrate to CSI; without migration their volumes are counted
   // by the MaxEBS/GCEPD/... predicates, not by this one.
@@ -85,7 +81,7 @@ public final class CsiMaxVolumeLimitPredicate implements FitPredicate {
     if (newVolumes.isEmpty()) {
       return PredicateResult.FIT;
     }
-    Map<String, Long> limits = volumeLimits(nodeInfo);
+    Map<String, Long> limits = VolumeLimits.of(nodeInfo);
     if (limits.isEmpty()) {
       return PredicateResult.FIT;
     }
@@ -112,31 +108,6 @@ public final class CsiMaxVolumeLimitPredicate implements FitPredicate {
     return PredicateResult.FIT;
   }
 
-  /**
-   * Upstream's {@code NodeInfo.VolumeLimits}: the {@code attachable-volumes-*} allocatables. Read
-   * from the node object rather than {@link NodeInfo#allocatableResource()}, because the shared
-   * resource vector drops zero amounts, and a limit of 0 ("attach nothing") must still count.
-   */
-  static Map<String, Long> volumeLimits(NodeInfo nodeInfo) {
-    Map<String, Long> limits = new HashMap<>();
-    Node node = nodeInfo.node();
-    Map<String, Quantity> alloc =
-        node.getStatus() == null ? null : node.getStatus().getAllocatable();
-    if (alloc == null) {
-      return limits;
-    }
-    alloc.forEach(
-        (k, q) -> {
-          if (ResourceNames.isAttachableVolumeResourceName(k)) {
-            limits.put(
-                k,
-                Quantities.value(
-                    q, "Node " + node.getMetadata().getName() + ": status.allocatable." + k));
-          }
-        });
-    return limits;
-  }
-
   /** unique volume name ({@code driver/handle}) → limit key, for the pod's CSI claims. */
   private void filterAttachableVolumes(Pod pod, Map<String, String> result) {
     List<Volume> volumes = pod.getSpec().getVolumes();
@@ -149,15 +120,8 @@ public final class CsiMaxVolumeLimitPredicate implements FitPredicate {
       if (vol.getPersistentVolumeClaim() == null) {
         continue;
       }
-      String claimName = vol.getPersistentVolumeClaim().getClaimName();
-      if (claimName == null || claimName.isEmpty()) {
-        throw new IllegalArgumentException(
-            PodRequests.describe(pod)
-                + ": spec.volumes["
-                + i
-                + "].persistentVolumeClaim.claimName: PersistentVolumeClaim had no name");
-      }
-      PersistentVolumeClaim pvc = listers.persistentVolumeClaim(namespace, claimName).orElse(null);
+      String claimName = VolumeUtil.claimName(pod, i, vol);
+      PersistentVolumeClaim pvc = listers.claims().get(namespace, claimName).orElse(null);
       if (pvc == null) {
         continue;
       }
@@ -175,7 +139,7 @@ public final class CsiMaxVolumeLimitPredicate implements FitPredicate {
     if (pvName == null || pvName.isEmpty()) {
       return csiDriverInfoFromStorageClass(namespace, claimName, pvc);
     }
-    PersistentVolume pv = listers.persistentVolume(pvName).orElse(null);
+    PersistentVolume pv = listers.volumes().get(pvName).orElse(null);
     if (pv == null) {
       // Deleted, or the claim was pre-bound to a volume not created yet: count it by class.
       return csiDriverInfoFromStorageClass(namespace, claimName, pvc);
@@ -189,12 +153,13 @@ public final class CsiMaxVolumeLimitPredicate implements FitPredicate {
 
   private String[] csiDriverInfoFromStorageClass(
       String namespace, String claimName, PersistentVolumeClaim pvc) {
-    String scName = persistentVolumeClaimClass(pvc);
+    String scName = VolumeUtil.persistentVolumeClaimClass(pvc);
     // Without a class the claim binds immediately, so it is bound before scheduling: skip it.
     if (scName.isEmpty()) {
       return null;
     }
-    String provisioner = listers.storageClassProvisioner(scName).orElse(null);
+    StorageClass sc = listers.classes().get(scName).orElse(null);
+    String provisioner = sc == null ? null : sc.getProvisioner();
     if (provisioner == null
         || provisioner.isEmpty()
         || MIGRATABLE_IN_TREE_PROVISIONERS.contains(provisioner)) {
@@ -203,30 +168,21 @@ public final class CsiMaxVolumeLimitPredicate implements FitPredicate {
     return new String[] {provisioner, UNBOUND_VOLUME_PREFIX + namespace + "/" + claimName};
   }
 
-  /** Upstream's {@code GetPersistentVolumeClaimClass}: the beta annotation wins. */
-  static String persistentVolumeClaimClass(PersistentVolumeClaim pvc) {
-    Map<String, String> ann = pvc.getMetadata() == null ? null : pvc.getMetadata().getAnnotations();
-    if (ann != null && ann.containsKey(BETA_STORAGE_CLASS_ANNOTATION)) {
-      return ann.get(BETA_STORAGE_CLASS_ANNOTATION);
-    }
-    String sc = pvc.getSpec() == null ? null : pvc.getSpec().getStorageClassName();
-    return sc == null ? "" : sc;
-  }
-
   /**
-   * Upstream's {@code GetCSIAttachLimitKey}: {@code attachable-volumes-csi-<driver>}, or, when that
-   * would exceed 63 characters, the prefix plus as much of the driver name's SHA-1 hex as fits.
+   * Upstream's {@code GetCSIAttachLimitKey}: {@code attachable-volumes-csi-<driver>}; when that
+   * would reach the 63-character limit of a resource name, the prefix plus the driver's first 23
+   * characters plus the first 16 hex digits of the driver name's SHA-1 (62 characters).
    */
   public static String getCsiAttachLimitKey(String driverName) {
-    if (CSI_ATTACH_LIMIT_PREFIX.length() + driverName.length() <= RESOURCE_NAME_LENGTH_LIMIT) {
+    if (CSI_ATTACH_LIMIT_PREFIX.length() + driverName.length() < RESOURCE_NAME_LENGTH_LIMIT) {
       return CSI_ATTACH_LIMIT_PREFIX + driverName;
     }
     try {
       byte[] sum =
           MessageDigest.getInstance("SHA-1").digest(driverName.getBytes(StandardCharsets.UTF_8));
-      String hex = HexFormat.of().formatHex(sum);
       return CSI_ATTACH_LIMIT_PREFIX
-          + hex.substring(0, RESOURCE_NAME_LENGTH_LIMIT - CSI_ATTACH_LIMIT_PREFIX.length());
+          + driverName.substring(0, DRIVER_NAME_CHARS_IN_LONG_KEY)
+          + HexFormat.of().formatHex(sum).substring(0, HASH_CHARS_IN_LONG_KEY);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is required by every Java platform", e);
     }

@@ -56,9 +56,10 @@ final class EvenPodsSpreadMetadata {
 
   /**
    * The pod's DoNotSchedule constraints, compiled. Upstream's {@code
-   * getHardTopologySpreadConstraints} plus the selector parsing.
+   * filterHardTopologySpreadConstraints}: like upstream it checks nothing but the selector (the API
+   * server validates the rest), so an empty topology key is simply a key no node has.
    *
-   * @throws IllegalArgumentException naming the pod and field for a malformed constraint
+   * @throws IllegalArgumentException naming the pod and field for a malformed selector
    */
   static List<Constraint> hardConstraints(Pod pod) {
     List<TopologySpreadConstraint> all = pod.getSpec().getTopologySpreadConstraints();
@@ -72,17 +73,10 @@ final class EvenPodsSpreadMetadata {
         continue;
       }
       String field = PodRequests.describe(pod) + ": spec.topologySpreadConstraints[" + i + "]";
-      if (c.getTopologyKey() == null || c.getTopologyKey().isEmpty()) {
-        throw new IllegalArgumentException(field + ".topologyKey: must not be empty");
-      }
-      if (c.getMaxSkew() == null || c.getMaxSkew() <= 0) {
-        throw new IllegalArgumentException(
-            field + ".maxSkew: must be greater than zero, got " + c.getMaxSkew());
-      }
       out.add(
           new Constraint(
-              c.getMaxSkew(),
-              c.getTopologyKey(),
+              c.getMaxSkew() == null ? 0 : c.getMaxSkew(),
+              c.getTopologyKey() == null ? "" : c.getTopologyKey(),
               LabelSelectors.compile(c.getLabelSelector(), field + ".labelSelector")));
     }
     return List.copyOf(out);
@@ -184,10 +178,17 @@ final class EvenPodsSpreadMetadata {
     return tpPairToMatchNum.getOrDefault(pair, 0);
   }
 
-  /** The smallest count over the key's pairs, or null when no counted node has the key. */
-  Integer minMatchNum(String key) {
+  /**
+   * The smallest count over the key's pairs. Every counted node carries every constraint's key, so
+   * once any node is counted every key has pairs; upstream's "internal error" branch for a key
+   * without them cannot be reached, and asking for one is a bug.
+   */
+  int minMatchNum(String key) {
     TreeMap<Integer, Integer> h = tpKeyToCountHistogram.get(key);
-    return h == null || h.isEmpty() ? null : h.firstKey();
+    if (h == null || h.isEmpty()) {
+      throw new IllegalStateException("internal error: no counts for topology key " + key);
+    }
+    return h.firstKey();
   }
 
   EvenPodsSpreadMetadata copy() {

@@ -17,7 +17,7 @@ import java.util.Map;
  * carry the constraint's key, and placing the pod there must keep {@code matchNum(pair) + selfMatch
  * − minMatchNum(key) ≤ maxSkew}, where selfMatch is 1 when the pod's own labels match the
  * constraint's selector. The counts come from {@link EvenPodsSpreadMetadata}; there is no slow
- * path, upstream errors out without metadata and so do we.
+ * path: without metadata the predicate fails the attempt for every pod, as upstream's does.
  */
 public final class EvenPodsSpreadPredicate {
 
@@ -26,22 +26,17 @@ public final class EvenPodsSpreadPredicate {
   /** The predicate. */
   public static PredicateResult evenPodsSpread(Pod pod, PredicateMetadata meta, NodeInfo nodeInfo) {
     GeneralPredicates.requireNode(pod, nodeInfo, "EvenPodsSpread");
-    List<EvenPodsSpreadMetadata.Constraint> constraints;
-    EvenPodsSpreadMetadata m;
-    if (meta instanceof PodPredicateMetadata pm) {
-      m = pm.evenPodsSpreadMetadata();
-      constraints = m == null ? List.of() : m.constraints();
-    } else {
-      constraints = EvenPodsSpreadMetadata.hardConstraints(pod);
-      if (constraints.isEmpty()) {
-        return PredicateResult.FIT;
-      }
+    if (!(meta instanceof PodPredicateMetadata pm)) {
+      // Upstream has no slow path here: without metadata every pod is an error, constraints or not.
       throw new IllegalStateException("metadata not pre-computed for EvenPodsSpreadPredicate");
     }
-    // No node passed the pod's node selection with every key: there is nothing to be uneven with.
+    EvenPodsSpreadMetadata m = pm.evenPodsSpreadMetadata();
+    // No hard constraint, or no node passed the pod's node selection with every key: there is
+    // nothing to be uneven with.
     if (m == null || m.isEmpty()) {
       return PredicateResult.FIT;
     }
+    List<EvenPodsSpreadMetadata.Constraint> constraints = m.constraints();
     Node node = nodeInfo.node();
     Map<String, String> nodeLabels = node.getMetadata().getLabels();
     Map<String, String> podLabels = AffinityTerms.labels(pod);
@@ -51,12 +46,7 @@ public final class EvenPodsSpreadPredicate {
         return PredicateResult.fail(PredicateErrors.ERR_TOPOLOGY_SPREAD_CONSTRAINTS_NOT_MATCH);
       }
       int selfMatchNum = c.selector().matches(podLabels) ? 1 : 0;
-      Integer minMatchNum = m.minMatchNum(c.topologyKey());
-      if (minMatchNum == null) {
-        // Upstream logs "internal error" and skips the constraint; it cannot happen when the map
-        // is non-empty, since every counted node carries every key.
-        continue;
-      }
+      int minMatchNum = m.minMatchNum(c.topologyKey());
       int matchNum = m.matchNum(new TopologyPair(c.topologyKey(), value));
       if (matchNum + selfMatchNum - minMatchNum > c.maxSkew()) {
         return PredicateResult.fail(PredicateErrors.ERR_TOPOLOGY_SPREAD_CONSTRAINTS_NOT_MATCH);

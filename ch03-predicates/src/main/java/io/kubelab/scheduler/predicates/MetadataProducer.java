@@ -11,6 +11,7 @@ import io.kubelab.scheduler.cache.Snapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Builds {@link PodPredicateMetadata} for one pod over one snapshot: the work that would otherwise
@@ -26,6 +27,8 @@ import java.util.Set;
  * thread timing.
  */
 public final class MetadataProducer implements PredicateMetadataProducer {
+
+  private static final Logger LOG = Logger.getLogger(MetadataProducer.class.getName());
 
   private static final String AFFINITY_FIELD =
       "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution";
@@ -51,18 +54,32 @@ public final class MetadataProducer implements PredicateMetadataProducer {
   }
 
   /**
-   * @throws IllegalArgumentException naming the pod and field when the pod's own affinity terms or
-   *     spread constraints are malformed (an empty required topologyKey, a bad selector)
+   * Upstream's {@code GetPredicateMetadata}: null for a null pod, and null when the metadata cannot
+   * be computed (a malformed label selector in the pod's affinity or spread constraints, or in an
+   * existing pod's anti-affinity). Upstream logs that error and carries on: each predicate then
+   * takes its path for missing metadata, which judges the pod the slow way or, for EvenPodsSpread,
+   * fails the attempt.
    */
   @Override
   public PodPredicateMetadata produce(Pod pod, Snapshot snapshot) {
     if (pod == null) {
       return null;
     }
+    try {
+      return compute(pod, snapshot);
+    } catch (IllegalArgumentException e) {
+      LOG.severe(() -> "Error calculating predicate metadata: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private PodPredicateMetadata compute(Pod pod, Snapshot snapshot) {
+    // Spread first, as upstream: its error is the one logged when both are malformed.
+    EvenPodsSpreadMetadata spread =
+        EvenPodsSpreadMetadata.compute(
+            pod, EvenPodsSpreadMetadata.hardConstraints(pod), snapshot.list());
     List<PodAffinityTerm> affinityTerms = AffinityTerms.requiredAffinityTerms(pod);
     List<PodAffinityTerm> antiAffinityTerms = AffinityTerms.requiredAntiAffinityTerms(pod);
-    requireTopologyKeys(pod, affinityTerms, AFFINITY_FIELD);
-    requireTopologyKeys(pod, antiAffinityTerms, ANTI_AFFINITY_FIELD);
     List<AffinityTerms.TermProperties> affinityProps =
         AffinityTerms.properties(pod, affinityTerms, AFFINITY_FIELD);
     List<AffinityTerms.TermProperties> antiAffinityProps =
@@ -113,10 +130,6 @@ public final class MetadataProducer implements PredicateMetadataProducer {
       potentialAffinity = merge(aff);
       potentialAntiAffinity = merge(anti);
     }
-
-    EvenPodsSpreadMetadata spread =
-        EvenPodsSpreadMetadata.compute(
-            pod, EvenPodsSpreadMetadata.hardConstraints(pod), snapshot.list());
 
     return new PodPredicateMetadata(
         pod,
@@ -197,22 +210,6 @@ public final class MetadataProducer implements PredicateMetadataProducer {
           antiAffinityInto.addTopologyPair(
               new TopologyPair(key, value), AffinityTerms.podFullName(existing));
         }
-      }
-    }
-  }
-
-  private static void requireTopologyKeys(Pod pod, List<PodAffinityTerm> terms, String field) {
-    for (int i = 0; i < terms.size(); i++) {
-      String key = terms.get(i).getTopologyKey();
-      if (key == null || key.isEmpty()) {
-        throw new IllegalArgumentException(
-            PodRequests.describe(pod)
-                + ": "
-                + field
-                + "["
-                + i
-                + "].topologyKey: empty topologyKey is not allowed except for"
-                + " PreferredDuringScheduling pod anti-affinity");
       }
     }
   }

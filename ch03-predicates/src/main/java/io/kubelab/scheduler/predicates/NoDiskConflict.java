@@ -38,6 +38,10 @@ public final class NoDiskConflict {
       return PredicateResult.FIT;
     }
     for (Volume v : volumes) {
+      if (!isDisk(v)) {
+        // isVolumeConflict is false for it with every pod: skip the node's pods.
+        continue;
+      }
       for (Pod existing : nodeInfo.pods()) {
         if (isVolumeConflict(v, existing)) {
           return PredicateResult.fail(PredicateErrors.ERR_DISK_CONFLICT);
@@ -47,12 +51,17 @@ public final class NoDiskConflict {
     return PredicateResult.FIT;
   }
 
+  /** One of the four kinds of disk that can conflict. */
+  private static boolean isDisk(Volume volume) {
+    return volume.getGcePersistentDisk() != null
+        || volume.getAwsElasticBlockStore() != null
+        || volume.getRbd() != null
+        || volume.getIscsi() != null;
+  }
+
   static boolean isVolumeConflict(Volume volume, Pod existingPod) {
     // Most volumes are none of the four kinds: skip the loop for them.
-    if (volume.getGcePersistentDisk() == null
-        && volume.getAwsElasticBlockStore() == null
-        && volume.getRbd() == null
-        && volume.getIscsi() == null) {
+    if (!isDisk(volume)) {
       return false;
     }
     List<Volume> existingVolumes = existingPod.getSpec().getVolumes();

@@ -179,28 +179,41 @@ class EvenPodsSpreadPredicateTest {
     List<Node> nodes = fourNodes();
     Pod p = spread(pod("p").label("foo", "").build(), 1, "node", "ScheduleAnyway", FOO_EXISTS);
     assertThat(fits(p, podsOn(nodes, 5, 0, 0, 0), nodes)).doesNotContainValue(false);
-    assertThat(
-            EvenPodsSpreadPredicate.evenPodsSpread(p, null, TestSupport.nodeInfo(nodes.get(0)))
-                .fits())
-        .isTrue();
   }
 
   @Test
-  void withoutMetadataTheHardConstraintsCannotBeJudged() {
-    Pod p = incoming(1, "zone");
-    assertThatThrownBy(
-            () ->
-                EvenPodsSpreadPredicate.evenPodsSpread(
-                    p, null, TestSupport.nodeInfo(fourNodes().get(0))))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("metadata not pre-computed for EvenPodsSpreadPredicate");
+  void withoutMetadataNoPodCanBeJudgedEvenOneWithoutConstraints() {
+    for (Pod p : List.of(incoming(1, "zone"), pod("plain").build())) {
+      assertThatThrownBy(
+              () ->
+                  EvenPodsSpreadPredicate.evenPodsSpread(
+                      p, null, TestSupport.nodeInfo(fourNodes().get(0))))
+          .as(p.getMetadata().getName())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("metadata not pre-computed for EvenPodsSpreadPredicate");
+    }
   }
 
   @Test
-  void malformedConstraintsNameTheField() {
-    Pod p = spread(pod("p").build(), 0, "zone", "DoNotSchedule", FOO_EXISTS);
-    assertThatThrownBy(() -> TestSupport.meta(p, List.of(), fourNodes()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Pod default/p: spec.topologySpreadConstraints[0].maxSkew");
+  void constraintsTheApiServerWouldRejectAreJudgedAsWritten() {
+    // maxSkew 0: even an empty domain is one too many for a pod that matches itself.
+    assertThat(fits(incoming(0, "zone"), List.of(), fourNodes())).doesNotContainValue(true);
+    // An empty key: no node has it, nothing is counted, and every node passes.
+    assertThat(fits(incoming(1, ""), List.of(), fourNodes())).doesNotContainValue(false);
+  }
+
+  @Test
+  void aMalformedSelectorLeavesNoMetadataToJudgeWith() {
+    Pod p =
+        spread(
+            pod("p").build(), 1, "zone", "DoNotSchedule", matchExpressions(labelExpr("foo", "In")));
+    List<String> log =
+        TestSupport.logged(
+            MetadataProducer.class,
+            () -> assertThat(TestSupport.meta(p, List.of(), fourNodes())).isNull());
+    assertThat(log)
+        .singleElement()
+        .asString()
+        .contains("Pod default/p: spec.topologySpreadConstraints[0].labelSelector");
   }
 }

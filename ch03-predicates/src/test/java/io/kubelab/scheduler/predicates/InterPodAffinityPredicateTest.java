@@ -35,7 +35,11 @@ class InterPodAffinityPredicateTest {
     return node(name).labels("region", region, "zone", zone).build();
   }
 
-  /** Runs the predicate with metadata and, as a cross-check, without (the snapshot path). */
+  /**
+   * Runs the predicate with metadata and without (upstream's slow path over the snapshot). The two
+   * paths are separate code upstream and disagree in corners (see the slow-path tests below); on
+   * upstream's table cases they agree.
+   */
   static PredicateResult check(Pod p, List<Pod> pods, List<Node> nodes, String nodeName) {
     Snapshot s = Snapshot.of(pods, nodes);
     PodPredicateMetadata m = new MetadataProducer().produce(p, s);
@@ -263,13 +267,126 @@ class InterPodAffinityPredicateTest {
         .isTrue();
   }
 
+  // ---- where the slow path (no metadata) and the fast path part ways
+
+  static PredicateResult fast(Pod p, List<Pod> pods, List<Node> nodes, String nodeName) {
+    Snapshot s = Snapshot.of(pods, nodes);
+    return new InterPodAffinityPredicate(() -> s)
+        .check(p, new MetadataProducer().produce(p, s), s.get(nodeName));
+  }
+
+  static PredicateResult slow(Pod p, List<Pod> pods, List<Node> nodes, String nodeName) {
+    Snapshot s = Snapshot.of(pods, nodes);
+    return new InterPodAffinityPredicate(() -> s).check(p, null, s.get(nodeName));
+  }
+
   @Test
-  void anEmptyRequiredTopologyKeyIsRejectedNamingTheField() {
-    Pod p = pod("p").requiredPodAntiAffinity(affinityTerm("", matchLabels("a", "b"))).build();
-    assertThatThrownBy(() -> TestSupport.meta(p, List.of(), List.of(node("n").build())))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Pod default/p")
-        .hasMessageContaining(
-            "podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey");
+  void theSlowPathRefusesTheFirstPodExceptionWhenAMatchingPodSitsOutsideEveryDomain() {
+    // db-0 runs on a node without a zone label: it is in no zone, so the fast path's map of
+    // matching pods by zone is empty and the exception applies; the slow path sees that a pod
+    // matching the selector exists at all, and refuses it.
+    Node zoned = machine("machine1", "r1", "z11");
+    Node bare = node("bare").build();
+    Pod running = pod("db-0").label("app", "db").nodeName("bare").build();
+    Pod next =
+        pod("db-1")
+            .label("app", "db")
+            .requiredPodAffinity(affinityTerm("zone", matchLabels("app", "db")))
+            .build();
+    List<Node> nodes = List.of(zoned, bare);
+    assertThat(fast(next, List.of(running), nodes, "machine1").fits()).isTrue();
+    assertThat(reasons(slow(next, List.of(running), nodes, "machine1")))
+        .containsExactly(AFFINITY_NOT_MATCH, AFFINITY_RULES);
+  }
+
+  @Test
+  void theSlowPathNeedsAPodToMatchEveryAntiAffinityTerm() {
+    Node m1 = machine("machine1", "r1", "z11");
+    Pod db = pod("db").label("app", "db").nodeName("machine1").build();
+    Pod p =
+        pod("p")
+            .requiredPodAntiAffinity(affinityTerm("zone", matchLabels("app", "db")))
+            .requiredPodAntiAffinity(affinityTerm("zone", matchLabels("tier", "cache")))
+            .build();
+    assertThat(reasons(fast(p, List.of(db), List.of(m1), "machine1")))
+        .as("fast path: any term")
+        .containsExactly(AFFINITY_NOT_MATCH, ANTI_AFFINITY_RULES);
+    assertThat(slow(p, List.of(db), List.of(m1), "machine1").fits())
+        .as("slow path: all terms, or no match")
+        .isTrue();
+  }
+
+  @Test
+  void anEmptyTopologyKeyNeverMatchesWithMetadataButTripsTheSlowPath() {
+    Node m1 = machine("machine1", "r1", "z11");
+    Pod db = pod("db").label("app", "db").nodeName("machine1").build();
+    Pod anti = pod("p").requiredPodAntiAffinity(affinityTerm("", matchLabels("app", "db"))).build();
+    assertThat(fast(anti, List.of(db), List.of(m1), "machine1").fits()).isTrue();
+    assertThat(reasons(slow(anti, List.of(db), List.of(m1), "machine1")))
+        .as("upstream treats the error as a match, without reporting it")
+        .containsExactly(AFFINITY_NOT_MATCH, ANTI_AFFINITY_RULES);
+    Pod aff =
+        pod("q")
+            .label("app", "db")
+            .requiredPodAffinity(affinityTerm("", matchLabels("app", "db")))
+            .build();
+    assertThat(fast(aff, List.of(db), List.of(m1), "machine1").fits())
+        .as("no pair has an empty key, so the first-pod exception applies")
+        .isTrue();
+    assertThatThrownBy(() -> slow(aff, List.of(db), List.of(m1), "machine1"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "Cannot schedule pod default/q onto node machine1, because of PodAffinity: empty"
+                + " topologyKey is not allowed except for PreferredDuringScheduling pod"
+                + " anti-affinity");
+  }
+
+  @Test
+  void theSlowPathLooksOnlyAtPodsTheNodeInfoStillHas() {
+    // Preemption removes victims from a NodeInfo clone; the slow path filters the pod list by it.
+    Node m1 = machine("machine1", "r1", "z11");
+    Pod guard =
+        pod("guard")
+            .uid("guard-uid")
+            .requiredPodAntiAffinity(affinityTerm("zone", matchLabels("security", "S1")))
+            .nodeName("machine1")
+            .build();
+    Snapshot s = Snapshot.of(List.of(guard), List.of(m1));
+    Pod p = pod("p").label("security", "S1").build();
+    InterPodAffinityPredicate pred = new InterPodAffinityPredicate(() -> s);
+    assertThat(pred.check(p, null, s.get("machine1")).fits()).isFalse();
+    var withoutGuard = s.get("machine1").clone();
+    withoutGuard.removePod(guard);
+    assertThat(pred.check(p, null, withoutGuard).fits()).isTrue();
+  }
+
+  @Test
+  void aMalformedSelectorOnTheSlowPathIsAnErrorNamingThePod() {
+    Node m1 = machine("machine1", "r1", "z11");
+    Pod bad =
+        pod("bad")
+            .requiredPodAntiAffinity(affinityTerm("zone", matchExpressions(labelExpr("a", "In"))))
+            .nodeName("machine1")
+            .build();
+    assertThatThrownBy(() -> slow(pod("p").build(), List.of(bad), List.of(m1), "machine1"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith(
+            "Failed to get all terms that match pod default/p: Pod default/bad");
+  }
+
+  @Test
+  void nodesShareATopologyOnlyWhenBothCarryTheKeyWithOneValue() {
+    Node a = machine("a", "r1", "z1");
+    assertThat(
+            InterPodAffinityPredicate.nodesHaveSameTopologyKey(
+                a, machine("b", "r1", "z2"), "region"))
+        .isTrue();
+    assertThat(
+            InterPodAffinityPredicate.nodesHaveSameTopologyKey(a, machine("b", "r1", "z2"), "zone"))
+        .isFalse();
+    assertThat(InterPodAffinityPredicate.nodesHaveSameTopologyKey(a, node("c").build(), "zone"))
+        .isFalse();
+    assertThat(InterPodAffinityPredicate.nodesHaveSameTopologyKey(node("c").build(), a, "zone"))
+        .isFalse();
   }
 }

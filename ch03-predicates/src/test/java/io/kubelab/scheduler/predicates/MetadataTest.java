@@ -178,14 +178,50 @@ class MetadataTest {
   }
 
   @Test
-  void aMalformedSelectorOnTheIncomingPodNamesTheField() {
+  void aMalformedSelectorOnTheIncomingPodMeansNoMetadataAndALogLineNamingTheField() {
     Pod p =
         pod("p")
             .requiredPodAffinity(affinityTerm("zone", matchExpressions(labelExpr("app", "In"))))
             .build();
-    assertThatThrownBy(() -> meta(p, List.of(), NODES))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(
+    PodPredicateMetadata[] m = {meta(pod("q").build(), List.of(), NODES)};
+    List<String> log =
+        TestSupport.logged(MetadataProducer.class, () -> m[0] = meta(p, List.of(), NODES));
+    assertThat(m[0]).isNull();
+    assertThat(log)
+        .singleElement()
+        .asString()
+        .startsWith("Error calculating predicate metadata: ")
+        .contains(
             "Pod default/p: spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector");
+  }
+
+  @Test
+  void anExistingPodsMalformedAntiAffinityAlsoMeansNoMetadata() {
+    Pod bad =
+        pod("bad")
+            .requiredPodAntiAffinity(affinityTerm("zone", matchExpressions(labelExpr("app", "In"))))
+            .nodeName("node-a")
+            .build();
+    List<String> log =
+        TestSupport.logged(
+            MetadataProducer.class,
+            () -> assertThat(meta(pod("p").build(), List.of(bad), NODES)).isNull());
+    assertThat(log).singleElement().asString().contains("Pod default/bad: spec.affinity");
+  }
+
+  @Test
+  void anEmptyTopologyKeyIsNotAnError() {
+    Pod p = pod("p").requiredPodAntiAffinity(affinityTerm("", matchLabels("app", "db"))).build();
+    Pod db = pod("db").label("app", "db").nodeName("node-a").build();
+    PodPredicateMetadata m = meta(p, List.of(db), NODES);
+    assertThat(m).isNotNull();
+    assertThat(m.topologyPairsPotentialAntiAffinityPods().isEmpty())
+        .as("no node has a label with an empty key")
+        .isTrue();
+  }
+
+  @Test
+  void aNullPodHasNoMetadata() {
+    assertThat(new MetadataProducer().produce(null, Snapshot.of(List.of(), NODES))).isNull();
   }
 }

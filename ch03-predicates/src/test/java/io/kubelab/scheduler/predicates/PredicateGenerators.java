@@ -1,40 +1,42 @@
 package io.kubelab.scheduler.predicates;
 
+import static io.kubelab.scheduler.predicates.StorageFixtures.pv;
+import static io.kubelab.scheduler.predicates.StorageFixtures.pvc;
+import static io.kubelab.scheduler.predicates.StorageFixtures.storageClass;
+
+import io.fabric8.kubernetes.api.model.AWSElasticBlockStoreVolumeSource;
 import io.fabric8.kubernetes.api.model.Affinity;
-import io.fabric8.kubernetes.api.model.CSIPersistentVolumeSource;
 import io.fabric8.kubernetes.api.model.GCEPersistentDiskVolumeSource;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
-import io.fabric8.kubernetes.api.model.PersistentVolumeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinity;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAntiAffinity;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.apimachinery.testing.Generators;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.quicktheories.core.Gen;
+import org.quicktheories.core.RandomnessSource;
 import org.quicktheories.generators.Generate;
 
 /**
  * Clusters for this chapter's properties: apimachinery's generated clusters, enriched with what the
  * shared generators leave out and the predicates care about (required anti-affinity, spread
- * constraints, rack labels, network disks, CSI claims and per-node CSI limits).
+ * constraints, rack labels, network disks, claims of every binding kind, the volumes behind them,
+ * per-node volume limits).
  *
- * <p>The enrichment draws from a {@link Random} seeded by QuickTheories, so a fixed QuickTheories
- * seed still reproduces every case; the seed is part of the scenario's description.
+ * <p>Every draw goes through QuickTheories' randomness source, so a failing case shrinks: the
+ * shrinker simplifies the enrichment as well as the cluster.
  */
 final class PredicateGenerators {
 
@@ -43,14 +45,38 @@ final class PredicateGenerators {
   static final String RACK = "rack";
   static final String CSI_DRIVER = "csi.example.com";
 
+  /** The beta zone label, the one NoVolumeZoneConflict reads. */
+  static final String BETA_ZONE = Fixtures.LABEL_ZONE_BETA;
+
+  /** WaitForFirstConsumer, matched against hand-made local volumes, no provisioner. */
+  static final String LOCAL_CLASS = "local";
+
+  /** WaitForFirstConsumer, provisioned by {@link #CSI_DRIVER} in zones a and b only. */
+  static final String DYNAMIC_CLASS = "dynamic";
+
+  static final List<String> DYNAMIC_ZONES = List.of("zone-a", "zone-b");
+
   /** Two apps most generated pods and selectors share, so that selectors meet their pods. */
   static final List<String> APPS = List.of("web", "db");
 
   static final List<String> TOPOLOGY_KEYS =
       List.of(Fixtures.LABEL_HOSTNAME, Fixtures.LABEL_ZONE, RACK);
 
-  /** A cluster: nodes, pods (bound or pending) and the storage objects the pods' claims use. */
-  record Scenario(List<Node> nodes, List<Pod> pods, long seed) {
+  static final List<String> LOCAL_SIZES = List.of("1Gi", "5Gi", "10Gi");
+  static final List<String> CLAIM_SIZES = List.of("1Gi", "5Gi", "20Gi");
+
+  /**
+   * A cluster: nodes, pods (bound or pending), and the storage objects the pods' claims use.
+   *
+   * @param fromScratch whether end-to-end runs unbind every pod and schedule them all
+   */
+  record Scenario(
+      List<Node> nodes,
+      List<Pod> pods,
+      List<PersistentVolumeClaim> claims,
+      List<PersistentVolume> volumes,
+      List<StorageClass> classes,
+      boolean fromScratch) {
     List<Pod> bound() {
       return pods.stream().filter(p -> p.getSpec().getNodeName() != null).toList();
     }
@@ -66,113 +92,171 @@ final class PredicateGenerators {
           .orElseThrow();
     }
 
+    VolumeListers listers() {
+      return VolumeListers.of(claims, volumes, classes);
+    }
+
     @Override
     public String toString() {
-      return "Scenario[seed="
-          + seed
-          + ", nodes="
+      return "Scenario[nodes="
           + nodes.stream()
               .map(n -> n.getMetadata().getName() + n.getMetadata().getLabels())
               .toList()
           + ", pods="
           + pods.stream()
-              .map(p -> p.getMetadata().getName() + "@" + p.getSpec().getNodeName())
+              .map(
+                  p ->
+                      p.getMetadata().getName()
+                          + "@"
+                          + p.getSpec().getNodeName()
+                          + p.getSpec().getVolumes().stream().map(Volume::getName).toList())
               .toList()
+          + ", volumes="
+          + volumes.stream().map(v -> v.getMetadata().getName()).toList()
           + "]";
     }
   }
 
   static Gen<Scenario> scenarios(int minNodes, int maxNodes, int minPods, int maxPods) {
-    return Generators.clusters(minNodes, maxNodes, minPods, maxPods)
-        .zip(Generate.longRange(0, Long.MAX_VALUE), (c, seed) -> enrich(c, seed))
-        .describedAs(Scenario::toString);
+    Gen<Generators.Cluster> clusters = Generators.clusters(minNodes, maxNodes, minPods, maxPods);
+    Gen<Scenario> g = in -> enrich(clusters.generate(in), in);
+    return g.describedAs(Scenario::toString);
   }
 
-  /** Claims c0..c3 in every generated namespace, bound to CSI volumes of {@value #CSI_DRIVER}. */
-  static VolumeListers listers() {
-    Map<String, PersistentVolumeClaim> claims = new HashMap<>();
-    Map<String, PersistentVolume> pvs = new HashMap<>();
-    for (String ns : Generators.NAMESPACES) {
-      for (int i = 0; i < 4; i++) {
-        PersistentVolumeClaim c = new PersistentVolumeClaim();
-        ObjectMeta m = new ObjectMeta();
-        m.setName("c" + i);
-        m.setNamespace(ns);
-        c.setMetadata(m);
-        PersistentVolumeClaimSpec s = new PersistentVolumeClaimSpec();
-        s.setVolumeName("pv-" + ns + "-" + i);
-        c.setSpec(s);
-        claims.put(ns + "/c" + i, c);
-        PersistentVolume pv = new PersistentVolume();
-        ObjectMeta pm = new ObjectMeta();
-        pm.setName("pv-" + ns + "-" + i);
-        pv.setMetadata(pm);
-        PersistentVolumeSpec ps = new PersistentVolumeSpec();
-        CSIPersistentVolumeSource csi = new CSIPersistentVolumeSource();
-        csi.setDriver(CSI_DRIVER);
-        csi.setVolumeHandle("h-" + ns + "-" + i);
-        ps.setCsi(csi);
-        pv.setSpec(ps);
-        pvs.put(pm.getName(), pv);
-      }
-    }
-    return VolumeListers.of(claims, pvs, Map.of());
+  static int between(RandomnessSource in, int lo, int hi) {
+    return Generate.range(lo, hi).generate(in);
   }
 
-  private static Scenario enrich(Generators.Cluster c, long seed) {
-    Random r = new Random(seed);
+  static boolean percent(RandomnessSource in, int p) {
+    return between(in, 1, 100) <= p;
+  }
+
+  static <T> T pick(RandomnessSource in, List<T> from) {
+    return Generate.pick(from).generate(in);
+  }
+
+  private static Scenario enrich(Generators.Cluster c, RandomnessSource in) {
+    List<PersistentVolume> volumes = new ArrayList<>();
     for (Node n : c.nodes()) {
       Map<String, String> labels = new LinkedHashMap<>(n.getMetadata().getLabels());
-      if (r.nextInt(100) < 50) {
-        labels.put(RACK, "r" + r.nextInt(2));
+      if (percent(in, 50)) {
+        labels.put(RACK, "r" + between(in, 0, 1));
       }
       n.getMetadata().setLabels(labels);
-      if (r.nextInt(100) < 25) {
-        Map<String, Quantity> alloc = new LinkedHashMap<>(n.getStatus().getAllocatable());
+      Map<String, Quantity> alloc = new LinkedHashMap<>(n.getStatus().getAllocatable());
+      if (percent(in, 25)) {
         alloc.put(
             CsiMaxVolumeLimitPredicate.getCsiAttachLimitKey(CSI_DRIVER),
-            new Quantity(String.valueOf(r.nextInt(4))));
-        n.getStatus().setAllocatable(alloc);
+            new Quantity(String.valueOf(between(in, 0, 3))));
+      }
+      if (percent(in, 20)) {
+        alloc.put("attachable-volumes-aws-ebs", new Quantity(String.valueOf(between(in, 0, 3))));
+      }
+      n.getStatus().setAllocatable(alloc);
+      int locals = between(in, 0, 2);
+      for (int k = 0; k < locals; k++) {
+        StorageFixtures.VolumeFixture v =
+            pv("local-" + n.getMetadata().getName() + "-" + k)
+                .storageClass(LOCAL_CLASS)
+                .capacity(pick(in, LOCAL_SIZES))
+                .nodeAffinity(Fixtures.LABEL_HOSTNAME, n.getMetadata().getName());
+        if (percent(in, 20)) {
+          v.claimRef(pvc("default", "someone-else").build()).phase("Bound");
+        }
+        volumes.add(v.build());
       }
     }
+    List<PersistentVolumeClaim> claims = new ArrayList<>();
+    for (String ns : Generators.NAMESPACES) {
+      for (int i = 0; i < 4; i++) {
+        claims.add(pvc(ns, "c" + i).bound("pv-" + ns + "-csi-" + i).build());
+        volumes.add(pv("pv-" + ns + "-csi-" + i).csi(CSI_DRIVER, "h-" + ns + "-" + i).build());
+      }
+      for (int i = 0; i < 2; i++) {
+        List<String> zones =
+            percent(in, 25) ? List.of("zone-a", "zone-b") : List.of(pick(in, Generators.ZONES));
+        claims.add(pvc(ns, "z" + i).bound("pv-" + ns + "-zonal-" + i).build());
+        volumes.add(
+            pv("pv-" + ns + "-zonal-" + i)
+                .label(BETA_ZONE, String.join("__", zones))
+                .nodeAffinity(BETA_ZONE, zones.toArray(String[]::new))
+                .build());
+      }
+      claims.add(pvc(ns, "l0").storageClass(LOCAL_CLASS).request(pick(in, CLAIM_SIZES)).build());
+      claims.add(pvc(ns, "d0").storageClass(DYNAMIC_CLASS).build());
+      claims.add(pvc(ns, "e0").bound("pv-" + ns + "-ebs").build());
+      volumes.add(pv("pv-" + ns + "-ebs").ebs("ebs-" + ns).build());
+    }
+    List<StorageClass> classes =
+        List.of(
+            storageClass(LOCAL_CLASS)
+                .waitForFirstConsumer()
+                .provisioner("kubernetes.io/no-provisioner")
+                .build(),
+            storageClass(DYNAMIC_CLASS)
+                .waitForFirstConsumer()
+                .provisioner(CSI_DRIVER)
+                .allowedTopology(BETA_ZONE, DYNAMIC_ZONES.toArray(String[]::new))
+                .build());
     for (Pod p : c.pods()) {
-      if (r.nextInt(100) < 40) {
-        p.getMetadata().getLabels().put("app", pick(r, APPS));
+      if (percent(in, 40)) {
+        p.getMetadata().getLabels().put("app", pick(in, APPS));
       }
-      if (r.nextInt(100) < 20) {
-        antiAffinity(p).getRequiredDuringSchedulingIgnoredDuringExecution().add(term(r));
+      if (percent(in, 20)) {
+        antiAffinity(p).getRequiredDuringSchedulingIgnoredDuringExecution().add(term(in));
       }
-      if (r.nextInt(100) < 10) {
-        affinity(p).getRequiredDuringSchedulingIgnoredDuringExecution().add(term(r));
+      if (percent(in, 10)) {
+        affinity(p).getRequiredDuringSchedulingIgnoredDuringExecution().add(term(in));
       }
-      if (r.nextInt(100) < 20) {
+      if (percent(in, 20)) {
         TestSupport.spread(
             p,
-            1 + r.nextInt(2),
-            pick(r, List.of(Fixtures.LABEL_HOSTNAME, Fixtures.LABEL_ZONE)),
-            r.nextInt(100) < 80 ? "DoNotSchedule" : "ScheduleAnyway",
-            selector(r));
+            between(in, 1, 2),
+            pick(in, List.of(Fixtures.LABEL_HOSTNAME, Fixtures.LABEL_ZONE)),
+            percent(in, 80) ? "DoNotSchedule" : "ScheduleAnyway",
+            selector(in));
       }
-      if (r.nextInt(100) < 10) {
+      if (percent(in, 10)) {
         Volume v = new Volume();
         v.setName("pd");
-        GCEPersistentDiskVolumeSource s = new GCEPersistentDiskVolumeSource();
-        s.setPdName("pd-" + r.nextInt(3));
-        s.setReadOnly(r.nextBoolean());
-        v.setGcePersistentDisk(s);
+        v.setGcePersistentDisk(
+            new GCEPersistentDiskVolumeSource(
+                "ext4", 0, "pd-" + between(in, 0, 2), percent(in, 50)));
         p.getSpec().getVolumes().add(v);
       }
-      int claims = r.nextInt(100) < 15 ? 1 + r.nextInt(2) : 0;
-      for (int i = 0; i < claims; i++) {
+      if (percent(in, 8)) {
         Volume v = new Volume();
-        v.setName("claim-" + i);
-        PersistentVolumeClaimVolumeSource s = new PersistentVolumeClaimVolumeSource();
-        s.setClaimName("c" + r.nextInt(4));
-        v.setPersistentVolumeClaim(s);
+        v.setName("ebs");
+        v.setAwsElasticBlockStore(
+            new AWSElasticBlockStoreVolumeSource(
+                "ext4", 0, false, "ebs-inline-" + between(in, 0, 3)));
         p.getSpec().getVolumes().add(v);
+      }
+      int csiClaims = percent(in, 15) ? between(in, 1, 2) : 0;
+      for (int i = 0; i < csiClaims; i++) {
+        claim(p, "claim-" + i, "c" + between(in, 0, 3));
+      }
+      if (percent(in, 10)) {
+        claim(p, "zonal", "z" + between(in, 0, 1));
+      }
+      if (percent(in, 8)) {
+        claim(p, "local", "l0");
+      }
+      if (percent(in, 8)) {
+        claim(p, "dynamic", "d0");
+      }
+      if (percent(in, 5)) {
+        claim(p, "ebs-claim", "e0");
       }
     }
-    return new Scenario(c.nodes(), c.pods(), seed);
+    return new Scenario(c.nodes(), c.pods(), claims, volumes, classes, percent(in, 50));
+  }
+
+  private static void claim(Pod p, String volumeName, String claimName) {
+    Volume v = new Volume();
+    v.setName(volumeName);
+    v.setPersistentVolumeClaim(new PersistentVolumeClaimVolumeSource(claimName, false));
+    p.getSpec().getVolumes().add(v);
   }
 
   /**
@@ -180,41 +264,41 @@ final class PredicateGenerators {
    * interesting metadata (spread counts restricted by node selection, affinity maps) exists only
    * for such pods.
    */
-  static Pod sharpen(Pod p, Random r) {
-    if (r.nextInt(100) < 50) {
+  static Pod sharpen(Pod p, RandomnessSource in) {
+    if (percent(in, 50)) {
       TestSupport.spread(
           p,
           1,
-          pick(r, List.of(Fixtures.LABEL_HOSTNAME, Fixtures.LABEL_ZONE, RACK)),
+          pick(in, List.of(Fixtures.LABEL_HOSTNAME, Fixtures.LABEL_ZONE, RACK)),
           "DoNotSchedule",
-          selector(r));
+          selector(in));
     }
-    if (r.nextInt(100) < 40) {
+    if (percent(in, 40)) {
       p.getSpec().getNodeSelector().put(RACK, "r0");
     }
-    if (r.nextInt(100) < 30) {
-      antiAffinity(p).getRequiredDuringSchedulingIgnoredDuringExecution().add(term(r));
+    if (percent(in, 30)) {
+      antiAffinity(p).getRequiredDuringSchedulingIgnoredDuringExecution().add(term(in));
     }
-    if (r.nextInt(100) < 30) {
-      affinity(p).getRequiredDuringSchedulingIgnoredDuringExecution().add(term(r));
+    if (percent(in, 30)) {
+      affinity(p).getRequiredDuringSchedulingIgnoredDuringExecution().add(term(in));
     }
-    if (r.nextInt(100) < 50) {
-      p.getMetadata().getLabels().put("app", pick(r, APPS));
+    if (percent(in, 50)) {
+      p.getMetadata().getLabels().put("app", pick(in, APPS));
     }
     return p;
   }
 
-  private static PodAffinityTerm term(Random r) {
-    return Fixtures.affinityTerm(pick(r, TOPOLOGY_KEYS), selector(r));
+  private static PodAffinityTerm term(RandomnessSource in) {
+    return Fixtures.affinityTerm(pick(in, TOPOLOGY_KEYS), selector(in));
   }
 
   /** {@code app=<value>} or {@code app exists}: common enough to meet generated labels. */
-  private static LabelSelector selector(Random r) {
-    int k = r.nextInt(100);
+  private static LabelSelector selector(RandomnessSource in) {
+    int k = between(in, 0, 99);
     if (k < 20) {
       return Fixtures.matchExpressions(Fixtures.labelExpr("app", "Exists"));
     }
-    return Fixtures.matchLabels("app", k < 80 ? pick(r, APPS) : pick(r, Generators.LABEL_VALUES));
+    return Fixtures.matchLabels("app", k < 80 ? pick(in, APPS) : pick(in, Generators.LABEL_VALUES));
   }
 
   private static Affinity affinityOf(Pod p) {
@@ -244,9 +328,5 @@ final class PredicateGenerators {
       a.getPodAntiAffinity().setRequiredDuringSchedulingIgnoredDuringExecution(new ArrayList<>());
     }
     return a.getPodAntiAffinity();
-  }
-
-  private static <T> T pick(Random r, List<T> from) {
-    return from.get(r.nextInt(from.size()));
   }
 }

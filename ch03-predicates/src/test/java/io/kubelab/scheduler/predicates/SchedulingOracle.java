@@ -1,7 +1,10 @@
 package io.kubelab.scheduler.predicates;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -13,6 +16,8 @@ import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.NodeSelectors;
 import io.kubelab.apimachinery.resource.Quantities;
 import io.kubelab.apimachinery.taints.Tolerations;
+import io.kubelab.apimachinery.testing.Fixtures;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,9 +27,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An independent, deliberately naive statement of what the predicates forbid: it scans every pod
- * for every question and shares no code with the module under test (only apimachinery's label,
- * node-selector and toleration matching, the project's single definitions of those).
+ * An independent, deliberately naive statement of what the predicates forbid, written for the
+ * shapes {@link PredicateGenerators} produces: it scans every pod for every question and shares no
+ * code with the module under test (it uses only apimachinery's label, node-selector, toleration and
+ * quantity functions, the project's single definitions of those, and fabric8's model).
  *
  * <p>{@link #violations} lists, in words, every rule that placing {@code pod} on {@code node} would
  * break given the pods already placed.
@@ -33,11 +39,19 @@ final class SchedulingOracle {
 
   private final List<Node> nodes;
   private final Map<String, Node> byName = new HashMap<>();
+  private final Map<String, PersistentVolumeClaim> claims = new HashMap<>();
+  private final Map<String, PersistentVolume> volumes = new HashMap<>();
 
-  SchedulingOracle(List<Node> nodes) {
-    this.nodes = nodes;
+  SchedulingOracle(PredicateGenerators.Scenario s) {
+    this.nodes = s.nodes();
     for (Node n : nodes) {
       byName.put(n.getMetadata().getName(), n);
+    }
+    for (PersistentVolumeClaim c : s.claims()) {
+      claims.put(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName(), c);
+    }
+    for (PersistentVolume v : s.volumes()) {
+      volumes.put(v.getMetadata().getName(), v);
     }
   }
 
@@ -89,6 +103,9 @@ final class SchedulingOracle {
     }
     disks(pod, onNode, v);
     csi(pod, node, onNode, v);
+    ebsCount(pod, node, onNode, v);
+    volumeZone(pod, node, v);
+    volumeBinding(pod, node, v);
     interPod(pod, node, placed, v);
     spread(pod, node, placed, v);
     return v;
@@ -113,18 +130,21 @@ final class SchedulingOracle {
     for (Pod e : onNode) {
       PodFitsResourcesPropertyTest.usage(e).forEach((k, x) -> used.merge(k, x, Long::sum));
     }
-    want.forEach(
-        (k, x) -> {
-          if (alloc.getOrDefault(k, 0L) - used.getOrDefault(k, 0L) < x) {
-            v.add("short of " + k);
-          }
-        });
+    // cpu, memory and ephemeral storage are compared even when the pod asks for none of them: a
+    // node that is already over-committed takes no pod that requests anything.
+    Set<String> compared = new HashSet<>(want.keySet());
+    compared.addAll(List.of("cpu", "memory", "ephemeral-storage"));
+    for (String k : compared) {
+      if (alloc.getOrDefault(k, 0L) - used.getOrDefault(k, 0L) < want.getOrDefault(k, 0L)) {
+        v.add("short of " + k);
+      }
+    }
   }
 
   private static void ports(Pod pod, List<Pod> onNode, List<String> v) {
-    for (ContainerPort want : GeneralPredicates.containerPorts(pod)) {
+    for (ContainerPort want : ports(pod)) {
       for (Pod e : onNode) {
-        for (ContainerPort have : GeneralPredicates.containerPorts(e)) {
+        for (ContainerPort have : ports(e)) {
           if (want.getHostPort() != null
               && want.getHostPort() > 0
               && Objects.equals(want.getHostPort(), have.getHostPort())
@@ -139,6 +159,17 @@ final class SchedulingOracle {
     }
   }
 
+  /** Every port of every regular container; init containers do not hold host ports. */
+  private static List<ContainerPort> ports(Pod p) {
+    List<ContainerPort> out = new ArrayList<>();
+    for (Container c : p.getSpec().getContainers()) {
+      if (c.getPorts() != null) {
+        out.addAll(c.getPorts());
+      }
+    }
+    return out;
+  }
+
   private static String proto(ContainerPort p) {
     return p.getProtocol() == null || p.getProtocol().isEmpty() ? "TCP" : p.getProtocol();
   }
@@ -149,6 +180,17 @@ final class SchedulingOracle {
 
   private static void disks(Pod pod, List<Pod> onNode, List<String> v) {
     for (Volume a : pod.getSpec().getVolumes()) {
+      if (a.getAwsElasticBlockStore() != null) {
+        String id = a.getAwsElasticBlockStore().getVolumeID();
+        for (Pod e : onNode) {
+          for (Volume b : e.getSpec().getVolumes()) {
+            if (b.getAwsElasticBlockStore() != null
+                && id.equals(b.getAwsElasticBlockStore().getVolumeID())) {
+              v.add("EBS volume " + id + " in use");
+            }
+          }
+        }
+      }
       if (a.getGcePersistentDisk() == null) {
         continue;
       }
@@ -165,36 +207,161 @@ final class SchedulingOracle {
     }
   }
 
-  /** The generator's claims c0..c3 are CSI volumes {@code h-<namespace>-<n>} of one driver. */
+  /**
+   * The generator's claims c0..c3 are CSI volumes {@code h-<namespace>-<n>} of one driver; claim d0
+   * is unbound and its class provisions with the same driver, so it counts as a volume of its own.
+   */
   private static void csi(Pod pod, Node node, List<Pod> onNode, List<String> v) {
     Quantity limit =
         node.getStatus()
             .getAllocatable()
-            .get(
-                CsiMaxVolumeLimitPredicate.CSI_ATTACH_LIMIT_PREFIX
-                    + PredicateGenerators.CSI_DRIVER);
+            .get("attachable-volumes-csi-" + PredicateGenerators.CSI_DRIVER);
     if (limit == null) {
       return;
     }
     Set<String> attached = new HashSet<>();
     for (Pod e : onNode) {
-      attached.addAll(handles(e));
+      attached.addAll(csiVolumes(e));
     }
-    Set<String> added = new HashSet<>(handles(pod));
+    Set<String> added = new HashSet<>(csiVolumes(pod));
     added.removeAll(attached);
     if (!added.isEmpty() && attached.size() + added.size() > Quantities.value(limit, "limit")) {
       v.add("too many CSI volumes");
     }
   }
 
-  private static Set<String> handles(Pod p) {
+  private static Set<String> csiVolumes(Pod p) {
     Set<String> h = new HashSet<>();
-    for (Volume vol : p.getSpec().getVolumes()) {
-      if (vol.getPersistentVolumeClaim() != null) {
-        h.add("h-" + ns(p) + "-" + vol.getPersistentVolumeClaim().getClaimName().substring(1));
+    for (String claim : claimNames(p)) {
+      if (claim.startsWith("c")) {
+        h.add("h-" + ns(p) + "-" + claim.substring(1));
+      } else if (claim.equals("d0")) {
+        h.add("unbound " + ns(p) + "/d0");
       }
     }
     return h;
+  }
+
+  /** Inline EBS disks and claim e0 (bound to {@code ebs-<namespace>}) against the node's limit. */
+  private static void ebsCount(Pod pod, Node node, List<Pod> onNode, List<String> v) {
+    Quantity q = node.getStatus().getAllocatable().get("attachable-volumes-aws-ebs");
+    long limit = q == null ? 39 : Quantities.value(q, "limit");
+    Set<String> existing = new HashSet<>();
+    for (Pod e : onNode) {
+      existing.addAll(ebsIds(e));
+    }
+    Set<String> added = new HashSet<>(ebsIds(pod));
+    added.removeAll(existing);
+    if (!added.isEmpty() && existing.size() + added.size() > limit) {
+      v.add("too many EBS volumes");
+    }
+  }
+
+  private static Set<String> ebsIds(Pod p) {
+    Set<String> ids = new HashSet<>();
+    for (Volume vol : p.getSpec().getVolumes()) {
+      if (vol.getAwsElasticBlockStore() != null) {
+        ids.add(vol.getAwsElasticBlockStore().getVolumeID());
+      }
+    }
+    if (claimNames(p).contains("e0")) {
+      ids.add("ebs-" + ns(p));
+    }
+    return ids;
+  }
+
+  /** Zonal claims z0, z1 are bound to volumes labelled with one zone or {@code zone-a__zone-b}. */
+  private void volumeZone(Pod pod, Node node, List<String> v) {
+    Map<String, String> labels = labels(node);
+    String zone = labels.get(PredicateGenerators.BETA_ZONE);
+    if (zone == null && !labels.containsKey(Fixtures.LABEL_REGION_BETA)) {
+      return;
+    }
+    for (PersistentVolume pv : boundVolumes(pod)) {
+      String z = pv.getMetadata().getLabels().get(PredicateGenerators.BETA_ZONE);
+      if (z != null && !List.of(z.split("__")).contains(zone == null ? "" : zone)) {
+        v.add("volume zone of " + pv.getMetadata().getName());
+      }
+    }
+  }
+
+  /**
+   * Bound volumes must admit the node; the local claim needs a free local volume of the node that
+   * is big enough; the dynamic claim needs the node in zone a or b.
+   */
+  private void volumeBinding(Pod pod, Node node, List<String> v) {
+    Map<String, String> labels = labels(node);
+    for (PersistentVolume pv : boundVolumes(pod)) {
+      if (pv.getSpec().getNodeAffinity() != null) {
+        var req =
+            pv.getSpec()
+                .getNodeAffinity()
+                .getRequired()
+                .getNodeSelectorTerms()
+                .get(0)
+                .getMatchExpressions()
+                .get(0);
+        String value = labels.get(req.getKey());
+        if (value == null || !req.getValues().contains(value)) {
+          v.add("volume node affinity of " + pv.getMetadata().getName());
+        }
+      }
+    }
+    List<String> names = claimNames(pod);
+    if (names.contains("l0")) {
+      PersistentVolumeClaim c = claims.get(ns(pod) + "/l0");
+      BigDecimal want =
+          Quantities.parse(c.getSpec().getResources().getRequests().get("storage"), "want");
+      boolean found =
+          volumes.values().stream()
+              .anyMatch(
+                  pv ->
+                      PredicateGenerators.LOCAL_CLASS.equals(pv.getSpec().getStorageClassName())
+                          && pv.getSpec().getClaimRef() == null
+                          && Quantities.parse(pv.getSpec().getCapacity().get("storage"), "size")
+                                  .compareTo(want)
+                              >= 0
+                          && pv.getSpec()
+                              .getNodeAffinity()
+                              .getRequired()
+                              .getNodeSelectorTerms()
+                              .get(0)
+                              .getMatchExpressions()
+                              .get(0)
+                              .getValues()
+                              .contains(node.getMetadata().getName()));
+      if (!found) {
+        v.add("no local volume");
+      }
+    }
+    String zone = labels.get(PredicateGenerators.BETA_ZONE);
+    if (names.contains("d0")
+        && (zone == null || !PredicateGenerators.DYNAMIC_ZONES.contains(zone))) {
+      v.add("cannot provision here");
+    }
+  }
+
+  /** The volumes behind the pod's bound claims (everything but l0 and d0). */
+  private List<PersistentVolume> boundVolumes(Pod pod) {
+    List<PersistentVolume> out = new ArrayList<>();
+    for (String name : claimNames(pod)) {
+      PersistentVolumeClaim c = claims.get(ns(pod) + "/" + name);
+      String pvName = c.getSpec().getVolumeName();
+      if (pvName != null) {
+        out.add(volumes.get(pvName));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> claimNames(Pod p) {
+    List<String> names = new ArrayList<>();
+    for (Volume vol : p.getSpec().getVolumes()) {
+      if (vol.getPersistentVolumeClaim() != null) {
+        names.add(vol.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+    return names;
   }
 
   private static boolean inTerm(Pod owner, PodAffinityTerm t, Pod candidate) {
@@ -215,20 +382,20 @@ final class SchedulingOracle {
 
   private void interPod(Pod pod, Node node, List<Pod> placed, List<String> v) {
     for (Pod e : placed) {
-      for (PodAffinityTerm t : AffinityTerms.requiredAntiAffinityTerms(e)) {
+      for (PodAffinityTerm t : requiredTerms(e, true)) {
         if (inTerm(e, t, pod) && sameDomain(node, e.getSpec().getNodeName(), t.getTopologyKey())) {
           v.add("existing anti-affinity of " + e.getMetadata().getName());
         }
       }
     }
-    for (PodAffinityTerm t : AffinityTerms.requiredAntiAffinityTerms(pod)) {
+    for (PodAffinityTerm t : requiredTerms(pod, true)) {
       for (Pod e : placed) {
         if (inTerm(pod, t, e) && sameDomain(node, e.getSpec().getNodeName(), t.getTopologyKey())) {
           v.add("anti-affinity to " + e.getMetadata().getName());
         }
       }
     }
-    List<PodAffinityTerm> aff = AffinityTerms.requiredAffinityTerms(pod);
+    List<PodAffinityTerm> aff = requiredTerms(pod, false);
     if (aff.isEmpty()) {
       return;
     }
@@ -331,6 +498,23 @@ final class SchedulingOracle {
           a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution(), n);
     }
     return true;
+  }
+
+  /** The pod's required (anti-)affinity terms, read straight off the manifest. */
+  private static List<PodAffinityTerm> requiredTerms(Pod p, boolean anti) {
+    var a = p.getSpec().getAffinity();
+    if (a == null) {
+      return List.of();
+    }
+    List<PodAffinityTerm> t =
+        anti
+            ? (a.getPodAntiAffinity() == null
+                ? null
+                : a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+            : (a.getPodAffinity() == null
+                ? null
+                : a.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution());
+    return t == null ? List.of() : t;
   }
 
   private static Map<String, String> labels(Node n) {

@@ -10,6 +10,9 @@ import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /** Small helpers shared by this module's tests. */
 final class TestSupport {
@@ -31,6 +34,35 @@ final class TestSupport {
   /** The reason texts of a result, in order. */
   static List<String> reasons(PredicateResult r) {
     return r.reasons().stream().map(PredicateFailureReason::getReason).toList();
+  }
+
+  /** The messages logged by {@code type}'s logger while {@code action} runs. */
+  static List<String> logged(Class<?> type, Runnable action) {
+    Logger logger = Logger.getLogger(type.getName());
+    List<String> messages = new ArrayList<>();
+    Handler h =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            messages.add(r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(h);
+    boolean parent = logger.getUseParentHandlers();
+    logger.setUseParentHandlers(false);
+    try {
+      action.run();
+    } finally {
+      logger.removeHandler(h);
+      logger.setUseParentHandlers(parent);
+    }
+    return messages;
   }
 
   /** Adds a topology spread constraint to {@code pod}. */

@@ -2,28 +2,25 @@ package io.kubelab.scheduler.predicates;
 
 import static io.kubelab.apimachinery.testing.Fixtures.node;
 import static io.kubelab.apimachinery.testing.Fixtures.pod;
+import static io.kubelab.scheduler.predicates.StorageFixtures.pv;
+import static io.kubelab.scheduler.predicates.StorageFixtures.pvc;
+import static io.kubelab.scheduler.predicates.StorageFixtures.storageClass;
 import static io.kubelab.scheduler.predicates.TestSupport.nodeInfo;
 import static io.kubelab.scheduler.predicates.TestSupport.reasons;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.AWSElasticBlockStoreVolumeSource;
-import io.fabric8.kubernetes.api.model.CSIPersistentVolumeSource;
 import io.fabric8.kubernetes.api.model.ISCSIVolumeSource;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
-import io.fabric8.kubernetes.api.model.PersistentVolumeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.RBDVolumeSource;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.kubelab.scheduler.algorithm.PredicateResult;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,6 +90,12 @@ class VolumePredicatesTest {
     assertThat(noConflict(a, rbd("b", List.of("b"), "foo", "baz", false)))
         .as("other image")
         .isTrue();
+    assertThat(noConflict(a, rbd("b", List.of("b"), "other-pool", "bar", false)))
+        .as("same monitor and image name in another pool")
+        .isTrue();
+    assertThat(noConflict(rbd("r", List.of("a"), "foo", "bar", true), a))
+        .as("one writer")
+        .isFalse();
     assertThat(
             noConflict(
                 rbd("r", List.of("a"), "foo", "bar", true),
@@ -129,50 +132,36 @@ class VolumePredicatesTest {
   static final String EBS_CSI = "ebs.csi.aws.com";
   static final String GCE_CSI = "pd.csi.storage.gke.io";
 
-  static PersistentVolumeClaim pvc(String name, String volumeName, String storageClass) {
-    PersistentVolumeClaim c = new PersistentVolumeClaim();
-    ObjectMeta m = new ObjectMeta();
-    m.setName(name);
-    m.setNamespace("default");
-    c.setMetadata(m);
-    PersistentVolumeClaimSpec s = new PersistentVolumeClaimSpec();
-    s.setVolumeName(volumeName);
-    s.setStorageClassName(storageClass);
-    c.setSpec(s);
-    return c;
-  }
-
-  static PersistentVolume csiPv(String name, String driver, String handle) {
-    PersistentVolume pv = new PersistentVolume();
-    ObjectMeta m = new ObjectMeta();
-    m.setName(name);
-    pv.setMetadata(m);
-    PersistentVolumeSpec s = new PersistentVolumeSpec();
-    CSIPersistentVolumeSource csi = new CSIPersistentVolumeSource();
-    csi.setDriver(driver);
-    csi.setVolumeHandle(handle);
-    s.setCsi(csi);
-    pv.setSpec(s);
-    return pv;
-  }
-
   /** Claims csi-ebs-0..9 bound to EBS CSI volumes, gce-0..1 to GCE, unbound-0 of class csi-sc. */
   static VolumeListers listers() {
-    Map<String, PersistentVolumeClaim> claims = new HashMap<>();
-    Map<String, PersistentVolume> pvs = new HashMap<>();
+    List<PersistentVolumeClaim> claims = new ArrayList<>();
+    List<PersistentVolume> pvs = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      claims.put("default/csi-ebs-" + i, pvc("csi-ebs-" + i, "pv-ebs-" + i, null));
-      pvs.put("pv-ebs-" + i, csiPv("pv-ebs-" + i, EBS_CSI, "vol-ebs-" + i));
+      claims.add(pvc("default", "csi-ebs-" + i).prebound("pv-ebs-" + i).build());
+      pvs.add(pv("pv-ebs-" + i).csi(EBS_CSI, "vol-ebs-" + i).build());
     }
     for (int i = 0; i < 2; i++) {
-      claims.put("default/gce-" + i, pvc("gce-" + i, "pv-gce-" + i, null));
-      pvs.put("pv-gce-" + i, csiPv("pv-gce-" + i, GCE_CSI, "vol-gce-" + i));
+      claims.add(pvc("default", "gce-" + i).prebound("pv-gce-" + i).build());
+      pvs.add(pv("pv-gce-" + i).csi(GCE_CSI, "vol-gce-" + i).build());
     }
-    claims.put("default/unbound-0", pvc("unbound-0", null, "csi-sc"));
-    claims.put("default/missing-pv", pvc("missing-pv", "pv-gone", "csi-sc"));
-    claims.put("default/in-tree", pvc("in-tree", null, "standard"));
+    claims.add(pvc("default", "unbound-0").storageClass("csi-sc").build());
+    claims.add(pvc("default", "missing-pv").prebound("pv-gone").storageClass("csi-sc").build());
+    claims.add(pvc("default", "in-tree").storageClass("standard").build());
+    claims.add(
+        pvc("default", "beta-annotated")
+            .storageClass("standard")
+            .annotation(VolumeUtil.BETA_STORAGE_CLASS_ANNOTATION, "csi-sc")
+            .build());
+    claims.add(pvc("default", "no-class").build());
+    claims.add(pvc("default", "unknown-class").storageClass("nope").build());
+    claims.add(pvc("default", "in-tree-pv").prebound("pv-ebs-in-tree").build());
+    pvs.add(pv("pv-ebs-in-tree").ebs("vol-in-tree").build());
     return VolumeListers.of(
-        claims, pvs, Map.of("csi-sc", EBS_CSI, "standard", "kubernetes.io/aws-ebs"));
+        claims,
+        pvs,
+        List.of(
+            storageClass("csi-sc").provisioner(EBS_CSI).build(),
+            storageClass("standard").provisioner("kubernetes.io/aws-ebs").build()));
   }
 
   static Pod claims(String name, String... claimNames) {
@@ -276,12 +265,37 @@ class VolumePredicatesTest {
 
   @Test
   void longDriverNamesAreHashedIntoTheLimitKey() {
-    assertThat(CsiMaxVolumeLimitPredicate.getCsiAttachLimitKey("ebs.csi.aws.com"))
-        .isEqualTo("attachable-volumes-csi-ebs.csi.aws.com");
-    String longName = "a".repeat(50);
-    String key = CsiMaxVolumeLimitPredicate.getCsiAttachLimitKey(longName);
-    assertThat(key).hasSize(63).startsWith("attachable-volumes-csi-");
-    // sha1 of fifty "a"s (from sha1sum): all 40 hex characters fill the remaining room.
-    assertThat(key).isEqualTo("attachable-volumes-csi-6c177354157989a2c6cd7bac80465b13bea25832");
+    assertThat(CsiMaxVolumeLimitPredicate.getCsiAttachLimitKey("com.amazon.ebs"))
+        .isEqualTo("attachable-volumes-csi-com.amazon.ebs");
+    // Upstream's TestGetCSIAttachLimitKey: 23 characters of the name, then 16 hex digits of its
+    // SHA-1 (from sha1sum: 87aab31eac74422c2dbf3907b5f02253e9ea8e48).
+    String longName = "com.amazon.kubernetes.eks.ec2.ebs/csi-driver";
+    assertThat(CsiMaxVolumeLimitPredicate.getCsiAttachLimitKey(longName))
+        .isEqualTo("attachable-volumes-csi-com.amazon.kubernetes.e87aab31eac74422c");
+  }
+
+  @Test
+  void aNameThatWouldMakeExactlySixtyThreeCharactersIsHashedToo() {
+    String forty = "d".repeat(40);
+    assertThat(CsiMaxVolumeLimitPredicate.getCsiAttachLimitKey(forty))
+        .hasSize(62)
+        .startsWith("attachable-volumes-csi-" + "d".repeat(23));
+    assertThat(CsiMaxVolumeLimitPredicate.getCsiAttachLimitKey("d".repeat(39)))
+        .isEqualTo("attachable-volumes-csi-" + "d".repeat(39));
+  }
+
+  @Test
+  void theBetaStorageClassAnnotationWinsOverTheField() {
+    // "beta-annotated" names class "standard" (in-tree, not counted) in its field and "csi-sc" in
+    // the annotation: the annotation decides, so it counts against the EBS CSI limit.
+    assertThat(csiFits(limited(1), claims("p", "beta-annotated"), claims("e", "csi-ebs-0")))
+        .isFalse();
+    assertThat(csiFits(limited(1), claims("p", "in-tree"), claims("e", "csi-ebs-0"))).isTrue();
+  }
+
+  @Test
+  void claimsWithoutAUsableClassOrWithAnInTreeVolumeAreNotCounted() {
+    assertThat(csiFits(limited(0), claims("p", "no-class", "unknown-class", "in-tree-pv")))
+        .isTrue();
   }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
+import io.kubelab.scheduler.algorithm.AlgorithmFactoryArgs;
 import io.kubelab.scheduler.algorithm.FitError;
 import io.kubelab.scheduler.algorithm.FitPredicate;
 import io.kubelab.scheduler.algorithm.GenericScheduler;
@@ -20,7 +21,6 @@ import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.MetadataProducer;
 import io.kubelab.scheduler.predicates.PredicateErrors;
 import io.kubelab.scheduler.predicates.Predicates;
-import io.kubelab.scheduler.predicates.VolumeListers;
 import io.kubelab.scheduler.preemption.PreemptionScenarios.Scenario;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ class PreemptionPropertyTest {
 
   static Map<String, FitPredicate> predicates(Snapshot snapshot) {
     Map<String, FitPredicate> all =
-        new LinkedHashMap<>(Predicates.all(() -> snapshot, VolumeListers.NONE));
+        new LinkedHashMap<>(Predicates.all(AlgorithmFactoryArgs.of(snapshot)));
     all.keySet().retainAll(PREDICATES);
     return all;
   }

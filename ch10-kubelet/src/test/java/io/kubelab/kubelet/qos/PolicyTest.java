@@ -144,7 +144,8 @@ class PolicyTest {
         .forAll(
             Generators.pods(),
             SourceDSL.longs().between(1, 1L << 40),
-            // From 1: a pod whose only requests are zero is BestEffort, not Burstable.
+            // At least one byte each: two containers requesting 0 are BestEffort (a zero request
+            // does not count), not the Burstable pod this half of the property is about.
             Generate.longRange(1, 1L << 41),
             Generate.longRange(1, 1L << 41))
         .checkAssert(

@@ -1,16 +1,18 @@
 package io.kubelab.scheduler.preemption.bench;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.PersistentVolume;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.apimachinery.testing.RealisticCluster;
+import io.kubelab.scheduler.algorithm.AlgorithmFactoryArgs;
+import io.kubelab.scheduler.algorithm.AlgorithmProviders;
 import io.kubelab.scheduler.algorithm.FitError;
 import io.kubelab.scheduler.algorithm.FitPredicate;
 import io.kubelab.scheduler.algorithm.GenericScheduler;
@@ -188,22 +190,27 @@ public class PreemptionBenchmark {
             .endContainer()
             .endSpec()
             .build();
-    Map<String, PersistentVolumeClaim> claims = new HashMap<>();
-    c.claims()
-        .forEach(
-            pvc ->
-                claims.put(
-                    pvc.getMetadata().getNamespace() + "/" + pvc.getMetadata().getName(), pvc));
-    Map<String, PersistentVolume> volumes = new HashMap<>();
-    c.volumes().forEach(pv -> volumes.put(pv.getMetadata().getName(), pv));
-    VolumeListers listers =
-        VolumeListers.of(
-            claims,
-            volumes,
-            Map.of(
-                RealisticCluster.STORAGE_CLASS_IMMEDIATE, "kubernetes.io/gce-pd",
-                RealisticCluster.STORAGE_CLASS_WAIT, "kubernetes.io/no-provisioner"));
+    VolumeListers listers = VolumeListers.of(c.claims(), c.volumes(), storageClasses());
     return new Cluster(c.nodes(), c.pods(), pdbs, listers, preemptor);
+  }
+
+  /** RealisticCluster's two classes: zonal disks bound at once, local volumes bound late. */
+  private static List<StorageClass> storageClasses() {
+    return List.of(
+        new StorageClassBuilder()
+            .withNewMetadata()
+            .withName(RealisticCluster.STORAGE_CLASS_IMMEDIATE)
+            .endMetadata()
+            .withProvisioner("kubernetes.io/gce-pd")
+            .withVolumeBindingMode("Immediate")
+            .build(),
+        new StorageClassBuilder()
+            .withNewMetadata()
+            .withName(RealisticCluster.STORAGE_CLASS_WAIT)
+            .endMetadata()
+            .withProvisioner("kubernetes.io/no-provisioner")
+            .withVolumeBindingMode("WaitForFirstConsumer")
+            .build());
   }
 
   @Setup(Level.Trial)
@@ -213,8 +220,10 @@ public class PreemptionBenchmark {
             cluster + "/" + nodes, k -> cluster.equals("perf") ? perf(nodes) : realistic(nodes));
     Snapshot snapshot = Snapshot.of(c.pods(), c.nodes());
     Map<String, FitPredicate> predicates =
-        new LinkedHashMap<>(Predicates.all(() -> snapshot, c.volumes()));
-    predicates.keySet().retainAll(Predicates.DEFAULT_PROVIDER);
+        new LinkedHashMap<>(
+            Predicates.all(
+                new AlgorithmFactoryArgs(snapshot, 1, Map.of(VolumeListers.class, c.volumes()))));
+    predicates.keySet().retainAll(AlgorithmProviders.DEFAULT_PREDICATES);
     scheduler =
         GenericScheduler.builder(new TestCluster.SnapshotCache(), snapshot)
             .predicates(predicates)
