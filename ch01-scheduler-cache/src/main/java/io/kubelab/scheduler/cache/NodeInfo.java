@@ -39,6 +39,10 @@ public final class NodeInfo {
   // lookup, score lists) do not chase two more pointers per node.
   private String nodeName;
   private final ArrayList<Pod> pods;
+  // What each pod of `pods` adds to the two request sums, index for index. Parsing a pod's
+  // quantities is the dearest part of an add; keeping the result means a removal, and every
+  // clone, parses nothing (upstream's quantities arrive parsed, so it can recompute them freely).
+  private final ArrayList<PodResource> podResources;
   private final ArrayList<Pod> podsWithAffinity;
   private final ArrayList<Pod> podsWithRequiredAntiAffinity;
   private HostPortInfo usedPorts;
@@ -57,6 +61,7 @@ public final class NodeInfo {
   /** An empty NodeInfo holding {@code pods} (upstream's {@code NewNodeInfo}). */
   public NodeInfo(Pod... pods) {
     this.pods = new ArrayList<>();
+    this.podResources = new ArrayList<>();
     this.podsWithAffinity = new ArrayList<>();
     this.podsWithRequiredAntiAffinity = new ArrayList<>();
     this.usedPorts = new HostPortInfo();
@@ -70,6 +75,7 @@ public final class NodeInfo {
     this.node = o.node;
     this.nodeName = o.nodeName;
     this.pods = new ArrayList<>(o.pods);
+    this.podResources = new ArrayList<>(o.podResources);
     this.podsWithAffinity = new ArrayList<>(o.podsWithAffinity);
     this.podsWithRequiredAntiAffinity = new ArrayList<>(o.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
@@ -94,6 +100,8 @@ public final class NodeInfo {
     this.nodeName = o.nodeName;
     this.pods.clear();
     this.pods.addAll(o.pods);
+    this.podResources.clear();
+    this.podResources.addAll(o.podResources);
     this.podsWithAffinity.clear();
     this.podsWithAffinity.addAll(o.podsWithAffinity);
     this.podsWithRequiredAntiAffinity.clear();
@@ -242,6 +250,7 @@ public final class NodeInfo {
     requestedResource = requestedResource.add(r.requested());
     nonZeroRequest = nonZeroRequest.add(r.nonZero());
     pods.add(pod);
+    podResources.add(r);
     if (hasAffinity(pod)) {
       podsWithAffinity.add(pod);
     }
@@ -254,14 +263,16 @@ public final class NodeInfo {
 
   /**
    * Removes the pod with the same UID. Like upstream it swaps the last pod into the gap, so pod
-   * order is not stable, and it subtracts the amounts recomputed from the pod passed in.
+   * order is not stable. Upstream subtracts the amounts recomputed from the pod passed in; we
+   * subtract the amounts computed when the pod was added, which are the same because a pod's
+   * requests cannot change, and need no parsing.
    *
    * @throws IllegalStateException "no corresponding pod %s in pods of node %s"
    */
   public void removePod(Pod pod) {
     String key = podKey(pod);
-    PodResource r = calculateResource(pod);
-    if (indexOf(pods, key) < 0) {
+    int at = indexOf(pods, key);
+    if (at < 0) {
       throw new IllegalStateException(
           "no corresponding pod "
               + pod.getMetadata().getName()
@@ -270,7 +281,12 @@ public final class NodeInfo {
     }
     removeByKey(podsWithAffinity, key);
     removeByKey(podsWithRequiredAntiAffinity, key);
-    removeByKey(pods, key);
+    PodResource r = podResources.get(at);
+    int last = pods.size() - 1;
+    pods.set(at, pods.get(last));
+    pods.remove(last);
+    podResources.set(at, podResources.get(last));
+    podResources.remove(last);
     requestedResource = requestedResource.subtract(r.requested());
     nonZeroRequest = nonZeroRequest.subtract(r.nonZero());
     updateUsedPorts(pod, false);
