@@ -9,12 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a pod asks of a node, computed as the v1.18 scheduler computes it.
+ * What a pod asks of a node, computed as the v1.17 and v1.18 scheduler computes it.
  *
- * <p>Upstream: {@code calculateResource} in {@code pkg/scheduler/nodeinfo/node_info.go}, {@code
- * GetNonzeroRequests} in {@code pkg/scheduler/util/non_zero.go}. A pod's request is the sum over
- * its containers, then the per-resource maximum with each init container (init containers run one
- * at a time, before the others), plus {@code spec.overhead}.
+ * <p>Upstream: {@code GetResourceRequest} in {@code
+ * pkg/scheduler/algorithm/predicates/predicates.go} (v1.17; {@code computePodResourceRequest} in
+ * v1.18's NodeResourcesFit plugin) for {@link #of}, and {@code GetNonzeroRequests} in {@code
+ * pkg/scheduler/util/non_zero.go} for {@link #containerNonZero}. The request of a pod that asks to
+ * be placed is the sum over its containers, then the per-resource maximum with each init container
+ * (init containers run one at a time, before the others), plus {@code spec.overhead}.
+ *
+ * <p>What a node's pods already use is a different sum: in v1.17 and v1.18.0 {@code NodeInfo}
+ * counts regular containers only (its {@code calculateResource}); the scheduler cache builds that
+ * from {@link #containerRequests} and {@link #containerNonZero}.
  */
 public final class PodRequests {
 
@@ -26,7 +32,12 @@ public final class PodRequests {
 
   private PodRequests() {}
 
-  /** The pod's resource request: sum(containers), max with each init container, plus overhead. */
+  /**
+   * The resource request of a pod that asks to be placed: sum(containers), max with each init
+   * container, plus {@code spec.overhead}. Overhead counts whenever the pod carries it, as with the
+   * PodOverhead feature gate on (its default from v1.18); with the gate off, as in a default v1.17
+   * cluster, the API server drops the field before the scheduler sees the pod.
+   */
   public static Resource of(Pod pod) {
     PodSpec spec = spec(pod);
     String id = describe(pod);
@@ -47,40 +58,6 @@ public final class PodRequests {
   }
 
   /**
-   * The "non-zero" request used for scoring: only CPU and memory, with {@value
-   * #DEFAULT_MILLI_CPU_REQUEST}m CPU and 200 MiB memory for each container whose request omits
-   * them. An explicit zero stays zero. Init containers take the max; overhead is added.
-   */
-  public static Resource nonZero(Pod pod) {
-    PodSpec spec = spec(pod);
-    String id = describe(pod);
-    long cpu = 0;
-    long mem = 0;
-    List<Container> containers = spec.getContainers();
-    for (int i = 0; i < containers.size(); i++) {
-      long[] r = nonZero(containers.get(i), id, "spec.containers[" + i + "]");
-      cpu += r[0];
-      mem += r[1];
-    }
-    List<Container> inits = spec.getInitContainers();
-    for (int i = 0; i < inits.size(); i++) {
-      long[] r = nonZero(inits.get(i), id, "spec.initContainers[" + i + "]");
-      cpu = Math.max(cpu, r[0]);
-      mem = Math.max(mem, r[1]);
-    }
-    Map<String, Quantity> overhead = spec.getOverhead();
-    if (overhead != null) {
-      if (overhead.containsKey(ResourceNames.CPU)) {
-        cpu += Quantities.milliValue(overhead.get(ResourceNames.CPU), id + ": spec.overhead.cpu");
-      }
-      if (overhead.containsKey(ResourceNames.MEMORY)) {
-        mem += Quantities.value(overhead.get(ResourceNames.MEMORY), id + ": spec.overhead.memory");
-      }
-    }
-    return Resource.of(cpu, mem);
-  }
-
-  /**
    * The request the v1.17 resource priorities score the incoming pod with (upstream's {@code
    * calculatePodResourceRequest} in {@code
    * pkg/scheduler/algorithm/priorities/resource_allocation.go} and {@code
@@ -98,18 +75,17 @@ public final class PodRequests {
     Resource sum = Resource.ZERO;
     List<Container> containers = spec.getContainers();
     for (int i = 0; i < containers.size(); i++) {
-      Container c = containers.get(i);
-      Resource r = containerRequests(c, id, "spec.containers[" + i + "]");
-      Map<String, Quantity> req = c.getResources() == null ? null : c.getResources().getRequests();
-      long cpu =
-          req != null && req.containsKey(ResourceNames.CPU)
-              ? r.milliCpu()
-              : DEFAULT_MILLI_CPU_REQUEST;
-      long mem =
-          req != null && req.containsKey(ResourceNames.MEMORY)
-              ? r.memory()
-              : DEFAULT_MEMORY_REQUEST;
-      sum = sum.add(new Resource(cpu, mem, r.ephemeralStorage(), 0, r.scalarResources()));
+      String field = "spec.containers[" + i + "]";
+      Resource nonZero = containerNonZero(containers.get(i), id, field);
+      Resource r = containerRequests(containers.get(i), id, field);
+      sum =
+          sum.add(
+              new Resource(
+                  nonZero.milliCpu(),
+                  nonZero.memory(),
+                  r.ephemeralStorage(),
+                  0,
+                  r.scalarResources()));
     }
     Map<String, Quantity> overhead = spec.getOverhead();
     if (overhead != null && !overhead.isEmpty()) {
@@ -153,7 +129,12 @@ public final class PodRequests {
     return Resource.of(rr.getLimits(), podId + ": " + field + ".resources.limits");
   }
 
-  private static long[] nonZero(Container c, String podId, String field) {
+  /**
+   * One container's "non-zero" request, used for scoring: CPU and memory only, with {@value
+   * #DEFAULT_MILLI_CPU_REQUEST}m CPU and 200 MiB memory when the request omits them; an explicit
+   * zero stays zero. Upstream's {@code GetNonzeroRequests}.
+   */
+  public static Resource containerNonZero(Container c, String podId, String field) {
     ResourceRequirements rr = c.getResources();
     Map<String, Quantity> req = rr == null ? null : rr.getRequests();
     String prefix = podId + ": " + field + ".resources.requests.";
@@ -165,7 +146,7 @@ public final class PodRequests {
         req != null && req.containsKey(ResourceNames.MEMORY)
             ? Quantities.value(req.get(ResourceNames.MEMORY), prefix + ResourceNames.MEMORY)
             : DEFAULT_MEMORY_REQUEST;
-    return new long[] {cpu, mem};
+    return Resource.of(cpu, mem);
   }
 
   private static PodSpec spec(Pod pod) {

@@ -54,20 +54,33 @@ class PodRequestsTest {
             .container("explicit-zero")
             .requests("0", "0")
             .build();
+    List<Container> cs = p.getSpec().getContainers();
 
-    Resource r = PodRequests.nonZero(p);
-
-    assertThat(r.milliCpu()).isEqualTo(100 + 250 + 0);
-    assertThat(r.memory()).isEqualTo(2 * PodRequests.DEFAULT_MEMORY_REQUEST);
+    assertThat(PodRequests.containerNonZero(cs.get(0), "p", "c"))
+        .isEqualTo(Resource.of(100, PodRequests.DEFAULT_MEMORY_REQUEST));
+    assertThat(PodRequests.containerNonZero(cs.get(1), "p", "c"))
+        .isEqualTo(Resource.of(250, PodRequests.DEFAULT_MEMORY_REQUEST));
+    assertThat(PodRequests.containerNonZero(cs.get(2), "p", "c")).isEqualTo(Resource.of(0, 0));
     assertThat(PodRequests.of(p)).isEqualTo(Resource.of(250, 0));
   }
 
   @Test
-  void nonZeroTakesTheMaxWithInitContainersAndAddsOverhead() {
-    Pod p = pod("a").requests("50m", "10Mi").initContainer("init").overhead("5m", "1Mi").build();
-    // the init container requests nothing, so it counts as 100m / 200Mi
-    assertThat(PodRequests.nonZero(p))
-        .isEqualTo(Resource.of(105, PodRequests.DEFAULT_MEMORY_REQUEST + (1L << 20)));
+  void nonZeroIgnoresEverythingButCpuAndMemory() {
+    Pod p = pod("a").requests(null, "1Gi").request("example.com/gpu", "1").build();
+    assertThat(PodRequests.containerNonZero(p.getSpec().getContainers().get(0), "p", "c"))
+        .isEqualTo(Resource.of(PodRequests.DEFAULT_MILLI_CPU_REQUEST, 1L << 30));
+  }
+
+  @Test
+  void aBadNonZeroQuantityNamesThePodAndTheField() {
+    Pod p = pod("web-1").requests("1", "lots").build();
+    assertThatThrownBy(
+            () ->
+                PodRequests.containerNonZero(
+                    p.getSpec().getContainers().get(0), "Pod default/web-1", "spec.containers[0]"))
+        .hasMessage(
+            "Pod default/web-1: spec.containers[0].resources.requests.memory \"lots\" is not a"
+                + " quantity");
   }
 
   @Test
@@ -95,22 +108,17 @@ class PodRequestsTest {
   }
 
   /** An independent reference: exact decimals per resource name, rounded up once per quantity. */
-  private static Map<String, Long> reference(Pod pod, boolean nonZero) {
+  private static Map<String, Long> reference(Pod pod) {
     Map<String, Long> sum = new HashMap<>();
     for (Container c : pod.getSpec().getContainers()) {
-      containerRequests(c, nonZero).forEach((k, v) -> sum.merge(k, v, Long::sum));
+      containerRequests(c, false).forEach((k, v) -> sum.merge(k, v, Long::sum));
     }
     for (Container c : pod.getSpec().getInitContainers()) {
-      containerRequests(c, nonZero).forEach((k, v) -> sum.merge(k, v, Math::max));
+      containerRequests(c, false).forEach((k, v) -> sum.merge(k, v, Math::max));
     }
     Map<String, Quantity> overhead = pod.getSpec().getOverhead();
     if (overhead != null) {
-      overhead.forEach(
-          (k, q) -> {
-            if (!nonZero || k.equals("cpu") || k.equals("memory")) {
-              sum.merge(k, ceil(k, q), Long::sum);
-            }
-          });
+      overhead.forEach((k, q) -> sum.merge(k, ceil(k, q), Long::sum));
     }
     return sum;
   }
@@ -170,7 +178,7 @@ class PodRequestsTest {
         .checkAssert(
             p -> {
               Resource r = PodRequests.of(p);
-              Map<String, Long> want = reference(p, false);
+              Map<String, Long> want = reference(p);
               for (String name : new TreeSet<>(want.keySet())) {
                 assertThat(r.get(name))
                     .as(name + " of " + p.getMetadata().getName())
@@ -187,15 +195,17 @@ class PodRequestsTest {
   }
 
   @Test
-  void nonZeroRequestsMatchTheReferenceOnGeneratedPods() {
+  void nonZeroRequestsMatchTheReferenceOnGeneratedContainers() {
     qt().withFixedSeed(1813L)
         .withExamples(400)
         .forAll(Generators.pods())
         .checkAssert(
             p -> {
-              Map<String, Long> want = reference(p, true);
-              assertThat(PodRequests.nonZero(p))
-                  .isEqualTo(Resource.of(want.get("cpu"), want.get("memory")));
+              for (Container c : p.getSpec().getContainers()) {
+                Map<String, Long> want = containerRequests(c, true);
+                assertThat(PodRequests.containerNonZero(c, "p", "c"))
+                    .isEqualTo(Resource.of(want.get("cpu"), want.get("memory")));
+              }
             });
   }
 }

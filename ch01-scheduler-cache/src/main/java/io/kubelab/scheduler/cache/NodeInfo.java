@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.apimachinery.resource.Resource;
@@ -165,12 +166,18 @@ public final class NodeInfo {
     return usedPorts;
   }
 
-  /** The sum of the pods' requests, as {@link PodRequests#of} computes them. */
+  /**
+   * The sum of the pods' requests as {@link #calculateResource} counts them: regular containers
+   * plus overhead, init containers not at all.
+   */
   public Resource requestedResource() {
     return requestedResource;
   }
 
-  /** The sum of the pods' non-zero requests (CPU and memory only), used for scoring. */
+  /**
+   * The sum of the pods' non-zero requests (CPU and memory only, per-container defaults for what a
+   * container omits), used for scoring; counted over regular containers plus overhead.
+   */
   public Resource nonZeroRequest() {
     return nonZeroRequest;
   }
@@ -226,10 +233,9 @@ public final class NodeInfo {
   public void addPod(Pod pod) {
     // Parse everything before touching any field, so that a malformed pod leaves us unchanged.
     // No UID check here: upstream's AddPod accepts UID-less pods (NewNodeInfo in tests).
-    Resource req = podRequest(pod);
-    Resource nonZero = PodRequests.nonZero(pod);
-    requestedResource = requestedResource.add(req);
-    nonZeroRequest = nonZeroRequest.add(nonZero);
+    PodResource r = calculateResource(pod);
+    requestedResource = requestedResource.add(r.requested());
+    nonZeroRequest = nonZeroRequest.add(r.nonZero());
     pods.add(pod);
     if (hasAffinity(pod)) {
       podsWithAffinity.add(pod);
@@ -249,8 +255,7 @@ public final class NodeInfo {
    */
   public void removePod(Pod pod) {
     String key = podKey(pod);
-    Resource req = podRequest(pod);
-    Resource nonZero = PodRequests.nonZero(pod);
+    PodResource r = calculateResource(pod);
     if (indexOf(pods, key) < 0) {
       throw new IllegalStateException(
           "no corresponding pod "
@@ -261,20 +266,58 @@ public final class NodeInfo {
     removeByKey(podsWithAffinity, key);
     removeByKey(podsWithRequiredAntiAffinity, key);
     removeByKey(pods, key);
-    requestedResource = requestedResource.subtract(req);
-    nonZeroRequest = nonZeroRequest.subtract(nonZero);
+    requestedResource = requestedResource.subtract(r.requested());
+    nonZeroRequest = nonZeroRequest.subtract(r.nonZero());
     updateUsedPorts(pod, false);
     generation = nextGeneration();
   }
 
+  /** What one pod adds to {@link #requestedResource()} and {@link #nonZeroRequest()}. */
+  record PodResource(Resource requested, Resource nonZero) {}
+
   /**
-   * A pod's contribution to {@link #requestedResource()}. Upstream's {@code AddPod} adds CPU,
-   * memory, ephemeral storage and scalars but not a {@code pods} request: the pod count is {@code
-   * len(pods)}, never a sum of requests.
+   * A pod's contribution to this NodeInfo: upstream's {@code calculateResource} as in v1.17 and
+   * v1.18.0. It sums the regular containers only: init containers have finished by the time the
+   * others run, and upstream did not count them here until a later 1.18 patch (kubernetes#89222).
+   * {@code spec.overhead} is added, CPU and memory to the non-zero request too, as upstream adds it
+   * when the PodOverhead gate is on (v1.18's default; with the gate off the API server drops the
+   * field). Like upstream's {@code AddPod} it adds no {@code pods} request: the pod count is {@code
+   * len(pods)}, never a sum of requests. Init containers' quantities are still parsed, so a
+   * malformed one is rejected like any other.
+   *
+   * @throws io.kubelab.apimachinery.resource.Quantities.InvalidQuantityException naming the pod and
+   *     the field
    */
-  private static Resource podRequest(Pod pod) {
-    Resource r = PodRequests.of(pod);
-    return r.allowedPodNumber() == 0 ? r : r.withAllowedPodNumber(0);
+  static PodResource calculateResource(Pod pod) {
+    String id = PodRequests.describe(pod);
+    if (pod.getSpec() == null) {
+      throw new IllegalArgumentException(id + ": spec is missing");
+    }
+    Resource requested = Resource.ZERO;
+    Resource nonZero = Resource.ZERO;
+    List<Container> containers = pod.getSpec().getContainers();
+    for (int i = 0; i < containers.size(); i++) {
+      String field = "spec.containers[" + i + "]";
+      requested = requested.add(PodRequests.containerRequests(containers.get(i), id, field));
+      nonZero = nonZero.add(PodRequests.containerNonZero(containers.get(i), id, field));
+    }
+    List<Container> inits = pod.getSpec().getInitContainers();
+    for (int i = 0; i < inits.size(); i++) {
+      // Not counted, but read: a malformed quantity is bad input wherever it is (upstream could
+      // not have decoded such a pod at all).
+      PodRequests.containerRequests(inits.get(i), id, "spec.initContainers[" + i + "]");
+    }
+    Map<String, Quantity> overhead = pod.getSpec().getOverhead();
+    if (overhead != null) {
+      Resource o = Resource.of(overhead, id + ": spec.overhead");
+      requested = requested.add(o);
+      // Only the overhead's CPU and memory, and only where it names them (absent adds nothing).
+      nonZero = nonZero.add(Resource.of(o.milliCpu(), o.memory()));
+    }
+    if (requested.allowedPodNumber() != 0) {
+      requested = requested.withAllowedPodNumber(0);
+    }
+    return new PodResource(requested, nonZero);
   }
 
   private static int indexOf(List<Pod> list, String key) {

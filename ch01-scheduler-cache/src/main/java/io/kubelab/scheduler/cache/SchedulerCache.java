@@ -375,8 +375,7 @@ public final class SchedulerCache implements Cache, AutoCloseable {
    * Fails before any change when a pod's spec cannot be read (a remove-then-add must not half-run).
    */
   private static void checkReadable(Pod pod) {
-    PodRequests.of(pod);
-    PodRequests.nonZero(pod);
+    NodeInfo.calculateResource(pod);
   }
 
   /** {@code pod.Spec.NodeName}, "" when unset, as Go's zero value. */

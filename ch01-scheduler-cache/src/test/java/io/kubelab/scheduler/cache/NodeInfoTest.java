@@ -26,6 +26,32 @@ class NodeInfoTest {
   }
 
   @Test
+  void initContainersDoNotCountTowardsTheNodeButOverheadDoes() {
+    // v1.17 / v1.18.0 calculateResource: containers (100m + 50m) plus overhead (10m); the init
+    // container's 2 CPUs and 4Gi have finished before the pod runs and are not counted.
+    Pod p =
+        pod("p")
+            .container("app")
+            .requests("100m", "64Mi")
+            .request("example.com/gpu", "1")
+            .container("sidecar")
+            .requests("50m", null)
+            .initContainer("migrate")
+            .requests("2", "4Gi")
+            .request("example.com/gpu", "3")
+            .overhead("10m", "8Mi")
+            .build();
+    NodeInfo ni = new NodeInfo(p);
+    assertThat(ni.requestedResource())
+        .isEqualTo(Resource.of(160, (64L + 8) << 20).withScalar("example.com/gpu", 1));
+    // non-zero: 100m + 50m + 10m; memory 64Mi + the 200Mi default for the sidecar + 8Mi
+    assertThat(ni.nonZeroRequest()).isEqualTo(Resource.of(160, (64L + 200 + 8) << 20));
+    ni.removePod(p);
+    assertThat(ni.requestedResource().milliCpu()).isZero();
+    assertThat(ni.nonZeroRequest()).isEqualTo(Resource.ZERO);
+  }
+
+  @Test
   void aPodsRequestDoesNotCountTowardsTheRequestedPodNumber() {
     NodeInfo ni = new NodeInfo(pod("a").request("pods", "3").request("cpu", "1").build());
     assertThat(ni.requestedResource().allowedPodNumber()).isZero();

@@ -389,6 +389,16 @@ class SchedulerCacheTest {
   }
 
   @Test
+  void aMalformedInitContainerIsRejectedThoughInitContainersDoNotCount() {
+    cache.addNode(n("n1"));
+    Pod bad = pod("web-1").initContainer("init").requests("abc", null).nodeName("n1").build();
+    String before = dumpText();
+    assertThatThrownBy(() -> cache.addPod(bad))
+        .hasMessageContaining("spec.initContainers[0].resources.requests.cpu");
+    assertThat(dumpText()).isEqualTo(before);
+  }
+
+  @Test
   void aMalformedUpdateChangesNothing() {
     Pod p = podOn("web-1", "n1");
     cache.addPod(p);

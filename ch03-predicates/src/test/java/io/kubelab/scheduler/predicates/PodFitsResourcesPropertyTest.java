@@ -93,7 +93,7 @@ class PodFitsResourcesPropertyTest {
     Map<String, Long> want = requests(pod);
     Map<String, Long> used = new TreeMap<>();
     for (Pod e : existing) {
-      requests(e).forEach((k, v) -> used.merge(k, v, Long::sum));
+      usage(e).forEach((k, v) -> used.merge(k, v, Long::sum));
     }
     Map<String, Long> alloc = new TreeMap<>();
     node.getStatus().getAllocatable().forEach((k, q) -> alloc.put(k, amount(k, q)));
@@ -118,13 +118,25 @@ class PodFitsResourcesPropertyTest {
     return order;
   }
 
+  /**
+   * What a pod already on the node uses (v1.17 / v1.18.0 NodeInfo): Σ containers plus overhead;
+   * init containers do not count.
+   */
+  static Map<String, Long> usage(Pod pod) {
+    return sum(pod, false);
+  }
+
   /** Σ containers, then max with each init container, plus overhead; names kept as written. */
   static Map<String, Long> requests(Pod pod) {
+    return sum(pod, true);
+  }
+
+  private static Map<String, Long> sum(Pod pod, boolean withInit) {
     Map<String, Long> sum = new TreeMap<>();
     for (Container c : pod.getSpec().getContainers()) {
       requestsOf(c).forEach((k, v) -> sum.merge(k, v, Long::sum));
     }
-    for (Container c : pod.getSpec().getInitContainers()) {
+    for (Container c : withInit ? pod.getSpec().getInitContainers() : List.<Container>of()) {
       requestsOf(c).forEach((k, v) -> sum.merge(k, v, Math::max));
     }
     if (pod.getSpec().getOverhead() != null) {

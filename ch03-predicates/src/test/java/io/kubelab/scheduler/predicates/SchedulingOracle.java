@@ -108,7 +108,7 @@ final class SchedulingOracle {
     Map<String, Long> want = PodFitsResourcesPropertyTest.requests(pod);
     Map<String, Long> used = new HashMap<>();
     for (Pod e : onNode) {
-      PodFitsResourcesPropertyTest.requests(e).forEach((k, x) -> used.merge(k, x, Long::sum));
+      PodFitsResourcesPropertyTest.usage(e).forEach((k, x) -> used.merge(k, x, Long::sum));
     }
     want.forEach(
         (k, x) -> {
