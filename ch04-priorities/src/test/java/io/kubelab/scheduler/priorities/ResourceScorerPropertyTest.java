@@ -29,13 +29,13 @@ class ResourceScorerPropertyTest {
   private static void check(PriorityMapFunction priority, Reference reference, String name) {
     int[] checked = new int[2];
     qt().withFixedSeed(0x5c0_4e5L + name.hashCode())
-        .withExamples(150)
+        .withExamples(80)
         .withShrinkCycles(50)
         .forAll(ScoringGenerators.scenarios(1, 6, 0, 16), Generators.pods())
         .checkAssert(
             (s, extra) -> {
               Snapshot snapshot = Snapshot.of(s.bound(), s.nodes());
-              ScoringOracle oracle = new ScoringOracle(s.nodes(), s.bound(), 1);
+              ScoringOracle oracle = new ScoringOracle(s.nodes(), s.bound(), 1, false);
               List<Pod> incoming = new ArrayList<>(s.pending());
               incoming.add(extra);
               for (Pod pod : incoming) {

@@ -26,6 +26,7 @@ import org.quicktheories.generators.Generate;
  *   <li>container images nodes hold (ImageLocality), some without a tag;
  *   <li>nodes with zero or absent allocatable CPU or memory;
  *   <li>{@code preferAvoidPods} annotations naming the controller of some pod;
+ *   <li>preferred node affinity on the generated label keys;
  *   <li>preferred pod affinity and anti-affinity by zone or host, and required pod affinity on
  *       bound pods (the symmetric weight).
  * </ul>
@@ -97,13 +98,31 @@ final class ScoringGenerators {
           "example.com/never:1");
 
   static Gen<Scenario> scenarios(int minNodes, int maxNodes, int minPods, int maxPods) {
+    return scenarios(minNodes, maxNodes, minPods, maxPods, false);
+  }
+
+  /**
+   * Scenarios where most pods can go somewhere: most containers ask for at most half a core and 512
+   * MiB, and most pods lose their node selector and required node affinity. For end-to-end runs,
+   * where a pod that fits nowhere tests nothing about scoring.
+   */
+  static Gen<Scenario> schedulableScenarios(int minNodes, int maxNodes, int minPods, int maxPods) {
+    return scenarios(minNodes, maxNodes, minPods, maxPods, true);
+  }
+
+  private static Gen<Scenario> scenarios(
+      int minNodes, int maxNodes, int minPods, int maxPods, boolean modest) {
     Gen<Generators.Cluster> clusters = Generators.clusters(minNodes, maxNodes, minPods, maxPods);
     Gen<Scenario> g =
         in -> {
           Generators.Cluster c = clusters.generate(in);
           List<Pod> pods = new ArrayList<>();
           for (Pod p : c.pods()) {
-            pods.add(decorate(new PodBuilder(p).build(), in));
+            Pod copy = decorate(new PodBuilder(p).build(), in);
+            if (modest) {
+              moderate(copy, in);
+            }
+            pods.add(copy);
           }
           List<Node> nodes = new ArrayList<>();
           for (Node n : c.nodes()) {
@@ -112,6 +131,29 @@ final class ScoringGenerators {
           return new Scenario(nodes, pods);
         };
     return g.describedAs(Scenario::toString);
+  }
+
+  private static void moderate(Pod p, RandomnessSource in) {
+    for (Container c : p.getSpec().getContainers()) {
+      if (c.getResources() != null && c.getResources().getRequests() != null && percent(in, 80)) {
+        Map<String, Quantity> r = new LinkedHashMap<>(c.getResources().getRequests());
+        r.replace("cpu", new Quantity(between(in, 0, 500) + "m"));
+        r.replace("memory", new Quantity(between(in, 0, 512) + "Mi"));
+        r.keySet().retainAll(List.of("cpu", "memory"));
+        c.getResources().setRequests(r);
+      }
+    }
+    p.getSpec().getInitContainers().clear();
+    if (percent(in, 70)) {
+      p.getSpec().setNodeSelector(new LinkedHashMap<>());
+      if (p.getSpec().getAffinity() != null
+          && p.getSpec().getAffinity().getNodeAffinity() != null) {
+        p.getSpec()
+            .getAffinity()
+            .getNodeAffinity()
+            .setRequiredDuringSchedulingIgnoredDuringExecution(null);
+      }
+    }
   }
 
   private static Pod decorate(Pod p, RandomnessSource in) {
@@ -142,6 +184,15 @@ final class ScoringGenerators {
               Fixtures.matchLabels("app", pick(in, List.of("web", "db")))));
       any = true;
     }
+    int nodeTerms = percent(in, 50) ? between(in, 1, 3) : 0;
+    for (int i = 0; i < nodeTerms; i++) {
+      extra.preferredNodeAffinity(
+          between(in, 1, 100),
+          Fixtures.term(
+              Fixtures.expr(
+                  pick(in, Generators.LABEL_KEYS), "In", pick(in, Generators.LABEL_VALUES))));
+      any = true;
+    }
     if (p.getSpec().getNodeName() != null && percent(in, 10)) {
       extra.requiredPodAffinity(
           Fixtures.affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("app", app)));
@@ -161,6 +212,16 @@ final class ScoringGenerators {
       return;
     }
     var target = p.getSpec().getAffinity();
+    if (a.getNodeAffinity() != null) {
+      if (target.getNodeAffinity() == null) {
+        target.setNodeAffinity(a.getNodeAffinity());
+      } else {
+        addAll(
+            target.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution(),
+            a.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution(),
+            target.getNodeAffinity()::setPreferredDuringSchedulingIgnoredDuringExecution);
+      }
+    }
     if (a.getPodAffinity() != null) {
       if (target.getPodAffinity() == null) {
         target.setPodAffinity(a.getPodAffinity());

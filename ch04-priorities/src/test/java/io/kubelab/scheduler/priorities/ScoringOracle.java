@@ -40,15 +40,22 @@ final class ScoringOracle {
   private final List<Node> nodes;
   private final List<Pod> placed;
   private final int hardPodAffinityWeight;
+  private final boolean imageCountsAsAdded;
 
   /**
-   * @param nodes every node of the cluster
+   * @param nodes every node of the cluster, in the order they were added to the scheduler's cache
    * @param placed every pod bound to a node
+   * @param imageCountsAsAdded how many nodes have an image is known as of each node's addition
+   *     (upstream's cache computes a node's {@code ImageStateSummary} when the node is added or
+   *     updated, and keeps it): node k counts only nodes 0..k. False: every node counts, as in a
+   *     snapshot built from the whole list at once.
    */
-  ScoringOracle(List<Node> nodes, List<Pod> placed, int hardPodAffinityWeight) {
+  ScoringOracle(
+      List<Node> nodes, List<Pod> placed, int hardPodAffinityWeight, boolean imageCountsAsAdded) {
     this.nodes = nodes;
     this.placed = placed;
     this.hardPodAffinityWeight = hardPodAffinityWeight;
+    this.imageCountsAsAdded = imageCountsAsAdded;
   }
 
   // ---- quantities, from the text -------------------------------------------------------------
@@ -263,7 +270,8 @@ final class ScoringOracle {
       if (size == null) {
         continue;
       }
-      long withImage = nodes.stream().filter(m -> sizeOn(m, name) != null).count();
+      List<Node> counted = imageCountsAsAdded ? nodes.subList(0, nodes.indexOf(n) + 1) : nodes;
+      long withImage = counted.stream().filter(m -> sizeOn(m, name) != null).count();
       sum += (long) (size * ((double) withImage / nodes.size()));
     }
     long lo = 23 * MI;
