@@ -5,7 +5,9 @@ import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinity;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.PodAntiAffinity;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.Selector;
@@ -177,23 +179,38 @@ public final class InterPodAffinity {
   }
 
   /** The incoming pod's compiled preferred terms and the symmetric weight. */
-  private record Incoming(
-      Pod pod,
-      List<CompiledTerm> preferredAffinity,
-      List<CompiledTerm> preferredAntiAffinity,
-      int hardPodAffinityWeight) {}
+  private record Incoming(Pod pod, List<CompiledTerm> terms, int hardPodAffinityWeight) {
+    Incoming(
+        Pod pod,
+        List<CompiledTerm> affinity,
+        List<CompiledTerm> antiAffinity,
+        int hardPodAffinityWeight) {
+      this(pod, concat(affinity, antiAffinity), hardPodAffinityWeight);
+    }
+
+    private static List<CompiledTerm> concat(List<CompiledTerm> a, List<CompiledTerm> b) {
+      List<CompiledTerm> all = new ArrayList<>(a);
+      all.addAll(b);
+      return List.copyOf(all);
+    }
+  }
 
   /**
-   * A term whose namespaces and selector are resolved against the pod that defines it.
+   * A term of the incoming pod, its namespaces and selector resolved against the pod.
    *
    * @param topologyKey the term's topologyKey
-   * @param namespaces its namespaces, or the defining pod's own
+   * @param namespaces its namespaces, or the pod's own
    * @param selector its label selector
    * @param weight the signed weight it adds
    */
   private record CompiledTerm(
       String topologyKey, Set<String> namespaces, Selector selector, long weight) {}
 
+  /**
+   * One node's contribution: every existing pod on it against the incoming pod's terms and the
+   * incoming pod against the existing pods' terms, all credited to this node's topology pairs. The
+   * incoming pod's terms are summed per term first and written once per node.
+   */
   private static void processNode(
       NodeInfo nodeInfo, boolean allPods, Incoming incoming, Map<String, Map<String, Long>> table) {
     Node node = nodeInfo.node();
@@ -205,89 +222,153 @@ public final class InterPodAffinity {
     if (nodeLabels == null || nodeLabels.isEmpty()) {
       return;
     }
+    List<CompiledTerm> terms = incoming.terms();
+    String[] values = new String[terms.size()];
+    for (int j = 0; j < values.length; j++) {
+      values[j] = nodeLabels.get(terms.get(j).topologyKey());
+    }
+    long[] sums = new long[values.length];
+    boolean[] matched = new boolean[values.length];
     for (Pod existing : allPods ? nodeInfo.pods() : nodeInfo.podsWithAffinity()) {
-      processPod(existing, nodeLabels, incoming, table);
+      // The incoming pod's preferred terms, matched against the existing pod.
+      String ns = namespace(existing);
+      Map<String, String> labels = null;
+      for (int j = 0; j < values.length; j++) {
+        CompiledTerm t = terms.get(j);
+        if (values[j] == null || !t.namespaces().contains(ns)) {
+          continue;
+        }
+        if (labels == null) {
+          labels = labels(existing);
+        }
+        if (t.selector().matches(labels)) {
+          sums[j] += t.weight();
+          matched[j] = true;
+        }
+      }
+      processExistingPodTerms(existing, nodeLabels, incoming, table);
+    }
+    for (int j = 0; j < values.length; j++) {
+      if (matched[j]) {
+        add(table, terms.get(j).topologyKey(), values[j], sums[j]);
+      }
     }
   }
 
-  private static void processPod(
+  /** The existing pod's terms that the incoming pod matches (symmetry). */
+  private static void processExistingPodTerms(
       Pod existing,
       Map<String, String> nodeLabels,
       Incoming incoming,
       Map<String, Map<String, Long>> table) {
-    Pod pod = incoming.pod();
-    // The incoming pod's preferred terms, matched against the existing pod.
-    for (CompiledTerm t : incoming.preferredAffinity()) {
-      processTerm(t, existing, nodeLabels, table);
-    }
-    for (CompiledTerm t : incoming.preferredAntiAffinity()) {
-      processTerm(t, existing, nodeLabels, table);
-    }
     Affinity existingAffinity = existing.getSpec().getAffinity();
     if (existingAffinity == null) {
       return;
     }
-    if (existingAffinity.getPodAffinity() != null) {
-      // Symmetry: the existing pod's required affinity terms count as preferred ones of the
-      // symmetric weight for a pod they match.
-      if (incoming.hardPodAffinityWeight() > 0) {
-        List<PodAffinityTerm> required =
-            existingAffinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
-        if (required != null) {
-          for (int i = 0; i < required.size(); i++) {
-            processTerm(
-                compile(
-                    existing,
-                    required.get(i),
-                    REQUIRED_AFFINITY + "[" + i + "]",
-                    incoming.hardPodAffinityWeight()),
-                pod,
-                nodeLabels,
-                table);
-          }
+    Pod pod = incoming.pod();
+    PodAffinity podAffinity = existingAffinity.getPodAffinity();
+    if (podAffinity != null) {
+      // Required affinity terms count as preferred ones of the symmetric weight.
+      List<PodAffinityTerm> required =
+          podAffinity.getRequiredDuringSchedulingIgnoredDuringExecution();
+      if (incoming.hardPodAffinityWeight() > 0 && required != null) {
+        for (int i = 0; i < required.size(); i++) {
+          processTerm(
+              existing,
+              required.get(i),
+              REQUIRED_AFFINITY,
+              i,
+              "",
+              incoming.hardPodAffinityWeight(),
+              pod,
+              nodeLabels,
+              table);
         }
       }
-      for (CompiledTerm t :
-          weighted(
-              existing,
-              existingAffinity
-                  .getPodAffinity()
-                  .getPreferredDuringSchedulingIgnoredDuringExecution(),
-              PREFERRED_AFFINITY,
-              1)) {
-        processTerm(t, pod, nodeLabels, table);
-      }
+      processWeightedTerms(
+          existing,
+          podAffinity.getPreferredDuringSchedulingIgnoredDuringExecution(),
+          PREFERRED_AFFINITY,
+          1,
+          pod,
+          nodeLabels,
+          table);
     }
-    if (existingAffinity.getPodAntiAffinity() != null) {
-      for (CompiledTerm t :
-          weighted(
-              existing,
-              existingAffinity
-                  .getPodAntiAffinity()
-                  .getPreferredDuringSchedulingIgnoredDuringExecution(),
-              PREFERRED_ANTI_AFFINITY,
-              -1)) {
-        processTerm(t, pod, nodeLabels, table);
-      }
+    PodAntiAffinity podAntiAffinity = existingAffinity.getPodAntiAffinity();
+    if (podAntiAffinity != null) {
+      processWeightedTerms(
+          existing,
+          podAntiAffinity.getPreferredDuringSchedulingIgnoredDuringExecution(),
+          PREFERRED_ANTI_AFFINITY,
+          -1,
+          pod,
+          nodeLabels,
+          table);
     }
   }
 
-  /** {@code processTerm}: credits the fixed node's pair when {@code podToCheck} matches. */
+  private static void processWeightedTerms(
+      Pod owner,
+      List<WeightedPodAffinityTerm> terms,
+      String field,
+      int multiplier,
+      Pod podToCheck,
+      Map<String, String> nodeLabels,
+      Map<String, Map<String, Long>> table) {
+    if (terms == null) {
+      return;
+    }
+    for (int i = 0; i < terms.size(); i++) {
+      WeightedPodAffinityTerm w = terms.get(i);
+      long weight = (long) (w.getWeight() == null ? 0 : w.getWeight()) * multiplier;
+      processTerm(
+          owner,
+          w.getPodAffinityTerm(),
+          field,
+          i,
+          ".podAffinityTerm",
+          weight,
+          podToCheck,
+          nodeLabels,
+          table);
+    }
+  }
+
+  /**
+   * {@code processTerm} for a term of an existing pod: credits the fixed node's pair when the pod
+   * to check falls under the term. The node's pair and the namespaces are looked at before the
+   * selector is compiled, so terms that cannot apply here cost no compilation.
+   *
+   * <p>The term is {@code field[index]suffix} of {@code owner}; the path is spelled out only in an
+   * error.
+   */
   private static void processTerm(
-      CompiledTerm term,
+      Pod owner,
+      PodAffinityTerm term,
+      String field,
+      int index,
+      String suffix,
+      long weight,
       Pod podToCheck,
       Map<String, String> fixedNodeLabels,
       Map<String, Map<String, Long>> table) {
-    if (!term.namespaces().contains(namespace(podToCheck))) {
+    if (term == null) {
       return;
     }
-    String tpValue = fixedNodeLabels.get(term.topologyKey());
+    String key = term.getTopologyKey() == null ? "" : term.getTopologyKey();
+    String tpValue = fixedNodeLabels.get(key);
     if (tpValue == null) {
       return;
     }
-    Map<String, String> labels = podToCheck.getMetadata().getLabels();
-    if (term.selector().matches(labels == null ? Map.of() : labels)) {
-      add(table, term.topologyKey(), tpValue, term.weight());
+    List<String> ns = term.getNamespaces();
+    String podNamespace = namespace(podToCheck);
+    if (ns == null || ns.isEmpty()
+        ? !namespace(owner).equals(podNamespace)
+        : !ns.contains(podNamespace)) {
+      return;
+    }
+    if (selector(owner, term, field, index, suffix).matches(labels(podToCheck))) {
+      add(table, key, tpValue, weight);
     }
   }
 
@@ -296,7 +377,7 @@ public final class InterPodAffinity {
     table.computeIfAbsent(key, k -> new HashMap<>()).merge(value, weight, Long::sum);
   }
 
-  /** Compiles weighted terms of {@code owner}, each weight times {@code multiplier}. */
+  /** Compiles weighted terms of the incoming pod, each weight times {@code multiplier}. */
   private static List<CompiledTerm> weighted(
       Pod owner, List<WeightedPodAffinityTerm> terms, String field, int multiplier) {
     if (terms == null || terms.isEmpty()) {
@@ -310,18 +391,42 @@ public final class InterPodAffinity {
       if (term == null) {
         term = new PodAffinityTerm();
       }
-      out.add(compile(owner, term, field + "[" + i + "].podAffinityTerm", weight));
+      List<String> ns = term.getNamespaces();
+      Set<String> namespaces =
+          ns == null || ns.isEmpty() ? Set.of(namespace(owner)) : Set.copyOf(ns);
+      String key = term.getTopologyKey() == null ? "" : term.getTopologyKey();
+      out.add(
+          new CompiledTerm(
+              key, namespaces, selector(owner, term, field, i, ".podAffinityTerm"), weight));
     }
     return out;
   }
 
-  private static CompiledTerm compile(Pod owner, PodAffinityTerm term, String field, long weight) {
-    String what = PodRequests.describe(owner) + ": " + field + ".labelSelector";
-    Selector selector = LabelSelectors.compile(term.getLabelSelector(), what);
-    List<String> ns = term.getNamespaces();
-    Set<String> namespaces = ns == null || ns.isEmpty() ? Set.of(namespace(owner)) : Set.copyOf(ns);
-    String key = term.getTopologyKey() == null ? "" : term.getTopologyKey();
-    return new CompiledTerm(key, namespaces, selector, weight);
+  /**
+   * A term's selector. The error message is built only on failure: existing pods' terms are
+   * compiled on every cycle, and a string per term would cost more than the compilation.
+   */
+  private static Selector selector(
+      Pod owner, PodAffinityTerm term, String field, int index, String suffix) {
+    try {
+      return LabelSelectors.compile(term.getLabelSelector(), "");
+    } catch (LabelSelectors.InvalidSelectorException e) {
+      throw new LabelSelectors.InvalidSelectorException(
+          PodRequests.describe(owner)
+              + ": "
+              + field
+              + "["
+              + index
+              + "]"
+              + suffix
+              + ".labelSelector"
+              + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> labels(Pod pod) {
+    Map<String, String> l = pod.getMetadata().getLabels();
+    return l == null ? Map.of() : l;
   }
 
   private static String namespace(Pod pod) {
