@@ -25,6 +25,8 @@ import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.Predicates;
 import io.kubelab.scheduler.priorities.Priorities;
+import io.kubelab.scheduler.spread.Spread;
+import io.kubelab.scheduler.spread.SpreadListers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,10 +38,11 @@ import java.util.Random;
 
 /**
  * A scheduler in one JVM, fed from a manifest: the ch01 cache, the ch02 generic scheduler built
- * from a Policy, the ch03 predicates and the ch04 priorities. Nodes and bound pods go into the
- * cache as an informer would put them; pending pods are scheduled one at a time in the scheduling
- * queue's order (higher priority first, then older), and each placement is assumed, bound and
- * confirmed before the next pod, as kube-scheduler's scheduleOne does.
+ * from a Policy, the ch03 predicates, the ch04 priorities and the ch05 spreading priorities (their
+ * Services, ReplicationControllers, ReplicaSets and StatefulSets come from the manifest too). Nodes
+ * and bound pods go into the cache as an informer would put them; pending pods are scheduled one at
+ * a time in the scheduling queue's order (higher priority first, then older), and each placement is
+ * assumed, bound and confirmed before the next pod, as kube-scheduler's scheduleOne does.
  *
  * <p>Each node runs a {@link NodeAgent}, a kubelet in miniature: a bound pod is handed to its
  * node's agent, which starts its containers in a fake runtime; after the last pod is scheduled the
@@ -78,8 +81,16 @@ public final class SchedulingSimulation implements AutoCloseable {
     AlgorithmProviders.registerAll(registry);
     Predicates.registerAll(registry);
     Priorities.registerAll(registry);
-    AlgorithmConfig config =
-        new Configurator(registry, AlgorithmFactoryArgs.of(snapshot)).createFromConfig(policy);
+    Spread.registerAll(registry);
+    // The informers' view of what selects a pod: for SelectorSpread and the Policy's
+    // service-affinity arguments.
+    SpreadListers listers = WorkloadListers.from(manifest).spreadListers();
+    AlgorithmFactoryArgs args =
+        new AlgorithmFactoryArgs(
+            snapshot,
+            AlgorithmFactoryArgs.DEFAULT_HARD_POD_AFFINITY_SYMMETRIC_WEIGHT,
+            Map.of(SpreadListers.class, listers));
+    AlgorithmConfig config = new Configurator(registry, args).createFromConfig(policy);
     this.scheduler =
         GenericScheduler.builder(cache, snapshot)
             .algorithm(config)

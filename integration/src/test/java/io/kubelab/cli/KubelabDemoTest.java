@@ -54,7 +54,9 @@ class KubelabDemoTest {
       //   zone-b-1: LeastRequested (37 + 71) / 2 = 54, BalancedResourceAllocation
       //             (1 - |0.625 - 0.28125|) * 100 = 65;
       //   zone-c-1: LeastRequested (87 + 96) / 2 = 91, BalancedResourceAllocation 90.
-      // Every other priority scores both nodes alike, so zone-c-1 wins for every seed.
+      // Every other priority scores both nodes alike (SelectorSpreadPriority gives every node
+      // 100: no Service or controller of the demo selects its pods), so zone-c-1 wins for every
+      // seed.
       assertThat(ps.get(0).pod().getMetadata().getName()).isEqualTo("ingress-b");
       assertThat(m.get("ingress-b").node()).isEqualTo("zone-c-1");
       // Required zone anti-affinity: three web pods, three zones, and no room for a fourth.
