@@ -16,11 +16,20 @@ import java.util.function.LongBinaryOperator;
  * are neither the four native resources nor scalar resources are ignored, as upstream's {@code
  * Resource.Add} ignores them.
  *
+ * <p>Like upstream's {@code ScalarResources} map, {@link #scalarResources()} keeps an entry that
+ * was written with the value zero ({@code example.com/foo: 0} in a request, {@code
+ * attachable-volumes-csi-x: 0} in a node's allocatable), and an entry that arithmetic brought back
+ * to zero. Upstream tells "named with zero" from "not named" by the map's length (a pod requesting
+ * only {@code example.com/foo: 0} still has its CPU and memory checked by PodFitsResources) and by
+ * key lookup (a CSI volume limit of zero). Two resources are equal only when their maps hold the
+ * same keys; {@link #isZero()} asks only about amounts.
+ *
  * @param milliCpu CPU in thousandths of a core
  * @param memory bytes
  * @param ephemeralStorage bytes
  * @param allowedPodNumber the {@code pods} resource
- * @param scalarResources an unmodifiable, sorted map; absent means zero
+ * @param scalarResources an unmodifiable, sorted map; absent means zero, and an explicit zero is
+ *     kept
  */
 public record Resource(
     long milliCpu,
@@ -35,14 +44,7 @@ public record Resource(
     if (scalarResources == null || scalarResources.isEmpty()) {
       scalarResources = Map.of();
     } else if (!(scalarResources instanceof SortedUnmodifiable)) {
-      TreeMap<String, Long> copy = new TreeMap<>();
-      scalarResources.forEach(
-          (k, v) -> {
-            if (v != 0) {
-              copy.put(k, v);
-            }
-          });
-      scalarResources = copy.isEmpty() ? Map.of() : new SortedUnmodifiable(copy);
+      scalarResources = new SortedUnmodifiable(new TreeMap<>(scalarResources));
     }
   }
 
@@ -156,13 +158,17 @@ public record Resource(
         scalars);
   }
 
-  /** True when every amount is zero. */
+  /** True when every amount is zero, whether or not scalar resources are named with zero. */
   public boolean isZero() {
-    return milliCpu == 0
-        && memory == 0
-        && ephemeralStorage == 0
-        && allowedPodNumber == 0
-        && scalarResources.isEmpty();
+    if (milliCpu != 0 || memory != 0 || ephemeralStorage != 0 || allowedPodNumber != 0) {
+      return false;
+    }
+    for (long v : scalarResources.values()) {
+      if (v != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

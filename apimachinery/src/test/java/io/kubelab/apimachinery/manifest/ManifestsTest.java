@@ -47,7 +47,8 @@ class ManifestsTest {
                 12698876L * 1024,
                 47093746742L,
                 110,
-                java.util.Map.of("attachable-volumes-gce-pd", 127L)));
+                // hugepages-2Mi: "0" stays, named with zero, as in upstream's ScalarResources
+                java.util.Map.of("attachable-volumes-gce-pd", 127L, "hugepages-2Mi", 0L)));
     assertThat(n.getStatus().getImages().get(0).getSizeBytes()).isEqualTo(288426917L);
     assertThat(m.nodes().get(1).getSpec().getUnschedulable()).isTrue();
     assertThat(m.nodes().get(1).getSpec().getTaints().get(0).getKey())

@@ -33,6 +33,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import java.nio.charset.StandardCharsets;
@@ -501,6 +502,18 @@ public final class Fixtures {
 
     public PodFixture toleration(String key, String operator, String value, String effect) {
       spec.getTolerations().add(Fixtures.toleration(key, operator, value, effect));
+      return this;
+    }
+
+    /** A {@code topologySpreadConstraints} entry (EvenPodsSpread). */
+    public PodFixture spreadConstraint(
+        int maxSkew, String topologyKey, String whenUnsatisfiable, LabelSelector selector) {
+      TopologySpreadConstraint c = new TopologySpreadConstraint();
+      c.setMaxSkew(maxSkew);
+      c.setTopologyKey(topologyKey);
+      c.setWhenUnsatisfiable(whenUnsatisfiable);
+      c.setLabelSelector(selector);
+      spec.getTopologySpreadConstraints().add(c);
       return this;
     }
 

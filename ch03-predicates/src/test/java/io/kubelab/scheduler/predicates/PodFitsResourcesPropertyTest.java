@@ -61,7 +61,7 @@ class PodFitsResourcesPropertyTest {
     Map<String, Long> want = requests(pod);
     Map<String, Long> used = new TreeMap<>();
     for (Pod e : onNode) {
-      requests(e).forEach((k, v) -> used.merge(k, v, Long::sum));
+      usage(e).forEach((k, v) -> used.merge(k, v, Long::sum));
     }
     for (long delta : new long[] {0, -1, 1}) {
       Node tight = new io.fabric8.kubernetes.api.model.NodeBuilder(n).build();
@@ -101,8 +101,7 @@ class PodFitsResourcesPropertyTest {
     if (existing.size() + 1 > alloc.getOrDefault("pods", 0L)) {
       order.add("pods");
     }
-    boolean nothing = want.values().stream().allMatch(v -> v == 0);
-    if (nothing) {
+    if (requestsNothing(want)) {
       return order;
     }
     TreeSet<String> scalars = new TreeSet<>(want.keySet());
@@ -126,7 +125,22 @@ class PodFitsResourcesPropertyTest {
     return sum(pod, false);
   }
 
-  /** Σ containers, then max with each init container, plus overhead; names kept as written. */
+  /**
+   * Upstream's early return: no cpu, memory or ephemeral storage and no scalar resource named at
+   * all. A scalar named with zero still counts as named (len(ScalarResources) in Go).
+   */
+  static boolean requestsNothing(Map<String, Long> want) {
+    return want.keySet().stream()
+        .allMatch(
+            k ->
+                (k.equals("cpu") || k.equals("memory") || k.equals("ephemeral-storage"))
+                    && want.get(k) == 0);
+  }
+
+  /**
+   * Σ containers, then max with each init container, plus overhead; names kept as written, an
+   * explicit zero included.
+   */
   static Map<String, Long> requests(Pod pod) {
     return sum(pod, true);
   }
@@ -142,7 +156,6 @@ class PodFitsResourcesPropertyTest {
     if (pod.getSpec().getOverhead() != null) {
       pod.getSpec().getOverhead().forEach((k, q) -> sum.merge(k, amount(k, q), Long::sum));
     }
-    sum.values().removeIf(v -> v == 0);
     sum.keySet()
         .removeIf(
             k ->

@@ -106,6 +106,9 @@ final class SchedulingOracle {
       v.add("too many pods");
     }
     Map<String, Long> want = PodFitsResourcesPropertyTest.requests(pod);
+    if (PodFitsResourcesPropertyTest.requestsNothing(want)) {
+      return;
+    }
     Map<String, Long> used = new HashMap<>();
     for (Pod e : onNode) {
       PodFitsResourcesPropertyTest.usage(e).forEach((k, x) -> used.merge(k, x, Long::sum));
