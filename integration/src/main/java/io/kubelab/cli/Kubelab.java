@@ -1,7 +1,13 @@
 package io.kubelab.cli;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.apimachinery.manifest.Manifest;
+import io.kubelab.apimachinery.manifest.ManifestException;
 import io.kubelab.apimachinery.manifest.Manifests;
+import io.kubelab.apimachinery.resource.Quantities;
 import io.kubelab.cluster.NodeAgent;
 import io.kubelab.cluster.Placement;
 import io.kubelab.cluster.SchedulingSimulation;
@@ -12,6 +18,7 @@ import io.kubelab.scheduler.algorithm.policy.Policy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,90 +27,309 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+import tools.jackson.core.JacksonException;
 
 /**
  * The {@code kubelab} command: "where would this pod land, and why?", then "and does it run?": each
  * node's miniature kubelet starts the pods bound to it, and the table of phases shows which pods
- * became Running and which stayed Pending.
+ * became Running and which stayed Pending. {@code kubelab apiserver} serves a cluster over the
+ * Kubernetes API for kubectl and other clients.
  *
  * <pre>
- * kubelab [demo] [--seed N]                          the embedded demo cluster
+ * kubelab [demo] [--seed N] [--brief]                the embedded demo cluster
  * kubelab schedule -f FILE [--policy FILE] [--seed N] [--brief]
- * kubelab help
+ * kubelab apiserver [--port P] [-f FILE] [--kubeconfig-out PATH]
+ * kubelab completion                                 a bash/zsh completion script
+ * kubelab help [COMMAND]
  * </pre>
  *
  * <p>{@code FILE} is what {@code kubectl get nodes,pods,priorityclasses -A -o yaml} prints (or any
- * multi-document YAML/JSON of nodes and pods). Bound pods occupy their nodes; pending pods are
- * scheduled in queue order. Errors exit with status 2 and one readable line.
+ * multi-document YAML/JSON of nodes and pods). Exit status: 0 on success, 2 on bad input with one
+ * readable line on stderr. The command line is parsed by picocli.
  */
-public final class Kubelab {
+@Command(
+    name = "kubelab",
+    mixinStandardHelpOptions = true,
+    versionProvider = Kubelab.Version.class,
+    subcommands = {
+      Kubelab.Demo.class,
+      Kubelab.Schedule.class,
+      ApiServerCommand.class,
+      Kubelab.Completion.class,
+      CommandLine.HelpCommand.class
+    },
+    description = {
+      "Where would these pods land, and why? Kubernetes' scheduler, kubelet and API server,"
+          + " rebuilt in Java.",
+      "Without a command, runs the demo."
+    })
+public final class Kubelab implements Callable<Integer> {
 
   public static final String DEMO_CLUSTER = "demo-cluster.yaml";
   public static final String DEFAULT_POLICY = "default-policy.json";
 
+  /** Exit status for bad input: usage errors, unreadable or invalid files. */
+  public static final int BAD_INPUT = 2;
+
   private final PrintStream out;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      converter = SeedConverter.class,
+      description = "seed for breaking ties between equally good nodes (default 1)")
+  long seed = 1;
+
+  @Option(names = "--brief", description = "the table only, without each node's verdict")
+  boolean brief;
 
   Kubelab(PrintStream out) {
     this.out = out;
   }
 
   public static void main(String[] args) {
-    int code;
-    try {
-      code = new Kubelab(System.out).run(args);
-    } catch (UsageException e) {
-      System.err.println("kubelab: " + e.getMessage() + " (try: kubelab help)");
-      code = 2;
-    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-      System.err.println("kubelab: " + e.getMessage());
-      code = 2;
-    }
-    System.exit(code);
+    System.exit(new Kubelab(System.out).run(args, System.err));
   }
 
-  /** Runs one command; returns the exit status. */
-  int run(String[] args) {
-    String command = args.length == 0 || args[0].startsWith("-") ? "demo" : args[0];
-    int start = args.length == 0 || args[0].startsWith("-") ? 0 : 1;
-    Options o = Options.parse(args, start);
-    switch (command) {
-      case "help", "--help", "-h" -> {
-        out.print(usage());
-        return 0;
+  /** Runs one command line; returns the exit status. Errors go to {@code err} as one line. */
+  int run(String[] args, PrintStream err) {
+    CommandLine cl = commandLine(err);
+    return cl.execute(args);
+  }
+
+  /** The picocli command line with kubelab's error handling. */
+  CommandLine commandLine(PrintStream err) {
+    CommandLine cl = new CommandLine(this, new Factory(this));
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cl.setParameterExceptionHandler(
+        (ParameterException e, String[] a) -> {
+          e.getCommandLine()
+              .getErr()
+              .println("kubelab: " + usageMessage(e) + " (try: kubelab help)");
+          return BAD_INPUT;
+        });
+    cl.setExecutionExceptionHandler(
+        (Exception e, CommandLine c, CommandLine.ParseResult r) -> {
+          if (e instanceof IllegalArgumentException
+              || e instanceof IllegalStateException
+              || e instanceof UncheckedIOException) {
+            c.getErr().println("kubelab: " + inputMessage(e));
+            return BAD_INPUT;
+          }
+          throw e;
+        });
+    return cl;
+  }
+
+  private static String usageMessage(ParameterException e) {
+    if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String first = u.getUnmatched().get(0);
+      if (!first.startsWith("-") && e.getCommandLine().getCommandName().equals("kubelab")) {
+        return "unknown command \"" + first + "\"";
       }
-      case "demo" -> {
-        if (o.file != null) {
-          throw new UsageException("demo takes no -f; use: kubelab schedule -f FILE");
+      return "unknown option \"" + first + "\"";
+    }
+    return e.getMessage();
+  }
+
+  /** One line for bad input; JSON and YAML syntax errors name line and column, nothing more. */
+  static String inputMessage(Exception e) {
+    if (e instanceof ManifestException m && m.getCause() instanceof JacksonException j) {
+      String what = j.getOriginalMessage() == null ? "" : j.getOriginalMessage();
+      int cut = what.length();
+      for (String noise : List.of(" (start marker", " at [Source", "\n", " (for ")) {
+        int i = what.indexOf(noise);
+        if (i >= 0) {
+          cut = Math.min(cut, i);
         }
-        out.println("kubelab demo: an embedded cluster of 6 nodes in 3 zones, 9 pending pods.");
-        out.println("Run `kubelab schedule -f FILE` to ask the same of your own cluster.");
-        out.println();
-        return schedule(Manifests.parse(resource(DEMO_CLUSTER), DEMO_CLUSTER), o);
       }
-      case "schedule" -> {
-        if (o.file == null) {
-          throw new UsageException("schedule needs -f FILE");
-        }
-        return schedule(read(o.file), o);
+      String where = "";
+      if (j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+        where =
+            " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
       }
-      default -> throw new UsageException("unknown command \"" + command + "\"");
+      return m.document()
+          + ": malformed "
+          + (m.getMessage().contains("malformed JSON") ? "JSON" : "YAML")
+          + where
+          + ": "
+          + what.substring(0, cut);
+    }
+    return e.getMessage();
+  }
+
+  @Override
+  public Integer call() {
+    return new Demo(this).call();
+  }
+
+  /** {@code kubelab demo}. */
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description = "Schedule the embedded demo cluster: 6 nodes in 3 zones, 9 pending pods.")
+  static final class Demo implements Callable<Integer> {
+    private final Kubelab k;
+
+    @Option(
+        names = "--seed",
+        paramLabel = "N",
+        converter = SeedConverter.class,
+        description = "seed for breaking ties between equally good nodes (default 1)")
+    long seed = -1;
+
+    @Option(names = "--brief", description = "the table only, without each node's verdict")
+    boolean brief;
+
+    Demo(Kubelab k) {
+      this.k = k;
+    }
+
+    @Override
+    public Integer call() {
+      long s = seed >= 0 ? seed : k.seed;
+      k.out.println("kubelab demo: an embedded cluster of 6 nodes in 3 zones, 9 pending pods.");
+      k.out.println("Run `kubelab schedule -f FILE` to ask the same of your own cluster.");
+      k.out.println();
+      return k.schedule(
+          Manifests.parse(resource(DEMO_CLUSTER), DEMO_CLUSTER),
+          DEMO_CLUSTER,
+          null,
+          s,
+          brief || k.brief);
     }
   }
 
-  private int schedule(Manifest manifest, Options o) {
+  /** {@code kubelab schedule -f FILE}. */
+  @Command(
+      name = "schedule",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Schedule the pending pods of FILE onto its nodes, one by one in queue order (priority,"
+            + " then age), with the v1.17 predicates of chapter 03; each node's miniature kubelet"
+            + " then starts the pods bound to it, in virtual time.",
+        "FILE is multi-document YAML or JSON, e.g. the output of"
+            + " `kubectl get nodes,pods,priorityclasses -A -o yaml`."
+      })
+  static final class Schedule implements Callable<Integer> {
+    private final Kubelab k;
+
+    @Option(
+        names = {"-f", "--filename"},
+        paramLabel = "FILE",
+        required = true,
+        description = "the cluster to schedule")
+    String file;
+
+    @Option(
+        names = "--policy",
+        paramLabel = "FILE",
+        description = "a scheduler Policy (JSON) instead of the embedded default")
+    String policy;
+
+    @Option(
+        names = "--seed",
+        paramLabel = "N",
+        converter = SeedConverter.class,
+        description = "seed for breaking ties between equally good nodes (default 1)")
+    long seed = 1;
+
+    @Option(names = "--brief", description = "the table only, without each node's verdict")
+    boolean brief;
+
+    Schedule(Kubelab k) {
+      this.k = k;
+    }
+
+    @Override
+    public Integer call() {
+      return k.schedule(read(file), file, policy, seed, brief);
+    }
+  }
+
+  /** {@code kubelab completion}: prints a bash (and zsh) completion script. */
+  @Command(
+      name = "completion",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print a bash/zsh completion script for kubelab.",
+        "Use: source <(./kubelab completion)"
+      })
+  static final class Completion implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().print(AutoComplete.bash("kubelab", spec.parent().commandLine()));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code --seed} values: an integer, or the message the old command line gave. */
+  static final class SeedConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("--seed \"" + value + "\" is not an integer");
+      }
+    }
+  }
+
+  /** Reports the module version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "kubelab 0.1.0 (API server: "
+            + io.kubelab.cluster.apiserver.ApiServer.class.getSimpleName()
+            + ", Kubernetes API v1.20)"
+      };
+    }
+  }
+
+  /** Builds subcommands with a reference to the top-level command (its output stream). */
+  private record Factory(Kubelab k) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      if (cls == Demo.class) {
+        return cls.cast(new Demo(k));
+      }
+      if (cls == Schedule.class) {
+        return cls.cast(new Schedule(k));
+      }
+      if (cls == ApiServerCommand.class) {
+        return cls.cast(new ApiServerCommand(k.out));
+      }
+      return CommandLine.defaultFactory().create(cls);
+    }
+  }
+
+  int schedule(Manifest manifest, String source, String policyFile, long seed, boolean brief) {
+    checkQuantityRanges(manifest, source);
     Policy policy =
-        Policies.parse(o.policy == null ? resource(DEFAULT_POLICY) : readText(o.policy));
-    try (SchedulingSimulation sim = new SchedulingSimulation(manifest, policy, o.seed)) {
+        Policies.parse(policyFile == null ? resource(DEFAULT_POLICY) : readText(policyFile));
+    try (SchedulingSimulation sim = new SchedulingSimulation(manifest, policy, seed)) {
       out.printf(
           "Scheduling %d pending pod(s) onto %d node(s); ties broken at random with seed %d.%n",
-          sim.pending().size(), sim.nodeCount(), o.seed);
+          sim.pending().size(), sim.nodeCount(), seed);
       for (String note : sim.notes()) {
         out.println("note: " + note);
       }
       List<Placement> placements = sim.run();
       out.println();
       printTable(placements);
-      if (!o.brief) {
+      if (!brief) {
         for (Placement p : placements) {
           printWhy(p);
         }
@@ -115,6 +341,62 @@ public final class Kubelab {
           "%d scheduled, %d unschedulable.%n", placements.size() - unschedulable, unschedulable);
     }
     return 0;
+  }
+
+  /**
+   * Every quantity the scheduler will turn into a long must fit one: a value out of range is bad
+   * input (exit 2), not an unschedulable pod.
+   */
+  static void checkQuantityRanges(Manifest manifest, String source) {
+    for (Pod p : manifest.pods()) {
+      String id =
+          source
+              + ": Pod "
+              + (p.getMetadata().getNamespace() == null
+                  ? "default"
+                  : p.getMetadata().getNamespace())
+              + "/"
+              + p.getMetadata().getName();
+      if (p.getSpec() == null) {
+        continue;
+      }
+      for (String list : List.of("containers", "initContainers")) {
+        List<Container> cs =
+            list.equals("containers")
+                ? p.getSpec().getContainers()
+                : p.getSpec().getInitContainers();
+        for (int i = 0; cs != null && i < cs.size(); i++) {
+          var r = cs.get(i).getResources();
+          if (r != null) {
+            checkRange(r.getRequests(), id, "spec." + list + "[" + i + "].resources.requests");
+            checkRange(r.getLimits(), id, "spec." + list + "[" + i + "].resources.limits");
+          }
+        }
+      }
+      checkRange(p.getSpec().getOverhead(), id, "spec.overhead");
+    }
+    for (Node n : manifest.nodes()) {
+      String id = source + ": Node " + n.getMetadata().getName();
+      if (n.getStatus() != null) {
+        checkRange(n.getStatus().getCapacity(), id, "status.capacity");
+        checkRange(n.getStatus().getAllocatable(), id, "status.allocatable");
+      }
+    }
+  }
+
+  private static void checkRange(Map<String, Quantity> m, String id, String field) {
+    if (m == null) {
+      return;
+    }
+    for (Map.Entry<String, Quantity> e : m.entrySet()) {
+      String f = field + "." + e.getKey();
+      try {
+        Quantities.milliValue(e.getValue(), f);
+        Quantities.value(e.getValue(), f);
+      } catch (Quantities.InvalidQuantityException ex) {
+        throw new IllegalArgumentException(id + ": " + ex.getMessage(), ex);
+      }
+    }
   }
 
   private void printTable(List<Placement> placements) {
@@ -179,11 +461,11 @@ public final class Kubelab {
     }
   }
 
-  private static Manifest read(String file) {
+  static Manifest read(String file) {
     return Manifests.parse(readText(file), file);
   }
 
-  private static String readText(String file) {
+  static String readText(String file) {
     try {
       return Files.readString(Path.of(file), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
@@ -201,72 +483,6 @@ public final class Kubelab {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  static String usage() {
-    return """
-        usage: kubelab [demo] [--seed N] [--brief]
-               kubelab schedule -f FILE [--policy FILE] [--seed N] [--brief]
-               kubelab help
-
-        Where would these pods land, and why? Nodes and bound pods from FILE occupy the
-        cluster; pending pods are scheduled one by one in queue order (priority, then age)
-        with the v1.17 predicates of chapter 03. Each node's miniature kubelet (chapter 10's
-        PLEG on a fake runtime) then starts the pods bound to it, in virtual time. FILE is
-        multi-document YAML or JSON, e.g. the output of
-        `kubectl get nodes,pods,priorityclasses -A -o yaml`.
-
-          -f FILE        the cluster to schedule
-          --policy FILE  a scheduler Policy (JSON) instead of the embedded default
-          --seed N       seed for breaking ties between equally good nodes (default 1)
-          --brief        the table only, without each node's verdict
-        """;
-  }
-
-  /** Command-line options. */
-  static final class Options {
-    String file;
-    String policy;
-    long seed = 1;
-    boolean brief;
-
-    static Options parse(String[] args, int start) {
-      Options o = new Options();
-      for (int i = start; i < args.length; i++) {
-        String a = args[i];
-        switch (a) {
-          case "-f", "--filename" -> o.file = value(args, ++i, a);
-          case "--policy" -> o.policy = value(args, ++i, a);
-          case "--seed" -> {
-            String v = value(args, ++i, a);
-            try {
-              o.seed = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-              throw new UsageException("--seed \"" + v + "\" is not an integer");
-            }
-          }
-          case "--brief" -> o.brief = true;
-          default -> throw new UsageException("unknown option \"" + a + "\"");
-        }
-      }
-      return o;
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new UsageException(option + " needs a value");
-      }
-      return args[i];
-    }
-  }
-
-  /** A command line that does not parse. */
-  static final class UsageException extends IllegalArgumentException {
-    private static final long serialVersionUID = 1L;
-
-    UsageException(String message) {
-      super(message);
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.kubelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubelab.apimachinery.manifest.Manifests;
 import io.kubelab.cluster.Placement;
@@ -105,9 +104,9 @@ class KubelabDemoTest {
 
   @Test
   void demoCommandPrintsTheTableAndEveryNodesVerdict() {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int code = new Kubelab(new PrintStream(buf, true, StandardCharsets.UTF_8)).run(new String[0]);
-    String out = buf.toString(StandardCharsets.UTF_8);
+    Result r = run();
+    int code = r.code();
+    String out = r.out();
     assertThat(code).isZero();
     assertThat(out)
         .contains("Scheduling 9 pending pod(s) onto 6 node(s)")
@@ -118,11 +117,9 @@ class KubelabDemoTest {
 
   @Test
   void demoCommandShowsWhatEachKubeletStartedAndEveryPodsPhase() {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int code =
-        new Kubelab(new PrintStream(buf, true, StandardCharsets.UTF_8))
-            .run(new String[] {"demo", "--brief"});
-    String out = buf.toString(StandardCharsets.UTF_8);
+    Result r = run("demo", "--brief");
+    int code = r.code();
+    String out = r.out();
     assertThat(code).isZero();
     assertThat(out)
         .contains("Kubelets, after 5 s of virtual time")
@@ -161,37 +158,110 @@ class KubelabDemoTest {
             containers:
             - {name: c, image: busybox, resources: {requests: {cpu: 600m}}}
         """);
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int code =
-        new Kubelab(new PrintStream(buf, true, StandardCharsets.UTF_8))
-            .run(new String[] {"schedule", "-f", good.toString(), "--brief"});
-    assertThat(code).isZero();
-    assertThat(buf.toString(StandardCharsets.UTF_8))
+    Result ok = run("schedule", "-f", good.toString(), "--brief");
+    assertThat(ok.code()).isZero();
+    assertThat(ok.out())
         .contains("default/p1  n1")
         .contains("default/p2  <none>        0/1 nodes are available: 1 Insufficient cpu.")
         .contains("1 scheduled, 1 unschedulable.");
 
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, Files.readString(good).replaceFirst("cpu: 600m", "cpu: lots"));
-    Kubelab k =
-        new Kubelab(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> k.run(new String[] {"schedule", "-f", bad.toString()}))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Pod default/p1")
-        .hasMessageContaining("spec.containers[0].resources.requests.cpu")
-        .hasMessageContaining("lots");
+    Result r = run("schedule", "-f", bad.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("kubelab: ")
+        .contains("Pod default/p1")
+        .contains("spec.containers[0].resources.requests.cpu")
+        .contains("lots")
+        .hasLineCount(1);
   }
 
   @Test
-  void badCommandLinesAreOneReadableError() {
-    Kubelab k =
-        new Kubelab(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> k.run(new String[] {"schedule"})).hasMessage("schedule needs -f FILE");
-    assertThatThrownBy(() -> k.run(new String[] {"demo", "--seed", "x"}))
-        .hasMessage("--seed \"x\" is not an integer");
-    assertThatThrownBy(() -> k.run(new String[] {"frobnicate"}))
-        .hasMessage("unknown command \"frobnicate\"");
-    assertThatThrownBy(() -> k.run(new String[] {"schedule", "-f", "/nonexistent.yaml"}))
-        .hasMessage("/nonexistent.yaml: no such file");
+  void badCommandLinesAreOneReadableErrorWithExitStatus2() {
+    assertThat(run("schedule").err())
+        .isEqualTo("kubelab: Missing required option: '--filename=FILE' (try: kubelab help)\n");
+    assertThat(run("demo", "--seed", "x").err())
+        .isEqualTo(
+            "kubelab: Invalid value for option '--seed': --seed \"x\" is not an integer (try:"
+                + " kubelab help)\n");
+    assertThat(run("frobnicate").err())
+        .isEqualTo("kubelab: unknown command \"frobnicate\" (try: kubelab help)\n");
+    assertThat(run("schedule", "-f", "/nonexistent.yaml").err())
+        .isEqualTo("kubelab: /nonexistent.yaml: no such file\n");
+    for (String[] args :
+        List.of(
+            new String[] {"schedule"},
+            new String[] {"demo", "--seed", "x"},
+            new String[] {"frobnicate"},
+            new String[] {"demo", "--no-such-option"},
+            new String[] {"schedule", "-f", "/nonexistent.yaml"},
+            new String[] {"apiserver", "--port", "70000"})) {
+      assertThat(run(args).code()).as(String.join(" ", args)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void everyCommandHasHelpAndTheCompletionScriptNamesThem() {
+    for (String cmd : List.of("demo", "schedule", "apiserver", "completion")) {
+      Result r = run(cmd, "--help");
+      assertThat(r.code()).as(cmd).isZero();
+      assertThat(r.out()).as(cmd).startsWith("Usage: kubelab " + cmd);
+    }
+    assertThat(run("help").out()).contains("schedule").contains("apiserver").contains("demo");
+    Result c = run("completion");
+    assertThat(c.code()).isZero();
+    assertThat(c.out()).contains("complete -F").contains("apiserver").contains("--kubeconfig-out");
+  }
+
+  @Test
+  void aQuantityOutOfRangeIsBadInputNamingTheDocumentAndField(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("huge.yaml");
+    Files.writeString(
+        f,
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p1, namespace: default}
+        spec:
+          containers:
+          - {name: c, image: busybox, resources: {requests: {cpu: 1e30}}}
+        """);
+    Result r = run("schedule", "-f", f.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).doesNotContain("unschedulable");
+    assertThat(r.err())
+        .startsWith("kubelab: " + f + ": Pod default/p1: ")
+        .contains("spec.containers[0].resources.requests.cpu")
+        .contains("out of range")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void aJsonSyntaxErrorNamesLineAndColumnWithoutLibraryNoise(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("bad.json");
+    Files.writeString(
+        f, "{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n \"metadata\": {\"name\": \"x\"\n");
+    Result r = run("schedule", "-f", f.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("kubelab: " + f + ": document 0: malformed JSON at line 3, column 1: ")
+        .doesNotContain("Source")
+        .doesNotContain("REDACTED")
+        .doesNotContain("tools.jackson")
+        .hasLineCount(1);
+  }
+
+  /** What one command line printed and returned. */
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        new Kubelab(new PrintStream(out, true, StandardCharsets.UTF_8))
+            .run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -420,7 +420,7 @@ public final class GenericScheduler implements AutoCloseable {
   }
 
   /** {@code podutil.GetPodPriority}: {@code spec.priority}, 0 when unset. */
-  static int podPriority(Pod pod) {
+  public static int podPriority(Pod pod) {
     Integer p = pod.getSpec() == null ? null : pod.getSpec().getPriority();
     return p == null ? 0 : p;
   }
@@ -620,6 +620,11 @@ public final class GenericScheduler implements AutoCloseable {
   /** The configured priorities, sorted by name as upstream's key set lists them. */
   public List<PriorityConfig> prioritizers() {
     return List.of(prioritizers);
+  }
+
+  /** Who knows the nominated pods; preemption (ch06) reads it to clear lower-priority ones. */
+  public PodNominator nominator() {
+    return nominator;
   }
 
   public PredicateMetadataProducer predicateMetadataProducer() {

@@ -13,8 +13,9 @@ import java.util.Map;
  * it over HTTP from a {@link io.kubelab.scheduler.algorithm.policy.Policy.Extender} configuration.
  *
  * <p>Upstream: {@code SchedulerExtender} in {@code pkg/scheduler/algorithm/scheduler_interface.go}
- * (v1.17). Go's error results are exceptions here. Preemption support ({@code ProcessPreemption},
- * {@code SupportsPreemption}) belongs to ch06 and ch07 and is not part of this interface yet.
+ * (v1.17). Go's error results are exceptions here. The preemption hook ({@link
+ * #supportsPreemption}, {@link #processPreemption}) has defaults, so an extender without a preempt
+ * verb need not implement it; ch06's preemption calls it, ch07 implements it over HTTP.
  */
 public interface SchedulerExtender {
 
@@ -48,6 +49,33 @@ public interface SchedulerExtender {
 
   /** When true, a failing extender is skipped instead of failing the attempt. */
   boolean isIgnorable();
+
+  /**
+   * Whether the extender takes part in preemption (upstream: a non-empty {@code preemptVerb}).
+   * False unless overridden.
+   */
+  default boolean supportsPreemption() {
+    return false;
+  }
+
+  /**
+   * Lets the extender review the candidates of a preemption: it may drop nodes and change each
+   * node's victims. Upstream's {@code ProcessPreemption}; the generic scheduler calls it only when
+   * {@link #supportsPreemption()} and {@link #isInterested(Pod)}, and passes the result of one
+   * extender to the next.
+   *
+   * @param pod the pod that preempts
+   * @param nodeNameToVictims node name → the victims chosen there (upstream v1.17 keys the map by
+   *     {@code *v1.Node}, later releases by name)
+   * @param nodeInfos the scheduling cycle's snapshot, for extenders that receive only UIDs
+   * @return the candidates that remain, node name → victims; possibly fewer than given
+   * @throws RuntimeException when the call fails; preemption fails unless {@link #isIgnorable()}
+   */
+  default Map<String, Victims> processPreemption(
+      Pod pod, Map<String, Victims> nodeNameToVictims, Snapshot nodeInfos) {
+    throw new UnsupportedOperationException(
+        "preempt verb is not defined for extender " + name() + " but run into ProcessPreemption");
+  }
 
   /**
    * {@code filteredNodes} and {@code failedNodesMap}.

@@ -62,6 +62,20 @@ class RegistrationTest {
   }
 
   @Test
+  void withChapter03sPredicatesTheDefaultProviderNamesEverythingStillMissing() {
+    AlgorithmRegistry r = registry();
+    io.kubelab.scheduler.predicates.Predicates.registerAll(r);
+    Configurator c = new Configurator(r, AlgorithmFactoryArgs.of(snapshot));
+    assertThatThrownBy(() -> c.createFromProvider(AlgorithmRegistry.DEFAULT_PROVIDER))
+        .hasMessage(
+            "invalid predicate name \"CheckVolumeBinding\" specified - no corresponding function"
+                + " found (provider \"DefaultProvider\" names 6 function(s) nothing registered:"
+                + " predicates [CheckVolumeBinding, MaxAzureDiskVolumeCount, MaxEBSVolumeCount,"
+                + " MaxGCEPDVolumeCount, NoVolumeZoneConflict], priorities"
+                + " [SelectorSpreadPriority])");
+  }
+
+  @Test
   void theDefaultProvidersPrioritiesBuildWithUpstreamsWeights() {
     AlgorithmRegistry r = registry();
     // chapter 05's SelectorSpreadPriority, stood in for so that the provider builds
