@@ -14,6 +14,8 @@ import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,46 @@ class SpreadExamplesTest {
     // c:  node 100, zone 100  -> 100
     assertThat(spread(pods, nodes))
         .containsExactlyEntriesOf(expect("a", 0, "b1", 50, "b2", 66, "c", 100));
+  }
+
+  @Test
+  void replicasPlacedOneByOneEvenOutTheZonesFirst() {
+    // Zone a has three nodes, zones b and c one each. Nine replicas, each on the best node by
+    // SelectorSpread alone (ties: the first in node order). At the fifth replica the empty a-3
+    // (node part 100, zone part 0) ties with b-1 and c-1 (node part 0, zone part 50): 33 each.
+    // After nine, every zone holds three; the lone nodes of b and c hold three each, zone a's
+    // nodes one.
+    List<Node> nodes =
+        List.of(
+            node("a-1", labels(ZONE, "zone-a")),
+            node("a-2", labels(ZONE, "zone-a")),
+            node("a-3", labels(ZONE, "zone-a")),
+            node("b-1", labels(ZONE, "zone-b")),
+            node("c-1", labels(ZONE, "zone-c")));
+    List<Pod> placed = new ArrayList<>();
+    List<String> chosen = new ArrayList<>();
+    List<String> zoneCounts = new ArrayList<>();
+    for (int replica = 0; replica < 9; replica++) {
+      Map<String, Long> scores = spread(placed, nodes);
+      String best = null;
+      for (Map.Entry<String, Long> e : scores.entrySet()) {
+        if (best == null || e.getValue() > scores.get(best)) {
+          best = e.getKey();
+        }
+      }
+      placed.add(pod("default", best, APP));
+      chosen.add(best);
+      Map<Character, Integer> byZone = new LinkedHashMap<>(Map.of('a', 0, 'b', 0, 'c', 0));
+      for (Pod p : placed) {
+        byZone.merge(p.getSpec().getNodeName().charAt(0), 1, Integer::sum);
+      }
+      zoneCounts.add(byZone.get('a') + "/" + byZone.get('b') + "/" + byZone.get('c'));
+    }
+    assertThat(chosen)
+        .containsExactly("a-1", "b-1", "c-1", "a-2", "a-3", "b-1", "c-1", "b-1", "c-1");
+    assertThat(zoneCounts)
+        .containsExactly(
+            "1/0/0", "1/1/0", "1/1/1", "2/1/1", "3/1/1", "3/2/1", "3/2/2", "3/3/2", "3/3/3");
   }
 
   @Test
