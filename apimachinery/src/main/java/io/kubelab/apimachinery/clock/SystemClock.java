@@ -23,7 +23,7 @@ public final class SystemClock implements Clock, AutoCloseable {
   private final ScheduledThreadPoolExecutor executor;
   // Every thread the pool started, so that close() can join them: the pool reports termination
   // while its last worker is still on its way out.
-  private final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
 
   /** A clock with {@code threads} timer threads whose names start with {@code name}. */
   public SystemClock(String name, int threads) {
@@ -37,7 +37,7 @@ public final class SystemClock implements Clock, AutoCloseable {
             r -> {
               Thread t = new Thread(r, name + "-timer-" + n.incrementAndGet());
               t.setDaemon(true);
-              threads.add(t);
+              timerThreads.add(t);
               return t;
             });
     executor.setRemoveOnCancelPolicy(true);
@@ -90,7 +90,7 @@ public final class SystemClock implements Clock, AutoCloseable {
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
-      for (Thread t : threads) {
+      for (Thread t : timerThreads) {
         t.join(TimeUnit.SECONDS.toMillis(5));
       }
     } catch (InterruptedException e) {
