@@ -2,6 +2,8 @@ package io.kubelab.apimachinery.clock;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SystemClock implements Clock, AutoCloseable {
 
   private final ScheduledThreadPoolExecutor executor;
+  // Every thread the pool started, so that close() can join them: the pool reports termination
+  // while its last worker is still on its way out.
+  private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
 
   /** A clock with {@code threads} timer threads whose names start with {@code name}. */
   public SystemClock(String name, int threads) {
@@ -32,6 +37,7 @@ public final class SystemClock implements Clock, AutoCloseable {
             r -> {
               Thread t = new Thread(r, name + "-timer-" + n.incrementAndGet());
               t.setDaemon(true);
+              timerThreads.add(t);
               return t;
             });
     executor.setRemoveOnCancelPolicy(true);
@@ -78,12 +84,15 @@ public final class SystemClock implements Clock, AutoCloseable {
     };
   }
 
-  /** Stops every timer thread; pending timers never run. */
+  /** Stops and joins every timer thread (waiting at most 5 s each); pending timers never run. */
   @Override
   public void close() {
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
+      for (Thread t : timerThreads) {
+        t.join(TimeUnit.SECONDS.toMillis(5));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
