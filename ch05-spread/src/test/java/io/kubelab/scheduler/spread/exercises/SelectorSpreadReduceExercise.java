@@ -5,9 +5,9 @@ package io.kubelab.scheduler.spread.exercises;
  *
  * <p>Given, for every node that passed filtering, how many pods of the pod's Services and
  * controllers it runs (the map's output) and its zone key ("" for a node without a zone), return
- * every node's score on the 0..100 scale, exactly as v1.17's {@code
- * CalculateSpreadPriorityReduce} computes it (chapter 05, "The reduce: nodes, then zones"). The
- * grading test is {@code SelectorSpreadReduceExerciseTest}; run it with
+ * every node's score on the 0..100 scale, exactly as v1.17's {@code CalculateSpreadPriorityReduce}
+ * computes it (chapter 05, "The reduce: nodes, then zones"). The grading test is {@code
+ * SelectorSpreadReduceExerciseTest}; run it with
  *
  * <pre>
  * ./mvnw -B -pl ch05-spread -am test -Pexercise -Dtest=SelectorSpreadReduceExerciseTest \

@@ -37,11 +37,9 @@ class SelectorSpreadReduceExerciseTest {
   @Test
   void twoThirdsOfAZonedNodesScoreIsItsZones() {
     // The chapter's three-zone example: a (zone a) 2, b1 and b2 (zone b) 1 and 0, c (zone c) 0.
-    assertThat(reduce(new long[] {2, 1, 0, 0}, "a", "b", "b", "c"))
-        .containsExactly(0, 50, 66, 100);
+    assertThat(reduce(new long[] {2, 1, 0, 0}, "a", "b", "b", "c")).containsExactly(0, 50, 66, 100);
     // One node alone in its zone ties with an empty node of a fuller zone.
-    assertThat(reduce(new long[] {1, 1, 1, 0}, "a", "b", "b", "b"))
-        .containsExactly(33, 0, 0, 33);
+    assertThat(reduce(new long[] {1, 1, 1, 0}, "a", "b", "b", "b")).containsExactly(33, 0, 0, 33);
     // Nothing matches anywhere: every node, zoned or not, scores 100.
     assertThat(reduce(new long[] {0, 0, 0}, "a", "b", "")).containsExactly(100, 100, 100);
   }
@@ -62,8 +60,7 @@ class SelectorSpreadReduceExerciseTest {
         .containsExactly(0, 33, 100, 100, 100, 100);
     assertThat(reduce(new long[] {0, 1, 0, 1, 0, 0}, zones))
         .containsExactly(33, 0, 33, 0, 100, 100);
-    assertThat(reduce(new long[] {1, 1, 1, 1, 0, 1}, zones))
-        .containsExactly(0, 0, 0, 0, 66, 33);
+    assertThat(reduce(new long[] {1, 1, 1, 1, 0, 1}, zones)).containsExactly(0, 0, 0, 0, 66, 33);
   }
 
   @Test
