@@ -25,6 +25,9 @@ import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.PredicateSettings;
 import io.kubelab.scheduler.predicates.Predicates;
+import io.kubelab.scheduler.priorities.Priorities;
+import io.kubelab.scheduler.spread.Spread;
+import io.kubelab.scheduler.spread.SpreadListers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,10 +39,11 @@ import java.util.Random;
 
 /**
  * A scheduler in one JVM, fed from a manifest: the ch01 cache, the ch02 generic scheduler built
- * from a Policy, and the ch03 predicates. Nodes and bound pods go into the cache as an informer
- * would put them; pending pods are scheduled one at a time in the scheduling queue's order (higher
- * priority first, then older), and each placement is assumed, bound and confirmed before the next
- * pod, as kube-scheduler's scheduleOne does.
+ * from a Policy, the ch03 predicates, the ch04 priorities and the ch05 spreading priorities (their
+ * Services, ReplicationControllers, ReplicaSets and StatefulSets come from the manifest too). Nodes
+ * and bound pods go into the cache as an informer would put them; pending pods are scheduled one at
+ * a time in the scheduling queue's order (higher priority first, then older), and each placement is
+ * assumed, bound and confirmed before the next pod, as kube-scheduler's scheduleOne does.
  *
  * <p>Each node runs a {@link NodeAgent}, chapter 10's kubelet: a bound pod is handed to its node's
  * agent, which starts its containers in a fake runtime; after the last pod is scheduled the
@@ -79,8 +83,17 @@ public final class SchedulingSimulation implements AutoCloseable {
     // The embedded default policy names EvenPodsSpread, which v1.17 registers only with its
     // (alpha) feature gate on: this cluster runs with the gate on.
     Predicates.registerAll(registry, PredicateSettings.V1_17_DEFAULTS.withEvenPodsSpread(true));
-    AlgorithmConfig config =
-        new Configurator(registry, AlgorithmFactoryArgs.of(snapshot)).createFromConfig(policy);
+    Priorities.registerAll(registry);
+    Spread.registerAll(registry);
+    // The informers' view of what selects a pod: for SelectorSpread and the Policy's
+    // service-affinity arguments.
+    SpreadListers listers = WorkloadListers.from(manifest).spreadListers();
+    AlgorithmFactoryArgs args =
+        new AlgorithmFactoryArgs(
+            snapshot,
+            AlgorithmFactoryArgs.DEFAULT_HARD_POD_AFFINITY_SYMMETRIC_WEIGHT,
+            Map.of(SpreadListers.class, listers));
+    AlgorithmConfig config = new Configurator(registry, args).createFromConfig(policy);
     this.scheduler =
         GenericScheduler.builder(cache, snapshot)
             .algorithm(config)

@@ -1,0 +1,150 @@
+package io.kubelab.scheduler.spread;
+
+import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.algorithm.PriorityMetadata;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.priorities.PodPriorityMetadata;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * SelectorSpreadPriority: prefer the nodes, and the zones, that run the fewest pods of the pod's
+ * own Services and controllers, so that losing one node or one zone loses as few replicas as
+ * possible.
+ *
+ * <p>Upstream: {@code SelectorSpread}, {@code CalculateSpreadPriorityMap}, {@code
+ * CalculateSpreadPriorityReduce} and {@code countMatchingPods} in {@code
+ * pkg/scheduler/algorithm/priorities/selector_spreading.go} (v1.17); the v1.18 plugin {@code
+ * DefaultPodTopologySpread} runs the same three steps as PreScore (the selector), Score (the count)
+ * and NormalizeScore (the reduce), and calls the same functions here.
+ *
+ * <ul>
+ *   <li><b>Map</b>: the number of pods on the node in the pod's namespace, not being deleted, that
+ *       match {@link SpreadSelector#defaultSelector} (taken from the metadata when there is some).
+ *   <li><b>Reduce</b>: {@code 100 × (maxByNode − count) / maxByNode} per node; when some of the
+ *       scored nodes have a zone, two thirds of a zoned node's score come from its zone instead,
+ *       {@code 100 × (maxByZone − zoneCount) / maxByZone}, zone counts summed over the scored nodes
+ *       only. Floating point, truncated at the end, as upstream.
+ * </ul>
+ */
+public final class SelectorSpread {
+
+  /** {@code zoneWeighting}: 2/3 of a zoned node's score is its zone's. */
+  public static final double ZONE_WEIGHTING = 2.0 / 3.0;
+
+  private final SpreadListers listers;
+
+  /**
+   * {@code NewSelectorSpreadPriority}.
+   *
+   * @param listers what selects a pod; used only when the priority runs without metadata
+   */
+  public SelectorSpread(SpreadListers listers) {
+    this.listers = Objects.requireNonNull(listers, "listers");
+  }
+
+  /** {@code CalculateSpreadPriorityMap}: matching pods on the node. */
+  public long calculateSpreadPriorityMap(Pod pod, PriorityMetadata meta, NodeInfo nodeInfo) {
+    requireNode(nodeInfo);
+    SpreadSelector selector =
+        meta instanceof PodPriorityMetadata m
+            ? m.part(SpreadMetadata.POD_SELECTOR)
+            : SpreadSelector.defaultSelector(pod, listers);
+    return countMatchingPods(namespace(pod), selector, nodeInfo);
+  }
+
+  /**
+   * {@code countMatchingPods}: pods of {@code nodeInfo} in {@code namespace}, without a deletion
+   * timestamp, matching {@code selector}. An empty selector counts nothing.
+   */
+  public static int countMatchingPods(
+      String namespace, SpreadSelector selector, NodeInfo nodeInfo) {
+    List<Pod> pods = nodeInfo.pods();
+    if (pods.isEmpty() || selector == null || selector.isEmpty()) {
+      return 0;
+    }
+    int count = 0;
+    for (Pod p : pods) {
+      // Pods being deleted are going away: spreading against them would be wrong.
+      if (namespace.equals(namespace(p))
+          && p.getMetadata().getDeletionTimestamp() == null
+          && selector.matches(p.getMetadata().getLabels())) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * {@code CalculateSpreadPriorityReduce}: node and zone counts to scores. The nodes of {@code
+   * result} are the ones that passed filtering: only they count for their zones.
+   *
+   * @throws io.kubelab.scheduler.cache.Cache.CacheException for a node the snapshot does not have
+   */
+  public static void calculateSpreadPriorityReduce(
+      Pod pod, PriorityMetadata meta, Snapshot snapshot, NodeScoreList result) {
+    int n = result.size();
+    String[] zones = new String[n];
+    Map<String, long[]> countsByZone = new HashMap<>();
+    long maxCountByNodeName = 0;
+    for (int i = 0; i < n; i++) {
+      long score = result.score(i);
+      maxCountByNodeName = Math.max(maxCountByNodeName, score);
+      zones[i] = Zones.getZoneKey(snapshot.get(result.name(i)).node());
+      if (!zones[i].isEmpty()) {
+        countsByZone.computeIfAbsent(zones[i], z -> new long[1])[0] += score;
+      }
+    }
+    long maxCountByZone = 0;
+    for (long[] c : countsByZone.values()) {
+      maxCountByZone = Math.max(maxCountByZone, c[0]);
+    }
+    boolean haveZones = !countsByZone.isEmpty();
+    double maxNodeScore = MAX_NODE_SCORE;
+    for (int i = 0; i < n; i++) {
+      double fScore = maxNodeScore;
+      if (maxCountByNodeName > 0) {
+        fScore =
+            maxNodeScore
+                * ((double) (maxCountByNodeName - result.score(i)) / (double) maxCountByNodeName);
+      }
+      if (haveZones && !zones[i].isEmpty()) {
+        double zoneScore = maxNodeScore;
+        if (maxCountByZone > 0) {
+          zoneScore =
+              maxNodeScore
+                  * ((double) (maxCountByZone - countsByZone.get(zones[i])[0])
+                      / (double) maxCountByZone);
+        }
+        fScore = (fScore * (1.0 - ZONE_WEIGHTING)) + (ZONE_WEIGHTING * zoneScore);
+      }
+      result.setScore(i, (long) fScore);
+    }
+  }
+
+  /** A pod's namespace as upstream compares it: the field itself, "" when unset. */
+  static String namespace(Pod pod) {
+    String ns = pod.getMetadata() == null ? null : pod.getMetadata().getNamespace();
+    return ns == null ? "" : ns;
+  }
+
+  static Node requireNode(NodeInfo nodeInfo) {
+    Node node = nodeInfo.node();
+    if (node == null) {
+      throw new IllegalStateException("node not found");
+    }
+    return node;
+  }
+
+  @Override
+  public String toString() {
+    return "SelectorSpread{" + listers + "}";
+  }
+}

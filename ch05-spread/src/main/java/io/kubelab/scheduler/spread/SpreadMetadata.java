@@ -1,0 +1,65 @@
+package io.kubelab.scheduler.spread;
+
+import io.kubelab.scheduler.priorities.MetadataExtension;
+import io.kubelab.scheduler.priorities.MetadataPart;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * This chapter's parts of the priority metadata, computed once per pod per cycle by chapter 04's
+ * metadata factory.
+ *
+ * <p>Upstream: the fields {@code podSelector}, {@code podFirstServiceSelector} and {@code
+ * podTopologySpreadMap} of {@code priorityMetadata}, filled in {@code MetadataFactory.
+ * PriorityMetadata} ({@code pkg/scheduler/algorithm/priorities/metadata.go}, v1.17) from the
+ * factory's four listers. When the spread map cannot be built (a malformed label selector in a soft
+ * constraint) upstream logs the error and returns no metadata at all, so every priority of the
+ * cycle takes its no-metadata path; {@link MetadataPart.Unavailable} does the same here.
+ */
+public final class SpreadMetadata {
+
+  private static final Logger LOG = Logger.getLogger(SpreadMetadata.class.getName());
+
+  private SpreadMetadata() {}
+
+  /** {@code podSelector}: {@link SpreadSelector#defaultSelector}. */
+  public static final MetadataExtension<SpreadSelector> POD_SELECTOR =
+      new MetadataExtension<>(
+          "podSelector",
+          SpreadSelector.class,
+          args -> {
+            SpreadListers listers = SpreadListers.from(args);
+            return (pod, filteredNodes, snapshot) -> SpreadSelector.defaultSelector(pod, listers);
+          });
+
+  /** {@code podFirstServiceSelector}: {@link SpreadSelector#firstServiceSelector}, or null. */
+  public static final MetadataExtension<SpreadSelector> POD_FIRST_SERVICE_SELECTOR =
+      new MetadataExtension<>(
+          "podFirstServiceSelector",
+          SpreadSelector.class,
+          args -> {
+            ServiceLister services = SpreadListers.from(args).services();
+            return (pod, filteredNodes, snapshot) ->
+                SpreadSelector.firstServiceSelector(pod, services);
+          });
+
+  /** {@code podTopologySpreadMap}: {@link PodTopologySpreadMap#build}, or null. */
+  public static final MetadataExtension<PodTopologySpreadMap> POD_TOPOLOGY_SPREAD_MAP =
+      new MetadataExtension<>(
+          "podTopologySpreadMap",
+          PodTopologySpreadMap.class,
+          args ->
+              (pod, filteredNodes, snapshot) -> {
+                try {
+                  return PodTopologySpreadMap.build(
+                      pod, filteredNodes, snapshot == null ? List.of() : snapshot.list());
+                } catch (IllegalArgumentException e) {
+                  LOG.severe(() -> "Error building podTopologySpreadMap: " + e.getMessage());
+                  throw new MetadataPart.Unavailable(e.getMessage());
+                }
+              });
+
+  /** Every part, in upstream's field order. */
+  public static final List<MetadataExtension<?>> EXTENSIONS =
+      List.of(POD_SELECTOR, POD_FIRST_SERVICE_SELECTOR, POD_TOPOLOGY_SPREAD_MAP);
+}

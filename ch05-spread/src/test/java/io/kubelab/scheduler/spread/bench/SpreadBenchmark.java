@@ -1,0 +1,274 @@
+package io.kubelab.scheduler.spread.bench;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.kubelab.apimachinery.testing.Fixtures;
+import io.kubelab.apimachinery.testing.RealisticCluster;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.priorities.MetadataExtension;
+import io.kubelab.scheduler.priorities.PodPriorityMetadata;
+import io.kubelab.scheduler.spread.EvenPodsSpreadPriority;
+import io.kubelab.scheduler.spread.InMemoryListers;
+import io.kubelab.scheduler.spread.PodTopologySpreadMap;
+import io.kubelab.scheduler.spread.SelectorSpread;
+import io.kubelab.scheduler.spread.SpreadListers;
+import io.kubelab.scheduler.spread.SpreadMetadata;
+import io.kubelab.scheduler.spread.SpreadSelector;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Scoring one pod with the spreading priorities, one operation = what a scheduling cycle does for
+ * the priority: its metadata part (the selector, or the spread map), the map over every node, the
+ * reduce. Single-threaded (the generic scheduler runs the map on its workers).
+ *
+ * <ul>
+ *   <li>{@link #selectorSpread} and {@link #evenPodsSpreadPriority}: the shared realistic cluster
+ *       ({@link RealisticCluster}, 5000 nodes in 3 zones, about 18 pods per node, its Services; the
+ *       ReplicaSets and StatefulSets its pods name as owners). SelectorSpread for a new replica of
+ *       the Service-backed Deployment with the most pods; EvenPodsSpread for the same pod with two
+ *       soft constraints, zone and hostname. Goals: 1 ms and 2 ms per pod.
+ *   <li>{@link #upstreamSelectorSpreadShape} and {@link #upstreamEvenPodsSpreadShape}: the clusters
+ *       of upstream's {@code BenchmarkTestSelectorSpreadPriority} and {@code
+ *       BenchmarkTestDefaultEvenPodsSpreadPriority} ({@code MakeNodesAndPodsForEvenPodsSpread}: 10
+ *       pods per node, 10 zones, every pod labelled {@code foo}, one Service selecting {@code
+ *       foo}); the even-spread pod has upstream's two system-default soft constraints (hostname,
+ *       zone). Goal: faster than upstream at every size.
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class SpreadBenchmark {
+
+  /** The realistic 5000-node cluster, its listers and a replica to place. */
+  @State(Scope.Benchmark)
+  public static class Realistic {
+    Snapshot snapshot;
+    List<NodeInfo> nodes;
+    SpreadListers listers;
+    Pod replica;
+    Pod spreadReplica;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      RealisticCluster c = RealisticCluster.generate(RealisticCluster.LARGE, 42);
+      snapshot = Snapshot.of(c.pods(), c.nodes());
+      nodes = snapshot.list();
+      InMemoryListers l = workloads(c.pods(), c.services());
+      listers = l.spreadListers();
+      replica = largestServiceReplica(c.pods(), c.services());
+      spreadReplica =
+          new PodBuilder(replica)
+              .editSpec()
+              .addNewTopologySpreadConstraint()
+              .withMaxSkew(5)
+              .withTopologyKey(Fixtures.LABEL_ZONE)
+              .withWhenUnsatisfiable("ScheduleAnyway")
+              .withLabelSelector(appSelector(replica))
+              .endTopologySpreadConstraint()
+              .addNewTopologySpreadConstraint()
+              .withMaxSkew(3)
+              .withTopologyKey(Fixtures.LABEL_HOSTNAME)
+              .withWhenUnsatisfiable("ScheduleAnyway")
+              .withLabelSelector(appSelector(replica))
+              .endTopologySpreadConstraint()
+              .endSpec()
+              .build();
+    }
+  }
+
+  /** Upstream's {@code MakeNodesAndPodsForEvenPodsSpread} cluster and Service. */
+  @State(Scope.Benchmark)
+  public static class UpstreamShape {
+    @Param({"100", "1000", "5000"})
+    public int nodes;
+
+    Snapshot snapshot;
+    List<NodeInfo> all;
+    SpreadListers listers;
+    Pod pod;
+    Pod spreadPod;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      List<Node> ns = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        ns.add(
+            Fixtures.node("node" + i)
+                .label(Fixtures.LABEL_ZONE, "zone" + (i % 10))
+                .label(Fixtures.LABEL_HOSTNAME, "node" + i)
+                .build());
+      }
+      List<Pod> pods = new ArrayList<>();
+      for (int i = 0; i < nodes * 10; i++) {
+        pods.add(Fixtures.pod("pod" + i).label("foo", "").nodeName("node" + (i % nodes)).build());
+      }
+      snapshot = Snapshot.of(pods, ns);
+      all = snapshot.list();
+      InMemoryListers l = new InMemoryListers();
+      Service s = new Service();
+      s.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+      s.getMetadata().setName("foo");
+      s.getMetadata().setNamespace("default");
+      s.setSpec(new io.fabric8.kubernetes.api.model.ServiceSpec());
+      s.getSpec().setSelector(Map.of("foo", ""));
+      l.add(s);
+      listers = l.spreadListers();
+      pod = Fixtures.pod("p").label("foo", "").build();
+      LabelSelector foo = Fixtures.matchExpressions(Fixtures.labelExpr("foo", "Exists"));
+      spreadPod =
+          Fixtures.pod("p")
+              .label("foo", "")
+              .spreadConstraint(3, Fixtures.LABEL_HOSTNAME, "ScheduleAnyway", foo)
+              .spreadConstraint(5, Fixtures.LABEL_ZONE, "ScheduleAnyway", foo)
+              .build();
+    }
+  }
+
+  @Benchmark
+  public NodeScoreList selectorSpread(Realistic s) {
+    return selectorSpread(s.replica, s.listers, s.snapshot, s.nodes);
+  }
+
+  @Benchmark
+  public NodeScoreList evenPodsSpreadPriority(Realistic s) {
+    return evenPodsSpread(s.spreadReplica, s.snapshot, s.nodes);
+  }
+
+  @Benchmark
+  public NodeScoreList upstreamSelectorSpreadShape(UpstreamShape s) {
+    return selectorSpread(s.pod, s.listers, s.snapshot, s.all);
+  }
+
+  @Benchmark
+  public NodeScoreList upstreamEvenPodsSpreadShape(UpstreamShape s) {
+    return evenPodsSpread(s.spreadPod, s.snapshot, s.all);
+  }
+
+  static NodeScoreList selectorSpread(
+      Pod pod, SpreadListers listers, Snapshot snapshot, List<NodeInfo> nodes) {
+    SpreadSelector selector = SpreadSelector.defaultSelector(pod, listers);
+    PodPriorityMetadata meta = metadata(snapshot, SpreadMetadata.POD_SELECTOR, selector);
+    SelectorSpread spread = new SelectorSpread(listers);
+    NodeScoreList row = row(nodes);
+    for (int i = 0; i < nodes.size(); i++) {
+      row.setScore(i, spread.calculateSpreadPriorityMap(pod, meta, nodes.get(i)));
+    }
+    SelectorSpread.calculateSpreadPriorityReduce(pod, meta, snapshot, row);
+    return row;
+  }
+
+  static NodeScoreList evenPodsSpread(Pod pod, Snapshot snapshot, List<NodeInfo> nodes) {
+    PodTopologySpreadMap m = PodTopologySpreadMap.build(pod, nodes, snapshot.list());
+    PodPriorityMetadata meta = metadata(snapshot, SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, m);
+    NodeScoreList row = row(nodes);
+    for (int i = 0; i < nodes.size(); i++) {
+      row.setScore(
+          i, EvenPodsSpreadPriority.calculateEvenPodsSpreadPriorityMap(pod, meta, nodes.get(i)));
+    }
+    EvenPodsSpreadPriority.calculateEvenPodsSpreadPriorityReduce(pod, meta, snapshot, row);
+    return row;
+  }
+
+  /** Priority metadata with only the one part the benchmark's priority reads. */
+  static <T> PodPriorityMetadata metadata(Snapshot s, MetadataExtension<T> part, T value) {
+    Map<MetadataExtension<?>, Object> parts = new HashMap<>();
+    parts.put(part, value);
+    return new PodPriorityMetadata(
+        null, null, List.of(), null, List.of(), null, List.of(), s.numNodes(), Map.of(), parts);
+  }
+
+  static NodeScoreList row(List<NodeInfo> nodes) {
+    List<String> names = new ArrayList<>(nodes.size());
+    for (NodeInfo n : nodes) {
+      names.add(n.nodeName());
+    }
+    return new NodeScoreList(names);
+  }
+
+  static LabelSelector appSelector(Pod p) {
+    return Fixtures.matchLabels("app", p.getMetadata().getLabels().get("app"));
+  }
+
+  /** The cluster's Services, and a ReplicaSet or StatefulSet per owner its pods name. */
+  static InMemoryListers workloads(List<Pod> pods, List<Service> services) {
+    InMemoryListers l = new InMemoryListers();
+    services.forEach(l::add);
+    for (Pod p : pods) {
+      for (OwnerReference o : p.getMetadata().getOwnerReferences()) {
+        LabelSelector sel = appSelector(p);
+        if (o.getKind().equals("ReplicaSet")) {
+          l.add(
+              new ReplicaSetBuilder()
+                  .withNewMetadata()
+                  .withName(o.getName())
+                  .withNamespace(p.getMetadata().getNamespace())
+                  .endMetadata()
+                  .withNewSpec()
+                  .withSelector(sel)
+                  .endSpec()
+                  .build());
+        } else if (o.getKind().equals("StatefulSet")) {
+          l.add(
+              new StatefulSetBuilder()
+                  .withNewMetadata()
+                  .withName(o.getName())
+                  .withNamespace(p.getMetadata().getNamespace())
+                  .endMetadata()
+                  .withNewSpec()
+                  .withSelector(sel)
+                  .endSpec()
+                  .build());
+        }
+      }
+    }
+    return l;
+  }
+
+  /** A new, unbound replica of the Service-backed workload with the most pods. */
+  static Pod largestServiceReplica(List<Pod> pods, List<Service> services) {
+    Map<String, Integer> podsPerApp = new HashMap<>();
+    Map<String, Pod> example = new HashMap<>();
+    for (Pod p : pods) {
+      String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getLabels().get("app");
+      podsPerApp.merge(key, 1, Integer::sum);
+      example.putIfAbsent(key, p);
+    }
+    String best = null;
+    for (Service s : services) {
+      String key = s.getMetadata().getNamespace() + "/" + s.getSpec().getSelector().get("app");
+      if (best == null || podsPerApp.getOrDefault(key, 0) > podsPerApp.getOrDefault(best, 0)) {
+        best = key;
+      }
+    }
+    return new PodBuilder(example.get(best))
+        .editMetadata()
+        .withName("replica-new")
+        .withUid("replica-new")
+        .endMetadata()
+        .editSpec()
+        .withNodeName(null)
+        .endSpec()
+        .build();
+  }
+}
