@@ -215,14 +215,27 @@ public final class SourceIndex {
     return name == null ? text(project, "artifactId") : name;
   }
 
-  /** The ids of the root pom's profiles ({@code -Pexercise}, {@code -Pbench}, ...). */
+  /**
+   * The ids of the profiles a {@code -P} can name: the root pom's ({@code -Pexercise}, {@code
+   * -Pbench}, ...) and every module's own (such as a chapter's demo profile).
+   */
   public Set<String> profiles() {
     Set<String> out = new LinkedHashSet<>();
-    Element profiles = child(xml(root.resolve("pom.xml")), "profiles");
-    if (profiles != null) {
-      NodeList ids = profiles.getElementsByTagName("id");
-      for (int i = 0; i < ids.getLength(); i++) {
-        out.add(ids.item(i).getTextContent().trim());
+    List<Path> poms = new ArrayList<>();
+    poms.add(root.resolve("pom.xml"));
+    for (Module m : modules().values()) {
+      poms.add(m.path().resolve("pom.xml"));
+    }
+    for (Path pom : poms) {
+      if (!Files.exists(pom)) {
+        continue;
+      }
+      Element profiles = child(xml(pom), "profiles");
+      if (profiles != null) {
+        NodeList ids = profiles.getElementsByTagName("id");
+        for (int i = 0; i < ids.getLength(); i++) {
+          out.add(ids.item(i).getTextContent().trim());
+        }
       }
     }
     return out;

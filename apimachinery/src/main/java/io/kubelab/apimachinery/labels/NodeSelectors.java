@@ -13,10 +13,13 @@ import java.util.Map;
  *
  * <p>Upstream: {@code MatchNodeSelectorTerms}, {@code NodeSelectorRequirementsAsSelector} and
  * {@code NodeSelectorRequirementsAsFieldSelector} in {@code pkg/apis/core/v1/helper/helpers.go}
- * (v1.18). Terms are ORed; within a term, expressions and fields are ANDed. A term with neither
- * matches nothing. A term that is not well formed (bad operator, a {@code Gt} value that is not an
- * integer, a field other than {@code metadata.name}) does not match, as upstream logs and skips it;
- * {@link #validate} reports the same problems as errors for input checking.
+ * (v1.17, v1.18). Terms are ORed; within a term, expressions and fields are ANDed. A term with
+ * neither matches nothing. A term whose expressions upstream cannot build into a selector (a bad
+ * operator, a key that is not a qualified name, a value that is not a label value, a {@code Gt}
+ * value that is not an integer) or whose fields name anything but {@code metadata.name} does not
+ * match: upstream skips it ({@code continue}), so {@code NotIn [bad value!]} matches no node, not
+ * every node. {@link #validate} checks what the API server checks, which is less ({@code
+ * ValidateNodeSelectorRequirement} looks at operators, value counts and keys only).
  */
 public final class NodeSelectors {
 
@@ -79,9 +82,13 @@ public final class NodeSelectors {
   }
 
   /**
-   * Checks that every term is well formed.
+   * What the API server checks of node selector terms ({@code ValidateNodeSelector} in {@code
+   * pkg/apis/core/validation/validation.go}): of each expression the operator, the number of values
+   * and the key; of each field requirement the operator, one value, and the key {@code
+   * metadata.name}. A value that is not a label value passes here and makes the term match nothing
+   * when the scheduler builds it.
    *
-   * @param what the object and field, e.g. {@code Pod default/web-1:
+   * @param what the object and field, e.g. {@code
    *     spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution}
    * @throws LabelSelectors.InvalidSelectorException naming the first bad field
    */
@@ -95,15 +102,45 @@ public final class NodeSelectors {
       String tf = what + ".nodeSelectorTerms[" + t + "]";
       List<NodeSelectorRequirement> exprs = term.getMatchExpressions();
       for (int i = 0; exprs != null && i < exprs.size(); i++) {
-        NodeSelectorRequirement r = exprs.get(i);
-        LabelSelectors.requirement(
-            r.getKey(), r.getOperator(), r.getValues(), tf + ".matchExpressions[" + i + "]", true);
+        validateRequirement(exprs.get(i), tf + ".matchExpressions[" + i + "]");
       }
       List<NodeSelectorRequirement> fields = term.getMatchFields();
       for (int i = 0; fields != null && i < fields.size(); i++) {
         fieldRequirement(fields.get(i), tf + ".matchFields[" + i + "]");
       }
     }
+  }
+
+  /** {@code ValidateNodeSelectorRequirement}. */
+  private static void validateRequirement(NodeSelectorRequirement r, String field) {
+    int n = r.getValues() == null ? 0 : r.getValues().size();
+    String op = r.getOperator() == null ? "" : r.getOperator();
+    switch (op) {
+      case "In", "NotIn" -> {
+        if (n == 0) {
+          throw new LabelSelectors.InvalidSelectorException(
+              field + ".values: must be specified when `operator` is 'In' or 'NotIn'");
+        }
+      }
+      case "Exists", "DoesNotExist" -> {
+        if (n > 0) {
+          throw new LabelSelectors.InvalidSelectorException(
+              field
+                  + ".values: may not be specified when `operator` is 'Exists' or"
+                  + " 'DoesNotExist'");
+        }
+      }
+      case "Gt", "Lt" -> {
+        if (n != 1) {
+          throw new LabelSelectors.InvalidSelectorException(
+              field + ".values: must be specified single value when `operator` is 'Lt' or 'Gt'");
+        }
+      }
+      default ->
+          throw new LabelSelectors.InvalidSelectorException(
+              field + ".operator: \"" + op + "\": not a valid selector operator");
+    }
+    LabelSelectors.checkKey(r.getKey(), field);
   }
 
   static Requirement fieldRequirement(NodeSelectorRequirement r, String field) {
@@ -129,6 +166,10 @@ public final class NodeSelectors {
               + op
               + "\"");
     }
-    return LabelSelectors.requirement(r.getKey(), op, values, field, false);
+    // A field value is a node name, not a label value: upstream's field selector checks nothing.
+    return new Requirement(
+        NODE_FIELD_NAME,
+        "In".equals(op) ? Requirement.Operator.IN : Requirement.Operator.NOT_IN,
+        java.util.Set.of(values.get(0) == null ? "" : values.get(0)));
   }
 }

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.NodeSelectors;
 import io.kubelab.apimachinery.resource.Quantities;
+import io.kubelab.apimachinery.validation.Validation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +65,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * GenericKubernetesResource}: nothing is skipped. A {@code v1} kind that core/v1 does not have is
  * an error, because the core group is closed and an unknown kind there is a typo. Before typing an
  * object the loader checks the fields whose mistakes would otherwise surface far away: every
- * quantity of a pod's containers and overhead and of a node's capacity and allocatable, pod
- * tolerations, and the selectors of node and pod affinity.
+ * quantity of a pod's containers and overhead and of a node's capacity and allocatable, labels, pod
+ * tolerations, the node selector, and the selectors of node and pod affinity, each as the API
+ * server's validation checks it.
  */
 public final class Manifests {
 
@@ -239,6 +241,7 @@ public final class Manifests {
     } catch (JacksonException e) {
       throw new ManifestException(id, path(e), typeProblem(e, complete), e);
     }
+    checkLabels(object.getMetadata().getLabels(), "metadata.labels", id);
     if (object instanceof Pod pod) {
       checkPodSemantics(pod, id);
     }
@@ -328,6 +331,7 @@ public final class Manifests {
     if (pod.getSpec() == null) {
       return;
     }
+    checkLabels(pod.getSpec().getNodeSelector(), "spec.nodeSelector", id);
     var tolerations = pod.getSpec().getTolerations();
     for (int i = 0; tolerations != null && i < tolerations.size(); i++) {
       var t = tolerations.get(i);
@@ -389,17 +393,25 @@ public final class Manifests {
     }
   }
 
+  /** {@code ValidateLabels}: what the API server checks of {@code metadata.labels}, a selector. */
+  private static void checkLabels(Map<String, String> labels, String field, String id) {
+    List<String> errs = Validation.validateLabels(labels, field);
+    if (!errs.isEmpty()) {
+      throw new ManifestException(id, "", errs.get(0), null);
+    }
+  }
+
   private static void checkPodAffinityTerms(
       List<PodAffinityTerm> required, List<WeightedPodAffinityTerm> preferred, String field) {
     for (int i = 0; required != null && i < required.size(); i++) {
-      LabelSelectors.compile(
+      LabelSelectors.validate(
           required.get(i).getLabelSelector(),
           field + ".requiredDuringSchedulingIgnoredDuringExecution[" + i + "].labelSelector");
     }
     for (int i = 0; preferred != null && i < preferred.size(); i++) {
       var term = preferred.get(i).getPodAffinityTerm();
       if (term != null) {
-        LabelSelectors.compile(
+        LabelSelectors.validate(
             term.getLabelSelector(),
             field
                 + ".preferredDuringSchedulingIgnoredDuringExecution["

@@ -1,5 +1,7 @@
 package io.kubelab.apimachinery.resource;
 
+import io.kubelab.apimachinery.validation.Validation;
+
 /**
  * Resource names and the rules that classify them.
  *
@@ -37,71 +39,7 @@ public final class ResourceNames {
       return false;
     }
     // A quota can name it as "requests.<name>" only if that is a qualified name.
-    return isQualifiedName(QUOTA_REQUESTS_PREFIX + name);
-  }
-
-  /**
-   * {@code IsQualifiedName} of {@code k8s.io/apimachinery/pkg/util/validation}: an optional DNS
-   * subdomain prefix (at most 253 characters) and a slash, then a name of at most 63 alphanumerics,
-   * {@code -}, {@code _} and {@code .}, starting and ending alphanumeric. Written as loops rather
-   * than upstream's regular expressions: it runs for every extended resource of every pod.
-   */
-  static boolean isQualifiedName(String value) {
-    int slash = value.indexOf('/');
-    if (slash < 0) {
-      return isQualifiedNamePart(value, 0, value.length());
-    }
-    if (value.indexOf('/', slash + 1) >= 0) {
-      return false;
-    }
-    return isDns1123Subdomain(value, 0, slash)
-        && isQualifiedNamePart(value, slash + 1, value.length());
-  }
-
-  /** {@code [a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*}, at most 253. */
-  private static boolean isDns1123Subdomain(String s, int from, int to) {
-    if (to - from < 1 || to - from > 253) {
-      return false;
-    }
-    int labelStart = from;
-    for (int i = from; i <= to; i++) {
-      if (i == to || s.charAt(i) == '.') {
-        if (i == labelStart
-            || !isLowerAlnum(s.charAt(labelStart))
-            || !isLowerAlnum(s.charAt(i - 1))) {
-          return false;
-        }
-        labelStart = i + 1;
-      } else if (!isLowerAlnum(s.charAt(i)) && s.charAt(i) != '-') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** {@code ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]}, at most 63 characters. */
-  private static boolean isQualifiedNamePart(String s, int from, int to) {
-    if (to - from < 1 || to - from > 63) {
-      return false;
-    }
-    if (!isAlnum(s.charAt(from)) || !isAlnum(s.charAt(to - 1))) {
-      return false;
-    }
-    for (int i = from + 1; i < to - 1; i++) {
-      char c = s.charAt(i);
-      if (!isAlnum(c) && c != '-' && c != '_' && c != '.') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isLowerAlnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-  }
-
-  private static boolean isAlnum(char c) {
-    return isLowerAlnum(c) || (c >= 'A' && c <= 'Z');
+    return Validation.qualifiedName(QUOTA_REQUESTS_PREFIX + name);
   }
 
   public static boolean isHugePageResourceName(String name) {

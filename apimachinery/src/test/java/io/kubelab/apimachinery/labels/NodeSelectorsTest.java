@@ -82,6 +82,26 @@ class NodeSelectorsTest {
   }
 
   @Test
+  void aTermWithAValueThatIsNotALabelValueMatchesNoNodeNotEveryNode() {
+    // NewRequirement rejects the value, MatchNodeSelectorTerms skips the term.
+    NodeSelectorTerm notIn = term(expr("label_1", "NotIn", "bad value!"));
+    NodeSelectorTerm missing = term(expr("bad key!", "DoesNotExist"));
+    NodeSelectorTerm negative = term(expr("cores", "Lt", "-3"));
+    for (NodeSelectorTerm t : List.of(notIn, missing, negative)) {
+      assertThat(NodeSelectors.matchesAnyTerm(List.of(t), host1)).as("%s", t).isFalse();
+      assertThat(CompiledNodeSelector.compile(List.of(t)).matchesNothing()).isTrue();
+    }
+    // the API server accepts the values (it checks operators, counts and keys)
+    NodeSelector s = new NodeSelector();
+    s.setNodeSelectorTerms(List.of(notIn, negative));
+    NodeSelectors.validate(s, "w");
+    s.setNodeSelectorTerms(List.of(missing));
+    assertThatThrownBy(() -> NodeSelectors.validate(s, "w"))
+        .hasMessageStartingWith(
+            "w.nodeSelectorTerms[0].matchExpressions[0].key: Invalid value: \"bad key!\": name part");
+  }
+
+  @Test
   void validateNamesTheFirstBadFieldInUpstreamsWords() {
     NodeSelector s = new NodeSelector();
     s.setNodeSelectorTerms(
@@ -90,7 +110,7 @@ class NodeSelectorsTest {
             () -> NodeSelectors.validate(s, "Pod p: spec.affinity.nodeAffinity.required"))
         .hasMessage(
             "Pod p: spec.affinity.nodeAffinity.required.nodeSelectorTerms[1].matchExpressions[1]"
-                + ".operator: \"Near\" is not a valid node selector operator");
+                + ".operator: \"Near\": not a valid selector operator");
     NodeSelector f = new NodeSelector();
     f.setNodeSelectorTerms(List.of(fieldTerm("In", "a")));
     f.getNodeSelectorTerms().get(0).getMatchFields().get(0).setKey("metadata.namespace");
@@ -98,11 +118,34 @@ class NodeSelectorsTest {
         .hasMessageContaining("\"metadata.namespace\" is not a supported node field");
   }
 
-  /** Reference: OR over non-empty terms of (every expression AND every field holds). */
+  private static final java.util.regex.Pattern LABEL_VALUE =
+      java.util.regex.Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+
+  /** Can upstream's NewRequirement build this expression? Keys here are always valid. */
+  private static boolean buildable(NodeSelectorRequirement r) {
+    for (String v : r.getValues()) {
+      if (v.length() > 63 || !LABEL_VALUE.matcher(v).matches()) {
+        return false;
+      }
+      if ((r.getOperator().equals("Gt") || r.getOperator().equals("Lt"))
+          && !v.matches("\\d{1,18}")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reference: OR over non-empty terms of (every expression AND every field holds); a term with an
+   * expression upstream cannot build is skipped.
+   */
   private static boolean reference(List<NodeSelectorTerm> terms, Node n) {
     Map<String, String> labels = n.getMetadata().getLabels();
     for (NodeSelectorTerm t : terms) {
       if (t.getMatchExpressions().isEmpty() && t.getMatchFields().isEmpty()) {
+        continue;
+      }
+      if (!t.getMatchExpressions().stream().allMatch(NodeSelectorsTest::buildable)) {
         continue;
       }
       boolean all = true;

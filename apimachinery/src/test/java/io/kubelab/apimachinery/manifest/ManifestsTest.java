@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.labels.NodeSelectors;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.apimachinery.resource.Resource;
+import io.kubelab.apimachinery.testing.Fixtures;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -323,26 +325,106 @@ class ManifestsTest {
         .hasMessage(
             "t.yaml: document 0 (Pod p): spec.tolerations[0].value must be empty when `operator` is"
                 + " 'Exists'");
-    String badAffinity =
-        """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: p}
-        spec:
-          containers: [{name: app}]
-          affinity:
-            nodeAffinity:
-              requiredDuringSchedulingIgnoredDuringExecution:
-                nodeSelectorTerms:
-                - matchExpressions:
-                  - {key: cores, operator: Gt, values: ["many"]}
-        """;
-    assertThatThrownBy(() -> Manifests.parse(badAffinity, "a.yaml"))
-        .hasMessageContaining(
+    assertThatThrownBy(
+            () ->
+                Manifests.parse(
+                    pod("tolerations:\n  - {key: '', operator: Equal, value: v}"), "t.yaml"))
+        .hasMessage(
+            "t.yaml: document 0 (Pod p): spec.tolerations[0].operator must be Exists when `key` is"
+                + " empty");
+    assertThatThrownBy(
+            () -> Manifests.parse(pod("tolerations:\n  - {key: a, operator: Like}"), "t.yaml"))
+        .hasMessage(
+            "t.yaml: document 0 (Pod p): spec.tolerations[0].operator \"Like\" is not Equal or Exists");
+    assertThatThrownBy(
+            () ->
+                Manifests.parse(
+                    pod("tolerations:\n  - {key: a, operator: Exists, effect: Never}"), "t.yaml"))
+        .hasMessage(
+            "t.yaml: document 0 (Pod p): spec.tolerations[0].effect \"Never\" is not a taint effect");
+    // A toleration without key but with Exists tolerates everything, and is valid.
+    assertThat(Manifests.parse(pod("tolerations:\n  - {operator: Exists}"), "t.yaml").pods())
+        .hasSize(1);
+    assertThatThrownBy(
+            () ->
+                Manifests.parse(
+                    pod(affinity("{key: cores, operator: Near, values: [\"1\"]}")), "a.yaml"))
+        .hasMessage(
             "a.yaml: document 0 (Pod p): spec.affinity.nodeAffinity"
                 + ".requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
-                + ".matchExpressions[0].values")
-        .hasMessageContaining("\"many\"");
+                + ".matchExpressions[0].operator: \"Near\": not a valid selector operator");
+    assertThatThrownBy(
+            () -> Manifests.parse(pod(affinity("{key: 'bad key', operator: Exists}")), "a.yaml"))
+        .hasMessageContaining(".matchExpressions[0].key: Invalid value: \"bad key\": name part");
+    assertThatThrownBy(
+            () ->
+                Manifests.parse(
+                    pod(
+                        "affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+                            + "      - topologyKey: kubernetes.io/hostname\n        labelSelector:\n"
+                            + "          matchExpressions: [{key: app, operator: In}]"),
+                    "a.yaml"))
+        .hasMessage(
+            "a.yaml: document 0 (Pod p): spec.affinity.podAntiAffinity"
+                + ".requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector"
+                + ".matchExpressions[0].values: must be specified when `operator` is 'In' or"
+                + " 'NotIn'");
+    assertThatThrownBy(() -> Manifests.parse(pod("nodeSelector: {disk: 's s d'}"), "n.yaml"))
+        .hasMessageStartingWith(
+            "n.yaml: document 0 (Pod p): spec.nodeSelector: Invalid value: \"s s d\": a valid label");
+    assertThatThrownBy(
+            () ->
+                Manifests.parse(
+                    "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {'x/y/z': a}}\n",
+                    "n.yaml"))
+        .hasMessageStartingWith(
+            "n.yaml: document 0 (Node n1): metadata.labels: Invalid value: \"x/y/z\": a qualified"
+                + " name");
+  }
+
+  @Test
+  void whatTheApiServerAcceptsButTheSchedulerCannotBuildLoadsAndMatchesNothing() {
+    // ValidateNodeSelectorRequirement checks neither label values nor Gt integers;
+    // NewRequirement does, so the scheduler skips the term: NotIn of a bad value matches no node.
+    Pod p =
+        Manifests.parse(pod(affinity("{key: disk, operator: NotIn, values: ['s s d']}")), "a.yaml")
+            .pods()
+            .get(0);
+    var terms =
+        p.getSpec()
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
+    Node n = Fixtures.node("n1").label("disk", "hdd").build();
+    assertThat(NodeSelectors.matchesAnyTerm(terms, n)).isFalse();
+    Pod gt =
+        Manifests.parse(pod(affinity("{key: cores, operator: Gt, values: [many]}")), "a.yaml")
+            .pods()
+            .get(0);
+    assertThat(
+            NodeSelectors.matchesAnyTerm(
+                gt.getSpec()
+                    .getAffinity()
+                    .getNodeAffinity()
+                    .getRequiredDuringSchedulingIgnoredDuringExecution()
+                    .getNodeSelectorTerms(),
+                Fixtures.node("n1").label("cores", "8").build()))
+        .isFalse();
+  }
+
+  /** A pod named p with one container and {@code specTail} (YAML at spec's indentation). */
+  private static String pod(String specTail) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: app}]\n  "
+        + specTail
+        + "\n";
+  }
+
+  /** A required node affinity with one term of one expression. */
+  private static String affinity(String expression) {
+    return "affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+        + "        nodeSelectorTerms:\n        - matchExpressions:\n          - "
+        + expression;
   }
 
   @Test

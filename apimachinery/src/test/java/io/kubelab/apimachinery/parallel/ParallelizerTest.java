@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.quicktheories.generators.Generate;
 
 class ParallelizerTest {
@@ -131,15 +132,32 @@ class ParallelizerTest {
   }
 
   @Test
-  void badArgumentsAreRejectedAndCloseStopsTheThreads() {
+  @Timeout(30)
+  void badArgumentsAreRejectedAndCloseJoinsTheThreads() throws InterruptedException {
     assertThatThrownBy(() -> new Parallelizer("p", 0)).hasMessageContaining("workers must be >= 1");
     Parallelizer p = new Parallelizer("leak-check", 3);
-    p.until(null, 100, 1, i -> {});
+    // Hold every piece until both helpers have joined in, so that both threads exist.
+    java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(3);
+    p.until(
+        null,
+        3,
+        1,
+        i -> {
+          all.countDown();
+          try {
+            all.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    java.util.List<Thread> workers =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("leak-check-"))
+            .toList();
+    assertThat(workers).hasSize(2);
     p.close();
-    assertThat(
-            Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("leak-check-") && t.isAlive()))
-        .isEmpty();
+    // close() has joined them: no waiting here, they are gone when it returns.
+    assertThat(workers).noneMatch(Thread::isAlive);
     try (Parallelizer q = new Parallelizer("p", 2)) {
       assertThatThrownBy(() -> q.until(null, -1, 1, i -> {})).hasMessageContaining("pieces");
       assertThatThrownBy(() -> q.until(null, 1, 0, i -> {})).hasMessageContaining("chunkSize");

@@ -37,9 +37,20 @@ public final class Generators {
   /** Label keys the generators draw from; small, so selectors and labels collide often. */
   public static final List<String> LABEL_KEYS = List.of("app", "tier", "env", "team", "rank");
 
-  /** Label values; numeric and non-numeric, so {@code Gt}/{@code Lt} see both. */
+  /**
+   * Label values; numeric and non-numeric, so {@code Gt}/{@code Lt} see both ({@code 007} parses as
+   * 7). All valid label values: a label cannot be negative, as {@code -3} does not start with an
+   * alphanumeric character.
+   */
   public static final List<String> LABEL_VALUES =
-      List.of("web", "db", "prod", "dev", "1", "7", "42", "-3", "x1", "");
+      List.of("web", "db", "prod", "dev", "1", "7", "42", "007", "x1", "");
+
+  /**
+   * Values the API server accepts in a node selector expression but the scheduler cannot build a
+   * requirement from: not label values ({@code NewRequirement} rejects them), so the term they are
+   * in matches no node.
+   */
+  public static final List<String> UNBUILDABLE_VALUES = List.of("s s d", "-3", "a".repeat(64));
 
   public static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
   public static final List<String> REGIONS = List.of("region-1", "region-2");
@@ -185,14 +196,22 @@ public final class Generators {
     };
   }
 
-  /** A node selector requirement over labels, including {@code Gt} and {@code Lt}. */
+  /**
+   * A node selector requirement over labels, including {@code Gt} and {@code Lt}; about one in
+   * twelve carries a value the scheduler cannot build a requirement from ({@link
+   * #UNBUILDABLE_VALUES}, or a negative {@code Gt}/{@code Lt} bound, which is not a label value).
+   */
   public static Gen<NodeSelectorRequirement> nodeSelectorRequirements() {
     return in -> {
       String key = pick(in, LABEL_KEYS);
       String op = pick(in, List.of("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"));
       return switch (op) {
         case "In", "NotIn" ->
-            Fixtures.expr(key, op, pick(in, LABEL_VALUES), pick(in, LABEL_VALUES));
+            Fixtures.expr(
+                key,
+                op,
+                pick(in, LABEL_VALUES),
+                percent(in, 8) ? pick(in, UNBUILDABLE_VALUES) : pick(in, LABEL_VALUES));
         case "Gt", "Lt" -> Fixtures.expr(key, op, String.valueOf(between(in, -5, 50)));
         default -> Fixtures.expr(key, op);
       };

@@ -2,6 +2,7 @@ package io.kubelab.scheduler.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -52,10 +53,16 @@ final class CacheChecks {
               cp.getHostIP(), cp.getProtocol(), cp.getHostPort() == null ? 0 : cp.getHostPort());
         }
       }
-      if (NodeInfo.hasAffinity(p)) {
+      // Read the spec directly: the cache's own hasAffinity is what is being checked.
+      Affinity a = p.getSpec().getAffinity();
+      if (a != null && (a.getPodAffinity() != null || a.getPodAntiAffinity() != null)) {
         withAffinity.add(p.getMetadata().getUid());
       }
-      if (NodeInfo.hasRequiredAntiAffinity(p)) {
+      if (a != null
+          && a.getPodAntiAffinity() != null
+          && a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null
+          && a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().size()
+              > 0) {
         withAnti.add(p.getMetadata().getUid());
       }
     }

@@ -121,11 +121,16 @@ class NodeInfoTest {
             .preferredPodAntiAffinity(
                 5, Fixtures.affinityTerm("kubernetes.io/hostname", Fixtures.matchLabels("a", "b")))
             .build();
-    NodeInfo ni = new NodeInfo(anti, pref, pod("plain").build());
-    assertThat(ni.podsWithAffinity()).containsExactlyInAnyOrder(anti, pref);
+    Pod near =
+        pod("near")
+            .requiredPodAffinity(
+                Fixtures.affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("a", "b")))
+            .build();
+    NodeInfo ni = new NodeInfo(anti, pref, near, pod("plain").build());
+    assertThat(ni.podsWithAffinity()).containsExactlyInAnyOrder(anti, pref, near);
     assertThat(ni.podsWithRequiredAntiAffinity()).containsExactly(anti);
     ni.removePod(anti);
-    assertThat(ni.podsWithAffinity()).containsExactly(pref);
+    assertThat(ni.podsWithAffinity()).containsExactlyInAnyOrder(pref, near);
     assertThat(ni.podsWithRequiredAntiAffinity()).isEmpty();
   }
 

@@ -10,8 +10,8 @@ import io.kubelab.scheduler.algorithm.AlgorithmFactories.PriorityArgumentKind;
 import io.kubelab.scheduler.algorithm.AlgorithmFactories.PriorityConfigFactory;
 import io.kubelab.scheduler.algorithm.AlgorithmFactories.PriorityMetadataProducerFactory;
 import io.kubelab.scheduler.algorithm.AlgorithmRegistry.AlgorithmProviderConfig;
-import io.kubelab.scheduler.algorithm.policy.Policies;
 import io.kubelab.scheduler.algorithm.policy.Policy;
+import io.kubelab.scheduler.algorithm.policy.PolicyValidation;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -83,7 +83,7 @@ public final class Configurator {
    * @throws IllegalArgumentException for names nothing is registered under
    */
   public AlgorithmConfig createFromConfig(Policy policy) {
-    Policies.validate(policy);
+    PolicyValidation.validate(policy);
     Set<String> predicateKeys = new TreeSet<>();
     Map<String, FitPredicateFactory> customPredicates = new HashMap<>();
     if (policy.predicates() == null) {
@@ -95,16 +95,17 @@ public final class Configurator {
       for (int i = 0; i < policy.predicates().size(); i++) {
         Policy.PredicatePolicy p = policy.predicates().get(i);
         if (p.argument() == null) {
-          String key = resolvePredicateAlias(p.name());
-          if (registry.fitPredicateFactory(key).isEmpty()) {
+          // A registered name, used as is: RegisterCustomFitPredicate's "already registered,
+          // reusing". PodFitsPorts is one (v1.17 registers it for 1.0's policies) but is not in
+          // the ordering, so it never runs.
+          if (registry.fitPredicateFactory(p.name()).isEmpty()) {
             throw new IllegalArgumentException(
                 "Policy.predicates["
                     + i
-                    + "]: invalid predicate name \""
-                    + p.name()
-                    + "\" specified - no corresponding function found");
+                    + "]: Invalid configuration: Predicate type not found for "
+                    + p.name());
           }
-          predicateKeys.add(key);
+          predicateKeys.add(p.name());
           continue;
         }
         PredicateArgumentKind kind = PredicateArgumentKind.of(p.argument());
@@ -149,9 +150,8 @@ public final class Configurator {
             throw new IllegalArgumentException(
                 "Policy.priorities["
                     + i
-                    + "]: invalid priority name "
-                    + p.name()
-                    + " specified - no corresponding function found");
+                    + "]: Invalid configuration: Priority type not found for "
+                    + p.name());
           }
           // The policy's weight replaces the registered one.
           customPriorities.put(
@@ -186,15 +186,24 @@ public final class Configurator {
 
     List<Policy.Extender> extenders = new ArrayList<>();
     List<Policy.Extender> ignorable = new ArrayList<>();
+    Set<String> ignoredExtendedResources = new TreeSet<>();
     for (Policy.Extender e : policy.extenders()) {
       (e.ignorable() ? ignorable : extenders).add(e);
+      for (Policy.ExtenderManagedResource r : e.managedResources()) {
+        if (r.ignoredByScheduler()) {
+          ignoredExtendedResources.add(r.name());
+        }
+      }
     }
     // Ignorable extenders go last, so that a failing one cannot hide a required one's verdict.
     extenders.addAll(ignorable);
 
-    AlgorithmFactoryArgs effective = args;
+    // Upstream registers these with the predicate metadata producer: PodFitsResources leaves
+    // them to the extenders that manage them.
+    AlgorithmFactoryArgs effective = args.withIgnoredExtendedResources(ignoredExtendedResources);
     if (policy.hardPodAffinitySymmetricWeight() != 0) {
-      effective = args.withHardPodAffinitySymmetricWeight(policy.hardPodAffinitySymmetricWeight());
+      effective =
+          effective.withHardPodAffinitySymmetricWeight(policy.hardPodAffinitySymmetricWeight());
     }
     boolean checkAll = alwaysCheckAllPredicates || policy.alwaysCheckAllPredicates();
     return createFromKeys(
@@ -207,15 +216,10 @@ public final class Configurator {
         customPriorities);
   }
 
-  private static String resolvePredicateAlias(String name) {
-    return name.equals(PredicateOrdering.POD_FITS_PORTS_PRED)
-        ? PredicateOrdering.POD_FITS_HOST_PORTS_PRED
-        : name;
-  }
-
   /**
-   * {@code CreateFromKeys}: resolves the names, adds the mandatory predicates and checks that the
-   * weights cannot overflow a node's total score.
+   * {@code CreateFromKeys}: checks the effective hardPodAffinitySymmetricWeight, resolves the
+   * names, adds the mandatory predicates and checks that the weights cannot overflow a node's total
+   * score.
    */
   private AlgorithmConfig createFromKeys(
       Set<String> predicateKeys,
@@ -276,7 +280,7 @@ public final class Configurator {
       }
       // validateSelectedConfigs: the sum of weight × MaxNodeScore must fit in MaxTotalScore.
       if (pcf.weight()
-          > (Policies.MAX_TOTAL_SCORE - totalPriority) / NodeScoreList.MAX_NODE_SCORE) {
+          > (PolicyValidation.MAX_TOTAL_SCORE - totalPriority) / NodeScoreList.MAX_NODE_SCORE) {
         throw new IllegalArgumentException("total priority of priority functions has overflown");
       }
       totalPriority += pcf.weight() * NodeScoreList.MAX_NODE_SCORE;

@@ -36,9 +36,10 @@ public final class PredicateOrdering {
   public static final String MATCH_INTER_POD_AFFINITY_PRED = "MatchInterPodAffinity";
 
   /**
-   * The legacy name of {@link #POD_FITS_HOST_PORTS_PRED}. It is not in the ordering; v1.17 ran it
-   * through the NodePorts filter plugin, which checks the same thing, so {@link
-   * io.kubelab.scheduler.algorithm.Configurator} resolves it to {@link #POD_FITS_HOST_PORTS_PRED}.
+   * The 1.0 name of {@link #POD_FITS_HOST_PORTS_PRED}. v1.17 registers it, with the same function,
+   * so that old policies still load, but it is not in the ordering and has no framework plugin: a
+   * policy that names it gets a predicate that never runs. (v1.18's legacy registry maps it to the
+   * NodePorts plugin instead.)
    */
   public static final String POD_FITS_PORTS_PRED = "PodFitsPorts";
 

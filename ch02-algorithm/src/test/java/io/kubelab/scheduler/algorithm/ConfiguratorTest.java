@@ -188,16 +188,15 @@ class ConfiguratorTest {
                             "{\"predicates\": [{\"name\": \"GeneralPredicates\"}, {\"name\":"
                                 + " \"PodFitsResourcez\"}]}")))
         .hasMessage(
-            "Policy.predicates[1]: invalid predicate name \"PodFitsResourcez\" specified - no"
-                + " corresponding function found");
+            "Policy.predicates[1]: Invalid configuration: Predicate type not found for"
+                + " PodFitsResourcez");
     assertThatThrownBy(
             () ->
                 configurator()
                     .createFromConfig(
                         Policies.parse("{\"priorities\": [{\"name\": \"Nope\", \"weight\": 1}]}")))
         .hasMessage(
-            "Policy.priorities[0]: invalid priority name Nope specified - no corresponding function"
-                + " found");
+            "Policy.priorities[0]: Invalid configuration: Priority type not found for Nope");
   }
 
   @Test
@@ -209,13 +208,47 @@ class ConfiguratorTest {
   }
 
   @Test
-  void thePodFitsPortsAliasRunsAsPodFitsHostPorts() {
+  void podFitsPortsIsRegisteredButNeverRunsAsInV117() {
+    // v1.17 registers the 1.0 name with PodFitsHostPorts' function; it is not in the ordering.
+    registry.registerFitPredicate(
+        PredicateOrdering.POD_FITS_PORTS_PRED,
+        (pod, meta, ni) ->
+            PredicateResult.fail(
+                new PredicateFailureReason.FailureReason("node(s) didn't have free ports")));
     AlgorithmConfig c =
         configurator()
             .createFromConfig(Policies.parse("{\"predicates\": [{\"name\": \"PodFitsPorts\"}]}"));
     assertThat(c.predicates())
-        .containsKey(POD_FITS_HOST_PORTS_PRED)
-        .doesNotContainKey("PodFitsPorts");
+        .containsOnlyKeys(
+            PredicateOrdering.POD_FITS_PORTS_PRED,
+            CHECK_NODE_UNSCHEDULABLE_PRED,
+            POD_TOLERATES_NODE_TAINTS_PRED);
+    try (GenericScheduler g =
+        GenericScheduler.builder(new TestCluster.SnapshotCache(), snapshot)
+            .algorithm(c)
+            .random(new Random(1))
+            .build()) {
+      assertThat(g.schedule(pod("p")).feasibleNodes()).as("nothing failed").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void thePoliciesWeightIsCheckedOnceItReplacedTheConfiguredOne() {
+    assertThatThrownBy(
+            () ->
+                configurator()
+                    .createFromConfig(Policies.parse("{\"hardPodAffinitySymmetricWeight\": 101}")))
+        .hasMessage("invalid hardPodAffinitySymmetricWeight: 101, must be in the range 1-100");
+    assertThatThrownBy(
+            () ->
+                configurator()
+                    .createFromConfig(Policies.parse("{\"hardPodAffinitySymmetricWeight\": -1}")))
+        .hasMessage("invalid hardPodAffinitySymmetricWeight: -1, must be in the range 1-100");
+    assertThat(
+            configurator()
+                .createFromConfig(Policies.parse("{\"hardPodAffinitySymmetricWeight\": 100}"))
+                .hardPodAffinitySymmetricWeight())
+        .isEqualTo(100);
   }
 
   @Test

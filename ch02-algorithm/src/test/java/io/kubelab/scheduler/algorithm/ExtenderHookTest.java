@@ -33,6 +33,7 @@ class ExtenderHookTest {
     boolean ignorable;
     RuntimeException failure;
     int filterCalls;
+    final List<List<String>> seen = new ArrayList<>();
 
     ToyExtender(Set<String> keep, Function<String, Long> score, long weight) {
       this.keep = keep;
@@ -48,6 +49,7 @@ class ExtenderHookTest {
     @Override
     public FilterResult filter(Pod pod, List<Node> nodes, Snapshot snapshot) {
       filterCalls++;
+      seen.add(nodes.stream().map(n -> n.getMetadata().getName()).toList());
       if (failure != null) {
         throw failure;
       }
@@ -110,6 +112,28 @@ class ExtenderHookTest {
     ToyExtender onlyN2 = new ToyExtender(Set.of("n2"), n -> 0L, 1);
     try (GenericScheduler g = scheduler(THREE).extenders(List.of(onlyN2)).build()) {
       assertThat(g.schedule(pod("p"))).isEqualTo(new ScheduleResult("n2", 3, 1));
+    }
+  }
+
+  @Test
+  void extendersFilterInTurnEachSeeingWhatTheOneBeforeKept() {
+    ToyExtender first = new ToyExtender(Set.of("n1", "n2"), n -> 0L, 1);
+    ToyExtender second = new ToyExtender(Set.of("n2", "n3"), n -> 0L, 1);
+    try (GenericScheduler g = scheduler(THREE).extenders(List.of(first, second)).build()) {
+      assertThat(g.schedule(pod("p"))).isEqualTo(new ScheduleResult("n2", 3, 1));
+      assertThat(first.seen).containsExactly(List.of("n1", "n2", "n3"));
+      assertThat(second.seen).containsExactly(List.of("n1", "n2"));
+    }
+  }
+
+  @Test
+  void onceNoNodeIsLeftTheRemainingExtendersAreNotAsked() {
+    ToyExtender none = new ToyExtender(Set.of(), n -> 0L, 1);
+    ToyExtender after = new ToyExtender(Set.of("n1", "n2", "n3"), n -> 0L, 1);
+    try (GenericScheduler g = scheduler(THREE).extenders(List.of(none, after)).build()) {
+      assertThatThrownBy(() -> g.schedule(pod("p")))
+          .hasMessage("0/3 nodes are available: 3 no GPU.");
+      assertThat(after.filterCalls).isZero();
     }
   }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class GenericSchedulerTest {
 
@@ -178,11 +179,14 @@ class GenericSchedulerTest {
   }
 
   @Test
-  void aPredicateOutsideTheOrderingIsRejectedBecauseItWouldNeverRun() {
-    assertThatThrownBy(
-            () -> scheduler(nodes(1)).predicates(Map.of("MyPredicate", ALWAYS_FITS)).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("[MyPredicate] are not in the predicate ordering");
+  void aPredicateOutsideTheOrderingIsConfiguredButNeverRuns() {
+    FitPredicate neverFits =
+        (pod, meta, ni) -> PredicateResult.fail(new PredicateFailureReason.FailureReason("no"));
+    try (GenericScheduler g =
+        scheduler(nodes(3)).predicates(Map.of("MyPredicate", neverFits)).build()) {
+      assertThat(g.predicates()).containsOnlyKeys("MyPredicate");
+      assertThat(g.schedule(pod("p")).feasibleNodes()).isEqualTo(3);
+    }
   }
 
   @Test
@@ -241,6 +245,18 @@ class GenericSchedulerTest {
               "running priority \"ImageLocalityPriority\" (map) on node \"n3\" for Pod"
                   + " default/web-1: bad image name");
     }
+  }
+
+  @Test
+  void errorsAggregateAsGosNewAggregateDoes() {
+    SchedulingError a = new SchedulingError.AlgorithmFailure("a", null);
+    SchedulingError a2 = new SchedulingError.AlgorithmFailure("a", null);
+    SchedulingError b = new SchedulingError.AlgorithmFailure("b", null);
+    // One distinct message is the message itself, without brackets.
+    assertThat(GenericScheduler.aggregate(new java.util.ArrayDeque<>(List.of(a, a2)))).isSameAs(a);
+    assertThat(GenericScheduler.aggregate(new java.util.ArrayDeque<>(List.of(a, b, a2))))
+        .hasMessage("[a, b]")
+        .hasCause(a);
   }
 
   @Test
@@ -455,6 +471,31 @@ class GenericSchedulerTest {
   }
 
   @Test
+  void whenThePassWithNominatedPodsFailsThePassWithoutThemDoesNotRun() {
+    Pod running = pod("running", 0);
+    running.getSpec().setNodeName("n1");
+    List<Integer> podsSeen = new CopyOnWriteArrayList<>();
+    FitPredicate counting =
+        (pod, meta, ni) -> {
+          podsSeen.add(ni.pods().size());
+          return TWO_PODS_PER_NODE.check(pod, meta, ni);
+        };
+    try (GenericScheduler g =
+        GenericScheduler.builder(
+                new TestCluster.SnapshotCache(), Snapshot.of(List.of(running), List.of(node("n1"))))
+            .predicates(Map.of(POD_FITS_RESOURCES_PRED, counting))
+            .alwaysCheckAllPredicates(true)
+            .nominator(n -> List.of(pod("nominated", 10)))
+            .build()) {
+      // Pass 0 sees the running and the nominated pod and fails; pass 1 would see one pod and
+      // pass, but it does not run, and the failure is counted once.
+      assertThatThrownBy(() -> g.schedule(pod("p", 0)))
+          .hasMessage("0/1 nodes are available: 1 Insufficient pods.");
+      assertThat(podsSeen).containsExactly(2);
+    }
+  }
+
+  @Test
   void nominatedPodsAreAddedToACopyOfTheMetadata() {
     List<String> addedToCopy = new CopyOnWriteArrayList<>();
     List<String> addedToOriginal = new CopyOnWriteArrayList<>();
@@ -513,7 +554,8 @@ class GenericSchedulerTest {
   }
 
   @Test
-  void closeStopsTheWorkerThreads() throws InterruptedException {
+  @Timeout(30)
+  void closeStopsAndJoinsTheWorkerThreads() {
     GenericScheduler g =
         scheduler(nodes(400))
             .predicates(Map.of(POD_FITS_RESOURCES_PRED, ALWAYS_FITS))
@@ -523,11 +565,7 @@ class GenericSchedulerTest {
     List<Thread> workers = workerThreads();
     assertThat(workers).isNotEmpty();
     g.close();
-    for (Thread t : workers) {
-      // A pool thread may still be unwinding right after termination; give it a moment.
-      t.join(5_000);
-      assertThat(t.isAlive()).as(t.getName()).isFalse();
-    }
+    assertThat(workers).noneMatch(Thread::isAlive);
   }
 
   private static List<Thread> workerThreads() {

@@ -1,10 +1,8 @@
 package io.kubelab.scheduler.algorithm;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
+import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
@@ -13,32 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Toy nodes, pods and a cache that serves a fixed snapshot (tests and benchmarks). */
+/**
+ * Small uniform clusters for this chapter's tests, built with {@code apimachinery}'s shared {@link
+ * Fixtures}: nodes named in index order, plain pods, and a cache that serves a fixed snapshot.
+ */
 public final class TestCluster {
 
   private TestCluster() {}
 
+  /** A node with 4 CPUs, 8 GiB and room for 110 pods. */
   public static Node node(String name) {
     return node(name, Map.of());
   }
 
   public static Node node(String name, Map<String, String> labels) {
-    return new NodeBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withLabels(labels)
-        .endMetadata()
-        .withNewStatus()
-        .withAllocatable(
-            Map.of(
-                "cpu",
-                new Quantity("4"),
-                "memory",
-                new Quantity("8Gi"),
-                "pods",
-                new Quantity("110")))
-        .endStatus()
-        .build();
+    Fixtures.NodeFixture f = Fixtures.node(name).allocatable("4", "8Gi");
+    labels.forEach(f::label);
+    return f.build();
   }
 
   public static List<Node> nodes(int n) {
@@ -63,20 +52,7 @@ public final class TestCluster {
   }
 
   public static Pod pod(String name, int priority) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace("default")
-        .withUid("uid-" + name)
-        .endMetadata()
-        .withNewSpec()
-        .withPriority(priority)
-        .addNewContainer()
-        .withName("app")
-        .withImage("nginx")
-        .endContainer()
-        .endSpec()
-        .build();
+    return Fixtures.pod(name).uid("uid-" + name).priority(priority).build();
   }
 
   /**

@@ -1,13 +1,14 @@
 package io.kubelab.scheduler.cache.bench;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.testing.Fixtures;
+import io.kubelab.apimachinery.testing.RealisticCluster;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,10 +25,15 @@ import org.openjdk.jmh.annotations.TearDown;
  * Why the cache keeps a most-recently-updated-first list of NodeInfos: a scheduling cycle starts
  * with {@code updateSnapshot}, and after one pod changed only one NodeInfo needs copying.
  *
+ * <p>The cluster is {@link RealisticCluster}'s mix (five node pools over three zones, about 18
+ * varied pods per node, some with pod affinity or anti-affinity). The pod that changes on a node is
+ * one of the mix's incoming pods, bound there under a name of its own: some of them carry pod
+ * affinity or anti-affinity, so the snapshot's affinity lists are rebuilt along the way.
+ *
  * <ul>
  *   <li>{@code incrementalUpdate}: one pod change, then {@code updateSnapshot} of a snapshot that
  *       was current before it. Invocations alternate between adding a pod to a node and removing
- *       the pod added there one round earlier, so every NodeInfo keeps 20 or 21 pods.
+ *       the pod added there one round earlier.
  *   <li>{@code podChange}: the same pod change without the snapshot update, so that the difference
  *       is what {@code updateSnapshot} costs.
  *   <li>{@code fullRebuild}: a new snapshot of the same cache, copying every NodeInfo.
@@ -36,15 +42,12 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code assumePodForget} is the same without {@code finishBinding}, for comparison.
  * </ul>
  *
- * <p>Goal (issue 3): at 5000 nodes, {@code incrementalUpdate} at least 200× faster than {@code
- * fullRebuild}.
+ * <p>Goal: at 5000 nodes, {@code incrementalUpdate} at least 200× faster than {@code fullRebuild}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SnapshotBenchmark {
-
-  static final int PODS_PER_NODE = 20;
 
   @Param({"500", "5000"})
   public int nodes;
@@ -55,40 +58,32 @@ public class SnapshotBenchmark {
   private boolean[] extraPresent;
   private int next;
 
-  /**
-   * A pod on {@code node} sharing {@code spec}: the cache treats pods as immutable, so sharing the
-   * spec keeps setup fast without changing what the cache computes.
-   */
-  static Pod pod(String name, PodSpec spec) {
-    ObjectMeta m = new ObjectMeta();
-    m.setName(name);
-    m.setNamespace("default");
-    m.setUid("uid-" + name);
-    Pod p = new Pod();
-    p.setMetadata(m);
-    p.setSpec(spec);
-    return p;
-  }
-
-  static PodSpec specOn(String node) {
-    PodSpec s = Fixtures.pod("template").requests("100m", "128Mi").nodeName(node).build().getSpec();
-    return s;
+  /** {@code template} bound to {@code node} under a name and UID of its own. */
+  static Pod boundCopy(Pod template, String node, int i) {
+    String name = template.getMetadata().getName() + "-" + i;
+    return new PodBuilder(template)
+        .editMetadata()
+        .withName(name)
+        .withUid(Fixtures.uidFor("Pod", "bench/" + name))
+        .endMetadata()
+        .editSpec()
+        .withNodeName(node)
+        .endSpec()
+        .build();
   }
 
   @Setup(Level.Trial)
   public void setUp() {
+    RealisticCluster cluster = RealisticCluster.generate(nodes, 1);
     cache = new SchedulerCache(new FakeClock());
+    cluster.nodes().forEach(cache::addNode);
+    cluster.pods().forEach(cache::addPod);
+    List<Pod> templates = new ArrayList<>(cluster.incoming().values());
     extra = new Pod[nodes];
     extraPresent = new boolean[nodes];
     for (int n = 0; n < nodes; n++) {
-      String name = "node-" + n;
-      Node node = Fixtures.node(name).allocatable("32", "128Gi").zone("zone-" + n % 3).build();
-      cache.addNode(node);
-      PodSpec spec = specOn(name);
-      for (int i = 0; i < PODS_PER_NODE; i++) {
-        cache.addPod(pod(name + "-pod-" + i, spec));
-      }
-      extra[n] = pod(name + "-extra", spec);
+      String name = cluster.nodes().get(n).getMetadata().getName();
+      extra[n] = boundCopy(templates.get(n % templates.size()), name, n);
     }
     snapshot = new Snapshot();
     cache.updateSnapshot(snapshot);

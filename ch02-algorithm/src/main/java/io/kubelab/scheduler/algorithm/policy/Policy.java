@@ -11,7 +11,8 @@ import java.util.List;
  * with the JSON field names of {@code staging/src/k8s.io/kube-scheduler/config/v1/types.go}
  * (v1.17). {@link #predicates()} and {@link #priorities()} are null when the document leaves them
  * out, which means "use the DefaultProvider's"; an empty list means "none" (for predicates: only
- * the mandatory ones). {@link Policies#parse} reads the JSON form.
+ * the mandatory ones). Other lists left out are empty, as a Go nil slice reads. {@link
+ * Policies#parse} reads the JSON form.
  *
  * @param predicates the fit predicates, or null for the provider's
  * @param priorities the priorities, or null for the provider's
@@ -76,7 +77,7 @@ public record Policy(
    */
   public record ServiceAffinity(List<String> labels) {
     public ServiceAffinity {
-      labels = List.copyOf(labels);
+      labels = labels == null ? List.of() : List.copyOf(labels);
     }
   }
 
@@ -86,7 +87,7 @@ public record Policy(
    */
   public record LabelsPresence(List<String> labels, boolean presence) {
     public LabelsPresence {
-      labels = List.copyOf(labels);
+      labels = labels == null ? List.of() : List.copyOf(labels);
     }
   }
 
@@ -108,8 +109,8 @@ public record Policy(
   public record RequestedToCapacityRatioArguments(
       List<UtilizationShapePoint> shape, List<ResourceSpec> resources) {
     public RequestedToCapacityRatioArguments {
-      shape = List.copyOf(shape);
-      resources = List.copyOf(resources);
+      shape = shape == null ? List.of() : List.copyOf(shape);
+      resources = resources == null ? List.of() : List.copyOf(resources);
     }
   }
 

@@ -112,28 +112,55 @@ class PoliciesTest {
     Policy p =
         Policies.parse(
             "{\"extenders\": [{\"URLPrefix\": \"http://127.0.0.1:1/x\", \"BindVerb\": \"bind\","
-                + " \"TLSConfig\": {\"Insecure\": true}}]}");
-    assertThat(p.extenders().get(0).bindVerb()).isEqualTo("bind");
-    assertThat(p.extenders().get(0).tlsConfig().insecure()).isTrue();
+                + " \"TLSConfig\": {\"Insecure\": true}, \"ManagedResources\": [{\"Name\":"
+                + " \"example.com/foo\", \"IgnoredByScheduler\": true}]}]}");
+    Policy.Extender e = p.extenders().get(0);
+    assertThat(e.urlPrefix()).isEqualTo("http://127.0.0.1:1/x");
+    assertThat(e.bindVerb()).isEqualTo("bind");
+    assertThat(e.tlsConfig().insecure()).isTrue();
+    assertThat(e.managedResources())
+        .containsExactly(new Policy.ExtenderManagedResource("example.com/foo", true));
   }
 
   @Test
   void otherFieldsAreCaseSensitive() {
     assertThatThrownBy(() -> Policies.parse("{\"Predicates\": []}"))
         .isInstanceOf(PolicyException.class)
-        .hasMessageStartingWith("Policy: unknown field \"Predicates\"");
+        .hasMessageStartingWith("Policy: unknown field \"Predicates\" (known: ")
+        .hasMessageContaining("predicates");
+    assertThatThrownBy(() -> Policies.parse("{\"predicates\": [{\"Name\": \"A\"}]}"))
+        .hasMessage("Policy.predicates[0]: unknown field \"Name\" (known: argument, name)");
   }
 
   @Test
-  void malformedJsonIsAClearError() {
-    assertThatThrownBy(() -> Policies.parse("{\"predicates\": [}"))
+  void unknownFieldsAreNamedWhereverTheyAre() {
+    assertThatThrownBy(
+            () -> Policies.parse("{\"extenders\": [{\"urlPrefix\": \"a\", \"filter\": \"f\"}]}"))
+        .hasMessageStartingWith("Policy.extenders[0]: unknown field \"filter\" (known: ")
+        .hasMessageContaining("filterVerb");
+    assertThatThrownBy(
+            () ->
+                Policies.parse(
+                    "{\"priorities\": [{\"name\": \"X\", \"weight\": 1, \"argument\":"
+                        + " {\"labelPreference\": {\"label\": \"a\", \"presense\": true}}}]}"))
+        .hasMessage(
+            "Policy.priorities[0].argument.labelPreference: unknown field \"presense\" (known:"
+                + " label, presence)");
+  }
+
+  @Test
+  void malformedJsonNamesLineAndColumnWithoutParserNoise() {
+    assertThatThrownBy(() -> Policies.parse("{\n  \"predicates\": [\n}"))
         .isInstanceOf(PolicyException.class)
-        .hasMessageStartingWith("Policy: malformed JSON: ");
+        .hasMessage(
+            "Policy: malformed JSON at line 3, column 1: Unexpected close marker '}': expected"
+                + " ']'");
     assertThatThrownBy(() -> Policies.parse("{} {}"))
-        .hasMessageStartingWith("Policy: malformed JSON: ");
+        .hasMessageStartingWith("Policy: malformed JSON at line 1, column ")
+        .hasMessageNotContaining("Source");
     assertThatThrownBy(() -> Policies.parse("{\"kind\": \"Policy\", \"kind\": \"Policy\"}"))
-        .hasMessageStartingWith("Policy: malformed JSON: ")
-        .hasMessageContaining("kind");
+        .hasMessageStartingWith("Policy: malformed JSON at line 1, column ")
+        .hasMessageContaining("\"kind\"");
     assertThatThrownBy(() -> Policies.parse("")).hasMessage("Policy: the document is empty");
     assertThatThrownBy(() -> Policies.parse("[]"))
         .hasMessage("Policy: expected an object, got array");
@@ -154,17 +181,49 @@ class PoliciesTest {
             "Policy.hardPodAffinitySymmetricWeight: expected a 32-bit integer, got 4294967296");
     assertThatThrownBy(() -> Policies.parse("{\"alwaysCheckAllPredicates\": \"yes\"}"))
         .hasMessage("Policy.alwaysCheckAllPredicates: expected true or false, got \"yes\"");
+    assertThatThrownBy(() -> Policies.parse("{\"alwaysCheckAllPredicates\": 1}"))
+        .hasMessage("Policy.alwaysCheckAllPredicates: expected true or false, got 1");
     assertThatThrownBy(
             () -> Policies.parse("{\"predicates\": [{\"name\": \"A\", \"argumnt\": {}}]}"))
         .hasMessage("Policy.predicates[0]: unknown field \"argumnt\" (known: argument, name)");
+    assertThatThrownBy(
+            () ->
+                Policies.parse(
+                    "{\"extenders\": [{\"urlPrefix\": \"a\", \"httpTimeout\": \"5s\"}]}"))
+        .hasMessage(
+            "Policy.extenders[0].httpTimeout: expected an integer number of nanoseconds, got"
+                + " \"5s\"");
+    assertThatThrownBy(
+            () ->
+                Policies.parse(
+                    "{\"extenders\": [{\"urlPrefix\": \"a\", \"tlsConfig\": {\"caData\": \"%%%\"}}]}"))
+        .hasMessageStartingWith("Policy.extenders[0].tlsConfig.caData: ");
+    assertThatThrownBy(() -> Policies.parse("{\"predicates\": [null]}"))
+        .hasMessage("Policy.predicates[0]: null is not allowed here");
   }
 
   @Test
-  void aWrongKindOrApiVersionIsRejected() {
+  void nullLeavesAFieldAtItsZeroValueAsInGo() {
+    Policy p =
+        Policies.parse(
+            "{\"hardPodAffinitySymmetricWeight\": null, \"extenders\": null, \"priorities\":"
+                + " [{\"name\": \"A\", \"weight\": 2, \"argument\": null}]}");
+    assertThat(p.hardPodAffinitySymmetricWeight()).isZero();
+    assertThat(p.extenders()).isEmpty();
+    assertThat(p.priorities().get(0).argument()).isNull();
+  }
+
+  @Test
+  void aWrongKindOrApiVersionIsRejectedAsUpstreamsSchemeRejectsIt() {
     assertThatThrownBy(() -> Policies.parse("{\"kind\": \"KubeSchedulerConfiguration\"}"))
-        .hasMessage("Policy: kind must be \"Policy\", got \"KubeSchedulerConfiguration\"");
-    assertThatThrownBy(() -> Policies.parse("{\"apiVersion\": \"v2\"}"))
-        .hasMessage("Policy: apiVersion must be \"v1\", got \"v2\"");
+        .hasMessage(
+            "Policy: no kind \"KubeSchedulerConfiguration\" is registered for version \"v1\"");
+    assertThatThrownBy(() -> Policies.parse("{\"kind\": \"Policy\", \"apiVersion\": \"v2\"}"))
+        .hasMessage("Policy: no kind \"Policy\" is registered for version \"v2\"");
+    assertThatThrownBy(() -> Policies.parse("{\"apiVersion\": 1}"))
+        .hasMessage("Policy.apiVersion: expected a string, got 1");
+    assertThat(Policies.parse("{\"kind\": \"Policy\", \"apiVersion\": \"v1\"}").predicates())
+        .isNull();
   }
 
   @Test
@@ -178,7 +237,7 @@ class PoliciesTest {
     assertThatThrownBy(
             () -> Policies.parse("{\"priorities\": [{\"name\": \"A\", \"weight\": -3}]}"))
         .hasMessageContaining("Priority A should have a positive weight");
-    long max = Policies.MAX_WEIGHT;
+    long max = PolicyValidation.MAX_WEIGHT;
     assertThatThrownBy(
             () -> Policies.parse("{\"priorities\": [{\"name\": \"A\", \"weight\": " + max + "}]}"))
         .hasMessageContaining("or it has overflown");
@@ -305,25 +364,23 @@ class PoliciesTest {
             "Policy.extenders[0].managedResources[0]: cpu is an invalid extended resource name");
     assertThatThrownBy(() -> Policies.parse("{\"extenders\": [{\"filterVerb\": \"f\"}]}"))
         .hasMessage("Policy.extenders[0]: urlPrefix is required");
-  }
-
-  @Test
-  void hardPodAffinitySymmetricWeightIsAtMostOneHundred() {
-    assertThatThrownBy(() -> Policies.parse("{\"hardPodAffinitySymmetricWeight\": 101}"))
-        .hasMessage(
-            "Policy.hardPodAffinitySymmetricWeight: invalid hardPodAffinitySymmetricWeight: 101,"
-                + " must be in the range 1-100");
+    // Upstream checks the range once the policy's value replaced the configured one (see
+    // ConfiguratorTest); the document itself may say 101.
+    assertThat(
+            Policies.parse("{\"hardPodAffinitySymmetricWeight\": 101}")
+                .hardPodAffinitySymmetricWeight())
+        .isEqualTo(101);
   }
 
   @Test
   void extendedResourceNames() {
-    assertThat(Policies.extendedResourceNameProblem("example.com/foo")).isNull();
-    assertThat(Policies.extendedResourceNameProblem("nvidia.com/gpu")).isNull();
-    assertThat(Policies.extendedResourceNameProblem("kubernetes.io/foo"))
+    assertThat(PolicyValidation.extendedResourceNameProblem("example.com/foo")).isNull();
+    assertThat(PolicyValidation.extendedResourceNameProblem("nvidia.com/gpu")).isNull();
+    assertThat(PolicyValidation.extendedResourceNameProblem("kubernetes.io/foo"))
         .isEqualTo("kubernetes.io/foo is an invalid extended resource name");
-    assertThat(Policies.extendedResourceNameProblem("a/b/c"))
+    assertThat(PolicyValidation.extendedResourceNameProblem("a/b/c"))
         .isEqualTo("\"a/b/c\" is not a valid qualified name");
-    assertThat(Policies.extendedResourceNameProblem("Example.com/foo"))
+    assertThat(PolicyValidation.extendedResourceNameProblem("Example.com/foo"))
         .isEqualTo("\"Example.com/foo\" is not a valid qualified name");
   }
 }
