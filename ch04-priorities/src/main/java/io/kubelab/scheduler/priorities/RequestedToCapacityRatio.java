@@ -5,8 +5,8 @@ import static io.kubelab.scheduler.algorithm.NodeScoreList.MIN_NODE_SCORE;
 
 import io.kubelab.scheduler.algorithm.AlgorithmFactories.MapReduce;
 import io.kubelab.scheduler.algorithm.AlgorithmFactoryArgs;
-import io.kubelab.scheduler.algorithm.policy.Policies;
 import io.kubelab.scheduler.algorithm.policy.Policy;
+import io.kubelab.scheduler.algorithm.policy.PolicyValidation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,7 +222,7 @@ public final class RequestedToCapacityRatio {
    */
   public static ResourceAllocationPriority fromPolicy(
       Policy.RequestedToCapacityRatioArguments arguments) {
-    long scale = MAX_NODE_SCORE / Policies.MAX_CUSTOM_PRIORITY_SCORE;
+    long scale = MAX_NODE_SCORE / PolicyValidation.MAX_CUSTOM_PRIORITY_SCORE;
     try {
       List<FunctionShapePoint> points = new ArrayList<>();
       for (Policy.UtilizationShapePoint p : arguments.shape()) {

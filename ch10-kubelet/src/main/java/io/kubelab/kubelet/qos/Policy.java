@@ -56,12 +56,13 @@ public final class Policy {
           "getContainerOomScoreAdjust: memory capacity must be positive, got " + memoryCapacity);
     }
     long memoryRequest = memoryRequest(pod, container);
-    // Go's int64 arithmetic, overflow included.
+    // Go's int64 arithmetic, overflow included. Go's int(...) is 64 bits on the kubelet's
+    // platforms, so the comparisons are on the long: a request far above the capacity gives 2.
     long oomScoreAdjust = 1000 - (1000 * memoryRequest) / memoryCapacity;
-    if ((int) oomScoreAdjust < 1000 + GUARANTEED_OOM_SCORE_ADJ) {
+    if (oomScoreAdjust < 1000 + GUARANTEED_OOM_SCORE_ADJ) {
       return 1000 + GUARANTEED_OOM_SCORE_ADJ;
     }
-    if ((int) oomScoreAdjust == BESTEFFORT_OOM_SCORE_ADJ) {
+    if (oomScoreAdjust == BESTEFFORT_OOM_SCORE_ADJ) {
       return (int) (oomScoreAdjust - 1);
     }
     return (int) oomScoreAdjust;

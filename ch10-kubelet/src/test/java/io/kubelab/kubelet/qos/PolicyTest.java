@@ -160,9 +160,12 @@ class PolicyTest {
                 assertThat(score).as("Burstable").isBetween(2, 999);
               }
               // Monotone: of two Burstable containers, the larger memory request never scores more.
+              // A CPU request keeps the pod Burstable even when both memory requests are 0 (a zero
+              // quantity does not count, so memory alone would make it BestEffort).
               Pod burstable =
                   Fixtures.pod("b")
                       .container("small")
+                      .request("cpu", "100m")
                       .request("memory", String.valueOf(Math.min(a, b)))
                       .container("large")
                       .request("memory", String.valueOf(Math.max(a, b)))
