@@ -24,6 +24,7 @@ import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.Predicates;
+import io.kubelab.scheduler.priorities.Priorities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,10 +36,10 @@ import java.util.Random;
 
 /**
  * A scheduler in one JVM, fed from a manifest: the ch01 cache, the ch02 generic scheduler built
- * from a Policy, and the ch03 predicates. Nodes and bound pods go into the cache as an informer
- * would put them; pending pods are scheduled one at a time in the scheduling queue's order (higher
- * priority first, then older), and each placement is assumed, bound and confirmed before the next
- * pod, as kube-scheduler's scheduleOne does.
+ * from a Policy, the ch03 predicates and the ch04 priorities. Nodes and bound pods go into the
+ * cache as an informer would put them; pending pods are scheduled one at a time in the scheduling
+ * queue's order (higher priority first, then older), and each placement is assumed, bound and
+ * confirmed before the next pod, as kube-scheduler's scheduleOne does.
  *
  * <p>Each node runs a {@link NodeAgent}, a kubelet in miniature: a bound pod is handed to its
  * node's agent, which starts its containers in a fake runtime; after the last pod is scheduled the
@@ -76,6 +77,7 @@ public final class SchedulingSimulation implements AutoCloseable {
     AlgorithmRegistry registry = new AlgorithmRegistry();
     AlgorithmProviders.registerAll(registry);
     Predicates.registerAll(registry);
+    Priorities.registerAll(registry);
     AlgorithmConfig config =
         new Configurator(registry, AlgorithmFactoryArgs.of(snapshot)).createFromConfig(policy);
     this.scheduler =

@@ -57,6 +57,60 @@ public final class PodRequests {
     return sum;
   }
 
+  /**
+   * The request the v1.17 resource priorities score the incoming pod with (upstream's {@code
+   * calculatePodResourceRequest} in {@code
+   * pkg/scheduler/algorithm/priorities/resource_allocation.go} and {@code
+   * GetNonzeroRequestForResource} in {@code priorities/util/non_zero.go}): the sum over the regular
+   * containers only (init containers are not looked at), where a container without a CPU or memory
+   * request counts {@value #DEFAULT_MILLI_CPU_REQUEST}m and 200 MiB (an explicit zero stays zero),
+   * ephemeral storage and scalar resources count as requested; then {@code spec.overhead}. Upstream
+   * adds each overhead with {@code Quantity.Value()}, whole units rounded up, so an overhead of
+   * {@code 250m} CPU adds 1 to the milli-CPU sum; we keep that. Other resource names are validated
+   * and ignored.
+   */
+  public static Resource scoringRequest(Pod pod) {
+    PodSpec spec = spec(pod);
+    String id = describe(pod);
+    Resource sum = Resource.ZERO;
+    List<Container> containers = spec.getContainers();
+    for (int i = 0; i < containers.size(); i++) {
+      String field = "spec.containers[" + i + "]";
+      Resource nonZero = containerNonZero(containers.get(i), id, field);
+      Resource r = containerRequests(containers.get(i), id, field);
+      sum =
+          sum.add(
+              new Resource(
+                  nonZero.milliCpu(),
+                  nonZero.memory(),
+                  r.ephemeralStorage(),
+                  0,
+                  r.scalarResources()));
+    }
+    Map<String, Quantity> overhead = spec.getOverhead();
+    if (overhead != null && !overhead.isEmpty()) {
+      long cpu = 0;
+      long mem = 0;
+      long eph = 0;
+      Map<String, Long> scalars = new java.util.TreeMap<>();
+      for (Map.Entry<String, Quantity> e : overhead.entrySet()) {
+        long v = Quantities.value(e.getValue(), id + ": spec.overhead." + e.getKey());
+        switch (e.getKey()) {
+          case ResourceNames.CPU -> cpu += v;
+          case ResourceNames.MEMORY -> mem += v;
+          case ResourceNames.EPHEMERAL_STORAGE -> eph += v;
+          default -> {
+            if (ResourceNames.isScalarResourceName(e.getKey())) {
+              scalars.merge(e.getKey(), v, Long::sum);
+            }
+          }
+        }
+      }
+      sum = sum.add(new Resource(cpu, mem, eph, 0, scalars));
+    }
+    return sum;
+  }
+
   /** One container's requests, parsed; errors name the pod and the container's field. */
   public static Resource containerRequests(Container c, String podId, String field) {
     ResourceRequirements rr = c.getResources();

@@ -63,6 +63,7 @@ public final class Configurator {
    */
   public AlgorithmConfig createFromProvider(String providerName) {
     AlgorithmProviderConfig provider = registry.algorithmProvider(providerName);
+    requireRegistered(providerName, provider);
     return createFromKeys(
         provider.fitPredicateKeys(),
         provider.priorityFunctionKeys(),
@@ -71,6 +72,42 @@ public final class Configurator {
         alwaysCheckAllPredicates,
         Map.of(),
         Map.of());
+  }
+
+  /**
+   * Fails with upstream's message for the first name nothing is registered under, followed by every
+   * other such name of the provider: the functions come from several chapters, and a reader
+   * building from a provider should learn at once which of them are missing.
+   */
+  private void requireRegistered(String providerName, AlgorithmProviderConfig provider) {
+    List<String> predicates =
+        new TreeSet<>(provider.fitPredicateKeys())
+            .stream().filter(n -> registry.fitPredicateFactory(n).isEmpty()).toList();
+    List<String> priorities =
+        new TreeSet<>(provider.priorityFunctionKeys())
+            .stream().filter(n -> registry.priorityConfigFactory(n).isEmpty()).toList();
+    if (predicates.isEmpty() && priorities.isEmpty()) {
+      return;
+    }
+    String first =
+        predicates.isEmpty()
+            ? "invalid priority name "
+                + priorities.get(0)
+                + " specified - no corresponding function found"
+            : "invalid predicate name \""
+                + predicates.get(0)
+                + "\" specified - no corresponding function found";
+    throw new IllegalArgumentException(
+        first
+            + " (provider \""
+            + providerName
+            + "\" names "
+            + (predicates.size() + priorities.size())
+            + " function(s) nothing registered: predicates "
+            + predicates
+            + ", priorities "
+            + priorities
+            + ")");
   }
 
   /**

@@ -430,9 +430,11 @@ public final class GenericScheduler implements AutoCloseable {
    * per node. The map phase fills it column by column in parallel, each worker writing only its own
    * nodes' cells, so no lock is needed; the reduce phase then rewrites each row, one row per task.
    * The total of a node is the sum over rows of score × weight. Without priorities every node
-   * scores 1.
+   * scores 1. Public so that chapter 04 can check the table against a sequential computation and
+   * benchmark the priorities in the real pipeline (upstream exported it as {@code PrioritizeNodes}
+   * until v1.16).
    */
-  NodeScoreList prioritizeNodes(Pod pod, PriorityMetadata meta, List<NodeInfo> nodes) {
+  public NodeScoreList prioritizeNodes(Pod pod, PriorityMetadata meta, List<NodeInfo> nodes) {
     List<String> names = new ArrayList<>(nodes.size());
     for (NodeInfo ni : nodes) {
       names.add(ni.nodeName());

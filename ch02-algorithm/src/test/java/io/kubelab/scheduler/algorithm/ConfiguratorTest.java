@@ -117,9 +117,14 @@ class ConfiguratorTest {
     AlgorithmProviders.registerAll(late);
     Configurator c = new Configurator(late, AlgorithmFactoryArgs.of(snapshot));
     assertThatThrownBy(() -> c.createFromProvider("DefaultProvider"))
-        .hasMessage(
+        .hasMessageStartingWith(
             "invalid predicate name \"CheckNodeUnschedulable\" specified - no corresponding"
-                + " function found");
+                + " function found (provider \"DefaultProvider\" names 19 function(s) nothing"
+                + " registered: predicates [CheckNodeUnschedulable, CheckVolumeBinding,")
+        .hasMessageEndingWith(
+            "priorities [BalancedResourceAllocation, ImageLocalityPriority,"
+                + " InterPodAffinityPriority, LeastRequestedPriority, NodeAffinityPriority,"
+                + " NodePreferAvoidPodsPriority, SelectorSpreadPriority, TaintTolerationPriority])");
     // a later chapter registers the functions; now it builds
     for (String name : AlgorithmProviders.DEFAULT_PREDICATES) {
       late.registerFitPredicate(name, FITS);

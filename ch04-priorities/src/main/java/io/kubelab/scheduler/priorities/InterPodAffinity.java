@@ -1,0 +1,445 @@
+package io.kubelab.scheduler.priorities;
+
+import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinity;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.PodAntiAffinity;
+import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
+import io.kubelab.apimachinery.labels.LabelSelectors;
+import io.kubelab.apimachinery.labels.Selector;
+import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.apimachinery.resource.PodRequests;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.algorithm.PriorityMetadata;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * InterPodAffinityPriority: how much the pods already in a node's topology domains want the new pod
+ * there, and how much the new pod wants to be near them.
+ *
+ * <p>Upstream: {@code interpod_affinity.go} (v1.17): {@code buildTopologyPairToScore} (run once per
+ * pod by the metadata factory), {@code CalculateInterPodAffinityPriorityMap} and {@code
+ * CalculateInterPodAffinityPriorityReduce}. The work is a table {@code topologyScore[key][value]}:
+ * for each existing pod E on a node N with labels, and each term whose pod-side matches, the weight
+ * goes to the pair (term's topologyKey, N's value for it):
+ *
+ * <ul>
+ *   <li>+w for each of the incoming pod's preferred affinity terms that E matches, −w for each of
+ *       its preferred anti-affinity terms;
+ *   <li>+{@code hardPodAffinityWeight} for each of E's <em>required</em> affinity terms that the
+ *       incoming pod matches (the symmetric weight, 1 by default, skipped when 0);
+ *   <li>+w for each of E's preferred affinity terms the incoming pod matches, −w for each of its
+ *       preferred anti-affinity terms.
+ * </ul>
+ *
+ * E's required anti-affinity is not scored (the predicate enforces it). When the incoming pod has
+ * no pod (anti-)affinity at all, only pods with affinity, on the nodes that have some, can
+ * contribute. A node's map score is the sum of its pairs' entries (it can be negative); the reduce
+ * scales linearly from {@code min(0, lowest)} to {@code max(0, highest)} onto 0..100.
+ */
+public final class InterPodAffinity {
+
+  private InterPodAffinity() {}
+
+  static final String PREFERRED_AFFINITY =
+      "spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution";
+  static final String PREFERRED_ANTI_AFFINITY =
+      "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution";
+  static final String REQUIRED_AFFINITY =
+      "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution";
+
+  /** {@code CalculateInterPodAffinityPriorityMap}: the sum over the node's topology pairs. */
+  public static long calculateInterPodAffinityPriorityMap(
+      Pod pod, PriorityMetadata meta, NodeInfo nodeInfo) {
+    Node node = Priorities.requireNode(nodeInfo);
+    Map<String, Map<String, Long>> topologyScore = topologyScore(meta);
+    if (topologyScore.isEmpty()) {
+      return 0;
+    }
+    Map<String, String> labels = node.getMetadata().getLabels();
+    if (labels == null) {
+      return 0;
+    }
+    long score = 0;
+    for (Map.Entry<String, Map<String, Long>> e : topologyScore.entrySet()) {
+      String v = labels.get(e.getKey());
+      if (v != null) {
+        score += e.getValue().getOrDefault(v, 0L);
+      }
+    }
+    return score;
+  }
+
+  /**
+   * {@code CalculateInterPodAffinityPriorityReduce}: {@code (long) (100 × (s − min) / (max − min))}
+   * in double arithmetic, with max and min starting at 0; nothing happens when the table is empty,
+   * and every node gets 0 when all scores are equal.
+   */
+  public static void calculateInterPodAffinityPriorityReduce(
+      Pod pod, PriorityMetadata meta, Snapshot snapshot, NodeScoreList result) {
+    if (topologyScore(meta).isEmpty()) {
+      return;
+    }
+    long maxCount = 0;
+    long minCount = 0;
+    for (int i = 0; i < result.size(); i++) {
+      long score = result.score(i);
+      maxCount = Math.max(maxCount, score);
+      minCount = Math.min(minCount, score);
+    }
+    long maxMinDiff = maxCount - minCount;
+    for (int i = 0; i < result.size(); i++) {
+      double fScore = 0;
+      if (maxMinDiff > 0) {
+        fScore =
+            (double) MAX_NODE_SCORE * ((double) (result.score(i) - minCount) / (double) maxMinDiff);
+      }
+      result.setScore(i, (long) fScore);
+    }
+  }
+
+  private static Map<String, Map<String, Long>> topologyScore(PriorityMetadata meta) {
+    if (meta instanceof PodPriorityMetadata m && m.topologyScore() != null) {
+      return m.topologyScore();
+    }
+    return Map.of();
+  }
+
+  /**
+   * {@code buildTopologyPairToScore}: the {@code topologyScore} table for {@code pod}.
+   *
+   * @param parallelizer spreads the nodes over workers when non-null (upstream: 16 goroutines
+   *     adding under a mutex); each node then fills its own table and the tables are summed in node
+   *     order
+   * @throws LabelSelectors.InvalidSelectorException naming the pod and field of a malformed term
+   *     (upstream logs it and leaves the table empty, so the priority scores nothing)
+   */
+  static Map<String, Map<String, Long>> buildTopologyPairToScore(
+      Pod pod, Snapshot snapshot, int hardPodAffinityWeight, Parallelizer parallelizer) {
+    Affinity affinity = pod.getSpec().getAffinity();
+    boolean hasAffinityConstraints = affinity != null && affinity.getPodAffinity() != null;
+    boolean hasAntiAffinityConstraints = affinity != null && affinity.getPodAntiAffinity() != null;
+    Incoming incoming =
+        new Incoming(
+            pod,
+            hasAffinityConstraints
+                ? weighted(
+                    pod,
+                    affinity.getPodAffinity().getPreferredDuringSchedulingIgnoredDuringExecution(),
+                    PREFERRED_AFFINITY,
+                    1)
+                : List.of(),
+            hasAntiAffinityConstraints
+                ? weighted(
+                    pod,
+                    affinity
+                        .getPodAntiAffinity()
+                        .getPreferredDuringSchedulingIgnoredDuringExecution(),
+                    PREFERRED_ANTI_AFFINITY,
+                    -1)
+                : List.of(),
+            hardPodAffinityWeight);
+    boolean allPods = hasAffinityConstraints || hasAntiAffinityConstraints;
+    List<NodeInfo> nodes = allPods ? snapshot.list() : snapshot.havePodsWithAffinityList();
+    if (parallelizer == null) {
+      Map<String, Map<String, Long>> table = new HashMap<>();
+      for (NodeInfo ni : nodes) {
+        processNode(ni, allPods, incoming, table);
+      }
+      return freeze(table);
+    }
+    List<Map<String, Map<String, Long>>> perNode = new ArrayList<>(nodes.size());
+    for (int i = 0; i < nodes.size(); i++) {
+      perNode.add(null);
+    }
+    parallelizer.until(
+        null,
+        nodes.size(),
+        i -> {
+          Map<String, Map<String, Long>> table = new HashMap<>();
+          processNode(nodes.get(i), allPods, incoming, table);
+          perNode.set(i, table);
+        });
+    Map<String, Map<String, Long>> table = new HashMap<>();
+    for (Map<String, Map<String, Long>> t : perNode) {
+      t.forEach((key, values) -> values.forEach((value, w) -> add(table, key, value, w)));
+    }
+    return freeze(table);
+  }
+
+  /** The incoming pod's compiled preferred terms and the symmetric weight. */
+  private record Incoming(Pod pod, List<CompiledTerm> terms, int hardPodAffinityWeight) {
+    Incoming(
+        Pod pod,
+        List<CompiledTerm> affinity,
+        List<CompiledTerm> antiAffinity,
+        int hardPodAffinityWeight) {
+      this(pod, concat(affinity, antiAffinity), hardPodAffinityWeight);
+    }
+
+    private static List<CompiledTerm> concat(List<CompiledTerm> a, List<CompiledTerm> b) {
+      List<CompiledTerm> all = new ArrayList<>(a);
+      all.addAll(b);
+      return List.copyOf(all);
+    }
+  }
+
+  /**
+   * A term of the incoming pod, its namespaces and selector resolved against the pod.
+   *
+   * @param topologyKey the term's topologyKey
+   * @param namespaces its namespaces, or the pod's own
+   * @param selector its label selector
+   * @param weight the signed weight it adds
+   */
+  private record CompiledTerm(
+      String topologyKey, Set<String> namespaces, Selector selector, long weight) {}
+
+  /**
+   * One node's contribution: every existing pod on it against the incoming pod's terms and the
+   * incoming pod against the existing pods' terms, all credited to this node's topology pairs. The
+   * incoming pod's terms are summed per term first and written once per node.
+   */
+  private static void processNode(
+      NodeInfo nodeInfo, boolean allPods, Incoming incoming, Map<String, Map<String, Long>> table) {
+    Node node = nodeInfo.node();
+    if (node == null) {
+      return;
+    }
+    Map<String, String> nodeLabels = node.getMetadata().getLabels();
+    // processTerm returns before matching when the node has no labels: no pair to credit.
+    if (nodeLabels == null || nodeLabels.isEmpty()) {
+      return;
+    }
+    List<CompiledTerm> terms = incoming.terms();
+    String[] values = new String[terms.size()];
+    for (int j = 0; j < values.length; j++) {
+      values[j] = nodeLabels.get(terms.get(j).topologyKey());
+    }
+    long[] sums = new long[values.length];
+    boolean[] matched = new boolean[values.length];
+    for (Pod existing : allPods ? nodeInfo.pods() : nodeInfo.podsWithAffinity()) {
+      // The incoming pod's preferred terms, matched against the existing pod.
+      String ns = namespace(existing);
+      Map<String, String> labels = null;
+      for (int j = 0; j < values.length; j++) {
+        CompiledTerm t = terms.get(j);
+        if (values[j] == null || !t.namespaces().contains(ns)) {
+          continue;
+        }
+        if (labels == null) {
+          labels = labels(existing);
+        }
+        if (t.selector().matches(labels)) {
+          sums[j] += t.weight();
+          matched[j] = true;
+        }
+      }
+      processExistingPodTerms(existing, nodeLabels, incoming, table);
+    }
+    for (int j = 0; j < values.length; j++) {
+      if (matched[j]) {
+        add(table, terms.get(j).topologyKey(), values[j], sums[j]);
+      }
+    }
+  }
+
+  /** The existing pod's terms that the incoming pod matches (symmetry). */
+  private static void processExistingPodTerms(
+      Pod existing,
+      Map<String, String> nodeLabels,
+      Incoming incoming,
+      Map<String, Map<String, Long>> table) {
+    Affinity existingAffinity = existing.getSpec().getAffinity();
+    if (existingAffinity == null) {
+      return;
+    }
+    Pod pod = incoming.pod();
+    PodAffinity podAffinity = existingAffinity.getPodAffinity();
+    if (podAffinity != null) {
+      // Required affinity terms count as preferred ones of the symmetric weight.
+      List<PodAffinityTerm> required =
+          podAffinity.getRequiredDuringSchedulingIgnoredDuringExecution();
+      if (incoming.hardPodAffinityWeight() > 0 && required != null) {
+        for (int i = 0; i < required.size(); i++) {
+          processTerm(
+              existing,
+              required.get(i),
+              REQUIRED_AFFINITY,
+              i,
+              "",
+              incoming.hardPodAffinityWeight(),
+              pod,
+              nodeLabels,
+              table);
+        }
+      }
+      processWeightedTerms(
+          existing,
+          podAffinity.getPreferredDuringSchedulingIgnoredDuringExecution(),
+          PREFERRED_AFFINITY,
+          1,
+          pod,
+          nodeLabels,
+          table);
+    }
+    PodAntiAffinity podAntiAffinity = existingAffinity.getPodAntiAffinity();
+    if (podAntiAffinity != null) {
+      processWeightedTerms(
+          existing,
+          podAntiAffinity.getPreferredDuringSchedulingIgnoredDuringExecution(),
+          PREFERRED_ANTI_AFFINITY,
+          -1,
+          pod,
+          nodeLabels,
+          table);
+    }
+  }
+
+  private static void processWeightedTerms(
+      Pod owner,
+      List<WeightedPodAffinityTerm> terms,
+      String field,
+      int multiplier,
+      Pod podToCheck,
+      Map<String, String> nodeLabels,
+      Map<String, Map<String, Long>> table) {
+    if (terms == null) {
+      return;
+    }
+    for (int i = 0; i < terms.size(); i++) {
+      WeightedPodAffinityTerm w = terms.get(i);
+      long weight = (long) (w.getWeight() == null ? 0 : w.getWeight()) * multiplier;
+      processTerm(
+          owner,
+          w.getPodAffinityTerm(),
+          field,
+          i,
+          ".podAffinityTerm",
+          weight,
+          podToCheck,
+          nodeLabels,
+          table);
+    }
+  }
+
+  /**
+   * {@code processTerm} for a term of an existing pod: credits the fixed node's pair when the pod
+   * to check falls under the term. The node's pair and the namespaces are looked at before the
+   * selector is compiled, so terms that cannot apply here cost no compilation.
+   *
+   * <p>The term is {@code field[index]suffix} of {@code owner}; the path is spelled out only in an
+   * error.
+   */
+  private static void processTerm(
+      Pod owner,
+      PodAffinityTerm term,
+      String field,
+      int index,
+      String suffix,
+      long weight,
+      Pod podToCheck,
+      Map<String, String> fixedNodeLabels,
+      Map<String, Map<String, Long>> table) {
+    if (term == null) {
+      return;
+    }
+    String key = term.getTopologyKey() == null ? "" : term.getTopologyKey();
+    String tpValue = fixedNodeLabels.get(key);
+    if (tpValue == null) {
+      return;
+    }
+    List<String> ns = term.getNamespaces();
+    String podNamespace = namespace(podToCheck);
+    if (ns == null || ns.isEmpty()
+        ? !namespace(owner).equals(podNamespace)
+        : !ns.contains(podNamespace)) {
+      return;
+    }
+    if (selector(owner, term, field, index, suffix).matches(labels(podToCheck))) {
+      add(table, key, tpValue, weight);
+    }
+  }
+
+  private static void add(
+      Map<String, Map<String, Long>> table, String key, String value, long weight) {
+    table.computeIfAbsent(key, k -> new HashMap<>()).merge(value, weight, Long::sum);
+  }
+
+  /** Compiles weighted terms of the incoming pod, each weight times {@code multiplier}. */
+  private static List<CompiledTerm> weighted(
+      Pod owner, List<WeightedPodAffinityTerm> terms, String field, int multiplier) {
+    if (terms == null || terms.isEmpty()) {
+      return List.of();
+    }
+    List<CompiledTerm> out = new ArrayList<>(terms.size());
+    for (int i = 0; i < terms.size(); i++) {
+      WeightedPodAffinityTerm w = terms.get(i);
+      long weight = (long) (w.getWeight() == null ? 0 : w.getWeight()) * multiplier;
+      PodAffinityTerm term = w.getPodAffinityTerm();
+      if (term == null) {
+        term = new PodAffinityTerm();
+      }
+      List<String> ns = term.getNamespaces();
+      Set<String> namespaces =
+          ns == null || ns.isEmpty() ? Set.of(namespace(owner)) : Set.copyOf(ns);
+      String key = term.getTopologyKey() == null ? "" : term.getTopologyKey();
+      out.add(
+          new CompiledTerm(
+              key, namespaces, selector(owner, term, field, i, ".podAffinityTerm"), weight));
+    }
+    return out;
+  }
+
+  /**
+   * A term's selector. The error message is built only on failure: existing pods' terms are
+   * compiled on every cycle, and a string per term would cost more than the compilation.
+   */
+  private static Selector selector(
+      Pod owner, PodAffinityTerm term, String field, int index, String suffix) {
+    try {
+      return LabelSelectors.compile(term.getLabelSelector(), "");
+    } catch (LabelSelectors.InvalidSelectorException e) {
+      throw new LabelSelectors.InvalidSelectorException(
+          PodRequests.describe(owner)
+              + ": "
+              + field
+              + "["
+              + index
+              + "]"
+              + suffix
+              + ".labelSelector"
+              + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> labels(Pod pod) {
+    Map<String, String> l = pod.getMetadata().getLabels();
+    return l == null ? Map.of() : l;
+  }
+
+  private static String namespace(Pod pod) {
+    String ns = pod.getMetadata().getNamespace();
+    return ns == null ? "" : ns;
+  }
+
+  private static Map<String, Map<String, Long>> freeze(Map<String, Map<String, Long>> table) {
+    if (table.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    table.forEach((k, v) -> out.put(k, Collections.unmodifiableMap(v)));
+    return Collections.unmodifiableMap(out);
+  }
+}

@@ -1,0 +1,50 @@
+package io.kubelab.scheduler.priorities;
+
+import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
+
+/**
+ * LeastRequestedPriority: favours the node with the most room left, so that pods spread out.
+ *
+ * <p>Upstream: {@code least_requested.go} (v1.17). Per resource {@code (capacity − requested) × 100
+ * / capacity} in integer arithmetic, 0 when the node has no capacity or the request exceeds it; the
+ * node's score is the weighted average {@code Σ score × weight / Σ weight}, truncated (with the
+ * default cpu:1, memory:1, {@code (cpu + memory) / 2}).
+ */
+public final class LeastRequested {
+
+  private LeastRequested() {}
+
+  /** {@code leastResourcePriority}; upstream registers its map as LeastRequestedPriority. */
+  public static final ResourceAllocationPriority LEAST_RESOURCE_PRIORITY =
+      new ResourceAllocationPriority(
+          "LeastResourceAllocation",
+          LeastRequested::leastResourceScorer,
+          ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES);
+
+  static long leastResourceScorer(
+      long[] requested,
+      long[] allocable,
+      boolean includeVolumes,
+      int requestedVolumes,
+      int allocatableVolumes) {
+    ResourceToWeightMap weights = ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES;
+    long nodeScore = 0;
+    long weightSum = 0;
+    for (int i = 0; i < weights.size(); i++) {
+      nodeScore += leastRequestedScore(requested[i], allocable[i]) * weights.weight(i);
+      weightSum += weights.weight(i);
+    }
+    return nodeScore / weightSum;
+  }
+
+  /** The unused share of one resource on the 0..100 scale; more room scores higher. */
+  public static long leastRequestedScore(long requested, long capacity) {
+    if (capacity == 0) {
+      return 0;
+    }
+    if (requested > capacity) {
+      return 0;
+    }
+    return (capacity - requested) * MAX_NODE_SCORE / capacity;
+  }
+}

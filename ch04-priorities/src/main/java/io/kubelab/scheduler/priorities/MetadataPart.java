@@ -1,0 +1,44 @@
+package io.kubelab.scheduler.priorities;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import java.util.List;
+
+/**
+ * A piece of the priority metadata that a later chapter computes once per pod, next to this
+ * chapter's: the pod's spreading selector, its first service's selector, its soft topology-spread
+ * counts (chapter 05). {@link MetadataFactory} runs every registered part and {@link
+ * PodPriorityMetadata#part} hands the result to the priority that asked for it.
+ *
+ * <p>Upstream: the fields {@code podSelector}, {@code podFirstServiceSelector} and {@code
+ * podTopologySpreadMap} of {@code priorityMetadata} and the functions that fill them, called from
+ * {@code MetadataFactory.PriorityMetadata} in {@code
+ * pkg/scheduler/algorithm/priorities/metadata.go} (v1.17). Upstream returns no metadata at all when
+ * the topology-spread map cannot be built; a part does the same by throwing {@link Unavailable}.
+ *
+ * @param <T> what it computes
+ */
+@FunctionalInterface
+public interface MetadataPart<T> {
+
+  /**
+   * Computes the part for {@code pod}.
+   *
+   * @param filteredNodes the nodes that passed filtering
+   * @param snapshot the cycle's snapshot
+   * @return the value, or null
+   * @throws Unavailable to make the whole metadata null, so every priority takes its no-metadata
+   *     path
+   */
+  T compute(Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot);
+
+  /** Thrown by a part that cannot be computed; the producer then returns no metadata. */
+  final class Unavailable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
+}

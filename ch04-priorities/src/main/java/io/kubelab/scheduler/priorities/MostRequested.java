@@ -1,0 +1,50 @@
+package io.kubelab.scheduler.priorities;
+
+import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
+
+/**
+ * MostRequestedPriority: favours the fullest node, so that pods pack and empty nodes can be
+ * removed; ClusterAutoscalerProvider uses it instead of LeastRequestedPriority.
+ *
+ * <p>Upstream: {@code most_requested.go} (v1.17). Per resource {@code requested × 100 / capacity},
+ * 0 when the node has no capacity or the request exceeds it; weighted average as {@link
+ * LeastRequested}. It is not {@code 100 − least}: both truncate, so the two can differ by one.
+ */
+public final class MostRequested {
+
+  private MostRequested() {}
+
+  /** {@code mostResourcePriority}; upstream registers its map as MostRequestedPriority. */
+  public static final ResourceAllocationPriority MOST_RESOURCE_PRIORITY =
+      new ResourceAllocationPriority(
+          "MostResourceAllocation",
+          MostRequested::mostResourceScorer,
+          ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES);
+
+  static long mostResourceScorer(
+      long[] requested,
+      long[] allocable,
+      boolean includeVolumes,
+      int requestedVolumes,
+      int allocatableVolumes) {
+    ResourceToWeightMap weights = ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES;
+    long nodeScore = 0;
+    long weightSum = 0;
+    for (int i = 0; i < weights.size(); i++) {
+      nodeScore += mostRequestedScore(requested[i], allocable[i]) * weights.weight(i);
+      weightSum += weights.weight(i);
+    }
+    return nodeScore / weightSum;
+  }
+
+  /** The used share of one resource on the 0..100 scale; fuller scores higher. */
+  public static long mostRequestedScore(long requested, long capacity) {
+    if (capacity == 0) {
+      return 0;
+    }
+    if (requested > capacity) {
+      return 0;
+    }
+    return requested * MAX_NODE_SCORE / capacity;
+  }
+}

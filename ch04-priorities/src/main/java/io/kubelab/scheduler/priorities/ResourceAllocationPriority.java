@@ -1,0 +1,121 @@
+package io.kubelab.scheduler.priorities;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.resource.PodRequests;
+import io.kubelab.apimachinery.resource.Resource;
+import io.kubelab.scheduler.algorithm.PriorityMapFunction;
+import io.kubelab.scheduler.algorithm.PriorityMetadata;
+import io.kubelab.scheduler.cache.NodeInfo;
+import java.util.Objects;
+
+/**
+ * The shared base of the resource-based priorities: for each resource of its {@link
+ * ResourceToWeightMap}, what the node would have requested with the pod on it and what it can
+ * allocate; a {@link Scorer} turns the two into the node's score.
+ *
+ * <p>Upstream: {@code ResourceAllocationPriority}, {@code PriorityMap} and {@code
+ * calculateResourceAllocatableRequest} in {@code
+ * pkg/scheduler/algorithm/priorities/resource_allocation.go} (v1.17). The requested amount is the
+ * node's aggregate plus the pod's {@linkplain PodRequests#scoringRequest scoring request}; for CPU
+ * and memory the node side is {@link NodeInfo#nonZeroRequest()} (pods that request nothing count
+ * 100m and 200 MiB, so that they are not invisible to scoring), for ephemeral storage and scalar
+ * resources it is {@link NodeInfo#requestedResource()}. Any other resource name reads 0 on both
+ * sides. LeastRequested, MostRequested, BalancedResourceAllocation and RequestedToCapacityRatio are
+ * instances of it with different scorers.
+ *
+ * <p>Upstream passes volume counts to the scorer when the BalanceAttachedNodeVolumes gate (alpha,
+ * off in v1.17) is on and the NodeInfo carries {@code TransientInfo}; our NodeInfo has none, so
+ * {@link #map} always asks for the two-resource formula.
+ */
+public final class ResourceAllocationPriority implements PriorityMapFunction {
+
+  /**
+   * Turns a node's requested and allocatable amounts into its score. The arrays are indexed like
+   * the priority's {@link ResourceToWeightMap}. Upstream: the {@code scorer} field.
+   */
+  @FunctionalInterface
+  public interface Scorer {
+    long score(
+        long[] requested,
+        long[] allocatable,
+        boolean includeVolumes,
+        int requestedVolumes,
+        int allocatableVolumes);
+  }
+
+  private final String name;
+  private final Scorer scorer;
+  private final ResourceToWeightMap resourceToWeightMap;
+
+  /**
+   * @param name upstream's label for logs, e.g. {@code LeastResourceAllocation}
+   * @param scorer built for {@code resourceToWeightMap}'s order
+   * @param resourceToWeightMap the resources to read
+   */
+  public ResourceAllocationPriority(
+      String name, Scorer scorer, ResourceToWeightMap resourceToWeightMap) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.scorer = Objects.requireNonNull(scorer, "scorer");
+    this.resourceToWeightMap = Objects.requireNonNull(resourceToWeightMap, "resourceToWeightMap");
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ResourceToWeightMap resourceToWeightMap() {
+    return resourceToWeightMap;
+  }
+
+  /**
+   * Upstream's {@code PriorityMap}.
+   *
+   * @throws IllegalStateException {@code node not found} for a NodeInfo without a node
+   */
+  @Override
+  public long map(Pod pod, PriorityMetadata meta, NodeInfo nodeInfo) {
+    Priorities.requireNode(nodeInfo);
+    Resource podRequest = podRequest(pod, meta);
+    Resource allocatableResource = nodeInfo.allocatableResource();
+    Resource requestedResource = nodeInfo.requestedResource();
+    Resource nonZeroRequest = nodeInfo.nonZeroRequest();
+    int n = resourceToWeightMap.size();
+    long[] requested = new long[n];
+    long[] allocatable = new long[n];
+    for (int i = 0; i < n; i++) {
+      String resource = resourceToWeightMap.name(i);
+      switch (resourceToWeightMap.kind(i)) {
+        case CPU -> {
+          allocatable[i] = allocatableResource.milliCpu();
+          requested[i] = nonZeroRequest.milliCpu() + podRequest.milliCpu();
+        }
+        case MEMORY -> {
+          allocatable[i] = allocatableResource.memory();
+          requested[i] = nonZeroRequest.memory() + podRequest.memory();
+        }
+        case EPHEMERAL_STORAGE -> {
+          allocatable[i] = allocatableResource.ephemeralStorage();
+          requested[i] = requestedResource.ephemeralStorage() + podRequest.ephemeralStorage();
+        }
+        case SCALAR -> {
+          allocatable[i] = allocatableResource.scalar(resource);
+          requested[i] = requestedResource.scalar(resource) + podRequest.scalar(resource);
+        }
+        case NONE -> {
+          // "requested resource %v not considered for node score calculation": 0 and 0.
+        }
+      }
+    }
+    return scorer.score(requested, allocatable, false, 0, 0);
+  }
+
+  /** The pod's scoring request: from the metadata when there is one, computed otherwise. */
+  static Resource podRequest(Pod pod, PriorityMetadata meta) {
+    return meta instanceof PodPriorityMetadata m ? m.podRequest() : PodRequests.scoringRequest(pod);
+  }
+
+  @Override
+  public String toString() {
+    return name + resourceToWeightMap;
+  }
+}
