@@ -8,10 +8,10 @@ import java.net.UnknownHostException;
  * One backend a service port can send a connection to: an IP literal and a port.
  *
  * <p>Upstream keeps endpoints as {@code "ip:port"} strings built by {@code net.JoinHostPort} in
- * {@code BuildPortsToEndpointsMap} ({@code pkg/proxy/util/endpoints.go}) and dials the string. We
- * keep the same string as the endpoint's identity ({@link #toString()}, with IPv6 in brackets as
- * {@code JoinHostPort} writes it) and resolve the socket address once, here, so the accept path
- * never parses text.
+ * {@code BuildPortsToEndpointsMap} ({@code pkg/proxy/util/utils.go}) and dials the string. We keep
+ * the same string as the endpoint's identity ({@link #toString()}, with IPv6 in brackets as {@code
+ * JoinHostPort} writes it) and resolve the socket address once, here, so the accept path never
+ * parses text.
  *
  * @param ip the address as written in the Endpoints object, an IPv4 or IPv6 literal
  * @param port 1..65535

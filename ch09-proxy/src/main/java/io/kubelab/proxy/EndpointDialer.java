@@ -1,6 +1,7 @@
 package io.kubelab.proxy;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.List;
  * (no such service, no endpoints) ends the search at once: retrying cannot fix it.
  */
 final class EndpointDialer {
+
+  private static final System.Logger LOG = System.getLogger(EndpointDialer.class.getName());
 
   /** Upstream's {@code EndpointDialTimeouts}: one dial attempt per entry. */
   static final List<Duration> ENDPOINT_DIAL_TIMEOUTS =
@@ -49,10 +52,17 @@ final class EndpointDialer {
     boolean sessionAffinityReset = false;
     IOException failure = new IOException("failed to connect to an endpoint.");
     for (Duration timeout : ENDPOINT_DIAL_TIMEOUTS) {
-      Endpoint endpoint = loadBalancer.nextEndpoint(service, clientAddress, sessionAffinityReset);
+      Endpoint endpoint;
+      try {
+        endpoint = loadBalancer.nextEndpoint(service, clientAddress, sessionAffinityReset);
+      } catch (LoadBalancerException e) {
+        LOG.log(Level.ERROR, "Couldn''t find an endpoint for {0}: {1}", service, e.getMessage());
+        throw e;
+      }
       try {
         return dialer.dial(endpoint, timeout);
       } catch (IOException e) {
+        LOG.log(Level.ERROR, "Dial failed: {0}", e.toString());
         failure.addSuppressed(new IOException("dial " + endpoint + " for " + service, e));
         sessionAffinityReset = true;
       }

@@ -26,16 +26,19 @@ import java.util.Set;
  *
  * <ul>
  *   <li>A TTL of 0 means {@value #DEFAULT_CLIENT_IP_SERVICE_AFFINITY_SECONDS} s ({@code
- *       v1.DefaultClientIPServiceAffinitySeconds}). {@link #newService} creates the state only
- *       once; later calls may change the affinity type but never the TTL.
+ *       v1.DefaultClientIPServiceAffinitySeconds}). The state of a service port is created once, by
+ *       {@link #newService} or by the first endpoints to arrive, and keeps the TTL it was created
+ *       with until {@link #deleteService}; later calls may change the affinity type but never the
+ *       TTL.
  *   <li>A sticky client keeps its endpoint while whole seconds since its last use are below the
  *       TTL; each hit refreshes the last use. A reset (the proxier retrying after a failed dial)
  *       skips the lookup and overwrites the record with the next round-robin endpoint.
  *   <li>New endpoints are shuffled once, when they arrive, and the index restarts at 0. An update
  *       with the same set in another order changes nothing, not even the index.
- *   <li>An update drops sticky clients of endpoints that disappeared and keeps the rest. A port
- *       that vanishes from the Endpoints object, or a delete, empties the list and forgets every
- *       sticky client, but keeps the service's state (type and TTL).
+ *   <li>An update with a different set drops the sticky clients of endpoints that were in the
+ *       current list and are not in the new one, and keeps every other record. A port that vanishes
+ *       from the Endpoints object, or a delete, empties the list and forgets every sticky client,
+ *       but keeps the service's state (type and TTL).
  * </ul>
  *
  * <p>One coarse lock guards everything, as upstream's mutex does ("Coarse locking is simple"). Time
@@ -78,9 +81,12 @@ public final class LoadBalancerRR {
   }
 
   /**
-   * Registers a service port, or updates its affinity type if it exists. The TTL is only read when
-   * the state is created (upstream's behaviour; a changed TTL takes effect after the service is
-   * deleted and re-added, which the proxier does when the config changes).
+   * Registers a service port, or updates its affinity type if it exists ({@link
+   * SessionAffinity#UNSET} leaves the type alone). The TTL is only read when the state is created,
+   * as upstream's {@code newServiceInternal}: once the state exists, whether created here or by
+   * endpoints that arrived first (with the default TTL), a different TTL is ignored until {@link
+   * #deleteService} drops the state. The proxier calls that only when the port leaves its Service,
+   * so neither a changed {@code timeoutSeconds} nor a restarted listener changes the TTL.
    */
   public synchronized void newService(
       ServicePortName service, SessionAffinity affinityType, int ttlSeconds) {
@@ -252,12 +258,19 @@ public final class LoadBalancerRR {
     }
   }
 
+  /**
+   * Upstream's {@code removeStaleAffinity}: for every endpoint of the <em>current</em> list that is
+   * not in the new one, drop the clients stuck to it. A record pointing at an endpoint that is no
+   * longer in the current list (possible after {@link #onEndpointsAdd} replaced the list, which
+   * prunes nothing) survives, until its TTL or a reset.
+   */
   private static void removeStaleAffinity(BalancerState state, List<Endpoint> fresh) {
     if (state == null) {
       return;
     }
-    Set<Endpoint> keep = new HashSet<>(fresh);
-    state.affinityMap.values().removeIf(a -> !keep.contains(a.endpoint));
+    Set<Endpoint> removed = new HashSet<>(state.endpoints);
+    removed.removeAll(fresh);
+    state.affinityMap.values().removeIf(a -> removed.contains(a.endpoint));
   }
 
   /** Upstream's {@code slicesEquiv}: same length and the same elements once sorted. */
@@ -319,6 +332,12 @@ public final class LoadBalancerRR {
       state.affinityMap.forEach((ip, a) -> out.put(ip, a.endpoint));
     }
     return out;
+  }
+
+  /** The affinity type, or null if the service port is unknown. */
+  synchronized SessionAffinity affinityType(ServicePortName service) {
+    BalancerState state = services.get(service);
+    return state == null ? null : state.affinityType;
   }
 
   /** The TTL in seconds the service port's state was created with, or -1 if unknown. */

@@ -26,7 +26,13 @@ public sealed interface PortAllocator
   /** Returns a port to the pool. Ports outside the range (and 0) are ignored, as upstream. */
   void release(int port);
 
-  /** {@code newPortAllocator}: the random allocator for an empty range, else a range allocator. */
+  /**
+   * {@code newPortAllocator}: the random allocator when the range's base is 0, else a range
+   * allocator.
+   *
+   * @throws IllegalArgumentException for a range with a base but no ports, where upstream panics
+   *     with the same text
+   */
   static PortAllocator forRange(PortRange range, Random random) {
     return range.isEmpty() ? new RandomAllocator() : new RangeAllocator(range, random);
   }
@@ -51,7 +57,7 @@ public sealed interface PortAllocator
     private final BitSet used;
 
     RangeAllocator(PortRange range, Random random) {
-      if (range.isEmpty()) {
+      if (range.base() == 0 || range.size() == 0) {
         throw new IllegalArgumentException("illegal argument: may not specify an empty port range");
       }
       this.range = range;

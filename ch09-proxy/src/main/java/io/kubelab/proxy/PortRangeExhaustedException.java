@@ -11,7 +11,7 @@ public final class PortRangeExhaustedException extends Exception {
 
   PortRangeExhaustedException(PortRange range) {
     super(
-        "port range exhausted: port allocation failed; there are no remaining ports left to"
+        "port allocation failed; there are no remaining ports left to"
             + " allocate in the accepted range "
             + range);
   }

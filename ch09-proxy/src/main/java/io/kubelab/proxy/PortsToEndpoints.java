@@ -13,7 +13,7 @@ import java.util.Map;
  * Flattens an Endpoints object into port name → ready endpoints.
  *
  * <p>Upstream: {@code BuildPortsToEndpointsMap} and {@code isValidEndpoint} in {@code
- * pkg/proxy/util/endpoints.go}. Only {@code subsets[].addresses} (ready) count; {@code
+ * pkg/proxy/util/utils.go}. Only {@code subsets[].addresses} (ready) count; {@code
  * notReadyAddresses} never receive traffic. An address with an empty IP or a port that is not
  * positive is skipped, as upstream skips it, so a port whose every address is skipped does not
  * appear in the map at all, which is what later makes the load balancer reset that port.

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,8 +43,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * iptables.
  *
  * <p>Service events are applied at once on the caller's thread, rather than coalesced and replayed
- * by upstream's {@code BoundedFrequencyRunner}; the periodic part of {@code syncProxyRules}, the
- * clean-up of stale sticky sessions, runs every {@link Config#syncPeriod()} on the {@link Clock}.
+ * by upstream's {@code BoundedFrequencyRunner}; the periodic part of {@code syncProxyRules}
+ * (re-opening portals that failed to open, then sweeping stale sticky sessions) runs every {@link
+ * Config#syncPeriod()} on the {@link Clock}.
+ *
+ * <p>Services are read as upstream reads them, relying on the API server's defaulting: {@code
+ * spec.sessionAffinity} is passed on verbatim (an empty value leaves the load balancer's type
+ * alone), and a port's protocol is matched case-insensitively, with SCTP and anything else logged
+ * as not supported and left unproxied.
  */
 public final class Proxier implements AutoCloseable {
 
@@ -110,7 +117,9 @@ public final class Proxier implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.proxyPorts = PortAllocator.forRange(config.portRange(), random);
     this.workers = new ProxyWorkers("proxy-conn");
-    this.sweeper = clock.every(config.syncPeriod(), this::cleanupStaleStickySessions);
+    this.sweeper =
+        clock.until(
+            config.syncPeriod(), config.syncPeriod(), Clock.ON_TIMER_THREAD, this::syncPeriodic);
   }
 
   // ---- service handlers (upstream: OnServiceAdd/Update/Delete) ----
@@ -171,6 +180,7 @@ public final class Proxier implements AutoCloseable {
     if (spec == null) {
       throw new IllegalArgumentException(what + ": spec is missing");
     }
+    // Verbatim, as upstream: "" is UNSET, which the load balancer reads as "keep the type".
     SessionAffinity affinity = SessionAffinity.parse(spec.getSessionAffinity(), what);
     int sticky = 0;
     if (affinity == SessionAffinity.CLIENT_IP
@@ -205,7 +215,8 @@ public final class Proxier implements AutoCloseable {
         throw new IllegalArgumentException(
             what + ": spec.ports[" + i + "].port " + number + " is out of range 1-65535");
       }
-      String protocol = p.getProtocol() == null ? "TCP" : p.getProtocol();
+      // Verbatim too: a missing protocol is Go's "", which no proxy socket accepts.
+      String protocol = p.getProtocol() == null ? "" : p.getProtocol();
       int nodePort = p.getNodePort() == null ? 0 : p.getNodePort();
       out.add(
           new Parsed(
@@ -263,7 +274,11 @@ public final class Proxier implements AutoCloseable {
       if (info == null) {
         continue;
       }
-      openPortal(name, info);
+      try {
+        openPortal(name, info);
+      } catch (IOException e) {
+        LOG.log(Level.ERROR, "Failed to open portal for \"{0}\": {1}", name, e.getMessage());
+      }
       loadBalancer.newService(name, p.config().affinity(), p.stickySeconds());
     }
     return existingPorts;
@@ -280,7 +295,7 @@ public final class Proxier implements AutoCloseable {
       }
       ServiceInfo info = serviceMap.get(name);
       if (info == null) {
-        LOG.log(Level.WARNING, "Service \"{0}\" is being removed but doesn''t exist", name);
+        LOG.log(Level.ERROR, "Service \"{0}\" is being removed but doesn''t exist", name);
         continue;
       }
       stopProxy(name, info);
@@ -291,15 +306,14 @@ public final class Proxier implements AutoCloseable {
   /**
    * Upstream's {@code AllocateNext} + {@code addServiceOnPortInternal}. A port that another process
    * already holds is skipped (kept out of the pool until a listener opens) and the next one tried.
+   * An unsupported protocol is refused before a port is taken (upstream takes one first and leaks
+   * it).
    */
   private ServiceInfo addServiceOnPort(
       ServicePortName name, ServiceInfo.Config config, int stickySeconds) {
-    if (!config.protocol().equals("TCP") && !config.protocol().equals("UDP")) {
-      String why =
-          config.protocol().equals("SCTP")
-              ? "SCTP is not supported for user space proxy"
-              : "unknown protocol \"" + config.protocol() + "\"";
-      LOG.log(Level.ERROR, "Failed to start proxy for \"{0}\": {1}", name, why);
+    String unsupported = unsupportedProtocol(config.protocol());
+    if (unsupported != null) {
+      LOG.log(Level.ERROR, "Failed to start proxy for \"{0}\": {1}", name, unsupported);
       return null;
     }
     List<Integer> busy = new ArrayList<>();
@@ -347,9 +361,18 @@ public final class Proxier implements AutoCloseable {
     }
   }
 
+  /** Upstream's {@code newProxySocket} refusals: null for TCP and UDP in any case. */
+  static String unsupportedProtocol(String protocol) {
+    return switch (protocol.toUpperCase(Locale.ROOT)) {
+      case "TCP", "UDP" -> null;
+      case "SCTP" -> "SCTP is not supported for user space proxy";
+      default -> "unknown protocol \"" + protocol + "\"";
+    };
+  }
+
   private ProxySocket openSocket(String protocol, InetSocketAddress bind, String threadName)
       throws IOException {
-    return protocol.equals("TCP")
+    return protocol.toUpperCase(Locale.ROOT).equals("TCP")
         ? TcpProxySocket.open(bind, workers, "proxy-accept-" + threadName)
         : UdpProxySocket.open(bind, workers, "proxy-udp-" + threadName, config.udpIdleTimeout());
   }
@@ -360,19 +383,23 @@ public final class Proxier implements AutoCloseable {
 
   /**
    * Upstream's {@code openPortal}, without iptables: a listener on {@code clusterIP:port} when the
-   * cluster IP is loopback, and one on {@code listenIp:nodePort} when the port has a NodePort
+   * cluster IP is loopback, then one on {@code listenIp:nodePort} when the port has a NodePort
    * (upstream claims the NodePort on every address by holding a socket on it; we stay on the
-   * proxy's own address). A failure is logged and the service stays reachable on its proxy port, as
-   * upstream keeps the proxy when {@code openPortal} fails.
+   * proxy's own address). As upstream, the first failure ends the call, so a portal that cannot
+   * open leaves the NodePort closed too; the service stays reachable on its proxy port, and {@link
+   * #syncPeriodic} tries again. Listeners already open are kept, so calling this again only opens
+   * what is missing (upstream's {@code claimNodePort} is idempotent in the same way).
+   *
+   * @throws IOException {@code can't open node port for ip:port/PROTOCOL: cause}
    */
-  private void openPortal(ServicePortName name, ServiceInfo info) {
+  private void openPortal(ServicePortName name, ServiceInfo info) throws IOException {
     InetAddress clusterIp = loopbackLiteral(info.config.portalIp());
-    if (config.portals() && clusterIp != null) {
+    if (config.portals() && clusterIp != null && info.portalSocket == null) {
       info.portalSocket =
           openExtra(
               name, info, new InetSocketAddress(clusterIp, info.config.portalPort()), "-portal");
     }
-    if (info.config.nodePort() != 0) {
+    if (info.config.nodePort() != 0 && info.nodePortSocket == null) {
       info.nodePortSocket =
           openExtra(
               name,
@@ -395,20 +422,19 @@ public final class Proxier implements AutoCloseable {
   }
 
   private ProxySocket openExtra(
-      ServicePortName name, ServiceInfo info, InetSocketAddress bind, String suffix) {
+      ServicePortName name, ServiceInfo info, InetSocketAddress bind, String suffix)
+      throws IOException {
     try {
       ProxySocket socket = openSocket(info.config.protocol(), bind, threadName(name, suffix));
       socket.start(name, info, loadBalancer);
       return socket;
     } catch (IOException e) {
-      LOG.log(
-          Level.ERROR,
-          "Failed to open portal for \"{0}\": can''t open node port for {1}/{2}: {3}",
-          name,
-          bind,
-          info.config.protocol(),
-          e.toString());
-      return null;
+      // Upstream's portMapKey text: net.JoinHostPort(ip, port) + "/" + protocol.
+      String key =
+          new Endpoint(bind.getAddress().getHostAddress(), bind.getPort(), bind)
+              + "/"
+              + info.config.protocol();
+      throw new IOException("can't open node port for " + key + ": " + e, e);
     }
   }
 
@@ -427,13 +453,24 @@ public final class Proxier implements AutoCloseable {
     proxyPorts.release(info.socket.listenPort());
   }
 
-  /** Sweeps every service port's expired sticky clients (end of upstream's syncProxyRules). */
-  void cleanupStaleStickySessions() {
-    List<ServicePortName> names;
-    synchronized (this) {
-      names = new ArrayList<>(serviceMap.keySet());
+  /**
+   * The end of upstream's {@code syncProxyRules}, which the sync loop runs at least once a sync
+   * period: {@code ensurePortals} (open whatever portal or NodePort listener failed to open), then
+   * {@code cleanupStaleStickySessions} (sweep every proxied port's expired sticky clients).
+   */
+  synchronized void syncPeriodic() {
+    if (closed) {
+      return; // the timer may fire once more while close() runs
     }
-    for (ServicePortName name : names) {
+    for (Map.Entry<ServicePortName, ServiceInfo> e : serviceMap.entrySet()) {
+      try {
+        openPortal(e.getKey(), e.getValue());
+      } catch (IOException ex) {
+        LOG.log(
+            Level.ERROR, "Failed to ensure portal for \"{0}\": {1}", e.getKey(), ex.getMessage());
+      }
+    }
+    for (ServicePortName name : serviceMap.keySet()) {
       loadBalancer.cleanupStaleStickySessions(name);
     }
   }
@@ -460,6 +497,16 @@ public final class Proxier implements AutoCloseable {
     return portal == null ? Optional.empty() : Optional.of(portal.address());
   }
 
+  /** The running state of a proxied port, for tests that check when a listener is replaced. */
+  synchronized ServiceInfo serviceInfo(ServicePortName name) {
+    return serviceMap.get(name);
+  }
+
+  /** Proxy ports the range allocator holds (0 when the kernel picks every port). */
+  int proxyPortsInUse() {
+    return proxyPorts instanceof PortAllocator.RangeAllocator range ? range.inUse() : 0;
+  }
+
   /** Proxy loops running right now (upstream's {@code numProxyLoops}). */
   public int numProxyLoops() {
     return numProxyLoops.get();
@@ -481,8 +528,11 @@ public final class Proxier implements AutoCloseable {
   }
 
   /**
-   * Stops everything: the sweeper timer, every listener and loop thread, every open connection and
-   * every worker thread; then sweeps sticky sessions a last time, as upstream's {@code shutdown}.
+   * Stops everything: the sync timer, every listener and loop thread, every open connection and
+   * every worker thread. Upstream's {@code shutdown} also sweeps sticky sessions after stopping the
+   * proxies, but with the service map just emptied that sweep visits nothing, so there is none
+   * here. Upstream leaves established connections to finish; we close them, so that nothing this
+   * proxier started outlives it.
    */
   @Override
   public void close() {

@@ -63,12 +63,20 @@ final class ServiceInfo {
     alive.set(b);
   }
 
-  /** Upstream's {@code numProxyLoops}, counted by the loops themselves ("mostly for testing"). */
-  void proxyLoopStarted() {
-    proxyLoops.incrementAndGet();
+  /**
+   * Upstream's {@code numProxyLoops}: one per proxied service port, the loop of its proxy socket.
+   * The loops of the portal and NodePort listeners, which upstream does not have (iptables sends
+   * that traffic to the one proxy socket), are not counted.
+   */
+  void proxyLoopStarted(ProxySocket loop) {
+    if (loop == socket) {
+      proxyLoops.incrementAndGet();
+    }
   }
 
-  void proxyLoopEnded() {
-    proxyLoops.decrementAndGet();
+  void proxyLoopEnded(ProxySocket loop) {
+    if (loop == socket) {
+      proxyLoops.decrementAndGet();
+    }
   }
 }

@@ -4,8 +4,10 @@ package io.kubelab.proxy;
  * A service's {@code spec.sessionAffinity}.
  *
  * <p>Upstream: {@code v1.ServiceAffinity} in {@code k8s.io/api/core/v1/types.go} ({@code "None"},
- * {@code "ClientIP"}), plus the empty string that {@code roundrobin.go} passes from its endpoint
- * handlers to mean "leave the type as it is", here {@link #UNSET}.
+ * {@code "ClientIP"}), plus the empty string, here {@link #UNSET}. {@code roundrobin.go} passes the
+ * empty string from its endpoint handlers to mean "leave the type as it is", and the proxier passes
+ * {@code spec.sessionAffinity} to the load balancer as it finds it, so a Service whose field is
+ * empty (one the API server has not defaulted to {@code None}) leaves the type alone too.
  */
 public enum SessionAffinity {
   /** The Go empty string: no opinion, keep what the service already has. */
@@ -25,12 +27,16 @@ public enum SessionAffinity {
   }
 
   /**
-   * Parses {@code spec.sessionAffinity}; null or empty means {@code None}, the API default.
+   * Parses {@code spec.sessionAffinity} verbatim: null or empty (Go's {@code ""}) is {@link
+   * #UNSET}, not the API default {@code None}.
    *
    * @throws IllegalArgumentException naming {@code what} for any other value
    */
   public static SessionAffinity parse(String value, String what) {
-    if (value == null || value.isEmpty() || value.equals("None")) {
+    if (value == null || value.isEmpty()) {
+      return UNSET;
+    }
+    if (value.equals("None")) {
       return NONE;
     }
     if (value.equals("ClientIP")) {

@@ -26,6 +26,12 @@ final class TcpProxySocket implements ProxySocket {
 
   private static final System.Logger LOG = System.getLogger(TcpProxySocket.class.getName());
 
+  /**
+   * Go's listen backlog is {@code net.core.somaxconn}; the kernel caps any backlog at that value,
+   * so asking for more than a usual {@code somaxconn} (4096 since Linux 5.4) gives the same.
+   */
+  static final int LISTEN_BACKLOG = 65535;
+
   private final ServerSocketChannel listener;
   private final InetSocketAddress address;
   private final int listenPort;
@@ -50,7 +56,8 @@ final class TcpProxySocket implements ProxySocket {
     try {
       // Like Go's net.Listen: a restarted proxy can rebind while old connections sit in TIME_WAIT.
       ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      ch.bind(bind, 1024);
+      // Go asks for net.core.somaxconn; the kernel caps any larger backlog at that value.
+      ch.bind(bind, LISTEN_BACKLOG);
       return new TcpProxySocket(ch, bind.getPort(), workers, threadName);
     } catch (IOException e) {
       ch.close();
@@ -70,49 +77,60 @@ final class TcpProxySocket implements ProxySocket {
 
   @Override
   public void start(ServicePortName service, ServiceInfo info, LoadBalancerRR loadBalancer) {
-    loop = new Thread(() -> proxyLoop(service, info, loadBalancer), threadName);
+    loop =
+        new Thread(
+            () -> {
+              try {
+                proxyLoop(service, info, loadBalancer);
+              } finally {
+                info.proxyLoopEnded(this);
+              }
+            },
+            threadName);
     loop.setDaemon(true);
+    // Counted before the thread runs, so the count is exact as soon as the service is added.
+    info.proxyLoopStarted(this);
     loop.start();
   }
 
   private void proxyLoop(ServicePortName service, ServiceInfo info, LoadBalancerRR loadBalancer) {
-    info.proxyLoopStarted();
-    try {
-      while (info.isAlive()) {
-        SocketChannel in;
-        try {
-          in = listener.accept();
-        } catch (ClosedChannelException e) {
+    while (info.isAlive()) {
+      SocketChannel in;
+      try {
+        in = listener.accept();
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        if (!info.isAlive() || !listener.isOpen()) {
           return;
-        } catch (IOException e) {
-          if (!info.isAlive() || !listener.isOpen()) {
-            return;
-          }
-          // Upstream panics on "too many open files" to get the process restarted; a library
-          // should not kill its host, so the loop ends and the failure is logged loudly.
-          LOG.log(Level.ERROR, "Accept failed for {0}: {1}", service, e.toString());
-          if (String.valueOf(e.getMessage()).contains("Too many open files")) {
-            return;
-          }
-          continue;
         }
-        if (!workers.execute(() -> connect(service, in, loadBalancer))) {
-          closeQuietly(in);
+        // Upstream panics on "too many open files" to get the process restarted; a library
+        // should not kill its host, so the loop ends and the failure is logged loudly.
+        LOG.log(Level.ERROR, "Accept failed: {0}", e.toString());
+        if (String.valueOf(e.getMessage()).contains("Too many open files")) {
+          return;
         }
+        continue;
       }
-    } finally {
-      info.proxyLoopEnded();
+      if (!workers.execute(() -> connect(service, in, loadBalancer))) {
+        closeQuietly(in);
+      }
     }
   }
 
+  /**
+   * Dials an endpoint for an accepted client, then copies both ways. Everything that can fail on
+   * the client's socket happens before the dial, so a backend connection, once made, always goes to
+   * a {@link TcpConnection} that owns and closes it.
+   */
   private void connect(ServicePortName service, SocketChannel in, LoadBalancerRR loadBalancer) {
     SocketChannel out;
     try {
+      in.setOption(StandardSocketOptions.TCP_NODELAY, true);
       InetSocketAddress client = (InetSocketAddress) in.getRemoteAddress();
       out = EndpointDialer.tryConnectEndpoints(service, client, loadBalancer, TcpProxySocket::dial);
-      in.setOption(StandardSocketOptions.TCP_NODELAY, true);
     } catch (LoadBalancerException | IOException e) {
-      LOG.log(Level.WARNING, "Failed to connect to balancer for {0}: {1}", service, e.getMessage());
+      LOG.log(Level.ERROR, "Failed to connect to balancer: {0}", e.getMessage());
       closeQuietly(in);
       return;
     }

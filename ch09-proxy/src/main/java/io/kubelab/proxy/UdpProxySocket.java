@@ -11,8 +11,8 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A UDP socket for one service port, with one backend session per client address.
@@ -21,12 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * proxyClient} in {@code pkg/proxy/userspace/proxysocket.go}. Packets are read into a 4096-byte
  * buffer ("4KiB should be enough for most whole-packets"). A client seen for the first time gets an
  * endpoint from the load balancer and a socket connected to it; a worker copies the backend's
- * replies back to the client. The session ends after {@code udpIdleTimeout} (250 ms by default)
- * with no packet either way, or on an error, and is then removed from the cache.
- *
- * <p>Upstream moves a socket deadline on every packet. Here the reply reader blocks with a socket
- * timeout of one idle period and, when it fires, keeps waiting if a client packet went out during
- * that period; a session therefore ends between one and two idle periods after its last packet.
+ * replies back to the client. Every packet either way moves the session's deadline to {@code
+ * udpIdleTimeout} (250 ms by default) from then, as upstream's {@code SetDeadline} calls do; the
+ * session ends when the deadline passes or on an error, and is then removed from the cache.
  */
 final class UdpProxySocket implements ProxySocket {
 
@@ -84,33 +81,40 @@ final class UdpProxySocket implements ProxySocket {
 
   @Override
   public void start(ServicePortName service, ServiceInfo info, LoadBalancerRR loadBalancer) {
-    loop = new Thread(() -> proxyLoop(service, info, loadBalancer), threadName);
+    loop =
+        new Thread(
+            () -> {
+              try {
+                proxyLoop(service, info, loadBalancer);
+              } finally {
+                info.proxyLoopEnded(this);
+              }
+            },
+            threadName);
     loop.setDaemon(true);
+    // Counted before the thread runs, so the count is exact as soon as the service is added.
+    info.proxyLoopStarted(this);
     loop.start();
   }
 
   private void proxyLoop(ServicePortName service, ServiceInfo info, LoadBalancerRR loadBalancer) {
-    info.proxyLoopStarted();
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-    try {
-      while (info.isAlive()) {
-        buffer.clear();
-        InetSocketAddress client;
-        try {
-          client = (InetSocketAddress) channel.receive(buffer);
-        } catch (IOException e) {
-          if (info.isAlive() && channel.isOpen()) {
-            LOG.log(Level.ERROR, "ReadFrom failed, exiting ProxyLoop: {0}", e.toString());
-          }
-          return;
+    while (info.isAlive()) {
+      buffer.clear();
+      InetSocketAddress client;
+      try {
+        client = (InetSocketAddress) channel.receive(buffer);
+      } catch (IOException e) {
+        if (info.isAlive() && channel.isOpen()) {
+          LOG.log(Level.ERROR, "ReadFrom failed, exiting ProxyLoop: {0}", e.toString());
         }
-        Session session = backendFor(service, client, loadBalancer);
-        if (session != null) {
-          session.forward(buffer.array(), buffer.position());
-        }
+        return;
       }
-    } finally {
-      info.proxyLoopEnded();
+      // A failed dial was logged by the dialer; upstream drops the packet and reads the next.
+      Session session = backendFor(service, client, loadBalancer);
+      if (session != null) {
+        session.forward(buffer.array(), buffer.position());
+      }
     }
   }
 
@@ -126,7 +130,6 @@ final class UdpProxySocket implements ProxySocket {
       try {
         backend = EndpointDialer.tryConnectEndpoints(service, client, loadBalancer, this::dialUdp);
       } catch (LoadBalancerException | IOException e) {
-        LOG.log(Level.WARNING, "Couldn't find an endpoint for {0}: {1}", service, e.getMessage());
         return null;
       }
       s = new Session(client, backend);
@@ -146,7 +149,6 @@ final class UdpProxySocket implements ProxySocket {
     DatagramSocket s = new DatagramSocket(new InetSocketAddress(0));
     try {
       s.connect(endpoint.address());
-      s.setSoTimeout((int) Math.max(1, idleTimeout.toMillis()));
       return s;
     } catch (IOException e) {
       s.close();
@@ -165,46 +167,63 @@ final class UdpProxySocket implements ProxySocket {
   private final class Session implements AutoCloseable {
     private final InetSocketAddress client;
     private final DatagramSocket backend;
-    private final AtomicLong forwarded = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** {@link System#nanoTime()} after which the session is idle: upstream's socket deadline. */
+    private volatile long deadline;
 
     Session(InetSocketAddress client, DatagramSocket backend) {
       this.client = client;
       this.backend = backend;
+      extendDeadline();
     }
 
+    private void extendDeadline() {
+      deadline = System.nanoTime() + idleTimeout.toNanos();
+    }
+
+    /** Client → backend, from the proxy loop; moves the deadline as upstream's loop does. */
     void forward(byte[] data, int length) {
       try {
         backend.send(new DatagramPacket(data, length));
-        forwarded.incrementAndGet();
+        extendDeadline();
       } catch (IOException e) {
-        LOG.log(Level.DEBUG, "Write failed: {0}", e.toString());
+        LOG.log(Level.ERROR, "Write failed: {0}", e.toString());
       }
     }
 
-    /** Upstream's {@code proxyClient}: backend → client until idle or broken. */
+    /** Upstream's {@code proxyClient}: backend → client until the deadline passes or an error. */
     void proxyClient() {
       byte[] buf = new byte[BUFFER_SIZE];
       DatagramPacket packet = new DatagramPacket(buf, buf.length);
-      long seen = forwarded.get();
       try {
         while (true) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return; // idle for udpIdleTimeout in both directions
+          }
+          // A socket timeout cannot move once set, so wait for what is left and look again: a
+          // client packet may have moved the deadline meanwhile.
+          backend.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
           try {
             packet.setLength(buf.length);
             backend.receive(packet);
           } catch (SocketTimeoutException e) {
-            long now = forwarded.get();
-            if (now == seen) {
-              return; // idle for a whole period in both directions
-            }
-            seen = now;
             continue;
           }
-          channel.send(ByteBuffer.wrap(buf, 0, packet.getLength()), client);
+          extendDeadline();
+          try {
+            channel.send(ByteBuffer.wrap(buf, 0, packet.getLength()), client);
+          } catch (IOException e) {
+            if (!closed.get()) {
+              LOG.log(Level.ERROR, "WriteTo failed: {0}", e.toString());
+            }
+            return;
+          }
         }
       } catch (IOException e) {
         if (!closed.get()) {
-          LOG.log(Level.DEBUG, "Read failed: {0}", e.toString());
+          LOG.log(Level.ERROR, "Read failed: {0}", e.toString());
         }
       } finally {
         close();

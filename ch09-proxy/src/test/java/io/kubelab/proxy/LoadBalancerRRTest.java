@@ -178,6 +178,41 @@ class LoadBalancerRRTest {
   }
 
   @Test
+  void updatePrunesOnlyClientsOfEndpointsLeavingTheCurrentList() throws Exception {
+    lb.newService(WEB, SessionAffinity.CLIENT_IP, 0);
+    Endpoints first = endpoints("default", "web", "http", 8080, "10.0.0.1");
+    lb.onEndpointsAdd(first);
+    Endpoint old = next(1);
+    // A second add replaces the list but prunes nothing: client 1 still points at 10.0.0.1,
+    // which is no longer in the list, and is even sent there while its record is fresh.
+    Endpoints second = endpoints("default", "web", "http", 8080, "10.0.0.2", "10.0.0.3");
+    lb.onEndpointsAdd(second);
+    assertThat(next(1)).isEqualTo(old);
+    Endpoint kept = next(2);
+    Endpoint dropped = next(3);
+    // The update removes one endpoint of the current list: only its client goes. Client 1's
+    // record names an endpoint outside the current list, so upstream never looks at it.
+    Endpoints third = endpoints("default", "web", "http", 8080, kept.ip());
+    lb.onEndpointsUpdate(second, third);
+    assertThat(lb.stickyClients(WEB))
+        .containsOnlyKeys(client(1).getAddress(), client(2).getAddress())
+        .doesNotContainValue(dropped);
+    assertThat(next(1)).isEqualTo(old);
+  }
+
+  @Test
+  void unsetTypeCreatesANonStickyStateAndLeavesAnExistingTypeAlone() throws Exception {
+    lb.newService(WEB, SessionAffinity.UNSET, 0);
+    assertThat(lb.affinityType(WEB)).isEqualTo(SessionAffinity.UNSET);
+    lb.onEndpointsAdd(endpoints("default", "web", "http", 8080, "10.0.0.1", "10.0.0.2"));
+    assertThat(List.of(next(1), next(1))).doesNotHaveDuplicates(); // not sticky
+    lb.newService(WEB, SessionAffinity.CLIENT_IP, 0);
+    lb.newService(WEB, SessionAffinity.UNSET, 0);
+    assertThat(lb.affinityType(WEB)).isEqualTo(SessionAffinity.CLIENT_IP);
+    assertThat(next(1)).isEqualTo(next(1));
+  }
+
+  @Test
   void sameSetInAnotherOrderChangesNothing() throws Exception {
     Endpoints before =
         endpoints("default", "web", "http", 8080, "10.0.0.1", "10.0.0.2", "10.0.0.3");

@@ -41,8 +41,8 @@ import java.util.Random;
  * queue's order (higher priority first, then older), and each placement is assumed, bound and
  * confirmed before the next pod, as kube-scheduler's scheduleOne does.
  *
- * <p>Each node runs a {@link NodeAgent}, a kubelet in miniature: a bound pod is handed to its
- * node's agent, which starts its containers in a fake runtime; after the last pod is scheduled the
+ * <p>Each node runs a {@link NodeAgent}, chapter 10's kubelet: a bound pod is handed to its node's
+ * agent, which starts its containers in a fake runtime; after the last pod is scheduled the
  * simulation lets {@link #KUBELET_RUN_TIME} of virtual time pass, so that every agent's PLEG
  * relists and the pods it runs are reported Running to an {@link InMemoryApiServer}. Pods bound in
  * the input are taken as already running and are not handed to the agents.
@@ -97,7 +97,7 @@ public final class SchedulingSimulation implements AutoCloseable {
       cache.addNode(n);
       String name = n.getMetadata().getName();
       if (!agents.containsKey(name)) {
-        agents.put(name, new NodeAgent(name, clock, api));
+        agents.put(name, new NodeAgent(n, clock, api));
       }
     }
     for (Pod raw : manifest.pods()) {

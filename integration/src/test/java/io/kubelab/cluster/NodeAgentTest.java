@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.manifest.Manifests;
 import io.kubelab.cli.Kubelab;
 import io.kubelab.kubelet.container.ContainerId;
@@ -133,9 +134,74 @@ class NodeAgentTest {
       assertThat(agent.events().subList(before, agent.events().size()))
           .containsExactly(
               new PodLifecycleEvent(uid(postgres), PodLifeCycleEventType.CONTAINER_DIED, id.id()));
-      // restartPolicy defaults to Always: the kubelet would restart it, so the pod stays Running.
+      // restartPolicy defaults to Always: the pod stays Running while the kubelet restarts it.
       assertThat(sim.phase(postgres)).isEqualTo("Running");
     }
+  }
+
+  private static final String NODE_AND_POD =
+      """
+      apiVersion: v1
+      kind: List
+      items:
+      - apiVersion: v1
+        kind: Node
+        metadata: {name: n1}
+        status:
+          capacity: {cpu: "4", memory: 8Gi, pods: "10"}
+          allocatable: {cpu: "4", memory: 8Gi, pods: "10"}
+      - apiVersion: v1
+        kind: Pod
+        metadata: {name: db, namespace: shop, uid: u-db}
+        spec:
+          nodeName: n1
+          containers:
+          - name: postgres
+            image: postgres
+            resources: {requests: {cpu: "1", memory: 1Gi}}
+      """;
+
+  /** One node's agent on its own clock and API server, without a scheduler. */
+  @Test
+  void theApiServerGetsTheStatusManagersStatusAndSeesTheKubeletRestartACrashedContainer() {
+    var manifest = Manifests.parse(NODE_AND_POD, "test.yaml");
+    FakeClock clock = new FakeClock();
+    InMemoryApiServer api = new InMemoryApiServer();
+    Pod db = manifest.pods().get(0);
+    api.create(db);
+    try (NodeAgent agent = new NodeAgent(manifest.nodes().get(0), clock, api)) {
+      agent.handlePodAddition(db);
+      clock.step(Duration.ofSeconds(3));
+
+      Pod stored = api.find("u-db").orElseThrow();
+      assertThat(stored.getStatus().getPhase()).isEqualTo("Running");
+      assertThat(stored.getStatus().getPodIP()).startsWith("10.244.");
+      assertThat(stored.getStatus().getQosClass()).isEqualTo("Burstable");
+      assertThat(stored.getStatus().getConditions())
+          .extracting(c -> c.getType() + "=" + c.getStatus())
+          .contains("Ready=True", "ContainersReady=True", "Initialized=True");
+      FakeRuntime rt = agent.runtime();
+      ContainerId first = rt.containerId("u-db", "postgres");
+      // Burstable: 1000 - 1000 * 1Gi / 8Gi.
+      assertThat(rt.config(first).oomScoreAdj()).isEqualTo(875);
+
+      rt.crash(first, 1);
+      clock.step(Duration.ofSeconds(3));
+
+      assertThat(rt.containerId("u-db", "postgres")).isNotEqualTo(first);
+      var cs = api.find("u-db").orElseThrow().getStatus().getContainerStatuses().get(0);
+      assertThat(cs.getRestartCount()).isEqualTo(1);
+      assertThat(cs.getState().getRunning()).isNotNull();
+      assertThat(cs.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+      assertThat(agent.kubeletEvents())
+          .extracting(e -> e.reason() + " " + e.message())
+          .containsExactly(
+              "Created Created container postgres",
+              "Started Started container postgres",
+              "Created Created container postgres",
+              "Started Started container postgres");
+    }
+    assertThat(clock.pendingTimers()).isZero(); // closed: nothing left on the clock
   }
 
   private static final String ONE_NODE =

@@ -2,17 +2,41 @@ package io.kubelab.apimachinery.clock;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executor;
 
 /**
- * Time as mechanism code sees it: the current instant, one-shot timers and periodic timers.
+ * Time as mechanism code sees it: the current instant, one-shot timers and the two kinds of
+ * periodic loop Kubernetes uses.
  *
- * <p>Upstream: {@code k8s.io/utils/clock} ({@code Clock}, {@code Timer}, {@code Ticker}) and the
- * {@code wait.Until} loops of {@code k8s.io/apimachinery/pkg/util/wait}. Mechanism code never reads
- * the wall clock or sleeps; it asks its {@code Clock}. In production that is {@link SystemClock};
- * in tests and simulations it is {@link FakeClock}, whose {@link FakeClock#step(Duration)} fires
- * due timers in time order on the caller's thread.
+ * <p>Upstream: {@code k8s.io/utils/clock} ({@code Clock}, {@code Timer}, {@code Ticker}), Go's
+ * {@code time.NewTicker} and the {@code wait.Until} loops of {@code
+ * k8s.io/apimachinery/pkg/util/wait}. Mechanism code never reads the wall clock or sleeps; it asks
+ * its {@code Clock}. In production that is {@link SystemClock}; in tests and simulations it is
+ * {@link FakeClock}, whose {@link FakeClock#step(Duration)} fires due timers in time order on the
+ * caller's thread. Both time their loops with the same code, so a loop behaves the same on either.
+ *
+ * <p>The two periodic kinds differ when a run is slow:
+ *
+ * <ul>
+ *   <li>{@link #until}: the period counts from the <em>end</em> of a run ({@code wait.Until}: the
+ *       PLEG's relist). A slow run delays the next one; there is never a burst of catch-up runs.
+ *   <li>{@link #ticker}: runs start on a fixed grid ({@code time.NewTicker}: the probe workers, the
+ *       status manager's batch). A run that overruns leaves at most one tick waiting, which runs at
+ *       once when it ends; the missed ones are dropped.
+ * </ul>
+ *
+ * <p>In both, the clock's timer thread only hands a run to the given {@link Executor}. Anything
+ * that can block (a probe, an API call, a runtime call) must run on an executor of its own, never
+ * on the timer thread, or it would hold up every other timer of the clock. {@link #ON_TIMER_THREAD}
+ * is for short, non-blocking tasks only.
  */
 public interface Clock {
+
+  /**
+   * Runs tasks on the thread that fires the timer: a {@link SystemClock} timer thread, or the
+   * thread stepping a {@link FakeClock}. Only for short tasks that never block.
+   */
+  Executor ON_TIMER_THREAD = Runnable::run;
 
   /** The current instant. */
   Instant now();
@@ -23,23 +47,42 @@ public interface Clock {
   }
 
   /**
-   * Runs {@code task} once, {@code delay} from now (Go's {@code time.AfterFunc}).
+   * Runs {@code task} once, {@code delay} from now, on the timer thread (Go's {@code
+   * time.AfterFunc}). Keep it short: hand anything slow to an executor.
    *
-   * @throws IllegalArgumentException if {@code delay} is negative
+   * @throws IllegalArgumentException if {@code delay} is negative or {@code task} is null
    */
   Timer schedule(Duration delay, Runnable task);
 
   /**
-   * Runs {@code task} every {@code period}, the first time {@code initialDelay} from now. This is
-   * how a {@code go wait.Until(f, period, stop)} loop is written here: {@code wait.Until} runs
-   * {@code f} at once, so pass {@link Duration#ZERO} as the initial delay to match it.
+   * A sliding loop, Go's {@code go wait.Until(task, period, stop)}: the first run {@code
+   * initialDelay} from now ({@code wait.Until} runs at once: pass {@link Duration#ZERO}), then each
+   * run {@code period} after the previous one <em>ended</em>. Runs happen on {@code executor} and
+   * never overlap.
    *
-   * <p>Runs of one timer never overlap. If a run takes longer than the period, the next one starts
-   * when it ends (Go's sliding {@code wait.Until} has the same effect).
-   *
-   * @throws IllegalArgumentException if {@code period} is not positive or the delay is negative
+   * @throws IllegalArgumentException if {@code period} is not positive, the delay is negative, or
+   *     the executor or task is null
    */
-  Timer every(Duration initialDelay, Duration period, Runnable task);
+  Timer until(Duration initialDelay, Duration period, Executor executor, Runnable task);
+
+  /**
+   * A ticker loop, Go's {@code t := time.NewTicker(period); for { <-t.C; task() }} with the first
+   * tick {@code initialDelay} from now: ticks fall at {@code initialDelay + k * period}, a tick
+   * that arrives during a run waits (one at most) and the rest are dropped. Runs happen on {@code
+   * executor} and never overlap.
+   *
+   * @throws IllegalArgumentException if {@code period} is not positive, the delay is negative, or
+   *     the executor or task is null
+   */
+  Timer ticker(Duration initialDelay, Duration period, Executor executor, Runnable task);
+
+  /**
+   * {@link #until} with the task run {@link #ON_TIMER_THREAD}: for short periodic chores such as
+   * sweeping expired entries.
+   */
+  default Timer every(Duration initialDelay, Duration period, Runnable task) {
+    return until(initialDelay, period, ON_TIMER_THREAD, task);
+  }
 
   /** {@link #every(Duration, Duration, Runnable)} with the first run one period from now. */
   default Timer every(Duration period, Runnable task) {
@@ -70,6 +113,16 @@ public interface Clock {
     checkDelay(period, "period");
     if (period.isZero()) {
       throw new IllegalArgumentException("period must be positive, got " + period);
+    }
+  }
+
+  /** Validates the executor and task of a periodic timer. */
+  static void checkTask(Executor executor, Runnable task) {
+    if (executor == null) {
+      throw new IllegalArgumentException("executor must not be null");
+    }
+    if (task == null) {
+      throw new IllegalArgumentException("task must not be null");
     }
   }
 }

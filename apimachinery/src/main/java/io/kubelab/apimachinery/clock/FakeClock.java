@@ -3,16 +3,20 @@ package io.kubelab.apimachinery.clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executor;
 
 /**
  * A clock that moves only when told to, for deterministic tests and virtual-time simulation.
  *
  * <p>Upstream: {@code k8s.io/utils/clock/testing.FakeClock}. {@link #step(Duration)} advances time
  * and fires every timer that falls due on the way, in time order (ties in the order they were
- * scheduled), on the caller's thread. A periodic timer fires exactly as many times as its period
- * fits into the stepped interval. While a timer runs, {@link #now()} reads its due time, so a task
- * that looks at the clock sees the instant it was meant to run at.
+ * armed), on the caller's thread. While a timer fires, {@link #now()} reads its due time, so a task
+ * that looks at the clock sees the instant it was meant to run at. Periodic loops ({@link #until},
+ * {@link #ticker}) are timed by the same code as on {@link SystemClock}; with an executor that runs
+ * tasks in place, a run takes no virtual time, so both kinds fire once per elapsed period.
+ *
+ * <p>A task may step the clock itself, to model a run that takes time: timers that fall due during
+ * that nested step fire inside it, and time never goes back when the outer step finishes.
  *
  * <p>Thread-safe: other threads may read the time and schedule timers while one thread steps.
  */
@@ -28,6 +32,8 @@ public final class FakeClock implements Clock {
             int byTime = a.due.compareTo(b.due);
             return byTime != 0 ? byTime : Long.compare(a.seq, b.seq);
           });
+  private final Instant start;
+  private final TimerScheduler scheduler = new VirtualScheduler();
   private Instant now;
   private long nextSeq;
 
@@ -36,6 +42,7 @@ public final class FakeClock implements Clock {
   }
 
   public FakeClock(Instant start) {
+    this.start = start;
     this.now = start;
   }
 
@@ -49,29 +56,33 @@ public final class FakeClock implements Clock {
   @Override
   public Timer schedule(Duration delay, Runnable task) {
     Clock.checkDelay(delay, "delay");
-    return add(delay, null, task);
-  }
-
-  @Override
-  public Timer every(Duration initialDelay, Duration period, Runnable task) {
-    Clock.checkDelay(initialDelay, "initial delay");
-    Clock.checkPeriod(period);
-    return add(initialDelay, period, task);
-  }
-
-  private Timer add(Duration delay, Duration period, Runnable task) {
     if (task == null) {
       throw new IllegalArgumentException("task must not be null");
     }
     synchronized (lock) {
-      Entry e = new Entry(now.plus(delay), nextSeq++, period, task);
-      timers.add(e);
-      return e;
+      return add(now.plus(delay), task);
     }
   }
 
+  @Override
+  public Timer until(Duration initialDelay, Duration period, Executor executor, Runnable task) {
+    return SlidingTimer.start(scheduler, initialDelay, period, executor, task);
+  }
+
+  @Override
+  public Timer ticker(Duration initialDelay, Duration period, Executor executor, Runnable task) {
+    return TickerTimer.start(scheduler, initialDelay, period, executor, task);
+  }
+
+  /** Must hold {@link #lock}. */
+  private Entry add(Instant due, Runnable task) {
+    Entry e = new Entry(due, nextSeq++, task);
+    timers.add(e);
+    return e;
+  }
+
   /**
-   * Advances time by {@code d}, firing due timers in order. A timer scheduled by a firing task is
+   * Advances time by {@code d}, firing due timers in order. A timer armed by a firing task is
    * itself fired in this step if it falls due within it.
    *
    * @throws IllegalArgumentException if {@code d} is negative
@@ -101,43 +112,34 @@ public final class FakeClock implements Clock {
       synchronized (lock) {
         next = timers.peek();
         if (next == null || next.due.isAfter(target)) {
-          now = target;
+          // A task may have stepped further than this step asked for; time never goes back.
+          if (target.isAfter(now)) {
+            now = target;
+          }
           return;
         }
         timers.poll();
-        if (next.cancelled.get()) {
-          continue;
+        next.fired = true;
+        if (next.due.isAfter(now)) {
+          now = next.due;
         }
-        now = next.due;
       }
       next.task.run();
-      synchronized (lock) {
-        if (next.period != null && !next.cancelled.get()) {
-          next.due = next.due.plus(next.period);
-          next.seq = nextSeq++;
-          timers.add(next);
-        } else if (next.period == null) {
-          next.done = true;
-        }
-      }
     }
   }
 
-  /** How many timers are waiting to fire (cancelled and finished ones excluded). */
+  /** How many timers are waiting to fire (cancelled and fired ones excluded). */
   public int pendingTimers() {
     synchronized (lock) {
-      return (int) timers.stream().filter(e -> !e.cancelled.get()).count();
+      return timers.size();
     }
   }
 
-  /** The due time of the earliest live timer, or null if none waits. */
+  /** The due time of the earliest waiting timer, or null if none waits. */
   public Instant nextDue() {
     synchronized (lock) {
-      return timers.stream()
-          .filter(e -> !e.cancelled.get())
-          .map(e -> e.due)
-          .min(Instant::compareTo)
-          .orElse(null);
+      Entry e = timers.peek();
+      return e == null ? null : e.due;
     }
   }
 
@@ -146,25 +148,42 @@ public final class FakeClock implements Clock {
     return "FakeClock[" + now() + ", " + pendingTimers() + " timers]";
   }
 
-  private final class Entry implements Timer {
-    private Instant due;
-    private long seq;
-    private final Duration period;
-    private final Runnable task;
-    private final AtomicBoolean cancelled = new AtomicBoolean();
-    private boolean done;
+  /** Virtual nanoseconds since {@link #start}, for the periodic timers. */
+  private final class VirtualScheduler implements TimerScheduler {
+    @Override
+    public long nanoTime() {
+      synchronized (lock) {
+        return Duration.between(start, now).toNanos();
+      }
+    }
 
-    Entry(Instant due, long seq, Duration period, Runnable task) {
+    @Override
+    public Timer scheduleAtNanos(long deadline, Runnable fire) {
+      synchronized (lock) {
+        Instant due = start.plusNanos(deadline);
+        return add(due.isBefore(now) ? now : due, fire);
+      }
+    }
+  }
+
+  private final class Entry implements Timer {
+    private final Instant due;
+    private final long seq;
+    private final Runnable task;
+    private boolean fired; // guarded by lock
+    private boolean cancelled; // guarded by lock
+
+    Entry(Instant due, long seq, Runnable task) {
       this.due = due;
       this.seq = seq;
-      this.period = period;
       this.task = task;
     }
 
     @Override
     public void close() {
-      if (cancelled.compareAndSet(false, true)) {
-        synchronized (lock) {
+      synchronized (lock) {
+        if (!fired && !cancelled) {
+          cancelled = true;
           timers.remove(this);
         }
       }
@@ -173,7 +192,7 @@ public final class FakeClock implements Clock {
     @Override
     public boolean isCancelled() {
       synchronized (lock) {
-        return cancelled.get() && !done;
+        return cancelled;
       }
     }
   }

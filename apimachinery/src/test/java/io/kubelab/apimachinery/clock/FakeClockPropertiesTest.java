@@ -84,6 +84,109 @@ class FakeClockPropertiesTest {
             });
   }
 
+  /** A loop to run: its first delay, its period, and how long each run takes (ms, cycled). */
+  record Loop(long delay, long period, List<Integer> runMillis) {}
+
+  private static final Gen<Loop> LOOPS =
+      Generate.range(0, 3000)
+          .zip(
+              Generate.range(1, 2000),
+              SourceDSL.lists()
+                  .of(
+                      Generate.frequency(
+                          org.quicktheories.api.Pair.of(2, Generate.constant(0)),
+                          org.quicktheories.api.Pair.of(3, Generate.range(1, 7000))))
+                  .ofSizeBetween(1, 6),
+              (d, p, runs) -> new Loop(d, p, runs));
+
+  /**
+   * Starts of runs (ms since the clock's start, up to {@code total}) of a loop whose runs step the
+   * clock to take time.
+   */
+  private static List<Long> runStarts(Loop loop, boolean ticker, long total) {
+    FakeClock clock = new FakeClock();
+    List<Long> starts = new ArrayList<>();
+    Runnable task =
+        () -> {
+          long start = clock.since(FakeClock.DEFAULT_START).toMillis();
+          starts.add(start);
+          if (start <= total) { // later runs take no time, so that the loop winds down
+            clock.step(
+                Duration.ofMillis(
+                    loop.runMillis().get((starts.size() - 1) % loop.runMillis().size())));
+          }
+        };
+    Duration delay = Duration.ofMillis(loop.delay());
+    Duration period = Duration.ofMillis(loop.period());
+    if (ticker) {
+      clock.ticker(delay, period, Clock.ON_TIMER_THREAD, task);
+    } else {
+      clock.until(delay, period, Clock.ON_TIMER_THREAD, task);
+    }
+    clock.step(Duration.ofMillis(total));
+    return starts.stream().filter(t -> t <= total).toList();
+  }
+
+  @Test
+  void aSlidingLoopStartsEachRunOnePeriodAfterThePreviousOneEnded() {
+    qt().withFixedSeed(1818L)
+        .withExamples(300)
+        .forAll(LOOPS, Generate.range(0, 30_000))
+        .checkAssert(
+            (loop, total) -> {
+              // wait.Until, written as plainly as possible.
+              List<Long> want = new ArrayList<>();
+              long start = loop.delay();
+              while (start <= total) {
+                want.add(start);
+                long end =
+                    start + loop.runMillis().get((want.size() - 1) % loop.runMillis().size());
+                start = end + loop.period();
+              }
+              assertThat(runStarts(loop, false, total))
+                  .as("%s for %d ms", loop, total)
+                  .isEqualTo(want);
+            });
+  }
+
+  @Test
+  void aTickerRunsOnItsGridKeepingOneMissedTickAndDroppingTheRest() {
+    qt().withFixedSeed(1819L)
+        .withExamples(300)
+        .forAll(LOOPS, Generate.range(0, 30_000))
+        .checkAssert(
+            (loop, total) -> {
+              // time.NewTicker read by one goroutine: ticks at delay + k*period; a tick that finds
+              // the reader busy waits in the one-slot channel, later ones are dropped.
+              List<Long> want = new ArrayList<>();
+              long busyUntil = -1; // end of the run in progress
+              boolean waiting = false;
+              for (long tick = loop.delay(); tick <= total || (waiting && busyUntil <= total); ) {
+                if (waiting && busyUntil < tick) {
+                  // The waiting tick is read the moment the run ends.
+                  waiting = false;
+                  want.add(busyUntil);
+                  busyUntil += loop.runMillis().get((want.size() - 1) % loop.runMillis().size());
+                  continue;
+                }
+                if (tick > total) {
+                  break;
+                }
+                if (tick <= busyUntil) {
+                  waiting = true; // the reader is busy (a tick at the very end counts as busy)
+                } else {
+                  want.add(tick);
+                  busyUntil =
+                      tick + loop.runMillis().get((want.size() - 1) % loop.runMillis().size());
+                }
+                tick += loop.period();
+              }
+              assertThat(runStarts(loop, true, total))
+                  .as("%s for %d ms", loop, total)
+                  .isEqualTo(want);
+            });
+  }
+
   @Test
   void simultaneousTimersFireInTheOrderTheyWereScheduled() {
     FakeClock clock = new FakeClock();

@@ -3,6 +3,7 @@ package io.kubelab.scheduler.algorithm;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What every predicate, priority and metadata factory receives when a scheduler is built.
@@ -13,12 +14,22 @@ import java.util.Objects;
  * PVCs) go into {@link #listers()}, keyed by the interface a chapter declares, so this chapter does
  * not need to know them.
  *
+ * <p>{@link #ignoredExtendedResources()} are the names a Policy's extenders manage with {@code
+ * ignoredByScheduler: true}. Upstream's {@code CreateFromConfig} hands them to {@code
+ * RegisterPredicateMetadataProducerWithExtendedResourceOptions}, a global registration; here they
+ * travel with the args to the predicate metadata producer's factory, so PodFitsResources leaves
+ * them to the extender.
+ *
  * @param sharedLister the snapshot every function reads during a cycle
  * @param hardPodAffinitySymmetricWeight 1 to 100
  * @param listers interface → implementation, for the outside world later chapters need
+ * @param ignoredExtendedResources extended resources PodFitsResources does not check
  */
 public record AlgorithmFactoryArgs(
-    Snapshot sharedLister, int hardPodAffinitySymmetricWeight, Map<Class<?>, Object> listers) {
+    Snapshot sharedLister,
+    int hardPodAffinitySymmetricWeight,
+    Map<Class<?>, Object> listers,
+    Set<String> ignoredExtendedResources) {
 
   /** {@code DefaultHardPodAffinitySymmetricWeight} of v1.17. */
   public static final int DEFAULT_HARD_POD_AFFINITY_SYMMETRIC_WEIGHT = 1;
@@ -26,12 +37,19 @@ public record AlgorithmFactoryArgs(
   public AlgorithmFactoryArgs {
     Objects.requireNonNull(sharedLister, "sharedLister");
     listers = Map.copyOf(listers);
+    ignoredExtendedResources = Set.copyOf(ignoredExtendedResources);
     for (Map.Entry<Class<?>, Object> e : listers.entrySet()) {
       if (!e.getKey().isInstance(e.getValue())) {
         throw new IllegalArgumentException(
             "lister for " + e.getKey().getName() + " is a " + e.getValue().getClass().getName());
       }
     }
+  }
+
+  /** Args that ignore no extended resources. */
+  public AlgorithmFactoryArgs(
+      Snapshot sharedLister, int hardPodAffinitySymmetricWeight, Map<Class<?>, Object> listers) {
+    this(sharedLister, hardPodAffinitySymmetricWeight, listers, Set.of());
   }
 
   /** Args with the default weight and no listers. */
@@ -41,7 +59,14 @@ public record AlgorithmFactoryArgs(
 
   /** A copy with another weight. */
   public AlgorithmFactoryArgs withHardPodAffinitySymmetricWeight(int weight) {
-    return new AlgorithmFactoryArgs(sharedLister, weight, listers);
+    return new AlgorithmFactoryArgs(sharedLister, weight, listers, ignoredExtendedResources);
+  }
+
+  /** A copy that also ignores {@code names} (extender-managed, {@code ignoredByScheduler}). */
+  public AlgorithmFactoryArgs withIgnoredExtendedResources(Set<String> names) {
+    Set<String> all = new java.util.TreeSet<>(ignoredExtendedResources);
+    all.addAll(names);
+    return new AlgorithmFactoryArgs(sharedLister, hardPodAffinitySymmetricWeight, listers, all);
   }
 
   /**

@@ -223,15 +223,24 @@ public final class Configurator {
 
     List<Policy.Extender> extenders = new ArrayList<>();
     List<Policy.Extender> ignorable = new ArrayList<>();
+    Set<String> ignoredExtendedResources = new TreeSet<>();
     for (Policy.Extender e : policy.extenders()) {
       (e.ignorable() ? ignorable : extenders).add(e);
+      for (Policy.ExtenderManagedResource r : e.managedResources()) {
+        if (r.ignoredByScheduler()) {
+          ignoredExtendedResources.add(r.name());
+        }
+      }
     }
     // Ignorable extenders go last, so that a failing one cannot hide a required one's verdict.
     extenders.addAll(ignorable);
 
-    AlgorithmFactoryArgs effective = args;
+    // Upstream registers these with the predicate metadata producer: PodFitsResources leaves
+    // them to the extenders that manage them.
+    AlgorithmFactoryArgs effective = args.withIgnoredExtendedResources(ignoredExtendedResources);
     if (policy.hardPodAffinitySymmetricWeight() != 0) {
-      effective = args.withHardPodAffinitySymmetricWeight(policy.hardPodAffinitySymmetricWeight());
+      effective =
+          effective.withHardPodAffinitySymmetricWeight(policy.hardPodAffinitySymmetricWeight());
     }
     boolean checkAll = alwaysCheckAllPredicates || policy.alwaysCheckAllPredicates();
     return createFromKeys(

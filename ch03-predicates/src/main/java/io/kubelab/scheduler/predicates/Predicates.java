@@ -113,7 +113,13 @@ public final class Predicates {
                     : VolumeListers.NONE));
     registry.registerFitPredicateFactory(
         MATCH_INTER_POD_AFFINITY_PRED, args -> new InterPodAffinityPredicate(args::sharedLister));
-    registry.registerPredicateMetadataProducerFactory(args -> new MetadataProducer(ignored, null));
+    // The names given here and those a Policy's extenders mark ignoredByScheduler (in the args).
+    registry.registerPredicateMetadataProducerFactory(
+        args -> {
+          Set<String> all = new java.util.TreeSet<>(ignored);
+          all.addAll(args.ignoredExtendedResources());
+          return new MetadataProducer(all, null);
+        });
   }
 
   /** The names of {@code predicates} that run, in the order they run. */

@@ -1,5 +1,6 @@
 package io.kubelab.proxy.bench;
 
+import java.io.EOFException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -9,11 +10,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Short-connection load for bench/compare.sh: {@code ConnRateClient host port clients seconds
- * bytes}. Each client thread loops: connect, write {@code bytes}, read them back, close. A second
- * of warm-up is not counted. Prints {@code conns_per_s=N errors=E}.
+ * bytes}. Each client thread loops: connect, write {@code bytes}, read them back, close. The first
+ * second is warm-up and not counted. Prints {@code conns_per_s=N errors=E}; any error, in the
+ * warm-up too, makes the exit status 1 and prints the first one, so that a contender that drops or
+ * resets connections fails the comparison instead of merely scoring lower.
  */
 public final class ConnRateClient {
   private ConnRateClient() {}
@@ -27,6 +31,7 @@ public final class ConnRateClient {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    AtomicReference<Exception> firstError = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       Thread t =
@@ -47,7 +52,7 @@ public final class ConnRateClient {
                     while (got < size) {
                       int n = in.read(reply, got, size - got);
                       if (n < 0) {
-                        throw new java.io.EOFException("short echo: " + got);
+                        throw new EOFException("short echo: " + got + " of " + size + " bytes");
                       }
                       got += n;
                     }
@@ -55,9 +60,8 @@ public final class ConnRateClient {
                       done.incrementAndGet();
                     }
                   } catch (Exception e) {
-                    if (counting.get()) {
-                      errors.incrementAndGet();
-                    }
+                    errors.incrementAndGet();
+                    firstError.compareAndSet(null, e);
                   }
                 }
               },
@@ -78,5 +82,9 @@ public final class ConnRateClient {
       t.join(10_000);
     }
     System.out.printf("conns_per_s=%.0f errors=%d%n", n / elapsed, errors.get());
+    if (errors.get() > 0) {
+      System.err.println("first client error: " + firstError.get());
+      System.exit(1);
+    }
   }
 }

@@ -55,23 +55,25 @@ public final class Cache {
   // Null until the first relist finishes: until then no reader can be served by the global time.
   private Instant timestamp;
 
+  private final java.util.concurrent.atomic.AtomicReference<Instant> lastStamp =
+      new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
+
+  /**
+   * A timestamp for the cache's writer and readers: {@code now}, or a nanosecond after the last
+   * timestamp handed out if that is not before {@code now}. Upstream reads the wall clock, and of
+   * two reads one after the other the second is later; on a {@code FakeClock} a container's exit,
+   * the end of the sync that waited for it and the relist that sees it may all happen at one
+   * instant, and without this order the relist's data would look no newer than that sync.
+   */
+  public Instant timestamp(Instant now) {
+    return lastStamp.updateAndGet(last -> now.isAfter(last) ? now : last.plusNanos(1));
+  }
+
   /** The cached status and error, without blocking. */
   public Snapshot get(String uid) {
     lock.readLock().lock();
     try {
       return getLocked(uid);
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /** Every cached status, keyed by pod UID (errors left out). */
-  public Map<String, PodStatus> getAll() {
-    lock.readLock().lock();
-    try {
-      Map<String, PodStatus> out = new HashMap<>();
-      pods.forEach((uid, d) -> out.put(uid, d.status));
-      return out;
     } finally {
       lock.readLock().unlock();
     }
@@ -96,11 +98,13 @@ public final class Cache {
   }
 
   /**
-   * Subscribes to {@code uid}: the returned future is already complete when data newer than {@code
-   * minTime} exists, else it completes when {@link #set} or {@link #updateTime} says so. Package
-   * level so that tests can watch many readers without a thread each.
+   * The non-blocking form of {@link #getNewerThan}: the returned future is already complete when
+   * data newer than {@code minTime} exists, else it completes when {@link #set} or {@link
+   * #updateTime} says so. It completes on the writer's thread, after the cache's lock is released;
+   * a reader that must not run there continues on its own executor ({@code thenAcceptAsync}). This
+   * is how a pod worker waits without holding a thread.
    */
-  CompletableFuture<Snapshot> subscribe(String uid, Instant minTime) {
+  public CompletableFuture<Snapshot> subscribe(String uid, Instant minTime) {
     lock.writeLock().lock();
     try {
       Data d = getIfNewerThan(uid, minTime);
@@ -139,13 +143,15 @@ public final class Cache {
     if (timestamp == null) {
       throw new IllegalArgumentException("Cache.set for pod " + uid + ": timestamp is null");
     }
+    List<Wakeup> wake = new ArrayList<>();
     lock.writeLock().lock();
     try {
       pods.put(uid, new Data(status, error, timestamp));
-      notifySubscribers(uid, timestamp);
+      notifySubscribers(uid, timestamp, wake);
     } finally {
       lock.writeLock().unlock();
     }
+    complete(wake);
   }
 
   /** Forgets a pod. Wakes nobody: its readers wait for the next {@link #updateTime}. */
@@ -166,15 +172,17 @@ public final class Cache {
     if (timestamp == null) {
       throw new IllegalArgumentException("Cache.updateTime: timestamp is null");
     }
+    List<Wakeup> wake = new ArrayList<>();
     lock.writeLock().lock();
     try {
       this.timestamp = timestamp;
       for (String uid : new ArrayList<>(subscribers.keySet())) {
-        notifySubscribers(uid, timestamp);
+        notifySubscribers(uid, timestamp, wake);
       }
     } finally {
       lock.writeLock().unlock();
     }
+    complete(wake);
   }
 
   /** How many readers are blocked on {@code uid}. */
@@ -202,7 +210,16 @@ public final class Cache {
     return d.modified.isAfter(minTime) || globalTimestampIsNewer ? d : null;
   }
 
-  private void notifySubscribers(String uid, Instant ts) {
+  /** A reader to wake once the lock is released, and what to hand it. */
+  private record Wakeup(CompletableFuture<Snapshot> channel, Snapshot snapshot) {}
+
+  private static void complete(List<Wakeup> wake) {
+    for (Wakeup w : wake) {
+      w.channel.complete(w.snapshot);
+    }
+  }
+
+  private void notifySubscribers(String uid, Instant ts, List<Wakeup> wake) {
     List<Subscriber> list = subscribers.get(uid);
     if (list == null) {
       return;
@@ -213,7 +230,7 @@ public final class Cache {
         keep.add(s);
         continue;
       }
-      s.channel.complete(getLocked(uid));
+      wake.add(new Wakeup(s.channel, getLocked(uid)));
     }
     if (keep.isEmpty()) {
       subscribers.remove(uid);

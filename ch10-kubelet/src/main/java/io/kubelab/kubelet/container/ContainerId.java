@@ -1,5 +1,7 @@
 package io.kubelab.kubelet.container;
 
+import java.util.Optional;
+
 /**
  * A container's identity as the runtime names it: {@code <type>://<id>}, for example {@code
  * docker://4ad3}.
@@ -9,6 +11,8 @@ package io.kubelab.kubelet.container;
  * v1.ContainerStatus.containerID}, which is how the prober and the status manager find a container.
  */
 public record ContainerId(String type, String id) {
+
+  private static final System.Logger LOG = System.getLogger(ContainerId.class.getName());
 
   public ContainerId {
     if (type == null || type.isEmpty()) {
@@ -20,7 +24,8 @@ public record ContainerId(String type, String id) {
   }
 
   /**
-   * Parses {@code type://id}.
+   * Parses {@code type://id} (surrounding double quotes are trimmed, as upstream's {@code
+   * ParseString} does).
    *
    * @throws IllegalArgumentException naming the string when it is not of that form
    */
@@ -28,11 +33,29 @@ public record ContainerId(String type, String id) {
     if (s == null) {
       throw new IllegalArgumentException("container ID must not be null");
     }
-    int sep = s.indexOf("://");
-    if (sep <= 0 || sep + 3 >= s.length()) {
+    String trimmed = s.replaceAll("^\"+|\"+$", "");
+    String[] parts = trimmed.split("://", -1);
+    if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
       throw new IllegalArgumentException("invalid container ID: \"" + s + "\"");
     }
-    return new ContainerId(s.substring(0, sep), s.substring(sep + 3));
+    return new ContainerId(parts[0], parts[1]);
+  }
+
+  /**
+   * Upstream's {@code ParseContainerID}, which logs a malformed ID and carries on with an empty
+   * one: empty for null, "" or a malformed string (the last one logged), never an exception. Status
+   * generation uses it, so one bad ID cannot break a pod's status.
+   */
+  public static Optional<ContainerId> parseLenient(String s) {
+    if (s == null || s.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parse(s));
+    } catch (IllegalArgumentException e) {
+      LOG.log(System.Logger.Level.ERROR, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -10,31 +10,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * An in-memory container runtime whose containers are started, crashed and deleted on command.
- * Tests and benchmarks drive it; the PLEG, the prober and the runtime cache read it through {@link
- * Runtime}.
+ * An in-memory container runtime whose containers are started, crashed, stopped and removed on
+ * command, on the injected {@link Clock}. Tests, benchmarks and the simulation drive it; the PLEG,
+ * the prober and the pod workers read and change it through {@link Runtime}.
  *
- * <p>Upstream: {@code pkg/kubelet/container/testing/fake_runtime.go} plays the same role. Every pod
- * gets a ready sandbox when it is added. Container IDs are {@code fake://<pod>-<name>-<n>} and
- * never reused, so a restart is visible as a new ID, as it is with real runtimes. Thread-safe.
+ * <p>Upstream: {@code pkg/kubelet/container/testing/fake_runtime.go} plays the same role. Container
+ * IDs are {@code fake://<pod>-<name>-<n>} and never reused, so a restart is a new ID, as with real
+ * runtimes. A sandbox gets an IP from {@code 10.244.0.0/16}. How a container behaves is decided by
+ * two hooks: {@link #onStart} (does it exit by itself, when, with what code; by default it runs
+ * until stopped) and {@link #onStop} (how long it takes to exit after SIGTERM; by default at once,
+ * with 143; one that takes longer than its grace period is killed, 137). Thread-safe.
  */
 public final class FakeRuntime implements Runtime {
 
   private static final String TYPE = "fake";
+
+  /** How a container ends by itself: after {@code after}, with {@code exitCode}. */
+  public record Exit(Duration after, int exitCode) {}
+
+  /** One call to {@link #stopContainer}: for tests of grace periods. */
+  public record Stop(ContainerId id, long gracePeriodSeconds) {}
 
   private final Clock clock;
   private final Map<String, FakePod> pods = new LinkedHashMap<>();
   // Index for O(1) lookups: exec probes at scale look containers up by ID.
   private final Map<ContainerId, FakePod> podOf = new HashMap<>();
   private final Set<String> failingStatus = new HashSet<>();
+  private final List<Stop> stops = new ArrayList<>();
   private long nextId;
+  private int nextIp;
   private boolean failGetPods;
   private long podStatusCalls;
   private BiFunction<ContainerId, List<String>, ExecResult> execHandler =
       (id, cmd) -> new ExecResult(0, "");
+  private BiFunction<String, ContainerConfig, Exit> onStart = (pod, config) -> null;
+  private Function<ContainerId, Duration> onStop = id -> Duration.ZERO;
 
   public FakeRuntime(Clock clock) {
     this.clock = clock;
@@ -46,8 +62,42 @@ public final class FakeRuntime implements Runtime {
       throw new IllegalArgumentException("FakeRuntime: pod " + uid + " already exists");
     }
     FakePod p = new FakePod(uid, name, namespace, List.of(ips));
-    p.sandbox = new ContainerId(TYPE, uid + "-sandbox-" + nextId++);
+    ContainerId sandbox = new ContainerId(TYPE, uid + "-sandbox-" + nextId++);
+    p.sandboxes.add(0, new FakeSandbox(sandbox, 0));
     pods.put(uid, p);
+    podOf.put(sandbox, p);
+  }
+
+  @Override
+  public synchronized ContainerId runPodSandbox(
+      String podUid, String name, String namespace, int attempt) {
+    FakePod p = pods.computeIfAbsent(podUid, k -> new FakePod(podUid, name, namespace, List.of()));
+    ContainerId id = new ContainerId(TYPE, podUid + "-sandbox-" + nextId++);
+    p.sandboxes.add(0, new FakeSandbox(id, attempt));
+    podOf.put(id, p);
+    if (p.ips.isEmpty()) {
+      int n = nextIp++;
+      p.ips = List.of("10.244." + (n / 250) + "." + (n % 250 + 2));
+    }
+    p.listedAll = null;
+    return id;
+  }
+
+  @Override
+  public synchronized void stopPodSandbox(ContainerId sandbox) {
+    FakePod p = podOf.get(sandbox);
+    if (p == null) {
+      throw new ContainerRuntimeException("FakeRuntime: no sandbox " + sandbox);
+    }
+    for (FakeSandbox s : p.sandboxes) {
+      if (s.id.equals(sandbox)) {
+        s.ready = false;
+      }
+    }
+    if (p.sandboxes.stream().noneMatch(s -> s.ready)) {
+      p.ips = List.of(); // the network is torn down with the last ready sandbox
+    }
+    p.listedAll = null;
   }
 
   /** Changes the IPs the runtime reports for the pod (an empty list: the network is torn down). */
@@ -55,55 +105,139 @@ public final class FakeRuntime implements Runtime {
     pod(uid).ips = List.of(ips);
   }
 
-  /** Marks the pod's sandbox ready or not ready. */
+  /** Marks the pod's newest sandbox ready or not ready. */
   public synchronized void setSandboxReady(String uid, boolean ready) {
-    pod(uid).sandboxReady = ready;
+    FakePod p = pod(uid);
+    p.sandboxes.get(0).ready = ready;
+    p.listedAll = null;
   }
 
   /** Forgets a pod and all its containers at once (the runtime garbage-collected it). */
   public synchronized void removePod(String uid) {
     FakePod p = pod(uid);
     p.containers.keySet().forEach(podOf::remove);
+    p.sandboxes.forEach(s -> podOf.remove(s.id));
     pods.remove(uid);
   }
 
   /** Creates a container in state created, not yet started. */
   public synchronized ContainerId createContainer(String podUid, String containerName) {
+    return create(podUid, defaultConfig(podUid, containerName));
+  }
+
+  /** A config whose attempt counts the pod's earlier containers of that name. */
+  private synchronized ContainerConfig defaultConfig(String podUid, String containerName) {
+    int earlier =
+        (int)
+            pod(podUid).containers.values().stream()
+                .filter(c -> c.name.equals(containerName))
+                .count();
+    return new ContainerConfig(containerName, "image-of-" + containerName, earlier, 0);
+  }
+
+  private ContainerId create(String podUid, ContainerConfig config) {
     FakePod p = pod(podUid);
-    ContainerId id = new ContainerId(TYPE, podUid + "-" + containerName + "-" + nextId++);
-    int restarts =
-        (int) p.containers.values().stream().filter(c -> c.name.equals(containerName)).count();
-    FakeContainer c = new FakeContainer(id, containerName, restarts, clock.now());
+    ContainerId id = new ContainerId(TYPE, podUid + "-" + config.name() + "-" + nextId++);
+    // The restart count is the attempt the kubelet passed, as CRI runtimes report it.
+    FakeContainer c = new FakeContainer(id, config, config.attempt(), clock.now());
     p.containers.put(id, c);
     p.listedAll = null;
     podOf.put(id, p);
     return id;
   }
 
+  /** Starts a container with a default config: a shorthand for tests. */
+  public ContainerId startContainer(String podUid, String containerName) {
+    return startContainer(
+        podUid, new ContainerConfig(containerName, "image-of-" + containerName, 0, 0));
+  }
+
   @Override
-  public synchronized ContainerId startContainer(String podUid, String containerName) {
-    ContainerId id = createContainer(podUid, containerName);
-    FakeContainer c = mutable(id);
-    c.state = ContainerState.RUNNING;
-    c.startedAt = clock.now();
+  public ContainerId startContainer(String podUid, ContainerConfig config) {
+    ContainerId id;
+    Exit exit;
+    synchronized (this) {
+      id = create(podUid, config);
+      FakeContainer c = mutable(id);
+      c.state = ContainerState.RUNNING;
+      c.startedAt = clock.now();
+      exit = onStart.apply(podUid, config);
+    }
+    if (exit != null) {
+      if (exit.after().isZero()) {
+        crash(id, exit.exitCode());
+      } else {
+        clock.schedule(exit.after(), () -> crashIfRunning(id, exit.exitCode()));
+      }
+    }
     return id;
   }
 
   /** The container exits on its own with {@code exitCode}. */
-  public synchronized void crash(ContainerId id, int exitCode) {
-    FakeContainer c = mutable(id);
-    c.state = ContainerState.EXITED;
-    c.exitCode = exitCode;
-    c.finishedAt = clock.now();
+  public void crash(ContainerId id, int exitCode) {
+    CompletableFuture<Void> stopped;
+    synchronized (this) {
+      FakeContainer c = mutable(id);
+      c.state = ContainerState.EXITED;
+      c.exitCode = exitCode;
+      c.finishedAt = clock.now();
+      stopped = c.stopped;
+      c.stopped = null;
+    }
+    if (stopped != null) {
+      stopped.complete(null); // outside the lock: whoever waited continues freely
+    }
+  }
+
+  private void crashIfRunning(ContainerId id, int exitCode) {
+    synchronized (this) {
+      FakePod p = podOf.get(id);
+      FakeContainer c = p == null ? null : p.containers.get(id);
+      if (c == null || c.state != ContainerState.RUNNING) {
+        return;
+      }
+    }
+    crash(id, exitCode);
   }
 
   @Override
-  public synchronized void killContainer(ContainerId id) {
-    // SIGKILL's exit status, as a runtime reports a killed container.
-    crash(id, 137);
+  public CompletionStage<Void> stopContainer(ContainerId id, long gracePeriodSeconds) {
+    CompletableFuture<Void> done;
+    Duration exitAfter;
+    synchronized (this) {
+      stops.add(new Stop(id, gracePeriodSeconds));
+      FakeContainer c = container(id);
+      if (c.state != ContainerState.RUNNING) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (c.stopped != null) {
+        return c.stopped; // already stopping
+      }
+      done = new CompletableFuture<>();
+      c.stopped = done;
+      exitAfter = onStop.apply(id);
+    }
+    Duration grace = Duration.ofSeconds(gracePeriodSeconds);
+    if (exitAfter.compareTo(grace) > 0) {
+      clock.schedule(grace, () -> crashIfRunning(id, 137)); // SIGKILL
+    } else if (exitAfter.isZero()) {
+      crash(id, 143); // SIGTERM's exit status
+    } else {
+      clock.schedule(exitAfter, () -> crashIfRunning(id, 143));
+    }
+    return done;
   }
 
-  /** Removes a container, as container garbage collection does. */
+  @Override
+  public synchronized void removeContainer(ContainerId id) {
+    FakeContainer c = container(id);
+    if (c.state == ContainerState.RUNNING) {
+      throw new ContainerRuntimeException("FakeRuntime: container " + id + " is running");
+    }
+    deleteContainer(id);
+  }
+
+  /** Removes a container in any state, as container garbage collection does. */
   public synchronized void deleteContainer(ContainerId id) {
     FakePod p = podOf.remove(id);
     if (p == null) {
@@ -133,6 +267,21 @@ public final class FakeRuntime implements Runtime {
     return newest.id;
   }
 
+  /** The config a container was started with (its {@code oom_score_adj} among others). */
+  public synchronized ContainerConfig config(ContainerId id) {
+    return container(id).config;
+  }
+
+  /** Every {@link #stopContainer} call, in order. */
+  public synchronized List<Stop> stops() {
+    return List.copyOf(stops);
+  }
+
+  /** Whether the runtime knows the pod (has a sandbox or container for it). */
+  public synchronized boolean hasPod(String uid) {
+    return pods.containsKey(uid);
+  }
+
   /** Makes {@link #getPods(boolean)} fail until called with false. */
   public synchronized void failGetPods(boolean fail) {
     failGetPods = fail;
@@ -150,6 +299,19 @@ public final class FakeRuntime implements Runtime {
   /** Decides what {@link #runInContainer} returns or throws. */
   public synchronized void onExec(BiFunction<ContainerId, List<String>, ExecResult> handler) {
     execHandler = handler;
+  }
+
+  /**
+   * Decides, for each container started (pod UID and config), whether and when it exits by itself;
+   * null means it runs until stopped.
+   */
+  public synchronized void onStart(BiFunction<String, ContainerConfig, Exit> behaviour) {
+    onStart = behaviour;
+  }
+
+  /** Decides how long a container takes to exit after SIGTERM. */
+  public synchronized void onStop(Function<ContainerId, Duration> behaviour) {
+    onStop = behaviour;
   }
 
   /** How many times {@link #getPodStatus} was called. */
@@ -171,11 +333,20 @@ public final class FakeRuntime implements Runtime {
       List<Container> cs = new ArrayList<>(p.containers.size());
       for (FakeContainer c : p.containers.values()) {
         if (all || c.state == ContainerState.RUNNING) {
-          cs.add(new Container(c.id, c.name, "image-of-" + c.name, c.state));
+          cs.add(new Container(c.id, c.name, c.config.image(), c.state));
         }
       }
-      List<Container> sandboxes =
-          List.of(new Container(p.sandbox, "POD", "pause", ContainerState.RUNNING));
+      List<Container> sandboxes = new ArrayList<>(p.sandboxes.size());
+      for (FakeSandbox s : p.sandboxes) {
+        if (all || s.ready) {
+          sandboxes.add(
+              new Container(
+                  s.id, "POD", "pause", s.ready ? ContainerState.RUNNING : ContainerState.EXITED));
+        }
+      }
+      if (!all && cs.isEmpty() && sandboxes.isEmpty()) {
+        continue; // as kuberuntime's GetPods(false): only pods with something running
+      }
       RuntimePod listed = new RuntimePod(p.uid, p.name, p.namespace, cs, sandboxes);
       if (all) {
         p.listedAll = listed;
@@ -209,16 +380,22 @@ public final class FakeRuntime implements Runtime {
               c.finishedAt,
               c.exitCode,
               c.restartCount,
-              "",
+              exitReason(c),
               ""));
     }
-    return new PodStatus(
-        uid,
-        p.name,
-        p.namespace,
-        p.ips,
-        statuses,
-        List.of(new SandboxStatus(p.sandbox, p.sandboxReady)));
+    List<SandboxStatus> sandboxes = new ArrayList<>();
+    for (FakeSandbox s : p.sandboxes) {
+      sandboxes.add(new SandboxStatus(s.id, s.ready, s.attempt));
+    }
+    return new PodStatus(uid, p.name, p.namespace, p.ips, statuses, sandboxes);
+  }
+
+  /** As containerd reports an exited container: {@code Completed} for 0, else {@code Error}. */
+  private static String exitReason(FakeContainer c) {
+    if (c.state != ContainerState.EXITED) {
+      return "";
+    }
+    return c.exitCode == 0 ? "Completed" : "Error";
   }
 
   @Override
@@ -252,10 +429,11 @@ public final class FakeRuntime implements Runtime {
 
   private FakeContainer container(ContainerId id) {
     FakePod p = podOf.get(id);
-    if (p == null) {
+    FakeContainer c = p == null ? null : p.containers.get(id);
+    if (c == null) {
       throw new IllegalArgumentException("FakeRuntime: no container " + id);
     }
-    return p.containers.get(id);
+    return c;
   }
 
   private static final class FakePod {
@@ -263,9 +441,8 @@ public final class FakeRuntime implements Runtime {
     final String name;
     final String namespace;
     List<String> ips;
-    boolean sandboxReady = true;
+    final List<FakeSandbox> sandboxes = new ArrayList<>(1); // newest first
     final Map<ContainerId, FakeContainer> containers = new LinkedHashMap<>();
-    ContainerId sandbox;
     // The last listing of this pod, rebuilt only after a change: keeps the fake's own cost out
     // of PLEG measurements.
     RuntimePod listedAll;
@@ -278,19 +455,33 @@ public final class FakeRuntime implements Runtime {
     }
   }
 
+  private static final class FakeSandbox {
+    final ContainerId id;
+    final int attempt;
+    boolean ready = true;
+
+    FakeSandbox(ContainerId id, int attempt) {
+      this.id = id;
+      this.attempt = attempt;
+    }
+  }
+
   private static final class FakeContainer {
     final ContainerId id;
     final String name;
+    final ContainerConfig config;
     final int restartCount;
     final Instant createdAt;
     ContainerState state = ContainerState.CREATED;
     Instant startedAt;
     Instant finishedAt;
     int exitCode;
+    CompletableFuture<Void> stopped;
 
-    FakeContainer(ContainerId id, String name, int restartCount, Instant createdAt) {
+    FakeContainer(ContainerId id, ContainerConfig config, int restartCount, Instant createdAt) {
       this.id = id;
-      this.name = name;
+      this.name = config.name();
+      this.config = config;
       this.restartCount = restartCount;
       this.createdAt = createdAt;
     }

@@ -9,6 +9,7 @@ import io.kubelab.kubelet.container.PodStatus;
 import io.kubelab.kubelet.container.Runtime;
 import io.kubelab.kubelet.container.RuntimePod;
 import io.kubelab.kubelet.container.SandboxStatus;
+import io.kubelab.kubelet.util.GoDurations;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,12 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * loop, and refreshes the runtime {@link Cache} for the pods that changed.
  *
  * <p>Upstream: {@code pkg/kubelet/pleg/generic.go} ({@code GenericPLEG}); constants from {@code
- * pkg/kubelet/kubelet.go} ({@code plegRelistPeriod}, {@code plegChannelCapacity}). Relisting is a
- * timer on the injected {@link Clock}; with a {@code FakeClock} a test drives it by stepping time,
- * or calls {@link #relist()} directly.
+ * pkg/kubelet/kubelet.go} ({@code plegRelistPeriod}, {@code plegChannelCapacity}). Relisting is
+ * upstream's {@code wait.Until(relist, 1s)}: a sliding {@link Clock#until} loop, so a slow relist
+ * delays the next one by a full period after it ends, on the executor the owner passes (the runtime
+ * calls can block). With a {@code FakeClock} a test drives it by stepping time, or calls {@link
+ * #relist()} directly.
  *
- * <p>Not thread-safe against itself: relists must not overlap, which a clock timer guarantees.
- * {@link #healthy()} and {@link #discardedEvents()} may be read from any thread.
+ * <p>Not thread-safe against itself: relists must not overlap, which the loop guarantees. {@link
+ * #healthy()} and {@link #discardedEvents()} may be read from any thread.
  */
 public final class GenericPleg implements AutoCloseable {
 
@@ -61,6 +65,8 @@ public final class GenericPleg implements AutoCloseable {
   private final AtomicLong discarded = new AtomicLong();
   private volatile Instant relistTime;
   private Map<String, RuntimePod> podsToReinspect = new LinkedHashMap<>();
+  private final Executor executor;
+  private volatile Runnable eventListener = () -> {};
   private Clock.Timer timer;
 
   /** Old and current listing of one pod; null means "not listed". */
@@ -71,14 +77,19 @@ public final class GenericPleg implements AutoCloseable {
 
   /**
    * A PLEG with upstream's period and channel capacity. {@code cache} may be null, as upstream
-   * allows, in which case no pod is inspected.
+   * allows, in which case no pod is inspected. Relists run on {@code executor}.
    */
-  public GenericPleg(Runtime runtime, Cache cache, Clock clock) {
-    this(runtime, cache, clock, CHANNEL_CAPACITY, RELIST_PERIOD);
+  public GenericPleg(Runtime runtime, Cache cache, Clock clock, Executor executor) {
+    this(runtime, cache, clock, executor, CHANNEL_CAPACITY, RELIST_PERIOD);
   }
 
   public GenericPleg(
-      Runtime runtime, Cache cache, Clock clock, int channelCapacity, Duration relistPeriod) {
+      Runtime runtime,
+      Cache cache,
+      Clock clock,
+      Executor executor,
+      int channelCapacity,
+      Duration relistPeriod) {
     if (channelCapacity < 1) {
       throw new IllegalArgumentException(
           "GenericPleg: channelCapacity must be >= 1, got " + channelCapacity);
@@ -88,6 +99,7 @@ public final class GenericPleg implements AutoCloseable {
     this.cache = cache;
     this.clock = clock;
     this.relistPeriod = relistPeriod;
+    this.executor = executor;
     this.eventChannel = new ArrayBlockingQueue<>(channelCapacity);
   }
 
@@ -96,12 +108,20 @@ public final class GenericPleg implements AutoCloseable {
     return eventChannel;
   }
 
-  /** Starts relisting now and then every period (upstream {@code wait.Until(relist, 1s)}). */
+  /**
+   * Called after every relist that put events on the channel, so that a consumer that does not
+   * block on {@link #watch()} knows to drain it. Must not block.
+   */
+  public void onEvents(Runnable listener) {
+    this.eventListener = listener == null ? () -> {} : listener;
+  }
+
+  /** Starts relisting now and then a period after each relist ends (upstream {@code Start}). */
   public synchronized void start() {
     if (timer != null) {
       throw new IllegalStateException("GenericPleg already started");
     }
-    timer = clock.every(Duration.ZERO, relistPeriod, this::relist);
+    timer = clock.until(Duration.ZERO, relistPeriod, executor, this::relist);
   }
 
   /** Stops relisting. */
@@ -144,7 +164,7 @@ public final class GenericPleg implements AutoCloseable {
    */
   public void relist() {
     // Taken before listing: the cache may only vouch for what was true when the listing began.
-    Instant timestamp = clock.now();
+    Instant timestamp = cache.timestamp(clock.now());
     List<RuntimePod> pods;
     try {
       pods = runtime.getPods(true);
@@ -165,6 +185,7 @@ public final class GenericPleg implements AutoCloseable {
     }
 
     Map<String, RuntimePod> needsReinspection = new LinkedHashMap<>();
+    boolean sent = false;
     for (Map.Entry<String, List<PodLifecycleEvent>> e : eventsByPodId.entrySet()) {
       String pid = e.getKey();
       RuntimePod pod = podRecords.get(pid).current;
@@ -182,7 +203,9 @@ public final class GenericPleg implements AutoCloseable {
           continue;
         }
         // Never block the relist on a slow consumer; the pod's periodic resync is the safety net.
-        if (!eventChannel.offer(event)) {
+        if (eventChannel.offer(event)) {
+          sent = true;
+        } else {
           discarded.incrementAndGet();
           LOG.log(Level.ERROR, "event channel is full, discard this relist() cycle event");
         }
@@ -199,6 +222,9 @@ public final class GenericPleg implements AutoCloseable {
       cache.updateTime(timestamp);
     }
     podsToReinspect = needsReinspection;
+    if (sent) {
+      eventListener.run();
+    }
   }
 
   /** Pods whose inspection failed and will be retried next relist. */
@@ -232,7 +258,7 @@ public final class GenericPleg implements AutoCloseable {
       cache.delete(pid);
       return true;
     }
-    Instant timestamp = clock.now();
+    Instant timestamp = cache.timestamp(clock.now());
     try {
       PodStatus status = runtime.getPodStatus(pod.uid(), pod.name(), pod.namespace());
       status = status.withIps(podIps(pid, status));

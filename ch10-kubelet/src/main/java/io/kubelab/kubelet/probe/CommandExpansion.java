@@ -11,8 +11,9 @@ import java.util.Map;
  * <p>Upstream: {@code pkg/kubelet/container/helpers.go} ({@code ExpandContainerCommandOnlyStatic})
  * and {@code third_party/forked/golang/expansion/expand.go}: {@code $(VAR)} becomes the value when
  * VAR is defined and stays as written when it is not; {@code $$} is an escaped {@code $}; any other
- * {@code $} is literal. Variables set with {@code valueFrom} expand to "" (only static values are
- * known here).
+ * {@code $} is literal, and so is a {@code $(} that is never closed, after which scanning goes on
+ * (a later {@code $$} is still unescaped). Variables set with {@code valueFrom} expand to "" (only
+ * static values are known here).
  */
 public final class CommandExpansion {
   private CommandExpansion() {}
@@ -42,9 +43,10 @@ public final class CommandExpansion {
       } else if (next == '(') {
         int close = input.indexOf(')', i + 2);
         if (close < 0) {
-          // Unterminated reference: kept verbatim.
-          sb.append(input, i, input.length());
-          return sb.toString();
+          // Unterminated: "$(" is written as is and scanning resumes after it.
+          sb.append("$(");
+          i += 2;
+          continue;
         }
         String name = input.substring(i + 2, close);
         String value = env.get(name);

@@ -1,6 +1,7 @@
 package io.kubelab.kubelet.probe;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
@@ -11,23 +12,24 @@ import java.time.Duration;
  *
  * <p>Upstream: {@code pkg/probe/tcp/tcp.go} ({@code DoTCPProbe}, {@code net.DialTimeout}). The
  * connection is closed at once; a close error does not change the result. A dial error is a failure
- * (not an error) whose output is the dial error's text.
+ * (not an error) whose output is the dial error's text. An empty host (a pod without an IP yet)
+ * dials {@code ":port"}, which Go resolves to the local system; so does this prober. The host name
+ * is resolved before the timeout starts (Go counts the lookup in it).
  */
 public final class TcpProber {
 
   public ProbeOutcome probe(String host, int port, Duration timeout) {
-    String addr = joinHostPort(host, port);
+    String addr = ProbeUrl.joinHostPort(host, port);
     try (Socket socket = new Socket(Proxy.NO_PROXY)) {
-      socket.connect(new InetSocketAddress(host, port), timeoutMillis(timeout));
+      InetSocketAddress target =
+          host == null || host.isEmpty()
+              ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port)
+              : new InetSocketAddress(host, port);
+      socket.connect(target, timeoutMillis(timeout));
       return ProbeOutcome.of(ProbeResult.SUCCESS, "");
     } catch (IOException | IllegalArgumentException e) {
       return ProbeOutcome.of(ProbeResult.FAILURE, "dial tcp " + addr + ": " + e.getMessage());
     }
-  }
-
-  /** Go's {@code net.JoinHostPort}: IPv6 literals are bracketed. */
-  public static String joinHostPort(String host, int port) {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   static int timeoutMillis(Duration timeout) {

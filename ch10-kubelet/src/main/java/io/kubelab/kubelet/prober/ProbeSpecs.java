@@ -1,15 +1,18 @@
 package io.kubelab.kubelet.prober;
 
 import io.fabric8.kubernetes.api.model.Probe;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The API defaults of a probe, applied here because manifests read without API-server defaulting
- * leave the fields unset, and a clear error for values the API server would reject.
+ * A probe's settings as the kubelet reads them: API defaults applied, and the API server's
+ * validation for pods that never went through one.
  *
- * <p>Upstream: {@code pkg/apis/core/v1/defaults.go} ({@code SetDefaults_Probe}: timeout 1 s, period
- * 10 s, success threshold 1, failure threshold 3) and {@code
- * pkg/apis/core/validation/validation.go} ({@code validateProbe}: all non-negative, period, timeout
- * and thresholds at least 1, success threshold exactly 1 for liveness and startup).
+ * <p>Upstream: {@code pkg/apis/core/v1/defaults.go} ({@code SetDefaults_Probe}: a timeout, period,
+ * success or failure threshold that is unset <em>or zero</em> becomes 1 s, 10 s, 1 and 3) and
+ * {@code pkg/apis/core/validation/validation.go} ({@code validateProbe}: every field non-negative,
+ * exactly one handler; {@code validateContainers}: a liveness or startup probe's success threshold
+ * must be 1). Manifests read without an API server lack both, so the kubelet applies them here.
  */
 final class ProbeSpecs {
   private ProbeSpecs() {}
@@ -31,23 +34,43 @@ final class ProbeSpecs {
   }
 
   static int initialDelaySeconds(Probe p) {
-    return orDefault(p.getInitialDelaySeconds(), 0);
+    Integer v = p.getInitialDelaySeconds();
+    return v == null ? 0 : v;
   }
 
   /**
-   * @throws IllegalArgumentException naming the pod, container and field of an invalid value
+   * The API server's errors for this probe, after defaulting, each naming the field ({@code where}
+   * is the container's path, such as {@code Pod default/web: spec.containers[0]}); empty when the
+   * probe is valid.
    */
-  static void validate(Probe p, ProbeType type, String where) {
+  static List<String> validate(Probe p, ProbeType type, String where) {
     String field = where + "." + fieldName(type);
-    atLeast(timeoutSeconds(p), 1, field + ".timeoutSeconds");
-    atLeast(periodSeconds(p), 1, field + ".periodSeconds");
-    atLeast(successThreshold(p), 1, field + ".successThreshold");
-    atLeast(failureThreshold(p), 1, field + ".failureThreshold");
-    atLeast(initialDelaySeconds(p), 0, field + ".initialDelaySeconds");
+    List<String> errors = new ArrayList<>();
+    int handlers = 0;
+    for (String handler : List.of("exec", "httpGet", "tcpSocket")) {
+      boolean set =
+          switch (handler) {
+            case "exec" -> p.getExec() != null;
+            case "httpGet" -> p.getHttpGet() != null;
+            default -> p.getTcpSocket() != null;
+          };
+      if (set && handlers++ > 0) {
+        errors.add(field + "." + handler + ": Forbidden: may not specify more than 1 handler type");
+      }
+    }
+    if (handlers == 0) {
+      errors.add(field + ": Required value: must specify a handler type");
+    }
+    nonNegative(initialDelaySeconds(p), field + ".initialDelaySeconds", errors);
+    nonNegative(timeoutSeconds(p), field + ".timeoutSeconds", errors);
+    nonNegative(periodSeconds(p), field + ".periodSeconds", errors);
+    nonNegative(successThreshold(p), field + ".successThreshold", errors);
+    nonNegative(failureThreshold(p), field + ".failureThreshold", errors);
     if (type != ProbeType.READINESS && successThreshold(p) != 1) {
-      throw new IllegalArgumentException(
+      errors.add(
           field + ".successThreshold: Invalid value: " + successThreshold(p) + ": must be 1");
     }
+    return errors;
   }
 
   static String fieldName(ProbeType type) {
@@ -58,14 +81,14 @@ final class ProbeSpecs {
     };
   }
 
-  private static void atLeast(int value, int min, String field) {
-    if (value < min) {
-      throw new IllegalArgumentException(
-          field + ": Invalid value: " + value + ": must be greater than or equal to " + min);
+  private static void nonNegative(int value, String field, List<String> errors) {
+    if (value < 0) {
+      errors.add(field + ": Invalid value: " + value + ": must be greater than or equal to 0");
     }
   }
 
+  /** {@code SetDefaults_Probe}: unset and zero both mean "the default". */
   private static int orDefault(Integer v, int d) {
-    return v == null ? d : v;
+    return v == null || v == 0 ? d : v;
   }
 }

@@ -17,11 +17,11 @@ import io.kubelab.kubelet.probe.ExecProber;
 import io.kubelab.kubelet.probe.HttpProber;
 import io.kubelab.kubelet.probe.ProbeOutcome;
 import io.kubelab.kubelet.probe.ProbeResult;
+import io.kubelab.kubelet.probe.ProbeUrl;
 import io.kubelab.kubelet.probe.TcpProber;
 import io.kubelab.kubelet.prober.results.Result;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -131,23 +131,20 @@ public final class Prober {
     }
     if (spec.getHttpGet() != null) {
       HTTPGetAction g = spec.getHttpGet();
-      String scheme = g.getScheme() == null ? "http" : g.getScheme().toLowerCase(Locale.ROOT);
-      if (scheme.isEmpty()) {
-        scheme = "http";
-      }
-      String host = g.getHost() == null || g.getHost().isEmpty() ? status.getPodIP() : g.getHost();
+      // SetDefaults_HTTPGetAction: scheme HTTP and path "/" when unset.
+      String scheme =
+          g.getScheme() == null || g.getScheme().isEmpty()
+              ? "http"
+              : g.getScheme().toLowerCase(Locale.ROOT);
+      String path = g.getPath() == null || g.getPath().isEmpty() ? "/" : g.getPath();
+      String host = g.getHost() == null || g.getHost().isEmpty() ? podIp(status) : g.getHost();
       int port;
       try {
         port = extractPort(g.getPort(), container);
       } catch (IllegalArgumentException e) {
         return ProbeOutcome.error(e);
       }
-      URI url;
-      try {
-        url = formatUrl(scheme, host, port, g.getPath());
-      } catch (URISyntaxException e) {
-        return ProbeOutcome.error(e);
-      }
+      ProbeUrl url = ProbeUrl.format(scheme, host, port, path);
       return http.get(type).probe(url, buildHeader(g.getHttpHeaders()), timeout);
     }
     if (spec.getTcpSocket() != null) {
@@ -158,7 +155,7 @@ public final class Prober {
       } catch (IllegalArgumentException e) {
         return ProbeOutcome.error(e);
       }
-      String host = t.getHost() == null || t.getHost().isEmpty() ? status.getPodIP() : t.getHost();
+      String host = t.getHost() == null || t.getHost().isEmpty() ? podIp(status) : t.getHost();
       return tcp.probe(host, port, timeout);
     }
     return ProbeOutcome.error(
@@ -207,23 +204,17 @@ public final class Prober {
     return null;
   }
 
-  static URI formatUrl(String scheme, String host, int port, String path)
-      throws URISyntaxException {
-    String p = path == null ? "" : path;
-    String query = null;
-    int q = p.indexOf('?');
-    if (q >= 0) {
-      query = p.substring(q + 1);
-      p = p.substring(0, q);
-    }
-    String authority = TcpProber.joinHostPort(host, port);
-    return new URI(scheme, authority, p.isEmpty() ? "" : p, query, null);
+  /** The pod's IP, or "" before it has one (Go's zero value: the probe then dials ":port"). */
+  private static String podIp(PodStatus status) {
+    return status.getPodIP() == null ? "" : status.getPodIP();
   }
 
-  private static Map<String, List<String>> buildHeader(List<HTTPHeader> headers) {
+  /** Upstream {@code buildHeader}: values grouped under the name exactly as written. */
+  static Map<String, List<String>> buildHeader(List<HTTPHeader> headers) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (HTTPHeader h : headers) {
-      out.computeIfAbsent(h.getName(), k -> new java.util.ArrayList<>()).add(h.getValue());
+      out.computeIfAbsent(h.getName(), k -> new ArrayList<>())
+          .add(h.getValue() == null ? "" : h.getValue());
     }
     return out;
   }

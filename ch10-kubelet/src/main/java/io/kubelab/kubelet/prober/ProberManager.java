@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.kubelet.container.ContainerId;
 import io.kubelab.kubelet.prober.results.Result;
 import io.kubelab.kubelet.prober.results.ResultsManager;
 import io.kubelab.kubelet.prober.results.Update;
 import io.kubelab.kubelet.status.Manager;
+import io.kubelab.kubelet.util.SerialExecutor;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Owns one probe {@link Worker} per (pod, container, probe type) and folds their results into the
@@ -26,9 +29,13 @@ import java.util.Set;
  *
  * <p>Upstream: {@code pkg/kubelet/prober/prober_manager.go} ({@code Manager}, {@code manager}).
  * Readiness results are private to this manager; liveness and startup results managers are
- * injected, because the kubelet's sync loop consumes liveness updates to restart containers. {@link
- * #start()} starts two named threads that forward readiness and startup changes to the status
- * manager; {@link #close()} stops them and every worker.
+ * injected, because the kubelet's sync loop consumes liveness updates to restart containers.
+ *
+ * <p>Probes run on the executor the owner passes (a pool of named threads, or in place on a {@code
+ * FakeClock}'s stepping thread), never on the clock's timer threads: a probe can take its whole
+ * timeout. {@link #start()} forwards readiness and startup changes to the status manager, on that
+ * executor too, one at a time (upstream's {@code updateReadiness} and {@code updateStartup}
+ * goroutines); {@link #close()} stops the forwarding and every worker.
  *
  * <p>The {@code StartupProbe} feature gate is beta and on by default in 1.18; it is a constructor
  * argument here.
@@ -49,9 +56,12 @@ public final class ProberManager implements AutoCloseable {
   private final Random jitter;
   private final boolean startupProbeEnabled;
   private final Map<ProbeKey, Worker> workers = new HashMap<>();
-  private final List<Thread> threads = new ArrayList<>();
+  private final Executor probeExecutor;
+  private final SerialExecutor forwarder;
+  private boolean started;
 
   /**
+   * @param probeExecutor where probes run; with real probes, threads of their own
    * @param jitter the source of each worker's random initial delay; pass a seeded {@link Random}
    *     for reproducible runs
    */
@@ -62,6 +72,7 @@ public final class ProberManager implements AutoCloseable {
       ResultsManager startupManager,
       Prober prober,
       Clock clock,
+      Executor probeExecutor,
       Random jitter,
       boolean startupProbeEnabled) {
     this.statusManager = statusManager;
@@ -72,44 +83,35 @@ public final class ProberManager implements AutoCloseable {
     this.clock = clock;
     this.jitter = jitter;
     this.startupProbeEnabled = startupProbeEnabled;
+    this.probeExecutor = probeExecutor;
+    this.forwarder = new SerialExecutor(probeExecutor);
   }
 
   /**
    * Starts forwarding readiness and startup changes to the status manager (upstream {@code Start}).
    */
   public synchronized void start() {
-    if (!threads.isEmpty()) {
+    if (started) {
       throw new IllegalStateException("ProberManager already started");
     }
-    threads.add(
-        forwarder(
-            "prober-readiness-updates", readinessManager, statusManager::setContainerReadiness));
-    threads.add(
-        forwarder("prober-startup-updates", startupManager, statusManager::setContainerStartup));
-    threads.forEach(Thread::start);
+    started = true;
+    readinessManager.onUpdate(
+        () ->
+            forwarder.execute(
+                () -> forward(readinessManager, statusManager::setContainerReadiness)));
+    startupManager.onUpdate(
+        () -> forwarder.execute(() -> forward(startupManager, statusManager::setContainerStartup)));
   }
 
-  private static Thread forwarder(String name, ResultsManager source, Forward sink) {
-    Thread t =
-        new Thread(
-            () -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                Update u;
-                try {
-                  u = source.updates().take();
-                } catch (InterruptedException e) {
-                  return;
-                }
-                try {
-                  sink.accept(u.podUid(), u.containerId(), u.result() == Result.SUCCESS);
-                } catch (RuntimeException e) {
-                  LOG.log(Level.ERROR, name + ": failed to apply " + u + ": " + e, e);
-                }
-              }
-            },
-            name);
-    t.setDaemon(true);
-    return t;
+  private static void forward(ResultsManager source, Forward sink) {
+    Update u;
+    while ((u = source.updates().poll()) != null) {
+      try {
+        sink.accept(u.podUid(), u.containerId(), u.result() == Result.SUCCESS);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "prober: failed to apply " + u + ": " + e, e);
+      }
+    }
   }
 
   @FunctionalInterface
@@ -118,45 +120,54 @@ public final class ProberManager implements AutoCloseable {
   }
 
   /**
-   * Creates workers for the probes of the pod's app containers (init containers are never probed),
-   * in upstream's order per container: startup, readiness, liveness. A worker that already exists
-   * is an error that stops the walk, as upstream returns there.
+   * Creates and starts workers for the probes of the pod's app containers (init containers are
+   * never probed), in upstream's order per container: startup, readiness, liveness. A worker that
+   * already exists is an error that stops the walk, as upstream returns there (the workers made
+   * before it keep running).
    *
-   * @throws IllegalArgumentException for a probe with invalid settings, naming pod and field
+   * @throws IllegalArgumentException if a probe has settings the API server would refuse, naming
+   *     pod and field; nothing is registered then
    */
   public void addPod(Pod pod) {
     String uid = pod.getMetadata().getUid();
+    List<Container> containers = pod.getSpec().getContainers();
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < containers.size(); i++) {
+      Container c = containers.get(i);
+      String where =
+          "Pod "
+              + pod.getMetadata().getNamespace()
+              + "/"
+              + pod.getMetadata().getName()
+              + ": spec.containers["
+              + i
+              + "]";
+      for (ProbeType type : PROBE_ORDER) {
+        Probe spec = spec(c, type);
+        if (spec != null) {
+          errors.addAll(ProbeSpecs.validate(spec, type, where));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      // field.ErrorList.ToAggregate().Error(): one error as is, several as [a, b].
+      throw new IllegalArgumentException(
+          errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]");
+    }
     List<Worker> created = new ArrayList<>();
     synchronized (this) {
-      List<Container> containers = pod.getSpec().getContainers();
-      for (int i = 0; i < containers.size(); i++) {
-        Container c = containers.get(i);
-        String where =
-            "Pod "
-                + pod.getMetadata().getNamespace()
-                + "/"
-                + pod.getMetadata().getName()
-                + ": spec.containers["
-                + i
-                + "]";
-        for (ProbeType type : List.of(ProbeType.STARTUP, ProbeType.READINESS, ProbeType.LIVENESS)) {
-          var spec =
-              switch (type) {
-                case STARTUP -> startupProbeEnabled ? c.getStartupProbe() : null;
-                case READINESS -> c.getReadinessProbe();
-                case LIVENESS -> c.getLivenessProbe();
-              };
-          if (spec == null) {
+      walk:
+      for (Container c : containers) {
+        for (ProbeType type : PROBE_ORDER) {
+          if (spec(c, type) == null) {
             continue;
           }
-          ProbeSpecs.validate(spec, type, where);
           ProbeKey key = new ProbeKey(uid, c.getName(), type);
           if (workers.containsKey(key)) {
             LOG.log(
                 Level.ERROR,
                 type + " probe already exists! " + Pods.format(pod) + " - " + c.getName());
-            startAll(created);
-            return;
+            break walk;
           }
           Worker w = new Worker(this, type, pod, c, resultsManager(type), clock);
           workers.put(key, w);
@@ -167,6 +178,17 @@ public final class ProberManager implements AutoCloseable {
     startAll(created);
   }
 
+  private static final List<ProbeType> PROBE_ORDER =
+      List.of(ProbeType.STARTUP, ProbeType.READINESS, ProbeType.LIVENESS);
+
+  private Probe spec(Container c, ProbeType type) {
+    return switch (type) {
+      case STARTUP -> startupProbeEnabled ? c.getStartupProbe() : null;
+      case READINESS -> c.getReadinessProbe();
+      case LIVENESS -> c.getLivenessProbe();
+    };
+  }
+
   private void startAll(List<Worker> created) {
     for (Worker w : created) {
       long periodNanos = Duration.ofSeconds(ProbeSpecs.periodSeconds(w.spec())).toNanos();
@@ -174,7 +196,7 @@ public final class ProberManager implements AutoCloseable {
       synchronized (jitter) {
         r = jitter.nextDouble();
       }
-      w.start(Duration.ofNanos((long) (r * periodNanos)));
+      w.start(Duration.ofNanos((long) (r * periodNanos)), probeExecutor);
     }
   }
 
@@ -248,10 +270,9 @@ public final class ProberManager implements AutoCloseable {
   }
 
   private static Optional<Result> resultOf(ResultsManager m, ContainerStatus c) {
-    if (c.getContainerID() == null || c.getContainerID().isEmpty()) {
-      return Optional.empty();
-    }
-    return m.get(ContainerId.parse(c.getContainerID()));
+    // Upstream's ParseContainerID logs a malformed ID and returns an empty one, which has no
+    // result.
+    return ContainerId.parseLenient(c.getContainerID()).flatMap(m::get);
   }
 
   /** How many workers exist. */
@@ -293,27 +314,17 @@ public final class ProberManager implements AutoCloseable {
     };
   }
 
-  /** Stops every worker and the forwarding threads. */
+  /** Stops every worker and the forwarding of results. */
   @Override
   public void close() {
     List<Worker> all;
-    List<Thread> ts;
     synchronized (this) {
       all = new ArrayList<>(workers.values());
-      ts = new ArrayList<>(threads);
-      threads.clear();
-    }
-    all.forEach(Worker::stop);
-    for (Thread t : ts) {
-      t.interrupt();
-    }
-    for (Thread t : ts) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      if (started) {
+        readinessManager.onUpdate(null);
+        startupManager.onUpdate(null);
       }
     }
+    all.forEach(Worker::stop);
   }
 }

@@ -14,19 +14,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * Probes one container with one probe type, periodically, and keeps its result in a {@link
  * ResultsManager}.
  *
  * <p>Upstream: {@code pkg/kubelet/prober/worker.go} ({@code worker}, {@code run}, {@code doProbe}).
- * Upstream runs each worker in its own goroutine that sleeps a random part of the period and then
- * ticks; here the worker is a periodic timer on the injected {@link Clock} with the same random
- * initial delay, so 10,000 workers are 10,000 timer entries on a few clock threads.
+ * Upstream runs each worker in its own goroutine that sleeps a random part of the period, probes,
+ * and then probes on every tick of a {@code time.NewTicker}. Here the worker is a {@link
+ * Clock#ticker} with the same random first delay: the same grid, and a probe that overruns its
+ * period leaves at most one tick waiting. The probes themselves run on the manager's executor, so
+ * 10,000 workers are 10,000 timer entries, and a slow probe holds an executor thread, never a timer
+ * thread.
  *
  * <p>{@link #doProbe()} follows upstream's order step by step; see the chapter for the state
- * machine. Runs of one worker never overlap (the clock's guarantee), and {@link #stop()} may be
- * called from any thread.
+ * machine. Runs of one worker never overlap (the ticker's guarantee). {@link #stop()} may be called
+ * from any thread and does not wait for a probe in flight: as upstream's deferred cleanup, the
+ * result is forgotten and the worker unregistered once that probe has finished.
  */
 final class Worker {
 
@@ -41,12 +46,14 @@ final class Worker {
   private final ResultsManager resultsManager;
   private final Clock clock;
 
-  // Touched only by probe runs and stop(), both under the worker's monitor.
+  // Touched only by probe runs (which never overlap); read after the last one by the cleanup.
   private ContainerId containerId;
   private Result lastResult = Result.UNKNOWN;
   private int resultRun;
   private boolean onHold;
+  // Guarded by the worker's monitor.
   private boolean stopped;
+  private boolean probing;
   private Clock.Timer timer;
 
   Worker(
@@ -78,28 +85,37 @@ final class Worker {
   }
 
   /**
-   * Schedules the first probe after {@code jitter} (a random part of the period, so that a kubelet
-   * restart does not probe everything at once) and then every period.
+   * Probes first after {@code jitter} (a random part of the period, so that a kubelet restart does
+   * not probe everything at once) and then on every tick of the period, on {@code executor}.
    */
-  synchronized void start(Duration jitter) {
+  synchronized void start(Duration jitter, Executor executor) {
     Duration period = Duration.ofSeconds(ProbeSpecs.periodSeconds(spec));
-    timer = clock.every(jitter, period, this::tick);
+    timer = clock.ticker(jitter, period, executor, this::tick);
   }
 
   private void tick() {
-    boolean keepGoing;
     synchronized (this) {
       if (stopped) {
         return;
       }
-      keepGoing = doProbeGuarded();
+      probing = true;
     }
-    if (!keepGoing) {
-      stop();
+    boolean keepGoing = doProbeGuarded();
+    boolean cleanup;
+    synchronized (this) {
+      probing = false;
+      if (!keepGoing && !stopped) {
+        stopped = true;
+        timer.close();
+      }
+      cleanup = stopped;
+    }
+    if (cleanup) {
+      cleanup();
     }
   }
 
-  /** Stops probing and forgets the result; idempotent. */
+  /** Stops probing; the result is forgotten now, or when the probe in flight ends. Idempotent. */
   void stop() {
     synchronized (this) {
       if (stopped) {
@@ -109,9 +125,16 @@ final class Worker {
       if (timer != null) {
         timer.close();
       }
-      if (containerId != null) {
-        resultsManager.remove(containerId);
+      if (probing) {
+        return; // tick() cleans up after its probe
       }
+    }
+    cleanup();
+  }
+
+  private void cleanup() {
+    if (containerId != null) {
+      resultsManager.remove(containerId);
     }
     manager.removeWorker(pod.getMetadata().getUid(), container.getName(), probeType, this);
   }
@@ -142,7 +165,11 @@ final class Worker {
     if (c == null || c.getContainerID() == null || c.getContainerID().isEmpty()) {
       return true;
     }
-    ContainerId seen = ContainerId.parse(c.getContainerID());
+    Optional<ContainerId> parsed = ContainerId.parseLenient(c.getContainerID());
+    if (parsed.isEmpty()) {
+      return true; // a malformed ID names no container we could probe
+    }
+    ContainerId seen = parsed.get();
     if (!seen.equals(containerId)) {
       // A new container (first sight or a restart): start over from the initial value.
       if (containerId != null) {

@@ -15,7 +15,9 @@ import java.util.Set;
  *
  * <p>Upstream: {@code pkg/kubelet/status/generate.go} and {@code pkg/kubelet/types/pod_status.go}
  * ({@code PodConditionsByKubelet}). Go prints a string slice as {@code [a b]}, which the messages
- * here reproduce.
+ * here reproduce. Upstream tells a nil status list (never generated) from an empty one; fabric8
+ * lists are never null, so an empty list stands for nil here and yields {@code
+ * UnknownContainerStatuses} as upstream's nil does.
  */
 public final class PodConditions {
   private PodConditions() {}
@@ -35,14 +37,17 @@ public final class PodConditions {
   static final Set<String> BY_KUBELET =
       Set.of(POD_SCHEDULED, READY, INITIALIZED, "Unschedulable", CONTAINERS_READY);
 
-  static boolean ownedByKubelet(String type) {
+  /**
+   * Whether the kubelet owns conditions of {@code type} (upstream's {@code PodConditionByKubelet}).
+   */
+  public static boolean ownedByKubelet(String type) {
     return BY_KUBELET.contains(type);
   }
 
   /** ContainersReady: True when every spec container has a ready status. */
   public static PodCondition containersReady(
       PodSpec spec, List<ContainerStatus> statuses, String phase) {
-    if (statuses == null) {
+    if (statuses == null || statuses.isEmpty()) {
       return condition(CONTAINERS_READY, "False", UNKNOWN_CONTAINER_STATUSES, null);
     }
     List<String> unknown = new ArrayList<>();
@@ -104,7 +109,7 @@ public final class PodConditions {
   /** Initialized: every init container ready (exited 0). */
   public static PodCondition initialized(
       PodSpec spec, List<ContainerStatus> statuses, String phase) {
-    if (statuses == null && !spec.getInitContainers().isEmpty()) {
+    if ((statuses == null || statuses.isEmpty()) && !spec.getInitContainers().isEmpty()) {
       return condition(INITIALIZED, "False", UNKNOWN_CONTAINER_STATUSES, null);
     }
     List<String> unknown = new ArrayList<>();

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.kubelet.container.ContainerId;
+import io.kubelab.kubelet.util.SerialExecutor;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,13 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 
 /**
  * The kubelet's status manager: caches the newest status of every pod with a version, and writes
- * statuses to the API server from a single sync thread, on demand and in a batch every {@value
+ * statuses to the API server from a single sync "goroutine", on demand and in a batch every {@value
  * #SYNC_PERIOD_SECONDS} s.
  *
  * <p>Upstream: {@code pkg/kubelet/status/status_manager.go} ({@code manager}). How the pieces map:
@@ -36,15 +37,18 @@ import java.util.function.Consumer;
  *   <li>{@code podStatusChannel}, buffered with {@value #CHANNEL_CAPACITY} requests: an update that
  *       finds it full is not queued, and the next batch sync catches it.
  *   <li>{@code apiStatusVersions}: the last version written per pod, touched only by the sync
- *       thread (or by the caller of {@link #syncPending()} / {@link #syncBatch()} in tests that do
- *       not start the thread). A write happens only when the cached version is newer, which is what
- *       keeps a stale status from overwriting a newer one after a failed write.
- *   <li>The batch: drop queued requests, then sync every pod whose version was not written or whose
- *       API status differs from the cache (the kubelet is the source of truth).
+ *       goroutine. A write happens only when the cached version is newer, which is what keeps a
+ *       stale status from overwriting a newer one after a failed write.
+ *   <li>The batch, on every tick of a {@code time.Tick(10s)} ({@link Clock#ticker}: a tick that
+ *       finds the goroutine busy waits, the rest are dropped): drop queued requests, then sync
+ *       every pod whose version was not written or whose API status differs from the cache (the
+ *       kubelet is the source of truth).
  * </ul>
  *
- * <p>The sync thread is named {@code status-manager-sync}; the batch tick is a timer on the
- * injected {@link Clock}. {@link #close()} stops both. Static and mirror pods are not modelled.
+ * <p>The sync goroutine is a {@link SerialExecutor} over the executor the owner passes: a named
+ * thread, or the thread stepping a {@code FakeClock} in a simulation, where a status reaches the
+ * API within the clock step that produced it. {@link #close()} stops the ticker. Static and mirror
+ * pods are not modelled.
  */
 public final class StatusManager implements Manager, AutoCloseable {
 
@@ -59,11 +63,7 @@ public final class StatusManager implements Manager, AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(StatusManager.class.getName());
 
-  private sealed interface Message permits SyncRequest, BatchTick {}
-
-  private record SyncRequest(String podUid, VersionedPodStatus status) implements Message {}
-
-  private record BatchTick() implements Message {}
+  private record SyncRequest(String podUid, VersionedPodStatus status) {}
 
   private final PodStatusClient client;
   private final PodManager podManager;
@@ -73,100 +73,68 @@ public final class StatusManager implements Manager, AutoCloseable {
   private final Object lock = new Object();
   private final Map<String, VersionedPodStatus> podStatuses = new HashMap<>();
 
-  private final LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
-  private final AtomicInteger queuedRequests = new AtomicInteger();
+  private final ArrayBlockingQueue<SyncRequest> podStatusChannel =
+      new ArrayBlockingQueue<>(CHANNEL_CAPACITY);
+  private final SerialExecutor goroutine;
+  // Touched only by the sync goroutine.
   private final Map<String, Long> apiStatusVersions = new HashMap<>();
 
-  private Thread syncThread;
-  private Clock.Timer batchTimer;
-  private Consumer<String> syncListener = uid -> {};
+  private Clock.Timer syncTicker;
 
+  /**
+   * @param executor where the sync goroutine runs (one task at a time is guaranteed here): a named
+   *     thread, or tasks in place on a {@code FakeClock}'s stepping thread
+   */
   public StatusManager(
       PodStatusClient client,
       PodManager podManager,
       PodDeletionSafetyProvider deletionSafety,
-      Clock clock) {
+      Clock clock,
+      Executor executor) {
     this.client = client;
     this.podManager = podManager;
     this.deletionSafety = deletionSafety;
     this.clock = clock;
+    this.goroutine = new SerialExecutor(executor);
   }
 
-  /** Starts the sync thread and the batch timer (upstream {@code Start}). */
+  /**
+   * Starts the batch ticker (upstream {@code Start}); requests are synced as they come from the
+   * start.
+   */
   public synchronized void start() {
-    if (syncThread != null) {
+    if (syncTicker != null) {
       throw new IllegalStateException("StatusManager already started");
     }
-    syncThread = new Thread(this::syncLoop, "status-manager-sync");
-    syncThread.setDaemon(true);
-    syncThread.start();
     Duration period = Duration.ofSeconds(SYNC_PERIOD_SECONDS);
-    batchTimer = clock.every(period, period, () -> inbox.add(new BatchTick()));
+    syncTicker = clock.ticker(period, period, goroutine, this::syncBatchTick);
   }
 
+  /** Stops the batch ticker. Requests already queued are still synced. */
   @Override
   public synchronized void close() {
-    if (batchTimer != null) {
-      batchTimer.close();
-    }
-    if (syncThread != null) {
-      syncThread.interrupt();
-      try {
-        syncThread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (syncTicker != null) {
+      syncTicker.close();
     }
   }
 
-  /** Called on the sync thread after each message is handled; for tests that wait for syncs. */
-  void onSynced(Consumer<String> listener) {
-    this.syncListener = listener;
-  }
-
-  private void syncLoop() {
-    while (!Thread.currentThread().isInterrupted()) {
-      Message m;
-      try {
-        m = inbox.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      try {
-        handle(m);
-      } catch (RuntimeException e) {
-        // Upstream's wait.Forever restarts the loop after a panic.
-        LOG.log(Level.ERROR, "status manager sync failed: " + e, e);
-      }
-    }
-  }
-
-  private void handle(Message m) {
-    if (m instanceof SyncRequest r) {
-      queuedRequests.decrementAndGet();
+  /** One request off the channel (the goroutine's {@code case syncRequest := <-channel}). */
+  private void syncOneRequest() {
+    SyncRequest r = podStatusChannel.poll();
+    if (r != null) {
       syncPod(r.podUid(), r.status());
-      syncListener.accept(r.podUid());
-      return;
     }
-    // A batch tick. The batch covers every queued request, so they are dropped first.
-    inbox.removeIf(
-        x -> {
-          if (x instanceof SyncRequest) {
-            queuedRequests.decrementAndGet();
-            return true;
-          }
-          return false;
-        });
-    syncBatch();
-    syncListener.accept("");
   }
 
-  /** Handles every queued request on the caller's thread; for tests without the sync thread. */
-  void syncPending() {
-    Message m;
-    while ((m = inbox.poll()) != null) {
-      handle(m);
-    }
+  /** The goroutine's {@code case <-syncTicker}: the batch covers every queued request. */
+  private void syncBatchTick() {
+    podStatusChannel.clear();
+    syncBatch();
+  }
+
+  /** Requests waiting on the channel. */
+  int queuedRequests() {
+    return podStatusChannel.size();
   }
 
   @Override
@@ -186,6 +154,7 @@ public final class StatusManager implements Manager, AutoCloseable {
 
   @Override
   public void setPodStatus(Pod pod, PodStatus status) {
+    boolean queued;
     synchronized (lock) {
       for (PodCondition c :
           pod.getStatus() == null ? List.<PodCondition>of() : pod.getStatus().getConditions()) {
@@ -200,16 +169,34 @@ public final class StatusManager implements Manager, AutoCloseable {
         }
       }
       // Force an update for a terminating pod so that its deletion can go ahead.
-      updateStatusInternal(pod, copy(status), pod.getMetadata().getDeletionTimestamp() != null);
+      queued =
+          updateStatusInternal(pod, copy(status), pod.getMetadata().getDeletionTimestamp() != null);
+    }
+    signal(queued);
+  }
+
+  /** Wakes the goroutine for a queued request; outside the lock, as it may run in place. */
+  private void signal(boolean queued) {
+    if (queued) {
+      goroutine.execute(this::syncOneRequest);
     }
   }
 
   @Override
   public void setContainerReadiness(String podUid, ContainerId containerId, boolean ready) {
+    boolean queued;
     synchronized (lock) {
+      queued = setContainerReadinessLocked(podUid, containerId, ready);
+    }
+    signal(queued);
+  }
+
+  private boolean setContainerReadinessLocked(
+      String podUid, ContainerId containerId, boolean ready) {
+    {
       Optional<Pod> maybePod = podManager.getPodByUid(podUid);
       if (maybePod.isEmpty()) {
-        return; // deleted: nothing to update
+        return false; // deleted: nothing to update
       }
       Pod pod = maybePod.get();
       VersionedPodStatus old = podStatuses.get(podUid);
@@ -221,7 +208,7 @@ public final class StatusManager implements Manager, AutoCloseable {
                 + "\" - \""
                 + containerId
                 + "\"");
-        return;
+        return false;
       }
       ContainerStatus cs = findContainerStatus(old.status(), containerId);
       if (cs == null) {
@@ -232,10 +219,10 @@ public final class StatusManager implements Manager, AutoCloseable {
                 + "\" - \""
                 + containerId
                 + "\"");
-        return;
+        return false;
       }
       if (Boolean.valueOf(ready).equals(cs.getReady()) || (!ready && cs.getReady() == null)) {
-        return;
+        return false;
       }
       PodStatus status = copy(old.status());
       findContainerStatus(status, containerId).setReady(ready);
@@ -250,16 +237,25 @@ public final class StatusManager implements Manager, AutoCloseable {
           status,
           PodConditions.containersReady(
               pod.getSpec(), status.getContainerStatuses(), status.getPhase()));
-      updateStatusInternal(pod, status, false);
+      return updateStatusInternal(pod, status, false);
     }
   }
 
   @Override
   public void setContainerStartup(String podUid, ContainerId containerId, boolean started) {
+    boolean queued;
     synchronized (lock) {
+      queued = setContainerStartupLocked(podUid, containerId, started);
+    }
+    signal(queued);
+  }
+
+  private boolean setContainerStartupLocked(
+      String podUid, ContainerId containerId, boolean started) {
+    {
       Optional<Pod> maybePod = podManager.getPodByUid(podUid);
       if (maybePod.isEmpty()) {
-        return;
+        return false;
       }
       Pod pod = maybePod.get();
       VersionedPodStatus old = podStatuses.get(podUid);
@@ -271,23 +267,31 @@ public final class StatusManager implements Manager, AutoCloseable {
                 + "\" - \""
                 + containerId
                 + "\"");
-        return;
+        return false;
       }
       ContainerStatus cs = findContainerStatus(old.status(), containerId);
       if (cs == null) {
-        return;
+        LOG.log(
+            Level.WARNING,
+            "Container startup changed for unknown container: \""
+                + describe(pod)
+                + "\" - \""
+                + containerId
+                + "\"");
+        return false;
       }
       if (cs.getStarted() != null && cs.getStarted() == started) {
-        return;
+        return false;
       }
       PodStatus status = copy(old.status());
       findContainerStatus(status, containerId).setStarted(started);
-      updateStatusInternal(pod, status, false);
+      return updateStatusInternal(pod, status, false);
     }
   }
 
   @Override
   public void terminatePod(Pod pod) {
+    boolean queued;
     synchronized (lock) {
       VersionedPodStatus cached = podStatuses.get(pod.getMetadata().getUid());
       PodStatus status = copy(cached != null ? cached.status() : pod.getStatus());
@@ -309,8 +313,9 @@ public final class StatusManager implements Manager, AutoCloseable {
                   .build());
         }
       }
-      updateStatusInternal(pod, status, true);
+      queued = updateStatusInternal(pod, status, true);
     }
+    signal(queued);
   }
 
   @Override
@@ -329,6 +334,9 @@ public final class StatusManager implements Manager, AutoCloseable {
             ? cached.status()
             : pod.getStatus() != null ? pod.getStatus() : new PodStatus();
     String restartPolicy = pod.getSpec().getRestartPolicy();
+    if (restartPolicy == null || restartPolicy.isEmpty()) {
+      restartPolicy = "Always"; // the API server's default
+    }
     String illegal =
         checkContainerStateTransition(
             oldStatus.getContainerStatuses(), status.getContainerStatuses(), restartPolicy);
@@ -375,8 +383,7 @@ public final class StatusManager implements Manager, AutoCloseable {
             pod.getMetadata().getName(),
             pod.getMetadata().getNamespace());
     podStatuses.put(uid, next);
-    if (queuedRequests.incrementAndGet() > CHANNEL_CAPACITY) {
-      queuedRequests.decrementAndGet();
+    if (!podStatusChannel.offer(new SyncRequest(uid, next))) {
       // The channel is full; we must not block while holding the lock. The batch will sync it.
       LOG.log(
           Level.DEBUG,
@@ -385,7 +392,6 @@ public final class StatusManager implements Manager, AutoCloseable {
               + "\" for now because the channel is full");
       return false;
     }
-    inbox.add(new SyncRequest(uid, next));
     return true;
   }
 
@@ -498,10 +504,26 @@ public final class StatusManager implements Manager, AutoCloseable {
       var t = s.getTerminated();
       t.setStartedAt(truncate(t.getStartedAt()));
       t.setFinishedAt(truncate(t.getFinishedAt()));
-      if (t.getMessage() != null && t.getMessage().length() > bytesPerStatus) {
-        t.setMessage(t.getMessage().substring(0, bytesPerStatus));
+      if (t.getMessage() != null) {
+        t.setMessage(truncateBytes(t.getMessage(), bytesPerStatus));
       }
     }
+  }
+
+  /**
+   * The first {@code max} UTF-8 bytes of {@code s}, as Go's {@code message[:n]} slices a string; a
+   * character cut in two is dropped (Go keeps the stray bytes, which JSON then replaces).
+   */
+  static String truncateBytes(String s, int max) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= max) {
+      return s;
+    }
+    int end = max;
+    while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+      end--; // back to the start of the character that straddles the cut
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8);
   }
 
   private static String truncate(String time) {
@@ -555,7 +577,9 @@ public final class StatusManager implements Manager, AutoCloseable {
                 + status.podName()
                 + "_"
                 + status.podNamespace()
-                + "\": "
+                + "("
+                + uid
+                + ")\": "
                 + e.getMessage());
       }
       // Not found: removeOrphanedStatuses will drop the cache entry.

@@ -1,5 +1,6 @@
 package io.kubelab.kubelet.bench;
 
+import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.kubelet.container.Cache;
 import io.kubelab.kubelet.container.ContainerId;
@@ -58,7 +59,7 @@ public class PlegBenchmark {
         }
       }
     }
-    pleg = new GenericPleg(runtime, new Cache(), clock);
+    pleg = new GenericPleg(runtime, new Cache(), clock, Clock.ON_TIMER_THREAD);
     pleg.relist();
     pleg.watch().clear();
   }

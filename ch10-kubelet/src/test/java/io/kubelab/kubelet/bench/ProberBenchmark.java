@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.kubelet.container.ContainerId;
 import io.kubelab.kubelet.container.ExecResult;
@@ -89,6 +90,7 @@ public class ProberBenchmark {
             new ResultsManager(),
             new Prober(runtime, EventRecorder.NONE),
             clock,
+            Clock.ON_TIMER_THREAD,
             new Random(1),
             true);
     long before = usedHeap();

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.quicktheories.core.Gen;
 
 /** The runtime cache's rules, pinned one by one and then against a reference model. */
@@ -105,6 +107,30 @@ class CacheTest {
   }
 
   @Test
+  @Timeout(30)
+  void aWokenReaderRunsAfterTheCacheReleasedItsLock() throws Exception {
+    // A pod worker continues on the writer's thread; another thread must be able to read then.
+    Cache cache = new Cache();
+    AtomicReference<Boolean> otherThreadCouldRead = new AtomicReference<>();
+    cache
+        .subscribe("p1", t(1))
+        .thenRun(
+            () -> {
+              Thread other = new Thread(() -> cache.get("p2"), "cache-test-other-reader");
+              other.start();
+              try {
+                other.join(10_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              otherThreadCouldRead.set(!other.isAlive());
+            });
+    cache.updateTime(t(2));
+    assertThat(otherThreadCouldRead.get()).isTrue();
+  }
+
+  @Test
+  @Timeout(30)
   void blockedReaderThreadWakesOnSet() throws Exception {
     Cache cache = new Cache();
     AtomicReference<Cache.Snapshot> got = new AtomicReference<>();
@@ -121,18 +147,20 @@ class CacheTest {
             },
             "cache-test-reader");
     reader.start();
-    // Wait until the reader has subscribed; a condition, not a sleep.
+    // Wait until the reader has subscribed; a condition, not a sleep (bounded by @Timeout).
     while (cache.subscriberCount("p1") == 0) {
       Thread.onSpinWait();
     }
     assertThat(done.getCount()).isEqualTo(1);
     cache.set("p1", status("p1", "v1"), null, t(2));
-    done.await();
-    reader.join();
+    assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    reader.join(20_000);
+    assertThat(reader.isAlive()).isFalse();
     assertThat(got.get().status().name()).isEqualTo("v1");
   }
 
   @Test
+  @Timeout(30)
   void interruptedReaderWithdrawsItsSubscription() throws Exception {
     Cache cache = new Cache();
     Thread reader =
@@ -150,7 +178,8 @@ class CacheTest {
       Thread.onSpinWait();
     }
     reader.interrupt();
-    reader.join();
+    reader.join(20_000);
+    assertThat(reader.isAlive()).isFalse();
     assertThat(cache.subscriberCount("p1")).isZero();
   }
 

@@ -13,12 +13,14 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.kubelet.container.Cache;
 import io.kubelab.kubelet.container.ContainerId;
 import io.kubelab.kubelet.container.ContainerState;
 import io.kubelab.kubelet.container.FakeRuntime;
 import io.kubelab.kubelet.container.PodStatus;
+import io.kubelab.kubelet.util.GoDurations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +87,7 @@ class GenericPlegTest {
 
   @Test
   void containerLifeThroughRelists() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     runtime.addPod("u1", "web-1", "default", "10.0.0.1");
     pleg.relist();
     drain(pleg); // the sandbox starting
@@ -105,7 +107,7 @@ class GenericPlegTest {
 
   @Test
   void runningContainerThatVanishesDiedAndWasRemoved() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     runtime.addPod("u1", "web-1", "default");
     ContainerId c = runtime.startContainer("u1", "app");
     pleg.relist();
@@ -120,7 +122,7 @@ class GenericPlegTest {
 
   @Test
   void containerChangedIsNotSentButTheCacheIsUpdated() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     runtime.addPod("u1", "web-1", "default");
     pleg.relist();
     drain(pleg);
@@ -134,7 +136,7 @@ class GenericPlegTest {
 
   @Test
   void podWithoutChangesIsNotInspected() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     runtime.addPod("u1", "web-1", "default");
     runtime.startContainer("u1", "app");
     pleg.relist();
@@ -147,7 +149,7 @@ class GenericPlegTest {
   @Test
   @Timeout(10) // a wrong global timestamp would block getNewerThan forever
   void relistsEverySecondOnTheClockAndStampsTheCacheWithItsStartTime() throws Exception {
-    try (GenericPleg pleg = new GenericPleg(runtime, cache, clock)) {
+    try (GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD)) {
       runtime.addPod("u1", "web-1", "default");
       pleg.start();
       clock.step(Duration.ZERO);
@@ -164,8 +166,32 @@ class GenericPlegTest {
   }
 
   @Test
+  void relistRunsOnItsExecutorAndTheNextOneIsArmedAPeriodAfterItEnds() {
+    java.util.ArrayDeque<Runnable> goroutine = new java.util.ArrayDeque<>();
+    List<String> woken = new ArrayList<>();
+    try (GenericPleg pleg = new GenericPleg(runtime, cache, clock, goroutine::add)) {
+      pleg.onEvents(() -> woken.add("events at " + clock.since(FakeClock.DEFAULT_START)));
+      runtime.addPod("u1", "web-1", "default");
+      pleg.start();
+      clock.step(Duration.ZERO);
+      assertThat(goroutine).as("handed over, not run on the timer thread").hasSize(1);
+      clock.step(Duration.ofMillis(600)); // the relist waits for its goroutine
+      assertThat(clock.pendingTimers()).as("nothing armed while a relist is due").isZero();
+      goroutine.poll().run();
+      assertThat(woken).containsExactly("events at PT0.6S");
+      // wait.Until: the next relist is a full period after this one ended, not at t = 1 s.
+      assertThat(clock.nextDue()).isEqualTo(FakeClock.DEFAULT_START.plusMillis(1600));
+      clock.step(Duration.ofSeconds(1));
+      goroutine.poll().run();
+      assertThat(woken).as("no events, no wake-up").hasSize(1);
+    }
+    assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
   void fullChannelDropsAndCountsWithoutBlockingTheRelist() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock, 2, Duration.ofSeconds(1));
+    GenericPleg pleg =
+        new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD, 2, Duration.ofSeconds(1));
     runtime.addPod("u1", "web-1", "default");
     pleg.relist();
     drain(pleg);
@@ -183,7 +209,7 @@ class GenericPlegTest {
 
   @Test
   void failedInspectionHoldsTheEventsAndIsRetried() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     runtime.addPod("u1", "web-1", "default");
     pleg.relist();
     drain(pleg);
@@ -203,7 +229,7 @@ class GenericPlegTest {
 
   @Test
   void podWithoutEventsIsReinspectedUntilItSucceeds() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     runtime.addPod("u1", "web-1", "default");
     runtime.failPodStatus("u1", true);
     pleg.relist(); // sandbox started: event, but inspection fails
@@ -220,7 +246,7 @@ class GenericPlegTest {
 
   @Test
   void deadPodKeepsItsIpWhenTheRuntimeNoLongerReportsOne() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     runtime.addPod("u1", "web-1", "default", "10.0.0.7");
     ContainerId c = runtime.startContainer("u1", "app");
     pleg.relist();
@@ -245,19 +271,19 @@ class GenericPlegTest {
 
   @Test
   void podThatDisappearsIsDeletedFromTheCache() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     runtime.addPod("u1", "web-1", "default", "10.0.0.9");
     runtime.startContainer("u1", "app");
     pleg.relist();
-    assertThat(cache.getAll()).containsKey("u1");
+    assertThat(cache.get("u1").status().ips()).containsExactly("10.0.0.9");
     runtime.removePod("u1");
     pleg.relist();
-    assertThat(cache.getAll()).doesNotContainKey("u1");
+    assertThat(cache.get("u1").status()).as("a miss").isEqualTo(PodStatus.empty("u1"));
   }
 
   @Test
   void healthFollowsTheLastSuccessfulRelist() {
-    GenericPleg pleg = new GenericPleg(runtime, cache, clock);
+    GenericPleg pleg = new GenericPleg(runtime, cache, clock, Clock.ON_TIMER_THREAD);
     assertThat(pleg.healthy())
         .isEqualTo(new GenericPleg.Health(false, "pleg has yet to be successful"));
     pleg.relist();
@@ -309,7 +335,7 @@ class GenericPlegTest {
             steps -> {
               FakeClock clk = new FakeClock();
               FakeRuntime rt = new FakeRuntime(clk);
-              GenericPleg pleg = new GenericPleg(rt, new Cache(), clk);
+              GenericPleg pleg = new GenericPleg(rt, new Cache(), clk, Clock.ON_TIMER_THREAD);
               rt.addPod("u1", "web-1", "default");
               Map<Integer, ContainerId> ids = new HashMap<>();
               Map<String, ContainerState> actual = new HashMap<>();

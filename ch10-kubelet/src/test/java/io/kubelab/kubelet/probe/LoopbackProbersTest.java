@@ -2,6 +2,7 @@ package io.kubelab.kubelet.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kubelab.apimachinery.clock.FakeClock;
@@ -9,33 +10,39 @@ import io.kubelab.kubelet.container.ContainerId;
 import io.kubelab.kubelet.container.ContainerRuntimeException;
 import io.kubelab.kubelet.container.ExecResult;
 import io.kubelab.kubelet.container.FakeRuntime;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** HTTP, TCP and exec probers against real loopback servers and the fake runtime. */
+@Timeout(60)
 class LoopbackProbersTest {
 
   private HttpServer server;
   private ExecutorService serverThreads;
-  private String base;
+  private int port;
   private final CountDownLatch releaseSlow = new CountDownLatch(1);
-  private final AtomicReference<com.sun.net.httpserver.Headers> lastHeaders =
-      new AtomicReference<>();
+
+  /** Every request the server saw: path (with query) and headers. */
+  private final List<Map.Entry<String, Headers>> seen = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void startServer() throws IOException {
@@ -44,54 +51,70 @@ class LoopbackProbersTest {
     server.setExecutor(serverThreads);
     server.createContext("/ok", ex -> reply(ex, 200, "fine"));
     server.createContext("/boom", ex -> reply(ex, 500, "broken"));
+    server.createContext("/moved", ex -> redirect(ex, 302, "/ok"));
+    server.createContext("/relative", ex -> redirect(ex, 302, "ok"));
+    server.createContext("/absolute", ex -> redirect(ex, 302, "http://127.0.0.1:" + port + "/ok"));
+    // "localhost" is another host name than the probed 127.0.0.1.
     server.createContext(
-        "/moved",
+        "/elsewhere", ex -> redirect(ex, 302, "http://localhost:" + port + "/ok", "going away"));
+    server.createContext("/no-location", ex -> reply(ex, 302, "where?"));
+    server.createContext("/no-location-307", ex -> reply(ex, 307, "stay"));
+    server.createContext(
+        "/chain/",
         ex -> {
-          ex.getResponseHeaders().add("Location", "/ok");
-          reply(ex, 302, "");
+          int n = Integer.parseInt(ex.getRequestURI().getPath().substring("/chain/".length()));
+          if (n == 0) {
+            reply(ex, 200, "end of chain");
+          } else {
+            redirect(ex, 302, "/chain/" + (n - 1));
+          }
         });
     server.createContext(
-        "/elsewhere",
+        "/gzip",
         ex -> {
-          int port = server.getAddress().getPort();
-          // "localhost" is another host name than the probed 127.0.0.1.
-          ex.getResponseHeaders().add("Location", "http://localhost:" + port + "/ok");
-          reply(ex, 302, "going away");
+          ByteArrayOutputStream b = new ByteArrayOutputStream();
+          try (GZIPOutputStream z = new GZIPOutputStream(b)) {
+            z.write("zipped".getBytes(StandardCharsets.UTF_8));
+          }
+          ex.getResponseHeaders().add("Content-Encoding", "gzip");
+          ex.sendResponseHeaders(200, b.size());
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(b.toByteArray());
+          }
         });
+    server.createContext("/big", ex -> reply(ex, 200, "y".repeat(20_000)));
     server.createContext(
-        "/loop",
+        "/cut",
         ex -> {
-          ex.getResponseHeaders().add("Location", "/loop");
-          reply(ex, 302, "");
-        });
-    server.createContext(
-        "/headers",
-        ex -> {
-          lastHeaders.set(ex.getRequestHeaders());
-          reply(ex, 200, "");
+          ex.sendResponseHeaders(200, 100); // promises 100 bytes, sends 4 and hangs up
+          ex.getResponseBody().write("half".getBytes(StandardCharsets.UTF_8));
+          ex.getResponseBody().flush();
+          ex.close();
         });
     server.createContext(
         "/slow",
         ex -> {
           try {
-            releaseSlow.await();
+            releaseSlow.await(60, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
           reply(ex, 200, "late");
         });
     server.start();
-    base = "http://127.0.0.1:" + server.getAddress().getPort();
+    port = server.getAddress().getPort();
   }
 
   @AfterEach
-  void stopServer() {
+  void stopServer() throws InterruptedException {
     releaseSlow.countDown();
     server.stop(0);
     serverThreads.shutdownNow();
+    assertThat(serverThreads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
   }
 
-  private static void reply(HttpExchange ex, int code, String body) throws IOException {
+  private void reply(HttpExchange ex, int code, String body) throws IOException {
+    seen.add(Map.entry(ex.getRequestURI().toString(), ex.getRequestHeaders()));
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     ex.sendResponseHeaders(code, b.length == 0 ? -1 : b.length);
     if (b.length > 0) {
@@ -102,8 +125,30 @@ class LoopbackProbersTest {
     ex.close();
   }
 
+  private void redirect(HttpExchange ex, int code, String location) throws IOException {
+    redirect(ex, code, location, "");
+  }
+
+  private void redirect(HttpExchange ex, int code, String location, String body)
+      throws IOException {
+    ex.getResponseHeaders().add("Location", location);
+    reply(ex, code, body);
+  }
+
+  private ProbeUrl url(String path) {
+    return ProbeUrl.format("http", "127.0.0.1", port, path);
+  }
+
   private ProbeOutcome get(String path) {
-    return new HttpProber(false).probe(URI.create(base + path), Map.of(), Duration.ofSeconds(2));
+    return get(path, Map.of());
+  }
+
+  private ProbeOutcome get(String path, Map<String, List<String>> headers) {
+    return new HttpProber(false).probe(url(path), headers, Duration.ofSeconds(5));
+  }
+
+  private Headers lastHeaders() {
+    return seen.get(seen.size() - 1).getValue();
   }
 
   @Test
@@ -118,56 +163,104 @@ class LoopbackProbersTest {
   }
 
   @Test
-  void redirectToAnotherPathOnTheSameHostIsFollowed() {
+  void redirectsToTheSameHostAreFollowedRelativeOrAbsolute() {
     assertThat(get("/moved")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "fine"));
+    assertThat(get("/relative")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "fine"));
+    assertThat(get("/absolute")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "fine"));
+    assertThat(lastHeaders().getFirst("Referer"))
+        .isEqualTo("http://127.0.0.1:" + port + "/absolute");
   }
 
   @Test
   void redirectToAnotherHostIsNotFollowedAndIsAWarning() {
     assertThat(get("/elsewhere")).isEqualTo(ProbeOutcome.of(ProbeResult.WARNING, "going away"));
     ProbeOutcome followed =
-        new HttpProber(true)
-            .probe(URI.create(base + "/elsewhere"), Map.of(), Duration.ofSeconds(2));
+        new HttpProber(true).probe(url("/elsewhere"), Map.of(), Duration.ofSeconds(5));
     assertThat(followed).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "fine"));
   }
 
   @Test
-  void moreThanTenRedirectsFail() {
-    ProbeOutcome o = get("/loop");
-    assertThat(o.result()).isEqualTo(ProbeResult.FAILURE);
-    assertThat(o.output()).endsWith("stopped after 10 redirects");
-    assertThat(o.error()).isNull();
+  void atMostTenRequestsAreSentSoTheTenthRedirectFails() {
+    // Nine redirects and the final answer: ten requests, as Go allows.
+    assertThat(get("/chain/9")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "end of chain"));
+    seen.clear();
+    ProbeOutcome o = get("/chain/10");
+    assertThat(o)
+        .isEqualTo(
+            ProbeOutcome.of(ProbeResult.FAILURE, "Get /chain/0: stopped after 10 redirects"));
+    assertThat(seen).as("requests sent").hasSize(10);
+  }
+
+  @Test
+  void aRedirectWithoutLocationFailsExceptA307Or308() {
+    assertThat(get("/no-location"))
+        .isEqualTo(
+            ProbeOutcome.of(
+                ProbeResult.FAILURE,
+                "Get http://127.0.0.1:"
+                    + port
+                    + "/no-location: 302 response missing Location header"));
+    assertThat(get("/no-location-307")).isEqualTo(ProbeOutcome.of(ProbeResult.WARNING, "stay"));
+  }
+
+  @Test
+  void theHostHeaderSetsTheRequestsHostAndSurvivesOnlyARelativeRedirect() {
+    Map<String, List<String>> host = Map.of("Host", List.of("app.example.com"));
+    assertThat(get("/ok", host).result()).isEqualTo(ProbeResult.SUCCESS);
+    assertThat(lastHeaders().get("Host")).containsExactly("app.example.com");
+
+    seen.clear();
+    get("/moved", host);
+    assertThat(seen)
+        .extracting(e -> e.getValue().getFirst("Host"))
+        .containsExactly("app.example.com", "app.example.com");
+
+    seen.clear();
+    get("/absolute", host);
+    assertThat(seen)
+        .extracting(e -> e.getValue().getFirst("Host"))
+        .containsExactly("app.example.com", "127.0.0.1:" + port);
+  }
+
+  @Test
+  void sendsKubeProbeUserAgentGzipConnectionCloseAndRepeatedHeaders() {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    headers.put("X-Custom", List.of("a", "b"));
+    get("/ok", headers);
+    Headers h = lastHeaders();
+    assertThat(h.getFirst("User-Agent")).isEqualTo("kube-probe/1.18");
+    assertThat(h.get("X-Custom")).containsExactly("a", "b");
+    assertThat(h.getFirst("Accept-Encoding")).isEqualTo("gzip");
+    assertThat(h.getFirst("Connection")).isEqualTo("close");
+    assertThat(h.getFirst("Host")).isEqualTo("127.0.0.1:" + port);
+
+    get("/ok", Map.of("User-Agent", List.of("mine")));
+    assertThat(lastHeaders().get("User-Agent")).containsExactly("mine");
+  }
+
+  @Test
+  void aGzippedBodyIsDecompressedAndALongOneCutAtTenKibibytes() {
+    assertThat(get("/gzip")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "zipped"));
+    assertThat(get("/big").output()).hasSize(HttpProber.MAX_READ_LENGTH);
+  }
+
+  @Test
+  void aBodyThatBreaksOffIsAnErrorNotAFailure() {
+    ProbeOutcome o = get("/cut");
+    assertThat(o.result()).isEqualTo(ProbeResult.UNKNOWN);
+    assertThat(o.error()).isNotNull();
   }
 
   @Test
   void slowServerHitsTheTimeoutAndFails() {
-    ProbeOutcome o =
-        new HttpProber(false).probe(URI.create(base + "/slow"), Map.of(), Duration.ofMillis(300));
+    ProbeOutcome o = new HttpProber(false).probe(url("/slow"), Map.of(), Duration.ofMillis(300));
     assertThat(o.result()).isEqualTo(ProbeResult.FAILURE);
-    assertThat(o.output()).contains("timed out");
+    assertThat(o.output()).startsWith("Get http://127.0.0.1:" + port + "/slow: ");
     assertThat(o.error()).as("a timeout is a failure, not an error").isNull();
   }
 
   @Test
-  void sendsKubeProbeUserAgentAndRepeatedHeaders() {
-    new HttpProber(false)
-        .probe(
-            URI.create(base + "/headers"),
-            Map.of("X-Custom", List.of("a", "b")),
-            Duration.ofSeconds(2));
-    assertThat(lastHeaders.get().getFirst("User-Agent")).isEqualTo("kube-probe/1.18");
-    assertThat(lastHeaders.get().get("X-Custom")).containsExactly("a", "b");
-
-    new HttpProber(false)
-        .probe(
-            URI.create(base + "/headers"),
-            Map.of("User-Agent", List.of("mine")),
-            Duration.ofSeconds(2));
-    assertThat(lastHeaders.get().get("User-Agent")).containsExactly("mine");
-  }
-
-  @Test
-  void connectionRefusedIsFailure() throws IOException {
+  void connectionRefusedAndAMissingHostAreFailures() throws IOException {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
@@ -175,24 +268,50 @@ class LoopbackProbersTest {
     ProbeOutcome o =
         new HttpProber(false)
             .probe(
-                URI.create("http://127.0.0.1:" + closedPort + "/"),
+                ProbeUrl.format("http", "127.0.0.1", closedPort, "/"),
                 Map.of(),
                 Duration.ofSeconds(1));
     assertThat(o.result()).isEqualTo(ProbeResult.FAILURE);
+    assertThat(o.output()).startsWith("Get http://127.0.0.1:" + closedPort + "/: ");
     assertThat(o.error()).isNull();
+
+    ProbeOutcome opaque =
+        new HttpProber(false)
+            .probe(
+                ProbeUrl.format("http", "127.0.0.1", port, "mailto:me"),
+                Map.of(),
+                Duration.ofSeconds(1));
+    assertThat(opaque)
+        .isEqualTo(
+            ProbeOutcome.of(ProbeResult.FAILURE, "Get http:me: http: no Host in request URL"));
+  }
+
+  @Test
+  void aPodWithoutAnIpIsProbedOnTheNodeItself() {
+    // Go dials ":port", the local system.
+    ProbeOutcome o =
+        new HttpProber(false)
+            .probe(ProbeUrl.format("http", "", port, "/ok"), Map.of(), Duration.ofSeconds(5));
+    assertThat(o).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "fine"));
+    assertThat(lastHeaders().getFirst("Host")).isEqualTo(":" + port);
   }
 
   @Test
   void tcpConnectIsSuccessAndRefusalIsFailure() throws IOException {
-    int port;
+    int p;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-      assertThat(new TcpProber().probe("127.0.0.1", port, Duration.ofSeconds(1)))
+      p = s.getLocalPort();
+      assertThat(new TcpProber().probe("127.0.0.1", p, Duration.ofSeconds(1)))
+          .isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, ""));
+      assertThat(new TcpProber().probe("", p, Duration.ofSeconds(1)))
+          .as("no pod IP: the local system")
           .isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, ""));
     }
-    ProbeOutcome o = new TcpProber().probe("127.0.0.1", port, Duration.ofSeconds(1));
+    ProbeOutcome o = new TcpProber().probe("127.0.0.1", p, Duration.ofSeconds(1));
     assertThat(o.result()).isEqualTo(ProbeResult.FAILURE);
-    assertThat(o.output()).startsWith("dial tcp 127.0.0.1:" + port + ": ");
+    assertThat(o.output()).startsWith("dial tcp 127.0.0.1:" + p + ": ");
+    assertThat(new TcpProber().probe("::1", p, Duration.ofSeconds(1)).output())
+        .startsWith("dial tcp [::1]:" + p + ": ");
   }
 
   @Test
@@ -239,5 +358,7 @@ class LoopbackProbersTest {
     assertThat(CommandExpansion.expand("x$(EMPTY)y", env)).isEqualTo("xy");
     assertThat(CommandExpansion.expand("$(FILE", env)).isEqualTo("$(FILE");
     assertThat(CommandExpansion.expand("end$", env)).isEqualTo("end$");
+    // After an unclosed "$(" Go keeps scanning: the later "$$" is still an escaped '$'.
+    assertThat(CommandExpansion.expand("$(FILE $$", env)).isEqualTo("$(FILE $");
   }
 }

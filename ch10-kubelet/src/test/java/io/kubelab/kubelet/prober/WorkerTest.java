@@ -19,6 +19,7 @@ import io.kubelab.kubelet.container.FakeRuntime;
 import io.kubelab.kubelet.prober.results.Result;
 import io.kubelab.kubelet.prober.results.ResultsManager;
 import io.kubelab.kubelet.prober.results.Update;
+import io.kubelab.kubelet.util.ManualExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +46,10 @@ class WorkerTest {
     final ProberManager manager;
 
     Rig(long seed) {
+      this(seed, Runnable::run);
+    }
+
+    Rig(long seed, java.util.concurrent.Executor probes) {
       runtime.onExec(
           (id, cmd) -> {
             execs.incrementAndGet();
@@ -57,7 +62,15 @@ class WorkerTest {
           new Prober(runtime, (pod, c, type, reason, msg) -> events.add(reason + ": " + msg));
       manager =
           new ProberManager(
-              statusManager, readiness, liveness, startup, prober, clock, new Random(seed), true);
+              statusManager,
+              readiness,
+              liveness,
+              startup,
+              prober,
+              clock,
+              probes,
+              new Random(seed),
+              true);
     }
 
     ContainerId startContainer(Pod pod, Boolean started) {
@@ -177,6 +190,45 @@ class WorkerTest {
   }
 
   @Test
+  void startupFailureHoldsLikeALivenessFailure() {
+    Pod pod = pod("u1", "Always", null, null, execProbe(1, 1, 2, 0));
+    Rig rig = rigWithPod(pod);
+    ContainerId id = rig.startContainer(pod, false);
+    rig.manager.addPod(pod);
+    rig.exitCode = 1;
+    rig.tick();
+    assertThat(rig.startup.get(id)).as("1 failure < threshold 2").hasValue(Result.UNKNOWN);
+    rig.tick();
+    assertThat(rig.startup.get(id)).hasValue(Result.FAILURE);
+    assertThat(rig.manager.worker("u1", "app", ProbeType.STARTUP).onHold()).isTrue();
+    int execs = rig.execs.get();
+    rig.exitCode = 0;
+    rig.tick();
+    assertThat(rig.execs).as("held until the container is replaced").hasValue(execs);
+    assertThat(rig.startup.get(id)).hasValue(Result.FAILURE);
+  }
+
+  @Test
+  void aProbeRunsOnTheManagersExecutorAndTicksItMissesAreDroppedButOne() {
+    ManualExecutor probes = new ManualExecutor();
+    Rig rig = new Rig(7, probes);
+    Pod pod = pod("u1", "Always", execProbe(1, 1, 1, 0), null, null);
+    rig.runtime.addPod("u1", "web-u1", "default");
+    rig.startContainer(pod, true);
+    rig.manager.addPod(pod);
+    for (int i = 0; i < 5; i++) {
+      rig.tick(); // the probe thread is busy elsewhere for five periods
+    }
+    assertThat(rig.execs).hasValue(0);
+    probes.runAll();
+    // time.NewTicker: the channel held one tick, the other four were dropped; not five runs.
+    assertThat(rig.execs).hasValue(1);
+    rig.tick();
+    probes.runAll();
+    assertThat(rig.execs).as("then one per period again").hasValue(2);
+  }
+
+  @Test
   void probeErrorsAreRetriedThriceThenDiscarded() {
     Pod pod = pod("u1", "Always", execProbe(1, 1, 1, 0), null, null);
     Rig rig = rigWithPod(pod);
@@ -243,12 +295,11 @@ class WorkerTest {
   // ---- model-based -----------------------------------------------------------------------------
 
   /** op: 0 probe passes, 1 probe fails, 2 probe cannot run, 3 container restarts, 4 it exits. */
-  record Scenario(
-      boolean liveness, int successThreshold, int failureThreshold, List<Integer> ops) {}
+  record Scenario(ProbeType type, int successThreshold, int failureThreshold, List<Integer> ops) {}
 
   /** The worker's rules, written as a plain reference. */
   static final class Model {
-    final boolean liveness;
+    final boolean holdsOnFailure;
     final int successThreshold;
     final int failureThreshold;
     final Result initial;
@@ -259,11 +310,18 @@ class WorkerTest {
     final Map<Integer, Result> published = new HashMap<>();
     final List<String> updates = new ArrayList<>();
 
-    Model(boolean liveness, int successThreshold, int failureThreshold) {
-      this.liveness = liveness;
+    Model(ProbeType type, int successThreshold, int failureThreshold) {
+      // Liveness and startup failures mean "kill it": the worker stops probing that container.
+      this.holdsOnFailure = type != ProbeType.READINESS;
       this.successThreshold = successThreshold;
       this.failureThreshold = failureThreshold;
-      this.initial = liveness ? Result.SUCCESS : Result.FAILURE;
+      // Alive until proven dead, not ready until proven ready, start-up undecided.
+      this.initial =
+          switch (type) {
+            case LIVENESS -> Result.SUCCESS;
+            case READINESS -> Result.FAILURE;
+            case STARTUP -> Result.UNKNOWN;
+          };
     }
 
     void publish(int container, Result r) {
@@ -304,7 +362,7 @@ class WorkerTest {
         return;
       }
       publish(container, r);
-      if (liveness && r == Result.FAILURE) {
+      if (holdsOnFailure && r == Result.FAILURE) {
         onHold = true;
         run = 0;
       }
@@ -317,30 +375,39 @@ class WorkerTest {
         .withExamples(150)
         .forAll(
             integers()
-                .between(0, 1)
+                .between(0, 2)
                 .zip(
                     integers().between(1, 3),
                     integers().between(1, 4),
                     lists().of(integers().between(0, 4)).ofSizeBetween(1, 40),
-                    (l, s, f, ops) -> new Scenario(l == 1, l == 1 ? 1 : s, f, ops)))
+                    (t, s, f, ops) -> {
+                      ProbeType type = ProbeType.values()[t];
+                      // Only readiness may need more than one success.
+                      return new Scenario(type, type == ProbeType.READINESS ? s : 1, f, ops);
+                    }))
         .checkAssert(WorkerTest::checkAgainstModel);
   }
 
   private static void checkAgainstModel(Scenario sc) {
+    var probe = execProbe(1, sc.successThreshold(), sc.failureThreshold(), 0);
     Pod pod =
-        sc.liveness()
-            ? pod("u1", "Always", null, execProbe(1, 1, sc.failureThreshold(), 0), null)
-            : pod(
-                "u1",
-                "Always",
-                execProbe(1, sc.successThreshold(), sc.failureThreshold(), 0),
-                null,
-                null);
+        switch (sc.type()) {
+          case READINESS -> pod("u1", "Always", probe, null, null);
+          case LIVENESS -> pod("u1", "Always", null, probe, null);
+          case STARTUP -> pod("u1", "Always", null, null, probe);
+        };
     Rig rig = rigWithPod(pod);
-    ResultsManager results = sc.liveness() ? rig.liveness : rig.readiness;
-    Model model = new Model(sc.liveness(), sc.successThreshold(), sc.failureThreshold());
+    ResultsManager results =
+        switch (sc.type()) {
+          case READINESS -> rig.readiness;
+          case LIVENESS -> rig.liveness;
+          case STARTUP -> rig.startup;
+        };
+    Model model = new Model(sc.type(), sc.successThreshold(), sc.failureThreshold());
+    // A startup probe only runs while the container has not started; the others only after.
+    boolean started = sc.type() != ProbeType.STARTUP;
     List<ContainerId> ids = new ArrayList<>();
-    ids.add(rig.startContainer(pod, true));
+    ids.add(rig.startContainer(pod, started));
     boolean running = true;
     int behaviour = 0;
     rig.manager.addPod(pod);
@@ -351,7 +418,7 @@ class WorkerTest {
           rig.exitCode = op == 2 ? -1 : op;
         }
         case 3 -> {
-          ids.add(rig.startContainer(pod, true));
+          ids.add(rig.startContainer(pod, started));
           running = true;
         }
         default -> {

@@ -21,6 +21,7 @@ final class FakeApi implements PodStatusClient, PodManager {
   Random random = new Random(0);
   double failureRate;
   int calls;
+  Runnable onWrite = () -> {};
 
   synchronized void create(Pod pod) {
     pods.put(pod.getMetadata().getName(), pod);
@@ -57,6 +58,7 @@ final class FakeApi implements PodStatusClient, PodManager {
     Pod updated = new PodBuilder(p).withStatus(StatusManager.copy(newStatus)).build();
     pods.put(name, updated);
     writes.add(StatusManager.copy(newStatus));
+    onWrite.run();
     return new PodBuilder(updated).build();
   }
 

@@ -16,26 +16,28 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.kubelet.container.ContainerId;
+import io.kubelab.kubelet.util.ManualExecutor;
+import io.kubelab.kubelet.util.NamedThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The status manager: versions, conditions, merging, terminated pods, and the sync paths. */
 class StatusManagerTest {
 
-  private static final ContainerId APP = new ContainerId("fake", "app-1");
+  static final ContainerId APP = new ContainerId("fake", "app-1");
   private static final ContainerId SIDECAR = new ContainerId("fake", "sidecar-1");
 
   private final FakeClock clock = new FakeClock();
   private final FakeApi api = new FakeApi();
   private boolean reclaimed;
+  private final ManualExecutor goroutine = new ManualExecutor();
   private final StatusManager manager =
-      new StatusManager(api, api, (pod, status) -> reclaimed, clock);
+      new StatusManager(api, api, (pod, status) -> reclaimed, clock, goroutine);
 
   static Pod pod(String restartPolicy, String... readinessGates) {
     PodBuilder b =
@@ -204,6 +206,188 @@ class StatusManagerTest {
     assertThat(manager.getPodStatus("u1").orElseThrow().getMessage()).as("aborted").isEqualTo("m1");
   }
 
+  private static PodStatus withTerminated(PodStatus s, int index, int exitCode, String message) {
+    s.getContainerStatuses()
+        .get(index)
+        .setState(
+            new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withMessage(message)
+                .endTerminated()
+                .build());
+    return s;
+  }
+
+  @Test
+  void onFailureLetsOnlyAFailedContainerRunAgain() {
+    Pod pod = pod("OnFailure");
+    api.create(pod);
+    // sidecar (index 0 before sorting) failed: it may be restarted.
+    manager.setPodStatus(pod, withTerminated(generated("m1", false, false), 0, 3, ""));
+    manager.setPodStatus(pod, generated("m2", false, false));
+    assertThat(manager.getPodStatus("u1").orElseThrow().getMessage()).isEqualTo("m2");
+    // Now it succeeded: running again would be illegal.
+    manager.setPodStatus(pod, withTerminated(generated("m3", false, false), 0, 0, ""));
+    manager.setPodStatus(pod, generated("m4", false, false));
+    assertThat(manager.getPodStatus("u1").orElseThrow().getMessage()).isEqualTo("m3");
+    assertThat(
+            StatusManager.checkContainerStateTransition(
+                withTerminated(generated("x", false, false), 0, 0, "").getContainerStatuses(),
+                generated("y", false, false).getContainerStatuses(),
+                "OnFailure"))
+        .isEqualTo(
+            "terminated container sidecar attempted illegal transition to non-terminated state");
+    assertThat(
+            StatusManager.checkContainerStateTransition(
+                withTerminated(generated("x", false, false), 0, 0, "").getContainerStatuses(),
+                generated("y", false, false).getContainerStatuses(),
+                "Always"))
+        .as("Always restarts anything")
+        .isNull();
+  }
+
+  @Test
+  void terminationMessagesShareTwelveKibibytesAmongTheContainers() {
+    Pod pod = pod("Always"); // two containers: 6144 bytes each
+    api.create(pod);
+    String huge = "é".repeat(5000); // 10,000 bytes of UTF-8
+    manager.setPodStatus(pod, withTerminated(generated("m1", false, false), 0, 1, huge));
+    String kept =
+        manager
+            .getPodStatus("u1")
+            .orElseThrow()
+            .getContainerStatuses()
+            .get(1)
+            .getState()
+            .getTerminated()
+            .getMessage();
+    assertThat(kept.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(6144);
+    assertThat(kept).isEqualTo("é".repeat(3072));
+    assertThat(StatusManager.truncateBytes("aé", 2)).as("never half a character").isEqualTo("a");
+    assertThat(StatusManager.truncateBytes("short", 100)).isEqualTo("short");
+  }
+
+  @Test
+  void initContainerStatusesFollowTheSpecOrderAndOthersSortByName() {
+    Pod pod =
+        new PodBuilder(pod("Always"))
+            .editSpec()
+            .addNewInitContainer()
+            .withName("zz-first")
+            .endInitContainer()
+            .addNewInitContainer()
+            .withName("aa-second")
+            .endInitContainer()
+            .endSpec()
+            .build();
+    PodStatus s = generated("m1", false, false);
+    s.setInitContainerStatuses(
+        List.of(
+            new ContainerStatusBuilder().withName("unknown-init").build(),
+            new ContainerStatusBuilder().withName("aa-second").build(),
+            new ContainerStatusBuilder().withName("zz-first").build()));
+    manager.setPodStatus(pod, s);
+    PodStatus cached = manager.getPodStatus("u1").orElseThrow();
+    assertThat(cached.getInitContainerStatuses())
+        .extracting(ContainerStatus::getName)
+        .containsExactly("zz-first", "aa-second", "unknown-init");
+    assertThat(cached.getContainerStatuses())
+        .extracting(ContainerStatus::getName)
+        .containsExactly("app", "sidecar");
+  }
+
+  @Test
+  void aPodTheKubeletNoLongerKnowsIsNotReconciled() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setPodStatus(pod, generated("m1", false, false));
+    goroutine.runAll();
+    api.pods.get("web-1").getStatus().setMessage("someone else");
+    Pod gone = api.pods.remove("web-1");
+    manager.syncBatch(); // not in the pod manager: needsReconcile is false, nothing is fetched
+    int calls = api.calls;
+    manager.syncBatch();
+    assertThat(api.calls).isEqualTo(calls);
+    api.pods.put("web-1", gone);
+    manager.syncBatch();
+    assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m1");
+  }
+
+  @Test
+  void conditionsFollowGenerateGo() {
+    var spec = pod("Always").getSpec();
+    assertThat(PodConditions.containersReady(spec, List.of(), "Running").getReason())
+        .as("no statuses at all")
+        .isEqualTo("UnknownContainerStatuses");
+    var oneReady = List.of(runningStatus("app", APP, true));
+    PodCondition cr = PodConditions.containersReady(spec, oneReady, "Running");
+    assertThat(cr.getReason()).isEqualTo("ContainersNotReady");
+    assertThat(cr.getMessage()).isEqualTo("containers with unknown status: [sidecar]");
+    var both = List.of(runningStatus("app", APP, false), runningStatus("sidecar", SIDECAR, false));
+    assertThat(PodConditions.containersReady(spec, both, "Succeeded").getReason())
+        .isEqualTo("PodCompleted");
+    assertThat(PodConditions.containersReady(spec, oneReady, "Succeeded").getReason())
+        .as("an unknown container is not completed")
+        .isEqualTo("ContainersNotReady");
+
+    var gated = pod("Always", "example.com/lb", "example.com/dns").getSpec();
+    var ready = List.of(runningStatus("app", APP, true), runningStatus("sidecar", SIDECAR, true));
+    PodCondition r =
+        PodConditions.podReady(
+            gated,
+            List.of(
+                new PodConditionBuilder().withType("example.com/lb").withStatus("False").build()),
+            ready,
+            "Running");
+    assertThat(r.getMessage())
+        .isEqualTo(
+            "the status of pod readiness gate \"example.com/lb\" is not \"True\", but False, "
+                + "corresponding condition of pod readiness gate \"example.com/dns\" does not exist.");
+  }
+
+  @Test
+  void initializedWaitsForEveryInitContainerToSucceed() {
+    var spec =
+        new PodBuilder(pod("Always"))
+            .editSpec()
+            .addNewInitContainer()
+            .withName("migrate")
+            .endInitContainer()
+            .addNewInitContainer()
+            .withName("seed")
+            .endInitContainer()
+            .endSpec()
+            .build()
+            .getSpec();
+    assertThat(PodConditions.initialized(spec, List.of(), "Pending"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason)
+        .containsExactly("False", "UnknownContainerStatuses");
+    var migrated =
+        List.of(
+            new ContainerStatusBuilder().withName("migrate").withReady(true).build(),
+            new ContainerStatusBuilder().withName("seed").withReady(false).build());
+    assertThat(PodConditions.initialized(spec, migrated, "Pending"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason, PodCondition::getMessage)
+        .containsExactly(
+            "False", "ContainersNotInitialized", "containers with incomplete status: [seed]");
+    assertThat(PodConditions.initialized(spec, migrated.subList(0, 1), "Pending").getMessage())
+        .isEqualTo("containers with unknown status: [seed]");
+    assertThat(PodConditions.initialized(spec, migrated, "Succeeded"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason)
+        .containsExactly("True", "PodCompleted");
+    var done =
+        List.of(
+            new ContainerStatusBuilder().withName("migrate").withReady(true).build(),
+            new ContainerStatusBuilder().withName("seed").withReady(true).build());
+    assertThat(PodConditions.initialized(spec, done, "Running"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason)
+        .containsExactly("True", null);
+    assertThat(PodConditions.initialized(pod("Always").getSpec(), List.of(), "Running").getStatus())
+        .as("no init containers: initialized")
+        .isEqualTo("True");
+  }
+
   @Test
   void terminatePodMarksRunningContainersUnknownExit137() {
     Pod pod = pod("Always");
@@ -235,7 +419,7 @@ class StatusManagerTest {
             .build();
     api.create(pod);
     manager.setPodStatus(pod("Always"), generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     PodStatus inApi = api.pods.get("web-1").getStatus();
     assertThat(inApi.getMessage()).isEqualTo("m1");
     assertThat(inApi.getConditions())
@@ -249,7 +433,7 @@ class StatusManagerTest {
     api.create(pod);
     api.failureRate = 1.0;
     manager.setPodStatus(pod, generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     assertThat(api.writes).isEmpty();
     api.failureRate = 0;
     manager.syncBatch();
@@ -263,7 +447,7 @@ class StatusManagerTest {
     Pod pod = pod("Always");
     api.create(pod);
     manager.setPodStatus(pod, generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     api.pods.get("web-1").getStatus().setMessage("someone else");
     manager.syncBatch();
     assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m1");
@@ -274,7 +458,7 @@ class StatusManagerTest {
     Pod pod = pod("Always");
     api.create(new PodBuilder(pod).editMetadata().withUid("u2").endMetadata().build());
     manager.setPodStatus(pod, generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     assertThat(api.writes).isEmpty();
     assertThat(manager.getPodStatus("u1")).isEmpty();
   }
@@ -282,7 +466,7 @@ class StatusManagerTest {
   @Test
   void missingPodIsIgnored() {
     manager.setPodStatus(pod("Always"), generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     assertThat(api.writes).isEmpty();
     assertThat(manager.getPodStatus("u1")).isPresent();
   }
@@ -297,7 +481,7 @@ class StatusManagerTest {
             .build();
     api.create(pod);
     manager.setPodStatus(pod, generated("m1", false, false));
-    manager.syncPending();
+    goroutine.runAll();
     assertThat(api.deletes).isEmpty();
     reclaimed = true;
     manager.syncBatch();
@@ -313,7 +497,7 @@ class StatusManagerTest {
       manager.setPodStatus(pod, generated("m" + i, false, false));
     }
     assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(1001);
-    manager.syncPending();
+    goroutine.runAll();
     // 1000 queued requests, each carrying its own version; the newest (1001) was not queued.
     assertThat(api.pods.get("web-1").getStatus().getMessage()).isEqualTo("m999");
     manager.syncBatch();
@@ -321,33 +505,55 @@ class StatusManagerTest {
   }
 
   @Test
-  void syncThreadWritesOnDemandAndRetriesOnTheTenSecondTick() throws Exception {
+  void theBatchRunsOnATenSecondTickerOnTheSyncGoroutine() {
     Pod pod = pod("Always");
     api.create(pod);
-    LinkedBlockingQueue<String> synced = new LinkedBlockingQueue<>();
-    manager.onSynced(synced::add);
     manager.start();
-    try {
-      synchronized (api) {
-        api.failureRate = 1.0;
-      }
-      manager.setPodStatus(pod, generated("m1", false, false));
-      assertThat(synced.poll(10, TimeUnit.SECONDS)).isEqualTo("u1");
-      synchronized (api) {
-        assertThat(api.writes).isEmpty();
-        api.failureRate = 0;
-      }
-      clock.step(Duration.ofSeconds(9));
-      clock.step(Duration.ofSeconds(1));
-      assertThat(synced.poll(10, TimeUnit.SECONDS)).as("batch").isEqualTo("");
-      synchronized (api) {
-        assertThat(api.writes).extracting(PodStatus::getMessage).containsExactly("m1");
-      }
-    } finally {
-      manager.close();
+    api.failureRate = 1.0;
+    manager.setPodStatus(pod, generated("m1", false, false));
+    assertThat(goroutine.size()).as("handed to the sync goroutine").isEqualTo(1);
+    goroutine.runAll();
+    assertThat(api.writes).isEmpty();
+    api.failureRate = 0;
+    clock.step(Duration.ofSeconds(9));
+    assertThat(goroutine.size()).isZero();
+    clock.step(Duration.ofSeconds(1));
+    assertThat(goroutine.size()).as("the tick").isEqualTo(1);
+    goroutine.runAll();
+    assertThat(api.writes).extracting(PodStatus::getMessage).containsExactly("m1");
+    manager.close();
+    clock.step(Duration.ofMinutes(1));
+    assertThat(goroutine.size()).as("no tick after close").isZero();
+    assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
+  void ticksThatFindTheGoroutineBusyAreDroppedButOne() {
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.start();
+    manager.setPodStatus(pod, generated("m1", false, false));
+    api.failureRate = 1.0;
+    clock.step(Duration.ofSeconds(60)); // six ticks while the goroutine never runs
+    int callsBefore = api.calls;
+    goroutine.runAll();
+    // One request (which fails) and one batch (which fails): not six batches.
+    assertThat(api.calls - callsBefore).isEqualTo(2);
+  }
+
+  @Test
+  void onARealThreadAStatusIsWrittenWithoutAnyTick() throws Exception {
+    Pod pod = pod("Always");
+    api.create(pod);
+    java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+    try (NamedThreads thread = new NamedThreads("status-manager-test", 1)) {
+      api.onWrite = written::countDown;
+      StatusManager m = new StatusManager(api, api, (p, st) -> false, clock, thread);
+      m.setPodStatus(pod, generated("m1", false, false));
+      assertThat(written.await(30, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(Thread.getAllStackTraces().keySet())
-        .noneMatch(t -> t.getName().equals("status-manager-sync") && t.isAlive());
+        .noneMatch(t -> t.getName().startsWith("status-manager-test") && t.isAlive());
   }
 
   // ---- property: random failures never leave a stale status ------------------------------------
@@ -364,7 +570,8 @@ class StatusManagerTest {
               FakeApi fake = new FakeApi();
               fake.random = new Random(seed);
               fake.failureRate = 0.5;
-              StatusManager m = new StatusManager(fake, fake, (p, s) -> false, clk);
+              ManualExecutor sync = new ManualExecutor();
+              StatusManager m = new StatusManager(fake, fake, (p, s) -> false, clk, sync);
               Pod pod = pod("Always");
               fake.create(pod);
               int counter = 0;
@@ -377,7 +584,7 @@ class StatusManagerTest {
                     appReady = !appReady;
                     m.setContainerReadiness("u1", APP, appReady);
                   }
-                  case 2 -> m.syncPending();
+                  case 2 -> sync.runAll();
                   default -> m.syncBatch();
                 }
                 clk.step(Duration.ofSeconds(1));
@@ -393,7 +600,7 @@ class StatusManagerTest {
               assertThat(written).as("seed %s ops %s", seed, ops).isSorted();
               // Once the API behaves, a batch makes it equal to the newest cached status.
               fake.failureRate = 0;
-              m.syncPending();
+              sync.runAll();
               m.syncBatch();
               m.getPodStatus("u1")
                   .ifPresent(

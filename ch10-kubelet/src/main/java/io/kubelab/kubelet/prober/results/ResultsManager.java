@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentMap;
  * <p>Upstream: {@code pkg/kubelet/prober/results/results_manager.go} ({@code Manager}, {@code
  * manager}). The update channel holds {@value #UPDATES_CAPACITY} entries and {@link #set} blocks
  * when it is full, as upstream's unbuffered-beyond-20 send does: a consumer must drain {@link
- * #updates()}. {@link #remove} publishes nothing.
+ * #updates()}, either with a thread that blocks on it or from the {@link #onUpdate} callback.
+ * {@link #remove} publishes nothing.
  */
 public final class ResultsManager {
 
@@ -23,6 +24,7 @@ public final class ResultsManager {
 
   private final ConcurrentMap<ContainerId, Result> cache = new ConcurrentHashMap<>();
   private final BlockingQueue<Update> updates;
+  private volatile Runnable listener = () -> {};
 
   public ResultsManager() {
     this(UPDATES_CAPACITY);
@@ -49,8 +51,18 @@ public final class ResultsManager {
         updates.put(new Update(id, result, podUid));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return;
       }
+      listener.run();
     }
+  }
+
+  /**
+   * Called after each update is published, so that a consumer that does not block on {@link
+   * #updates()} knows to drain it. Must not block; one listener at a time.
+   */
+  public void onUpdate(Runnable listener) {
+    this.listener = listener == null ? () -> {} : listener;
   }
 
   /** Forgets the container's result without publishing anything. */
