@@ -22,9 +22,10 @@ import java.util.Set;
  * pkg/scheduler/algorithm/predicates/metadata.go}, and {@code GetNamespacesFromPodAffinityTerm},
  * {@code PodMatchesTermsNamespaceAndSelector} in {@code
  * pkg/scheduler/algorithm/priorities/util/topologies.go} (v1.17). Only {@code
- * requiredDuringSchedulingIgnoredDuringExecution} terms count for filtering.
+ * requiredDuringSchedulingIgnoredDuringExecution} terms count for filtering. Public for chapter
+ * 08's InterPodAffinity plugin, which matches terms with the same rules.
  */
-final class AffinityTerms {
+public final class AffinityTerms {
 
   private AffinityTerms() {}
 
@@ -32,10 +33,10 @@ final class AffinityTerms {
    * A term's compiled namespaces and selector. An empty namespace list means the namespace of the
    * pod that owns the term, not "all namespaces".
    */
-  record TermProperties(Set<String> namespaces, Selector selector) {}
+  public record TermProperties(Set<String> namespaces, Selector selector) {}
 
   /** The pod's required affinity terms, or an empty list. */
-  static List<PodAffinityTerm> requiredAffinityTerms(Pod pod) {
+  public static List<PodAffinityTerm> requiredAffinityTerms(Pod pod) {
     Affinity a = pod.getSpec().getAffinity();
     PodAffinity pa = a == null ? null : a.getPodAffinity();
     List<PodAffinityTerm> t =
@@ -44,7 +45,7 @@ final class AffinityTerms {
   }
 
   /** The pod's required anti-affinity terms, or an empty list. */
-  static List<PodAffinityTerm> requiredAntiAffinityTerms(Pod pod) {
+  public static List<PodAffinityTerm> requiredAntiAffinityTerms(Pod pod) {
     Affinity a = pod.getSpec().getAffinity();
     PodAntiAffinity pa = a == null ? null : a.getPodAntiAffinity();
     List<PodAffinityTerm> t =
@@ -53,7 +54,7 @@ final class AffinityTerms {
   }
 
   /** True when the pod has a podAffinity or podAntiAffinity section at all. */
-  static boolean hasPodAffinityOrAntiAffinity(Pod pod) {
+  public static boolean hasPodAffinityOrAntiAffinity(Pod pod) {
     Affinity a = pod.getSpec().getAffinity();
     return a != null && (a.getPodAffinity() != null || a.getPodAntiAffinity() != null);
   }
@@ -65,7 +66,8 @@ final class AffinityTerms {
    *     spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution}
    * @throws IllegalArgumentException naming the pod and field when a selector is malformed
    */
-  static List<TermProperties> properties(Pod owner, List<PodAffinityTerm> terms, String field) {
+  public static List<TermProperties> properties(
+      Pod owner, List<PodAffinityTerm> terms, String field) {
     List<TermProperties> props = new ArrayList<>(terms.size());
     for (int i = 0; i < terms.size(); i++) {
       PodAffinityTerm term = terms.get(i);
@@ -89,7 +91,7 @@ final class AffinityTerms {
   }
 
   /** The namespaces a term applies to: its own list, or else the owner's namespace. */
-  static Set<String> namespaces(Pod owner, PodAffinityTerm term) {
+  public static Set<String> namespaces(Pod owner, PodAffinityTerm term) {
     List<String> ns = term.getNamespaces();
     if (ns == null || ns.isEmpty()) {
       return Set.of(namespace(owner));
@@ -98,13 +100,13 @@ final class AffinityTerms {
   }
 
   /** Does {@code pod} fall under a term with these namespaces and selector? */
-  static boolean podMatchesTermsNamespaceAndSelector(
+  public static boolean podMatchesTermsNamespaceAndSelector(
       Pod pod, Set<String> namespaces, Selector selector) {
     return namespaces.contains(namespace(pod)) && selector.matches(labels(pod));
   }
 
   /** True when the pod matches every term; false for no terms at all. */
-  static boolean podMatchesAll(Pod pod, List<TermProperties> props) {
+  public static boolean podMatchesAll(Pod pod, List<TermProperties> props) {
     if (props.isEmpty()) {
       return false;
     }
@@ -117,7 +119,7 @@ final class AffinityTerms {
   }
 
   /** True when the pod matches at least one term. */
-  static boolean podMatchesAny(Pod pod, List<TermProperties> props) {
+  public static boolean podMatchesAny(Pod pod, List<TermProperties> props) {
     for (TermProperties p : props) {
       if (podMatchesTermsNamespaceAndSelector(pod, p.namespaces(), p.selector())) {
         return true;
@@ -127,19 +129,19 @@ final class AffinityTerms {
   }
 
   /** The pod's namespace; a missing one counts as the empty namespace, as in Go. */
-  static String namespace(Pod pod) {
+  public static String namespace(Pod pod) {
     String ns = pod.getMetadata().getNamespace();
     return ns == null ? "" : ns;
   }
 
   /** The pod's labels, never null. */
-  static Map<String, String> labels(Pod pod) {
+  public static Map<String, String> labels(Pod pod) {
     Map<String, String> l = pod.getMetadata().getLabels();
     return l == null ? Map.of() : l;
   }
 
   /** Upstream's {@code GetPodFullName}: {@code name_namespace}. */
-  static String podFullName(Pod pod) {
+  public static String podFullName(Pod pod) {
     return pod.getMetadata().getName() + "_" + namespace(pod);
   }
 }

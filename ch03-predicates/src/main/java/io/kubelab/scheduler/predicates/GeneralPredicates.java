@@ -56,7 +56,20 @@ public final class GeneralPredicates {
       podRequest = PodRequests.of(pod);
       ignored = Set.of();
     }
-    List<PredicateFailureReason> fails = new ArrayList<>(1);
+    return result(fitsRequest(podRequest, ignored, nodeInfo));
+  }
+
+  /**
+   * The resource check of {@code PodFitsResources} for a request computed once per pod: one {@link
+   * InsufficientResourceError} per short resource, in the order documented there; empty when the
+   * pod fits. Chapter 08's NodeResourcesFit plugin checks its PreFilter's request with it.
+   *
+   * @param podRequest the pod's request as {@link PodRequests#of} computes it
+   * @param ignored extended resources left to an extender
+   */
+  public static List<InsufficientResourceError> fitsRequest(
+      Resource podRequest, Set<String> ignored, NodeInfo nodeInfo) {
+    List<InsufficientResourceError> fails = new ArrayList<>(1);
     long allowedPodNumber = nodeInfo.allocatableResource().allowedPodNumber();
     int podCount = nodeInfo.pods().size();
     if (podCount + 1 > allowedPodNumber) {
@@ -66,7 +79,7 @@ public final class GeneralPredicates {
         && podRequest.memory() == 0
         && podRequest.ephemeralStorage() == 0
         && podRequest.scalarResources().isEmpty()) {
-      return result(fails);
+      return fails;
     }
     Resource alloc = nodeInfo.allocatableResource();
     Resource used = nodeInfo.requestedResource();
@@ -101,7 +114,7 @@ public final class GeneralPredicates {
                 name, e.getValue(), used.scalar(name), alloc.scalar(name)));
       }
     }
-    return result(fails);
+    return fails;
   }
 
   /** {@code PodFitsHost}: a pod with {@code spec.nodeName} fits only that node. */
@@ -125,16 +138,23 @@ public final class GeneralPredicates {
       Pod pod, PredicateMetadata meta, NodeInfo nodeInfo) {
     List<ContainerPort> want =
         meta instanceof PodPredicateMetadata m ? m.podPorts() : containerPorts(pod);
-    if (want.isEmpty()) {
-      return PredicateResult.FIT;
-    }
+    return fitsPorts(want, nodeInfo)
+        ? PredicateResult.FIT
+        : PredicateResult.fail(PredicateErrors.ERR_POD_NOT_FITS_HOST_PORTS);
+  }
+
+  /**
+   * Upstream's {@code fitsPorts}: no wanted port conflicts with a port in use on the node. Chapter
+   * 08's NodePorts plugin checks its PreFilter's ports with it.
+   */
+  public static boolean fitsPorts(List<ContainerPort> want, NodeInfo nodeInfo) {
     for (ContainerPort p : want) {
       int hostPort = p.getHostPort() == null ? 0 : p.getHostPort();
       if (nodeInfo.usedPorts().checkConflict(p.getHostIP(), p.getProtocol(), hostPort)) {
-        return PredicateResult.fail(PredicateErrors.ERR_POD_NOT_FITS_HOST_PORTS);
+        return false;
       }
     }
-    return PredicateResult.FIT;
+    return true;
   }
 
   /** {@code PodMatchNodeSelector}: nodeSelector and required node affinity. */
@@ -195,7 +215,7 @@ public final class GeneralPredicates {
   }
 
   /** Upstream's {@code GetContainerPorts}: every port of every (non-init) container. */
-  static List<ContainerPort> containerPorts(Pod pod) {
+  public static List<ContainerPort> containerPorts(Pod pod) {
     List<ContainerPort> ports = new ArrayList<>();
     List<Container> containers = pod.getSpec().getContainers();
     if (containers != null) {
@@ -225,7 +245,7 @@ public final class GeneralPredicates {
     }
   }
 
-  static PredicateResult result(List<PredicateFailureReason> fails) {
+  static PredicateResult result(List<? extends PredicateFailureReason> fails) {
     return fails.isEmpty() ? PredicateResult.FIT : PredicateResult.fail(fails);
   }
 }

@@ -48,7 +48,7 @@ public final class ImageLocality {
   }
 
   /** {@code calculatePriority}: clamp to the thresholds, scale to 0..100. */
-  static long calculatePriority(long sumScores) {
+  public static long calculatePriority(long sumScores) {
     if (sumScores < MIN_THRESHOLD) {
       sumScores = MIN_THRESHOLD;
     } else if (sumScores > MAX_THRESHOLD) {
@@ -62,7 +62,7 @@ public final class ImageLocality {
    *
    * @param imageNames the containers' images, already normalized
    */
-  static long sumImageScores(NodeInfo nodeInfo, List<String> imageNames, int totalNumNodes) {
+  public static long sumImageScores(NodeInfo nodeInfo, List<String> imageNames, int totalNumNodes) {
     long sum = 0;
     Map<String, ImageStateSummary> imageStates = nodeInfo.imageStates();
     for (String imageName : imageNames) {
@@ -81,7 +81,7 @@ public final class ImageLocality {
   }
 
   /** The normalized images of the pod's regular containers, one per container, in order. */
-  static List<String> imageNames(Pod pod) {
+  public static List<String> imageNames(Pod pod) {
     List<String> names = new ArrayList<>();
     for (Container c : pod.getSpec().getContainers()) {
       names.add(normalizedImageName(c.getImage() == null ? "" : c.getImage()));

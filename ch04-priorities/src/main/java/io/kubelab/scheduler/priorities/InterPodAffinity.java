@@ -63,7 +63,11 @@ public final class InterPodAffinity {
   public static long calculateInterPodAffinityPriorityMap(
       Pod pod, PriorityMetadata meta, NodeInfo nodeInfo) {
     Node node = Priorities.requireNode(nodeInfo);
-    Map<String, Map<String, Long>> topologyScore = topologyScore(meta);
+    return score(topologyScore(meta), node);
+  }
+
+  /** The node's score: the sum of {@code topologyScore[key][node's value for key]}. */
+  public static long score(Map<String, Map<String, Long>> topologyScore, Node node) {
     if (topologyScore.isEmpty()) {
       return 0;
     }
@@ -88,7 +92,12 @@ public final class InterPodAffinity {
    */
   public static void calculateInterPodAffinityPriorityReduce(
       Pod pod, PriorityMetadata meta, Snapshot snapshot, NodeScoreList result) {
-    if (topologyScore(meta).isEmpty()) {
+    normalize(topologyScore(meta), result);
+  }
+
+  /** The body of the reduce, for a table computed by the caller (chapter 08's plugin). */
+  public static void normalize(Map<String, Map<String, Long>> topologyScore, NodeScoreList result) {
+    if (topologyScore.isEmpty()) {
       return;
     }
     long maxCount = 0;
@@ -125,7 +134,7 @@ public final class InterPodAffinity {
    * @throws LabelSelectors.InvalidSelectorException naming the pod and field of a malformed term
    *     (upstream logs it and leaves the table empty, so the priority scores nothing)
    */
-  static Map<String, Map<String, Long>> buildTopologyPairToScore(
+  public static Map<String, Map<String, Long>> buildTopologyPairToScore(
       Pod pod, Snapshot snapshot, int hardPodAffinityWeight, Parallelizer parallelizer) {
     Affinity affinity = pod.getSpec().getAffinity();
     boolean hasAffinityConstraints = affinity != null && affinity.getPodAffinity() != null;

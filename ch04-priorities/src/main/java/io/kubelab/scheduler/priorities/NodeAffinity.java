@@ -47,7 +47,7 @@ public final class NodeAffinity {
    * @param weight the term's weight, never 0
    * @param selector its match expressions
    */
-  record PreferredTerm(long weight, CompiledNodeSelector selector) {}
+  public record PreferredTerm(long weight, CompiledNodeSelector selector) {}
 
   /** {@code CalculateNodeAffinityPriorityMap}. */
   public static long calculateNodeAffinityPriorityMap(
@@ -57,6 +57,11 @@ public final class NodeAffinity {
         meta instanceof PodPriorityMetadata m
             ? m.preferredNodeAffinity()
             : preferredTerms(pod, pod.getSpec().getAffinity());
+    return sumOfMatchingWeights(terms, node);
+  }
+
+  /** The sum of the weights of the terms that match the node's labels. */
+  public static long sumOfMatchingWeights(List<PreferredTerm> terms, Node node) {
     Map<String, String> labels = node.getMetadata().getLabels();
     if (labels == null) {
       labels = Map.of();
@@ -76,7 +81,7 @@ public final class NodeAffinity {
    * @throws LabelSelectors.InvalidSelectorException naming the pod and the field of a malformed
    *     expression (upstream: the map function's error, which fails the attempt)
    */
-  static List<PreferredTerm> preferredTerms(Pod pod, Affinity affinity) {
+  public static List<PreferredTerm> preferredTerms(Pod pod, Affinity affinity) {
     if (affinity == null
         || affinity.getNodeAffinity() == null
         || affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()

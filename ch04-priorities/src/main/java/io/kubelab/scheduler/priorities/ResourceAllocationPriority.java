@@ -75,7 +75,15 @@ public final class ResourceAllocationPriority implements PriorityMapFunction {
   @Override
   public long map(Pod pod, PriorityMetadata meta, NodeInfo nodeInfo) {
     Priorities.requireNode(nodeInfo);
-    Resource podRequest = podRequest(pod, meta);
+    return score(podRequest(pod, meta), nodeInfo);
+  }
+
+  /**
+   * The score of a node for a pod with this scoring request: the body of {@link #map}, for callers
+   * that compute the request themselves (chapter 08's resource plugins, whose v1.18 request also
+   * counts init containers).
+   */
+  public long score(Resource podRequest, NodeInfo nodeInfo) {
     Resource allocatableResource = nodeInfo.allocatableResource();
     Resource requestedResource = nodeInfo.requestedResource();
     Resource nonZeroRequest = nodeInfo.nonZeroRequest();

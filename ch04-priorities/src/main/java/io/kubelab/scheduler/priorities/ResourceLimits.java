@@ -24,9 +24,17 @@ public final class ResourceLimits {
   /** {@code ResourceLimitsPriorityMap}. */
   public static long resourceLimitsPriorityMap(Pod pod, PriorityMetadata meta, NodeInfo nodeInfo) {
     Priorities.requireNode(nodeInfo);
-    Resource allocatable = nodeInfo.allocatableResource();
     Resource podLimits =
         meta instanceof PodPriorityMetadata m ? m.podLimits() : getResourceLimits(pod);
+    return score(podLimits, nodeInfo);
+  }
+
+  /**
+   * The score of a node for a pod with these limits: 1 when the CPU or the memory limit is set and
+   * fits the node's allocatable amount. Chapter 08's NodeResourceLimits plugin scores with it.
+   */
+  public static long score(Resource podLimits, NodeInfo nodeInfo) {
+    Resource allocatable = nodeInfo.allocatableResource();
     long cpuScore = computeScore(podLimits.milliCpu(), allocatable.milliCpu());
     long memScore = computeScore(podLimits.memory(), allocatable.memory());
     return cpuScore == 1 || memScore == 1 ? 1 : 0;

@@ -42,7 +42,7 @@ public final class TaintToleration {
   }
 
   /** {@code countIntolerableTaintsPreferNoSchedule}. */
-  static int countIntolerableTaintsPreferNoSchedule(
+  public static int countIntolerableTaintsPreferNoSchedule(
       List<Taint> taints, List<Toleration> tolerations) {
     int intolerableTaints = 0;
     for (Taint taint : taints) {
@@ -60,7 +60,7 @@ public final class TaintToleration {
    * {@code getAllTolerationPreferNoSchedule}: the tolerations with effect {@code PreferNoSchedule}
    * or empty (an empty effect tolerates every effect).
    */
-  static List<Toleration> getAllTolerationPreferNoSchedule(List<Toleration> tolerations) {
+  public static List<Toleration> getAllTolerationPreferNoSchedule(List<Toleration> tolerations) {
     List<Toleration> out = new ArrayList<>();
     if (tolerations == null) {
       return out;

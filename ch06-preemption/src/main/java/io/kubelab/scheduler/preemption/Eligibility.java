@@ -14,9 +14,10 @@ import java.util.Map;
  * Whether a pod may preempt at all, and on which nodes removing pods could possibly help.
  *
  * <p>Upstream: {@code podEligibleToPreemptOthers} and {@code nodesWherePreemptionMightHelp} in
- * {@code pkg/scheduler/core/generic_scheduler.go} (v1.17).
+ * {@code pkg/scheduler/core/generic_scheduler.go} (v1.17). Eligibility is public for chapter 08;
+ * v1.18 finds the candidate nodes by filter status instead.
  */
-final class Eligibility {
+public final class Eligibility {
 
   /** {@code v1.PreemptNever}. */
   static final String PREEMPT_NEVER = "Never";
@@ -31,7 +32,7 @@ final class Eligibility {
    *
    * @param nodeInfos the snapshot's NodeInfos by node name
    */
-  static boolean podEligibleToPreemptOthers(
+  public static boolean podEligibleToPreemptOthers(
       Pod pod, Map<String, NodeInfo> nodeInfos, boolean enableNonPreempting) {
     String policy = pod.getSpec() == null ? null : pod.getSpec().getPreemptionPolicy();
     if (enableNonPreempting && PREEMPT_NEVER.equals(policy)) {

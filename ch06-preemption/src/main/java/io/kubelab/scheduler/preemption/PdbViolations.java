@@ -21,12 +21,12 @@ import java.util.logging.Logger;
  * PDB whose selector does not compile is skipped, as upstream does. The selectors are compiled once
  * per preemption attempt, not once per pod and node.
  */
-final class PdbViolations {
+public final class PdbViolations {
 
   private static final Logger LOG = Logger.getLogger(PdbViolations.class.getName());
 
   /** No PDBs: every pod may be disrupted. */
-  static final PdbViolations NONE = new PdbViolations(List.of());
+  public static final PdbViolations NONE = new PdbViolations(List.of());
 
   private record CompiledPdb(String namespace, Selector selector, int disruptionsAllowed) {}
 
@@ -37,7 +37,7 @@ final class PdbViolations {
   }
 
   /** Compiles the selectors of {@code pdbs}; a PDB whose selector is malformed is left out. */
-  static PdbViolations of(List<PodDisruptionBudget> pdbs) {
+  public static PdbViolations of(List<PodDisruptionBudget> pdbs) {
     List<CompiledPdb> compiled = new ArrayList<>(pdbs.size());
     for (PodDisruptionBudget pdb : pdbs) {
       String namespace = pdb.getMetadata() == null ? null : pdb.getMetadata().getNamespace();
@@ -64,13 +64,13 @@ final class PdbViolations {
   /**
    * The pods whose eviction some PDB forbids, and the others; both keep the order of {@code pods}.
    */
-  record Split(List<Pod> violating, List<Pod> nonViolating) {}
+  public record Split(List<Pod> violating, List<Pod> nonViolating) {}
 
   /**
    * {@code filterPodsWithPDBViolation}: splits {@code pods} into those a PDB protects and the rest,
    * keeping the input order in both (so a list sorted by importance stays sorted).
    */
-  Split filterPodsWithPDBViolation(List<Pod> pods) {
+  public Split filterPodsWithPDBViolation(List<Pod> pods) {
     List<Pod> violating = new ArrayList<>();
     List<Pod> nonViolating = new ArrayList<>();
     for (Pod pod : pods) {

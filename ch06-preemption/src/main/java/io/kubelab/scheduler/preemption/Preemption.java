@@ -8,6 +8,7 @@ import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.scheduler.algorithm.FitError;
 import io.kubelab.scheduler.algorithm.GenericScheduler;
+import io.kubelab.scheduler.algorithm.PodNominator;
 import io.kubelab.scheduler.algorithm.PredicateMetadata;
 import io.kubelab.scheduler.algorithm.SchedulerExtender;
 import io.kubelab.scheduler.algorithm.SchedulingError;
@@ -178,6 +179,72 @@ public final class Preemption implements AutoCloseable {
   }
 
   /**
+   * Upstream's {@code selectVictimsOnNode} for the predicates of this chapter's generic scheduler:
+   * {@link #selectVictimsOnNode(Pod, VictimTrial, PdbViolations, Instant)} on a trial that keeps
+   * the NodeInfo copy and the metadata copy in step and checks the fit with {@link
+   * GenericScheduler#podFitsOnNode}.
+   *
+   * @param meta a copy of the pod's predicate metadata (or null), changed in place
+   * @param nodeInfo a copy of the node's NodeInfo, changed in place
+   * @return the victims and how many of them violate a PDB, or null when the pod cannot fit here
+   *     (or adding or removing a pod failed)
+   */
+  Victims selectVictimsOnNode(
+      Pod pod, PredicateMetadata meta, NodeInfo nodeInfo, PdbViolations pdbs, Instant now) {
+    VictimTrial trial =
+        new VictimTrial() {
+          @Override
+          public NodeInfo nodeInfo() {
+            return nodeInfo;
+          }
+
+          @Override
+          public void removePod(Pod p) {
+            Preemption.removePod(p, meta, nodeInfo);
+          }
+
+          @Override
+          public void addPod(Pod p) {
+            nodeInfo.addPod(p);
+            if (meta != null) {
+              meta.addPod(p, nodeInfo.node());
+            }
+          }
+
+          @Override
+          public boolean fits() {
+            return scheduler.podFitsOnNode(pod, meta, nodeInfo).fits();
+          }
+        };
+    return selectVictimsOnNode(pod, trial, pdbs, now);
+  }
+
+  /**
+   * One node's state as preemption changes it: a copy of its NodeInfo and of whatever the fit check
+   * precomputed for the preemptor, kept in step as pods are removed and added back. Chapter 02's
+   * predicates with their metadata are one such state; chapter 08's filter plugins with their cycle
+   * state another.
+   */
+  public interface VictimTrial {
+
+    /** The NodeInfo copy being changed. */
+    NodeInfo nodeInfo();
+
+    /** Removes {@code p} from the node and the precomputed state; throws when it cannot. */
+    void removePod(Pod p);
+
+    /** Adds {@code p} back to the node and the precomputed state; throws when it cannot. */
+    void addPod(Pod p);
+
+    /**
+     * Whether the preemptor fits the node as it is now.
+     *
+     * @throws RuntimeException when the check itself failed; the caller treats it as "does not fit"
+     */
+    boolean fits();
+  }
+
+  /**
    * Upstream's {@code selectVictimsOnNode}: the smallest set of lower-priority pods to evict from
    * this node, preferring to keep the more important ones.
    *
@@ -191,20 +258,21 @@ public final class Preemption implements AutoCloseable {
    *       otherwise it is a victim.
    * </ol>
    *
-   * @param meta a copy of the pod's predicate metadata (or null), changed in place
-   * @param nodeInfo a copy of the node's NodeInfo, changed in place
+   * <p>Public for chapter 08, whose framework-driven preemption selects victims with it.
+   *
    * @return the victims and how many of them violate a PDB, or null when the pod cannot fit here
    *     (or adding or removing a pod failed)
    */
-  Victims selectVictimsOnNode(
-      Pod pod, PredicateMetadata meta, NodeInfo nodeInfo, PdbViolations pdbs, Instant now) {
+  public static Victims selectVictimsOnNode(
+      Pod pod, VictimTrial trial, PdbViolations pdbs, Instant now) {
+    NodeInfo nodeInfo = trial.nodeInfo();
     int podPriority = PodOrder.priority(pod);
     List<Pod> potentialVictims = new ArrayList<>();
     try {
       for (Pod p : List.copyOf(nodeInfo.pods())) {
         if (PodOrder.priority(p) < podPriority) {
           potentialVictims.add(p);
-          removePod(p, meta, nodeInfo);
+          trial.removePod(p);
         }
       }
     } catch (RuntimeException e) {
@@ -213,10 +281,10 @@ public final class Preemption implements AutoCloseable {
       return null;
     }
     try {
-      if (!scheduler.podFitsOnNode(pod, meta, nodeInfo).fits()) {
+      if (!trial.fits()) {
         return null;
       }
-    } catch (SchedulingError e) {
+    } catch (RuntimeException e) {
       LOG.warning(
           () ->
               "Encountered error while selecting victims on node "
@@ -231,12 +299,12 @@ public final class Preemption implements AutoCloseable {
     int numViolatingVictim = 0;
     try {
       for (Pod p : split.violating()) {
-        if (!reprievePod(pod, p, meta, nodeInfo, victims)) {
+        if (!reprievePod(p, trial, victims)) {
           numViolatingVictim++;
         }
       }
       for (Pod p : split.nonViolating()) {
-        reprievePod(pod, p, meta, nodeInfo, victims);
+        reprievePod(p, trial, victims);
       }
     } catch (RuntimeException e) {
       LOG.warning(() -> "Failed to reprieve pod: " + e.getMessage());
@@ -246,26 +314,22 @@ public final class Preemption implements AutoCloseable {
   }
 
   /**
-   * Puts {@code p} back on the node; if {@code pod} no longer fits, takes it off again and adds it
-   * to {@code victims}.
+   * Puts {@code p} back on the node; if the preemptor no longer fits, takes it off again and adds
+   * it to {@code victims}.
    *
    * @return true when {@code p} could stay
    */
-  private boolean reprievePod(
-      Pod pod, Pod p, PredicateMetadata meta, NodeInfo nodeInfo, List<Pod> victims) {
-    nodeInfo.addPod(p);
-    if (meta != null) {
-      meta.addPod(p, nodeInfo.node());
-    }
+  private static boolean reprievePod(Pod p, VictimTrial trial, List<Pod> victims) {
+    trial.addPod(p);
     boolean fits;
     try {
-      fits = scheduler.podFitsOnNode(pod, meta, nodeInfo).fits();
-    } catch (SchedulingError e) {
+      fits = trial.fits();
+    } catch (RuntimeException e) {
       // Upstream ignores the error here: the pod simply does not fit with p.
       fits = false;
     }
     if (!fits) {
-      removePod(p, meta, nodeInfo);
+      trial.removePod(p);
       victims.add(p);
     }
     return fits;
@@ -285,19 +349,31 @@ public final class Preemption implements AutoCloseable {
    * when ignorable and fails the preemption otherwise.
    */
   Map<String, Victims> processPreemptionWithExtenders(Pod pod, Map<String, Victims> nodeToVictims) {
+    return processPreemptionWithExtenders(
+        pod, nodeToVictims, scheduler.extenders(), scheduler.snapshot());
+  }
+
+  /**
+   * {@link #processPreemptionWithExtenders(Pod, Map)} for any list of extenders and snapshot.
+   * Public for chapter 08's framework-driven preemption.
+   */
+  public static Map<String, Victims> processPreemptionWithExtenders(
+      Pod pod,
+      Map<String, Victims> nodeToVictims,
+      List<SchedulerExtender> extenders,
+      Snapshot snapshot) {
     if (nodeToVictims.isEmpty()) {
       return nodeToVictims;
     }
     Map<String, Victims> current = nodeToVictims;
-    for (SchedulerExtender extender : scheduler.extenders()) {
+    for (SchedulerExtender extender : extenders) {
       if (!extender.supportsPreemption() || !extender.isInterested(pod)) {
         continue;
       }
       Map<String, Victims> newNodeToVictims;
       try {
         newNodeToVictims =
-            extender.processPreemption(
-                pod, Collections.unmodifiableMap(current), scheduler.snapshot());
+            extender.processPreemption(pod, Collections.unmodifiableMap(current), snapshot);
         Objects.requireNonNull(newNodeToVictims, "the extender returned no map");
       } catch (RuntimeException e) {
         if (extender.isIgnorable()) {
@@ -333,7 +409,16 @@ public final class Preemption implements AutoCloseable {
    * cost, as few pods are nominated to one node): all are returned for clearing.
    */
   List<Pod> getLowerPriorityNominatedPods(Pod pod, String nodeName) {
-    List<Pod> pods = scheduler.nominator().nominatedPodsForNode(nodeName);
+    return getLowerPriorityNominatedPods(scheduler.nominator(), pod, nodeName);
+  }
+
+  /**
+   * {@link #getLowerPriorityNominatedPods(Pod, String)} for any nominator. Public for chapter 08's
+   * framework-driven preemption.
+   */
+  public static List<Pod> getLowerPriorityNominatedPods(
+      PodNominator nominator, Pod pod, String nodeName) {
+    List<Pod> pods = nominator.nominatedPodsForNode(nodeName);
     if (pods == null || pods.isEmpty()) {
       return List.of();
     }

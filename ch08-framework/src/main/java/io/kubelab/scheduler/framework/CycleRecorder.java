@@ -1,0 +1,76 @@
+package io.kubelab.scheduler.framework;
+
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hears every result of one pod's scheduling and binding cycle as it is made: per plugin, and for
+ * Filter and Score per node. What an explanation of the decision is built from, so that it is what
+ * happened, not a recomputation.
+ *
+ * <p>Not in upstream, whose framework records metrics (and, in kube-scheduler-simulator, plugins
+ * wrapped to record their results). Attach one to a {@link CycleState} with {@link
+ * CycleState#setRecorder}; with none attached the framework does no extra work. Every method has an
+ * empty default. {@link #filter} is called from several threads at once; the others from the thread
+ * that runs the extension point.
+ */
+public interface CycleRecorder {
+
+  /** A PreFilter plugin ran. */
+  default void preFilter(String plugin, Status status) {}
+
+  /**
+   * A Filter plugin ran on a node. With nominated pods on the node the filters may run twice (with
+   * and without them); both runs are reported.
+   */
+  default void filter(String nodeName, String plugin, Status status) {}
+
+  /** A PreScore plugin ran. */
+  default void preScore(String plugin, Status status) {}
+
+  /**
+   * A Score plugin's scores over the feasible nodes: as its Score returned them, after its
+   * NormalizeScore, and multiplied by its weight. The lists are copies.
+   */
+  default void score(
+      String plugin,
+      long weight,
+      NodeScoreList raw,
+      NodeScoreList normalized,
+      NodeScoreList weighted) {}
+
+  /** An extender filtered: the nodes it kept and those it rejected with its message. */
+  default void extenderFilter(String extender, List<String> kept, Map<String, String> failed) {}
+
+  /** An extender scored (on its 0-10 scale) with this weight. */
+  default void extenderScore(String extender, long weight, Map<String, Long> scores) {}
+
+  /** Every feasible node's total: the sum of weighted scores and scaled extender scores. */
+  default void finalScores(NodeScoreList totals) {}
+
+  /** The node the cycle chose. */
+  default void selectedNode(String nodeName) {}
+
+  /** A Reserve plugin ran. */
+  default void reserve(String plugin, Status status) {}
+
+  /** A Permit plugin ran; {@code timeout} matters when it asked the pod to wait. */
+  default void permit(String plugin, Status status, Duration timeout) {}
+
+  /** A waiting pod was allowed, rejected or timed out. */
+  default void permitWait(Status status) {}
+
+  /** A PreBind plugin ran. */
+  default void preBind(String plugin, Status status) {}
+
+  /** A Bind plugin ran (Skip included). */
+  default void bind(String plugin, Status status) {}
+
+  /** A PostBind plugin ran. */
+  default void postBind(String plugin) {}
+
+  /** An Unreserve plugin ran. */
+  default void unreserve(String plugin) {}
+}

@@ -1,0 +1,965 @@
+package io.kubelab.scheduler.framework;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.clock.Clock;
+import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.framework.config.ExtensionPoint;
+import io.kubelab.scheduler.framework.config.Plugin;
+import io.kubelab.scheduler.framework.config.PluginConfig;
+import io.kubelab.scheduler.framework.config.Plugins;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The framework: builds the plugins of one profile from a {@link Registry} and runs them at each
+ * extension point.
+ *
+ * <p>Upstream: {@code framework}, {@code NewFramework}, {@code updatePluginList}, {@code
+ * pluginsNeeded} and the {@code Run*} methods of {@code pkg/scheduler/framework/v1alpha1/
+ * framework.go} (v1.18). Building follows {@code NewFramework} step by step: collect the plugins
+ * enabled anywhere (when one plugin is enabled at several points, the entry seen last in {@link
+ * ExtensionPoint#FRAMEWORK_ORDER} gives its weight, as upstream's map does), reject repeated
+ * arguments, build each needed plugin once in registry order, check the weights cannot overflow,
+ * then fill each point's list, checking that each plugin exists, implements the point's interface
+ * and is not listed twice. Exactly one QueueSort and at least one Bind plugin are required.
+ *
+ * <p>Score runs in parallel over nodes on the framework's {@link Parallelizer}, NormalizeScore in
+ * parallel over plugins. Upstream also records latency metrics at every point; there are none here.
+ * A {@link CycleRecorder} on the cycle state hears every result instead.
+ */
+public final class FrameworkImpl implements Framework {
+
+  /** {@code maxTimeout}: the longest a permit plugin may make a pod wait. */
+  public static final Duration MAX_PERMIT_TIMEOUT = Duration.ofMinutes(15);
+
+  /** {@code MaxTotalScore}. */
+  public static final long MAX_TOTAL_SCORE = Long.MAX_VALUE;
+
+  private final Snapshot snapshot;
+  private final Clock clock;
+  private final Parallelizer parallelizer;
+  private final Map<Class<?>, Object> components;
+  private final boolean runAllFilters;
+  private final WaitingPods waitingPods = new WaitingPods();
+  private final Map<String, Integer> pluginNameToWeightMap = new HashMap<>();
+  private final Map<ExtensionPoint, List<Plugin>> configured = new EnumMap<>(ExtensionPoint.class);
+
+  private QueueSortPlugin[] queueSortPlugins = new QueueSortPlugin[0];
+  private PreFilterPlugin[] preFilterPlugins = new PreFilterPlugin[0];
+  private FilterPlugin[] filterPlugins = new FilterPlugin[0];
+  private String[] filterNames = new String[0];
+  private PreScorePlugin[] preScorePlugins = new PreScorePlugin[0];
+  private ScorePlugin[] scorePlugins = new ScorePlugin[0];
+  private long[] scoreWeights = new long[0];
+  private ReservePlugin[] reservePlugins = new ReservePlugin[0];
+  private PermitPlugin[] permitPlugins = new PermitPlugin[0];
+  private PreBindPlugin[] preBindPlugins = new PreBindPlugin[0];
+  private BindPlugin[] bindPlugins = new BindPlugin[0];
+  private PostBindPlugin[] postBindPlugins = new PostBindPlugin[0];
+  private UnreservePlugin[] unreservePlugins = new UnreservePlugin[0];
+
+  private FrameworkImpl(Builder b) {
+    this.snapshot = b.snapshot;
+    this.clock = b.clock;
+    this.parallelizer = b.parallelizer;
+    this.components = Map.copyOf(b.components);
+    this.runAllFilters = b.runAllFilters;
+  }
+
+  /** A builder for a framework with the plugins of {@code registry}. */
+  public static Builder builder(Registry registry) {
+    return new Builder(registry);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // NewFramework
+
+  private void init(Registry registry, Plugins plugins, List<PluginConfig> args) {
+    Map<String, Plugin> needed = pluginsNeeded(plugins);
+    Map<String, PluginConfig> pluginConfig = new HashMap<>();
+    for (PluginConfig c : args) {
+      if (pluginConfig.containsKey(c.name())) {
+        throw new FrameworkException(
+            at(c.origin(), "name") + "repeated config for plugin " + c.name());
+      }
+      if (registry.factory(c.name()) == null) {
+        // Upstream ignores arguments for a plugin it does not know; a misspelt name would then
+        // silently run the plugin with its defaults.
+        throw new FrameworkException(
+            at(c.origin(), "name") + "no plugin named \"" + c.name() + "\" is registered");
+      }
+      pluginConfig.put(c.name(), c);
+    }
+
+    Map<String, io.kubelab.scheduler.framework.Plugin> pluginsMap = new HashMap<>();
+    long totalPriority = 0;
+    for (String name : registry.names()) {
+      Plugin entry = needed.get(name);
+      if (entry == null) {
+        continue;
+      }
+      PluginConfig c = pluginConfig.get(name);
+      PluginArgs pluginArgs =
+          c == null ? PluginArgs.NONE : PluginArgs.of(c.args(), c.origin() + ".args");
+      io.kubelab.scheduler.framework.Plugin p;
+      try {
+        p = registry.factory(name).create(pluginArgs, this);
+      } catch (RuntimeException e) {
+        throw new FrameworkException(
+            "error initializing plugin \"" + name + "\": " + e.getMessage(), e);
+      }
+      if (p == null) {
+        throw new FrameworkException(
+            "error initializing plugin \"" + name + "\": its factory built nothing");
+      }
+      pluginsMap.put(name, p);
+      if (entry.weight() < 0) {
+        // Upstream 1.18 accepts a negative weight and multiplies scores by it.
+        throw new FrameworkException(
+            at(entry.origin(), "weight")
+                + "Invalid value: "
+                + entry.weight()
+                + ": must not be negative (0 means 1)");
+      }
+      // A weight of zero is not allowed: plugins can be disabled explicitly instead.
+      int weight = entry.weight() == 0 ? 1 : entry.weight();
+      pluginNameToWeightMap.put(name, weight);
+      if ((long) weight * NodeScoreList.MAX_NODE_SCORE > MAX_TOTAL_SCORE - totalPriority) {
+        throw new FrameworkException("total score of Score plugins could overflow");
+      }
+      totalPriority += (long) weight * NodeScoreList.MAX_NODE_SCORE;
+    }
+
+    for (ExtensionPoint point : ExtensionPoint.FRAMEWORK_ORDER) {
+      updatePluginList(
+          point, plugins.get(point) == null ? List.of() : plugins.enabled(point), pluginsMap);
+    }
+
+    for (ScorePlugin sp : scorePlugins) {
+      if (!pluginNameToWeightMap.containsKey(sp.name())) {
+        throw new FrameworkException(
+            "score plugin \"" + sp.name() + "\" is not configured with weight");
+      }
+    }
+    scoreWeights = new long[scorePlugins.length];
+    for (int i = 0; i < scorePlugins.length; i++) {
+      scoreWeights[i] = pluginNameToWeightMap.get(scorePlugins[i].name());
+    }
+    filterNames = new String[filterPlugins.length];
+    for (int i = 0; i < filterPlugins.length; i++) {
+      filterNames[i] = filterPlugins[i].name();
+    }
+
+    if (queueSortPlugins.length == 0) {
+      throw new FrameworkException("no queue sort plugin is enabled");
+    }
+    if (queueSortPlugins.length > 1) {
+      throw new FrameworkException("only one queue sort plugin can be enabled");
+    }
+    if (bindPlugins.length == 0) {
+      throw new FrameworkException("at least one bind plugin is needed");
+    }
+  }
+
+  /**
+   * {@code pluginsNeeded}: every plugin enabled at some point. A later point's entry replaces an
+   * earlier one's, so a plugin enabled at Score with weight 3 and again at Permit ends up with the
+   * Permit entry's weight; upstream behaves the same.
+   */
+  private static Map<String, Plugin> pluginsNeeded(Plugins plugins) {
+    Map<String, Plugin> needed = new HashMap<>();
+    for (ExtensionPoint point : ExtensionPoint.FRAMEWORK_ORDER) {
+      for (Plugin p : plugins.enabled(point)) {
+        needed.put(p.name(), p);
+      }
+    }
+    return needed;
+  }
+
+  /** {@code updatePluginList} for one extension point. */
+  private void updatePluginList(
+      ExtensionPoint point,
+      List<Plugin> enabled,
+      Map<String, io.kubelab.scheduler.framework.Plugin> pluginsMap) {
+    Class<? extends io.kubelab.scheduler.framework.Plugin> type = pluginType(point);
+    List<io.kubelab.scheduler.framework.Plugin> list = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Plugin ep : enabled) {
+      io.kubelab.scheduler.framework.Plugin pg = pluginsMap.get(ep.name());
+      if (pg == null) {
+        throw new FrameworkException(
+            at(ep.origin(), "name")
+                + point.interfaceName()
+                + " \""
+                + ep.name()
+                + "\" does not exist");
+      }
+      if (!type.isInstance(pg)) {
+        throw new FrameworkException(
+            at(ep.origin(), "name")
+                + "plugin \""
+                + ep.name()
+                + "\" does not extend "
+                + point.interfaceName()
+                + " plugin");
+      }
+      if (!seen.add(ep.name())) {
+        throw new FrameworkException(
+            at(ep.origin(), "name")
+                + "plugin \""
+                + ep.name()
+                + "\" already registered as \""
+                + point.interfaceName()
+                + "\"");
+      }
+      list.add(pg);
+    }
+    List<Plugin> listed = new ArrayList<>();
+    for (io.kubelab.scheduler.framework.Plugin pg : list) {
+      int weight =
+          point == ExtensionPoint.SCORE ? pluginNameToWeightMap.getOrDefault(pg.name(), 0) : 0;
+      listed.add(Plugin.of(pg.name(), weight));
+    }
+    configured.put(point, List.copyOf(listed));
+    switch (point) {
+      case QUEUE_SORT -> queueSortPlugins = list.toArray(new QueueSortPlugin[0]);
+      case PRE_FILTER -> preFilterPlugins = list.toArray(new PreFilterPlugin[0]);
+      case FILTER -> filterPlugins = list.toArray(new FilterPlugin[0]);
+      case PRE_SCORE -> preScorePlugins = list.toArray(new PreScorePlugin[0]);
+      case SCORE -> scorePlugins = list.toArray(new ScorePlugin[0]);
+      case RESERVE -> reservePlugins = list.toArray(new ReservePlugin[0]);
+      case PERMIT -> permitPlugins = list.toArray(new PermitPlugin[0]);
+      case PRE_BIND -> preBindPlugins = list.toArray(new PreBindPlugin[0]);
+      case BIND -> bindPlugins = list.toArray(new BindPlugin[0]);
+      case POST_BIND -> postBindPlugins = list.toArray(new PostBindPlugin[0]);
+      case UNRESERVE -> unreservePlugins = list.toArray(new UnreservePlugin[0]);
+    }
+  }
+
+  private static Class<? extends io.kubelab.scheduler.framework.Plugin> pluginType(
+      ExtensionPoint point) {
+    return switch (point) {
+      case QUEUE_SORT -> QueueSortPlugin.class;
+      case PRE_FILTER -> PreFilterPlugin.class;
+      case FILTER -> FilterPlugin.class;
+      case PRE_SCORE -> PreScorePlugin.class;
+      case SCORE -> ScorePlugin.class;
+      case RESERVE -> ReservePlugin.class;
+      case PERMIT -> PermitPlugin.class;
+      case PRE_BIND -> PreBindPlugin.class;
+      case BIND -> BindPlugin.class;
+      case POST_BIND -> PostBindPlugin.class;
+      case UNRESERVE -> UnreservePlugin.class;
+    };
+  }
+
+  /** {@code "<origin>.<field>: "}, or nothing when the origin is unknown. */
+  private static String at(String origin, String field) {
+    return origin == null ? "" : origin + "." + field + ": ";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The extension points
+
+  @Override
+  public LessFunc queueSortFunc() {
+    QueueSortPlugin qs = queueSortPlugins[0];
+    return qs::less;
+  }
+
+  @Override
+  public Status runPreFilterPlugins(CycleState state, Pod pod) {
+    CycleRecorder rec = state.recorder();
+    for (PreFilterPlugin pl : preFilterPlugins) {
+      Status status;
+      try {
+        status = Status.orSuccess(pl.preFilter(state, pod));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (rec != null) {
+        rec.preFilter(pl.name(), status);
+      }
+      if (!status.isSuccess()) {
+        if (status.isUnschedulable()) {
+          return Status.of(
+              status.code(), "rejected by \"" + pl.name() + "\" at prefilter: " + status.message());
+        }
+        return Status.error(
+            "error while running \""
+                + pl.name()
+                + "\" prefilter plugin for pod \""
+                + podName(pod)
+                + "\": "
+                + status.message());
+      }
+    }
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public Status runPreFilterExtensionAddPod(
+      CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
+    for (PreFilterPlugin pl : preFilterPlugins) {
+      PreFilterExtensions ext = pl.preFilterExtensions();
+      if (ext == null) {
+        continue;
+      }
+      Status status;
+      try {
+        status = Status.orSuccess(ext.addPod(state, podToSchedule, podToAdd, nodeInfo));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (!status.isSuccess()) {
+        return Status.error(
+            "error while running AddPod for plugin \""
+                + pl.name()
+                + "\" while scheduling pod \""
+                + podName(podToSchedule)
+                + "\": "
+                + status.message());
+      }
+    }
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public Status runPreFilterExtensionRemovePod(
+      CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
+    for (PreFilterPlugin pl : preFilterPlugins) {
+      PreFilterExtensions ext = pl.preFilterExtensions();
+      if (ext == null) {
+        continue;
+      }
+      Status status;
+      try {
+        status = Status.orSuccess(ext.removePod(state, podToSchedule, podToRemove, nodeInfo));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (!status.isSuccess()) {
+        return Status.error(
+            "error while running RemovePod for plugin \""
+                + pl.name()
+                + "\" while scheduling pod \""
+                + podName(podToSchedule)
+                + "\": "
+                + status.message());
+      }
+    }
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public PluginToStatus runFilterPlugins(CycleState state, Pod pod, NodeInfo nodeInfo) {
+    CycleRecorder rec = state.recorder();
+    Map<String, Status> statuses = null;
+    for (int i = 0; i < filterPlugins.length; i++) {
+      Status status;
+      try {
+        status = Status.orSuccess(filterPlugins[i].filter(state, pod, nodeInfo));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (rec != null) {
+        rec.filter(nodeInfo.nodeName(), filterNames[i], status);
+      }
+      if (!status.isSuccess()) {
+        if (!status.isUnschedulable()) {
+          // Filter plugins are not supposed to return anything but Success or Unschedulable.
+          return PluginToStatus.of(
+              filterNames[i],
+              Status.error(
+                  "running \""
+                      + filterNames[i]
+                      + "\" filter plugin for pod \""
+                      + podName(pod)
+                      + "\": "
+                      + status.message()));
+        }
+        if (statuses == null) {
+          statuses = new LinkedHashMap<>();
+        }
+        statuses.put(filterNames[i], status);
+        if (!runAllFilters) {
+          break;
+        }
+      }
+    }
+    return statuses == null ? PluginToStatus.empty() : PluginToStatus.of(statuses);
+  }
+
+  @Override
+  public Status runPreScorePlugins(CycleState state, Pod pod, List<Node> nodes) {
+    CycleRecorder rec = state.recorder();
+    for (PreScorePlugin pl : preScorePlugins) {
+      Status status;
+      try {
+        status = Status.orSuccess(pl.preScore(state, pod, nodes));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (rec != null) {
+        rec.preScore(pl.name(), status);
+      }
+      if (!status.isSuccess()) {
+        return Status.error(
+            "error while running \""
+                + pl.name()
+                + "\" prescore plugin for pod \""
+                + podName(pod)
+                + "\": "
+                + status.message());
+      }
+    }
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public Map<String, NodeScoreList> runScorePlugins(CycleState state, Pod pod, List<Node> nodes) {
+    int n = nodes.size();
+    List<String> names = new ArrayList<>(n);
+    for (Node node : nodes) {
+      names.add(node.getMetadata().getName());
+    }
+    NodeScoreList[] lists = new NodeScoreList[scorePlugins.length];
+    for (int j = 0; j < lists.length; j++) {
+      lists[j] = new NodeScoreList(names);
+    }
+    AtomicReference<String> firstError = new AtomicReference<>();
+    Parallelizer.Stop stop = new Parallelizer.Stop();
+    // Each worker writes only its own nodes' cells, so no lock is needed.
+    parallelizer.until(
+        stop,
+        n,
+        index -> {
+          String nodeName = names.get(index);
+          for (int j = 0; j < scorePlugins.length; j++) {
+            long s;
+            try {
+              s = scorePlugins[j].score(state, pod, nodeName);
+            } catch (RuntimeException e) {
+              // Upstream's message carries only the plugin's; the plugin is named here too.
+              firstError.compareAndSet(
+                  null, "plugin \"" + scorePlugins[j].name() + "\": " + thrown(e).message());
+              stop.stop();
+              return;
+            }
+            lists[j].setScore(index, s);
+          }
+        });
+    if (firstError.get() != null) {
+      throw new StatusException(
+          Status.error(
+              "error while running score plugin for pod \""
+                  + podName(pod)
+                  + "\": "
+                  + firstError.get()));
+    }
+    CycleRecorder rec = state.recorder();
+    NodeScoreList[] raw = rec == null ? null : copies(lists);
+
+    parallelizer.until(
+        stop,
+        scorePlugins.length,
+        1,
+        j -> {
+          ScoreExtensions ext = scorePlugins[j].scoreExtensions();
+          if (ext == null) {
+            return;
+          }
+          Status status;
+          try {
+            status = Status.orSuccess(ext.normalizeScore(state, pod, lists[j]));
+          } catch (RuntimeException e) {
+            status = thrown(e);
+          }
+          if (!status.isSuccess()) {
+            firstError.compareAndSet(
+                null,
+                "normalize score plugin \""
+                    + scorePlugins[j].name()
+                    + "\" failed with error "
+                    + status.message());
+            stop.stop();
+          }
+        });
+    if (firstError.get() != null) {
+      throw new StatusException(
+          Status.error(
+              "error while running normalize score plugin for pod \""
+                  + podName(pod)
+                  + "\": "
+                  + firstError.get()));
+    }
+    NodeScoreList[] normalized = rec == null ? null : copies(lists);
+
+    for (int j = 0; j < scorePlugins.length; j++) {
+      long weight = scoreWeights[j];
+      NodeScoreList list = lists[j];
+      for (int i = 0; i < n; i++) {
+        long s = list.score(i);
+        if (s > NodeScoreList.MAX_NODE_SCORE || s < NodeScoreList.MIN_NODE_SCORE) {
+          throw new StatusException(
+              Status.error(
+                  "error while applying score defaultWeights for pod \""
+                      + podName(pod)
+                      + "\": score plugin \""
+                      + scorePlugins[j].name()
+                      + "\" returns an invalid score "
+                      + s
+                      + ", it should in the range of ["
+                      + NodeScoreList.MIN_NODE_SCORE
+                      + ", "
+                      + NodeScoreList.MAX_NODE_SCORE
+                      + "] after normalizing"));
+        }
+        list.setScore(i, s * weight);
+      }
+    }
+
+    Map<String, NodeScoreList> pluginToNodeScores = new LinkedHashMap<>();
+    for (int j = 0; j < scorePlugins.length; j++) {
+      pluginToNodeScores.put(scorePlugins[j].name(), lists[j]);
+      if (rec != null) {
+        rec.score(scorePlugins[j].name(), scoreWeights[j], raw[j], normalized[j], copy(lists[j]));
+      }
+    }
+    return pluginToNodeScores;
+  }
+
+  private static NodeScoreList[] copies(NodeScoreList[] lists) {
+    NodeScoreList[] out = new NodeScoreList[lists.length];
+    for (int j = 0; j < lists.length; j++) {
+      out[j] = copy(lists[j]);
+    }
+    return out;
+  }
+
+  private static NodeScoreList copy(NodeScoreList l) {
+    String[] names = new String[l.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = l.name(i);
+    }
+    return new NodeScoreList(names, l.scores());
+  }
+
+  @Override
+  public Status runReservePlugins(CycleState state, Pod pod, String nodeName) {
+    CycleRecorder rec = state.recorder();
+    for (ReservePlugin pl : reservePlugins) {
+      Status status;
+      try {
+        status = Status.orSuccess(pl.reserve(state, pod, nodeName));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (rec != null) {
+        rec.reserve(pl.name(), status);
+      }
+      if (!status.isSuccess()) {
+        return Status.error(
+            "error while running \""
+                + pl.name()
+                + "\" reserve plugin for pod \""
+                + podName(pod)
+                + "\": "
+                + status.message());
+      }
+    }
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public void runUnreservePlugins(CycleState state, Pod pod, String nodeName) {
+    CycleRecorder rec = state.recorder();
+    for (UnreservePlugin pl : unreservePlugins) {
+      pl.unreserve(state, pod, nodeName);
+      if (rec != null) {
+        rec.unreserve(pl.name());
+      }
+    }
+  }
+
+  @Override
+  public Status runPermitPlugins(CycleState state, Pod pod, String nodeName) {
+    CycleRecorder rec = state.recorder();
+    Map<String, Duration> pluginsWaitTime = new LinkedHashMap<>();
+    boolean wait = false;
+    for (PermitPlugin pl : permitPlugins) {
+      PermitPlugin.Result r;
+      try {
+        r = pl.permit(state, pod, nodeName);
+        if (r == null) {
+          r = PermitPlugin.Result.ALLOW;
+        }
+      } catch (RuntimeException e) {
+        r = new PermitPlugin.Result(thrown(e), Duration.ZERO);
+      }
+      Status status = r.status();
+      if (rec != null) {
+        rec.permit(pl.name(), status, r.timeout());
+      }
+      if (status.isSuccess()) {
+        continue;
+      }
+      if (status.isUnschedulable()) {
+        return Status.of(
+            status.code(),
+            "rejected pod \""
+                + podName(pod)
+                + "\" by permit plugin \""
+                + pl.name()
+                + "\": "
+                + status.message());
+      }
+      if (status.code() == Code.WAIT) {
+        Duration timeout = r.timeout();
+        if (timeout.compareTo(MAX_PERMIT_TIMEOUT) > 0) {
+          timeout = MAX_PERMIT_TIMEOUT;
+        }
+        pluginsWaitTime.put(pl.name(), timeout);
+        wait = true;
+      } else {
+        return Status.error(
+            "error while running \""
+                + pl.name()
+                + "\" permit plugin for pod \""
+                + podName(pod)
+                + "\": "
+                + status.message());
+      }
+    }
+    if (wait) {
+      waitingPods.add(new WaitingPods.Entry(pod, pluginsWaitTime, clock));
+      return Status.of(
+          Code.WAIT,
+          "one or more plugins asked to wait and no plugin rejected pod \"" + podName(pod) + "\"");
+    }
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public Status waitOnPermit(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    WaitingPods.Entry wp = waitingPods.get(uid);
+    if (wp == null) {
+      return Status.SUCCESS;
+    }
+    Status s;
+    try {
+      s = wp.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Status.error("interrupted while waiting on permit for pod \"" + podName(pod) + "\"");
+    } finally {
+      waitingPods.remove(uid);
+    }
+    return permitVerdict(pod, s);
+  }
+
+  /**
+   * The verdict of a waiting pod that was already allowed or rejected, without blocking; null when
+   * it is still waiting (or not waiting at all). For tests and the simulation, which step a {@code
+   * FakeClock} instead of blocking.
+   */
+  public Status permitVerdictNow(Pod pod) {
+    WaitingPods.Entry wp = waitingPods.get(pod.getMetadata().getUid());
+    if (wp == null) {
+      return null;
+    }
+    Status s = wp.verdictNow();
+    return s == null ? null : permitVerdict(pod, s);
+  }
+
+  private static Status permitVerdict(Pod pod, Status s) {
+    if (s.isSuccess()) {
+      return Status.SUCCESS;
+    }
+    if (s.isUnschedulable()) {
+      return Status.of(
+          s.code(),
+          "pod \"" + podName(pod) + "\" rejected while waiting on permit: " + s.message());
+    }
+    return Status.error(
+        "error received while waiting on permit for pod \"" + podName(pod) + "\": " + s.message());
+  }
+
+  @Override
+  public Status runPreBindPlugins(CycleState state, Pod pod, String nodeName) {
+    CycleRecorder rec = state.recorder();
+    for (PreBindPlugin pl : preBindPlugins) {
+      Status status;
+      try {
+        status = Status.orSuccess(pl.preBind(state, pod, nodeName));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (rec != null) {
+        rec.preBind(pl.name(), status);
+      }
+      if (!status.isSuccess()) {
+        return Status.error(
+            "error while running \""
+                + pl.name()
+                + "\" prebind plugin for pod \""
+                + podName(pod)
+                + "\": "
+                + status.message());
+      }
+    }
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public Status runBindPlugins(CycleState state, Pod pod, String nodeName) {
+    CycleRecorder rec = state.recorder();
+    Status status = Status.of(Code.SKIP);
+    for (BindPlugin bp : bindPlugins) {
+      try {
+        status = Status.orSuccess(bp.bind(state, pod, nodeName));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (rec != null) {
+        rec.bind(bp.name(), status);
+      }
+      if (status.code() == Code.SKIP) {
+        continue;
+      }
+      if (!status.isSuccess()) {
+        return Status.error(
+            "plugin \""
+                + bp.name()
+                + "\" failed to bind pod \""
+                + pod.getMetadata().getNamespace()
+                + "/"
+                + podName(pod)
+                + "\": "
+                + status.message());
+      }
+      return status;
+    }
+    return status;
+  }
+
+  @Override
+  public void runPostBindPlugins(CycleState state, Pod pod, String nodeName) {
+    CycleRecorder rec = state.recorder();
+    for (PostBindPlugin pl : postBindPlugins) {
+      pl.postBind(state, pod, nodeName);
+      if (rec != null) {
+        rec.postBind(pl.name());
+      }
+    }
+  }
+
+  @Override
+  public boolean hasFilterPlugins() {
+    return filterPlugins.length > 0;
+  }
+
+  @Override
+  public boolean hasScorePlugins() {
+    return scorePlugins.length > 0;
+  }
+
+  @Override
+  public Map<String, List<Plugin>> listPlugins() {
+    Map<String, List<Plugin>> m = new LinkedHashMap<>();
+    for (ExtensionPoint point : ExtensionPoint.values()) {
+      List<Plugin> l = configured.getOrDefault(point, List.of());
+      if (!l.isEmpty()) {
+        m.put(point.interfaceName(), l);
+      }
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The names of the plugins enabled at {@code point}, in order. */
+  public List<String> pluginNames(ExtensionPoint point) {
+    List<String> names = new ArrayList<>();
+    for (Plugin p : configured.getOrDefault(point, List.of())) {
+      names.add(p.name());
+    }
+    return names;
+  }
+
+  /** Whether a failing filter stops the node's evaluation (false) or all filters run (true). */
+  public boolean runAllFilters() {
+    return runAllFilters;
+  }
+
+  /** The number of pods waiting at Permit. */
+  public int waitingPodCount() {
+    return waitingPods.size();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // FrameworkHandle
+
+  @Override
+  public Snapshot snapshotSharedLister() {
+    return snapshot;
+  }
+
+  @Override
+  public void iterateOverWaitingPods(Consumer<WaitingPod> callback) {
+    waitingPods.iterate(callback);
+  }
+
+  @Override
+  public WaitingPod getWaitingPod(String uid) {
+    return waitingPods.get(uid);
+  }
+
+  @Override
+  public void rejectWaitingPod(String uid) {
+    WaitingPod wp = waitingPods.get(uid);
+    if (wp != null) {
+      wp.reject("removed");
+    }
+  }
+
+  @Override
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The parallelizer Score runs on; the generic scheduler filters on it too. */
+  public Parallelizer parallelizer() {
+    return parallelizer;
+  }
+
+  @Override
+  public <T> T component(Class<T> type) {
+    Object o = components.get(type);
+    if (o == null) {
+      throw new IllegalStateException("no " + type.getSimpleName() + " was given to the framework");
+    }
+    return type.cast(o);
+  }
+
+  @Override
+  public boolean hasComponent(Class<?> type) {
+    return components.containsKey(type);
+  }
+
+  private static String podName(Pod pod) {
+    return pod.getMetadata() == null ? "" : pod.getMetadata().getName();
+  }
+
+  /** A plugin threw instead of returning a status: its status, or an Error with its message. */
+  private static Status thrown(RuntimeException e) {
+    if (e instanceof StatusException se) {
+      return se.status();
+    }
+    String m = e.getMessage();
+    return Status.error(m == null ? e.toString() : m);
+  }
+
+  /** Configures a {@link FrameworkImpl}; {@link #build()} is upstream's {@code NewFramework}. */
+  public static final class Builder {
+    private final Registry registry;
+    private Plugins plugins = Plugins.empty();
+    private List<PluginConfig> pluginConfig = List.of();
+    private Snapshot snapshot = new Snapshot();
+    private Clock clock;
+    private Parallelizer parallelizer;
+    private boolean runAllFilters;
+    private final Map<Class<?>, Object> components = new HashMap<>();
+
+    private Builder(Registry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** The plugins to enable; with none the framework has none (and fails to build). */
+    public Builder plugins(Plugins plugins) {
+      this.plugins = Objects.requireNonNull(plugins, "plugins");
+      return this;
+    }
+
+    /** The plugins' arguments. */
+    public Builder pluginConfig(List<PluginConfig> pluginConfig) {
+      this.pluginConfig = List.copyOf(pluginConfig);
+      return this;
+    }
+
+    /** {@code WithSnapshotSharedLister}: the snapshot the scheduler refreshes every cycle. */
+    public Builder snapshot(Snapshot snapshot) {
+      this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
+      return this;
+    }
+
+    /** {@code WithRunAllFilters} (a Policy's {@code alwaysCheckAllPredicates}). */
+    public Builder runAllFilters(boolean runAllFilters) {
+      this.runAllFilters = runAllFilters;
+      return this;
+    }
+
+    /** The clock of the permit timeouts. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where Score runs in parallel; the caller owns and closes it. */
+    public Builder parallelizer(Parallelizer parallelizer) {
+      this.parallelizer = Objects.requireNonNull(parallelizer, "parallelizer");
+      return this;
+    }
+
+    /** A component of the outside world, by the interface plugins look it up with. */
+    public <T> Builder component(Class<T> type, T value) {
+      components.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Every component of {@code all}, keyed by type. */
+    public Builder components(Map<Class<?>, Object> all) {
+      all.forEach(
+          (type, value) -> {
+            if (!type.isInstance(value)) {
+              throw new IllegalArgumentException(
+                  "component for " + type.getName() + " is a " + value.getClass().getName());
+            }
+            components.put(type, value);
+          });
+      return this;
+    }
+
+    /**
+     * {@code NewFramework}.
+     *
+     * @throws FrameworkException with upstream's message, prefixed with the configuration field
+     *     that caused it when the entry knows its origin
+     */
+    public FrameworkImpl build() {
+      if (clock == null) {
+        throw new IllegalStateException("the framework needs a clock");
+      }
+      if (parallelizer == null) {
+        throw new IllegalStateException("the framework needs a parallelizer");
+      }
+      FrameworkImpl f = new FrameworkImpl(this);
+      f.init(registry, plugins, pluginConfig);
+      return f;
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package io.kubelab.scheduler.framework.core;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.scheduler.algorithm.GenericScheduler;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.algorithm.PodNominator;
+import io.kubelab.scheduler.algorithm.ScheduleResult;
+import io.kubelab.scheduler.algorithm.SchedulingError;
+import io.kubelab.scheduler.cache.Cache;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.framework.CycleRecorder;
+import io.kubelab.scheduler.framework.CycleState;
+import io.kubelab.scheduler.framework.Framework;
+import io.kubelab.scheduler.framework.Status;
+import io.kubelab.scheduler.framework.StatusException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+
+/**
+ * One scheduling decision on the framework: PreFilter, Filter over the nodes in parallel (with
+ * nominated pods), PreScore, Score, and the choice among the best.
+ *
+ * <p>Upstream: {@code Schedule}, {@code findNodesThatFitPod}, {@code findNodesThatPassFilters},
+ * {@code podPassesFiltersOnNode}, {@code addNominatedPods} and {@code prioritizeNodes} in {@code
+ * pkg/scheduler/core/generic_scheduler.go} (v1.18). What stays from chapter 02 is shared with it:
+ * {@link GenericScheduler#numFeasibleNodesToFind} (how many feasible nodes end the search), the
+ * rotation of the start index, and {@link GenericScheduler#selectHost} (reservoir sampling among
+ * the top scores). Extenders are not called here (chapter 07 wires them into chapter 02's
+ * scheduler). Not thread-safe: one scheduling cycle at a time, as upstream's scheduling loop.
+ */
+public final class FrameworkGenericScheduler {
+
+  private final Cache cache;
+  private final Snapshot snapshot;
+  private final Parallelizer parallelizer;
+  private final PodNominator nominator;
+  private final int percentageOfNodesToScore;
+  private final RandomGenerator random;
+  private int nextStartNodeIndex;
+
+  /**
+   * @param snapshot the snapshot the framework's plugins read ({@code snapshotSharedLister}); it is
+   *     refreshed from {@code cache} at the start of every cycle
+   * @param parallelizer where Filter runs in parallel; the caller owns and closes it
+   * @param percentageOfNodesToScore 0 for the adaptive default
+   */
+  public FrameworkGenericScheduler(
+      Cache cache,
+      Snapshot snapshot,
+      Parallelizer parallelizer,
+      PodNominator nominator,
+      int percentageOfNodesToScore,
+      RandomGenerator random) {
+    this.cache = Objects.requireNonNull(cache, "cache");
+    this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
+    this.parallelizer = Objects.requireNonNull(parallelizer, "parallelizer");
+    this.nominator = nominator == null ? PodNominator.NONE : nominator;
+    this.percentageOfNodesToScore = percentageOfNodesToScore;
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * {@code Schedule}: the node the pod should run on.
+   *
+   * @throws SchedulingError.NoNodesAvailable when the snapshot has no nodes
+   * @throws FitError when no node passes the filters
+   * @throws StatusException when a plugin failed, or PreFilter rejected the pod (upstream returns
+   *     the status as an error; so does this)
+   */
+  public ScheduleResult schedule(Framework fwk, CycleState state, Pod pod) {
+    cache.updateSnapshot(snapshot);
+    if (snapshot.numNodes() == 0) {
+      throw new SchedulingError.NoNodesAvailable();
+    }
+    Status preFilterStatus = fwk.runPreFilterPlugins(state, pod);
+    if (!preFilterStatus.isSuccess()) {
+      throw new StatusException(preFilterStatus);
+    }
+    Map<String, Status> statuses = new LinkedHashMap<>();
+    List<Node> filtered = findNodesThatPassFilters(fwk, state, pod, statuses);
+    if (filtered.isEmpty()) {
+      throw new FitError(pod, snapshot.numNodes(), statuses);
+    }
+    Status preScoreStatus = fwk.runPreScorePlugins(state, pod, filtered);
+    if (!preScoreStatus.isSuccess()) {
+      throw new StatusException(preScoreStatus);
+    }
+    CycleRecorder rec = state.recorder();
+    if (filtered.size() == 1) {
+      String only = filtered.get(0).getMetadata().getName();
+      if (rec != null) {
+        rec.selectedNode(only);
+      }
+      return new ScheduleResult(only, 1 + statuses.size(), 1);
+    }
+    NodeScoreList priorityList = prioritizeNodes(fwk, state, pod, filtered);
+    if (rec != null) {
+      rec.finalScores(priorityList);
+    }
+    String host = GenericScheduler.selectHost(priorityList, random);
+    if (rec != null) {
+      rec.selectedNode(host);
+    }
+    return new ScheduleResult(host, filtered.size() + statuses.size(), filtered.size());
+  }
+
+  /**
+   * {@code findNodesThatPassFilters}: from {@code nextStartNodeIndex} onwards, wrapping around, in
+   * parallel, until {@link GenericScheduler#numFeasibleNodesToFind} nodes pass or every node was
+   * examined; the failed nodes' merged statuses go into {@code statuses}.
+   */
+  List<Node> findNodesThatPassFilters(
+      Framework fwk, CycleState state, Pod pod, Map<String, Status> statuses) {
+    List<NodeInfo> allNodes = snapshot.list();
+    int n = allNodes.size();
+    int numNodesToFind = GenericScheduler.numFeasibleNodesToFind(n, percentageOfNodesToScore);
+    if (!fwk.hasFilterPlugins()) {
+      List<Node> all = new ArrayList<>(n);
+      for (NodeInfo ni : allNodes) {
+        all.add(ni.node());
+      }
+      return all;
+    }
+    Node[] filtered = new Node[numNodesToFind];
+    AtomicInteger filteredLen = new AtomicInteger();
+    Map<String, Status> failed = new ConcurrentHashMap<>();
+    AtomicReference<RuntimeException> firstError = new AtomicReference<>();
+    Parallelizer.Stop stop = new Parallelizer.Stop();
+    int start = nextStartNodeIndex;
+    parallelizer.until(
+        stop,
+        n,
+        i -> {
+          NodeInfo nodeInfo = allNodes.get((start + i) % n);
+          Status status;
+          try {
+            status = podPassesFiltersOnNode(fwk, state, pod, nodeInfo);
+          } catch (RuntimeException e) {
+            firstError.compareAndSet(null, e);
+            stop.stop();
+            return;
+          }
+          if (status.isSuccess()) {
+            int length = filteredLen.incrementAndGet();
+            if (length > numNodesToFind) {
+              stop.stop();
+              filteredLen.decrementAndGet();
+            } else {
+              filtered[length - 1] = nodeInfo.node();
+            }
+          } else {
+            failed.put(nodeInfo.nodeName(), status);
+          }
+        });
+    int processed = filteredLen.get() + failed.size();
+    nextStartNodeIndex = (start + processed) % n;
+    if (firstError.get() != null) {
+      throw firstError.get();
+    }
+    // Node order for the statuses: the snapshot's, so that messages do not depend on threads.
+    for (NodeInfo ni : allNodes) {
+      Status s = failed.get(ni.nodeName());
+      if (s != null) {
+        statuses.put(ni.nodeName(), s);
+      }
+    }
+    return new ArrayList<>(Arrays.asList(Arrays.copyOf(filtered, filteredLen.get())));
+  }
+
+  /**
+   * {@code podPassesFiltersOnNode}: the filters, twice when pods of equal or higher priority are
+   * nominated to the node: first as if they ran there (on a cloned state and NodeInfo), then, if
+   * that passed, without them. Both must pass: the pod must fit whether or not the nominated pods
+   * arrive.
+   *
+   * @return the merged status (success when the pod fits)
+   * @throws StatusException when a filter or PreFilter extension failed with an error
+   */
+  public Status podPassesFiltersOnNode(Framework fwk, CycleState state, Pod pod, NodeInfo info) {
+    Status status = null;
+    boolean podsAdded = false;
+    for (int i = 0; i < 2; i++) {
+      CycleState stateToUse = state;
+      NodeInfo nodeInfoToUse = info;
+      if (i == 0) {
+        Nominated added = addNominatedPods(fwk, pod, state, info);
+        podsAdded = added.podsAdded();
+        stateToUse = added.state();
+        nodeInfoToUse = added.nodeInfo();
+      } else if (!podsAdded || !status.isSuccess()) {
+        break;
+      }
+      status = fwk.runFilterPlugins(stateToUse, pod, nodeInfoToUse).merge();
+      if (!status.isSuccess() && !status.isUnschedulable()) {
+        throw new StatusException(status);
+      }
+    }
+    return status;
+  }
+
+  private record Nominated(boolean podsAdded, CycleState state, NodeInfo nodeInfo) {}
+
+  /** {@code addNominatedPods}. */
+  private Nominated addNominatedPods(Framework fwk, Pod pod, CycleState state, NodeInfo nodeInfo) {
+    if (nodeInfo == null || nodeInfo.node() == null) {
+      return new Nominated(false, state, nodeInfo);
+    }
+    List<Pod> nominatedPods = nominator.nominatedPodsForNode(nodeInfo.nodeName());
+    if (nominatedPods == null || nominatedPods.isEmpty()) {
+      return new Nominated(false, state, nodeInfo);
+    }
+    NodeInfo nodeInfoOut = nodeInfo.clone();
+    CycleState stateOut = state.clone();
+    boolean podsAdded = false;
+    int priority = GenericScheduler.podPriority(pod);
+    String uid = pod.getMetadata().getUid();
+    for (Pod p : nominatedPods) {
+      if (GenericScheduler.podPriority(p) >= priority
+          && !Objects.equals(p.getMetadata().getUid(), uid)) {
+        nodeInfoOut.addPod(p);
+        Status status = fwk.runPreFilterExtensionAddPod(stateOut, pod, p, nodeInfoOut);
+        if (!status.isSuccess()) {
+          throw new StatusException(status);
+        }
+        podsAdded = true;
+      }
+    }
+    return new Nominated(podsAdded, stateOut, nodeInfoOut);
+  }
+
+  /**
+   * {@code prioritizeNodes}: every Score plugin's weighted scores summed per node; 1 for every node
+   * when there are no Score plugins.
+   */
+  NodeScoreList prioritizeNodes(Framework fwk, CycleState state, Pod pod, List<Node> nodes) {
+    List<String> names = new ArrayList<>(nodes.size());
+    for (Node node : nodes) {
+      names.add(node.getMetadata().getName());
+    }
+    NodeScoreList result = new NodeScoreList(names);
+    if (!fwk.hasScorePlugins()) {
+      for (int i = 0; i < nodes.size(); i++) {
+        result.setScore(i, 1);
+      }
+      return result;
+    }
+    Map<String, NodeScoreList> scoresMap = fwk.runScorePlugins(state, pod, nodes);
+    for (int i = 0; i < nodes.size(); i++) {
+      long sum = 0;
+      for (NodeScoreList l : scoresMap.values()) {
+        sum += l.score(i);
+      }
+      result.setScore(i, sum);
+    }
+    return result;
+  }
+
+  /** Where the next search starts, an index into the snapshot's node list. */
+  int nextStartNodeIndex() {
+    return nextStartNodeIndex;
+  }
+}
