@@ -174,7 +174,7 @@ class NodeAffinityTest {
                     List.of(node("m"))))
         .hasMessage(
             "Pod default/p: spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1]"
-                + ".preference.matchExpressions[0].operator: \"Near\" is not a valid node selector"
+                + ".preference.matchExpressions[0].operator: \"Near\": not a valid selector"
                 + " operator");
   }
 }

@@ -62,17 +62,16 @@ class RegistrationTest {
   }
 
   @Test
-  void withChapter03sPredicatesTheDefaultProviderNamesEverythingStillMissing() {
+  void withChapter03sPredicatesTheDefaultProviderNamesOnlyChapter05sPriority() {
     AlgorithmRegistry r = registry();
     io.kubelab.scheduler.predicates.Predicates.registerAll(r);
     Configurator c = new Configurator(r, AlgorithmFactoryArgs.of(snapshot));
+    // Every DefaultProvider predicate is chapter 03's; SelectorSpreadPriority is chapter 05's.
     assertThatThrownBy(() -> c.createFromProvider(AlgorithmRegistry.DEFAULT_PROVIDER))
         .hasMessage(
-            "invalid predicate name \"CheckVolumeBinding\" specified - no corresponding function"
-                + " found (provider \"DefaultProvider\" names 6 function(s) nothing registered:"
-                + " predicates [CheckVolumeBinding, MaxAzureDiskVolumeCount, MaxEBSVolumeCount,"
-                + " MaxGCEPDVolumeCount, NoVolumeZoneConflict], priorities"
-                + " [SelectorSpreadPriority])");
+            "invalid priority name SelectorSpreadPriority specified - no corresponding function"
+                + " found (provider \"DefaultProvider\" names 1 function(s) nothing registered:"
+                + " predicates [], priorities [SelectorSpreadPriority])");
   }
 
   @Test
