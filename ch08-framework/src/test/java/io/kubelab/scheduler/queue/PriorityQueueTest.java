@@ -863,6 +863,42 @@ class PriorityQueueTest {
     assertThat(pop().attempts()).isEqualTo(2);
   }
 
+  /**
+   * The timeline the chapter draws: one pod, a failure during which a node was added (backoff),
+   * then a failure with no event (unschedulableQ until the leftover flush after 60 s).
+   */
+  @Test
+  void onePodThroughBackoffAndTheLeftoverFlush() throws InterruptedException {
+    Instant t0 = clock.now();
+    Pod web = Fixtures.pod("web-1").build();
+    q.run();
+    clock.step(Duration.ofMillis(500)); // 0.5 s
+    q.add(web);
+    PodInfo first = pop(); // cycle 1, attempts 1
+    assertThat(q.schedulingCycle()).isEqualTo(1);
+    q.moveAllToActiveOrBackoffQueue(QueueEvents.NODE_ADD); // moveRequestCycle = 1
+    q.addUnschedulableIfNotPresent(first, 1); // 1 >= 1: podBackoffQ
+    assertThat(where(web)).contains(SubQueue.BACKOFF);
+    assertThat(q.getBackoffTime(q.podInfoOf(web).orElseThrow())).isEqualTo(t0.plusMillis(1500));
+    clock.step(Duration.ofMillis(500)); // 1 s: the flush finds 1.5 s still ahead
+    assertThat(where(web)).contains(SubQueue.BACKOFF);
+    clock.step(Duration.ofSeconds(1)); // 2 s: moved
+    assertThat(where(web)).contains(SubQueue.ACTIVE);
+    PodInfo second = pop(); // cycle 2, attempts 2
+    assertThat(second.attempts()).isEqualTo(2);
+    q.addUnschedulableIfNotPresent(second, 2); // 1 >= 2 is false: unschedulableQ
+    assertThat(where(web)).contains(SubQueue.UNSCHEDULABLE);
+    assertThat(q.podInfoOf(web).orElseThrow().timestamp()).isEqualTo(t0.plusSeconds(2));
+    clock.setTime(t0.plusSeconds(60)); // flushes at 30 s and 60 s: 28 s and 58 s, too soon
+    assertThat(where(web)).contains(SubQueue.UNSCHEDULABLE);
+    clock.setTime(t0.plusSeconds(89));
+    assertThat(where(web)).contains(SubQueue.UNSCHEDULABLE);
+    clock.setTime(t0.plusSeconds(90)); // 88 s > 60 s; its 2 s backoff ended at 4 s: activeQ
+    assertThat(where(web)).contains(SubQueue.ACTIVE);
+    assertThat(q.incomingPods(SubQueue.ACTIVE, QueueEvents.UNSCHEDULABLE_TIMEOUT)).isEqualTo(1);
+    assertThat(pop().attempts()).isEqualTo(3);
+  }
+
   @Test
   void closeStopsTheFlushTimers() {
     q.run();
