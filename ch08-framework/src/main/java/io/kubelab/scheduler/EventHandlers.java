@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.framework.FrameworkImpl;
+import io.kubelab.scheduler.queue.QueueEvents;
 import io.kubelab.scheduler.queue.SchedulingQueue;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -76,25 +77,24 @@ final class EventHandlers {
         handler(this::addNodeToCache, this::updateNodeInCache, this::deleteNodeFromCache));
     informers.addCSINodeHandler(
         handler(
-            (CSINode n) -> queue.moveAllToActiveOrBackoffQueue(ClusterEvents.CSI_NODE_ADD),
-            (o, n) -> queue.moveAllToActiveOrBackoffQueue(ClusterEvents.CSI_NODE_UPDATE),
+            (CSINode n) -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.CSI_NODE_ADD),
+            (o, n) -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.CSI_NODE_UPDATE),
             null));
     informers.addPersistentVolumeHandler(
         handler(
-            (PersistentVolume pv) -> queue.moveAllToActiveOrBackoffQueue(ClusterEvents.PV_ADD),
-            (o, n) -> queue.moveAllToActiveOrBackoffQueue(ClusterEvents.PV_UPDATE),
+            (PersistentVolume pv) -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.PV_ADD),
+            (o, n) -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.PV_UPDATE),
             null));
     informers.addPersistentVolumeClaimHandler(
         handler(
-            (PersistentVolumeClaim pvc) ->
-                queue.moveAllToActiveOrBackoffQueue(ClusterEvents.PVC_ADD),
-            (o, n) -> queue.moveAllToActiveOrBackoffQueue(ClusterEvents.PVC_UPDATE),
+            (PersistentVolumeClaim pvc) -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.PVC_ADD),
+            (o, n) -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.PVC_UPDATE),
             null));
     informers.addServiceHandler(
         handler(
-            (Service s) -> queue.moveAllToActiveOrBackoffQueue(ClusterEvents.SERVICE_ADD),
-            (o, n) -> queue.moveAllToActiveOrBackoffQueue(ClusterEvents.SERVICE_UPDATE),
-            s -> queue.moveAllToActiveOrBackoffQueue(ClusterEvents.SERVICE_DELETE)));
+            (Service s) -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.SERVICE_ADD),
+            (o, n) -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.SERVICE_UPDATE),
+            s -> queue.moveAllToActiveOrBackoffQueue(QueueEvents.SERVICE_DELETE)));
     informers.addStorageClassHandler(handler(this::onStorageClassAdd, null, null));
   }
 
@@ -136,7 +136,7 @@ final class EventHandlers {
     } catch (RuntimeException e) {
       LOG.severe(() -> "scheduler cache RemovePod failed: " + e.getMessage());
     }
-    queue.moveAllToActiveOrBackoffQueue(ClusterEvents.ASSIGNED_POD_DELETE);
+    queue.moveAllToActiveOrBackoffQueue(QueueEvents.ASSIGNED_POD_DELETE);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ final class EventHandlers {
     } catch (RuntimeException e) {
       LOG.severe(() -> "scheduler cache AddNode failed: " + e.getMessage());
     }
-    queue.moveAllToActiveOrBackoffQueue(ClusterEvents.NODE_ADD);
+    queue.moveAllToActiveOrBackoffQueue(QueueEvents.NODE_ADD);
   }
 
   void updateNodeInCache(Node oldNode, Node newNode) {
@@ -234,7 +234,7 @@ final class EventHandlers {
     // With no unschedulable pod the comparison is skipped, but the move still happens: a pod being
     // scheduled right now may fail and should then be retried because of this change.
     if (queue.numUnschedulablePods() == 0) {
-      queue.moveAllToActiveOrBackoffQueue(ClusterEvents.UNKNOWN);
+      queue.moveAllToActiveOrBackoffQueue(QueueEvents.UNKNOWN);
       return;
     }
     String event = NodeChanges.nodeSchedulingPropertiesChange(newNode, oldNode);
@@ -253,7 +253,7 @@ final class EventHandlers {
 
   void onStorageClassAdd(StorageClass sc) {
     if (WAIT_FOR_FIRST_CONSUMER.equals(sc.getVolumeBindingMode())) {
-      queue.moveAllToActiveOrBackoffQueue(ClusterEvents.STORAGE_CLASS_ADD);
+      queue.moveAllToActiveOrBackoffQueue(QueueEvents.STORAGE_CLASS_ADD);
     }
   }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.kubelab.scheduler.queue.QueueEvents;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,19 +26,19 @@ final class NodeChanges {
   /** {@code nodeSchedulingPropertiesChange}: the event's name, or null when nothing relevant. */
   static String nodeSchedulingPropertiesChange(Node newNode, Node oldNode) {
     if (nodeSpecUnschedulableChanged(newNode, oldNode)) {
-      return ClusterEvents.NODE_SPEC_UNSCHEDULABLE_CHANGE;
+      return QueueEvents.NODE_SPEC_UNSCHEDULABLE_CHANGE;
     }
     if (!Objects.equals(allocatable(oldNode), allocatable(newNode))) {
-      return ClusterEvents.NODE_ALLOCATABLE_CHANGE;
+      return QueueEvents.NODE_ALLOCATABLE_CHANGE;
     }
     if (!Objects.equals(labels(oldNode), labels(newNode))) {
-      return ClusterEvents.NODE_LABEL_CHANGE;
+      return QueueEvents.NODE_LABEL_CHANGE;
     }
     if (!Objects.equals(taints(newNode), taints(oldNode))) {
-      return ClusterEvents.NODE_TAINT_CHANGE;
+      return QueueEvents.NODE_TAINT_CHANGE;
     }
     if (!conditionStatuses(oldNode).equals(conditionStatuses(newNode))) {
-      return ClusterEvents.NODE_CONDITION_CHANGE;
+      return QueueEvents.NODE_CONDITION_CHANGE;
     }
     return null;
   }

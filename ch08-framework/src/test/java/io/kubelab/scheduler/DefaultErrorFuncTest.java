@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.scheduler.framework.PodInfo;
+import io.kubelab.scheduler.framework.plugins.PrioritySort;
+import io.kubelab.scheduler.queue.PriorityQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DefaultErrorFuncTest {
 
   private final FakeClock clock = new FakeClock();
-  private final FifoQueue queue = new FifoQueue(clock);
+  private final PriorityQueue queue = new PriorityQueue(new PrioritySort()::less, clock);
   private final AtomicReference<Optional<Pod>> server = new AtomicReference<>(Optional.empty());
   private final List<Instant> reads = new ArrayList<>();
   private int failuresLeft;
@@ -53,12 +55,13 @@ class DefaultErrorFuncTest {
 
     errorFunc.handle(INFO, new IllegalStateException("x"));
 
-    assertThat(queue.numUnschedulablePods()).isEqualTo(1);
+    assertThat(queue.queueOf(fresh)).contains(PriorityQueue.SubQueue.UNSCHEDULABLE);
     assertThat(queue.pendingPods()).containsExactly(fresh);
+    assertThat(queue.podInfoOf(fresh).orElseThrow().attempts()).isEqualTo(3);
   }
 
   @Test
-  void aMoveRequestDuringTheCycleSendsThePodBackToActive() throws Exception {
+  void aMoveRequestDuringTheCycleSendsThePodToTheBackoffQueue() throws Exception {
     server.set(Optional.of(POD));
     queue.add(pod("other").build());
     queue.pop(Duration.ZERO); // cycle 1
@@ -66,8 +69,8 @@ class DefaultErrorFuncTest {
 
     errorFunc.handle(INFO, new IllegalStateException("x"));
 
-    assertThat(queue.numUnschedulablePods()).isZero();
-    assertThat(queue.pendingPods()).containsExactly(POD);
+    // Still backing off (3 attempts: 4 s from now), so backoffQ rather than unschedulableQ.
+    assertThat(queue.queueOf(POD)).contains(PriorityQueue.SubQueue.BACKOFF);
   }
 
   @Test

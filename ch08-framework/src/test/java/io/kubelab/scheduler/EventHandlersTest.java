@@ -30,10 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(30)
 class EventHandlersTest {
 
-  private static FifoQueue fifo(Harness h) {
-    return (FifoQueue) h.queue;
-  }
-
   @Test
   void aPendingPodGoesToTheQueueAndLeavesItWhenBound() {
     try (Harness h = new Harness()) {
@@ -63,7 +59,7 @@ class EventHandlersTest {
       h.cluster.deletePod("default", "bound");
 
       assertThat(h.schedulerCache.podCount()).isZero();
-      assertThat(fifo(h).moves).containsExactly("NodeAdd", "AssignedPodDelete");
+      assertThat(h.moves()).containsExactly("NodeAdd", "AssignedPodDelete");
     }
   }
 
@@ -77,14 +73,14 @@ class EventHandlersTest {
       Node relabelled =
           new NodeBuilder(n).editMetadata().addToLabels("a", "b").endMetadata().build();
       h.cluster.updateNode(relabelled);
-      assertThat(fifo(h).moves).containsExactly("NodeAdd", "Unknown");
+      assertThat(h.moves()).containsExactly("NodeAdd", "Unknown");
 
       // With an unschedulable pod, only relevant changes move, named for the change.
       h.cluster.createPod(pod("big").requests("8", "1Gi").build());
       h.cluster.updateNode(relabelled);
-      assertThat(fifo(h).moves).containsExactly("NodeAdd", "Unknown", "Unknown");
+      assertThat(h.moves()).containsExactly("NodeAdd", "Unknown", "Unknown");
       assertThat(h.queue.pendingPods()).hasSize(1);
-      fifo(h).moves.clear();
+      h.moves().clear();
       try {
         h.settle();
       } catch (InterruptedException e) {
@@ -95,7 +91,7 @@ class EventHandlersTest {
       Node heartbeat =
           new NodeBuilder(relabelled).editMetadata().withResourceVersion("7").endMetadata().build();
       h.cluster.updateNode(heartbeat);
-      assertThat(fifo(h).moves).isEmpty();
+      assertThat(h.moves()).isEmpty();
       Node tainted =
           new NodeBuilder(heartbeat)
               .editSpec()
@@ -106,12 +102,12 @@ class EventHandlersTest {
               .endSpec()
               .build();
       h.cluster.updateNode(tainted);
-      assertThat(fifo(h).moves).containsExactly("NodeTaintChange");
+      assertThat(h.moves()).containsExactly("NodeTaintChange");
 
       // Deleting a node never makes a pod schedulable.
       h.cluster.deleteNode("n1");
       assertThat(h.schedulerCache.nodeCount()).isZero();
-      assertThat(fifo(h).moves).containsExactly("NodeTaintChange");
+      assertThat(h.moves()).containsExactly("NodeTaintChange");
     }
   }
 
@@ -158,7 +154,7 @@ class EventHandlersTest {
               .withVolumeBindingMode("WaitForFirstConsumer")
               .build());
 
-      assertThat(fifo(h).moves)
+      assertThat(h.moves())
           .containsExactly(
               "ServiceAdd",
               "ServiceUpdate",

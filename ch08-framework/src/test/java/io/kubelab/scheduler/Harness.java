@@ -12,8 +12,10 @@ import io.kubelab.scheduler.framework.Registry;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.framework.profile.Profiles;
+import io.kubelab.scheduler.queue.PriorityQueue;
 import io.kubelab.scheduler.queue.SchedulingQueue;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BiFunction;
@@ -22,9 +24,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A scheduler on a {@link FakeClock} over an {@link InMemoryCluster}: the default-1.18 profile (or
- * a given configuration), an in-memory event recorder, and the queue a test chooses. Tests drive
- * the scheduling loop themselves with {@link #settle()}; binding cycles run on the scheduler's
- * binding threads and are awaited with a bounded wait.
+ * a given configuration), an in-memory event recorder, and the real priority queue (recording its
+ * move requests). Tests drive the scheduling loop themselves with {@link #settle()}; binding cycles
+ * run on the scheduler's binding threads and are awaited with a bounded wait.
  */
 final class Harness implements AutoCloseable {
 
@@ -43,7 +45,7 @@ final class Harness implements AutoCloseable {
     KubeSchedulerConfiguration config = Profiles.default118();
     Registry registry = Profiles.registry();
     BiFunction<FakeClock, Framework.LessFunc, SchedulingQueue> queue =
-        (clock, less) -> new FifoQueue(clock);
+        (clock, less) -> new RecordingQueue(new PriorityQueue(less, clock));
     Function<InMemoryCluster, PodBinder> binder = c -> c;
     UnaryOperator<Cache> cache = c -> c;
     UnaryOperator<Scheduler.Builder> builder = b -> b;
@@ -80,6 +82,8 @@ final class Harness implements AutoCloseable {
                     .random(new Random(7)))
             .build();
     scheduler.addAllEventHandlers(cluster);
+    // The queue's flushes run on the fake clock: a test's clock steps drive them.
+    queue.run();
   }
 
   /**
@@ -102,6 +106,16 @@ final class Harness implements AutoCloseable {
       }
       cycles++;
     }
+  }
+
+  /** The real queue. */
+  PriorityQueue priorityQueue() {
+    return ((RecordingQueue) queue).delegate;
+  }
+
+  /** The events of the move requests so far. */
+  List<String> moves() {
+    return ((RecordingQueue) queue).moves;
   }
 
   /** The pod as the cluster has it now. */

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.kubelab.scheduler.InMemoryEventRecorder.Event;
 import io.kubelab.scheduler.framework.PermitPlugin;
 import io.kubelab.scheduler.framework.Status;
+import io.kubelab.scheduler.queue.PriorityQueue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -116,10 +117,18 @@ class SchedulerTest {
       assertThat(h.queue.numUnschedulablePods()).isEqualTo(1);
 
       h.cluster.createNode(node("large").allocatable("4", "8Gi").build());
+      // NodeAdd moved it, to the backoff queue: its one attempt earns it 1 s of backoff.
+      Pod big = h.pod("default", "big");
+      assertThat(h.priorityQueue().queueOf(big)).contains(PriorityQueue.SubQueue.BACKOFF);
+      h.settle();
+      assertThat(h.nodeOf("default", "big")).isNull();
+
+      h.clock.step(Duration.ofSeconds(1));
+      assertThat(h.priorityQueue().queueOf(big)).contains(PriorityQueue.SubQueue.ACTIVE);
       h.settle();
 
       assertThat(h.nodeOf("default", "big")).isEqualTo("large");
-      assertThat(h.queue.numUnschedulablePods()).isZero();
+      assertThat(h.queue.pendingPods()).isEmpty();
     }
   }
 
