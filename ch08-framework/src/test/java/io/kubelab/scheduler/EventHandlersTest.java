@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.storage.CSINodeBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.kubelab.scheduler.queue.PriorityQueue;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,67 @@ class EventHandlersTest {
               "CSINodeAdd",
               "CSINodeUpdate",
               "StorageClassAdd");
+    }
+  }
+
+  @Test
+  void updatesOfBoundPodsAndNodesReachTheCache() {
+    try (Harness h = new Harness()) {
+      io.fabric8.kubernetes.api.model.Node n = node("n1").allocatable("2", "4Gi").build();
+      h.cluster.createNode(n);
+      Pod bound = pod("bound").nodeName("n1").label("app", "a").build();
+      h.cluster.createPod(bound);
+      h.cluster.updatePod(
+          new PodBuilder(bound).editMetadata().addToLabels("app", "b").endMetadata().build());
+      assertThat(h.schedulerCache.getPod(bound).getMetadata().getLabels())
+          .containsEntry("app", "b");
+
+      h.cluster.updateNode(
+          new NodeBuilder(n)
+              .editStatus()
+              .addToAllocatable("cpu", new Quantity("8"))
+              .endStatus()
+              .build());
+      h.schedulerCache.updateSnapshot(h.snapshot);
+      assertThat(h.snapshot.get("n1").node().getStatus().getAllocatable().get("cpu"))
+          .isEqualTo(new Quantity("8"));
+    }
+  }
+
+  @Test
+  void aBoundPodMatchingAPendingPodsAffinityMovesIt() throws Exception {
+    try (Harness h = new Harness()) {
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      Pod wantsDb =
+          pod("web")
+              .requiredPodAffinity(
+                  io.kubelab.apimachinery.testing.Fixtures.affinityTerm(
+                      io.kubelab.apimachinery.testing.Fixtures.LABEL_HOSTNAME,
+                      new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                          .addToMatchLabels("app", "db")
+                          .build()))
+              .build();
+      h.cluster.createPod(wantsDb);
+      h.settle();
+      assertThat(h.priorityQueue().queueOf(wantsDb)).contains(PriorityQueue.SubQueue.UNSCHEDULABLE);
+
+      h.cluster.createPod(pod("other").label("app", "cache").nodeName("n1").build());
+      assertThat(h.priorityQueue().queueOf(wantsDb)).contains(PriorityQueue.SubQueue.UNSCHEDULABLE);
+      Pod db = pod("db").label("app", "db").nodeName("n1").build();
+      h.cluster.createPod(db);
+      assertThat(h.priorityQueue().queueOf(wantsDb))
+          .isNotEqualTo(java.util.Optional.of(PriorityQueue.SubQueue.UNSCHEDULABLE));
+    }
+  }
+
+  @Test
+  void aPodWithAnEmptyNodeNameIsPending() {
+    try (Harness h = new Harness()) {
+      Pod p = pod("p").build();
+      p.getSpec().setNodeName("");
+      h.cluster.createPod(p);
+      assertThat(h.queue.pendingPods()).containsExactly(p);
+      assertThat(h.schedulerCache.podCount()).isZero();
     }
   }
 

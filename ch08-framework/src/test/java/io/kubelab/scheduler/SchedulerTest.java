@@ -486,4 +486,135 @@ class SchedulerTest {
       assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
     }
   }
+
+  @Test
+  void theAssumedPodHoldsItsNodeAndLosesItsNomination() throws Exception {
+    TestPlugin plugin = new TestPlugin();
+    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    try (Harness h = new Harness(plugin.options())) {
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      Pod nominated = pod("p").requests("2", "1Gi").build();
+      nominated.getStatus().setNominatedNodeName("n1");
+      h.cluster.createPod(nominated);
+      assertThat(h.queue.nominatedPodsForNode("n1")).hasSize(1);
+
+      h.scheduler.scheduleOne(Duration.ZERO);
+
+      Pod p = h.pod("default", "p");
+      assertThat(h.schedulerCache.isAssumedPod(p)).isTrue();
+      assertThat(h.schedulerCache.getPod(p).getSpec().getNodeName()).isEqualTo("n1");
+      assertThat(h.queue.nominatedPodsForNode("n1")).isEmpty();
+      // The cache counts the assumed pod on its node: the next pod no longer fits there.
+      h.cluster.createPod(pod("q").requests("1", "1Gi").build());
+      h.scheduler.scheduleOne(Duration.ZERO);
+      assertThat(h.events.regarding("default/q"))
+          .extracting(Event::note)
+          .containsExactly("0/1 nodes are available: 1 Insufficient cpu.");
+      h.profiles.get("default-scheduler").rejectWaitingPod(p.getMetadata().getUid());
+      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
+  @Test
+  void aFailedBindingUnreservesAndSkipsPostBind() throws Exception {
+    TestPlugin plugin = new TestPlugin();
+    Harness.Options o = plugin.options();
+    o.binder =
+        c ->
+            b -> {
+              throw new InMemoryCluster.ApiException(409, "conflict");
+            };
+    try (Harness h = new Harness(o)) {
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      h.cluster.createPod(pod("p").build());
+
+      h.scheduler.scheduleOne(Duration.ZERO);
+      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+
+      assertThat(plugin.calls)
+          .containsExactly("reserve:p@n1", "permit:p@n1", "preBind:p@n1", "unreserve:p@n1");
+    }
+  }
+
+  @Test
+  void anAssumedPodWhoseBindingNeverShowsUpExpiresAfterTheTtl() throws Exception {
+    Harness.Options o = new Harness.Options();
+    // The binding is accepted but the informer never hears of it.
+    o.binder = c -> b -> {};
+    try (Harness h = new Harness(o)) {
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      h.cluster.createPod(pod("p").build());
+      h.scheduler.scheduleOne(Duration.ZERO);
+      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      Pod p = h.pod("default", "p");
+      assertThat(h.schedulerCache.isAssumedPod(p)).isTrue();
+
+      // FinishBinding started the 30 s TTL; the cache's cleanup runs every second.
+      h.clock.step(Duration.ofSeconds(29));
+      assertThat(inCache(h, p)).isTrue();
+      h.clock.step(Duration.ofSeconds(2));
+      assertThat(inCache(h, p)).isFalse();
+    }
+  }
+
+  @Test
+  void theNominationIsInTheQueueBeforeTheApiServerHearsOfIt() throws Exception {
+    Harness[] self = new Harness[1];
+    List<String> seen = new java.util.ArrayList<>();
+    Harness.Options o = new Harness.Options();
+    o.builder =
+        b ->
+            b.podPreemptor(
+                new io.kubelab.scheduler.preemption.PodPreemptor() {
+                  @Override
+                  public Pod getUpdatedPod(Pod pod) {
+                    return self[0].cluster.getUpdatedPod(pod);
+                  }
+
+                  @Override
+                  public void deletePod(Pod pod) {
+                    self[0].cluster.deletePod(pod);
+                  }
+
+                  @Override
+                  public void setNominatedNodeName(Pod pod, String nodeName) {
+                    for (Pod q : self[0].queue.nominatedPodsForNode(nodeName)) {
+                      seen.add(q.getMetadata().getName() + "@" + nodeName);
+                    }
+                    self[0].cluster.setNominatedNodeName(pod, nodeName);
+                  }
+                });
+    try (Harness h = new Harness(o)) {
+      self[0] = h;
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      h.cluster.createPod(pod("low").priority(0).requests("2", "1Gi").nodeName("n1").build());
+      h.cluster.createPod(pod("high").priority(1000).requests("2", "1Gi").build());
+
+      h.scheduler.scheduleOne(Duration.ZERO);
+
+      assertThat(seen).containsExactly("high@n1");
+      assertThat(h.pod("default", "high").getStatus().getNominatedNodeName()).isEqualTo("n1");
+    }
+  }
+
+  @Test
+  void aWaitingVictimIsRejectedAndAStaleNominationCleared() throws Exception {
+    TestPlugin plugin = new TestPlugin();
+    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    try (Harness h = new Harness(plugin.options())) {
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      h.cluster.createPod(pod("low").priority(0).requests("2", "1Gi").build());
+      h.scheduler.scheduleOne(Duration.ZERO); // "low" is assumed and waits at Permit
+      plugin.permit = PermitPlugin.Result.ALLOW;
+      h.cluster.createPod(pod("high").priority(1000).requests("2", "1Gi").build());
+
+      h.scheduler.scheduleOne(Duration.ZERO);
+
+      // The victim was deleted and its wait rejected: its binding cycle ends, unreserved.
+      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      assertThat(h.cluster.pod("default", "low")).isEmpty();
+      assertThat(plugin.calls).contains("unreserve:low@n1");
+      assertThat(h.pod("default", "high").getStatus().getNominatedNodeName()).isEqualTo("n1");
+    }
+  }
 }
