@@ -30,16 +30,10 @@ final class Nominator {
     if (node.isEmpty()) {
       return;
     }
-    String uid = PodKeys.uid(pod);
-    nominatedPodToNode.put(uid, node);
-    List<Pod> pods = nominatedPods.computeIfAbsent(node, n -> new ArrayList<>());
-    for (Pod p : pods) {
-      if (PodKeys.uid(p).equals(uid)) {
-        // Upstream logs "Pod %v/%v already exists in the nominated map!"; unreachable after delete.
-        return;
-      }
-    }
-    pods.add(pod);
+    // Upstream also scans the node's list for the UID and logs "already exists in the nominated
+    // map"; after the delete above the pod cannot be there.
+    nominatedPodToNode.put(PodKeys.uid(pod), node);
+    nominatedPods.computeIfAbsent(node, n -> new ArrayList<>()).add(pod);
   }
 
   /** {@code delete}: forgets the pod's nomination, by UID. */
@@ -50,15 +44,7 @@ final class Nominator {
       return;
     }
     List<Pod> pods = nominatedPods.get(node);
-    if (pods == null) {
-      return;
-    }
-    for (int i = 0; i < pods.size(); i++) {
-      if (PodKeys.uid(pods.get(i)).equals(uid)) {
-        pods.remove(i);
-        break;
-      }
-    }
+    pods.removeIf(p -> PodKeys.uid(p).equals(uid));
     if (pods.isEmpty()) {
       nominatedPods.remove(node);
     }
@@ -74,10 +60,7 @@ final class Nominator {
     String node = "";
     if (PodKeys.nominatedNodeName(oldPod).isEmpty()
         && PodKeys.nominatedNodeName(newPod).isEmpty()) {
-      String held = nominatedPodToNode.get(PodKeys.uid(oldPod));
-      if (held != null) {
-        node = held;
-      }
+      node = nominatedPodToNode.getOrDefault(PodKeys.uid(oldPod), "");
     }
     delete(oldPod);
     add(newPod, node);
@@ -87,24 +70,5 @@ final class Nominator {
   List<Pod> podsForNode(String nodeName) {
     List<Pod> pods = nominatedPods.get(nodeName);
     return pods == null ? List.of() : List.copyOf(pods);
-  }
-
-  /** The node the pod (by UID) is nominated to, or null. */
-  String nodeOf(Pod pod) {
-    return nominatedPodToNode.get(PodKeys.uid(pod));
-  }
-
-  /** A copy of node name to nominated pods' keys, for tests and explanations. */
-  Map<String, List<String>> snapshot() {
-    Map<String, List<String>> out = new HashMap<>();
-    nominatedPods.forEach(
-        (node, pods) -> {
-          List<String> keys = new ArrayList<>();
-          for (Pod p : pods) {
-            keys.add(PodKeys.key(p));
-          }
-          out.put(node, List.copyOf(keys));
-        });
-    return out;
   }
 }

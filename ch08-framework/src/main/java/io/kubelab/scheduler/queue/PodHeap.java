@@ -75,11 +75,9 @@ final class PodHeap {
     }
     int i = e.index;
     int last = items.size() - 1;
-    if (i != last) {
-      swap(i, last);
-    }
+    swap(i, last);
     items.remove(last);
-    if (i != last) {
+    if (i < items.size()) {
       fix(i);
     }
     return true;
@@ -90,11 +88,8 @@ final class PodHeap {
     return items.isEmpty() ? null : items.get(0).info;
   }
 
-  /** Removes and returns the head, or null when empty. */
+  /** Removes and returns the head; the heap must not be empty. */
   PodInfo pop() {
-    if (items.isEmpty()) {
-      return null;
-    }
     Entry head = items.get(0);
     delete(head.key);
     return head.info;

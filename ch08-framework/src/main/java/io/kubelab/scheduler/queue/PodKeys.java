@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.api.model.Pod;
  * How the queue names a pod.
  *
  * <p>Upstream: {@code podInfoKeyFunc} ({@code cache.MetaNamespaceKeyFunc}: {@code namespace/name},
- * or just {@code name} without a namespace) for the two heaps, and {@code nsNameForPod} ({@code
- * types.NamespacedName}, printed {@code namespace/name}) in messages, both in {@code
- * scheduling_queue.go} (v1.18). Upstream keys the unschedulable map by {@code name_namespace}
- * ({@code util.GetPodFullName}); one key for all three queues identifies the same pods.
+ * or just {@code name} without a namespace) keys the two heaps, {@code util.GetPodFullName} ({@code
+ * name_namespace}) the unschedulable map, and {@code nsNameForPod} ({@code types.NamespacedName},
+ * printed {@code namespace/name}) names pods in messages, all in {@code scheduling_queue.go}
+ * (v1.18). Here the last one keys all three queues: it identifies the same pods.
  */
 final class PodKeys {
 
@@ -22,15 +22,14 @@ final class PodKeys {
    * @throws IllegalArgumentException when the pod, its metadata or its name is missing
    */
   static String key(Pod pod) {
-    String name = name(pod);
-    String ns = pod.getMetadata().getNamespace();
-    return ns == null || ns.isEmpty() ? name : ns + "/" + name;
+    return nsName(pod);
   }
 
-  /** {@code nsNameForPod}: {@code namespace/name}, with an empty namespace kept. */
+  /** {@code nsNameForPod}: {@code namespace/name}; without a namespace, {@code /name} as in Go. */
   static String nsName(Pod pod) {
+    String name = name(pod);
     String ns = pod.getMetadata().getNamespace();
-    return (ns == null ? "" : ns) + "/" + name(pod);
+    return (ns == null ? "" : ns) + "/" + name;
   }
 
   /** The pod's UID as the nominator keys it; a missing UID is the empty one, as in Go. */

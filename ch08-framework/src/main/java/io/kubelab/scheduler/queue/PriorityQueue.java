@@ -331,10 +331,10 @@ public final class PriorityQueue implements SchedulingQueue {
     lock.lock();
     try {
       nominatedPods.delete(pod);
-      if (!activeQ.delete(key)) {
-        podBackoffQ.delete(key);
-        unschedulableQ.remove(key);
-      }
+      // Upstream looks in the other two only when activeQ did not hold it; a pod is in one.
+      activeQ.delete(key);
+      podBackoffQ.delete(key);
+      unschedulableQ.remove(key);
     } finally {
       lock.unlock();
     }
@@ -706,16 +706,13 @@ public final class PriorityQueue implements SchedulingQueue {
     return !strip(oldPod).equals(strip(newPod));
   }
 
+  /** The queue only holds pods with metadata (it keys them by name). */
   private static Pod strip(Pod pod) {
     ObjectMeta meta =
-        pod.getMetadata() == null
-            ? null
-            : new ObjectMetaBuilder(pod.getMetadata())
-                .withResourceVersion(null)
-                .withGeneration(null)
-                .build();
-    Pod p = new Pod(pod.getApiVersion(), pod.getKind(), meta, pod.getSpec(), null);
-    p.setAdditionalProperties(pod.getAdditionalProperties());
-    return p;
+        new ObjectMetaBuilder(pod.getMetadata())
+            .withResourceVersion(null)
+            .withGeneration(null)
+            .build();
+    return new Pod(pod.getApiVersion(), pod.getKind(), meta, pod.getSpec(), null);
   }
 }

@@ -3,10 +3,18 @@ package io.kubelab.scheduler.queue;
 import static io.kubelab.scheduler.queue.QueuePods.medPriorityPod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
+import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.framework.PodInfo;
 import io.kubelab.scheduler.framework.plugins.PrioritySort;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +98,94 @@ class PriorityQueueConcurrencyTest {
     popper.join();
     assertThat(popper.result.get().pod()).isEqualTo(medPriorityPod());
     moving.close();
+  }
+
+  @Test
+  void aWaitingPopWakesWhenTheBackoffFlushMovesAPod() throws InterruptedException {
+    FakeClock clock = new FakeClock();
+    PriorityQueue flushing = new PriorityQueue(new PrioritySort()::less, clock);
+    flushing.run();
+    flushing.addUnschedulableIfNotPresent(PodInfo.of(medPriorityPod(), clock.now()), -1);
+    Popper popper = new Popper(flushing, Duration.ofSeconds(15));
+    clock.step(Duration.ofSeconds(1));
+    popper.join();
+    assertThat(popper.result.get().pod()).isEqualTo(medPriorityPod());
+    flushing.close();
+  }
+
+  @Test
+  void aWaitingPopWakesWhenAnUpdateMovesAPod() throws InterruptedException {
+    FakeClock clock = new FakeClock();
+    PriorityQueue updating = new PriorityQueue(new PrioritySort()::less, clock);
+    Pod backingOff = QueuePods.highPriorityPod();
+    Pod unschedulable = QueuePods.unschedulablePod();
+    updating.addUnschedulableIfNotPresent(PodInfo.of(backingOff, clock.now()), -1);
+    updating.addUnschedulableIfNotPresent(PodInfo.of(unschedulable, clock.now()), 0);
+
+    Popper first = new Popper(updating, Duration.ofSeconds(15));
+    updating.update(backingOff, backingOff);
+    first.join();
+    assertThat(first.result.get().pod()).isEqualTo(backingOff);
+
+    Popper second = new Popper(updating, Duration.ofSeconds(15));
+    Pod relabelled =
+        new PodBuilder(unschedulable).editMetadata().addToLabels("x", "y").endMetadata().build();
+    updating.update(unschedulable, relabelled);
+    second.join();
+    assertThat(second.result.get().pod()).isEqualTo(relabelled);
+    updating.close();
+  }
+
+  /**
+   * Every operation lets go of the lock: another thread can read the queue right after it. (A lock
+   * held by mistake on this thread would not show here, as the lock is reentrant.)
+   */
+  @Test
+  void everyOperationReleasesTheLock() throws Exception {
+    FakeClock clock = new FakeClock();
+    PriorityQueue shared = new PriorityQueue(new PrioritySort()::less, clock);
+    ExecutorService other =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "queue-lock-probe");
+              t.setDaemon(true);
+              return t;
+            });
+    Pod pod = medPriorityPod();
+    Pod bound = Fixtures.pod("bound").namespace("ns2").nodeName("n1").build();
+    List<Runnable> ops =
+        List.of(
+            () -> shared.add(pod),
+            () -> shared.update(pod, pod),
+            () -> shared.updateNominatedPodForNode(pod, "n1"),
+            () -> shared.deleteNominatedPodIfExists(pod),
+            () -> shared.delete(pod),
+            () -> shared.addUnschedulableIfNotPresent(PodInfo.of(pod, clock.now()), 0),
+            () -> shared.assignedPodAdded(bound),
+            () -> shared.assignedPodUpdated(bound),
+            () -> shared.moveAllToActiveOrBackoffQueue(QueueEvents.NODE_ADD),
+            shared::flushBackoffQCompleted,
+            shared::flushUnschedulableQLeftover,
+            shared::pendingPods,
+            () -> shared.nominatedPodsForNode("n1"));
+    try {
+      for (int i = 0; i < ops.size(); i++) {
+        ops.get(i).run();
+        Future<Long> probe = other.submit(shared::schedulingCycle);
+        assertThat(probe.get(10, TimeUnit.SECONDS)).as("operation %d", i).isZero();
+        Future<Integer> write =
+            other.submit(
+                () -> {
+                  shared.updateNominatedPodForNode(bound, "n9");
+                  return shared.numUnschedulablePods();
+                });
+        assertThat(write.get(10, TimeUnit.SECONDS)).as("operation %d", i).isNotNegative();
+      }
+    } finally {
+      other.shutdownNow();
+      assertThat(other.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      shared.close();
+    }
   }
 
   @Test

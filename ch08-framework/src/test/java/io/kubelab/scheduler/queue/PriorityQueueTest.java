@@ -863,6 +863,42 @@ class PriorityQueueTest {
     assertThat(pop().attempts()).isEqualTo(2);
   }
 
+  /**
+   * The timeline the chapter draws: one pod, a failure during which a node was added (backoff),
+   * then a failure with no event (unschedulableQ until the leftover flush after 60 s).
+   */
+  @Test
+  void onePodThroughBackoffAndTheLeftoverFlush() throws InterruptedException {
+    Instant t0 = clock.now();
+    Pod web = Fixtures.pod("web-1").build();
+    q.run();
+    clock.step(Duration.ofMillis(500)); // 0.5 s
+    q.add(web);
+    PodInfo first = pop(); // cycle 1, attempts 1
+    assertThat(q.schedulingCycle()).isEqualTo(1);
+    q.moveAllToActiveOrBackoffQueue(QueueEvents.NODE_ADD); // moveRequestCycle = 1
+    q.addUnschedulableIfNotPresent(first, 1); // 1 >= 1: podBackoffQ
+    assertThat(where(web)).contains(SubQueue.BACKOFF);
+    assertThat(q.getBackoffTime(q.podInfoOf(web).orElseThrow())).isEqualTo(t0.plusMillis(1500));
+    clock.step(Duration.ofMillis(500)); // 1 s: the flush finds 1.5 s still ahead
+    assertThat(where(web)).contains(SubQueue.BACKOFF);
+    clock.step(Duration.ofSeconds(1)); // 2 s: moved
+    assertThat(where(web)).contains(SubQueue.ACTIVE);
+    PodInfo second = pop(); // cycle 2, attempts 2
+    assertThat(second.attempts()).isEqualTo(2);
+    q.addUnschedulableIfNotPresent(second, 2); // 1 >= 2 is false: unschedulableQ
+    assertThat(where(web)).contains(SubQueue.UNSCHEDULABLE);
+    assertThat(q.podInfoOf(web).orElseThrow().timestamp()).isEqualTo(t0.plusSeconds(2));
+    clock.setTime(t0.plusSeconds(60)); // flushes at 30 s and 60 s: 28 s and 58 s, too soon
+    assertThat(where(web)).contains(SubQueue.UNSCHEDULABLE);
+    clock.setTime(t0.plusSeconds(89));
+    assertThat(where(web)).contains(SubQueue.UNSCHEDULABLE);
+    clock.setTime(t0.plusSeconds(90)); // 88 s > 60 s; its 2 s backoff ended at 4 s: activeQ
+    assertThat(where(web)).contains(SubQueue.ACTIVE);
+    assertThat(q.incomingPods(SubQueue.ACTIVE, QueueEvents.UNSCHEDULABLE_TIMEOUT)).isEqualTo(1);
+    assertThat(pop().attempts()).isEqualTo(3);
+  }
+
   @Test
   void closeStopsTheFlushTimers() {
     q.run();
@@ -874,11 +910,111 @@ class PriorityQueueTest {
   }
 
   @Test
+  void anUpdateOfAPodInActiveQKeepsItsTimestampAndAttempts() {
+    Instant t0 = clock.now();
+    q.addDirectly(SubQueue.ACTIVE, new PodInfo(medPriorityPod(), t0.minusSeconds(5), 2, t0));
+    Pod updated =
+        new PodBuilder(medPriorityPod()).editMetadata().addToLabels("x", "y").endMetadata().build();
+    q.update(medPriorityPod(), updated);
+    PodInfo info = q.podInfoOf(updated).orElseThrow();
+    assertThat(info.pod()).isEqualTo(updated);
+    assertThat(info.timestamp()).isEqualTo(t0.minusSeconds(5));
+    assertThat(info.attempts()).isEqualTo(2);
+    assertThat(q.pendingPods()).containsExactly(updated);
+  }
+
+  @Test
+  void anUpdateWithoutTheOldPodMovesAnUnschedulablePodAndKeepsItsNomination() {
+    q.addUnschedulableIfNotPresent(PodInfo.of(highPriorityPod(), clock.now()), 0);
+    q.updateNominatedPodForNode(highPriorityPod(), "node3");
+    q.update(null, highPriorityPod());
+    assertThat(where(highPriorityPod())).contains(SubQueue.ACTIVE);
+    assertThat(q.nominatedPodsForNode("node3")).containsExactly(highPriorityPod());
+  }
+
+  @Test
+  void aNullNodeNominatesToTheNodeTheStatusNames() {
+    q.updateNominatedPodForNode(highPriNominatedPod(), null);
+    assertThat(q.nominatedPodsForNode("node1")).containsExactly(highPriNominatedPod());
+    // A pod whose status names no node is not nominated anywhere, not even to "".
+    q.updateNominatedPodForNode(highPriorityPod(), "");
+    assertThat(q.nominatedPodsForNode("node1")).isEmpty();
+    assertThat(q.nominatedPodsForNode("")).isEmpty();
+    Pod noStatus = new PodBuilder(highPriorityPod()).withStatus(null).build();
+    q.add(noStatus);
+    assertThat(q.nominatedPodsForNode("")).isEmpty();
+    assertThat(where(noStatus)).contains(SubQueue.ACTIVE);
+  }
+
+  @Test
+  void podsWithoutAUidShareOneNominationAsInGo() {
+    Pod a = new PodBuilder(pod("a", "ns", null, 0, null)).build();
+    Pod b = new PodBuilder(pod("b", "ns", null, 0, null)).build();
+    q.updateNominatedPodForNode(a, "n1");
+    q.updateNominatedPodForNode(b, "n2");
+    assertThat(q.nominatedPodsForNode("n1")).isEmpty();
+    assertThat(q.nominatedPodsForNode("n2")).containsExactly(b);
+    q.deleteNominatedPodIfExists(a);
+    assertThat(q.nominatedPodsForNode("n2")).isEmpty();
+  }
+
+  @Test
+  void aWaitingPodWithoutASpecIsSkippedByAffinityMoves() {
+    Pod noSpec = new PodBuilder(unschedulablePod()).withSpec(null).build();
+    q.addUnschedulableIfNotPresent(PodInfo.of(noSpec, clock.now()), 0);
+    q.assignedPodAdded(Fixtures.pod("bound").namespace("ns1").nodeName("n1").build());
+    assertThat(where(noSpec)).contains(SubQueue.UNSCHEDULABLE);
+  }
+
+  @Test
+  void aPodWithoutANamespaceIsNamedSlashName() {
+    Pod web = new PodBuilder(pod("web", null, "w1", 0, null)).build();
+    q.add(web);
+    assertThatThrownBy(() -> q.addUnschedulableIfNotPresent(PodInfo.of(web, clock.now()), 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("pod: /web is already present in the active queue");
+  }
+
+  @Test
+  void popWithANegativeOrHugeTimeout() throws InterruptedException {
+    assertThat(q.pop(Duration.ofSeconds(-5))).isNull();
+    q.add(medPriorityPod());
+    assertThat(q.pop(Duration.ofSeconds(Long.MAX_VALUE)).pod()).isEqualTo(medPriorityPod());
+  }
+
+  @Test
+  void theConstructorRefusesMissingParts() {
+    assertThatThrownBy(() -> new PriorityQueue(null, clock))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("lessFn must not be null");
+    assertThatThrownBy(() -> new PriorityQueue(new PrioritySort()::less, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("clock must not be null");
+    assertThatThrownBy(
+            () -> new PriorityQueue(new PrioritySort()::less, clock, null, Duration.ofSeconds(10)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("podInitialBackoff must be a positive duration, got null");
+    assertThatThrownBy(
+            () ->
+                new PriorityQueue(
+                    new PrioritySort()::less, clock, Duration.ofSeconds(1), Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("podMaxBackoff must be a positive duration, got PT-1S");
+  }
+
+  @Test
   void badInputIsRefusedNamingTheField() {
     assertThatThrownBy(() -> q.add(null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("pod must not be null");
     assertThatThrownBy(() -> q.add(new Pod()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Pod has no metadata.name: the queue keys pods by it");
+    assertThatThrownBy(() -> q.add(new PodBuilder().withNewMetadata().endMetadata().build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Pod has no metadata.name: the queue keys pods by it");
+    assertThatThrownBy(
+            () -> q.delete(new PodBuilder().withNewMetadata().withName("").endMetadata().build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Pod has no metadata.name: the queue keys pods by it");
     assertThatThrownBy(() -> q.addUnschedulableIfNotPresent(null, 0))
