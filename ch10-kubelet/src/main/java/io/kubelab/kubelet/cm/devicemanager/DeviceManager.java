@@ -16,6 +16,7 @@ import io.kubelab.kubelet.deviceplugin.v1beta1.Empty;
 import io.kubelab.kubelet.deviceplugin.v1beta1.RegisterRequest;
 import io.kubelab.kubelet.deviceplugin.v1beta1.RegistrationGrpc;
 import io.kubelab.kubelet.lifecycle.PodAdmitHandler;
+import io.kubelab.kubelet.pluginmanager.PluginHandler;
 import io.kubelab.kubelet.util.NamedThreads;
 import io.kubelab.kubelet.util.UnixGrpc;
 import java.io.IOException;
@@ -262,16 +263,73 @@ public final class DeviceManager implements AutoCloseable {
     changed();
   }
 
-  /** Registers an endpoint dialled elsewhere (the plugin watcher's path). */
-  void registerEndpoint(String resource, DevicePluginOptions options, Endpoint e) {
-    synchronized (lock) {
-      if (closed) {
-        e.stop();
-        return;
+  /**
+   * The "DevicePlugin" handler for the plugin manager: the registration path through the plugin
+   * registry directory instead of {@code kubelet.sock}. Upstream {@code GetWatcherHandler} with
+   * {@code ValidatePlugin}, {@code RegisterPlugin} and {@code DeRegisterPlugin}.
+   */
+  public PluginHandler pluginHandler() {
+    return new PluginHandler() {
+      @Override
+      public void validatePlugin(String name, String endpoint, List<String> versions)
+          throws DeviceManagerException {
+        if (versions.stream().noneMatch(DevicePlugins.SUPPORTED_VERSIONS::contains)) {
+          throw new DeviceManagerException(
+              "manager version, "
+                  + DevicePlugins.VERSION
+                  + ", is not among plugin supported versions ["
+                  + String.join(" ", versions)
+                  + "]");
+        }
+        if (!ResourceNames.isExtendedResourceName(name)) {
+          throw new DeviceManagerException(
+              "invalid name of device plugin socket: "
+                  + String.format(DevicePlugins.ERR_INVALID_RESOURCE_NAME, name));
+        }
       }
-      open.add(e);
-      endpoints.put(resource, new EndpointInfo(e, options));
-    }
+
+      @Override
+      public void registerPlugin(String name, String endpoint, List<String> versions)
+          throws DeviceManagerException {
+        Endpoint e;
+        try {
+          e = Endpoint.dial(grpc, executor, Path.of(endpoint), name, clock, config);
+        } catch (DeviceManagerException ex) {
+          throw new DeviceManagerException(
+              "failed to dial device plugin with socketPath " + endpoint + ": " + ex.getMessage());
+        }
+        DevicePluginOptions options;
+        try {
+          options = e.options();
+        } catch (DeviceManagerException ex) {
+          e.stop();
+          e.awaitTermination();
+          throw new DeviceManagerException(
+              "failed to get device plugin options: " + ex.getMessage());
+        }
+        synchronized (lock) {
+          if (closed) {
+            e.stop();
+            e.awaitTermination();
+            return;
+          }
+          open.add(e);
+          endpoints.put(name, new EndpointInfo(e, options));
+        }
+        runEndpoint(name, e);
+        changed();
+      }
+
+      @Override
+      public void deRegisterPlugin(String name) {
+        synchronized (lock) {
+          EndpointInfo ei = endpoints.get(name);
+          if (ei != null) {
+            ei.e().stop(); // the stream ends and runEndpoint marks the devices unhealthy
+          }
+        }
+      }
+    };
   }
 
   /** Upstream {@code runEndpoint}: when the stream ends, stop; if still current, mark unhealthy. */

@@ -170,6 +170,17 @@ final class Endpoint {
     }
   }
 
+  /** GetDevicePluginOptions (no deadline, as upstream's plugin-watcher path). */
+  io.kubelab.kubelet.deviceplugin.v1beta1.DevicePluginOptions options()
+      throws DeviceManagerException {
+    try {
+      return DevicePluginGrpc.newBlockingStub(channel)
+          .getDevicePluginOptions(Empty.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      throw new DeviceManagerException("rpc error: " + e.getStatus(), e);
+    }
+  }
+
   void preStartContainer(List<String> devs) throws DeviceManagerException {
     if (isStopped()) {
       throw new DeviceManagerException(String.format(DevicePlugins.ERR_ENDPOINT_STOPPED, this));

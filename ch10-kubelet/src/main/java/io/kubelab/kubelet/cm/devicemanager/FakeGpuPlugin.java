@@ -19,6 +19,10 @@ import io.kubelab.kubelet.deviceplugin.v1beta1.PreStartContainerRequest;
 import io.kubelab.kubelet.deviceplugin.v1beta1.PreStartContainerResponse;
 import io.kubelab.kubelet.deviceplugin.v1beta1.RegisterRequest;
 import io.kubelab.kubelet.deviceplugin.v1beta1.RegistrationGrpc;
+import io.kubelab.kubelet.pluginregistration.v1.InfoRequest;
+import io.kubelab.kubelet.pluginregistration.v1.PluginInfo;
+import io.kubelab.kubelet.pluginregistration.v1.RegistrationStatus;
+import io.kubelab.kubelet.pluginregistration.v1.RegistrationStatusResponse;
 import io.kubelab.kubelet.util.NamedThreads;
 import io.kubelab.kubelet.util.UnixGrpc;
 import java.io.IOException;
@@ -53,6 +57,10 @@ public final class FakeGpuPlugin implements AutoCloseable {
   private final List<List<String>> allocateCalls = new CopyOnWriteArrayList<>();
   private final List<List<String>> preStartCalls = new CopyOnWriteArrayList<>();
   private volatile boolean hang;
+  private final List<RegistrationStatus> statuses = new CopyOnWriteArrayList<>();
+  private volatile Runnable statusListener = () -> {};
+  private volatile String infoType = "DevicePlugin";
+  private volatile List<String> infoVersions = DevicePlugins.SUPPORTED_VERSIONS;
   private final UnixGrpc grpc;
   private final NamedThreads executor;
   private Server server;
@@ -94,7 +102,7 @@ public final class FakeGpuPlugin implements AutoCloseable {
     Files.deleteIfExists(socket());
     // Every handler is short and never blocks (a hung call simply never answers), so calls run
     // on the event loop: one thread hand-off less per RPC.
-    server = grpc.serve(socket(), Runnable::run, new Service());
+    server = grpc.serve(socket(), Runnable::run, new Service(), new WatcherRegistration());
   }
 
   /**
@@ -238,6 +246,49 @@ public final class FakeGpuPlugin implements AutoCloseable {
       out.onNext(PreStartContainerResponse.getDefaultInstance());
       out.onCompleted();
     }
+  }
+
+  /** The statuses the kubelet's plugin manager sent back (registered, error), in order. */
+  public List<RegistrationStatus> registrationStatuses() {
+    return List.copyOf(statuses);
+  }
+
+  /** Overrides what GetInfo reports (to see the plugin manager refuse it). */
+  public void pluginInfo(String type, List<String> versions) {
+    infoType = type;
+    infoVersions = List.copyOf(versions);
+  }
+
+  /**
+   * The plugin-watcher path (pluginregistration v1, served on the same socket): the kubelet finds
+   * the socket in its plugin registry directory, asks GetInfo, and reports the outcome.
+   */
+  private final class WatcherRegistration
+      extends io.kubelab.kubelet.pluginregistration.v1.RegistrationGrpc.RegistrationImplBase {
+    @Override
+    public void getInfo(InfoRequest req, StreamObserver<PluginInfo> out) {
+      out.onNext(
+          PluginInfo.newBuilder()
+              .setType(infoType)
+              .setName(resource)
+              .addAllSupportedVersions(infoVersions)
+              .build()); // no endpoint: the kubelet dials this same socket
+      out.onCompleted();
+    }
+
+    @Override
+    public void notifyRegistrationStatus(
+        RegistrationStatus status, StreamObserver<RegistrationStatusResponse> out) {
+      statuses.add(status);
+      statusListener.run();
+      out.onNext(RegistrationStatusResponse.getDefaultInstance());
+      out.onCompleted();
+    }
+  }
+
+  /** Runs after each NotifyRegistrationStatus (tests wait on it). */
+  public void onRegistrationStatus(Runnable r) {
+    statusListener = r;
   }
 
   /** Stops serving (ending every ListAndWatch stream) and removes the socket file. */
