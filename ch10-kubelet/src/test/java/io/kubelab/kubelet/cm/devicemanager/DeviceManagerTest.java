@@ -1,6 +1,5 @@
 package io.kubelab.kubelet.cm.devicemanager;
 
-import static io.kubelab.kubelet.cm.devicemanager.Devices.container;
 import static io.kubelab.kubelet.cm.devicemanager.Devices.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
