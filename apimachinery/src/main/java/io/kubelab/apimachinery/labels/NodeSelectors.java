@@ -82,6 +82,26 @@ public final class NodeSelectors {
   }
 
   /**
+   * What the scheduler checks when it builds a term's expressions into a label selector ({@code
+   * NodeSelectorRequirementsAsSelector}): more than {@link #validate} (every value must also be a
+   * label value, a {@code Gt}/{@code Lt} value an integer) and in the selector builder's words, for
+   * example {@code "Near" is not a valid node selector operator}. Priorities that score preferred
+   * terms fail the attempt with this error; predicates skip the term instead.
+   *
+   * @param what the object and field of the term, e.g. {@code Pod default/p:
+   *     spec.affinity...preferredDuringSchedulingIgnoredDuringExecution[1].preference}
+   * @throws LabelSelectors.InvalidSelectorException naming the first bad expression's field
+   */
+  public static void checkRequirementsAsSelector(
+      List<NodeSelectorRequirement> expressions, String what) {
+    for (int i = 0; expressions != null && i < expressions.size(); i++) {
+      NodeSelectorRequirement r = expressions.get(i);
+      LabelSelectors.requirement(
+          r.getKey(), r.getOperator(), r.getValues(), what + ".matchExpressions[" + i + "]", true);
+    }
+  }
+
+  /**
    * What the API server checks of node selector terms ({@code ValidateNodeSelector} in {@code
    * pkg/apis/core/validation/validation.go}): of each expression the operator, the number of values
    * and the key; of each field requirement the operator, one value, and the key {@code

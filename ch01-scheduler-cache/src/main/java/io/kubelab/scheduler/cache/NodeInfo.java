@@ -12,6 +12,7 @@ import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.apimachinery.resource.Resource;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,11 @@ public final class NodeInfo {
   // quantities is the dearest part of an add; keeping the result means a removal, and every
   // clone, parses nothing (upstream's quantities arrive parsed, so it can recompute them freely).
   private final ArrayList<PodResource> podResources;
+  // Only in clones, which preemption uses to try evictions: what each pod taken off the clone
+  // added, so that putting the very same pod back ("reprieving" it) parses nothing either. The
+  // cache's own NodeInfos never keep it (a deleted pod never comes back, so it would only grow).
+  private final boolean isClone;
+  private IdentityHashMap<Pod, PodResource> removedFromClone;
   private final ArrayList<Pod> podsWithAffinity;
   private final ArrayList<Pod> podsWithRequiredAntiAffinity;
   private HostPortInfo usedPorts;
@@ -62,6 +68,7 @@ public final class NodeInfo {
   public NodeInfo(Pod... pods) {
     this.pods = new ArrayList<>();
     this.podResources = new ArrayList<>();
+    this.isClone = false;
     this.podsWithAffinity = new ArrayList<>();
     this.podsWithRequiredAntiAffinity = new ArrayList<>();
     this.usedPorts = new HostPortInfo();
@@ -76,6 +83,7 @@ public final class NodeInfo {
     this.nodeName = o.nodeName;
     this.pods = new ArrayList<>(o.pods);
     this.podResources = new ArrayList<>(o.podResources);
+    this.isClone = true;
     this.podsWithAffinity = new ArrayList<>(o.podsWithAffinity);
     this.podsWithRequiredAntiAffinity = new ArrayList<>(o.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
@@ -246,7 +254,10 @@ public final class NodeInfo {
   public void addPod(Pod pod) {
     // Parse everything before touching any field, so that a malformed pod leaves us unchanged.
     // No UID check here: upstream's AddPod accepts UID-less pods (NewNodeInfo in tests).
-    PodResource r = calculateResource(pod);
+    PodResource r = removedFromClone == null ? null : removedFromClone.remove(pod);
+    if (r == null) {
+      r = calculateResource(pod);
+    }
     requestedResource = requestedResource.add(r.requested());
     nonZeroRequest = nonZeroRequest.add(r.nonZero());
     pods.add(pod);
@@ -282,6 +293,12 @@ public final class NodeInfo {
     removeByKey(podsWithAffinity, key);
     removeByKey(podsWithRequiredAntiAffinity, key);
     PodResource r = podResources.get(at);
+    if (isClone) {
+      if (removedFromClone == null) {
+        removedFromClone = new IdentityHashMap<>();
+      }
+      removedFromClone.put(pod, r);
+    }
     int last = pods.size() - 1;
     pods.set(at, pods.get(last));
     pods.remove(last);

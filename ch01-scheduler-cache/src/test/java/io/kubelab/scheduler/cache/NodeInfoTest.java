@@ -88,6 +88,28 @@ class NodeInfoTest {
   }
 
   @Test
+  void aPodTakenOffACloneAndPutBackIsNotParsedAgainButAnOriginalParsesEveryAdd() {
+    // Preemption removes pods from a clone and puts some back; the clone remembers what each
+    // removed pod added, so reprieving the same pod object costs no quantity parsing. Changing
+    // the pod's requests in between shows which path was taken.
+    Pod a = pod("a").requests("1", "1Gi").build();
+    NodeInfo original = new NodeInfo(a);
+    NodeInfo trial = original.clone();
+    trial.removePod(a);
+    a.getSpec().getContainers().get(0).getResources().getRequests().get("cpu").setAmount("3");
+    trial.addPod(a);
+    assertThat(trial.requestedResource()).isEqualTo(Resource.of(1000, 1L << 30));
+    trial.removePod(a);
+    trial.addPod(pod("a").requests("1", "1Gi").build());
+    assertThat(trial.requestedResource())
+        .as("another object is parsed")
+        .isEqualTo(Resource.of(1000, 1L << 30));
+    original.removePod(a);
+    original.addPod(a);
+    assertThat(original.requestedResource()).isEqualTo(Resource.of(3000, 1L << 30));
+  }
+
+  @Test
   void removingAnAbsentPodFailsWithUpstreamsMessageAndChangesNothing() {
     NodeInfo ni = new NodeInfo(pod("a").build());
     ni.setNode(node("n1").build());

@@ -4,7 +4,6 @@ import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
 
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeSelector;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
@@ -102,22 +101,9 @@ public final class NodeAffinity {
         expressionsOnly.setMatchExpressions(p.getPreference().getMatchExpressions());
       }
       String what = PodRequests.describe(pod) + ": " + FIELD + "[" + i + "].preference";
-      validate(expressionsOnly, what);
+      NodeSelectors.checkRequirementsAsSelector(expressionsOnly.getMatchExpressions(), what);
       out.add(new PreferredTerm(weight, CompiledNodeSelector.compile(List.of(expressionsOnly))));
     }
     return List.copyOf(out);
-  }
-
-  private static void validate(NodeSelectorTerm term, String what) {
-    // NodeSelectors.validate names the field below a NodeSelector's "nodeSelectorTerms[0]"; a
-    // preference is a term by itself, so that step is cut out of the message.
-    String wrapped = what + ".nodeSelectorTerms[0]";
-    try {
-      NodeSelectors.validate(new NodeSelector(List.of(term)), what);
-    } catch (LabelSelectors.InvalidSelectorException e) {
-      String msg = e.getMessage();
-      throw new LabelSelectors.InvalidSelectorException(
-          msg.startsWith(wrapped) ? what + msg.substring(wrapped.length()) : msg);
-    }
   }
 }

@@ -174,7 +174,27 @@ class NodeAffinityTest {
                     List.of(node("m"))))
         .hasMessage(
             "Pod default/p: spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1]"
-                + ".preference.matchExpressions[0].operator: \"Near\": not a valid selector"
-                + " operator");
+                + ".preference.matchExpressions[0].operator: \"Near\" is not a valid node"
+                + " selector operator");
+  }
+
+  @Test
+  void aValueThatIsNotALabelValueFailsTheAttemptAsUpstreamsSelectorBuilderDoes() {
+    // The API server lets "bad value!" through (it checks operators, counts and keys only), but
+    // NodeSelectorRequirementsAsSelector builds every value with NewRequirement, which rejects it.
+    Pod pod =
+        Fixtures.pod("p").preferredNodeAffinity(1, term(expr("foo", "In", "bad value!"))).build();
+    assertThatThrownBy(
+            () ->
+                run(
+                    NodeAffinity::calculateNodeAffinityPriorityMap,
+                    null,
+                    null,
+                    pod,
+                    List.of(),
+                    List.of(node("m"))))
+        .hasMessageStartingWith(
+            "Pod default/p: spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]"
+                + ".preference.matchExpressions[0].values: invalid label value: \"bad value!\"");
   }
 }

@@ -48,18 +48,21 @@ final class PodOrder {
   }
 
   /**
-   * {@code MoreImportantPod} as an ordering: higher priority first, then the earlier start time.
-   * Sorting with it puts the most important pod first.
+   * {@code MoreImportantPod} as a sort: higher priority first, then the earlier start time, so the
+   * most important pod comes first. Sorts {@code pods} in place, reading each pod's priority and
+   * start time once rather than at every comparison (parsing an RFC 3339 time is the costly part).
+   * Stable, like {@link List#sort}.
    */
-  static Comparator<Pod> moreImportantFirst(Instant now) {
-    return (a, b) -> {
-      int pa = priority(a);
-      int pb = priority(b);
-      if (pa != pb) {
-        return Integer.compare(pb, pa);
-      }
-      return startTime(a, now).compareTo(startTime(b, now));
-    };
+  static void sortMoreImportantFirst(List<Pod> pods, Instant now) {
+    record Keyed(Pod pod, int priority, Instant start) {}
+    List<Keyed> keyed = new java.util.ArrayList<>(pods.size());
+    for (Pod p : pods) {
+      keyed.add(new Keyed(p, priority(p), startTime(p, now)));
+    }
+    keyed.sort(Comparator.comparingInt((Keyed k) -> -k.priority()).thenComparing(Keyed::start));
+    for (int i = 0; i < keyed.size(); i++) {
+      pods.set(i, keyed.get(i).pod());
+    }
   }
 
   /**

@@ -293,7 +293,7 @@ public final class Preemption implements AutoCloseable {
                   + e.getMessage());
       return null;
     }
-    potentialVictims.sort(PodOrder.moreImportantFirst(now));
+    PodOrder.sortMoreImportantFirst(potentialVictims, now);
     PdbViolations.Split split = pdbs.filterPodsWithPDBViolation(potentialVictims);
     List<Pod> victims = new ArrayList<>();
     int numViolatingVictim = 0;

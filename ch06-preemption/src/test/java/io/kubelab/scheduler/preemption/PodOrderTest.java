@@ -25,7 +25,7 @@ class PodOrderTest {
                 pod("old-low", LOW, Size.NONE, "n", jan(1)),
                 pod("unstarted-high", HIGH, Size.NONE, "n"),
                 pod("old-high", HIGH, Size.NONE, "n", jan(2))));
-    pods.sort(PodOrder.moreImportantFirst(NOW));
+    PodOrder.sortMoreImportantFirst(pods, NOW);
     assertThat(pods.stream().map(p -> p.getMetadata().getName()))
         .containsExactly("old-high", "unstarted-high", "old-low", "young-low");
   }
