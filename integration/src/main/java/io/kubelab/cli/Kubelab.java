@@ -46,6 +46,7 @@ import tools.jackson.core.JacksonException;
  * kubelab [demo] [--seed N] [--brief]                the embedded demo cluster
  * kubelab schedule -f FILE [--policy FILE] [--seed N] [--brief]
  * kubelab apiserver [--port P] [-f FILE] [--kubeconfig-out PATH]
+ * kubelab scheduler --kubeconfig PATH [--config FILE] [--seed N]
  * kubelab completion                                 a bash/zsh completion script
  * kubelab help [COMMAND]
  * </pre>
@@ -62,6 +63,7 @@ import tools.jackson.core.JacksonException;
       Kubelab.Demo.class,
       Kubelab.Schedule.class,
       ApiServerCommand.class,
+      SchedulerCommand.class,
       Kubelab.Completion.class,
       CommandLine.HelpCommand.class
     },
@@ -310,6 +312,9 @@ public final class Kubelab implements Callable<Integer> {
       }
       if (cls == ApiServerCommand.class) {
         return cls.cast(new ApiServerCommand(k.out));
+      }
+      if (cls == SchedulerCommand.class) {
+        return cls.cast(new SchedulerCommand(k.out));
       }
       return CommandLine.defaultFactory().create(cls);
     }
