@@ -369,11 +369,26 @@ public final class Kubelab implements Callable<Integer> {
       List<PodResult> all = sim.run();
       List<PodResult> shown = all;
       if (explainPod != null) {
-        String wanted = explainPod.contains("/") ? explainPod : "default/" + explainPod;
-        shown = all.stream().filter(r -> r.key().equals(wanted)).toList();
+        // namespace/name, or a name that only one pending pod has.
+        shown =
+            all.stream()
+                .filter(
+                    r ->
+                        explainPod.contains("/")
+                            ? r.key().equals(explainPod)
+                            : r.pod().getMetadata().getName().equals(explainPod))
+                .toList();
         if (shown.isEmpty()) {
           throw new IllegalArgumentException(
-              "--explain " + explainPod + ": no pending pod " + wanted + " in the input");
+              "--explain " + explainPod + ": no pending pod of that name in the input");
+        }
+        if (shown.size() > 1) {
+          throw new IllegalArgumentException(
+              "--explain "
+                  + explainPod
+                  + ": "
+                  + shown.size()
+                  + " pending pods have that name; give namespace/name");
         }
       }
       switch (output) {

@@ -50,7 +50,7 @@ public final class ExplainOutput {
     if (r.pod().getMetadata().getAnnotations() != null) {
       annotations.putAll(r.pod().getMetadata().getAnnotations());
     }
-    annotations.putAll(SimulatorAnnotations.of(r.decision()));
+    annotations.putAll(SimulatorAnnotations.of(r.decision(), r.preemptingAttempt()));
     if (!r.victims().isEmpty()) {
       annotations.put(VICTIMS, COMPACT.writeValueAsString(r.victims()));
     }
@@ -140,6 +140,15 @@ public final class ExplainOutput {
                   out.printf("  PreFilter %s: %s%n", p, o.message());
                 }
               });
+    }
+    if (!d.preemptionRan() && !r.victims().isEmpty()) {
+      out.println(
+          "  an earlier attempt preempted "
+              + String.join(", ", r.victims())
+              + " on "
+              + r.nominatedNode()
+              + "; placed on attempt "
+              + r.attempts());
     }
     if (d.preemptionRan()) {
       out.println(

@@ -187,9 +187,14 @@ public final class FrameworkSimulation implements AutoCloseable {
                 : previous == null ? "" : previous.nominatedNode();
         List<String> victims = new ArrayList<>(previous == null ? List.of() : previous.victims());
         victims.addAll(a.decision().victims());
+        Decision preempting =
+            !a.decision().nominatedNode().isEmpty()
+                ? a.decision()
+                : previous == null ? null : previous.preemptingAttempt();
         results.put(
             key(pod),
-            new PodResult(pod, a.node(), nominatedNode, victims, n, a.message(), a.decision()));
+            new PodResult(
+                pod, a.node(), nominatedNode, victims, n, a.message(), a.decision(), preempting));
         if (a.node().isEmpty()) {
           if (a.retry()) {
             unschedulable.add(a.pod());

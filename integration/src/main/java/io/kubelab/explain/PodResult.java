@@ -14,6 +14,9 @@ import java.util.List;
  * @param attempts how many scheduling attempts it took
  * @param message "" when bound; otherwise why not (a FitError's message, a plugin's error)
  * @param decision what its last attempt recorded
+ * @param preemptingAttempt what the last attempt in which preemption nominated a node recorded, or
+ *     null when preemption never nominated one; its PostFilter outcome is kept when a later attempt
+ *     (the retry that places the pod) runs no preemption
  */
 public record PodResult(
     Pod pod,
@@ -22,7 +25,8 @@ public record PodResult(
     List<String> victims,
     int attempts,
     String message,
-    Decision decision) {
+    Decision decision,
+    Decision preemptingAttempt) {
 
   public PodResult {
     victims = List.copyOf(victims);

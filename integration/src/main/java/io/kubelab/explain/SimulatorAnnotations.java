@@ -92,6 +92,15 @@ public final class SimulatorAnnotations {
 
   /** The annotations for one decision, in {@link #KEYS} order. */
   public static Map<String, String> of(Decision d) {
+    return of(d, null);
+  }
+
+  /**
+   * The annotations for a pod's last attempt {@code d}; when that attempt ran no preemption, {@code
+   * postfilter-result} comes from {@code preempting}, the attempt whose preemption nominated the
+   * node the pod was then placed on (null: none).
+   */
+  public static Map<String, String> of(Decision d, Decision preempting) {
     Map<String, String> a = new LinkedHashMap<>();
     a.put(PRE_FILTER, "{}");
     a.put(PRE_FILTER_STATUS, json(statuses(d.preFilter(), SUCCESS)));
@@ -104,20 +113,7 @@ public final class SimulatorAnnotations {
               filter.put(node, byPlugin);
             });
     a.put(FILTER, json(filter));
-    Map<String, Map<String, String>> post = new TreeMap<>();
-    if (d.preemptionRan()) {
-      for (Map.Entry<String, Map<String, Decision.Outcome>> e : d.filter().entrySet()) {
-        if (e.getValue().values().stream().allMatch(Decision.Outcome::success)) {
-          continue;
-        }
-        Map<String, String> m = new TreeMap<>();
-        if (e.getKey().equals(d.nominatedNode())) {
-          m.put(PREEMPTION_PLUGIN, NOMINATED);
-        }
-        post.put(e.getKey(), m);
-      }
-    }
-    a.put(POST_FILTER, json(post));
+    a.put(POST_FILTER, json(postFilter(d.preemptionRan() || preempting == null ? d : preempting)));
     a.put(PRE_SCORE, json(statuses(d.preScore(), SUCCESS)));
     Map<String, Map<String, String>> score = new TreeMap<>();
     Map<String, Map<String, String>> fin = new TreeMap<>();
@@ -153,6 +149,28 @@ public final class SimulatorAnnotations {
     a.put(BIND, json(statuses(d.bind(), SUCCESS)));
     a.put(SELECTED_NODE, d.selectedNode());
     return a;
+  }
+
+  /**
+   * {@code AddPostFilterResult}: every node the filters rejected, the nominated one marked; empty
+   * when preemption did not run.
+   */
+  private static Map<String, Map<String, String>> postFilter(Decision d) {
+    Map<String, Map<String, String>> post = new TreeMap<>();
+    if (!d.preemptionRan()) {
+      return post;
+    }
+    for (Map.Entry<String, Map<String, Decision.Outcome>> e : d.filter().entrySet()) {
+      if (e.getValue().values().stream().allMatch(Decision.Outcome::success)) {
+        continue;
+      }
+      Map<String, String> m = new TreeMap<>();
+      if (e.getKey().equals(d.nominatedNode())) {
+        m.put(PREEMPTION_PLUGIN, NOMINATED);
+      }
+      post.put(e.getKey(), m);
+    }
+    return post;
   }
 
   private static Map<String, String> statuses(Map<String, Decision.Outcome> m, String ok) {
