@@ -23,11 +23,13 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * kube-scheduler-simulator's annotations ({@code -o json}, {@code -o yaml}), or as tables.
  *
  * <p>Each Pod is the pending pod as the scheduler left it, as the API server would show it after
- * the run: {@code spec.nodeName} when bound; otherwise the {@code PodScheduled=False} condition
- * with reason {@code Unschedulable} and the FitError as message (upstream's {@code
- * podConditionUpdater}), and {@code status.nominatedNodeName} when preemption nominated it. Two
- * annotations of kubelab's own add what the simulator does not record: {@value #VICTIMS} (the pods
- * this pod's preemption deleted) and {@value #ATTEMPTS}.
+ * the run: {@code spec.nodeName} and {@code PodScheduled=True} when bound (what {@code
+ * pods/binding} stores; a nomination stays in {@code status.nominatedNodeName}, as v1.18 leaves
+ * it); otherwise the {@code PodScheduled=False} condition with reason {@code Unschedulable} and the
+ * FitError as message (upstream's {@code podConditionUpdater}), and {@code
+ * status.nominatedNodeName} when preemption nominated it. Two annotations of kubelab's own add what
+ * the simulator does not record: {@value #VICTIMS} (the pods this pod's preemption deleted) and
+ * {@value #ATTEMPTS}.
  */
 public final class ExplainOutput {
 
@@ -58,7 +60,12 @@ public final class ExplainOutput {
     PodBuilder b =
         new PodBuilder(r.pod()).editMetadata().withAnnotations(annotations).endMetadata();
     if (r.bound()) {
+      // What the binding subresource stores: spec.nodeName and PodScheduled=True.
       b.editSpec().withNodeName(r.node()).endSpec();
+      b.editOrNewStatus()
+          .withConditions(
+              new PodConditionBuilder().withType("PodScheduled").withStatus("True").build())
+          .endStatus();
     } else {
       PodCondition c =
           new PodConditionBuilder()

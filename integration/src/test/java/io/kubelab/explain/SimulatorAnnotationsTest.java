@@ -146,5 +146,10 @@ class SimulatorAnnotationsTest {
     assertThat(c.get("message").asString())
         .isEqualTo("0/3 nodes are available: 3 node(s) didn't match node selector.");
     assertThat(pods.get("archive").get("spec").has("nodeName")).isFalse();
+
+    JsonNode bound = pods.get("api").get("status");
+    assertThat(bound.get("conditions").get(0).get("type").asString()).isEqualTo("PodScheduled");
+    assertThat(bound.get("conditions").get(0).get("status").asString()).isEqualTo("True");
+    assertThat(bound.get("nominatedNodeName").asString()).isEqualTo("node-b");
   }
 }
