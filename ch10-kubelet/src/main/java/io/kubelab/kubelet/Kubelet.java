@@ -1,13 +1,17 @@
 package io.kubelab.kubelet;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.apimachinery.resource.Quantities;
+import io.kubelab.kubelet.cm.devicemanager.DeviceManager;
 import io.kubelab.kubelet.config.PodSource;
 import io.kubelab.kubelet.config.PodUpdate;
 import io.kubelab.kubelet.container.Cache;
@@ -41,12 +45,16 @@ import io.kubelab.kubelet.status.PodConditions;
 import io.kubelab.kubelet.status.PodStatusClient;
 import io.kubelab.kubelet.status.StatusManager;
 import io.kubelab.kubelet.status.VersionedPodStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -118,6 +126,8 @@ public final class Kubelet implements AutoCloseable {
   private final PodWorkers podWorkers;
   private final EvictionManager evictionManager;
   private final List<PodAdmitHandler> admitHandlers;
+  private final Node node;
+  private final DeviceManager deviceManager; // null: no device plugins
   private final Set<String> killing = new HashSet<>();
 
   // The sync loop's inputs.
@@ -199,7 +209,17 @@ public final class Kubelet implements AutoCloseable {
             this::deleteAllUnusedContainers,
             events,
             clock);
-    this.admitHandlers = List.of(evictionManager, new ResourceAdmitHandler(b.node));
+    this.node = b.node;
+    this.deviceManager = b.deviceManager;
+    // Upstream's order: eviction, the container manager's resource allocator (devices), then the
+    // predicates against the node as its status reports it.
+    this.admitHandlers =
+        deviceManager == null
+            ? List.of(evictionManager, new ResourceAdmitHandler(b.node))
+            : List.of(
+                evictionManager,
+                deviceManager.admitHandler(),
+                new ResourceAdmitHandler(this::nodeForAdmission));
   }
 
   private static long memoryCapacity(Node node) {
@@ -218,6 +238,61 @@ public final class Kubelet implements AutoCloseable {
     return Quantities.value(q, "Node " + node.getMetadata().getName() + ": status.capacity.memory");
   }
 
+  /**
+   * The node's status as the kubelet reports it: the node it was built with, plus the device
+   * plugins' resources. Upstream {@code setters.MachineInfo}: each device resource's capacity and
+   * allocatable come from the device manager's {@code GetCapacity}; a resource it dropped is
+   * removed.
+   */
+  public Node nodeStatus() {
+    Node n = new NodeBuilder(node).build();
+    if (deviceManager == null) {
+      return n;
+    }
+    if (n.getStatus() == null) {
+      n.setStatus(new NodeStatus());
+    }
+    Map<String, Quantity> capacity =
+        n.getStatus().getCapacity() == null
+            ? new HashMap<>()
+            : new HashMap<>(n.getStatus().getCapacity());
+    Map<String, Quantity> allocatable =
+        n.getStatus().getAllocatable() == null
+            ? new HashMap<>()
+            : new HashMap<>(n.getStatus().getAllocatable());
+    DeviceManager.Capacity c = deviceManager.getCapacity();
+    c.capacity().forEach((r, v) -> capacity.put(r, new Quantity(Long.toString(v))));
+    c.allocatable().forEach((r, v) -> allocatable.put(r, new Quantity(Long.toString(v))));
+    for (String r : c.deleted()) {
+      capacity.remove(r);
+      allocatable.remove(r);
+    }
+    n.getStatus().setCapacity(capacity);
+    n.getStatus().setAllocatable(allocatable);
+    return n;
+  }
+
+  /**
+   * The node the admission predicates see: {@link #nodeStatus()} with upstream's {@code
+   * sanitizeNodeAllocatable} applied: a device resource's allocatable is at least the number of its
+   * devices already allocated, so pods admitted before a plugin went away still fit.
+   */
+  private Node nodeForAdmission() {
+    Node n = nodeStatus();
+    Map<String, Quantity> allocatable = n.getStatus().getAllocatable();
+    deviceManager
+        .allocatedCounts()
+        .forEach(
+            (r, count) -> {
+              Quantity q = allocatable.get(r);
+              long have = q == null ? 0 : Quantities.value(q, "Node " + nodeName + ": " + r);
+              if (have < count) {
+                allocatable.put(r, new Quantity(Long.toString(count)));
+              }
+            });
+    return n;
+  }
+
   // ---- life cycle
   // --------------------------------------------------------------------------------
 
@@ -230,6 +305,15 @@ public final class Kubelet implements AutoCloseable {
       throw new IllegalStateException("Kubelet " + nodeName + " already started");
     }
     started = true;
+    if (deviceManager != null) {
+      try {
+        deviceManager.start(this::activePods, () -> true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Kubelet " + nodeName + ": failed to start the device manager: " + e, e);
+      }
+      stoppers.add(deviceManager);
+    }
     statusManager.start();
     probeManager.start();
     pleg.onEvents(this::wake);
@@ -976,6 +1060,7 @@ public final class Kubelet implements AutoCloseable {
     private boolean startupProbeEnabled = true;
     private Duration syncFrequency = DEFAULT_SYNC_FREQUENCY;
     private Consumer<PodLifecycleEvent> plegObserver = e -> {};
+    private DeviceManager deviceManager;
 
     private Builder(Node node, Runtime runtime, Clock clock) {
       if (node == null || node.getMetadata() == null || node.getMetadata().getName() == null) {
@@ -1040,6 +1125,15 @@ public final class Kubelet implements AutoCloseable {
     }
 
     /** Sees every PLEG event the sync loop takes (for the simulation's report). */
+    /**
+     * The device manager (not started): the kubelet starts it with itself, adds its devices to the
+     * node's capacity and allocatable, and allocates devices at admission.
+     */
+    public Builder deviceManager(DeviceManager m) {
+      this.deviceManager = m;
+      return this;
+    }
+
     public Builder plegObserver(Consumer<PodLifecycleEvent> o) {
       this.plegObserver = o;
       return this;

@@ -52,6 +52,7 @@ import tools.jackson.core.JacksonException;
  * kubelab schedule -f FILE [--policy FILE] [--seed N] [--brief]
  * kubelab schedule -f FILE [-o json|yaml|table] [--profile P] [--explain POD] [--seed N]
  * kubelab apiserver [--port P] [-f FILE] [--kubeconfig-out PATH]
+ * kubelab scheduler --kubeconfig PATH [--config FILE] [--seed N]
  * kubelab completion                                 a bash/zsh completion script
  * kubelab help [COMMAND]
  * </pre>
@@ -68,6 +69,7 @@ import tools.jackson.core.JacksonException;
       Kubelab.Demo.class,
       Kubelab.Schedule.class,
       ApiServerCommand.class,
+      SchedulerCommand.class,
       Kubelab.Completion.class,
       CommandLine.HelpCommand.class
     },
@@ -352,6 +354,9 @@ public final class Kubelab implements Callable<Integer> {
       }
       if (cls == ApiServerCommand.class) {
         return cls.cast(new ApiServerCommand(k.out));
+      }
+      if (cls == SchedulerCommand.class) {
+        return cls.cast(new SchedulerCommand(k.out));
       }
       return CommandLine.defaultFactory().create(cls);
     }

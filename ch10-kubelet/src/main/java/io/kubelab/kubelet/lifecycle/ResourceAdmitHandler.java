@@ -24,13 +24,26 @@ public final class ResourceAdmitHandler implements PodAdmitHandler {
    */
   public static final int DEFAULT_MAX_PODS = 110;
 
-  private final Resource allocatable;
+  private final java.util.function.Supplier<Node> node;
 
   /**
    * @param node the node as the API holds it; an allocatable without {@code pods} means the
    *     kubelet's default of {@value #DEFAULT_MAX_PODS} (the kubelet would have reported that)
    */
   public ResourceAdmitHandler(Node node) {
+    allocatable(node); // bad input fails here, not at the first admission
+    this.node = () -> node;
+  }
+
+  /**
+   * @param node the node as the kubelet currently reports it (upstream {@code getNodeAnyWay}), read
+   *     at every admission
+   */
+  public ResourceAdmitHandler(java.util.function.Supplier<Node> node) {
+    this.node = node;
+  }
+
+  private static Resource allocatable(Node node) {
     Map<String, io.fabric8.kubernetes.api.model.Quantity> a =
         node.getStatus() == null ? null : node.getStatus().getAllocatable();
     Resource r =
@@ -46,11 +59,12 @@ public final class ResourceAdmitHandler implements PodAdmitHandler {
               DEFAULT_MAX_PODS,
               r.scalarResources());
     }
-    this.allocatable = r;
+    return r;
   }
 
   @Override
   public Result admit(Attributes attrs) {
+    Resource allocatable = allocatable(node.get());
     long pods = attrs.otherPods().size();
     if (pods + 1 > allocatable.allowedPodNumber()) {
       return insufficient("pods", 1, pods, allocatable.allowedPodNumber());

@@ -1,0 +1,74 @@
+package io.kubelab.scheduler.queue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which pending pods preemption has nominated to run on which node.
+ *
+ * <p>Upstream: {@code nominatedPodMap} in {@code scheduling_queue.go} (v1.18): {@code
+ * nominatedPods} (node name to pods) and {@code nominatedPodToNode} (pod UID to node name). Not
+ * thread-safe: the {@link PriorityQueue}'s lock guards it.
+ */
+final class Nominator {
+
+  private final Map<String, List<Pod>> nominatedPods = new HashMap<>();
+  private final Map<String, String> nominatedPodToNode = new HashMap<>();
+
+  /**
+   * {@code add}: records {@code pod} on {@code nodeName}, or, when that is empty, on the node its
+   * status names; with neither, the pod is only forgotten. Any earlier entry of the pod goes first,
+   * so a pod is never held twice.
+   */
+  void add(Pod pod, String nodeName) {
+    delete(pod);
+    String node =
+        nodeName == null || nodeName.isEmpty() ? PodKeys.nominatedNodeName(pod) : nodeName;
+    if (node.isEmpty()) {
+      return;
+    }
+    // Upstream also scans the node's list for the UID and logs "already exists in the nominated
+    // map"; after the delete above the pod cannot be there.
+    nominatedPodToNode.put(PodKeys.uid(pod), node);
+    nominatedPods.computeIfAbsent(node, n -> new ArrayList<>()).add(pod);
+  }
+
+  /** {@code delete}: forgets the pod's nomination, by UID. */
+  void delete(Pod pod) {
+    String uid = PodKeys.uid(pod);
+    String node = nominatedPodToNode.remove(uid);
+    if (node == null) {
+      return;
+    }
+    List<Pod> pods = nominatedPods.get(node);
+    pods.removeIf(p -> PodKeys.uid(p).equals(uid));
+    if (pods.isEmpty()) {
+      nominatedPods.remove(node);
+    }
+  }
+
+  /**
+   * {@code update}: replaces the old pod object by the new one. When neither carries a nominated
+   * node but one is held in memory, that node is kept: preemption records the nomination here
+   * before it writes {@code status.nominatedNodeName}, so an informer update that arrives in
+   * between (with the field still empty) must not erase it.
+   */
+  void update(Pod oldPod, Pod newPod) {
+    String node = "";
+    if (PodKeys.nominatedNodeName(oldPod).isEmpty()
+        && PodKeys.nominatedNodeName(newPod).isEmpty()) {
+      node = nominatedPodToNode.getOrDefault(PodKeys.uid(oldPod), "");
+    }
+    delete(oldPod);
+    add(newPod, node);
+  }
+
+  /** {@code podsForNode}: a copy of the pods nominated to the node, in nomination order. */
+  List<Pod> podsForNode(String nodeName) {
+    List<Pod> pods = nominatedPods.get(nodeName);
+    return pods == null ? List.of() : List.copyOf(pods);
+  }
+}

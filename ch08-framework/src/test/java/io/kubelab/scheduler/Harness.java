@@ -1,0 +1,137 @@
+package io.kubelab.scheduler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.clock.FakeClock;
+import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.scheduler.cache.Cache;
+import io.kubelab.scheduler.cache.SchedulerCache;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.framework.Framework;
+import io.kubelab.scheduler.framework.FrameworkImpl;
+import io.kubelab.scheduler.framework.Registry;
+import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
+import io.kubelab.scheduler.framework.plugins.PodBinder;
+import io.kubelab.scheduler.framework.profile.Profiles;
+import io.kubelab.scheduler.queue.PriorityQueue;
+import io.kubelab.scheduler.queue.SchedulingQueue;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * A scheduler on a {@link FakeClock} over an {@link InMemoryCluster}: the default-1.18 profile (or
+ * a given configuration), an in-memory event recorder, and the real priority queue (recording its
+ * move requests). Tests drive the scheduling loop themselves with {@link #settle()}; binding cycles
+ * run on the scheduler's binding threads and are awaited with a bounded wait.
+ */
+final class Harness implements AutoCloseable {
+
+  final FakeClock clock = new FakeClock();
+  final InMemoryCluster cluster = new InMemoryCluster(clock);
+  final InMemoryEventRecorder events = new InMemoryEventRecorder();
+  final SchedulerCache schedulerCache = new SchedulerCache(clock);
+  final Snapshot snapshot = new Snapshot();
+  final Parallelizer parallelizer = new Parallelizer("scheduler-test", 2);
+  final Map<String, FrameworkImpl> profiles;
+  final SchedulingQueue queue;
+  final Scheduler scheduler;
+
+  /** Options of a harness. */
+  static final class Options {
+    KubeSchedulerConfiguration config = Profiles.default118();
+    Registry registry = Profiles.registry();
+    BiFunction<FakeClock, Framework.LessFunc, SchedulingQueue> queue =
+        (clock, less) -> new RecordingQueue(new PriorityQueue(less, clock));
+    Function<InMemoryCluster, PodBinder> binder = c -> c;
+    UnaryOperator<Cache> cache = c -> c;
+    UnaryOperator<Scheduler.Builder> builder = b -> b;
+  }
+
+  Harness() {
+    this(new Options());
+  }
+
+  Harness(Options o) {
+    PodBinder binder = o.binder.apply(cluster);
+    profiles =
+        Profiles.newMap(
+            o.config,
+            () ->
+                FrameworkImpl.builder(o.registry)
+                    .snapshot(snapshot)
+                    .clock(clock)
+                    .parallelizer(parallelizer)
+                    .component(PodBinder.class, binder));
+    queue = o.queue.apply(clock, profiles.values().iterator().next().queueSortFunc());
+    scheduler =
+        o.builder
+            .apply(
+                Scheduler.builder()
+                    .clock(clock)
+                    .cache(o.cache.apply(schedulerCache))
+                    .snapshot(snapshot)
+                    .parallelizer(parallelizer)
+                    .queue(queue)
+                    .profiles(profiles)
+                    .client(cluster)
+                    .eventRecorder(events)
+                    .random(new Random(7)))
+            .build();
+    scheduler.addAllEventHandlers(cluster);
+    // The queue's flushes run on the fake clock: a test's clock steps drive them.
+    queue.run();
+  }
+
+  /**
+   * Runs scheduling cycles until the queue has nothing active and no binding is in flight; each
+   * binding is awaited for at most ten seconds of real time.
+   *
+   * @return how many scheduling cycles ran
+   */
+  int settle() throws InterruptedException {
+    int cycles = 0;
+    while (true) {
+      while (scheduler.scheduleOne(Duration.ZERO)) {
+        cycles++;
+      }
+      if (!scheduler.awaitBindings(Duration.ofSeconds(10))) {
+        throw new AssertionError("a binding cycle did not end within 10 s");
+      }
+      if (!scheduler.scheduleOne(Duration.ZERO)) {
+        return cycles;
+      }
+      cycles++;
+    }
+  }
+
+  /** The real queue. */
+  PriorityQueue priorityQueue() {
+    return ((RecordingQueue) queue).delegate;
+  }
+
+  /** The events of the move requests so far. */
+  List<String> moves() {
+    return ((RecordingQueue) queue).moves;
+  }
+
+  /** The pod as the cluster has it now. */
+  Pod pod(String namespace, String name) {
+    return cluster.pod(namespace, name).orElseThrow();
+  }
+
+  /** The pod's node, or null. */
+  String nodeOf(String namespace, String name) {
+    return pod(namespace, name).getSpec().getNodeName();
+  }
+
+  @Override
+  public void close() {
+    scheduler.close();
+    schedulerCache.close();
+    parallelizer.close();
+  }
+}

@@ -1,0 +1,126 @@
+package io.kubelab.cluster;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubelab.apimachinery.clock.Clock;
+import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.cluster.client.ApiServerSchedulerClient;
+import io.kubelab.scheduler.Scheduler;
+import io.kubelab.scheduler.cache.SchedulerCache;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.framework.FrameworkImpl;
+import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
+import io.kubelab.scheduler.framework.plugins.PodBinder;
+import io.kubelab.scheduler.framework.profile.Profiles;
+import io.kubelab.scheduler.queue.PriorityQueue;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Chapter 08's scheduler running against an API server: informers, queue, cache, the profiles of a
+ * {@code KubeSchedulerConfiguration}, and the scheduling loop on its own thread.
+ *
+ * <p>Upstream: {@code cmd/kube-scheduler/app/server.go} ({@code Setup} then {@code Run}: build the
+ * scheduler from the configuration, start the informers, wait for their caches to sync, run) and
+ * {@code scheduler.New} in {@code pkg/scheduler/scheduler.go} (v1.18). No leader election: one
+ * kubelab scheduler per scheduler name.
+ */
+public final class ClusterScheduler implements AutoCloseable {
+
+  /** How long the informers may take to list everything before {@link #start} gives up. */
+  public static final Duration CACHE_SYNC_TIMEOUT = Duration.ofSeconds(60);
+
+  private final ApiServerSchedulerClient client;
+  private final Parallelizer parallelizer;
+  private final SchedulerCache cache;
+  private final Scheduler scheduler;
+
+  private ClusterScheduler(
+      ApiServerSchedulerClient client,
+      Parallelizer parallelizer,
+      SchedulerCache cache,
+      Scheduler scheduler) {
+    this.client = client;
+    this.parallelizer = parallelizer;
+    this.cache = cache;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Builds the scheduler for {@code config}, starts its informers, waits for them to sync and
+   * starts scheduling.
+   *
+   * @param config the profiles; pods whose {@code spec.schedulerName} names none are left alone
+   * @throws io.kubelab.scheduler.framework.FrameworkException when a profile is invalid
+   * @throws IllegalStateException when the informers do not sync within {@link #CACHE_SYNC_TIMEOUT}
+   */
+  public static ClusterScheduler start(
+      KubernetesClient kube, KubeSchedulerConfiguration config, Clock clock, long seed)
+      throws InterruptedException {
+    List<String> errors = config.validate();
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException("KubeSchedulerConfiguration: " + errors.get(0));
+    }
+    String component = config.profiles().get(0).schedulerName();
+    ApiServerSchedulerClient client = new ApiServerSchedulerClient(kube, component, clock);
+    Parallelizer parallelizer = new Parallelizer("scheduler-parallelizer", 16);
+    SchedulerCache cache = new SchedulerCache(clock);
+    try {
+      Snapshot snapshot = new Snapshot();
+      Map<String, FrameworkImpl> profiles =
+          Profiles.newMap(
+              config,
+              () ->
+                  FrameworkImpl.builder(Profiles.registry())
+                      .snapshot(snapshot)
+                      .clock(clock)
+                      .parallelizer(parallelizer)
+                      .component(PodBinder.class, client));
+      PriorityQueue queue =
+          new PriorityQueue(
+              profiles.values().iterator().next().queueSortFunc(),
+              clock,
+              Duration.ofSeconds(config.podInitialBackoffSeconds()),
+              Duration.ofSeconds(config.podMaxBackoffSeconds()));
+      Scheduler scheduler =
+          Scheduler.builder()
+              .clock(clock)
+              .cache(cache)
+              .snapshot(snapshot)
+              .parallelizer(parallelizer)
+              .queue(queue)
+              .profiles(profiles)
+              .client(client)
+              .eventRecorder(client)
+              .pdbLister(client)
+              .disablePreemption(config.disablePreemption())
+              .percentageOfNodesToScore(config.percentageOfNodesToScore())
+              .random(new Random(seed))
+              .build();
+      scheduler.addAllEventHandlers(client);
+      client.start(CACHE_SYNC_TIMEOUT);
+      scheduler.run();
+      return new ClusterScheduler(client, parallelizer, cache, scheduler);
+    } catch (RuntimeException | InterruptedException e) {
+      client.close();
+      parallelizer.close();
+      cache.close();
+      throw e;
+    }
+  }
+
+  /** The scheduler, for tests and tools that look at its queue or wait for its bindings. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Stops scheduling (in-flight bindings finish or are abandoned), then the informers. */
+  @Override
+  public void close() {
+    scheduler.close();
+    client.close();
+    parallelizer.close();
+    cache.close();
+  }
+}
