@@ -196,12 +196,12 @@ public final class Rules {
           "Exercises");
 
   /**
-   * Sections a chapter may leave out. Chapter 12 tours the whole stack rather than rebuilding one
+   * Sections a chapter may leave out. Chapter 13 tours the whole stack rather than rebuilding one
    * mechanism: its problem and deviations are its chapters', and it has no benchmark of its own.
    * Every other chapter, 00 and the control plane (11) included, has all seven.
    */
   public static final Map<String, Set<String>> OPTIONAL_SECTIONS =
-      Map.of("12", Set.of("The problem", "Where we differ from upstream", "Benchmarks"));
+      Map.of("13", Set.of("The problem", "Where we differ from upstream", "Benchmarks"));
 
   /**
    * A numbered chapter opens with {@code # NN Title} and a pinned upstream link before its first

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p><b>Numbered chapters in the format</b> (all but those in {@link #NOT_YET_IN_FORMAT}), and
  * README.md and the index and answers for the talk rule: the sections of the format ({@link
- * Rules#sections}: chapter 12, the tour of the whole stack, may leave out "The problem", "Where we
+ * Rules#sections}: chapter 13, the tour of the whole stack, may leave out "The problem", "Where we
  * differ from upstream" and "Benchmarks"; every other chapter, 00 and 11 included, has all seven);
  * the exercise format with a "Write it" exercise whose answer is in {@code chapters/answers.md}
  * ({@link Rules#exercises}); and no talk of how the book is made ({@link Rules#processTalk}).

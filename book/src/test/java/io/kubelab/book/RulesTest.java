@@ -161,13 +161,13 @@ class RulesTest {
             "\"## Benchmarks\" names the machine's size (\"2 cores\")",
             "\"## Benchmarks\" quotes figures with their error (±)")
         .anyMatch(m -> m.contains("out of order"));
-    Doc twelve =
+    Doc thirteen =
         repo.doc(
-            "12-the-stack.md",
+            "13-the-stack.md",
             COMPLETE
-                .replace("# 07 The extender", "# 12 The stack")
+                .replace("# 07 The extender", "# 13 The stack")
                 .replace("## The problem\n", ""));
-    assertThat(Rules.sections(twelve)).isEmpty();
+    assertThat(Rules.sections(thirteen)).isEmpty();
   }
 
   @Test

@@ -11,10 +11,15 @@ import io.kubelab.apimachinery.resource.Quantities;
 import io.kubelab.cluster.NodeAgent;
 import io.kubelab.cluster.Placement;
 import io.kubelab.cluster.SchedulingSimulation;
+import io.kubelab.explain.ExplainOutput;
+import io.kubelab.explain.FrameworkSimulation;
+import io.kubelab.explain.PodResult;
+import io.kubelab.explain.SchedulerProfile;
 import io.kubelab.kubelet.pleg.GenericPleg;
 import io.kubelab.kubelet.pleg.PodLifeCycleEventType;
 import io.kubelab.scheduler.algorithm.policy.Policies;
 import io.kubelab.scheduler.algorithm.policy.Policy;
+import io.kubelab.scheduler.framework.profile.Profiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -45,6 +50,7 @@ import tools.jackson.core.JacksonException;
  * <pre>
  * kubelab [demo] [--seed N] [--brief]                the embedded demo cluster
  * kubelab schedule -f FILE [--policy FILE] [--seed N] [--brief]
+ * kubelab schedule -f FILE [-o json|yaml|table] [--profile P] [--explain POD] [--seed N]
  * kubelab apiserver [--port P] [-f FILE] [--kubeconfig-out PATH]
  * kubelab scheduler --kubeconfig PATH [--config FILE] [--seed N]
  * kubelab completion                                 a bash/zsh completion script
@@ -247,13 +253,49 @@ public final class Kubelab implements Callable<Integer> {
     @Option(names = "--brief", description = "the table only, without each node's verdict")
     boolean brief;
 
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FORMAT",
+        description =
+            "json or yaml: every pending pod as a Pod with kube-scheduler-simulator's annotations;"
+                + " table: the tables, with per-plugin verdicts")
+    String output;
+
+    @Option(
+        names = "--profile",
+        paramLabel = "PROFILE",
+        description =
+            "schedule with the ch08 framework: default-1.18, legacy-1.17 (its Policy as plugins), or"
+                + " a KubeSchedulerConfiguration or Policy file")
+    String profile;
+
+    @Option(
+        names = "--explain",
+        paramLabel = "POD",
+        description = "print only this pod (name or namespace/name), with its score table")
+    String explain;
+
     Schedule(Kubelab k) {
       this.k = k;
     }
 
     @Override
     public Integer call() {
-      return k.schedule(read(file), file, policy, seed, brief);
+      if (output == null && profile == null && explain == null) {
+        return k.schedule(read(file), file, policy, seed, brief);
+      }
+      if (output != null && !List.of("json", "yaml", "table").contains(output)) {
+        throw new IllegalArgumentException(
+            "--output \"" + output + "\": must be json, yaml or table");
+      }
+      if (profile != null && policy != null) {
+        throw new IllegalArgumentException("--profile and --policy name the same thing: give one");
+      }
+      String chosen = profile != null ? profile : policy != null ? policy : Profiles.DEFAULT_118;
+      Manifest manifest = read(file);
+      checkQuantityRanges(manifest, file);
+      SchedulerProfile sp = SchedulerProfile.resolve(chosen, Kubelab::readText);
+      return k.explain(manifest, sp, seed, output == null ? "table" : output, explain, brief);
     }
   }
 
@@ -318,6 +360,75 @@ public final class Kubelab implements Callable<Integer> {
       }
       return CommandLine.defaultFactory().create(cls);
     }
+  }
+
+  /** {@code schedule} on the ch08 framework, every decision recorded and printed. */
+  int explain(
+      Manifest manifest,
+      SchedulerProfile profile,
+      long seed,
+      String output,
+      String explainPod,
+      boolean brief) {
+    try (FrameworkSimulation sim = new FrameworkSimulation(manifest, profile, seed)) {
+      List<PodResult> all = sim.run();
+      List<PodResult> shown = all;
+      if (explainPod != null) {
+        // namespace/name, or a name that only one pending pod has.
+        shown =
+            all.stream()
+                .filter(
+                    r ->
+                        explainPod.contains("/")
+                            ? r.key().equals(explainPod)
+                            : r.pod().getMetadata().getName().equals(explainPod))
+                .toList();
+        if (shown.isEmpty()) {
+          throw new IllegalArgumentException(
+              "--explain " + explainPod + ": no pending pod of that name in the input");
+        }
+        if (shown.size() > 1) {
+          throw new IllegalArgumentException(
+              "--explain "
+                  + explainPod
+                  + ": "
+                  + shown.size()
+                  + " pending pods have that name; give namespace/name");
+        }
+      }
+      switch (output) {
+        case "json" -> out.print(ExplainOutput.json(shown));
+        case "yaml" -> out.print(ExplainOutput.yaml(shown));
+        default -> {
+          out.printf(
+              "Scheduling %d pending pod(s) onto %d node(s) with profile %s; ties broken at random"
+                  + " with seed %d.%n",
+              sim.pending().size(), sim.nodeCount(), profile.name(), seed);
+          for (String note : sim.notes()) {
+            out.println("note: " + note);
+          }
+          out.println();
+          ExplainOutput.placements(out, shown);
+          if (!brief) {
+            for (PodResult r : shown) {
+              ExplainOutput.verdicts(out, r);
+            }
+          }
+          if (explainPod != null) {
+            ExplainOutput.scoreTable(out, shown.get(0));
+          }
+          if (!sim.evicted().isEmpty()) {
+            out.println();
+            sim.evicted().forEach((v, by) -> out.println(v + " was preempted by " + by + "."));
+          }
+          long unschedulable = all.stream().filter(r -> !r.bound()).count();
+          out.println();
+          out.printf(
+              "%d scheduled, %d unschedulable.%n", all.size() - unschedulable, unschedulable);
+        }
+      }
+    }
+    return 0;
   }
 
   int schedule(Manifest manifest, String source, String policyFile, long seed, boolean brief) {

@@ -140,12 +140,14 @@ public final class SchedulingSimulation implements AutoCloseable {
         api.create(p);
       }
     }
-    // The v1.18 queue's PrioritySort: higher priority first, then the earlier timestamp.
-    pending.sort(
-        Comparator.comparing((Pod p) -> -priorityOf(p))
-            .thenComparing(p -> createdAt(p))
-            .thenComparing(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+    pending.sort(QUEUE_ORDER);
   }
+
+  /** The v1.18 queue's PrioritySort: higher priority first, then the earlier timestamp. */
+  public static final Comparator<Pod> QUEUE_ORDER =
+      Comparator.comparing((Pod p) -> -priorityOf(p))
+          .thenComparing(p -> createdAt(p))
+          .thenComparing(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
 
   /** Pods waiting to be scheduled, in queue order. */
   public List<Pod> pending() {
@@ -243,7 +245,13 @@ public final class SchedulingSimulation implements AutoCloseable {
     return out;
   }
 
-  private static Pod normalize(Pod raw, Map<String, Integer> priorities) {
+  /**
+   * A pod as the scheduler sees it: namespace defaulted, a UID made up when the manifest has none,
+   * {@code spec.priority} resolved from its PriorityClass.
+   *
+   * @throws IllegalArgumentException for a pod without a name or spec, or naming no PriorityClass
+   */
+  public static Pod normalize(Pod raw, Map<String, Integer> priorities) {
     PodBuilder b = new PodBuilder(raw);
     ObjectMeta m = raw.getMetadata();
     if (m == null || m.getName() == null || m.getName().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.kubelab.scheduler.framework;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,12 @@ public interface CycleRecorder {
 
   /** The node the cycle chose. */
   default void selectedNode(String nodeName) {}
+
+  /**
+   * Preemption ran after the filters left no node: the node the pod was nominated to ({@code ""}
+   * when none) and the pods to evict there. Preemption's what-if filter runs are not reported.
+   */
+  default void preemption(String nominatedNode, List<Pod> victims) {}
 
   /** A Reserve plugin ran. */
   default void reserve(String plugin, Status status) {}

@@ -82,6 +82,20 @@ public final class FrameworkPreemption {
       FitError fitError,
       List<PodDisruptionBudget> pdbs,
       Instant now) {
+    PreemptionResult result = decide(fwk, state, pod, fitError, pdbs, now);
+    if (state.recorder() != null) {
+      state.recorder().preemption(result.nodeName(), result.victims());
+    }
+    return result;
+  }
+
+  private PreemptionResult decide(
+      Framework fwk,
+      CycleState state,
+      Pod pod,
+      FitError fitError,
+      List<PodDisruptionBudget> pdbs,
+      Instant now) {
     List<NodeInfo> all = snapshot.list();
     Map<String, NodeInfo> nodeInfos = new LinkedHashMap<>();
     for (NodeInfo ni : all) {

@@ -1,0 +1,155 @@
+package io.kubelab.explain;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.framework.CycleRecorder;
+import io.kubelab.scheduler.framework.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link CycleRecorder} that keeps everything one scheduling attempt reports: attach it to the
+ * attempt's {@code CycleState}, run the cycle, then take the {@link #decision()}. The explanation
+ * is therefore what the framework did, not a recomputation.
+ *
+ * <p>Not in upstream. kube-scheduler-simulator gets the same facts by wrapping every plugin ({@code
+ * simulator/scheduler/plugin/wrappedplugin.go}); kubelab's framework reports them itself. Filter
+ * results arrive from the filtering workers at once, so every method is synchronized.
+ */
+public final class DecisionRecorder implements CycleRecorder {
+
+  private final Map<String, Decision.Outcome> preFilter = new LinkedHashMap<>();
+  private final Map<String, Map<String, Decision.Outcome>> filter = new LinkedHashMap<>();
+  private final Map<String, Decision.Outcome> preScore = new LinkedHashMap<>();
+  private final Map<String, Decision.PluginScores> scores = new LinkedHashMap<>();
+  private final Map<String, Long> finalScores = new LinkedHashMap<>();
+  private final Map<String, Decision.Outcome> reserve = new LinkedHashMap<>();
+  private final Map<String, Decision.Outcome> permit = new LinkedHashMap<>();
+  private final Map<String, Duration> permitTimeout = new LinkedHashMap<>();
+  private final Map<String, Decision.Outcome> preBind = new LinkedHashMap<>();
+  private final Map<String, Decision.Outcome> bind = new LinkedHashMap<>();
+  private final List<String> victims = new ArrayList<>();
+  private String selectedNode = "";
+  private String nominatedNode = "";
+  private boolean preemptionRan;
+  private String error = "";
+
+  static Decision.Outcome outcome(Status s) {
+    Status st = Status.orSuccess(s);
+    return new Decision.Outcome(st.code().toString(), st.message());
+  }
+
+  @Override
+  public synchronized void preFilter(String plugin, Status status) {
+    preFilter.put(plugin, outcome(status));
+  }
+
+  @Override
+  public synchronized void filter(String nodeName, String plugin, Status status) {
+    Map<String, Decision.Outcome> m = filter.computeIfAbsent(nodeName, n -> new LinkedHashMap<>());
+    if (!m.isEmpty() && m.keySet().iterator().next().equals(plugin)) {
+      // The first plugin again: the second run of the filters on this node (without the
+      // nominated pods). Its verdicts replace the first run's.
+      m.clear();
+    }
+    m.put(plugin, outcome(status));
+  }
+
+  @Override
+  public synchronized void preScore(String plugin, Status status) {
+    preScore.put(plugin, outcome(status));
+  }
+
+  @Override
+  public synchronized void score(
+      String plugin,
+      long weight,
+      NodeScoreList raw,
+      NodeScoreList normalized,
+      NodeScoreList weighted) {
+    scores.put(
+        plugin, new Decision.PluginScores(weight, asMap(raw), asMap(normalized), asMap(weighted)));
+  }
+
+  @Override
+  public synchronized void finalScores(NodeScoreList totals) {
+    finalScores.putAll(asMap(totals));
+  }
+
+  @Override
+  public synchronized void selectedNode(String nodeName) {
+    selectedNode = nodeName;
+  }
+
+  @Override
+  public synchronized void preemption(String nominated, List<Pod> evict) {
+    preemptionRan = true;
+    nominatedNode = nominated;
+    for (Pod v : evict) {
+      victims.add(v.getMetadata().getNamespace() + "/" + v.getMetadata().getName());
+    }
+  }
+
+  @Override
+  public synchronized void reserve(String plugin, Status status) {
+    reserve.put(plugin, outcome(status));
+  }
+
+  @Override
+  public synchronized void permit(String plugin, Status status, Duration timeout) {
+    permit.put(plugin, outcome(status));
+    permitTimeout.put(plugin, timeout == null ? Duration.ZERO : timeout);
+  }
+
+  @Override
+  public synchronized void preBind(String plugin, Status status) {
+    preBind.put(plugin, outcome(status));
+  }
+
+  @Override
+  public synchronized void bind(String plugin, Status status) {
+    bind.put(plugin, outcome(status));
+  }
+
+  /** The error that ended the attempt (a FitError's message, a plugin's error). */
+  synchronized void error(String message) {
+    error = message == null ? "" : message;
+  }
+
+  /** Everything recorded so far, copied. */
+  public synchronized Decision decision() {
+    Map<String, Map<String, Decision.Outcome>> f = new LinkedHashMap<>();
+    filter.forEach((node, m) -> f.put(node, java.util.Collections.unmodifiableMap(copy(m))));
+    return new Decision(
+        copy(preFilter),
+        java.util.Collections.unmodifiableMap(f),
+        copy(preScore),
+        copy(scores),
+        copy(finalScores),
+        selectedNode,
+        nominatedNode,
+        List.copyOf(victims),
+        preemptionRan,
+        copy(reserve),
+        copy(permit),
+        copy(permitTimeout),
+        copy(preBind),
+        copy(bind),
+        error);
+  }
+
+  private static <V> Map<String, V> copy(Map<String, V> m) {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+  }
+
+  private static Map<String, Long> asMap(NodeScoreList l) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (int i = 0; i < l.size(); i++) {
+      m.put(l.name(i), l.score(i));
+    }
+    return m;
+  }
+}
