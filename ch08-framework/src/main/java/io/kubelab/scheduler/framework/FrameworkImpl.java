@@ -315,33 +315,27 @@ public final class FrameworkImpl implements Framework {
   @Override
   public Status runPreFilterExtensionAddPod(
       CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
-    for (PreFilterPlugin pl : preFilterPlugins) {
-      PreFilterExtensions ext = pl.preFilterExtensions();
-      if (ext == null) {
-        continue;
-      }
-      Status status;
-      try {
-        status = Status.orSuccess(ext.addPod(state, podToSchedule, podToAdd, nodeInfo));
-      } catch (RuntimeException e) {
-        status = thrown(e);
-      }
-      if (!status.isSuccess()) {
-        return Status.error(
-            "error while running AddPod for plugin \""
-                + pl.name()
-                + "\" while scheduling pod \""
-                + podName(podToSchedule)
-                + "\": "
-                + status.message());
-      }
-    }
-    return Status.SUCCESS;
+    return runPreFilterExtension(
+        "AddPod", podToSchedule, ext -> ext.addPod(state, podToSchedule, podToAdd, nodeInfo));
   }
 
   @Override
   public Status runPreFilterExtensionRemovePod(
       CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
+    return runPreFilterExtension(
+        "RemovePod",
+        podToSchedule,
+        ext -> ext.removePod(state, podToSchedule, podToRemove, nodeInfo));
+  }
+
+  /**
+   * Calls {@code call} on every PreFilter plugin's extensions in order; the first failure, or a
+   * thrown exception, ends the run with upstream's message naming the extension and the plugin.
+   */
+  private Status runPreFilterExtension(
+      String what,
+      Pod podToSchedule,
+      java.util.function.Function<PreFilterExtensions, Status> call) {
     for (PreFilterPlugin pl : preFilterPlugins) {
       PreFilterExtensions ext = pl.preFilterExtensions();
       if (ext == null) {
@@ -349,13 +343,15 @@ public final class FrameworkImpl implements Framework {
       }
       Status status;
       try {
-        status = Status.orSuccess(ext.removePod(state, podToSchedule, podToRemove, nodeInfo));
+        status = Status.orSuccess(call.apply(ext));
       } catch (RuntimeException e) {
         status = thrown(e);
       }
       if (!status.isSuccess()) {
         return Status.error(
-            "error while running RemovePod for plugin \""
+            "error while running "
+                + what
+                + " for plugin \""
                 + pl.name()
                 + "\" while scheduling pod \""
                 + podName(podToSchedule)
