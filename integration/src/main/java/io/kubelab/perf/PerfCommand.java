@@ -81,7 +81,10 @@ public final class PerfCommand implements Callable<Integer> {
   @Option(
       names = "--smoke",
       description =
-          "the selected workloads at a fiftieth of their size (--scale " + SMOKE_SCALE + ")")
+          "the selected workloads (default: those labelled fast) at a fiftieth of their size"
+              + " (--scale "
+              + SMOKE_SCALE
+              + ")")
   boolean smoke;
 
   @Option(names = "--list", description = "list the test cases and workloads, run nothing")
@@ -165,7 +168,13 @@ public final class PerfCommand implements Callable<Integer> {
     PerfRun.Sizing sizing =
         new PerfRun.Sizing(smoke ? SMOKE_SCALE : scale == null ? 1 : scale, params);
     List<PerfRun.Planned> planned =
-        run.plan(new PerfRun.Selection(testCase, workload, label), sizing);
+        run.plan(
+            new PerfRun.Selection(
+                testCase,
+                workload,
+                // --smoke alone: one small workload per test case, those labelled fast.
+                smoke && label == null && workload == null ? "fast" : label),
+            sizing);
     boolean json = output.equals("json");
     if (!json) {
       out.printf(

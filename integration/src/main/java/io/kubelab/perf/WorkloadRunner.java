@@ -130,7 +130,8 @@ final class WorkloadRunner {
         if (collector != null) {
           List<Double> samples = collector.stop();
           if (options.progress() != null) {
-            options.progress().println();
+            options.progress().printf("\r%s: %d pods scheduled%30s%n", id(), n, "");
+            options.progress().flush();
           }
           items.add(throughput(ns, samples));
           items.add(latency(ns, cluster.tracker().latenciesMs(ns)));
