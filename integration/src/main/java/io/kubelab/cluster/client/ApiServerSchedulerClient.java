@@ -40,8 +40,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -93,6 +95,15 @@ public final class ApiServerSchedulerClient
   private SharedIndexInformer<CSINode> csiNodes;
   private final SharedIndexInformer<PodDisruptionBudget> pdbs;
   private boolean started;
+  // Upstream's event broadcaster: a queue of at most 1000 events (maxQueuedEvents) drained by one
+  // goroutine that writes them to the API server, so the binding cycle does not wait for the
+  // write. Upstream drops an event at once when the queue is full (DropIfChannelFull); kubelab
+  // first waits up to 5 s for room, so a burst of bindings slows down instead of losing its
+  // Scheduled events, and drops (with a log line) only after that.
+  static final int MAX_QUEUED_EVENTS = 1000;
+  private static final long QUEUE_WAIT_SECONDS = 5;
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS);
+  private final Thread eventSink;
 
   /**
    * @param component the scheduler's name in events ({@code source.component}, {@code
@@ -107,6 +118,9 @@ public final class ApiServerSchedulerClient
         register(
             PodDisruptionBudget.class,
             () -> client.resources(PodDisruptionBudget.class).inAnyNamespace().runnableInformer(0));
+    this.eventSink = new Thread(this::writeEvents, "event-sink " + component);
+    eventSink.setDaemon(true);
+    eventSink.start();
   }
 
   // ---- informers ------------------------------------------------------------------------------
@@ -354,14 +368,50 @@ public final class ApiServerSchedulerClient
             .withEventTime(new MicroTime(now))
             .withCount(1)
             .build();
+    boolean queued;
     try {
-      client.v1().events().inNamespace(ns).resource(event).create();
-    } catch (KubernetesClientException e) {
-      // Upstream's broadcaster drops events it cannot write after its retries; a lost event
-      // must not fail a scheduling cycle.
-      LOG.warning(() -> "could not write event " + reason + " for " + ns + ": " + e.getMessage());
+      queued = events.offer(event, QUEUE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      queued = false;
+    }
+    if (!queued) {
+      LOG.warning(
+          () -> "event queue full (" + MAX_QUEUED_EVENTS + "): dropped " + reason + " for " + ns);
     }
   }
+
+  /** The sink: writes queued events in order until {@link #close} queues the end marker. */
+  private void writeEvents() {
+    while (true) {
+      Event event;
+      try {
+        event = events.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (event == END_OF_EVENTS) {
+        return;
+      }
+      String ns = event.getMetadata().getNamespace();
+      try {
+        client.v1().events().inNamespace(ns).resource(event).create();
+      } catch (KubernetesClientException e) {
+        // Upstream's broadcaster drops events it cannot write after its retries; a lost event
+        // must not fail a scheduling cycle.
+        LOG.warning(
+            () ->
+                "could not write event "
+                    + event.getReason()
+                    + " for "
+                    + ns
+                    + ": "
+                    + e.getMessage());
+      }
+    }
+  }
+
+  private static final Event END_OF_EVENTS = new Event();
 
   private static ObjectReference reference(HasMetadata o) {
     return new ObjectReferenceBuilder()
@@ -413,5 +463,14 @@ public final class ApiServerSchedulerClient
     for (SharedIndexInformer<?> i : informers) {
       i.close();
     }
+    // Write what is queued (bounded), then stop the sink.
+    try {
+      if (eventSink.isAlive() && events.offer(END_OF_EVENTS, 10, TimeUnit.SECONDS)) {
+        eventSink.join(10_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    eventSink.interrupt();
   }
 }
