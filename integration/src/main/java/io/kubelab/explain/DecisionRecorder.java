@@ -160,11 +160,6 @@ public final class DecisionRecorder implements CycleRecorder {
     bind.put(plugin, outcome(status));
   }
 
-  /** The error that ended the attempt (a FitError's message, a plugin's error). */
-  synchronized void error(String message) {
-    error = message == null ? "" : message;
-  }
-
   /** Everything recorded so far, copied. */
   public synchronized Decision decision() {
     Map<String, Map<String, Decision.Outcome>> f = new LinkedHashMap<>();

@@ -271,11 +271,6 @@ public final class FrameworkSimulation implements AutoCloseable {
     return Collections.unmodifiableMap(out);
   }
 
-  /** The events the scheduler recorded ({@code Scheduled}, {@code FailedScheduling}, ...). */
-  public InMemoryEventRecorder events() {
-    return events;
-  }
-
   /**
    * Runs the scheduler until the queue has nothing active or backing off; returns one result per
    * pending pod, in queue order.
