@@ -13,6 +13,7 @@ import io.kubelab.scheduler.algorithm.SchedulingError;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.Code;
+import io.kubelab.scheduler.framework.CycleRecorder;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.PodInfo;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
@@ -113,6 +115,7 @@ public final class Scheduler implements AutoCloseable {
   private final ExecutorService bindingExecutor;
   private final DefaultErrorFunc errorFunc;
   private final EventHandlers handlers;
+  private final Function<Pod, CycleRecorder> cycleRecorders;
 
   private final Object inFlightLock = new Object();
   private int inFlight;
@@ -130,9 +133,16 @@ public final class Scheduler implements AutoCloseable {
     this.recorder = b.recorder;
     this.pdbLister = b.pdbLister;
     this.disablePreemption = b.disablePreemption;
+    this.cycleRecorders = b.cycleRecorders;
     this.algorithm =
         new FrameworkGenericScheduler(
-            b.cache, b.snapshot, b.parallelizer, b.queue, b.percentageOfNodesToScore, b.random);
+            b.cache,
+            b.snapshot,
+            b.parallelizer,
+            b.queue,
+            b.percentageOfNodesToScore,
+            b.random,
+            this.extenders);
     this.preemption =
         new FrameworkPreemption(
             algorithm, b.snapshot, b.parallelizer, b.queue, b.enableNonPreempting);
@@ -204,6 +214,7 @@ public final class Scheduler implements AutoCloseable {
       return true;
     }
     CycleState state = new CycleState();
+    state.setRecorder(cycleRecorders.apply(pod));
     String host;
     try {
       host = algorithm.schedule(prof, state, pod).suggestedHost();
@@ -212,13 +223,14 @@ public final class Scheduler implements AutoCloseable {
         preempt(prof, state, pod, fitError);
       }
       recordSchedulingFailure(
-          podInfo, fitError, PodConditions.REASON_UNSCHEDULABLE, fitError.getMessage());
+          state, podInfo, fitError, PodConditions.REASON_UNSCHEDULABLE, fitError.getMessage());
       return true;
     } catch (RuntimeException e) {
       if (!(e instanceof SchedulingError.NoNodesAvailable)) {
         LOG.severe(() -> "error selecting node for pod: " + e.getMessage());
       }
-      recordSchedulingFailure(podInfo, e, PodConditions.REASON_UNSCHEDULABLE, e.getMessage());
+      recordSchedulingFailure(
+          state, podInfo, e, PodConditions.REASON_UNSCHEDULABLE, e.getMessage());
       return true;
     }
 
@@ -231,7 +243,7 @@ public final class Scheduler implements AutoCloseable {
     Status reserve = prof.runReservePlugins(state, assumedPod, host);
     if (!reserve.isSuccess()) {
       recordSchedulingFailure(
-          assumedPodInfo, reserve.asError(), SCHEDULER_ERROR, reserve.message());
+          state, assumedPodInfo, reserve.asError(), SCHEDULER_ERROR, reserve.message());
       return true;
     }
     try {
@@ -240,7 +252,7 @@ public final class Scheduler implements AutoCloseable {
       // A bug in the retry logic, most likely. The error func does not re-queue a pod that is
       // bound by now, so this cannot loop forever.
       recordSchedulingFailure(
-          assumedPodInfo, e, SCHEDULER_ERROR, "AssumePod failed: " + e.getMessage());
+          state, assumedPodInfo, e, SCHEDULER_ERROR, "AssumePod failed: " + e.getMessage());
       prof.runUnreservePlugins(state, assumedPod, host);
       return true;
     }
@@ -250,7 +262,7 @@ public final class Scheduler implements AutoCloseable {
           permit.isUnschedulable() ? PodConditions.REASON_UNSCHEDULABLE : SCHEDULER_ERROR;
       forget(assumedPod);
       prof.runUnreservePlugins(state, assumedPod, host);
-      recordSchedulingFailure(assumedPodInfo, permit.asError(), reason, permit.message());
+      recordSchedulingFailure(state, assumedPodInfo, permit.asError(), reason, permit.message());
       return true;
     }
 
@@ -316,21 +328,23 @@ public final class Scheduler implements AutoCloseable {
           waitOnPermit.isUnschedulable() ? PodConditions.REASON_UNSCHEDULABLE : SCHEDULER_ERROR;
       forget(assumed);
       prof.runUnreservePlugins(state, assumed, host);
-      recordSchedulingFailure(assumedInfo, waitOnPermit.asError(), reason, waitOnPermit.message());
+      recordSchedulingFailure(
+          state, assumedInfo, waitOnPermit.asError(), reason, waitOnPermit.message());
       return;
     }
     Status preBind = prof.runPreBindPlugins(state, assumed, host);
     if (!preBind.isSuccess()) {
       forget(assumed);
       prof.runUnreservePlugins(state, assumed, host);
-      recordSchedulingFailure(assumedInfo, preBind.asError(), SCHEDULER_ERROR, preBind.message());
+      recordSchedulingFailure(
+          state, assumedInfo, preBind.asError(), SCHEDULER_ERROR, preBind.message());
       return;
     }
     RuntimeException err = bind(prof, state, assumed, host);
     if (err != null) {
       prof.runUnreservePlugins(state, assumed, host);
       recordSchedulingFailure(
-          assumedInfo, err, SCHEDULER_ERROR, "Binding rejected: " + err.getMessage());
+          state, assumedInfo, err, SCHEDULER_ERROR, "Binding rejected: " + err.getMessage());
       return;
     }
     prof.runPostBindPlugins(state, assumed, host);
@@ -371,10 +385,17 @@ public final class Scheduler implements AutoCloseable {
               .withName(host)
               .endTarget()
               .build();
+      CycleRecorder rec = state.recorder();
       try {
         extender.bind(binding);
+        if (rec != null) {
+          rec.bind(extender.name(), Status.SUCCESS);
+        }
         return null;
       } catch (RuntimeException e) {
+        if (rec != null) {
+          rec.bind(extender.name(), Status.error(e.getMessage()));
+        }
         return e;
       }
     }
@@ -445,7 +466,10 @@ public final class Scheduler implements AutoCloseable {
    * PodScheduled=False} with {@code reason} and the error's message.
    */
   private void recordSchedulingFailure(
-      PodInfo podInfo, RuntimeException err, String reason, String message) {
+      CycleState state, PodInfo podInfo, RuntimeException err, String reason, String message) {
+    if (state.recorder() != null) {
+      state.recorder().schedulingFailed(reason, message);
+    }
     errorFunc.handle(podInfo, err);
     Pod pod = podInfo.pod();
     recorder.eventf(
@@ -685,8 +709,19 @@ public final class Scheduler implements AutoCloseable {
     private boolean enableNonPreempting;
     private int percentageOfNodesToScore;
     private RandomGenerator random = new Random();
+    private Function<Pod, CycleRecorder> cycleRecorders = pod -> null;
 
     private Builder() {}
+
+    /**
+     * Where each scheduling cycle reports: called with the popped pod at the start of every cycle;
+     * the recorder it returns (null for none) hears that cycle and its binding cycle. Not in
+     * upstream: what {@code kubelab schedule --explain} is built from.
+     */
+    public Builder cycleRecorders(Function<Pod, CycleRecorder> cycleRecorders) {
+      this.cycleRecorders = Objects.requireNonNull(cycleRecorders, "cycleRecorders");
+      return this;
+    }
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -723,7 +758,11 @@ public final class Scheduler implements AutoCloseable {
       return this;
     }
 
-    /** Extenders; only their {@code bind} is called here. */
+    /**
+     * Extenders, in configuration order: called after the Filter and Score plugins, in preemption
+     * (those with a preempt verb) and, for the pods they are interested in, to bind (the one with a
+     * bind verb).
+     */
     public Builder extenders(List<? extends SchedulerExtender> extenders) {
       this.extenders.addAll(extenders);
       return this;

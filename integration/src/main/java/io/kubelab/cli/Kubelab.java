@@ -267,8 +267,9 @@ public final class Kubelab implements Callable<Integer> {
         names = "--profile",
         paramLabel = "PROFILE",
         description =
-            "schedule with the ch08 framework: default-1.18, legacy-1.17 (its Policy as plugins), or"
-                + " a KubeSchedulerConfiguration or Policy file")
+            "schedule with the ch08 scheduler (queue, preemption, extenders): default-1.18,"
+                + " legacy-1.17 (its Policy as plugins), or a KubeSchedulerConfiguration or Policy"
+                + " file")
     String profile;
 
     @Option(

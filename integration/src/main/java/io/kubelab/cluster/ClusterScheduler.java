@@ -7,12 +7,14 @@ import io.kubelab.cluster.client.ApiServerSchedulerClient;
 import io.kubelab.scheduler.Scheduler;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.extender.HttpExtender;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.framework.profile.Profiles;
 import io.kubelab.scheduler.queue.PriorityQueue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,8 +25,9 @@ import java.util.Random;
  *
  * <p>Upstream: {@code cmd/kube-scheduler/app/server.go} ({@code Setup} then {@code Run}: build the
  * scheduler from the configuration, start the informers, wait for their caches to sync, run) and
- * {@code scheduler.New} in {@code pkg/scheduler/scheduler.go} (v1.18). No leader election: one
- * kubelab scheduler per scheduler name.
+ * {@code scheduler.New} in {@code pkg/scheduler/scheduler.go} (v1.18). The configuration's
+ * extenders are chapter 07's HTTP clients, called by the generic scheduler, preemption and bind. No
+ * leader election: one kubelab scheduler per scheduler name.
  */
 public final class ClusterScheduler implements AutoCloseable {
 
@@ -35,12 +38,15 @@ public final class ClusterScheduler implements AutoCloseable {
   private final Parallelizer parallelizer;
   private final SchedulerCache cache;
   private final Scheduler scheduler;
+  private final List<HttpExtender> extenders;
 
   private ClusterScheduler(
       ApiServerSchedulerClient client,
       Parallelizer parallelizer,
       SchedulerCache cache,
-      Scheduler scheduler) {
+      Scheduler scheduler,
+      List<HttpExtender> extenders) {
+    this.extenders = List.copyOf(extenders);
     this.client = client;
     this.parallelizer = parallelizer;
     this.cache = cache;
@@ -66,7 +72,15 @@ public final class ClusterScheduler implements AutoCloseable {
     ApiServerSchedulerClient client = new ApiServerSchedulerClient(kube, component, clock);
     Parallelizer parallelizer = new Parallelizer("scheduler-parallelizer", 16);
     SchedulerCache cache = new SchedulerCache(clock);
+    List<HttpExtender> extenders = new ArrayList<>();
     try {
+      for (int i = 0; i < config.extenders().size(); i++) {
+        try {
+          extenders.add(HttpExtender.create(config.extenders().get(i)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("extenders[" + i + "]: " + e.getMessage(), e);
+        }
+      }
       Snapshot snapshot = new Snapshot();
       Map<String, FrameworkImpl> profiles =
           Profiles.newMap(
@@ -91,6 +105,7 @@ public final class ClusterScheduler implements AutoCloseable {
               .parallelizer(parallelizer)
               .queue(queue)
               .profiles(profiles)
+              .extenders(extenders)
               .client(client)
               .eventRecorder(client)
               .pdbLister(client)
@@ -101,8 +116,9 @@ public final class ClusterScheduler implements AutoCloseable {
       scheduler.addAllEventHandlers(client);
       client.start(CACHE_SYNC_TIMEOUT);
       scheduler.run();
-      return new ClusterScheduler(client, parallelizer, cache, scheduler);
+      return new ClusterScheduler(client, parallelizer, cache, scheduler, extenders);
     } catch (RuntimeException | InterruptedException e) {
+      extenders.forEach(HttpExtender::close);
       client.close();
       parallelizer.close();
       cache.close();
@@ -122,5 +138,6 @@ public final class ClusterScheduler implements AutoCloseable {
     client.close();
     parallelizer.close();
     cache.close();
+    extenders.forEach(HttpExtender::close);
   }
 }

@@ -2,6 +2,7 @@ package io.kubelab.explain;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.algorithm.SchedulerExtender;
 import io.kubelab.scheduler.framework.CycleRecorder;
 import io.kubelab.scheduler.framework.Status;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A {@link CycleRecorder} that keeps everything one scheduling attempt reports: attach it to the
@@ -74,6 +76,50 @@ public final class DecisionRecorder implements CycleRecorder {
         plugin, new Decision.PluginScores(weight, asMap(raw), asMap(normalized), asMap(weighted)));
   }
 
+  /**
+   * An extender's verdicts join the filter results under the extender's name: {@code Success} for
+   * the nodes it kept, Unschedulable with its message for those it rejected.
+   */
+  @Override
+  public synchronized void extenderFilter(
+      String extender, List<String> kept, Map<String, String> failed) {
+    for (String node : kept) {
+      filter
+          .computeIfAbsent(node, n -> new LinkedHashMap<>())
+          .put(extender, outcome(Status.SUCCESS));
+    }
+    failed.forEach(
+        (node, message) ->
+            filter
+                .computeIfAbsent(node, n -> new LinkedHashMap<>())
+                .put(extender, outcome(Status.unschedulable(message))));
+  }
+
+  /**
+   * An extender's scores join the Score plugins' under its name: raw on its 0-10 scale, normalised
+   * by the ×10 that brings them to 0-100 ({@code MaxNodeScore / MaxExtenderPriority}), weighted by
+   * its weight, so that a node's final score is still the sum of the weighted scores.
+   */
+  @Override
+  public synchronized void extenderScore(String extender, long weight, Map<String, Long> raw) {
+    long scale = NodeScoreList.MAX_NODE_SCORE / SchedulerExtender.MAX_EXTENDER_PRIORITY;
+    Map<String, Long> r = new TreeMap<>(raw);
+    Map<String, Long> normalized = new LinkedHashMap<>();
+    Map<String, Long> weighted = new LinkedHashMap<>();
+    r.forEach(
+        (node, score) -> {
+          normalized.put(node, score * scale);
+          weighted.put(node, score * scale * weight);
+        });
+    scores.put(
+        extender, new Decision.PluginScores(weight, new LinkedHashMap<>(r), normalized, weighted));
+  }
+
+  @Override
+  public synchronized void schedulingFailed(String reason, String message) {
+    error = message == null ? "" : message;
+  }
+
   @Override
   public synchronized void finalScores(NodeScoreList totals) {
     finalScores.putAll(asMap(totals));
@@ -112,11 +158,6 @@ public final class DecisionRecorder implements CycleRecorder {
   @Override
   public synchronized void bind(String plugin, Status status) {
     bind.put(plugin, outcome(status));
-  }
-
-  /** The error that ended the attempt (a FitError's message, a plugin's error). */
-  synchronized void error(String message) {
-    error = message == null ? "" : message;
   }
 
   /** Everything recorded so far, copied. */

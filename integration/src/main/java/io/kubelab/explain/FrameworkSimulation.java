@@ -2,130 +2,191 @@ package io.kubelab.explain;
 
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
+import io.fabric8.kubernetes.api.model.storage.CSINode;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.manifest.Manifest;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.cluster.SchedulingSimulation;
-import io.kubelab.scheduler.algorithm.PodNominator;
-import io.kubelab.scheduler.algorithm.ScheduleResult;
-import io.kubelab.scheduler.algorithm.SchedulingError;
+import io.kubelab.scheduler.InMemoryCluster;
+import io.kubelab.scheduler.InMemoryEventRecorder;
+import io.kubelab.scheduler.Scheduler;
+import io.kubelab.scheduler.algorithm.SchedulerExtender;
+import io.kubelab.scheduler.algorithm.Victims;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
-import io.kubelab.scheduler.framework.Code;
-import io.kubelab.scheduler.framework.CycleState;
+import io.kubelab.scheduler.extender.HttpExtender;
 import io.kubelab.scheduler.framework.FrameworkImpl;
-import io.kubelab.scheduler.framework.Status;
-import io.kubelab.scheduler.framework.StatusException;
-import io.kubelab.scheduler.framework.core.FitError;
-import io.kubelab.scheduler.framework.core.FrameworkGenericScheduler;
-import io.kubelab.scheduler.framework.core.FrameworkPreemption;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
-import io.kubelab.scheduler.preemption.PreemptionResult;
+import io.kubelab.scheduler.framework.profile.Profiles;
+import io.kubelab.scheduler.predicates.VolumeListers;
+import io.kubelab.scheduler.preemption.PdbLister;
+import io.kubelab.scheduler.queue.PriorityQueue;
+import io.kubelab.scheduler.spread.InMemoryListers;
+import io.kubelab.scheduler.spread.SpreadListers;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
- * The ch08 framework run over a manifest, every decision recorded: each pending pod goes through
- * the scheduling cycle (PreFilter, Filter, PreScore, Score, selectHost) and, when a node was found,
- * the binding cycle (assume, Reserve, Permit, PreBind, Bind, PostBind); when none was, preemption
- * chooses a node and victims, the victims are deleted, the pod is nominated and tried again. A
- * {@link DecisionRecorder} rides on every attempt's cycle state.
+ * Chapter 08's {@link Scheduler} run over a manifest, every decision recorded by the scheduler
+ * itself: the file's objects go into an {@link InMemoryCluster}, whose events reach the scheduler's
+ * handlers (cache and queue) as an informer delivers them; the pending pods enter the real {@link
+ * PriorityQueue}; {@code scheduleOne} runs until the queue has nothing left it can place. A {@link
+ * DecisionRecorder} rides on every scheduling cycle ({@link Scheduler.Builder#cycleRecorders}).
  *
- * <p>Upstream: {@code scheduleOne} in {@code pkg/scheduler/scheduler.go} and {@code preempt}
- * (v1.18), run synchronously and in queue order: binding is in memory and instantaneous, so the
- * binding cycle runs before the next pod is scheduled. Unschedulable pods wait until the cluster
- * changes (a pod bound, a victim deleted), then every one of them is tried again, as upstream's
- * {@code MoveAllToActiveQueue} does; the run ends when a full round of retries changes nothing.
- * Pods whose {@code schedulerName} names no profile are reported, not scheduled.
+ * <p>Upstream: {@code Scheduler.Run} / {@code scheduleOne} ({@code pkg/scheduler/scheduler.go},
+ * v1.18), with its queue, cache, profiles, preemption and extenders as configured. Unschedulable
+ * pods wait in the queue as upstream's do: preemption deletes its victims, the deletions move the
+ * waiting pods to the backoff queue, and the run moves its {@link FakeClock} on, one backoff flush
+ * period at a time, until they are retried. The run ends when nothing is active or backing off: the
+ * pods left in the unschedulable queue wait for a cluster change that a file cannot bring. Pods
+ * whose {@code schedulerName} names no profile are reported, not scheduled (upstream ignores them).
  *
- * <p>Virtual time: one {@link FakeClock}, stepped 1 ms per binding. Filter runs on one worker, so
- * the order of feasible nodes, and with it the seeded tie-break, is reproducible.
+ * <p>Deterministic: Filter runs on one worker, so the order of feasible nodes and with it the
+ * seeded tie-break is reproducible; pending pods enter the queue in queue order, one virtual
+ * millisecond apart; binding cycles are awaited before the next pod is taken. An extender that
+ * binds writes the binding through its own API server in upstream; here the binding it accepted is
+ * applied to the in-memory cluster, which stands for that API server.
  */
 public final class FrameworkSimulation implements AutoCloseable {
 
+  /** How long (real time) the run waits for binding cycles before it calls the run stuck. */
+  static final Duration BINDING_WAIT = Duration.ofSeconds(30);
+
   private final FakeClock clock = new FakeClock();
+  private final InMemoryCluster cluster = new InMemoryCluster(clock);
+  private final InMemoryEventRecorder events = new InMemoryEventRecorder();
   private final SchedulerCache cache = new SchedulerCache(clock);
   private final Snapshot snapshot = new Snapshot();
   private final Parallelizer parallelizer = new Parallelizer("kubelab-explain", 1);
-  private final Map<String, FrameworkImpl> frameworks;
-  private final FrameworkGenericScheduler scheduler;
-  private final FrameworkPreemption preemption;
-  private final List<PodDisruptionBudget> pdbs;
-  private final Map<String, Pod> nominated = new LinkedHashMap<>();
+  private final List<HttpExtender> httpExtenders;
+  private final PriorityQueue queue;
+  private final Scheduler scheduler;
   private final List<Pod> pending = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
-  private final List<Binding> bindings = new ArrayList<>();
-  private final Map<String, String> evictedBy = new LinkedHashMap<>();
+  private final List<Binding> bindings = Collections.synchronizedList(new ArrayList<>());
+  private final List<AttemptRecord> attempts = new ArrayList<>();
   private final int nodeCount;
+  private final int cycleLimit;
+
+  private record AttemptRecord(String pod, DecisionRecorder recorder) {}
 
   /**
    * @param seed seeds selectHost's tie-break
-   * @throws IllegalArgumentException for a malformed pod or an invalid profile
+   * @throws IllegalArgumentException for an object the scheduler does not watch or cannot read, a
+   *     malformed pod, an invalid profile or an extender that cannot be configured
    */
   public FrameworkSimulation(Manifest manifest, SchedulerProfile profile, long seed) {
-    this.frameworks =
+    SchedulerInputs in = SchedulerInputs.of(manifest);
+    SchedulerProfile.Settings settings = profile.settings();
+    InMemoryListers workloads = new InMemoryListers();
+    in.services().forEach(workloads::add);
+    in.replicationControllers().forEach(workloads::add);
+    in.replicaSets().forEach(workloads::add);
+    in.statefulSets().forEach(workloads::add);
+    VolumeListers volumes =
+        VolumeListers.of(in.persistentVolumeClaims(), in.persistentVolumes(), in.storageClasses());
+    PodBinder binder =
+        binding -> {
+          cluster.bind(binding);
+          bindings.add(binding);
+        };
+    Map<String, FrameworkImpl> frameworks =
         profile
             .builder()
             .build(
                 () ->
-                    FrameworkImpl.builder(
-                            io.kubelab.scheduler.framework.profile.Profiles.registry())
+                    FrameworkImpl.builder(Profiles.registry())
                         .snapshot(snapshot)
                         .clock(clock)
                         .parallelizer(parallelizer)
-                        .component(PodBinder.class, bindings::add));
-    PodNominator nominator =
-        nodeName -> {
-          List<Pod> out = new ArrayList<>();
-          for (Pod p : nominated.values()) {
-            if (nodeName.equals(
-                p.getStatus() == null ? null : p.getStatus().getNominatedNodeName())) {
-              out.add(p);
-            }
-          }
-          return out;
-        };
+                        .component(PodBinder.class, binder)
+                        .component(VolumeListers.class, volumes)
+                        .component(SpreadListers.class, workloads.spreadListers()));
+    this.httpExtenders = createExtenders(settings);
+    List<SchedulerExtender> extenders = new ArrayList<>();
+    for (HttpExtender e : httpExtenders) {
+      extenders.add(new AppliedBinding(e));
+    }
+    this.queue =
+        new PriorityQueue(
+            frameworks.values().iterator().next().queueSortFunc(),
+            clock,
+            settings.podInitialBackoff(),
+            settings.podMaxBackoff());
     this.scheduler =
-        new FrameworkGenericScheduler(
-            cache, snapshot, parallelizer, nominator, 0, new Random(seed));
-    this.preemption = new FrameworkPreemption(scheduler, snapshot, parallelizer, nominator, true);
-    this.pdbs = manifest.podDisruptionBudgets();
+        Scheduler.builder()
+            .clock(clock)
+            .cache(cache)
+            .snapshot(snapshot)
+            .parallelizer(parallelizer)
+            .queue(queue)
+            .profiles(frameworks)
+            .extenders(extenders)
+            .client(cluster)
+            .eventRecorder(events)
+            .pdbLister(PdbLister.of(in.podDisruptionBudgets()))
+            .disablePreemption(settings.disablePreemption())
+            .percentageOfNodesToScore(settings.percentageOfNodesToScore())
+            .random(new Random(seed))
+            .cycleRecorders(this::newAttempt)
+            .build();
+    scheduler.addAllEventHandlers(cluster);
 
     Map<String, Integer> priorities = new HashMap<>();
-    for (PriorityClass pc : manifest.priorityClasses()) {
+    for (PriorityClass pc : in.priorityClasses()) {
       priorities.put(pc.getMetadata().getName(), pc.getValue() == null ? 0 : pc.getValue());
     }
-    for (Node n : manifest.nodes()) {
-      cache.addNode(n);
+    for (Node n : in.nodes()) {
+      cluster.createNode(n);
     }
-    this.nodeCount = cache.nodeCount();
-    for (Pod raw : manifest.pods()) {
-      Pod p = SchedulingSimulation.normalize(raw, priorities);
+    this.nodeCount = in.nodes().size();
+    for (StorageClass sc : in.storageClasses()) {
+      cluster.createStorageClass(sc);
+    }
+    for (CSINode n : in.csiNodes()) {
+      cluster.createCSINode(n);
+    }
+    for (PersistentVolume pv : in.persistentVolumes()) {
+      cluster.createPersistentVolume(pv);
+    }
+    for (PersistentVolumeClaim pvc : in.persistentVolumeClaims()) {
+      cluster.createPersistentVolumeClaim(pvc);
+    }
+    for (Service s : in.services()) {
+      cluster.createService(s);
+    }
+    List<Pod> assigned = new ArrayList<>();
+    for (Pod raw : in.pods()) {
+      Pod p = normalize(raw, priorities);
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
       if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+        // The scheduler's pod informer leaves terminated pods out.
         continue;
       }
       String nodeName = p.getSpec().getNodeName();
       if (nodeName != null && !nodeName.isEmpty()) {
-        cache.addPod(p);
-      } else if (!frameworks.containsKey(schedulerName(p))) {
+        assigned.add(p);
+      } else if (!frameworks.containsKey(p.getSpec().getSchedulerName())) {
         notes.add(
             p.getMetadata().getNamespace()
                 + "/"
                 + p.getMetadata().getName()
                 + " is left pending: schedulerName is \""
-                + schedulerName(p)
+                + p.getSpec().getSchedulerName()
                 + "\", which no profile of "
                 + profile.name()
                 + " has");
@@ -133,12 +194,51 @@ public final class FrameworkSimulation implements AutoCloseable {
         pending.add(p);
       }
     }
+    assigned.forEach(cluster::createPod);
     pending.sort(SchedulingSimulation.QUEUE_ORDER);
+    // The queue's flushes run on the fake clock: the run's clock steps drive them.
+    queue.run();
+    for (Pod p : pending) {
+      cluster.createPod(p);
+      clock.step(Duration.ofMillis(1));
+    }
+    // Enough for every pod to preempt and be retried several times; a run that needs more is
+    // cut short with a note rather than left to spin.
+    this.cycleLimit = 10 * pending.size() + 100;
   }
 
-  private static String schedulerName(Pod p) {
+  private static List<HttpExtender> createExtenders(SchedulerProfile.Settings settings) {
+    List<HttpExtender> out = new ArrayList<>();
+    for (int i = 0; i < settings.extenders().size(); i++) {
+      try {
+        out.add(HttpExtender.create(settings.extenders().get(i)));
+      } catch (IllegalArgumentException e) {
+        out.forEach(HttpExtender::close);
+        throw new IllegalArgumentException("extenders[" + i + "]: " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  /** The pod as the API server would hold it: namespace, UID, priority, scheduler name set. */
+  private static Pod normalize(Pod raw, Map<String, Integer> priorities) {
+    Pod p = SchedulingSimulation.normalize(raw, priorities);
     String s = p.getSpec().getSchedulerName();
-    return s == null || s.isEmpty() ? SchedulingSimulation.DEFAULT_SCHEDULER_NAME : s;
+    if (s == null || s.isEmpty()) {
+      p =
+          new PodBuilder(p)
+              .editSpec()
+              .withSchedulerName(SchedulingSimulation.DEFAULT_SCHEDULER_NAME)
+              .endSpec()
+              .build();
+    }
+    return p;
+  }
+
+  private DecisionRecorder newAttempt(Pod pod) {
+    DecisionRecorder r = new DecisionRecorder();
+    attempts.add(new AttemptRecord(key(pod), r));
+    return r;
   }
 
   public int nodeCount() {
@@ -150,170 +250,139 @@ public final class FrameworkSimulation implements AutoCloseable {
     return List.copyOf(pending);
   }
 
-  /** Things the run noticed about its input (pods it will not schedule, and why). */
+  /** Things the run noticed about its input and its end (pods it did not schedule, and why). */
   public List<String> notes() {
     return List.copyOf(notes);
   }
 
-  /** The bindings the Bind plugins posted, in order. */
+  /** The bindings written, in order. */
   public List<Binding> bindings() {
     return List.copyOf(bindings);
   }
 
   /** Pods preemption deleted: {@code namespace/name} → the preemptor's {@code namespace/name}. */
   public Map<String, String> evicted() {
-    return java.util.Collections.unmodifiableMap(evictedBy);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (AttemptRecord a : attempts) {
+      for (String v : a.recorder().decision().victims()) {
+        out.put(v, a.pod());
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
-  /** Schedules every pending pod; returns one result per pending pod, in queue order. */
+  /**
+   * Runs the scheduler until the queue has nothing active or backing off; returns one result per
+   * pending pod, in queue order.
+   *
+   * @throws IllegalStateException when a binding cycle does not end in time
+   */
   public List<PodResult> run() {
-    Map<String, PodResult> results = new LinkedHashMap<>();
-    for (Pod p : pending) {
-      results.put(key(p), null);
-    }
-    Deque<Pod> active = new ArrayDeque<>(pending);
-    List<Pod> unschedulable = new ArrayList<>();
-    Map<String, Integer> attempts = new HashMap<>();
-    boolean changedSinceRetry = false;
-    while (true) {
-      while (!active.isEmpty()) {
-        Pod pod = active.poll();
-        int n = attempts.merge(key(pod), 1, Integer::sum);
-        PodResult previous = results.get(key(pod));
-        Attempt a = attempt(pod);
-        String nominatedNode =
-            !a.decision().nominatedNode().isEmpty()
-                ? a.decision().nominatedNode()
-                : previous == null ? "" : previous.nominatedNode();
-        List<String> victims = new ArrayList<>(previous == null ? List.of() : previous.victims());
-        victims.addAll(a.decision().victims());
-        Decision preempting =
-            !a.decision().nominatedNode().isEmpty()
-                ? a.decision()
-                : previous == null ? null : previous.preemptingAttempt();
-        results.put(
-            key(pod),
-            new PodResult(
-                pod, a.node(), nominatedNode, victims, n, a.message(), a.decision(), preempting));
-        if (a.node().isEmpty()) {
-          if (a.retry()) {
-            unschedulable.add(a.pod());
-          }
-        } else {
-          nominated.remove(key(pod));
-        }
-        if (a.changedCluster()) {
-          changedSinceRetry = true;
-          // MoveAllToActiveQueue: the cluster changed, every unschedulable pod may fit now.
-          active.addAll(unschedulable);
-          unschedulable.clear();
-        }
-      }
-      if (unschedulable.isEmpty() || !changedSinceRetry) {
-        break;
-      }
-      changedSinceRetry = false;
-      active.addAll(unschedulable);
-      unschedulable.clear();
-    }
-    return List.copyOf(results.values());
-  }
-
-  /** One attempt's result; {@code pod} carries its nomination. */
-  private record Attempt(
-      Pod pod,
-      String node,
-      String message,
-      Decision decision,
-      boolean changedCluster,
-      boolean retry) {}
-
-  private Attempt attempt(Pod pod) {
-    FrameworkImpl fwk = frameworks.get(schedulerName(pod));
-    DecisionRecorder rec = new DecisionRecorder();
-    CycleState state = new CycleState();
-    state.setRecorder(rec);
-    ScheduleResult result;
+    int cycles = 0;
     try {
-      result = scheduler.schedule(fwk, state, pod);
-    } catch (FitError e) {
-      rec.error(e.getMessage());
-      PreemptionResult pr = preemption.preempt(fwk, state, pod, e, pdbs, clock.now());
-      Pod next = pod;
-      boolean changed = false;
-      if (!pr.nodeName().isEmpty()) {
-        for (Pod victim : pr.victims()) {
-          cache.removePod(victim);
-          evictedBy.put(key(victim), key(pod));
-          changed = true;
+      while (true) {
+        // Each binding cycle ends before the next pod is taken: upstream binds concurrently, and
+        // a binding that lands in the middle of another pod's cycle moves that pod differently.
+        while (cycles < cycleLimit && scheduler.scheduleOne(Duration.ZERO)) {
+          cycles++;
+          awaitBindings();
         }
-        next =
-            new PodBuilder(pod)
-                .editOrNewStatus()
-                .withNominatedNodeName(pr.nodeName())
-                .endStatus()
-                .build();
-        nominated.put(key(pod), next);
-        for (Pod clear : pr.nominatedPodsToClear()) {
-          nominated.remove(key(clear));
+        awaitBindings();
+        if (cycles >= cycleLimit) {
+          notes.add(
+              "the run stopped after "
+                  + cycles
+                  + " scheduling cycles; "
+                  + queue.pendingPods().size()
+                  + " pod(s) were still queued");
+          break;
         }
-        // A fresh nomination is itself a change the queue's other pods must see.
-        changed = true;
+        if (scheduler.scheduleOne(Duration.ZERO)) {
+          // A failed binding put a pod back.
+          cycles++;
+          awaitBindings();
+          continue;
+        }
+        int backingOff =
+            queue.pendingPodsByQueue().get(PriorityQueue.SubQueue.BACKOFF.metricName());
+        if (backingOff == 0) {
+          break;
+        }
+        // Retries wait out their backoff: move time to the next flush.
+        clock.step(PriorityQueue.BACKOFF_FLUSH_PERIOD);
       }
-      return new Attempt(next, "", e.getMessage(), rec.decision(), changed, true);
-    } catch (StatusException e) {
-      rec.error(e.status().message());
-      return new Attempt(pod, "", e.status().message(), rec.decision(), false, true);
-    } catch (SchedulingError e) {
-      rec.error(e.getMessage());
-      return new Attempt(pod, "", e.getMessage(), rec.decision(), false, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
-    String host = result.suggestedHost();
-    Pod assumed = new PodBuilder(pod).editSpec().withNodeName(host).endSpec().build();
-    cache.assumePod(assumed);
-    String failure = bindingCycle(fwk, state, assumed, host);
-    if (failure != null) {
-      fwk.runUnreservePlugins(state, assumed, host);
-      cache.forgetPod(assumed);
-      rec.error(failure);
-      return new Attempt(pod, "", failure, rec.decision(), false, true);
-    }
-    cache.finishBinding(assumed);
-    cache.addPod(assumed);
-    clock.step(Duration.ofMillis(1));
-    return new Attempt(assumed, host, "", rec.decision(), true, false);
+    return results();
   }
 
-  /** Reserve, Permit, PreBind, Bind, PostBind; null when bound, else the failure message. */
-  private String bindingCycle(FrameworkImpl fwk, CycleState state, Pod assumed, String host) {
-    Status s = fwk.runReservePlugins(state, assumed, host);
-    if (!s.isSuccess()) {
-      return s.message();
+  private void awaitBindings() throws InterruptedException {
+    if (!scheduler.awaitBindings(BINDING_WAIT)) {
+      throw new IllegalStateException(
+          "a binding cycle did not end within " + BINDING_WAIT.toSeconds() + " s");
     }
-    s = fwk.runPermitPlugins(state, assumed, host);
-    if (s.code() == Code.WAIT) {
-      Status verdict = fwk.permitVerdictNow(assumed);
-      if (verdict == null) {
-        fwk.rejectWaitingPod(assumed.getMetadata().getUid());
-        return "pod \""
-            + assumed.getMetadata().getName()
-            + "\" is waiting on permit: a run without time does not wait";
+  }
+
+  private List<PodResult> results() {
+    Map<String, List<Decision>> byPod = new LinkedHashMap<>();
+    for (AttemptRecord a : attempts) {
+      byPod.computeIfAbsent(a.pod(), k -> new ArrayList<>()).add(a.recorder().decision());
+    }
+    Map<String, String> evicted = evicted();
+    List<PodResult> out = new ArrayList<>();
+    for (Pod p : pending) {
+      String key = key(p);
+      List<Decision> ds = byPod.getOrDefault(key, List.of());
+      Decision last = ds.isEmpty() ? null : ds.get(ds.size() - 1);
+      Decision preempting = null;
+      List<String> victims = new ArrayList<>();
+      for (Decision d : ds) {
+        victims.addAll(d.victims());
+        if (!d.nominatedNode().isEmpty()) {
+          preempting = d;
+        }
       }
-      s = verdict;
+      Optional<Pod> now = cluster.pod(p.getMetadata().getNamespace(), p.getMetadata().getName());
+      String node = now.map(x -> x.getSpec().getNodeName()).orElse(null);
+      String nominated =
+          now.map(x -> x.getStatus() == null ? null : x.getStatus().getNominatedNodeName())
+              .orElse(null);
+      if (nominated == null || nominated.isEmpty()) {
+        nominated = preempting == null ? "" : preempting.nominatedNode();
+      }
+      String message;
+      if (now.isEmpty()) {
+        node = null;
+        message = "deleted: a victim of the preemption by " + evicted.get(key);
+      } else if (node != null && !node.isEmpty()) {
+        message = "";
+      } else if (last == null) {
+        message = "not attempted";
+      } else {
+        message = last.error();
+      }
+      Pod shown =
+          nominated.isEmpty()
+              ? p
+              : new PodBuilder(p)
+                  .editOrNewStatus()
+                  .withNominatedNodeName(nominated)
+                  .endStatus()
+                  .build();
+      out.add(
+          new PodResult(
+              shown,
+              node == null ? "" : node,
+              nominated,
+              victims,
+              ds.size(),
+              message,
+              last == null ? new DecisionRecorder().decision() : last,
+              preempting));
     }
-    if (!s.isSuccess()) {
-      return s.message();
-    }
-    s = fwk.runPreBindPlugins(state, assumed, host);
-    if (!s.isSuccess()) {
-      return s.message();
-    }
-    s = fwk.runBindPlugins(state, assumed, host);
-    if (!s.isSuccess()) {
-      return s.message();
-    }
-    fwk.runPostBindPlugins(state, assumed, host);
-    return null;
+    return out;
   }
 
   private static String key(Pod p) {
@@ -322,7 +391,69 @@ public final class FrameworkSimulation implements AutoCloseable {
 
   @Override
   public void close() {
+    scheduler.close();
     parallelizer.close();
     cache.close();
+    httpExtenders.forEach(HttpExtender::close);
+  }
+
+  /**
+   * An extender whose accepted bindings are applied to the in-memory cluster, which stands for the
+   * API server the extender would write them to.
+   */
+  private final class AppliedBinding implements SchedulerExtender {
+    private final HttpExtender delegate;
+
+    AppliedBinding(HttpExtender delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public FilterResult filter(Pod pod, List<Node> nodes, Snapshot s) {
+      return delegate.filter(pod, nodes, s);
+    }
+
+    @Override
+    public PrioritizeResult prioritize(Pod pod, List<Node> nodes) {
+      return delegate.prioritize(pod, nodes);
+    }
+
+    @Override
+    public void bind(Binding binding) {
+      delegate.bind(binding);
+      cluster.bind(binding);
+      bindings.add(binding);
+    }
+
+    @Override
+    public boolean isBinder() {
+      return delegate.isBinder();
+    }
+
+    @Override
+    public boolean isInterested(Pod pod) {
+      return delegate.isInterested(pod);
+    }
+
+    @Override
+    public boolean isIgnorable() {
+      return delegate.isIgnorable();
+    }
+
+    @Override
+    public boolean supportsPreemption() {
+      return delegate.supportsPreemption();
+    }
+
+    @Override
+    public Map<String, Victims> processPreemption(
+        Pod pod, Map<String, Victims> nodeNameToVictims, Snapshot nodeInfos) {
+      return delegate.processPreemption(pod, nodeNameToVictims, nodeInfos);
+    }
   }
 }

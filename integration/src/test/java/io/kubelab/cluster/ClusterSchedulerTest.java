@@ -13,8 +13,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubelab.apimachinery.clock.SystemClock;
 import io.kubelab.cluster.apiserver.ApiServer;
+import io.kubelab.scheduler.algorithm.policy.Policy;
+import io.kubelab.scheduler.extender.ExtenderServer;
+import io.kubelab.scheduler.extender.v1.ExtenderFilterResult;
+import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.profile.Profiles;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -227,5 +234,62 @@ class ClusterSchedulerTest {
         .stream()
         .filter(wanted)
         .toList();
+  }
+
+  @Test
+  void theConfigurationsExtendersFilterForTheClusterScheduler() throws Exception {
+    scheduler.close();
+    scheduler = null;
+    try (ExtenderServer ext =
+        ExtenderServer.builder()
+            .prefix("/only-n3")
+            .filter(
+                "filter",
+                a -> {
+                  List<String> kept = new ArrayList<>();
+                  Map<String, String> failed = new LinkedHashMap<>();
+                  for (String n : a.nodeNames()) {
+                    if (n.equals("n3")) {
+                      kept.add(n);
+                    } else {
+                      failed.put(n, "not n3");
+                    }
+                  }
+                  return new ExtenderFilterResult(null, kept, failed, "");
+                })
+            .start()) {
+      KubeSchedulerConfiguration d = Profiles.default118();
+      KubeSchedulerConfiguration withExtender =
+          new KubeSchedulerConfiguration(
+              d.profiles(),
+              d.percentageOfNodesToScore(),
+              d.disablePreemption(),
+              d.bindTimeoutSeconds(),
+              d.podInitialBackoffSeconds(),
+              d.podMaxBackoffSeconds(),
+              List.of(
+                  new Policy.Extender(
+                      ext.urlPrefix().toString(),
+                      "filter",
+                      "",
+                      "",
+                      0,
+                      "",
+                      false,
+                      null,
+                      Duration.ZERO,
+                      true,
+                      List.of(),
+                      false)));
+      scheduler = ClusterScheduler.start(client, withExtender, clock, 1);
+      create(pod("a").requests("500m", "512Mi").build());
+      create(pod("b").requests("500m", "512Mi").build());
+
+      // n1 and n2 have as much room, but the extender keeps only n3.
+      assertThat(await("a", ClusterSchedulerTest::bound).getSpec().getNodeName()).isEqualTo("n3");
+      assertThat(await("b", ClusterSchedulerTest::bound).getSpec().getNodeName()).isEqualTo("n3");
+      scheduler.close();
+      scheduler = null;
+    }
   }
 }

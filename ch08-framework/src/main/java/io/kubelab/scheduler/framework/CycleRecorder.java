@@ -80,4 +80,11 @@ public interface CycleRecorder {
 
   /** An Unreserve plugin ran. */
   default void unreserve(String plugin) {}
+
+  /**
+   * The scheduler gave up on this attempt: {@code reason} is the pod condition's ({@code
+   * Unschedulable} or {@code SchedulerError}), {@code message} the {@code FailedScheduling}
+   * event's.
+   */
+  default void schedulingFailed(String reason, String message) {}
 }

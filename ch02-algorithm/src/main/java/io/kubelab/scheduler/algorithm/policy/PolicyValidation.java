@@ -213,7 +213,7 @@ public final class PolicyValidation {
   }
 
   /** Upstream's {@code validateExtendedResourceName}: a qualified name outside kubernetes.io. */
-  static String extendedResourceNameProblem(String name) {
+  public static String extendedResourceNameProblem(String name) {
     if (name == null || name.isEmpty()) {
       return "name part must be non-empty";
     }

@@ -1,7 +1,10 @@
 package io.kubelab.scheduler.framework.config;
 
+import io.kubelab.scheduler.algorithm.policy.Policy;
+import io.kubelab.scheduler.algorithm.policy.PolicyValidation;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +25,8 @@ import java.util.Map;
  * @param bindTimeoutSeconds how long a binding may take (default 600)
  * @param podInitialBackoffSeconds the first backoff of a failed pod (default 1)
  * @param podMaxBackoffSeconds the longest backoff (default 10)
+ * @param extenders the HTTP extenders every profile calls, in order (v1alpha2's {@code extenders},
+ *     the Policy's extender type)
  */
 public record KubeSchedulerConfiguration(
     List<Profile> profiles,
@@ -29,7 +34,8 @@ public record KubeSchedulerConfiguration(
     boolean disablePreemption,
     long bindTimeoutSeconds,
     long podInitialBackoffSeconds,
-    long podMaxBackoffSeconds) {
+    long podMaxBackoffSeconds,
+    List<Policy.Extender> extenders) {
 
   /** {@code SchemeGroupVersion} of v1alpha2. */
   public static final String API_VERSION = "kubescheduler.config.k8s.io/v1alpha2";
@@ -39,6 +45,25 @@ public record KubeSchedulerConfiguration(
 
   public KubeSchedulerConfiguration {
     profiles = List.copyOf(profiles);
+    extenders = extenders == null ? List.of() : List.copyOf(extenders);
+  }
+
+  /** A configuration without extenders. */
+  public KubeSchedulerConfiguration(
+      List<Profile> profiles,
+      int percentageOfNodesToScore,
+      boolean disablePreemption,
+      long bindTimeoutSeconds,
+      long podInitialBackoffSeconds,
+      long podMaxBackoffSeconds) {
+    this(
+        profiles,
+        percentageOfNodesToScore,
+        disablePreemption,
+        bindTimeoutSeconds,
+        podInitialBackoffSeconds,
+        podMaxBackoffSeconds,
+        List.of());
   }
 
   /**
@@ -119,7 +144,47 @@ public record KubeSchedulerConfiguration(
               + podMaxBackoffSeconds
               + ": must be greater than or equal to PodInitialBackoffSeconds");
     }
+    validateExtenders(errs);
     return errs;
+  }
+
+  /**
+   * {@code validateExtenders}: positive weights, valid and distinct managed resources, one binder.
+   */
+  private void validateExtenders(List<String> errs) {
+    int binders = 0;
+    java.util.Set<String> managed = new HashSet<>();
+    for (int i = 0; i < extenders.size(); i++) {
+      Policy.Extender e = extenders.get(i);
+      String path = "extenders[" + i + "]";
+      if (e.prioritizeVerb() != null && !e.prioritizeVerb().isEmpty() && e.weight() <= 0) {
+        errs.add(
+            path
+                + ".weight: Invalid value: "
+                + e.weight()
+                + ": must have a positive weight applied to it");
+      }
+      if (e.bindVerb() != null && !e.bindVerb().isEmpty()) {
+        binders++;
+      }
+      for (int j = 0; j < e.managedResources().size(); j++) {
+        String name = e.managedResources().get(j).name();
+        String at = path + ".managedResources[" + j + "].name: Invalid value: \"" + name + "\": ";
+        String problem = PolicyValidation.extendedResourceNameProblem(name);
+        if (problem != null) {
+          errs.add(at + problem);
+        }
+        if (!managed.add(name)) {
+          errs.add(at + "duplicate extender managed resource name");
+        }
+      }
+    }
+    if (binders > 1) {
+      errs.add(
+          "extenders: Invalid value: \"found "
+              + binders
+              + " extenders implementing bind\": only one extender can implement bind");
+    }
   }
 
   private static PluginSet queueSort(Profile p) {

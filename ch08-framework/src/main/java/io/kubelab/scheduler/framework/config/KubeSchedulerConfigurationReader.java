@@ -1,5 +1,6 @@
 package io.kubelab.scheduler.framework.config;
 
+import io.kubelab.scheduler.algorithm.policy.Policy;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -16,10 +17,11 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *
  * <p>Upstream: the v1alpha2 types and {@code SetDefaults_KubeSchedulerConfiguration} ({@code
  * k8s.io/kube-scheduler/config/v1alpha2}, {@code pkg/scheduler/apis/config/v1alpha2/defaults.go})
- * and {@code ValidateKubeSchedulerConfiguration} (v1.18). Upstream's decoder ignores unknown
- * fields; this one rejects them, naming the field, since a misspelt {@code filtr:} that is silently
- * ignored schedules with the wrong plugins. Every error names the field: {@code
- * profiles[0].plugins.score.enabled[1].weight: cannot be read as an integer}.
+ * and {@code ValidateKubeSchedulerConfiguration} (v1.18), extenders included ({@code extenders},
+ * the Policy's extender type). Upstream's decoder ignores unknown fields; this one rejects them,
+ * naming the field, since a misspelt {@code filtr:} that is silently ignored schedules with the
+ * wrong plugins. Every error names the field: {@code profiles[0].plugins.score.enabled[1].weight:
+ * cannot be read as an integer}.
  */
 public final class KubeSchedulerConfigurationReader {
 
@@ -85,11 +87,15 @@ public final class KubeSchedulerConfigurationReader {
               + kind
               + "\"");
     }
-    if (root.has("extenders")
-        && !root.get("extenders").isNull()
-        && !root.get("extenders").isEmpty()) {
-      throw new ConfigurationException(
-          "extenders: not supported by the framework scheduler of this chapter");
+    List<Policy.Extender> extenders = new ArrayList<>();
+    JsonNode es = root.get("extenders");
+    if (es != null && !es.isNull()) {
+      if (!es.isArray()) {
+        throw new ConfigurationException("extenders: must be a list");
+      }
+      for (int i = 0; i < es.size(); i++) {
+        extenders.add(extender(es.get(i), "extenders[" + i + "]"));
+      }
     }
     List<KubeSchedulerConfiguration.Profile> profiles = new ArrayList<>();
     JsonNode ps = root.get("profiles");
@@ -123,7 +129,8 @@ public final class KubeSchedulerConfigurationReader {
             bool(root, "disablePreemption", false),
             integer(root, "bindTimeoutSeconds", 600),
             integer(root, "podInitialBackoffSeconds", 1),
-            integer(root, "podMaxBackoffSeconds", 10));
+            integer(root, "podMaxBackoffSeconds", 10),
+            extenders);
     List<String> errs = c.validate();
     if (errs.size() == 1) {
       throw new ConfigurationException(errs.get(0));
@@ -162,6 +169,175 @@ public final class KubeSchedulerConfigurationReader {
       }
     }
     return new KubeSchedulerConfiguration.Profile(name, plugins, configs, path);
+  }
+
+  /** The fields of v1alpha2's extender (the Policy's {@code v1.Extender}), by lower-case name. */
+  private static final Map<String, String> EXTENDER_FIELDS =
+      lowerCased(
+          "urlPrefix",
+          "filterVerb",
+          "preemptVerb",
+          "prioritizeVerb",
+          "weight",
+          "bindVerb",
+          "enableHttps",
+          "tlsConfig",
+          "httpTimeout",
+          "nodeCacheCapable",
+          "managedResources",
+          "ignorable");
+
+  private static final Map<String, String> TLS_FIELDS =
+      lowerCased(
+          "insecure",
+          "serverName",
+          "certFile",
+          "keyFile",
+          "caFile",
+          "certData",
+          "keyData",
+          "caData");
+
+  private static final Map<String, String> MANAGED_RESOURCE_FIELDS =
+      lowerCased("name", "ignoredByScheduler");
+
+  private static Map<String, String> lowerCased(String... names) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (String n : names) {
+      m.put(n.toLowerCase(java.util.Locale.ROOT), n);
+    }
+    return m;
+  }
+
+  /**
+   * One extender. Field names match in any case, as Go's {@code encoding/json} matches them (so
+   * v1beta1's {@code enableHTTPS} reads as v1alpha2's {@code enableHttps}); {@code httpTimeout} is
+   * a Go {@code time.Duration}, an integer of nanoseconds.
+   */
+  private static Policy.Extender extender(JsonNode n, String path) {
+    requireObject(n, path);
+    Map<String, JsonNode> f = fold(n, path + ".", EXTENDER_FIELDS);
+    Policy.ExtenderTLSConfig tls = null;
+    JsonNode t = f.get("tlsConfig");
+    if (t != null && !t.isNull()) {
+      requireObject(t, path + ".tlsConfig");
+      Map<String, JsonNode> tf = fold(t, path + ".tlsConfig.", TLS_FIELDS);
+      String p = path + ".tlsConfig.";
+      tls =
+          new Policy.ExtenderTLSConfig(
+              boolOf(tf.get("insecure"), p + "insecure"),
+              stringOf(tf.get("serverName"), p + "serverName"),
+              stringOf(tf.get("certFile"), p + "certFile"),
+              stringOf(tf.get("keyFile"), p + "keyFile"),
+              stringOf(tf.get("caFile"), p + "caFile"),
+              base64Of(tf.get("certData"), p + "certData"),
+              base64Of(tf.get("keyData"), p + "keyData"),
+              base64Of(tf.get("caData"), p + "caData"));
+    }
+    List<Policy.ExtenderManagedResource> managed = new ArrayList<>();
+    JsonNode mr = f.get("managedResources");
+    if (mr != null && !mr.isNull()) {
+      if (!mr.isArray()) {
+        throw new ConfigurationException(path + ".managedResources: must be a list");
+      }
+      for (int j = 0; j < mr.size(); j++) {
+        String p = path + ".managedResources[" + j + "]";
+        requireObject(mr.get(j), p);
+        Map<String, JsonNode> rf = fold(mr.get(j), p + ".", MANAGED_RESOURCE_FIELDS);
+        managed.add(
+            new Policy.ExtenderManagedResource(
+                stringOf(rf.get("name"), p + ".name"),
+                boolOf(rf.get("ignoredByScheduler"), p + ".ignoredByScheduler")));
+      }
+    }
+    String urlPrefix = stringOf(f.get("urlPrefix"), path + ".urlPrefix");
+    if (urlPrefix.isEmpty()) {
+      throw new ConfigurationException(path + ".urlPrefix: Required value");
+    }
+    JsonNode w = f.get("weight");
+    long weight = 0;
+    if (w != null && !w.isNull()) {
+      if (!w.isIntegralNumber() || !w.canConvertToLong()) {
+        throw new ConfigurationException(path + ".weight: cannot be read as an integer");
+      }
+      weight = w.asLong();
+    }
+    return new Policy.Extender(
+        urlPrefix,
+        stringOf(f.get("filterVerb"), path + ".filterVerb"),
+        stringOf(f.get("preemptVerb"), path + ".preemptVerb"),
+        stringOf(f.get("prioritizeVerb"), path + ".prioritizeVerb"),
+        weight,
+        stringOf(f.get("bindVerb"), path + ".bindVerb"),
+        boolOf(f.get("enableHttps"), path + ".enableHttps"),
+        tls,
+        durationOf(f.get("httpTimeout"), path + ".httpTimeout"),
+        boolOf(f.get("nodeCacheCapable"), path + ".nodeCacheCapable"),
+        managed,
+        boolOf(f.get("ignorable"), path + ".ignorable"));
+  }
+
+  /** The object's fields under their canonical names; an unknown or repeated field is an error. */
+  private static Map<String, JsonNode> fold(JsonNode n, String prefix, Map<String, String> known) {
+    Map<String, JsonNode> out = new java.util.HashMap<>();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      String canonical = known.get(e.getKey().toLowerCase(java.util.Locale.ROOT));
+      if (canonical == null) {
+        throw new ConfigurationException(
+            prefix
+                + e.getKey()
+                + ": unknown field (known: "
+                + String.join(", ", new java.util.TreeSet<>(known.values()))
+                + ")");
+      }
+      if (out.put(canonical, e.getValue()) != null) {
+        throw new ConfigurationException(prefix + canonical + ": given twice");
+      }
+    }
+    return out;
+  }
+
+  private static String stringOf(JsonNode v, String path) {
+    if (v == null || v.isNull()) {
+      return "";
+    }
+    if (!v.isString()) {
+      throw new ConfigurationException(path + ": cannot be read as a string");
+    }
+    return v.asString();
+  }
+
+  private static boolean boolOf(JsonNode v, String path) {
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw new ConfigurationException(path + ": cannot be read as a boolean");
+    }
+    return v.asBoolean();
+  }
+
+  private static byte[] base64Of(JsonNode v, String path) {
+    String s = stringOf(v, path);
+    if (s.isEmpty()) {
+      return null;
+    }
+    try {
+      return java.util.Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(path + ": not base64: " + e.getMessage());
+    }
+  }
+
+  private static java.time.Duration durationOf(JsonNode v, String path) {
+    if (v == null || v.isNull()) {
+      return java.time.Duration.ZERO;
+    }
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      return java.time.Duration.ofNanos(v.asLong());
+    }
+    throw new ConfigurationException(
+        path + ": cannot be read as a duration (a Go time.Duration: an integer of nanoseconds)");
   }
 
   private static Plugins plugins(JsonNode n, String path) {

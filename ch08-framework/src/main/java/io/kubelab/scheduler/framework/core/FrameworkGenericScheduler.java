@@ -7,6 +7,7 @@ import io.kubelab.scheduler.algorithm.GenericScheduler;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.PodNominator;
 import io.kubelab.scheduler.algorithm.ScheduleResult;
+import io.kubelab.scheduler.algorithm.SchedulerExtender;
 import io.kubelab.scheduler.algorithm.SchedulingError;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.cache.NodeInfo;
@@ -18,6 +19,7 @@ import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.framework.StatusException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +38,12 @@ import java.util.random.RandomGenerator;
  * pkg/scheduler/core/generic_scheduler.go} (v1.18). What stays from chapter 02 is shared with it:
  * {@link GenericScheduler#numFeasibleNodesToFind} (how many feasible nodes end the search), the
  * rotation of the start index, and {@link GenericScheduler#selectHost} (reservoir sampling among
- * the top scores). Extenders are not called here (chapter 07 wires them into chapter 02's
- * scheduler). Not thread-safe: one scheduling cycle at a time, as upstream's scheduling loop.
+ * the top scores). Extenders ({@link SchedulerExtender}, chapter 07's HTTP client among them) are
+ * called as v1.18 calls them: {@code findNodesThatPassExtenders} after the Filter plugins, each
+ * interested extender narrowing what the previous left, its rejections joining the FitError's
+ * statuses as Unschedulable; and in {@code prioritizeNodes} after the Score plugins, their weighted
+ * 0-10 scores scaled to 0-100 and added. Not thread-safe: one scheduling cycle at a time, as
+ * upstream's scheduling loop.
  */
 public final class FrameworkGenericScheduler {
 
@@ -47,6 +53,7 @@ public final class FrameworkGenericScheduler {
   private final PodNominator nominator;
   private final int percentageOfNodesToScore;
   private final RandomGenerator random;
+  private final List<SchedulerExtender> extenders;
   private int nextStartNodeIndex;
 
   /**
@@ -62,6 +69,23 @@ public final class FrameworkGenericScheduler {
       PodNominator nominator,
       int percentageOfNodesToScore,
       RandomGenerator random) {
+    this(cache, snapshot, parallelizer, nominator, percentageOfNodesToScore, random, List.of());
+  }
+
+  /**
+   * As the other constructor, with extenders called after the Filter and Score plugins.
+   *
+   * @param extenders in configuration order
+   */
+  public FrameworkGenericScheduler(
+      Cache cache,
+      Snapshot snapshot,
+      Parallelizer parallelizer,
+      PodNominator nominator,
+      int percentageOfNodesToScore,
+      RandomGenerator random,
+      List<? extends SchedulerExtender> extenders) {
+    this.extenders = List.copyOf(extenders);
     this.cache = Objects.requireNonNull(cache, "cache");
     this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
     this.parallelizer = Objects.requireNonNull(parallelizer, "parallelizer");
@@ -89,6 +113,7 @@ public final class FrameworkGenericScheduler {
     }
     Map<String, Status> statuses = new LinkedHashMap<>();
     List<Node> filtered = findNodesThatPassFilters(fwk, state, pod, statuses);
+    filtered = findNodesThatPassExtenders(pod, filtered, statuses, state.recorder());
     if (filtered.isEmpty()) {
       throw new FitError(pod, snapshot.numNodes(), statuses);
     }
@@ -179,6 +204,51 @@ public final class FrameworkGenericScheduler {
   }
 
   /**
+   * {@code findNodesThatPassExtenders}: each interested extender filters what the previous ones
+   * left, until no node is left. A node an extender rejects gets its message as an Unschedulable
+   * status (appended to a status the node already has). A failing extender is skipped when it is
+   * ignorable; otherwise its error ends the cycle, unwrapped, as upstream returns it.
+   */
+  List<Node> findNodesThatPassExtenders(
+      Pod pod, List<Node> filtered, Map<String, Status> statuses, CycleRecorder rec) {
+    List<Node> nodes = filtered;
+    for (SchedulerExtender extender : extenders) {
+      if (nodes.isEmpty()) {
+        break;
+      }
+      if (!extender.isInterested(pod)) {
+        continue;
+      }
+      SchedulerExtender.FilterResult r;
+      try {
+        r = extender.filter(pod, nodes, snapshot);
+      } catch (RuntimeException e) {
+        if (extender.isIgnorable()) {
+          continue;
+        }
+        throw new SchedulingError.AlgorithmFailure(e.getMessage(), e);
+      }
+      // Sorted, so that the merged statuses and the explanation do not depend on map order.
+      Map<String, String> failed = new java.util.TreeMap<>(r.failedNodes());
+      failed.forEach(
+          (node, message) -> {
+            Status old = statuses.get(node);
+            statuses.put(
+                node, old == null ? Status.unschedulable(message) : old.withReason(message));
+          });
+      nodes = new ArrayList<>(r.nodes());
+      if (rec != null) {
+        List<String> kept = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+          kept.add(n.getMetadata().getName());
+        }
+        rec.extenderFilter(extender.name(), kept, failed);
+      }
+    }
+    return nodes;
+  }
+
+  /**
    * {@code podPassesFiltersOnNode}: the filters, twice when pods of equal or higher priority are
    * nominated to the node: first as if they ran there (on a cloned state and NodeInfo), then, if
    * that passed, without them. Both must pass: the pod must fit whether or not the nominated pods
@@ -240,8 +310,10 @@ public final class FrameworkGenericScheduler {
   }
 
   /**
-   * {@code prioritizeNodes}: every Score plugin's weighted scores summed per node; 1 for every node
-   * when there are no Score plugins.
+   * {@code prioritizeNodes}: every Score plugin's weighted scores summed per node, then every
+   * interested extender's score times its weight, scaled from 0-{@value
+   * SchedulerExtender#MAX_EXTENDER_PRIORITY} to 0-100; 1 for every node when there are neither
+   * Score plugins nor extenders. A prioritize error is ignored: the other scores decide.
    */
   NodeScoreList prioritizeNodes(Framework fwk, CycleState state, Pod pod, List<Node> nodes) {
     List<String> names = new ArrayList<>(nodes.size());
@@ -249,7 +321,7 @@ public final class FrameworkGenericScheduler {
       names.add(node.getMetadata().getName());
     }
     NodeScoreList result = new NodeScoreList(names);
-    if (!fwk.hasScorePlugins()) {
+    if (extenders.isEmpty() && !fwk.hasScorePlugins()) {
       for (int i = 0; i < nodes.size(); i++) {
         result.setScore(i, 1);
       }
@@ -263,7 +335,40 @@ public final class FrameworkGenericScheduler {
       }
       result.setScore(i, sum);
     }
+    if (!extenders.isEmpty()) {
+      addExtenderScores(pod, nodes, result, state.recorder());
+    }
     return result;
+  }
+
+  private void addExtenderScores(
+      Pod pod, List<Node> nodes, NodeScoreList result, CycleRecorder rec) {
+    Map<String, Long> combined = new HashMap<>();
+    for (SchedulerExtender extender : extenders) {
+      if (!extender.isInterested(pod)) {
+        continue;
+      }
+      SchedulerExtender.PrioritizeResult r;
+      try {
+        r = extender.prioritize(pod, nodes);
+      } catch (RuntimeException e) {
+        continue;
+      }
+      long weight = r.weight();
+      r.scores().forEach((host, score) -> combined.merge(host, score * weight, Long::sum));
+      if (rec != null) {
+        rec.extenderScore(extender.name(), weight, r.scores());
+      }
+    }
+    long scale = NodeScoreList.MAX_NODE_SCORE / SchedulerExtender.MAX_EXTENDER_PRIORITY;
+    for (int i = 0; i < result.size(); i++) {
+      result.setScore(i, result.score(i) + combined.getOrDefault(result.name(i), 0L) * scale);
+    }
+  }
+
+  /** The extenders, in the order they are called. */
+  public List<SchedulerExtender> extenders() {
+    return extenders;
   }
 
   /** Where the next search starts, an index into the snapshot's node list. */

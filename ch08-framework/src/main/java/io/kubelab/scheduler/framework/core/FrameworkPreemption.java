@@ -38,7 +38,9 @@ import java.util.Optional;
  * clone of the node and of the cycle state, keeping the plugins' precomputed state in step through
  * {@code RemovePod}/{@code AddPod}, and asks {@link
  * FrameworkGenericScheduler#podPassesFiltersOnNode} whether the pod fits. The choice among
- * candidates is chapter 06's tie-break. Extenders are not consulted here.
+ * candidates is chapter 06's tie-break, after the scheduler's extenders that support preemption
+ * reviewed the candidates ({@code processPreemptionWithExtenders}, chapter 06's {@link
+ * Preemption#processPreemptionWithExtenders}).
  */
 public final class FrameworkPreemption {
 
@@ -113,6 +115,11 @@ public final class FrameworkPreemption {
     }
     Map<String, Victims> nodeToVictims =
         selectNodesForPreemption(fwk, state, pod, potentialNodes, PdbViolations.of(pdbs), now);
+    // Only extenders that support preemption see the candidates; one that does not may still
+    // refuse the nominated node in a later cycle, and the pod then goes elsewhere.
+    nodeToVictims =
+        Preemption.processPreemptionWithExtenders(
+            pod, nodeToVictims, scheduler.extenders(), snapshot);
     String candidate = PickOneNode.pickOneNodeForPreemption(nodeToVictims, now);
     if (candidate == null) {
       return PreemptionResult.NONE;

@@ -147,7 +147,13 @@ public final class Profiles {
                 + (qsArgs == null ? "null" : String.valueOf(qsArgs.args())));
       }
       try {
-        m.put(name, builder.get().plugins(plugins).pluginConfig(cfg.pluginConfig()).build());
+        m.put(
+            name,
+            builder
+                .get()
+                .plugins(plugins)
+                .pluginConfig(withIgnoredResources(cfg.pluginConfig(), config.extenders()))
+                .build());
       } catch (FrameworkException e) {
         throw new FrameworkException(
             "creating profile for scheduler name " + name + ": " + e.getMessage(), e);
@@ -161,6 +167,40 @@ public final class Profiles {
       KubeSchedulerConfiguration config, Supplier<FrameworkImpl.Builder> builder) {
     return newMap(
         config, AlgorithmProvider.defaultPlugins(AlgorithmProvider.FeatureGates.V1_18), builder);
+  }
+
+  /**
+   * The extended resources the extenders manage with {@code ignoredByScheduler: true} become
+   * NodeResourcesFit's {@code ignoredResources}, as upstream's {@code Configurator.create} (v1.18
+   * {@code pkg/scheduler/factory.go}) appends that plugin config to every profile; appended last,
+   * it replaces a NodeResourcesFit config the profile had (upstream keeps the last per name).
+   */
+  static List<PluginConfig> withIgnoredResources(
+      List<PluginConfig> configs, List<io.kubelab.scheduler.algorithm.policy.Policy.Extender> es) {
+    tools.jackson.databind.node.ArrayNode ignored =
+        tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    for (io.kubelab.scheduler.algorithm.policy.Policy.Extender e : es) {
+      for (io.kubelab.scheduler.algorithm.policy.Policy.ExtenderManagedResource r :
+          e.managedResources()) {
+        if (r.ignoredByScheduler()) {
+          ignored.add(r.name());
+        }
+      }
+    }
+    if (ignored.isEmpty()) {
+      return configs;
+    }
+    List<PluginConfig> out = new java.util.ArrayList<>();
+    for (PluginConfig c : configs) {
+      if (!c.name().equals("NodeResourcesFit")) {
+        out.add(c);
+      }
+    }
+    tools.jackson.databind.node.ObjectNode args =
+        tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    args.set("ignoredResources", ignored);
+    out.add(new PluginConfig("NodeResourcesFit", args, "extenders"));
+    return out;
   }
 
   /** The in-tree registry, for builders: {@code FrameworkImpl.builder(Profiles.registry())}. */
