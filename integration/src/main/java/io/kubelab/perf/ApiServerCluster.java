@@ -92,6 +92,9 @@ final class ApiServerCluster implements PerfCluster {
       Thread.currentThread().interrupt();
       close();
       throw new IllegalStateException("interrupted while starting the scheduler", e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * {@code --compare BASELINE.json}: for every data item of a run whose labels (Metric, Name) match
  * one in the baseline, the ratio current / baseline of each value both have. For throughput above 1
- * is better; for latency below 1 is.
+ * is better; for latency below 1 is. Upstream has no such step (its dashboard plots the files); the
+ * matching by labels is how the dashboard tells one series from another.
  */
 public final class Compare {
 

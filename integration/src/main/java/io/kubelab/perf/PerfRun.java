@@ -17,8 +17,10 @@ import java.util.Set;
 
 /**
  * {@code kubelab perf}: selects workloads of a performance-config, sizes them, and runs each on a
- * fresh cluster, one after another, as upstream's {@code BenchmarkPerfScheduling} runs its
- * sub-benchmarks.
+ * fresh cluster, one after another, as upstream's {@code BenchmarkPerfScheduling} ({@code
+ * test/integration/scheduler_perf/scheduler_perf_test.go}, v1.20.2) runs its sub-benchmarks. The
+ * selection by label is upstream's {@code -perf-scheduling-label-filter} of later releases; the
+ * sizing ({@code --scale}, {@code --param}) is kubelab's.
  */
 public final class PerfRun {
 

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The readable form of a run: one line of figures per workload, then what each left pending. */
+/**
+ * The readable form of a run: one line of figures per workload, then what each did with its pods.
+ * Upstream prints only log lines ({@code klog}: "N pods scheduled") and writes the DataItems.
+ */
 public final class Report {
 
   private Report() {}
