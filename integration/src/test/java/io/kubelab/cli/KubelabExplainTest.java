@@ -55,9 +55,11 @@ class KubelabExplainTest {
         .contains("NodePreferAvoidPods(10000)")
         .doesNotContain("shop/cache ->");
     // node-b's row: BalancedAllocation 93, ImageLocality 0, InterPodAffinity 0,
-    // LeastAllocated 90, NodeAffinity 0, NodePreferAvoidPods 100, TaintToleration 100; the total.
+    // LeastAllocated 90, NodeAffinity 0, NodePreferAvoidPods 100, DefaultPodTopologySpread 100,
+    // TaintToleration 100, PodTopologySpread 0; the total.
     assertThat(r.out())
-        .containsPattern("\\*node-b\\s+93\\s+0\\s+0\\s+90\\s+0\\s+100\\s+100\\s+1000283");
+        .containsPattern(
+            "\\*node-b\\s+93\\s+0\\s+0\\s+90\\s+0\\s+100\\s+100\\s+100\\s+0\\s+1000383");
   }
 
   @Test
