@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
@@ -134,7 +133,9 @@ public final class FrameworkGenericScheduler {
     }
     Node[] filtered = new Node[numNodesToFind];
     AtomicInteger filteredLen = new AtomicInteger();
-    Map<String, Status> failed = new ConcurrentHashMap<>();
+    // By snapshot position: each worker writes only its own nodes' cells.
+    Status[] failed = new Status[n];
+    AtomicInteger failedLen = new AtomicInteger();
     AtomicReference<RuntimeException> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
     int start = nextStartNodeIndex;
@@ -142,7 +143,8 @@ public final class FrameworkGenericScheduler {
         stop,
         n,
         i -> {
-          NodeInfo nodeInfo = allNodes.get((start + i) % n);
+          int index = (start + i) % n;
+          NodeInfo nodeInfo = allNodes.get(index);
           Status status;
           try {
             status = podPassesFiltersOnNode(fwk, state, pod, nodeInfo);
@@ -160,19 +162,19 @@ public final class FrameworkGenericScheduler {
               filtered[length - 1] = nodeInfo.node();
             }
           } else {
-            failed.put(nodeInfo.nodeName(), status);
+            failed[index] = status;
+            failedLen.incrementAndGet();
           }
         });
-    int processed = filteredLen.get() + failed.size();
+    int processed = filteredLen.get() + failedLen.get();
     nextStartNodeIndex = (start + processed) % n;
     if (firstError.get() != null) {
       throw firstError.get();
     }
     // Node order for the statuses: the snapshot's, so that messages do not depend on threads.
-    for (NodeInfo ni : allNodes) {
-      Status s = failed.get(ni.nodeName());
-      if (s != null) {
-        statuses.put(ni.nodeName(), s);
+    for (int i = 0; i < n; i++) {
+      if (failed[i] != null) {
+        statuses.put(allNodes.get(i).nodeName(), failed[i]);
       }
     }
     return new ArrayList<>(Arrays.asList(Arrays.copyOf(filtered, filteredLen.get())));
@@ -256,12 +258,14 @@ public final class FrameworkGenericScheduler {
       return result;
     }
     Map<String, NodeScoreList> scoresMap = fwk.runScorePlugins(state, pod, nodes);
-    for (int i = 0; i < nodes.size(); i++) {
-      long sum = 0;
-      for (NodeScoreList l : scoresMap.values()) {
-        sum += l.score(i);
+    long[] sums = new long[nodes.size()];
+    for (NodeScoreList l : scoresMap.values()) {
+      for (int i = 0; i < sums.length; i++) {
+        sums[i] += l.score(i);
       }
-      result.setScore(i, sum);
+    }
+    for (int i = 0; i < sums.length; i++) {
+      result.setScore(i, sums[i]);
     }
     return result;
   }

@@ -3,6 +3,7 @@ package io.kubelab.scheduler.framework.plugins;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkHandle;
 import io.kubelab.scheduler.framework.PreScorePlugin;
@@ -71,10 +72,14 @@ public final class DefaultPodTopologySpread
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     PreScoreState s = States.read(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
     String ns = pod.getMetadata().getNamespace();
-    return SelectorSpread.countMatchingPods(
-        ns == null ? "" : ns, s.selector(), Snapshots.nodeInfo(handle, nodeName));
+    return SelectorSpread.countMatchingPods(ns == null ? "" : ns, s.selector(), nodeInfo);
   }
 
   @Override

@@ -124,9 +124,14 @@ public final class PodTopologySpread
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
-    Node node = Snapshots.nodeInfo(handle, nodeName).node();
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
+    Node node = nodeInfo.node();
     PreScoreState s = States.read(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
-    if (s.map() == null || !s.map().isEligible(nodeName)) {
+    if (s.map() == null || !s.map().isEligible(nodeInfo.nodeName())) {
       return 0;
     }
     return s.map().score(node.getMetadata().getLabels());

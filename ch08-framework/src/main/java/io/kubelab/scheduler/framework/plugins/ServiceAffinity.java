@@ -172,7 +172,11 @@ public final class ServiceAffinity
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
-    NodeInfo nodeInfo = Snapshots.nodeInfo(handle, nodeName);
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     if (nodeInfo.node() == null) {
       throw new StatusException(Status.error("node not found"));
     }
