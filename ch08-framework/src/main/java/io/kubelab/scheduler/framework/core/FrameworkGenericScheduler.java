@@ -18,10 +18,13 @@ import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.framework.StatusException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
@@ -133,9 +136,8 @@ public final class FrameworkGenericScheduler {
     }
     Node[] filtered = new Node[numNodesToFind];
     AtomicInteger filteredLen = new AtomicInteger();
-    // By snapshot position: each worker writes only its own nodes' cells.
-    Status[] failed = new Status[n];
-    AtomicInteger failedLen = new AtomicInteger();
+    // With the node's position in the snapshot, so that they can be put in snapshot order.
+    Queue<Failure> failed = new ConcurrentLinkedQueue<>();
     AtomicReference<RuntimeException> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
     int start = nextStartNodeIndex;
@@ -162,20 +164,19 @@ public final class FrameworkGenericScheduler {
               filtered[length - 1] = nodeInfo.node();
             }
           } else {
-            failed[index] = status;
-            failedLen.incrementAndGet();
+            failed.add(new Failure(index, status));
           }
         });
-    int processed = filteredLen.get() + failedLen.get();
+    int processed = filteredLen.get() + failed.size();
     nextStartNodeIndex = (start + processed) % n;
     if (firstError.get() != null) {
       throw firstError.get();
     }
     // Node order for the statuses: the snapshot's, so that messages do not depend on threads.
-    for (int i = 0; i < n; i++) {
-      if (failed[i] != null) {
-        statuses.put(allNodes.get(i).nodeName(), failed[i]);
-      }
+    Failure[] inOrder = failed.toArray(new Failure[0]);
+    Arrays.sort(inOrder, Comparator.comparingInt(Failure::index));
+    for (Failure f : inOrder) {
+      statuses.put(allNodes.get(f.index()).nodeName(), f.status());
     }
     return new ArrayList<>(Arrays.asList(Arrays.copyOf(filtered, filteredLen.get())));
   }
@@ -210,6 +211,9 @@ public final class FrameworkGenericScheduler {
     }
     return status;
   }
+
+  /** A node that did not pass, by its position in the snapshot's list. */
+  private record Failure(int index, Status status) {}
 
   private record Nominated(boolean podsAdded, CycleState state, NodeInfo nodeInfo) {}
 

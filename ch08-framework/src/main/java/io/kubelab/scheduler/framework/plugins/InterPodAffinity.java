@@ -92,7 +92,7 @@ public final class InterPodAffinity
         PRE_FILTER_STATE_KEY,
         new PredicateMetadataState(
             PRE_FILTER_STATE_KEY,
-            new MetadataProducer().produce(pod, handle.snapshotSharedLister())));
+            PredicateMetadataState.computeOnce(state, pod, handle.snapshotSharedLister())));
     return Status.SUCCESS;
   }
 

@@ -78,7 +78,7 @@ public final class PodTopologySpread
         PRE_FILTER_STATE_KEY,
         new PredicateMetadataState(
             PRE_FILTER_STATE_KEY,
-            new MetadataProducer().produce(pod, handle.snapshotSharedLister())));
+            PredicateMetadataState.computeOnce(state, pod, handle.snapshotSharedLister())));
     return Status.SUCCESS;
   }
 
@@ -104,6 +104,20 @@ public final class PodTopologySpread
     List<NodeInfo> allNodes = snapshot.list();
     if (nodes.isEmpty() || allNodes.isEmpty()) {
       return Status.SUCCESS; // no nodes to score
+    }
+    List<PodTopologySpreadMap.Constraint> soft;
+    try {
+      soft = PodTopologySpreadMap.filterSoftTopologySpreadConstraints(pod);
+    } catch (IllegalArgumentException e) {
+      return Status.error(
+          "error when calculating preScoreState: obtaining pod's soft topology spread"
+              + " constraints: "
+              + e.getMessage());
+    }
+    if (soft.isEmpty()) {
+      // The usual pod: nothing to count, every node will score 0.
+      state.write(PRE_SCORE_STATE_KEY, new PreScoreState(null));
+      return Status.SUCCESS;
     }
     List<NodeInfo> filtered = new ArrayList<>(nodes.size());
     for (Node n : nodes) {
