@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Differential conformance: the same request corpus against kubelab's API server and upstream's
 # kube-apiserver v1.20.2 (with etcd), reporting every difference in status code, Status reason and
-# response shape. On demand, not in CI: the first run builds kube-apiserver (minutes).
+# response shape. On demand, not in CI: the first run builds kube-apiserver (minutes; see
+# build-upstream-apiserver.sh).
 #   integration/conformance/compare.sh [UPSTREAM_PORT] [KUBELAB_PORT]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -10,6 +11,8 @@ kl_port=${2:-16560}
 tool=${UPSTREAM_K8S:-/work/shared/tools/upstream-k8s}
 run=${UPSTREAM_DIR:-${TMPDIR:-/tmp}/upstream-k8s}/run
 cd "$root"
+# Debian's tree needs the OpenAPI definitions generated before kube-apiserver builds.
+UPSTREAM_K8S=$tool "$root/integration/conformance/build-upstream-apiserver.sh" >/dev/null
 ./mvnw -B -q install -DskipTests -Djmh.skip=true -Dspotless.check.skip=true -pl integration -am
 ./mvnw -B -q test-compile -pl integration -Djmh.skip=true -Dspotless.check.skip=true
 cp="integration/target/test-classes:integration/target/classes:$(./mvnw -B -q -pl integration dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"

@@ -53,6 +53,7 @@ import tools.jackson.core.JacksonException;
  * kubelab schedule -f FILE [-o json|yaml|table] [--profile P] [--explain POD] [--seed N]
  * kubelab apiserver [--port P] [-f FILE] [--kubeconfig-out PATH]
  * kubelab scheduler --kubeconfig PATH [--config FILE] [--seed N]
+ * kubelab perf [FILE] [--case NAME] [--workload NAME] [--smoke|--scale F] [-o json] [--compare F]
  * kubelab completion                                 a bash/zsh completion script
  * kubelab help [COMMAND]
  * </pre>
@@ -70,6 +71,7 @@ import tools.jackson.core.JacksonException;
       Kubelab.Schedule.class,
       ApiServerCommand.class,
       SchedulerCommand.class,
+      io.kubelab.perf.PerfCommand.class,
       Kubelab.Completion.class,
       CommandLine.HelpCommand.class
     },

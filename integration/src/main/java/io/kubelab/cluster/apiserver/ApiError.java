@@ -24,6 +24,8 @@ public final class ApiError extends RuntimeException {
   private final String name;
   private final List<Cause> causes;
   private final int retryAfterSeconds;
+  // Upstream's NewGenericServerResponse always has a (possibly empty) details object.
+  private final boolean emptyDetails;
 
   ApiError(
       int code,
@@ -34,6 +36,19 @@ public final class ApiError extends RuntimeException {
       String name,
       List<Cause> causes,
       int retryAfterSeconds) {
+    this(code, reason, message, group, kind, name, causes, retryAfterSeconds, false);
+  }
+
+  private ApiError(
+      int code,
+      String reason,
+      String message,
+      String group,
+      String kind,
+      String name,
+      List<Cause> causes,
+      int retryAfterSeconds,
+      boolean emptyDetails) {
     super(message, null, false, false);
     this.code = code;
     this.reason = reason;
@@ -42,6 +57,7 @@ public final class ApiError extends RuntimeException {
     this.name = name;
     this.causes = List.copyOf(causes);
     this.retryAfterSeconds = retryAfterSeconds;
+    this.emptyDetails = emptyDetails;
   }
 
   public int code() {
@@ -138,16 +154,30 @@ public final class ApiError extends RuntimeException {
     return new ApiError(410, "Expired", message, "", "", "", List.of(), 0);
   }
 
-  static ApiError methodNotSupported(GroupResource gr, String action) {
+  /**
+   * A method no route serves, e.g. POST on a named pod: upstream registers a route per supported
+   * verb, and the router's 405 becomes {@code NewGenericServerResponse(405, ...)} with an empty
+   * details object.
+   */
+  static ApiError methodNotAllowed() {
     return new ApiError(
         405,
         "MethodNotAllowed",
-        action + " is not supported on resources of kind \"" + gr + "\"",
-        gr.group(),
-        gr.resource(),
+        "the server does not allow this method on the requested resource",
+        "",
+        "",
         "",
         List.of(),
-        0);
+        0,
+        true);
+  }
+
+  /**
+   * A plain Go error that reaches the handler (upstream's {@code ErrorToAPIStatus} for an error
+   * that is not an {@code APIStatus}): code 500, no reason, no details.
+   */
+  static ApiError unknown(String message) {
+    return new ApiError(500, "", message, "", "", "", List.of(), 0);
   }
 
   static ApiError tooManyRequests(String message, int retryAfterSeconds, List<Cause> causes) {
@@ -243,7 +273,8 @@ public final class ApiError extends RuntimeException {
         "",
         "",
         List.of(),
-        0);
+        0,
+        true);
   }
 
   /** The {@code Status} object, as upstream's {@code responsewriters.ErrorNegotiated} writes it. */
@@ -254,7 +285,9 @@ public final class ApiError extends RuntimeException {
     s.putObject("metadata");
     s.put("status", "Failure");
     s.put("message", getMessage());
-    s.put("reason", reason);
+    if (!reason.isEmpty()) {
+      s.put("reason", reason);
+    }
     ObjectNode d = Json.object();
     if (!name.isEmpty()) {
       d.put("name", name);
@@ -283,7 +316,7 @@ public final class ApiError extends RuntimeException {
     if (retryAfterSeconds > 0) {
       d.put("retryAfterSeconds", retryAfterSeconds);
     }
-    if (!d.isEmpty()) {
+    if (!d.isEmpty() || emptyDetails) {
       s.set("details", d);
     }
     s.put("code", code);

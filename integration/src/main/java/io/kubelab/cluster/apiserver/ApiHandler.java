@@ -42,6 +42,8 @@ final class ApiHandler extends Handler.Abstract {
   /** Upstream {@code MaxRequestBodyBytes}: 3 MiB. */
   static final int MAX_BODY = 3 * 1024 * 1024;
 
+  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
   /** Upstream's default {@code --min-request-timeout}: a watch ends after 30 to 60 minutes. */
   static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMinutes(30);
 
@@ -247,7 +249,7 @@ final class ApiHandler extends Handler.Abstract {
       Callback callback) {
     if (r.type() == null) { // POST namespaces/NS/bindings
       if (!method.equals("POST")) {
-        throw ApiError.methodNotSupported(new GroupResource("", "bindings"), verbOf(method));
+        throw ApiError.methodNotAllowed();
       }
       ObjectNode binding =
           decodeAux(request, "v1", "Binding", io.fabric8.kubernetes.api.model.Binding.class, "");
@@ -292,7 +294,7 @@ final class ApiHandler extends Handler.Abstract {
       }
       case "POST" -> {
         if (!r.name().isEmpty() && r.subresource().isEmpty()) {
-          throw ApiError.methodNotSupported(t.groupResource(), "create");
+          throw ApiError.methodNotAllowed();
         }
         if (r.subresource().equals("binding")) {
           ObjectNode b =
@@ -325,13 +327,13 @@ final class ApiHandler extends Handler.Abstract {
           return;
         }
         if (!r.subresource().isEmpty()) {
-          throw ApiError.methodNotSupported(t.groupResource(), "create");
+          throw ApiError.methodNotAllowed();
         }
         ObjectNode obj = decodeBody(request, t, q);
         write(response, callback, 201, registry.create(t, r.namespace(), obj, false));
       }
       case "PUT" -> {
-        requireName(r, t, "update");
+        requireName(r);
         if (r.subresource().equals("scale")) {
           ObjectNode s =
               Codec.decode(
@@ -350,7 +352,7 @@ final class ApiHandler extends Handler.Abstract {
         write(response, callback, w.created() ? 201 : 200, w.object());
       }
       case "PATCH" -> {
-        requireName(r, t, "patch");
+        requireName(r);
         String ct = contentType(request);
         byte[] body = readBody(request);
         JsonNode patch;
@@ -395,7 +397,7 @@ final class ApiHandler extends Handler.Abstract {
       }
       case "DELETE" -> {
         if (!r.subresource().isEmpty()) {
-          throw ApiError.methodNotSupported(t.groupResource(), "delete");
+          throw ApiError.methodNotAllowed();
         }
         byte[] body = readBody(request);
         JsonNode opts =
@@ -410,17 +412,13 @@ final class ApiHandler extends Handler.Abstract {
         Registry.Deleted del = registry.delete(t, r.namespace(), r.name(), d);
         write(response, callback, 200, del.body());
       }
-      default -> throw ApiError.methodNotSupported(t.groupResource(), verbOf(method));
+      default -> throw ApiError.methodNotAllowed();
     }
   }
 
-  private static String verbOf(String method) {
-    return method.toLowerCase();
-  }
-
-  private static void requireName(Route r, ResourceType t, String verb) {
+  private static void requireName(Route r) {
     if (r.name().isEmpty()) {
-      throw ApiError.methodNotSupported(t.groupResource(), verb);
+      throw ApiError.methodNotAllowed();
     }
   }
 
@@ -710,6 +708,12 @@ final class ApiHandler extends Handler.Abstract {
     try (InputStream in = Content.Source.asInputStream(request)) {
       byte[] b = in.readNBytes(MAX_BODY + 1);
       if (b.length > MAX_BODY) {
+        // Read (and drop) a bounded rest of the body, so that a client still sending it reads
+        // the 413 instead of a connection reset; beyond the bound the connection just closes.
+        long left = DRAIN_LIMIT;
+        while (left > 0 && in.read() >= 0) {
+          left -= 1 + in.skip(left - 1);
+        }
         throw ApiError.requestEntityTooLarge("limit is " + MAX_BODY);
       }
       return b;

@@ -109,7 +109,10 @@ final class Discovery {
   static ObjectNode resources(String group, String version) {
     ObjectNode o = Json.object();
     o.put("kind", "APIResourceList");
-    o.put("apiVersion", "v1");
+    // Upstream's /apis/GROUP/VERSION lists carry apiVersion v1; the core /api/v1 list does not.
+    if (!group.isEmpty()) {
+      o.put("apiVersion", "v1");
+    }
     o.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
     ArrayNode rs = o.putArray("resources");
     boolean any = false;

@@ -139,7 +139,8 @@ final class Registry {
     }
     if (!meta.path("resourceVersion").asString("").isEmpty()) {
       if (!restore) {
-        throw ApiError.internal("resourceVersion should not be set on objects to be created");
+        // etcd3 store.Create returns a plain error here, which becomes a reason-less 500.
+        throw ApiError.unknown("resourceVersion should not be set on objects to be created");
       }
       meta.remove("resourceVersion");
     }
@@ -196,7 +197,8 @@ final class Registry {
   }
 
   private void prepareForCreate(ResourceType t, ObjectNode obj, boolean restore) {
-    if (t.tracksGeneration()) {
+    // PriorityClass's strategy sets generation 1 on create but never bumps it on update.
+    if (t.tracksGeneration() || t == Kinds.PRIORITY_CLASSES) {
       Json.obj(obj, "metadata").put("generation", 1);
     }
     if (restore) {
@@ -212,7 +214,17 @@ final class Registry {
       status.put("phase", "Pending");
       status.put("qosClass", Kinds.qosClass(obj.path("spec")));
       obj.set("status", status);
-    } else if (t == Kinds.REPLICA_SETS || t == Kinds.DEPLOYMENTS || t == Kinds.PDBS) {
+    } else if (t == Kinds.REPLICA_SETS) {
+      // The zero ReplicaSetStatus: `replicas` is the one field without omitempty.
+      obj.putObject("status").put("replicas", 0);
+    } else if (t == Kinds.PDBS) {
+      // The zero PodDisruptionBudgetStatus (policy/v1beta1): four counts without omitempty.
+      ObjectNode status = obj.putObject("status");
+      for (String f :
+          List.of("disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods")) {
+        status.put(f, 0);
+      }
+    } else if (t == Kinds.DEPLOYMENTS) {
       obj.putObject("status");
     } else if (t == Kinds.SERVICES) {
       ObjectNode status = Json.object();
@@ -582,7 +594,14 @@ final class Registry {
                   long existingGrace =
                       meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
                   // a second graceful delete may only shorten the grace period
-                  if (existing.isEmpty() || grace < existingGrace) {
+                  if (t == Kinds.NAMESPACES) {
+                    // The namespace registry's own Delete: a deletion timestamp, no grace period.
+                    if (existing.isEmpty()) {
+                      meta.put(
+                          "deletionTimestamp",
+                          clock.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                    }
+                  } else if (existing.isEmpty() || grace < existingGrace) {
                     meta.put(
                         "deletionTimestamp", deadline.truncatedTo(ChronoUnit.SECONDS).toString());
                     meta.put("deletionGracePeriodSeconds", grace);

@@ -42,6 +42,10 @@ final class Selectors {
     this.fields = fields;
   }
 
+  /** Kinds with their own field label conversion in pkg/apis/core/v1/conversion.go. */
+  private static final Set<String> OWN_FIELD_LABEL_CONVERSION =
+      Set.of("Pod", "Node", "ReplicationController", "Event", "Namespace", "Secret");
+
   static final Selectors EVERYTHING = new Selectors(List.of(), List.of());
 
   boolean empty() {
@@ -59,17 +63,15 @@ final class Selectors {
               || t.fields().apply(Json.object()).containsKey(r.key())
               || sampleFields(t).contains(r.key());
       if (!known) {
+        // The scheme's field label conversion: core/v1 registers its own for these kinds;
+        // every other kind gets runtime.DefaultMetaV1FieldSelectorConversion.
         throw ApiError.badRequest(
-            "Unable to find \""
-                + t.groupResource()
-                + "\" that match label selector \""
-                + labelSelector
-                + "\", field selector \""
-                + fieldSelector
-                + "\": \""
-                + r.key()
-                + "\" is not a known field selector: only \"metadata.name\","
-                + " \"metadata.namespace\"");
+            OWN_FIELD_LABEL_CONVERSION.contains(t.kind())
+                ? "field label not supported: " + r.key()
+                : "\""
+                    + r.key()
+                    + "\" is not a known field selector: only \"metadata.name\","
+                    + " \"metadata.namespace\"");
       }
     }
     return new Selectors(l, f);

@@ -114,8 +114,6 @@ final class ServiceIps {
       } else {
         spec.putArray("clusterIPs").add("None");
       }
-      spec.putArray("ipFamilies").add("IPv4");
-      spec.put("ipFamilyPolicy", "SingleStack");
     }
     if (type.equals("NodePort") || type.equals("LoadBalancer")) {
       for (JsonNode p : spec.path("ports")) {
