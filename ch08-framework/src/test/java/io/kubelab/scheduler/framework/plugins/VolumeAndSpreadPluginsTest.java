@@ -581,6 +581,114 @@ class VolumeAndSpreadPluginsTest {
   }
 
   @Test
+  void serviceAffinityExtensionsMatchByNamespaceLabelsAndName() {
+    List<Node> nodes = serviceAffinityNodes();
+    FrameworkImpl h =
+        handle(
+            nodes,
+            List.of(),
+            Map.of(SpreadListers.class, services(service("default", Map.of("foo", "bar")))));
+    ServiceAffinity p = new ServiceAffinity(args("{\"labels\": [\"region\"]}"), h);
+    Pod pod = pod("p").label("foo", "bar").build();
+    NodeInfo machine1 = nodeInfo(nodes.get(0));
+    NodeInfo machine3 = nodeInfo(nodes.get(2));
+    Status mismatch = Status.unschedulable("node(s) didn't match service affinity");
+    CycleState state = new CycleState();
+    p.preFilter(state, pod);
+
+    // Not matching the pod's labels: not added.
+    p.preFilterExtensions()
+        .addPod(state, pod, on("machine3", pod("x").label("foo", "baz").build()), machine3);
+    assertThat(p.filter(state, pod, machine1)).isEqualTo(Status.SUCCESS);
+    // Matching: added, and returned as a success.
+    assertThat(
+            p.preFilterExtensions()
+                .addPod(state, pod, fooBar("e", "default", "machine3"), machine3))
+        .isEqualTo(Status.SUCCESS);
+    assertThat(p.filter(state, pod, machine1)).isEqualTo(mismatch);
+    // A pod of the same name in another namespace is not the one to remove.
+    assertThat(
+            p.preFilterExtensions()
+                .removePod(state, pod, fooBar("e", "other", "machine3"), machine3))
+        .isEqualTo(Status.SUCCESS);
+    assertThat(p.filter(state, pod, machine1)).isEqualTo(mismatch);
+    // Nor is another pod of the same namespace.
+    p.preFilterExtensions().removePod(state, pod, fooBar("f", "default", "machine3"), machine3);
+    assertThat(p.filter(state, pod, machine1)).isEqualTo(mismatch);
+    p.preFilterExtensions().removePod(state, pod, fooBar("e", "default", "machine3"), machine3);
+    assertThat(p.filter(state, pod, machine1)).isEqualTo(Status.SUCCESS);
+  }
+
+  @Test
+  void serviceAffinityFilterAndScoreNeedANode() {
+    FrameworkImpl h = handle(serviceAffinityNodes(), List.of(), Map.of());
+    ServiceAffinity p = new ServiceAffinity(args("{\"labels\": [\"region\"]}"), h);
+    Pod pod = pod("p").build();
+    CycleState state = new CycleState();
+    p.preFilter(state, pod);
+
+    assertThat(p.filter(state, pod, new NodeInfo())).isEqualTo(Status.error("node not found"));
+  }
+
+  @Test
+  void serviceAffinityWithoutAntiAffinityLabelsScoresZeroEvenWhereServicePodsRun() {
+    List<Node> nodes = List.of(labelled("m1", "zone", "z1"), labelled("m2", "zone", "z2"));
+    FrameworkImpl h =
+        handle(
+            nodes,
+            List.of(fooBar("e1", "default", "m1")),
+            Map.of(SpreadListers.class, services(service("default", Map.of("foo", "bar")))));
+    ServiceAffinity p = new ServiceAffinity(args("{\"labels\": [\"zone\"]}"), h);
+
+    assertThat(asMap(scores(h, x -> p, pod("p").label("foo", "bar").build(), nodes)))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("m1", 0L, "m2", 0L));
+  }
+
+  @Test
+  void volumeZoneLooksAtTheNodeOnlyForAPodWithVolumes() {
+    VolumeZone p = new VolumeZone(handle(List.of(), List.of(), Map.of(VolumeListers.class, ZONED)));
+
+    assertThat(p.filter(new CycleState(), pod("p").build(), new NodeInfo()))
+        .isEqualTo(Status.SUCCESS);
+    assertThat(p.filter(new CycleState(), zonedPod("PVC_1"), new NodeInfo()))
+        .isEqualTo(Status.error("node not found"));
+  }
+
+  @Test
+  void interPodAffinityAndPodTopologySpreadShareOneComputationButNotTheirTables() {
+    Pod existing = on("n1", pod("e").label("app", "web").build());
+    List<Node> nodes =
+        List.of(node("n1").zone("zone-a").build(), node("n2").zone("zone-b").build());
+    FrameworkImpl h = handle(nodes, List.of(existing), Map.of());
+    Pod pod =
+        pod("p")
+            .label("app", "web")
+            .spreadConstraint(
+                1, Fixtures.LABEL_ZONE, "DoNotSchedule", Fixtures.matchLabels("app", "web"))
+            .requiredPodAntiAffinity(
+                Fixtures.affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("app", "web")))
+            .build();
+    CycleState state = new CycleState();
+    InterPodAffinity affinity = new InterPodAffinity(PluginArgs.NONE, h);
+    PodTopologySpread spread = new PodTopologySpread(h);
+    affinity.preFilter(state, pod);
+    spread.preFilter(state, pod);
+    var a = States.read(state, InterPodAffinity.PRE_FILTER_STATE_KEY, PredicateMetadataState.class);
+    var b =
+        States.read(state, PodTopologySpread.PRE_FILTER_STATE_KEY, PredicateMetadataState.class);
+
+    assertThat(a.meta()).isEqualTo(b.meta()).isNotSameAs(b.meta());
+    // A nominated pod added through one plugin's extension changes only that plugin's tables.
+    Pod nominated = on("n2", pod("q").label("app", "web").build());
+    affinity.preFilterExtensions().addPod(state, pod, nominated, nodeInfo(nodes.get(1)));
+    assertThat(a.meta()).isNotEqualTo(b.meta());
+    // Another pod in the same cycle state gets its own metadata.
+    Pod other = pod("o").label("app", "db").build();
+    assertThat(PredicateMetadataState.computeOnce(state, other, h.snapshotSharedLister()).pod())
+        .isSameAs(other);
+  }
+
+  @Test
   void serviceAffinityWithoutLabelsPassesEveryNodeAndScoresZero() {
     List<Node> nodes = serviceAffinityNodes();
     FrameworkImpl h = handle(nodes, List.of(), Map.of());
