@@ -57,10 +57,12 @@ class KubelabExplainTest {
     // The preemptor shop/api was retried at once (its nomination is a status update, which puts
     // a pod that is in no sub-queue into activeQ) and bound to node-b before shop/web's turn, so
     // node-a wins. node-a's row: BalancedAllocation 43, ImageLocality 0, InterPodAffinity 0,
-    // LeastAllocated 40, NodeAffinity 0, NodePreferAvoidPods 100, TaintToleration 100; the total.
+    // LeastAllocated 40, NodeAffinity 0, NodePreferAvoidPods 100, DefaultPodTopologySpread 100,
+    // TaintToleration 100, PodTopologySpread 0; the total.
     assertThat(r.out())
-        .containsPattern("\\*node-a\\s+43\\s+0\\s+0\\s+40\\s+0\\s+100\\s+100\\s+1000183")
-        .containsPattern("node-b\\s+31\\s+0\\s+0\\s+46\\s+0\\s+100\\s+100\\s+1000177");
+        .containsPattern(
+            "\\*node-a\\s+43\\s+0\\s+0\\s+40\\s+0\\s+100\\s+100\\s+100\\s+0\\s+1000283")
+        .containsPattern("node-b\\s+31\\s+0\\s+0\\s+46\\s+0\\s+100\\s+100\\s+100\\s+0\\s+1000277");
   }
 
   @Test

@@ -27,6 +27,20 @@ public final class NodeScoreList {
     this.scores = new long[names.length];
   }
 
+  /**
+   * A list of zero scores for these node names that shares the array instead of copying it, for a
+   * caller that makes one list per plugin over the same nodes. The caller must not change {@code
+   * names} afterwards.
+   */
+  public static NodeScoreList sharingNames(String[] names) {
+    return new NodeScoreList(names, new long[names.length], false);
+  }
+
+  private NodeScoreList(String[] names, long[] scores, boolean copy) {
+    this.names = copy ? names.clone() : names;
+    this.scores = copy ? scores.clone() : scores;
+  }
+
   /** A list with the given names and scores (copied). */
   public NodeScoreList(String[] names, long[] scores) {
     if (names.length != scores.length) {

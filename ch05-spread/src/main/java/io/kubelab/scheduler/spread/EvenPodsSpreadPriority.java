@@ -53,6 +53,15 @@ public final class EvenPodsSpreadPriority {
     if (m == null) {
       return;
     }
+    reduce(m, snapshot, result);
+  }
+
+  /**
+   * The reduce over a built map; also v1.18's {@code PodTopologySpread} NormalizeScore.
+   *
+   * @throws io.kubelab.scheduler.cache.Cache.CacheException for a node the snapshot does not have
+   */
+  public static void reduce(PodTopologySpreadMap m, Snapshot snapshot, NodeScoreList result) {
     long minScore = Long.MAX_VALUE;
     long total = 0;
     for (int i = 0; i < result.size(); i++) {

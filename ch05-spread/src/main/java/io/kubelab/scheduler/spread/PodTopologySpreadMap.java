@@ -80,6 +80,20 @@ public final class PodTopologySpreadMap {
    */
   public static PodTopologySpreadMap build(
       Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes) {
+    return build(pod, filteredNodes, allNodes, false);
+  }
+
+  /**
+   * v1.18's {@code PreScore} of the {@code PodTopologySpread} plugin: {@link #build}, counting only
+   * pods of the pod's namespace that are not being deleted (upstream #87621).
+   */
+  public static PodTopologySpreadMap buildV118(
+      Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes) {
+    return build(pod, filteredNodes, allNodes, true);
+  }
+
+  private static PodTopologySpreadMap build(
+      Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes, boolean liveSameNamespace) {
     if (filteredNodes.isEmpty() || allNodes.isEmpty()) {
       return null;
     }
@@ -110,6 +124,11 @@ public final class PodTopologySpreadMap {
         }
         long matchSum = 0;
         for (Pod existing : ni.pods()) {
+          if (liveSameNamespace
+              && (existing.getMetadata().getDeletionTimestamp() != null
+                  || !SelectorSpread.namespace(existing).equals(SelectorSpread.namespace(pod)))) {
+            continue;
+          }
           if (c.selector().matches(existing.getMetadata().getLabels())) {
             matchSum++;
           }
@@ -207,7 +226,7 @@ public final class PodTopologySpreadMap {
   }
 
   /** The node's score before normalization: the counts of its pairs, summed. */
-  long score(Map<String, String> nodeLabels) {
+  public long score(Map<String, String> nodeLabels) {
     long score = 0;
     for (Constraint c : constraints) {
       String value = nodeLabels.get(c.topologyKey());

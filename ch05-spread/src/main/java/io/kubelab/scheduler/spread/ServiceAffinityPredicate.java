@@ -54,8 +54,14 @@ public final class ServiceAffinityPredicate implements FitPredicate {
   private final List<String> labels;
   private volatile Memo memo;
 
-  /** The Services selecting the pod and the pods of its namespace matching its labels. */
-  record Matching(List<Service> services, List<Pod> pods) {}
+  /**
+   * The Services selecting the pod and the pods of its namespace matching its labels: upstream's
+   * {@code serviceAffinityMetadata} (v1.17) and the plugin's {@code preFilterState} (v1.18).
+   *
+   * @param services the Services selecting the pod
+   * @param pods the matching pods, in snapshot order
+   */
+  public record Matching(List<Service> services, List<Pod> pods) {}
 
   private record Memo(Pod pod, Snapshot snapshot, long generation, Matching matching) {}
 
@@ -81,7 +87,16 @@ public final class ServiceAffinityPredicate implements FitPredicate {
   @Override
   public PredicateResult check(Pod pod, PredicateMetadata meta, NodeInfo nodeInfo) {
     Snapshot snap = snapshot.get();
-    Matching m = matching(pod, snap);
+    return check(pod, matching(pod, snap), nodeInfo, snap);
+  }
+
+  /**
+   * {@code checkServiceAffinity} with the matching Services and pods given: the v1.18 plugin's
+   * Filter over its PreFilter state.
+   *
+   * @param snap where the node of the first matching pod is looked up
+   */
+  public PredicateResult check(Pod pod, Matching m, NodeInfo nodeInfo, Snapshot snap) {
     List<Pod> filteredPods = nodeInfo.filterOutPods(m.pods());
     Node node = SelectorSpread.requireNode(nodeInfo);
     Map<String, String> affinityLabels = findLabelsInSet(labels, pod.getSpec().getNodeSelector());
@@ -118,7 +133,7 @@ public final class ServiceAffinityPredicate implements FitPredicate {
    * match the pod's labels ({@code CreateSelectorFromLabels}: a pod without labels matches all), in
    * snapshot order.
    */
-  static Matching serviceAffinityMetadata(Pod pod, Snapshot snap, ServiceLister services) {
+  public static Matching serviceAffinityMetadata(Pod pod, Snapshot snap, ServiceLister services) {
     List<Service> matchingServices = services.getPodServices(pod);
     SpreadSelector selector = SpreadSelector.fromSet(pod.getMetadata().getLabels());
     String ns = SelectorSpread.namespace(pod);

@@ -430,13 +430,13 @@ public final class FrameworkImpl implements Framework {
   @Override
   public Map<String, NodeScoreList> runScorePlugins(CycleState state, Pod pod, List<Node> nodes) {
     int n = nodes.size();
-    List<String> names = new ArrayList<>(n);
-    for (Node node : nodes) {
-      names.add(node.getMetadata().getName());
+    String[] names = new String[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = nodes.get(i).getMetadata().getName();
     }
     NodeScoreList[] lists = new NodeScoreList[scorePlugins.length];
     for (int j = 0; j < lists.length; j++) {
-      lists[j] = new NodeScoreList(names);
+      lists[j] = NodeScoreList.sharingNames(names);
     }
     AtomicReference<String> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
@@ -445,11 +445,17 @@ public final class FrameworkImpl implements Framework {
         stop,
         n,
         index -> {
-          String nodeName = names.get(index);
+          String nodeName = names[index];
+          // One lookup per node for all plugins; a node the snapshot lacks is left to each plugin,
+          // which fails as upstream's do.
+          NodeInfo nodeInfo = snapshotNodeOrNull(nodeName);
           for (int j = 0; j < scorePlugins.length; j++) {
             long s;
             try {
-              s = scorePlugins[j].score(state, pod, nodeName);
+              s =
+                  nodeInfo == null
+                      ? scorePlugins[j].score(state, pod, nodeName)
+                      : scorePlugins[j].score(state, pod, nodeInfo);
             } catch (RuntimeException e) {
               // Upstream's message carries only the plugin's; the plugin is named here too.
               firstError.compareAndSet(
@@ -538,6 +544,14 @@ public final class FrameworkImpl implements Framework {
       }
     }
     return pluginToNodeScores;
+  }
+
+  private NodeInfo snapshotNodeOrNull(String nodeName) {
+    try {
+      return snapshot.get(nodeName);
+    } catch (io.kubelab.scheduler.cache.Cache.CacheException e) {
+      return null;
+    }
   }
 
   private static NodeScoreList[] copies(NodeScoreList[] lists) {

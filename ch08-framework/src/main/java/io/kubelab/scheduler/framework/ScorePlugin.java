@@ -1,6 +1,7 @@
 package io.kubelab.scheduler.framework;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.cache.NodeInfo;
 
 /**
  * Ranks the nodes that passed filtering: what used to be a priority's map function, with {@link
@@ -19,6 +20,17 @@ public interface ScorePlugin extends Plugin {
    * StatusException}, and the cycle is aborted naming this plugin.
    */
   long score(CycleState state, Pod pod, String nodeName);
+
+  /**
+   * The node's raw score, the node already looked up: what the framework calls, once it has found
+   * the node in the cycle's snapshot, so that a plugin need not look it up again by name (upstream
+   * passes the name, and each plugin looks it up). The default looks nothing up and calls {@link
+   * #score(CycleState, Pod, String)}; a plugin that overrides this must score exactly as that
+   * method does.
+   */
+  default long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
+    return score(state, pod, nodeInfo.nodeName());
+  }
 
   /** The normalization step, or null when the raw scores are already in range (the default). */
   default ScoreExtensions scoreExtensions() {

@@ -19,12 +19,14 @@ import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.framework.StatusException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
@@ -159,7 +161,8 @@ public final class FrameworkGenericScheduler {
     }
     Node[] filtered = new Node[numNodesToFind];
     AtomicInteger filteredLen = new AtomicInteger();
-    Map<String, Status> failed = new ConcurrentHashMap<>();
+    // With the node's position in the snapshot, so that they can be put in snapshot order.
+    Queue<Failure> failed = new ConcurrentLinkedQueue<>();
     AtomicReference<RuntimeException> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
     int start = nextStartNodeIndex;
@@ -167,7 +170,8 @@ public final class FrameworkGenericScheduler {
         stop,
         n,
         i -> {
-          NodeInfo nodeInfo = allNodes.get((start + i) % n);
+          int index = (start + i) % n;
+          NodeInfo nodeInfo = allNodes.get(index);
           Status status;
           try {
             status = podPassesFiltersOnNode(fwk, state, pod, nodeInfo);
@@ -185,7 +189,7 @@ public final class FrameworkGenericScheduler {
               filtered[length - 1] = nodeInfo.node();
             }
           } else {
-            failed.put(nodeInfo.nodeName(), status);
+            failed.add(new Failure(index, status));
           }
         });
     int processed = filteredLen.get() + failed.size();
@@ -194,11 +198,10 @@ public final class FrameworkGenericScheduler {
       throw firstError.get();
     }
     // Node order for the statuses: the snapshot's, so that messages do not depend on threads.
-    for (NodeInfo ni : allNodes) {
-      Status s = failed.get(ni.nodeName());
-      if (s != null) {
-        statuses.put(ni.nodeName(), s);
-      }
+    Failure[] inOrder = failed.toArray(new Failure[0]);
+    Arrays.sort(inOrder, Comparator.comparingInt(Failure::index));
+    for (Failure f : inOrder) {
+      statuses.put(allNodes.get(f.index()).nodeName(), f.status());
     }
     return new ArrayList<>(Arrays.asList(Arrays.copyOf(filtered, filteredLen.get())));
   }
@@ -279,6 +282,9 @@ public final class FrameworkGenericScheduler {
     return status;
   }
 
+  /** A node that did not pass, by its position in the snapshot's list. */
+  private record Failure(int index, Status status) {}
+
   private record Nominated(boolean podsAdded, CycleState state, NodeInfo nodeInfo) {}
 
   /** {@code addNominatedPods}. */
@@ -328,12 +334,14 @@ public final class FrameworkGenericScheduler {
       return result;
     }
     Map<String, NodeScoreList> scoresMap = fwk.runScorePlugins(state, pod, nodes);
-    for (int i = 0; i < nodes.size(); i++) {
-      long sum = 0;
-      for (NodeScoreList l : scoresMap.values()) {
-        sum += l.score(i);
+    long[] sums = new long[nodes.size()];
+    for (NodeScoreList l : scoresMap.values()) {
+      for (int i = 0; i < sums.length; i++) {
+        sums[i] += l.score(i);
       }
-      result.setScore(i, sum);
+    }
+    for (int i = 0; i < sums.length; i++) {
+      result.setScore(i, sums[i]);
     }
     if (!extenders.isEmpty()) {
       addExtenderScores(pod, nodes, result, state.recorder());

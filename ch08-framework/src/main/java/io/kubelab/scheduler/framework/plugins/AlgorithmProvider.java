@@ -12,10 +12,10 @@ import java.util.List;
  *
  * <p>Upstream: {@code getDefaultConfig}, {@code getClusterAutoscalerConfig} and {@code
  * applyFeatureGates} in {@code pkg/scheduler/algorithmprovider/registry.go} (v1.18), in the same
- * order with the same weights (NodePreferAvoidPods 10000, every other score plugin 1). The plugins
- * of {@link InTreeRegistry#MISSING} are left out of the sets: VolumeBinding, VolumeZone and the
- * cloud volume limits at Filter, DefaultPodTopologySpread at PreScore and Score; with the
- * EvenPodsSpread gate PodTopologySpread joins PreFilter and Filter only.
+ * order with the same weights (NodePreferAvoidPods 10000, every other score plugin 1); with the
+ * EvenPodsSpread gate PodTopologySpread joins PreFilter, Filter, PreScore and Score (weight 1).
+ * v1.18 has no default Reserve, Permit, PreBind or PostBind plugin: the volume binder is still
+ * called by the scheduler itself.
  */
 public final class AlgorithmProvider {
 
@@ -59,9 +59,16 @@ public final class AlgorithmProvider {
                     NodeAffinity.NAME,
                     VolumeRestrictions.NAME,
                     TaintToleration.NAME,
+                    NonCsiLimits.EBS_NAME,
+                    NonCsiLimits.GCE_PD_NAME,
                     NodeVolumeLimits.NAME,
+                    NonCsiLimits.AZURE_DISK_NAME,
+                    VolumeBinding.NAME,
+                    VolumeZone.NAME,
                     InterPodAffinity.NAME))
-            .with(ExtensionPoint.PRE_SCORE, set(InterPodAffinity.NAME, TaintToleration.NAME))
+            .with(
+                ExtensionPoint.PRE_SCORE,
+                set(InterPodAffinity.NAME, DefaultPodTopologySpread.NAME, TaintToleration.NAME))
             .with(
                 ExtensionPoint.SCORE,
                 PluginSet.enabled(
@@ -71,6 +78,7 @@ public final class AlgorithmProvider {
                     Plugin.of(ResourceScorePlugin.LEAST_ALLOCATED, 1),
                     Plugin.of(NodeAffinity.NAME, 1),
                     Plugin.of(NodePreferAvoidPods.NAME, 10000),
+                    Plugin.of(DefaultPodTopologySpread.NAME, 1),
                     Plugin.of(TaintToleration.NAME, 1)))
             .with(ExtensionPoint.BIND, set(DefaultBinder.NAME));
     return applyFeatureGates(p, gates);
@@ -104,6 +112,8 @@ public final class AlgorithmProvider {
     if (gates.evenPodsSpread()) {
       p = append(p, ExtensionPoint.PRE_FILTER, Plugin.of(PodTopologySpread.NAME));
       p = append(p, ExtensionPoint.FILTER, Plugin.of(PodTopologySpread.NAME));
+      p = append(p, ExtensionPoint.PRE_SCORE, Plugin.of(PodTopologySpread.NAME));
+      p = append(p, ExtensionPoint.SCORE, Plugin.of(PodTopologySpread.NAME, 1));
     }
     if (gates.resourceLimitsPriorityFunction()) {
       p = append(p, ExtensionPoint.PRE_SCORE, Plugin.of(NodeResourceLimits.NAME));

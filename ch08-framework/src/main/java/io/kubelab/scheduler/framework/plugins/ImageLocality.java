@@ -35,7 +35,11 @@ public final class ImageLocality implements ScorePlugin {
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
-    NodeInfo nodeInfo = Snapshots.nodeInfo(handle, nodeName);
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     int totalNumNodes = handle.snapshotSharedLister().numNodes();
     return io.kubelab.scheduler.priorities.ImageLocality.calculatePriority(
         io.kubelab.scheduler.priorities.ImageLocality.sumImageScores(

@@ -3,6 +3,7 @@ package io.kubelab.scheduler.framework.plugins;
 import io.kubelab.scheduler.algorithm.policy.Policy;
 import io.kubelab.scheduler.framework.PluginArgs;
 import io.kubelab.scheduler.framework.Registry;
+import io.kubelab.scheduler.predicates.MaxPDVolumeCountChecker.VolumeFilter;
 import io.kubelab.scheduler.priorities.BalancedResourceAllocation;
 import io.kubelab.scheduler.priorities.LeastRequested;
 import io.kubelab.scheduler.priorities.MostRequested;
@@ -13,31 +14,22 @@ import java.util.List;
  * The in-tree plugins by their upstream names.
  *
  * <p>Upstream: {@code NewInTreeRegistry} in {@code pkg/scheduler/framework/plugins/registry.go}
- * (v1.18), in the same order. Left out, because the rules they adapt are not in this book:
- * DefaultPodTopologySpread and ServiceAffinity (the spreading rules), VolumeBinding and VolumeZone
- * (volume binding and zones), and the cloud volume limits EBSLimits, GCEPDLimits, AzureDiskLimits
- * and CinderLimits. {@link #MISSING} lists them, so a profile that names one fails with an error
- * that says so rather than "does not exist".
+ * (v1.18), every plugin of it, in the same order.
  */
 public final class InTreeRegistry {
 
   private InTreeRegistry() {}
 
-  /** The v1.18 in-tree plugins this registry does not have. */
-  public static final List<String> MISSING =
-      List.of(
-          "DefaultPodTopologySpread",
-          "VolumeBinding",
-          "VolumeZone",
-          "EBSLimits",
-          "GCEPDLimits",
-          "AzureDiskLimits",
-          "CinderLimits",
-          "ServiceAffinity");
+  /**
+   * The v1.18 in-tree plugins this registry does not have: none. Kept, empty, for callers that
+   * checked a profile against it.
+   */
+  public static final List<String> MISSING = List.of();
 
   /** {@code NewInTreeRegistry}. */
   public static Registry create() {
     Registry r = new Registry();
+    r.register(DefaultPodTopologySpread.NAME, (args, h) -> new DefaultPodTopologySpread(h));
     r.register(ImageLocality.NAME, (args, h) -> new ImageLocality(h));
     r.register(TaintToleration.NAME, (args, h) -> new TaintToleration(h));
     r.register(NodeName.NAME, (args, h) -> new NodeName());
@@ -72,10 +64,25 @@ public final class InTreeRegistry {
                 requestedToCapacityRatio(args),
                 h));
     r.register(NodeResourceLimits.NAME, (args, h) -> new NodeResourceLimits(h));
+    r.register(VolumeBinding.NAME, (args, h) -> new VolumeBinding(h));
     r.register(VolumeRestrictions.NAME, (args, h) -> new VolumeRestrictions());
+    r.register(VolumeZone.NAME, (args, h) -> new VolumeZone(h));
     r.register(NodeVolumeLimits.NAME, (args, h) -> new NodeVolumeLimits(h));
+    r.register(
+        NonCsiLimits.EBS_NAME,
+        (args, h) -> new NonCsiLimits(NonCsiLimits.EBS_NAME, VolumeFilter.EBS, h));
+    r.register(
+        NonCsiLimits.GCE_PD_NAME,
+        (args, h) -> new NonCsiLimits(NonCsiLimits.GCE_PD_NAME, VolumeFilter.GCE_PD, h));
+    r.register(
+        NonCsiLimits.AZURE_DISK_NAME,
+        (args, h) -> new NonCsiLimits(NonCsiLimits.AZURE_DISK_NAME, VolumeFilter.AZURE_DISK, h));
+    r.register(
+        NonCsiLimits.CINDER_NAME,
+        (args, h) -> new NonCsiLimits(NonCsiLimits.CINDER_NAME, VolumeFilter.CINDER, h));
     r.register(InterPodAffinity.NAME, InterPodAffinity::new);
     r.register(NodeLabel.NAME, NodeLabel::new);
+    r.register(ServiceAffinity.NAME, ServiceAffinity::new);
     r.register(PrioritySort.NAME, (args, h) -> new PrioritySort());
     r.register(DefaultBinder.NAME, (args, h) -> new DefaultBinder(h));
     return r;

@@ -92,7 +92,7 @@ public final class InterPodAffinity
         PRE_FILTER_STATE_KEY,
         new PredicateMetadataState(
             PRE_FILTER_STATE_KEY,
-            new MetadataProducer().produce(pod, handle.snapshotSharedLister())));
+            PredicateMetadataState.computeOnce(state, pod, handle.snapshotSharedLister())));
     return Status.SUCCESS;
   }
 
@@ -136,7 +136,11 @@ public final class InterPodAffinity
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
-    NodeInfo nodeInfo = Snapshots.nodeInfo(handle, nodeName);
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     PreScoreState s = States.read(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
     return io.kubelab.scheduler.priorities.InterPodAffinity.score(
         s.topologyScore(), nodeInfo.node());

@@ -30,9 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
  * none, plus the mandatory PodToleratesNodeTaints and CheckNodeUnschedulable) are translated in
  * {@code PredicateOrdering} order, the priorities in name order; PrioritySort and DefaultBinder are
  * added, since they were neither. A Policy that names both GeneralPredicates and PodFitsResources
- * enables NodeResourcesFit twice, and building the framework fails as upstream's does. Names whose
- * plugins this book leaves out ({@link InTreeRegistry#MISSING}) translate to those plugin names, so
- * building fails naming them.
+ * enables NodeResourcesFit twice, and building the framework fails as upstream's does. The {@code
+ * serviceAffinity} predicate arguments' labels and the {@code serviceAntiAffinity} priority
+ * arguments' labels become the ServiceAffinity plugin's {@code labels} and {@code
+ * antiAffinityLabelsPreference}; n such priorities of one weight make one score plugin of n times
+ * that weight.
  */
 public final class LegacyRegistry {
 
@@ -193,6 +195,17 @@ public final class LegacyRegistry {
     ObjectNode interPodAffinity;
     ObjectNode fit;
     ObjectNode requestedToCapacityRatio;
+    ObjectNode serviceAffinity;
+
+    /** The ServiceAffinity arguments' list {@code field}, created on first use. */
+    ArrayNode serviceAffinityList(String field) {
+      if (serviceAffinity == null) {
+        serviceAffinity = JSON.createObjectNode();
+      }
+      return serviceAffinity.has(field)
+          ? (ArrayNode) serviceAffinity.get(field)
+          : serviceAffinity.putArray(field);
+    }
   }
 
   private static String processPredicatePolicy(Policy.PredicatePolicy p, Args args) {
@@ -213,6 +226,8 @@ public final class LegacyRegistry {
       return "CheckNodeLabelPresence";
     }
     if (p.argument() != null && p.argument().serviceAffinity() != null) {
+      ArrayNode list = args.serviceAffinityList("labels");
+      p.argument().serviceAffinity().labels().forEach(list::add);
       return "CheckServiceAffinity";
     }
     throw new IllegalArgumentException(
@@ -249,7 +264,9 @@ public final class LegacyRegistry {
       return ResourceScorePlugin.REQUESTED_TO_CAPACITY_RATIO;
     }
     if (p.argument().serviceAntiAffinity() != null) {
-      return "ServiceAffinity";
+      args.serviceAffinityList("antiAffinityLabelsPreference")
+          .add(p.argument().serviceAntiAffinity().label());
+      return ServiceAffinity.NAME;
     }
     throw new IllegalArgumentException(
         "Invalid configuration: Priority type not found for \"" + name + "\"");
@@ -280,14 +297,15 @@ public final class LegacyRegistry {
       }
       case "MatchNodeSelector" -> b.add(ExtensionPoint.FILTER, NodeAffinity.NAME, null);
       case "CheckNodeUnschedulable" -> b.add(ExtensionPoint.FILTER, NodeUnschedulable.NAME, null);
-      case "CheckVolumeBinding" -> b.add(ExtensionPoint.FILTER, "VolumeBinding", null);
+      case "CheckVolumeBinding" -> b.add(ExtensionPoint.FILTER, VolumeBinding.NAME, null);
       case "NoDiskConflict" -> b.add(ExtensionPoint.FILTER, VolumeRestrictions.NAME, null);
-      case "NoVolumeZoneConflict" -> b.add(ExtensionPoint.FILTER, "VolumeZone", null);
+      case "NoVolumeZoneConflict" -> b.add(ExtensionPoint.FILTER, VolumeZone.NAME, null);
       case "MaxCSIVolumeCountPred" -> b.add(ExtensionPoint.FILTER, NodeVolumeLimits.NAME, null);
-      case "MaxEBSVolumeCount" -> b.add(ExtensionPoint.FILTER, "EBSLimits", null);
-      case "MaxGCEPDVolumeCount" -> b.add(ExtensionPoint.FILTER, "GCEPDLimits", null);
-      case "MaxAzureDiskVolumeCount" -> b.add(ExtensionPoint.FILTER, "AzureDiskLimits", null);
-      case "MaxCinderVolumeCount" -> b.add(ExtensionPoint.FILTER, "CinderLimits", null);
+      case "MaxEBSVolumeCount" -> b.add(ExtensionPoint.FILTER, NonCsiLimits.EBS_NAME, null);
+      case "MaxGCEPDVolumeCount" -> b.add(ExtensionPoint.FILTER, NonCsiLimits.GCE_PD_NAME, null);
+      case "MaxAzureDiskVolumeCount" ->
+          b.add(ExtensionPoint.FILTER, NonCsiLimits.AZURE_DISK_NAME, null);
+      case "MaxCinderVolumeCount" -> b.add(ExtensionPoint.FILTER, NonCsiLimits.CINDER_NAME, null);
       case "MatchInterPodAffinity" -> {
         b.add(ExtensionPoint.FILTER, InterPodAffinity.NAME, null);
         b.add(ExtensionPoint.PRE_FILTER, InterPodAffinity.NAME, null);
@@ -297,8 +315,9 @@ public final class LegacyRegistry {
         b.config(NodeLabel.NAME, a.nodeLabel);
       }
       case "CheckServiceAffinity" -> {
-        b.add(ExtensionPoint.FILTER, "ServiceAffinity", null);
-        b.add(ExtensionPoint.PRE_FILTER, "ServiceAffinity", null);
+        b.add(ExtensionPoint.FILTER, ServiceAffinity.NAME, null);
+        b.config(ServiceAffinity.NAME, a.serviceAffinity);
+        b.add(ExtensionPoint.PRE_FILTER, ServiceAffinity.NAME, null);
       }
       case "EvenPodsSpread" -> {
         b.add(ExtensionPoint.PRE_FILTER, PodTopologySpread.NAME, null);
@@ -314,8 +333,8 @@ public final class LegacyRegistry {
   private static void priority(String key, int weight, Args a, Builder b) {
     switch (key) {
       case "SelectorSpreadPriority" -> {
-        b.add(ExtensionPoint.SCORE, "DefaultPodTopologySpread", weight);
-        b.add(ExtensionPoint.PRE_SCORE, "DefaultPodTopologySpread", null);
+        b.add(ExtensionPoint.SCORE, DefaultPodTopologySpread.NAME, weight);
+        b.add(ExtensionPoint.PRE_SCORE, DefaultPodTopologySpread.NAME, null);
       }
       case "TaintTolerationPriority" -> {
         b.add(ExtensionPoint.PRE_SCORE, TaintToleration.NAME, null);
@@ -348,7 +367,14 @@ public final class LegacyRegistry {
         b.add(ExtensionPoint.SCORE, NodeLabel.NAME, weight * n);
         b.config(NodeLabel.NAME, a.nodeLabel);
       }
-      case "ServiceAffinity" -> b.add(ExtensionPoint.SCORE, "ServiceAffinity", weight);
+      case "ServiceAffinity" -> {
+        // n ServiceAntiAffinity priorities of one weight become one plugin of n times that weight.
+        b.add(
+            ExtensionPoint.SCORE,
+            ServiceAffinity.NAME,
+            weight * size(a.serviceAffinity, "antiAffinityLabelsPreference"));
+        b.config(ServiceAffinity.NAME, a.serviceAffinity);
+      }
       case "EvenPodsSpreadPriority" -> {
         b.add(ExtensionPoint.PRE_SCORE, PodTopologySpread.NAME, null);
         b.add(ExtensionPoint.SCORE, PodTopologySpread.NAME, weight);

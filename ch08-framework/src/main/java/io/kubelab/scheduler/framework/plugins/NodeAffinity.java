@@ -59,7 +59,11 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin, ScoreExten
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
-    NodeInfo nodeInfo = Snapshots.nodeInfo(handle, nodeName);
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     return io.kubelab.scheduler.priorities.NodeAffinity.sumOfMatchingWeights(
         terms.get(pod), nodeInfo.node());
   }

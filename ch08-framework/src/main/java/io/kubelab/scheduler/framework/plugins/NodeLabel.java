@@ -90,7 +90,11 @@ public final class NodeLabel implements FilterPlugin, ScorePlugin {
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
-    NodeInfo nodeInfo = Snapshots.nodeInfo(handle, nodeName);
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     return preference == null ? 0 : preference.map(pod, null, nodeInfo);
   }
 }

@@ -1,6 +1,7 @@
 package io.kubelab.scheduler.framework.plugins;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkHandle;
 import io.kubelab.scheduler.framework.ScorePlugin;
@@ -33,7 +34,12 @@ public final class NodePreferAvoidPods implements ScorePlugin {
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     return io.kubelab.scheduler.priorities.NodePreferAvoidPods
-        .calculateNodePreferAvoidPodsPriorityMap(pod, null, Snapshots.nodeInfo(handle, nodeName));
+        .calculateNodePreferAvoidPodsPriorityMap(pod, null, nodeInfo);
   }
 }

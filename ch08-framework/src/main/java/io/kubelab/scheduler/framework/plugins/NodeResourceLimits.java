@@ -3,6 +3,7 @@ package io.kubelab.scheduler.framework.plugins;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.resource.Resource;
+import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkHandle;
 import io.kubelab.scheduler.framework.PreScorePlugin;
@@ -56,7 +57,12 @@ public final class NodeResourceLimits implements PreScorePlugin, ScorePlugin {
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     PreScoreState s = States.read(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
-    return ResourceLimits.score(s.podResourceRequest(), Snapshots.nodeInfo(handle, nodeName));
+    return ResourceLimits.score(s.podResourceRequest(), nodeInfo);
   }
 }

@@ -1,6 +1,8 @@
 package io.kubelab.scheduler.framework.plugins;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.framework.Code;
 import io.kubelab.scheduler.framework.CycleState;
@@ -8,27 +10,54 @@ import io.kubelab.scheduler.framework.FilterPlugin;
 import io.kubelab.scheduler.framework.FrameworkHandle;
 import io.kubelab.scheduler.framework.PreFilterExtensions;
 import io.kubelab.scheduler.framework.PreFilterPlugin;
+import io.kubelab.scheduler.framework.PreScorePlugin;
+import io.kubelab.scheduler.framework.ScoreExtensions;
+import io.kubelab.scheduler.framework.ScorePlugin;
+import io.kubelab.scheduler.framework.StateData;
 import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.predicates.EvenPodsSpreadPredicate;
 import io.kubelab.scheduler.predicates.MetadataProducer;
+import io.kubelab.scheduler.spread.EvenPodsSpreadPriority;
+import io.kubelab.scheduler.spread.PodTopologySpreadMap;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Hard topology spread constraints ({@code whenUnsatisfiable: DoNotSchedule}): placing the pod must
- * not make any domain's matching-pod count exceed the smallest one's by more than {@code maxSkew}.
+ * Topology spread constraints: the hard ones ({@code whenUnsatisfiable: DoNotSchedule}) filter, the
+ * soft ones ({@code ScheduleAnyway}) score.
  *
- * <p>Upstream: {@code pkg/scheduler/framework/plugins/podtopologyspread/filtering.go} (v1.18).
- * PreFilter counts matching pods per topology pair (chapter 03's {@link MetadataProducer}), AddPod
- * and RemovePod keep the counts in step, Filter is chapter 03's {@link
+ * <p>Upstream: {@code pkg/scheduler/framework/plugins/podtopologyspread/} {@code filtering.go} and
+ * {@code scoring.go} (v1.18). PreFilter counts matching pods per topology pair (chapter 03's {@link
+ * MetadataProducer}), AddPod and RemovePod keep the counts in step, Filter is chapter 03's {@link
  * EvenPodsSpreadPredicate#evenPodsSpread}: Unschedulable, "node(s) didn't match pod topology spread
- * constraints". The soft constraints' Score belongs with the spreading priorities and is not part
- * of this plugin here.
+ * constraints". PreScore counts, per topology pair of the filtered nodes that carry every soft
+ * constraint's key, the live pods of the pod's namespace matching the constraint on all nodes that
+ * pass the pod's node selector and affinity (chapter 05's {@link PodTopologySpreadMap#buildV118});
+ * Score sums the node's pairs; NormalizeScore is chapter 05's {@link EvenPodsSpreadPriority#reduce}
+ * ({@code 100 × (total − score) / (total − min)}; a node without every key gets 0). A pod without
+ * soft constraints scores 0 on every node.
  */
-public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin {
+public final class PodTopologySpread
+    implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, ScoreExtensions {
 
   /** {@code Name}. */
   public static final String NAME = "PodTopologySpread";
 
   static final String PRE_FILTER_STATE_KEY = "PreFilter" + NAME;
+
+  /** {@code preScoreStateKey}. */
+  static final String PRE_SCORE_STATE_KEY = "PreScore" + NAME;
+
+  /**
+   * {@code preScoreState}: the soft constraints' counts, or null when the pod has none; never
+   * changed, so clones share it.
+   */
+  record PreScoreState(PodTopologySpreadMap map) implements StateData {
+    @Override
+    public StateData clone() {
+      return this;
+    }
+  }
 
   private final FrameworkHandle handle;
   private final PreFilterExtensions extensions =
@@ -49,7 +78,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin {
         PRE_FILTER_STATE_KEY,
         new PredicateMetadataState(
             PRE_FILTER_STATE_KEY,
-            new MetadataProducer().produce(pod, handle.snapshotSharedLister())));
+            PredicateMetadataState.computeOnce(state, pod, handle.snapshotSharedLister())));
     return Status.SUCCESS;
   }
 
@@ -67,5 +96,77 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin {
         States.read(state, PRE_FILTER_STATE_KEY, PredicateMetadataState.class);
     return PredicateStatus.of(
         EvenPodsSpreadPredicate.evenPodsSpread(pod, s.meta(), nodeInfo), Code.UNSCHEDULABLE);
+  }
+
+  @Override
+  public Status preScore(CycleState state, Pod pod, List<Node> nodes) {
+    var snapshot = handle.snapshotSharedLister();
+    List<NodeInfo> allNodes = snapshot.list();
+    if (nodes.isEmpty() || allNodes.isEmpty()) {
+      return Status.SUCCESS; // no nodes to score
+    }
+    List<PodTopologySpreadMap.Constraint> soft;
+    try {
+      soft = PodTopologySpreadMap.filterSoftTopologySpreadConstraints(pod);
+    } catch (IllegalArgumentException e) {
+      return Status.error(
+          "error when calculating preScoreState: obtaining pod's soft topology spread"
+              + " constraints: "
+              + e.getMessage());
+    }
+    if (soft.isEmpty()) {
+      // The usual pod: nothing to count, every node will score 0.
+      state.write(PRE_SCORE_STATE_KEY, new PreScoreState(null));
+      return Status.SUCCESS;
+    }
+    List<NodeInfo> filtered = new ArrayList<>(nodes.size());
+    for (Node n : nodes) {
+      filtered.add(Snapshots.nodeInfo(handle, n.getMetadata().getName()));
+    }
+    PodTopologySpreadMap m;
+    try {
+      m = PodTopologySpreadMap.buildV118(pod, filtered, allNodes);
+    } catch (IllegalArgumentException e) {
+      return Status.error(
+          "error when calculating preScoreState: obtaining pod's soft topology spread"
+              + " constraints: "
+              + e.getMessage());
+    }
+    state.write(PRE_SCORE_STATE_KEY, new PreScoreState(m));
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, String nodeName) {
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
+    Node node = nodeInfo.node();
+    PreScoreState s = States.read(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
+    if (s.map() == null || !s.map().isEligible(nodeInfo.nodeName())) {
+      return 0;
+    }
+    return s.map().score(node.getMetadata().getLabels());
+  }
+
+  @Override
+  public ScoreExtensions scoreExtensions() {
+    return this;
+  }
+
+  @Override
+  public Status normalizeScore(CycleState state, Pod pod, NodeScoreList scores) {
+    PreScoreState s = States.read(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
+    if (s.map() == null) {
+      // No node is eligible: upstream's diff is total − MaxInt64, never 0, so every node gets 0.
+      for (int i = 0; i < scores.size(); i++) {
+        scores.setScore(i, 0);
+      }
+      return Status.SUCCESS;
+    }
+    EvenPodsSpreadPriority.reduce(s.map(), handle.snapshotSharedLister(), scores);
+    return Status.SUCCESS;
   }
 }

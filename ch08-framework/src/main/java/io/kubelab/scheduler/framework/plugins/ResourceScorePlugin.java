@@ -2,6 +2,7 @@ package io.kubelab.scheduler.framework.plugins;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.resource.Resource;
+import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkHandle;
 import io.kubelab.scheduler.framework.ScorePlugin;
@@ -48,6 +49,11 @@ public final class ResourceScorePlugin implements ScorePlugin {
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
-    return scorer.score(request.get(pod), Snapshots.nodeInfo(handle, nodeName));
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
+    return scorer.score(request.get(pod), nodeInfo);
   }
 }

@@ -100,7 +100,11 @@ public final class TaintToleration
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
-    NodeInfo nodeInfo = Snapshots.nodeInfo(handle, nodeName);
+    return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
+  }
+
+  @Override
+  public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     PreScoreState s = States.read(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
     return io.kubelab.scheduler.priorities.TaintToleration.countIntolerableTaintsPreferNoSchedule(
         nodeInfo.taints(), s.tolerationsPreferNoSchedule());

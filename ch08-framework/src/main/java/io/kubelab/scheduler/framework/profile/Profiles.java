@@ -18,6 +18,7 @@ import io.kubelab.scheduler.framework.config.Plugins;
 import io.kubelab.scheduler.framework.plugins.AlgorithmProvider;
 import io.kubelab.scheduler.predicates.Predicates;
 import io.kubelab.scheduler.priorities.Priorities;
+import io.kubelab.scheduler.spread.Spread;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,8 @@ import java.util.function.Supplier;
  * does not exist}.
  *
  * <p>{@value #DEFAULT_118}: v1.18's DefaultProvider plugins with v1.18's feature gates. {@value
- * #LEGACY_117}: the classic pipeline of chapters 02 to 04 (a Policy of the DefaultProvider
- * predicates and priorities this book implements), run by chapter 02's generic scheduler.
+ * #LEGACY_117}: the classic pipeline of chapters 02 to 05 (a Policy of v1.17's DefaultProvider
+ * predicates and priorities), run by chapter 02's generic scheduler.
  */
 public final class Profiles {
 
@@ -51,9 +52,8 @@ public final class Profiles {
   public static final String LEGACY_117 = "legacy-1.17";
 
   /**
-   * The Policy of {@value #LEGACY_117}: v1.17's DefaultProvider predicates and priorities, without
-   * those whose rules this book leaves out (the volume-zone, volume-binding and cloud-volume
-   * predicates; SelectorSpreadPriority, which is chapter 05's).
+   * The Policy of {@value #LEGACY_117}: v1.17's DefaultProvider predicates and priorities (the
+   * EvenPodsSpread gate off, its v1.17 default), named one by one.
    */
   public static final String LEGACY_117_POLICY =
       """
@@ -61,9 +61,13 @@ public final class Profiles {
        "predicates": [
          {"name": "CheckNodeUnschedulable"}, {"name": "GeneralPredicates"},
          {"name": "PodToleratesNodeTaints"}, {"name": "NoDiskConflict"},
-         {"name": "MaxCSIVolumeCountPred"}, {"name": "MatchInterPodAffinity"}
+         {"name": "MaxEBSVolumeCount"}, {"name": "MaxGCEPDVolumeCount"},
+         {"name": "MaxCSIVolumeCountPred"}, {"name": "MaxAzureDiskVolumeCount"},
+         {"name": "CheckVolumeBinding"}, {"name": "NoVolumeZoneConflict"},
+         {"name": "MatchInterPodAffinity"}
        ],
        "priorities": [
+         {"name": "SelectorSpreadPriority", "weight": 1},
          {"name": "InterPodAffinityPriority", "weight": 1},
          {"name": "LeastRequestedPriority", "weight": 1},
          {"name": "BalancedResourceAllocation", "weight": 1},
@@ -82,12 +86,25 @@ public final class Profiles {
 
   /** The algorithm of {@value #LEGACY_117}, for chapter 02's generic scheduler. */
   public static AlgorithmConfig legacy117(Snapshot snapshot) {
+    return legacy117(snapshot, Map.of());
+  }
+
+  /**
+   * The algorithm of {@value #LEGACY_117} with the outside world's listers: {@code
+   * SpreadListers.class} (what selects a pod, for SelectorSpreadPriority) and {@code
+   * VolumeListers.class} (claims, volumes, classes, for the volume predicates), as the framework
+   * gets them as components.
+   */
+  public static AlgorithmConfig legacy117(Snapshot snapshot, Map<Class<?>, Object> listers) {
     AlgorithmRegistry registry = new AlgorithmRegistry();
     AlgorithmProviders.registerAll(registry);
     Predicates.registerAll(registry);
     Priorities.registerAll(registry);
-    return new Configurator(registry, AlgorithmFactoryArgs.of(snapshot))
-        .createFromConfig(Policies.parse(LEGACY_117_POLICY));
+    Spread.registerAll(registry);
+    AlgorithmFactoryArgs args =
+        new AlgorithmFactoryArgs(
+            snapshot, AlgorithmFactoryArgs.DEFAULT_HARD_POD_AFFINITY_SYMMETRIC_WEIGHT, listers);
+    return new Configurator(registry, args).createFromConfig(Policies.parse(LEGACY_117_POLICY));
   }
 
   /**

@@ -49,11 +49,16 @@ class LegacyRegistryTest {
             "NodeAffinity",
             "VolumeRestrictions",
             "TaintToleration",
+            "EBSLimits",
+            "GCEPDLimits",
             "NodeVolumeLimits",
+            "AzureDiskLimits",
+            "VolumeBinding",
+            "VolumeZone",
             "InterPodAffinity");
     // Priorities in name order: BalancedResourceAllocation, ImageLocalityPriority, ...
     assertThat(f.pluginNames(ExtensionPoint.PRE_SCORE))
-        .containsExactly("InterPodAffinity", "TaintToleration");
+        .containsExactly("InterPodAffinity", "DefaultPodTopologySpread", "TaintToleration");
     assertThat(f.listPlugins().get("ScorePlugin"))
         .containsExactly(
             Plugin.of("NodeResourcesBalancedAllocation", 1),
@@ -62,6 +67,7 @@ class LegacyRegistryTest {
             Plugin.of("NodeResourcesLeastAllocated", 1),
             Plugin.of("NodeAffinity", 1),
             Plugin.of("NodePreferAvoidPods", 10000),
+            Plugin.of("DefaultPodTopologySpread", 1),
             Plugin.of("TaintToleration", 1));
     assertThat(f.pluginNames(ExtensionPoint.BIND)).containsExactly("DefaultBinder");
   }
@@ -114,11 +120,74 @@ class LegacyRegistryTest {
   }
 
   @Test
-  void withoutPredicatesThePolicyGetsTheDefaultsIncludingThoseNotBuiltHere() {
+  void withoutPredicatesOrPrioritiesThePolicyGetsTheDefaultsOfV118() {
+    LegacyRegistry.Translation t =
+        LegacyRegistry.translate(Policies.parse("{\"kind\": \"Policy\", \"apiVersion\": \"v1\"}"));
+    FrameworkImpl f = build(t);
+
+    assertThat(f.pluginNames(ExtensionPoint.PRE_FILTER))
+        .containsExactly("NodeResourcesFit", "NodePorts", "PodTopologySpread", "InterPodAffinity");
+    assertThat(f.pluginNames(ExtensionPoint.FILTER))
+        .containsExactly(
+            "NodeUnschedulable",
+            "NodeResourcesFit",
+            "NodeName",
+            "NodePorts",
+            "NodeAffinity",
+            "VolumeRestrictions",
+            "TaintToleration",
+            "EBSLimits",
+            "GCEPDLimits",
+            "NodeVolumeLimits",
+            "AzureDiskLimits",
+            "VolumeBinding",
+            "VolumeZone",
+            "PodTopologySpread",
+            "InterPodAffinity");
+    // Priorities in name order: ... EvenPodsSpreadPriority, ImageLocalityPriority, ...
+    assertThat(f.pluginNames(ExtensionPoint.PRE_SCORE))
+        .containsExactly(
+            "PodTopologySpread", "InterPodAffinity", "DefaultPodTopologySpread", "TaintToleration");
+    assertThat(f.listPlugins().get("ScorePlugin"))
+        .containsExactly(
+            Plugin.of("NodeResourcesBalancedAllocation", 1),
+            Plugin.of("PodTopologySpread", 1),
+            Plugin.of("ImageLocality", 1),
+            Plugin.of("InterPodAffinity", 1),
+            Plugin.of("NodeResourcesLeastAllocated", 1),
+            Plugin.of("NodeAffinity", 1),
+            Plugin.of("NodePreferAvoidPods", 10000),
+            Plugin.of("DefaultPodTopologySpread", 1),
+            Plugin.of("TaintToleration", 1));
+  }
+
+  @Test
+  void serviceAffinityArgumentsBecomeOnePluginWithBothLabelLists() {
     LegacyRegistry.Translation t =
         LegacyRegistry.translate(
-            Policies.parse("{\"kind\": \"Policy\", \"apiVersion\": \"v1\", \"priorities\": []}"));
+            Policies.parse(
+                """
+                {"kind": "Policy", "apiVersion": "v1",
+                 "predicates": [
+                   {"name": "rack", "argument": {"serviceAffinity": {"labels": ["rack"]}}},
+                   {"name": "zone", "argument": {"serviceAffinity": {"labels": ["zone"]}}}
+                 ],
+                 "priorities": [
+                   {"name": "spread-rack", "weight": 3,
+                    "argument": {"serviceAntiAffinity": {"label": "rack"}}},
+                   {"name": "spread-zone", "weight": 3,
+                    "argument": {"serviceAntiAffinity": {"label": "zone"}}}
+                 ]}"""));
+    FrameworkImpl f = build(t);
 
-    assertThatThrownBy(() -> build(t)).hasMessage("FilterPlugin \"EBSLimits\" does not exist");
+    assertThat(f.pluginNames(ExtensionPoint.PRE_FILTER)).containsExactly("ServiceAffinity");
+    assertThat(f.pluginNames(ExtensionPoint.FILTER))
+        .containsExactly("NodeUnschedulable", "TaintToleration", "ServiceAffinity");
+    // Two ServiceAntiAffinity priorities of weight 3: one score plugin of weight 6.
+    assertThat(f.listPlugins().get("ScorePlugin")).containsExactly(Plugin.of("ServiceAffinity", 6));
+    assertThat(t.pluginConfig()).extracting(c -> c.name()).containsExactly("ServiceAffinity");
+    assertThat(t.pluginConfig().get(0).args().toString())
+        .isEqualTo(
+            "{\"labels\":[\"rack\",\"zone\"],\"antiAffinityLabelsPreference\":[\"rack\",\"zone\"]}");
   }
 }

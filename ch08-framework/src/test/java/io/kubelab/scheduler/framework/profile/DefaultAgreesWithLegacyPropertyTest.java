@@ -6,8 +6,12 @@ import static org.quicktheories.QuickTheory.qt;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.apimachinery.testing.Generators;
 import io.kubelab.scheduler.algorithm.AlgorithmConfig;
 import io.kubelab.scheduler.algorithm.GenericScheduler;
@@ -21,6 +25,8 @@ import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.framework.core.FrameworkGenericScheduler;
+import io.kubelab.scheduler.spread.InMemoryListers;
+import io.kubelab.scheduler.spread.SpreadListers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +42,20 @@ import org.junit.jupiter.api.Test;
  * <p>Where v1.18's defaults differ from v1.17's the inputs are made equal: the pods have no init
  * containers, whose requests v1.18's resource scores count and v1.17's do not. Everything else the
  * generators draw (requests, overhead, host ports, selectors, required and preferred node and pod
- * affinity, taints and tolerations, unschedulable nodes, images, owner references) is scored by
- * both. Each pending pod is then placed on a feasible node, so later pods meet earlier ones; half
- * the clusters start empty, with every generated pod placed in turn.
+ * affinity, taints and tolerations, unschedulable nodes, images, owner references, zones and
+ * regions) is scored by both. The outside world is the same for both: in every namespace a
+ * ReplicaSet selecting the pods that have an {@code app} label and a Service selecting {@code
+ * tier=db}, so that SelectorSpreadPriority and DefaultPodTopologySpread spread pods over nodes and
+ * zones. The generated pods carry no volumes and no topology spread constraints: the volume plugins
+ * pass every node on both sides, and PodTopologySpread (v1.18 only) scores every node 0. Each
+ * pending pod is then placed on a feasible node, so later pods meet earlier ones; half the clusters
+ * start empty, with every generated pod placed in turn.
  */
 class DefaultAgreesWithLegacyPropertyTest {
 
   @Test
   void feasibleNodesAndTotalScoresAgree() {
-    int[] seen = new int[3];
+    int[] seen = new int[4];
     qt().withFixedSeed(0x118_117L)
         .withExamples(120)
         .withShrinkCycles(20)
@@ -56,15 +67,20 @@ class DefaultAgreesWithLegacyPropertyTest {
             + ", infeasible (pod, node) pairs "
             + seen[1]
             + ", pods scored on 2+ nodes "
-            + seen[2]);
+            + seen[2]
+            + ", of them spread by a selector "
+            + seen[3]);
     assertThat(seen[1]).isGreaterThan(50);
     assertThat(seen[2]).isGreaterThan(100);
+    assertThat(seen[3]).isGreaterThan(10);
   }
 
   private static void check(Generators.Cluster c, int[] seen) {
     Snapshot legacySnapshot = new Snapshot();
     Snapshot frameworkSnapshot = new Snapshot();
-    AlgorithmConfig legacy = Profiles.legacy117(legacySnapshot);
+    SpreadListers listers = services();
+    AlgorithmConfig legacy =
+        Profiles.legacy117(legacySnapshot, Map.of(SpreadListers.class, listers));
     try (SchedulerCache cache = new SchedulerCache(new FakeClock());
         Parallelizer par = new Parallelizer("agreement", 2);
         GenericScheduler legacyScheduler =
@@ -80,6 +96,7 @@ class DefaultAgreesWithLegacyPropertyTest {
                       FrameworkImpl.builder(Profiles.registry())
                           .snapshot(frameworkSnapshot)
                           .clock(new FakeClock())
+                          .component(SpreadListers.class, listers)
                           .parallelizer(par))
               .get("default-scheduler");
       FrameworkGenericScheduler fs =
@@ -147,6 +164,10 @@ class DefaultAgreesWithLegacyPropertyTest {
             .isEqualTo(legacyTotalsByNode);
         if (legacyFeasible.size() > 1) {
           seen[2]++;
+          long[] spread = perPlugin.get("DefaultPodTopologySpread").scores();
+          if (java.util.Arrays.stream(spread).distinct().count() > 1) {
+            seen[3]++;
+          }
         }
         // Place it on the first feasible node so later pods see it.
         cache.addPod(
@@ -157,6 +178,37 @@ class DefaultAgreesWithLegacyPropertyTest {
                 .build());
       }
     }
+  }
+
+  /** Services in each generated namespace, over the generators' labels. */
+  private static SpreadListers services() {
+    InMemoryListers l = new InMemoryListers();
+    for (String ns : Generators.NAMESPACES) {
+      l.add(service(ns, "db", Map.of("tier", "db")));
+      l.add(
+          new ReplicaSetBuilder()
+              .withNewMetadata()
+              .withNamespace(ns)
+              .withName("apps")
+              .endMetadata()
+              .withNewSpec()
+              .withSelector(Fixtures.matchExpressions(Fixtures.labelExpr("app", "Exists")))
+              .endSpec()
+              .build());
+    }
+    return l.spreadListers();
+  }
+
+  private static Service service(String ns, String name, Map<String, String> selector) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withSelector(selector)
+        .endSpec()
+        .build();
   }
 
   private static String name(Pod p) {

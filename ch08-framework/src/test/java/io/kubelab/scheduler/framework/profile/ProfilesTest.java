@@ -63,11 +63,17 @@ class ProfilesTest {
             "NodeAffinity",
             "VolumeRestrictions",
             "TaintToleration",
+            "EBSLimits",
+            "GCEPDLimits",
             "NodeVolumeLimits",
+            "AzureDiskLimits",
+            "VolumeBinding",
+            "VolumeZone",
             "InterPodAffinity",
             "PodTopologySpread");
     assertThat(f.pluginNames(ExtensionPoint.PRE_SCORE))
-        .containsExactly("InterPodAffinity", "TaintToleration");
+        .containsExactly(
+            "InterPodAffinity", "DefaultPodTopologySpread", "TaintToleration", "PodTopologySpread");
     assertThat(f.listPlugins().get("ScorePlugin"))
         .containsExactly(
             Plugin.of("NodeResourcesBalancedAllocation", 1),
@@ -76,7 +82,9 @@ class ProfilesTest {
             Plugin.of("NodeResourcesLeastAllocated", 1),
             Plugin.of("NodeAffinity", 1),
             Plugin.of("NodePreferAvoidPods", 10000),
-            Plugin.of("TaintToleration", 1));
+            Plugin.of("DefaultPodTopologySpread", 1),
+            Plugin.of("TaintToleration", 1),
+            Plugin.of("PodTopologySpread", 1));
     assertThat(f.pluginNames(ExtensionPoint.BIND)).containsExactly("DefaultBinder");
   }
 
