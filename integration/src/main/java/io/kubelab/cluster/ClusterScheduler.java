@@ -13,6 +13,7 @@ import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.framework.profile.Profiles;
 import io.kubelab.scheduler.queue.PriorityQueue;
+import io.kubelab.scheduler.spread.SpreadListers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +83,7 @@ public final class ClusterScheduler implements AutoCloseable {
         }
       }
       Snapshot snapshot = new Snapshot();
+      SpreadListers spreadListers = client.spreadListers();
       Map<String, FrameworkImpl> profiles =
           Profiles.newMap(
               config,
@@ -90,7 +92,8 @@ public final class ClusterScheduler implements AutoCloseable {
                       .snapshot(snapshot)
                       .clock(clock)
                       .parallelizer(parallelizer)
-                      .component(PodBinder.class, client));
+                      .component(PodBinder.class, client)
+                      .component(SpreadListers.class, spreadListers));
       PriorityQueue queue =
           new PriorityQueue(
               profiles.values().iterator().next().queueSortFunc(),

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -135,6 +136,39 @@ class ClusterSchedulerTest {
     assertThat(c.getMessage()).isEqualTo("0/3 nodes are available: 3 Insufficient cpu.");
     assertThat(bound(p)).isFalse();
     assertThat(awaitEvents("huge", "FailedScheduling").get(0).getType()).isEqualTo("Warning");
+  }
+
+  @Test
+  void podsOfAServiceAreSpreadOverTheNodes() throws Exception {
+    // Restart the scheduler after the Service exists, so that its informer has synced it.
+    scheduler.close();
+    client
+        .services()
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("spread")
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(Map.of("app", "spread"))
+                .addNewPort()
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    scheduler = ClusterScheduler.start(client, Profiles.default118(), clock, 1);
+    // Requests too small to move any resource score (1m of 2 CPUs, 1Mi of 4Gi): every node ties
+    // except in DefaultPodTopologySpread, which reads the Service through the client's listers.
+    for (int i = 0; i < 6; i++) {
+      create(pod("s-" + i).label("app", "spread").requests("1m", "1Mi").build());
+    }
+    Map<String, Integer> perNode = new HashMap<>();
+    for (int i = 0; i < 6; i++) {
+      perNode.merge(
+          await("s-" + i, ClusterSchedulerTest::bound).getSpec().getNodeName(), 1, Integer::sum);
+    }
+    assertThat(perNode).isEqualTo(Map.of("n1", 2, "n2", 2, "n3", 2));
   }
 
   @Test

@@ -13,7 +13,10 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.storage.CSINode;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
@@ -33,6 +36,7 @@ import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.preemption.EventRecorder;
 import io.kubelab.scheduler.preemption.PdbLister;
 import io.kubelab.scheduler.preemption.PodPreemptor;
+import io.kubelab.scheduler.spread.SpreadListers;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -137,6 +141,51 @@ public final class ApiServerSchedulerClient
     SharedIndexInformer<T> informer = make.get();
     informers.add(informer);
     return informer;
+  }
+
+  /**
+   * Listers over this client's informers for the objects that select a pod (Services,
+   * ReplicationControllers, ReplicaSets, StatefulSets), which DefaultPodTopologySpread and
+   * ServiceAffinity read: kube-scheduler v1.18 hands its framework the informer factory's listers.
+   * A kind the server does not serve lists as empty. Call before {@link #start}.
+   */
+  public synchronized SpreadListers spreadListers() {
+    if (services == null) {
+      services =
+          register(Service.class, () -> client.services().inAnyNamespace().runnableInformer(0));
+    }
+    SharedIndexInformer<Service> svc = services;
+    SharedIndexInformer<ReplicationController> rcs =
+        register(
+            ReplicationController.class,
+            () -> client.replicationControllers().inAnyNamespace().runnableInformer(0));
+    SharedIndexInformer<ReplicaSet> rss =
+        register(
+            ReplicaSet.class,
+            () -> client.apps().replicaSets().inAnyNamespace().runnableInformer(0));
+    SharedIndexInformer<StatefulSet> sss =
+        register(
+            StatefulSet.class,
+            () -> client.apps().statefulSets().inAnyNamespace().runnableInformer(0));
+    return new SpreadListers(
+        ns -> inNamespace(svc, ns),
+        ns -> inNamespace(rcs, ns),
+        ns -> inNamespace(rss, ns),
+        ns -> inNamespace(sss, ns));
+  }
+
+  private static <T extends HasMetadata> List<T> inNamespace(
+      SharedIndexInformer<T> informer, String namespace) {
+    if (informer == null) {
+      return List.of();
+    }
+    List<T> out = new ArrayList<>();
+    for (T o : informer.getStore().list()) {
+      if (Objects.equals(o.getMetadata().getNamespace(), namespace)) {
+        out.add(o);
+      }
+    }
+    return out;
   }
 
   private static <T> void addHandler(SharedIndexInformer<T> informer, ResourceEventHandler<T> h) {
