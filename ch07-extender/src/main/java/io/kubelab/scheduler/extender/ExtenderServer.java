@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
@@ -84,6 +83,7 @@ public final class ExtenderServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final NamedThreads threads;
   private final URI urlPrefix;
 
   private ExtenderServer(Builder b) throws IOException {
@@ -107,15 +107,8 @@ public final class ExtenderServer implements AutoCloseable {
       this.server = HttpServer.create(address, 0);
     }
     int port = server.getAddress().getPort();
-    AtomicInteger n = new AtomicInteger();
-    this.executor =
-        Executors.newFixedThreadPool(
-            b.threads,
-            r -> {
-              Thread t = new Thread(r, "extender-server-" + port + "-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.threads = new NamedThreads("extender-server-" + port + "-");
+    this.executor = Executors.newFixedThreadPool(b.threads, threads);
     server.setExecutor(executor);
     Map<String, Route> routes = Map.copyOf(b.routes);
     String prefix = b.prefix;
@@ -204,7 +197,9 @@ public final class ExtenderServer implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
     try {
-      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+      if (executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        threads.join(5_000);
+      } else {
         LOG.warning("extender server " + urlPrefix + ": handler threads still running after 5 s");
       }
     } catch (InterruptedException e) {

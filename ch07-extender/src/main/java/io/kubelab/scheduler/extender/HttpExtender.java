@@ -92,6 +92,7 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
   private final Duration timeout;
   private final Map<String, URI> verbUris;
   private final ExecutorService executor;
+  private final NamedThreads threads;
   private final HttpClient client;
 
   private HttpExtender(Policy.Extender config, URI prefix, ExtenderTls.Settings tls) {
@@ -118,14 +119,8 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
     this.verbUris = Map.copyOf(uris);
     String threadPrefix =
         "extender-client-" + CLIENTS.incrementAndGet() + "-" + prefix.getAuthority() + "-";
-    AtomicInteger threads = new AtomicInteger();
-    this.executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, threadPrefix + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.threads = new NamedThreads(threadPrefix);
+    this.executor = Executors.newCachedThreadPool(threads);
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .executor(executor)
@@ -631,7 +626,9 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
       }
     }
     try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+      if (executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        threads.join(5_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
