@@ -150,7 +150,7 @@ public final class GenericScheduler implements AutoCloseable {
     }
     PriorityMetadata meta;
     try {
-      meta = priorityMetaProducer.produce(pod, found.nodes(), snapshot);
+      meta = priorityMetaProducer.produce(pod, found.nodes(), snapshot, parallelizer);
     } catch (RuntimeException e) {
       throw new SchedulingError.AlgorithmFailure(
           "computing priority metadata for " + PodRequests.describe(pod) + ": " + e.getMessage(),

@@ -59,6 +59,17 @@ public final class MetadataFactory implements PriorityMetadataProducer {
    */
   @Override
   public PodPriorityMetadata produce(Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot) {
+    return produce(pod, filteredNodes, snapshot, parallelizer);
+  }
+
+  /**
+   * The same, scanning the nodes for inter-pod affinity on {@code workers} (the generic
+   * scheduler's), or on this factory's own parallelizer when {@code workers} is null.
+   */
+  @Override
+  public PodPriorityMetadata produce(
+      Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers) {
+    Parallelizer scan = workers != null ? workers : parallelizer;
     if (pod == null) {
       return null;
     }
@@ -81,8 +92,7 @@ public final class MetadataFactory implements PriorityMetadataProducer {
         snapshot == null ? 0 : snapshot.numNodes(),
         snapshot == null
             ? Map.of()
-            : InterPodAffinity.buildTopologyPairToScore(
-                pod, snapshot, hardPodAffinityWeight, parallelizer),
+            : InterPodAffinity.buildTopologyPairToScore(pod, snapshot, hardPodAffinityWeight, scan),
         values);
   }
 }

@@ -3,6 +3,7 @@ package io.kubelab.scheduler.priorities.bench;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.clock.FakeClock;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.AlgorithmConfig;
 import io.kubelab.scheduler.algorithm.AlgorithmFactoryArgs;
@@ -67,6 +68,7 @@ public class PrioritiesBenchmark {
   private static final Map<Integer, Snapshot> CLUSTERS = new ConcurrentHashMap<>();
 
   private SchedulerCache cache;
+  private Parallelizer workers;
   private GenericScheduler defaults;
   private PriorityMetadataProducer defaultsMeta;
   private GenericScheduler interPod;
@@ -81,6 +83,10 @@ public class PrioritiesBenchmark {
     snapshot = CLUSTERS.computeIfAbsent(nodes, PrioritiesBenchmark::cluster);
     all = snapshot.list();
     cache = new SchedulerCache(new FakeClock());
+    workers =
+        new Parallelizer(
+            "priorities-bench",
+            Math.min(Parallelizer.DEFAULT_PARALLELISM, Runtime.getRuntime().availableProcessors()));
     AlgorithmRegistry registry = new AlgorithmRegistry();
     AlgorithmProviders.registerAll(registry);
     Priorities.registerAll(registry);
@@ -99,7 +105,7 @@ public class PrioritiesBenchmark {
                        {"name": "TaintTolerationPriority", "weight": 1},
                        {"name": "ImageLocalityPriority", "weight": 1}
                      ]}"""));
-    defaults = GenericScheduler.builder(cache, snapshot).algorithm(d).build();
+    defaults = GenericScheduler.builder(cache, snapshot).algorithm(d).parallelizer(workers).build();
     defaultsMeta = d.priorityMetadataProducer();
     AlgorithmConfig i =
         new Configurator(registry, AlgorithmFactoryArgs.of(snapshot))
@@ -108,7 +114,7 @@ public class PrioritiesBenchmark {
                     """
                     {"kind": "Policy", "apiVersion": "v1", "predicates": [],
                      "priorities": [{"name": "InterPodAffinityPriority", "weight": 1}]}"""));
-    interPod = GenericScheduler.builder(cache, snapshot).algorithm(i).build();
+    interPod = GenericScheduler.builder(cache, snapshot).algorithm(i).parallelizer(workers).build();
     interPodMeta = i.priorityMetadataProducer();
     ordinary =
         Fixtures.pod("ordinary")
@@ -132,20 +138,21 @@ public class PrioritiesBenchmark {
   public void tearDown() {
     defaults.close();
     interPod.close();
+    workers.close();
     cache.close();
   }
 
   /** An ordinary pod through the DefaultProvider priorities over every node. */
   @Benchmark
   public NodeScoreList defaultPriorities() {
-    PriorityMetadata meta = defaultsMeta.produce(ordinary, all, snapshot);
+    PriorityMetadata meta = defaultsMeta.produce(ordinary, all, snapshot, workers);
     return defaults.prioritizeNodes(ordinary, meta, all);
   }
 
   /** A pod with preferred anti-affinity through InterPodAffinityPriority over every node. */
   @Benchmark
   public NodeScoreList interPodAffinityPriority() {
-    PriorityMetadata meta = interPodMeta.produce(antiAffinity, all, snapshot);
+    PriorityMetadata meta = interPodMeta.produce(antiAffinity, all, snapshot, workers);
     return interPod.prioritizeNodes(antiAffinity, meta, all);
   }
 
