@@ -60,7 +60,9 @@ final class PodClassIndex {
   /** Everything one reset of the index holds; never changed after a reset replaces it. */
   private static final class State {
     final Map<PodClass, Integer> ids = new HashMap<>();
-    final List<PodClass> classes = new ArrayList<>();
+    // Append-only; a view reads the array it was given up to its own length, so no copy is made.
+    PodClass[] classes = new PodClass[64];
+    int classCount;
     // Inverted: the classes that have a label key, and those with a key and (non-null) value.
     final Map<String, IntList> withKey = new HashMap<>();
     final Map<String, Map<String, IntList>> withLabel = new HashMap<>();
@@ -94,7 +96,7 @@ final class PodClassIndex {
   synchronized View refresh(List<NodeInfo> nodes, int clusterSize) {
     State s = state;
     if (s.byNode.size() > Math.max(minResetSize, 2L * clusterSize)
-        || s.classes.size() > Math.max(minResetSize, 2 * s.podsIndexed)) {
+        || s.classCount > Math.max(minResetSize, 2 * s.podsIndexed)) {
       s = new State();
       state = s;
       resets++;
@@ -117,7 +119,8 @@ final class PodClassIndex {
     return new View(
         this,
         s,
-        s.classes.toArray(new PodClass[0]),
+        s.classes,
+        s.classCount,
         entries,
         List.copyOf(s.zones),
         Collections.unmodifiableList(nodes));
@@ -145,8 +148,12 @@ final class PodClassIndex {
                   : Collections.unmodifiableMap(new HashMap<>(labels)));
       Integer id = s.ids.get(c);
       if (id == null) {
-        id = s.classes.size();
-        s.classes.add(c);
+        id = s.classCount;
+        if (id == s.classes.length) {
+          // A new array: views taken before keep reading the old one.
+          s.classes = Arrays.copyOf(s.classes, id * 2);
+        }
+        s.classes[s.classCount++] = c;
         s.ids.put(c, id);
         for (Map.Entry<String, String> l : c.labels().entrySet()) {
           s.withKey.computeIfAbsent(l.getKey(), k -> new IntList()).add(id);
@@ -187,6 +194,7 @@ final class PodClassIndex {
     private final State state;
     private final Map<String, NodeEntry> byNode;
     private final PodClass[] classes;
+    private final int classCount;
     private final NodeEntry[] entries;
     private final List<String> zones;
     private final List<NodeInfo> nodes;
@@ -195,6 +203,7 @@ final class PodClassIndex {
         PodClassIndex index,
         State state,
         PodClass[] classes,
+        int classCount,
         NodeEntry[] entries,
         List<String> zones,
         List<NodeInfo> nodes) {
@@ -202,6 +211,7 @@ final class PodClassIndex {
       this.state = state;
       this.byNode = state.byNode;
       this.classes = classes;
+      this.classCount = classCount;
       this.entries = entries;
       this.zones = zones;
       this.nodes = nodes;
@@ -214,7 +224,7 @@ final class PodClassIndex {
      *     classes that can satisfy them are asked (a selector's own requirements, or none)
      */
     boolean[] matching(List<Requirement> requirements, Predicate<PodClass> p) {
-      boolean[] m = new boolean[classes.length];
+      boolean[] m = new boolean[classCount];
       IntList candidates;
       synchronized (index) {
         candidates = candidates(requirements);
@@ -223,7 +233,7 @@ final class PodClassIndex {
         }
       }
       if (candidates == null) {
-        for (int i = 0; i < classes.length; i++) {
+        for (int i = 0; i < classCount; i++) {
           m[i] = p.test(classes[i]);
         }
         return m;
@@ -231,7 +241,7 @@ final class PodClassIndex {
       for (int k = 0; k < candidates.size(); k++) {
         int id = candidates.get(k);
         // Classes added after this view was taken are not the view's.
-        if (id < classes.length) {
+        if (id < classCount) {
           m[id] = p.test(classes[id]);
         }
       }
@@ -283,7 +293,7 @@ final class PodClassIndex {
      */
     NodeEntry entry(NodeInfo nodeInfo) {
       NodeEntry e = nodeInfo.nodeName() == null ? null : byNode.get(nodeInfo.nodeName());
-      return e != null && e.generation() == nodeInfo.generation() && e.maxClassId() < classes.length
+      return e != null && e.generation() == nodeInfo.generation() && e.maxClassId() < classCount
           ? e
           : null;
     }
