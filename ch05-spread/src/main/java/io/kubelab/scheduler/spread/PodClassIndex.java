@@ -250,28 +250,23 @@ final class PodClassIndex {
 
     /**
      * The classes that can satisfy the first requirement that needs a label: {@code In} needs one
-     * of its values; {@code Exists}, {@code Gt} and {@code Lt} need the key. Null when none needs a
-     * label ({@code NotIn} and {@code DoesNotExist} hold without one): every class is a candidate.
+     * of its values, {@code Exists} the key. Null when none of them is there (a selector of {@code
+     * NotIn} and {@code DoesNotExist} alone holds without any label): every class is a candidate.
      */
     private IntList candidates(List<Requirement> requirements) {
       for (Requirement r : requirements) {
-        switch (r.operator()) {
-          case IN -> {
-            Map<String, IntList> byValue = state.withLabel.getOrDefault(r.key(), Map.of());
-            IntList out = new IntList();
-            // One class has one value per key: the lists are disjoint.
-            for (String v : r.values()) {
-              out.addAll(byValue.get(v));
-            }
-            return out;
+        if (r.operator() == Requirement.Operator.IN) {
+          Map<String, IntList> byValue = state.withLabel.getOrDefault(r.key(), Map.of());
+          IntList out = new IntList();
+          // One class has one value per key: the lists are disjoint.
+          for (String v : r.values()) {
+            out.addAll(byValue.get(v));
           }
-          case EXISTS, GT, LT -> {
-            IntList out = state.withKey.get(r.key());
-            return out == null ? new IntList() : out;
-          }
-          default -> {
-            // NotIn, DoesNotExist: no label needed; look further.
-          }
+          return out;
+        }
+        if (r.operator() == Requirement.Operator.EXISTS) {
+          IntList out = state.withKey.get(r.key());
+          return out == null ? new IntList() : out;
         }
       }
       return null;

@@ -134,13 +134,18 @@ public final class PodTopologySpreadMap {
     // With an index: each constraint's verdict on each kind of pod, asked once.
     List<boolean[]> matching = new ArrayList<>();
     for (int j = 0; view != null && j < constraints.size(); j++) {
-      Selector selector = constraints.get(j).selector();
+      Constraint c = constraints.get(j);
       matching.add(
           view.matching(
-              selector.requirements(),
-              c ->
-                  (!liveSameNamespace || (!c.terminating() && c.namespace().equals(namespace)))
-                      && selector.matches(c.labels())));
+              c.selector().requirements(),
+              k ->
+                  counts(
+                      c,
+                      liveSameNamespace,
+                      namespace,
+                      k.namespace(),
+                      k.terminating(),
+                      k.labels())));
     }
     for (int i = 0; i < allNodes.size(); i++) {
       NodeInfo ni = allNodes.get(i);
@@ -176,16 +181,34 @@ public final class PodTopologySpreadMap {
       Constraint c, NodeInfo ni, boolean liveSameNamespace, String namespace) {
     long matchSum = 0;
     for (Pod existing : ni.pods()) {
-      if (liveSameNamespace
-          && (existing.getMetadata().getDeletionTimestamp() != null
-              || !SelectorSpread.namespace(existing).equals(namespace))) {
-        continue;
-      }
-      if (c.selector().matches(existing.getMetadata().getLabels())) {
+      if (counts(
+          c,
+          liveSameNamespace,
+          namespace,
+          SelectorSpread.namespace(existing),
+          existing.getMetadata().getDeletionTimestamp() != null,
+          existing.getMetadata().getLabels())) {
         matchSum++;
       }
     }
     return matchSum;
+  }
+
+  /**
+   * Whether {@code c} counts a pod: its selector matches the pod's labels; from v1.18 on, only live
+   * pods of the incoming pod's namespace.
+   */
+  private static boolean counts(
+      Constraint c,
+      boolean liveSameNamespace,
+      String namespace,
+      String podNamespace,
+      boolean terminating,
+      Map<String, String> labels) {
+    if (liveSameNamespace && (terminating || !podNamespace.equals(namespace))) {
+      return false;
+    }
+    return c.selector().matches(labels);
   }
 
   /**

@@ -24,6 +24,7 @@ import io.kubelab.scheduler.spread.PodTopologySpreadMap;
 import io.kubelab.scheduler.spread.SelectorSpread;
 import io.kubelab.scheduler.spread.SpreadListers;
 import io.kubelab.scheduler.spread.SpreadMetadata;
+import io.kubelab.scheduler.spread.SpreadSelector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +49,10 @@ import org.openjdk.jmh.annotations.State;
  * lives from cycle to cycle; before every operation one node changes (a pod of it taken off and put
  * back, a new generation), as the previous cycle's binding changes one node. {@link
  * #selectorSpreadFirstCycle} and {@link #evenPodsSpreadFirstCycle} build the parts anew in every
- * operation: the first cycle of a scheduler, which indexes every pod.
+ * operation: the first cycle of a scheduler, which indexes every pod. {@link
+ * #selectorSpreadWalkingEveryPod} and {@link #evenPodsSpreadWalkingEveryPod} compute the same
+ * scores the way upstream does, matching every pod of every node in every cycle: the ratio to them
+ * is what the index buys, measured in one run.
  *
  * <ul>
  *   <li>{@link #selectorSpread} and {@link #evenPodsSpreadPriority}: the shared realistic cluster
@@ -202,6 +206,33 @@ public class SpreadBenchmark {
         part(SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, s.snapshot, s.listers),
         s.snapshot,
         s.nodes);
+  }
+
+  /** The same as {@link #selectorSpread} walking every pod of every node, as upstream does. */
+  @Benchmark
+  public NodeScoreList selectorSpreadWalkingEveryPod(Realistic s) {
+    SpreadSelector selector = SpreadSelector.defaultSelector(s.replica, s.listers);
+    String namespace = s.replica.getMetadata().getNamespace();
+    NodeScoreList row = row(s.nodes);
+    for (int i = 0; i < s.nodes.size(); i++) {
+      row.setScore(i, SelectorSpread.countMatchingPods(namespace, selector, s.nodes.get(i)));
+    }
+    SelectorSpread.calculateSpreadPriorityReduce(s.replica, null, s.snapshot, row);
+    return row;
+  }
+
+  /** The same as {@link #evenPodsSpreadPriority} walking every pod of every node, as upstream. */
+  @Benchmark
+  public NodeScoreList evenPodsSpreadWalkingEveryPod(Realistic s) {
+    PodTopologySpreadMap m = PodTopologySpreadMap.build(s.spreadReplica, s.nodes, s.nodes);
+    NodeScoreList row = row(s.nodes);
+    for (int i = 0; i < s.nodes.size(); i++) {
+      NodeInfo ni = s.nodes.get(i);
+      row.setScore(
+          i, m.isEligible(ni.nodeName()) ? m.score(ni.node().getMetadata().getLabels()) : 0);
+    }
+    EvenPodsSpreadPriority.reduce(m, s.snapshot, row);
+    return row;
   }
 
   @Benchmark
