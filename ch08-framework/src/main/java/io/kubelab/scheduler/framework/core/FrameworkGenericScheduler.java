@@ -17,6 +17,7 @@ import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.Framework;
 import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.framework.StatusException;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -56,6 +57,7 @@ public final class FrameworkGenericScheduler {
   private final int percentageOfNodesToScore;
   private final RandomGenerator random;
   private final List<SchedulerExtender> extenders;
+  private final SchedulerMetrics metrics;
   private int nextStartNodeIndex;
 
   /**
@@ -87,6 +89,31 @@ public final class FrameworkGenericScheduler {
       int percentageOfNodesToScore,
       RandomGenerator random,
       List<? extends SchedulerExtender> extenders) {
+    this(
+        cache,
+        snapshot,
+        parallelizer,
+        nominator,
+        percentageOfNodesToScore,
+        random,
+        extenders,
+        null);
+  }
+
+  /**
+   * As the other constructors, observing the predicate and priority evaluation latencies in {@code
+   * metrics} (none when null).
+   */
+  public FrameworkGenericScheduler(
+      Cache cache,
+      Snapshot snapshot,
+      Parallelizer parallelizer,
+      PodNominator nominator,
+      int percentageOfNodesToScore,
+      RandomGenerator random,
+      List<? extends SchedulerExtender> extenders,
+      SchedulerMetrics metrics) {
+    this.metrics = metrics;
     this.extenders = List.copyOf(extenders);
     this.cache = Objects.requireNonNull(cache, "cache");
     this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
@@ -113,6 +140,7 @@ public final class FrameworkGenericScheduler {
     if (!preFilterStatus.isSuccess()) {
       throw new StatusException(preFilterStatus);
     }
+    long startPredicateEval = metrics == null ? 0 : metrics.start();
     Map<String, Status> statuses = new LinkedHashMap<>();
     List<Node> filtered = findNodesThatPassFilters(fwk, state, pod, statuses);
     filtered = findNodesThatPassExtenders(pod, filtered, statuses, state.recorder());
@@ -123,11 +151,21 @@ public final class FrameworkGenericScheduler {
     if (!preScoreStatus.isSuccess()) {
       throw new StatusException(preScoreStatus);
     }
+    // Upstream observes the predicate evaluation after PreScore, and the priority evaluation from
+    // here to the chosen host (or at once when one node is left).
+    long startPriorityEval = 0;
+    if (metrics != null) {
+      metrics.observeSince(SchedulerMetrics.PREDICATE_EVALUATION, startPredicateEval);
+      startPriorityEval = metrics.start();
+    }
     CycleRecorder rec = state.recorder();
     if (filtered.size() == 1) {
       String only = filtered.get(0).getMetadata().getName();
       if (rec != null) {
         rec.selectedNode(only);
+      }
+      if (metrics != null) {
+        metrics.observeSince(SchedulerMetrics.PRIORITY_EVALUATION, startPriorityEval);
       }
       return new ScheduleResult(only, 1 + statuses.size(), 1);
     }
@@ -138,6 +176,9 @@ public final class FrameworkGenericScheduler {
     String host = GenericScheduler.selectHost(priorityList, random);
     if (rec != null) {
       rec.selectedNode(host);
+    }
+    if (metrics != null) {
+      metrics.observeSince(SchedulerMetrics.PRIORITY_EVALUATION, startPriorityEval);
     }
     return new ScheduleResult(host, filtered.size() + statuses.size(), filtered.size());
   }
