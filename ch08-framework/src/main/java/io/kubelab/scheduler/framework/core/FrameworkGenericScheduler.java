@@ -3,6 +3,7 @@ package io.kubelab.scheduler.framework.core;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.scheduler.algorithm.ExtenderScores;
 import io.kubelab.scheduler.algorithm.GenericScheduler;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.PodNominator;
@@ -21,7 +22,6 @@ import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -392,27 +392,14 @@ public final class FrameworkGenericScheduler {
 
   private void addExtenderScores(
       Pod pod, List<Node> nodes, NodeScoreList result, CycleRecorder rec) {
-    Map<String, Long> combined = new HashMap<>();
-    for (SchedulerExtender extender : extenders) {
-      if (!extender.isInterested(pod)) {
-        continue;
-      }
-      SchedulerExtender.PrioritizeResult r;
-      try {
-        r = extender.prioritize(pod, nodes);
-      } catch (RuntimeException e) {
-        continue;
-      }
-      long weight = r.weight();
-      r.scores().forEach((host, score) -> combined.merge(host, score * weight, Long::sum));
-      if (rec != null) {
-        rec.extenderScore(extender.name(), weight, r.scores());
-      }
-    }
-    long scale = NodeScoreList.MAX_NODE_SCORE / SchedulerExtender.MAX_EXTENDER_PRIORITY;
-    for (int i = 0; i < result.size(); i++) {
-      result.setScore(i, result.score(i) + combined.getOrDefault(result.name(i), 0L) * scale);
-    }
+    ExtenderScores.add(
+        extenders,
+        pod,
+        nodes,
+        result,
+        rec == null
+            ? null
+            : (extender, r) -> rec.extenderScore(extender.name(), r.weight(), r.scores()));
   }
 
   /** The extenders, in the order they are called. */
