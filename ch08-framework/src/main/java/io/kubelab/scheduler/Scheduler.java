@@ -362,6 +362,7 @@ public final class Scheduler implements AutoCloseable {
           state, assumedInfo, err, SCHEDULER_ERROR, "Binding rejected: " + err.getMessage());
       return;
     }
+    // From the first attempt, an instant on the Clock (a PodInfo built without one has none).
     if (metrics != null && assumedInfo.initialAttemptTimestamp() != null) {
       metrics.observe(
           SchedulerMetrics.POD_SCHEDULING,
@@ -385,7 +386,8 @@ public final class Scheduler implements AutoCloseable {
       err = e;
     }
     finishBinding(assumed, host, err);
-    if (metrics != null) {
+    // Upstream returns on a failed binding before it observes the binding latency.
+    if (metrics != null && err == null) {
       metrics.observeSince(SchedulerMetrics.BINDING, bindingStart);
     }
     return err;

@@ -64,7 +64,8 @@ class SchedulerMetricsTest {
               "PreBind",
               "Bind",
               "PostBind");
-      assertThat(m.extensionPoint("Filter", "Success").count()).isEqualTo(3);
+      // Filter is timed once for the cycle over all three nodes, not once per node.
+      assertThat(m.extensionPoint("Filter", "Success").count()).isEqualTo(1);
       // Nothing else reads the ticker between PreFilter's start and end: one step, 1 ms.
       assertThat(m.extensionPoint("PreFilter", "Success").sum()).isCloseTo(0.001, within(1e-12));
       // The cycle's start is read before PreFilter and the algorithm's end after selectHost.
@@ -88,11 +89,39 @@ class SchedulerMetricsTest {
       assertThat(m.histogram(SchedulerMetrics.SCHEDULING_ALGORITHM).count()).isZero();
       assertThat(m.histogram(SchedulerMetrics.BINDING).count()).isZero();
       assertThat(m.histogram(SchedulerMetrics.E2E_SCHEDULING).count()).isZero();
-      // The filter that rejected the node labels its run Unschedulable; preemption's what-if
-      // filter run adds another.
-      assertThat(m.extensionPoint("Filter", "Unschedulable").count()).isGreaterThanOrEqualTo(1);
-      assertThat(m.extensionPoint("Filter", "Success")).isNull();
+      // The filtering ran without error, though no node passed: Success, once; preemption's
+      // what-if filter runs are not timed as the Filter point.
+      assertThat(m.extensionPoint("Filter", "Success").count()).isEqualTo(1);
+      assertThat(m.extensionPoint("Filter", "Unschedulable")).isNull();
       assertThat(m.extensionPoints()).doesNotContainKeys("Score", "Reserve", "Bind");
+    }
+  }
+
+  @Test
+  void aFailedBindingIsTimedEndToEndButNotAsABinding() throws Exception {
+    SchedulerMetrics m = metrics();
+    Harness.Options o = new Harness.Options();
+    o.metrics = m;
+    o.binder =
+        c ->
+            b -> {
+              throw new IllegalStateException("the API server refused the binding");
+            };
+    try (Harness h = new Harness(o)) {
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      h.cluster.createPod(pod("web").requests("1", "1Gi").build());
+
+      h.scheduler.scheduleOne(java.time.Duration.ZERO);
+      assertThat(h.scheduler.awaitBindings(java.time.Duration.ofSeconds(10))).isTrue();
+
+      assertThat(h.nodeOf("default", "web")).isNull();
+      assertThat(m.histogram(SchedulerMetrics.SCHEDULING_ALGORITHM).count()).isEqualTo(1);
+      assertThat(m.histogram(SchedulerMetrics.E2E_SCHEDULING).count()).isEqualTo(1);
+      assertThat(m.histogram(SchedulerMetrics.BINDING).count()).isZero();
+      assertThat(m.histogram(SchedulerMetrics.POD_SCHEDULING).count()).isZero();
+      assertThat(m.extensionPoint("Bind", "Error").count()).isEqualTo(1);
+      assertThat(m.extensionPoint("Bind", "Success")).isNull();
+      assertThat(m.extensionPoints()).containsKey("Unreserve").doesNotContainKey("PostBind");
     }
   }
 

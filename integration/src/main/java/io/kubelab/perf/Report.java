@@ -59,35 +59,36 @@ public final class Report {
    */
   static void extensionPoints(PrintWriter out, List<WorkloadRunner.Result> results) {
     for (WorkloadRunner.Result r : results) {
-      List<DataItem> rows = new java.util.ArrayList<>();
+      // One table per measured op (its Name ends in the op's namespace).
+      Map<String, List<DataItem>> byName = new LinkedHashMap<>();
       for (DataItem d : r.dataItems()) {
         if (!WorkloadRunner.THROUGHPUT.equals(d.metric())
             && !WorkloadRunner.POD_SCHEDULING_DURATION.equals(d.metric())
             && !d.data().isEmpty()) {
-          rows.add(d);
+          byName.computeIfAbsent(d.name(), n -> new java.util.ArrayList<>()).add(d);
         }
       }
-      if (rows.isEmpty()) {
-        continue;
-      }
-      int w = "WHAT".length();
-      for (DataItem d : rows) {
-        w = Math.max(w, what(d).length());
-      }
-      String fmt = "  %-" + w + "s  %9s  %9s  %9s  %9s%n";
-      out.printf("%s latencies (ms)%n", r.id());
-      out.printf(fmt, "WHAT", "P50", "P90", "P99", "AVERAGE");
-      for (DataItem d : rows) {
-        String what = what(d);
-        out.printf(
-            fmt,
-            what,
-            ms(d.data().get("Perc50")),
-            ms(d.data().get("Perc90")),
-            ms(d.data().get("Perc99")),
-            ms(d.data().get("Average")));
-      }
-      out.println();
+      byName.forEach(
+          (name, rows) -> {
+            int w = "WHAT".length();
+            for (DataItem d : rows) {
+              w = Math.max(w, what(d).length());
+            }
+            String fmt = "  %-" + w + "s  %9s  %9s  %9s  %9s%n";
+            out.printf(
+                "%s, %s: latencies (ms)%n", r.id(), name.substring(name.lastIndexOf('/') + 1));
+            out.printf(fmt, "WHAT", "P50", "P90", "P99", "AVERAGE");
+            for (DataItem d : rows) {
+              out.printf(
+                  fmt,
+                  what(d),
+                  ms(d.data().get("Perc50")),
+                  ms(d.data().get("Perc90")),
+                  ms(d.data().get("Perc99")),
+                  ms(d.data().get("Average")));
+            }
+            out.println();
+          });
     }
   }
 

@@ -1,6 +1,7 @@
 package io.kubelab.apimachinery.labels;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.kubelab.apimachinery.validation.Validation;
 import java.util.ArrayList;
@@ -40,8 +41,8 @@ public final class LabelSelectors {
    * cycles, and checking its keys and values costs far more than looking it up. The answer is the
    * same as {@link #compile}'s: an invalid selector is never remembered and throws with {@code
    * what} each time. The cache holds at most {@value #CACHE_LIMIT} selectors and is emptied when
-   * full. A selector mutated after it was remembered is simply not found again (its entry keeps the
-   * hash of what it was), so a stale entry can never answer for different content.
+   * full. The cache keeps its own copy of each selector it remembers, so a caller that changes its
+   * object afterwards is answered for the new content.
    */
   public static Selector compileCached(LabelSelector selector, String what) {
     if (selector == null) {
@@ -55,7 +56,9 @@ public final class LabelSelectors {
     if (CACHE.size() >= CACHE_LIMIT) {
       CACHE.clear();
     }
-    CACHE.put(selector, compiled);
+    // The key is a copy: the caller's object may change later, and a changed selector must never
+    // find the entry of what it was.
+    CACHE.put(new LabelSelectorBuilder(selector).build(), compiled);
     return compiled;
   }
 

@@ -234,6 +234,21 @@ class LabelSelectorsTest {
   }
 
   @Test
+  void aSelectorChangedToContentOfTheSameHashIsNotAnsweredFromTheCache() {
+    // "Aa" and "BB" have the same String.hashCode, so both selectors hash alike.
+    assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+    LabelSelector s = matchLabels("app", "Aa");
+    assertThat(LabelSelectors.compileCached(s, WHAT).matches(Map.of("app", "Aa"))).isTrue();
+    s.setMatchLabels(Map.of("app", "BB"));
+    assertThat(LabelSelectors.compileCached(s, WHAT).matches(Map.of("app", "BB"))).isTrue();
+    assertThat(LabelSelectors.compileCached(s, WHAT).matches(Map.of("app", "Aa"))).isFalse();
+    assertThat(
+            LabelSelectors.compileCached(matchLabels("app", "BB"), WHAT)
+                .matches(Map.of("app", "Aa")))
+        .isFalse();
+  }
+
+  @Test
   void theCachedCompileRejectsAnInvalidSelectorEveryTimeNamingTheField() {
     LabelSelector bad = matchExpressions(labelExpr("app", "In"));
     for (int i = 0; i < 2; i++) {

@@ -40,11 +40,13 @@ import java.util.function.Consumer;
  * and is not listed twice. Exactly one QueueSort and at least one Bind plugin are required.
  *
  * <p>Score runs in parallel over nodes on the framework's {@link Parallelizer}, NormalizeScore in
- * parallel over plugins. With {@link SchedulerMetrics} given, every run of an extension point is
- * timed into {@code scheduler_framework_extension_point_duration_seconds} by point and status code,
- * as upstream's deferred {@code FrameworkExtensionPointDuration} observations do (Filter per node,
- * Unreserve and PostBind always {@code Success}); upstream's sampled per-plugin durations are not
- * kept. A {@link CycleRecorder} on the cycle state hears every result.
+ * parallel over plugins. With {@link SchedulerMetrics} given, each run of PreFilter, PreScore,
+ * Score, Reserve, Unreserve, Permit, PreBind, Bind and PostBind is timed into {@code
+ * scheduler_framework_extension_point_duration_seconds} by point and status code, as upstream's
+ * deferred {@code FrameworkExtensionPointDuration} observations do (Unreserve and PostBind always
+ * {@code Success}); Filter, which runs once per node, is timed once per cycle by the generic
+ * scheduler, and the PreFilter extensions are not timed, as upstream; upstream's sampled per-plugin
+ * durations are not kept. A {@link CycleRecorder} on the cycle state hears every result.
  */
 public final class FrameworkImpl implements Framework {
 
@@ -331,34 +333,12 @@ public final class FrameworkImpl implements Framework {
   @Override
   public Status runPreFilterExtensionAddPod(
       CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
-    if (metrics == null) {
-      return runPreFilterExtensionAddPodUntimed(state, podToSchedule, podToAdd, nodeInfo);
-    }
-    long start = metrics.start();
-    Status r = runPreFilterExtensionAddPodUntimed(state, podToSchedule, podToAdd, nodeInfo);
-    metrics.observeExtensionPoint("PreFilterExtensionAddPod", r.code().toString(), start);
-    return r;
-  }
-
-  private Status runPreFilterExtensionAddPodUntimed(
-      CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
     return runPreFilterExtension(
         "AddPod", podToSchedule, ext -> ext.addPod(state, podToSchedule, podToAdd, nodeInfo));
   }
 
   @Override
   public Status runPreFilterExtensionRemovePod(
-      CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
-    if (metrics == null) {
-      return runPreFilterExtensionRemovePodUntimed(state, podToSchedule, podToRemove, nodeInfo);
-    }
-    long start = metrics.start();
-    Status r = runPreFilterExtensionRemovePodUntimed(state, podToSchedule, podToRemove, nodeInfo);
-    metrics.observeExtensionPoint("PreFilterExtensionRemovePod", r.code().toString(), start);
-    return r;
-  }
-
-  private Status runPreFilterExtensionRemovePodUntimed(
       CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
     return runPreFilterExtension(
         "RemovePod",
@@ -402,16 +382,6 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public PluginToStatus runFilterPlugins(CycleState state, Pod pod, NodeInfo nodeInfo) {
-    if (metrics == null) {
-      return runFilterPluginsUntimed(state, pod, nodeInfo);
-    }
-    long start = metrics.start();
-    PluginToStatus r = runFilterPluginsUntimed(state, pod, nodeInfo);
-    metrics.observeExtensionPoint("Filter", r.merge().code().toString(), start);
-    return r;
-  }
-
-  private PluginToStatus runFilterPluginsUntimed(CycleState state, Pod pod, NodeInfo nodeInfo) {
     CycleRecorder rec = state.recorder();
     Map<String, Status> statuses = null;
     for (int i = 0; i < filterPlugins.length; i++) {
@@ -1052,16 +1022,17 @@ public final class FrameworkImpl implements Framework {
       return this;
     }
 
-    /** {@code WithRunAllFilters} (a Policy's {@code alwaysCheckAllPredicates}). */
     /**
      * Observes how long each extension point takes in {@code metrics} ({@code
-     * scheduler_framework_extension_point_duration_seconds}); none when unset.
+     * scheduler_framework_extension_point_duration_seconds}); none when unset. Filter is observed
+     * by the generic scheduler, once per cycle.
      */
     public Builder metrics(SchedulerMetrics metrics) {
       this.metrics = metrics;
       return this;
     }
 
+    /** {@code WithRunAllFilters} (a Policy's {@code alwaysCheckAllPredicates}). */
     public Builder runAllFilters(boolean runAllFilters) {
       this.runAllFilters = runAllFilters;
       return this;

@@ -20,10 +20,11 @@ import java.util.function.LongSupplier;
  * scheduler_scheduling_algorithm_preemption_evaluation_seconds}, {@code
  * scheduler_binding_duration_seconds} and {@code scheduler_pod_scheduling_duration_seconds} (1 ms
  * doubling, 15 buckets), and {@code scheduler_framework_extension_point_duration_seconds} by {@code
- * extension_point} and {@code status} (0.1 ms doubling, 12 buckets). Latencies are real elapsed
- * time, as upstream's {@code time.Since}: the ticker is {@link System#nanoTime} in a real scheduler
- * and a fake in tests, never the scheduler's {@code Clock}, whose fake time does not move while
- * code runs.
+ * extension_point} and {@code status} (0.1 ms doubling, 12 buckets). Latencies within a cycle are
+ * real elapsed time, as upstream's {@code time.Since}: the ticker is {@link System#nanoTime} in a
+ * real scheduler and a fake in tests, not the scheduler's {@code Clock}, whose fake time does not
+ * move while code runs. The one exception is {@code pod_scheduling}, which runs from the pod's
+ * first attempt, a {@code Clock} instant the queue recorded, and is measured on the {@code Clock}.
  */
 public final class SchedulerMetrics {
 
@@ -51,8 +52,6 @@ public final class SchedulerMetrics {
   static final List<String> POINT_ORDER =
       List.of(
           "PreFilter",
-          "PreFilterExtensionAddPod",
-          "PreFilterExtensionRemovePod",
           "Filter",
           "PreScore",
           "Score",

@@ -148,4 +148,37 @@ class HistogramTest {
     assertThat(m.histogram(SchedulerMetrics.BINDING).count()).isZero();
     assertThat(m.extensionPoints()).isEmpty();
   }
+
+  @Test
+  void concurrentObservationsAreAllCounted() throws Exception {
+    Histogram h = new Histogram(new double[] {1, 2, 4});
+    int threads = 4;
+    int each = 10_000;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int offset = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    h.observe((i + offset) % 5); // 0, 1, 2, 3, 4 in turn
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    long n = (long) threads * each;
+    assertThat(h.count()).isEqualTo(n);
+    // Each value appears n/5 times: <=1 holds 0 and 1, <=2 adds 2, <=4 adds 3 and 4.
+    assertThat(h.cumulativeCounts()).containsExactly(2 * n / 5, 3 * n / 5, n, n);
+    assertThat(h.sum()).isEqualTo((0 + 1 + 2 + 3 + 4) * (n / 5) * 1.0);
+  }
 }

@@ -13,6 +13,7 @@ import io.kubelab.scheduler.algorithm.SchedulingError;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.framework.Code;
 import io.kubelab.scheduler.framework.CycleRecorder;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.Framework;
@@ -152,7 +153,7 @@ public final class FrameworkGenericScheduler {
       throw new StatusException(preScoreStatus);
     }
     // Upstream observes the predicate evaluation after PreScore, and the priority evaluation from
-    // here to the chosen host (or at once when one node is left).
+    // here to the end of prioritizeNodes (or at once when one node is left).
     long startPriorityEval = 0;
     if (metrics != null) {
       metrics.observeSince(SchedulerMetrics.PREDICATE_EVALUATION, startPredicateEval);
@@ -170,15 +171,15 @@ public final class FrameworkGenericScheduler {
       return new ScheduleResult(only, 1 + statuses.size(), 1);
     }
     NodeScoreList priorityList = prioritizeNodes(fwk, state, pod, filtered);
+    if (metrics != null) {
+      metrics.observeSince(SchedulerMetrics.PRIORITY_EVALUATION, startPriorityEval);
+    }
     if (rec != null) {
       rec.finalScores(priorityList);
     }
     String host = GenericScheduler.selectHost(priorityList, random);
     if (rec != null) {
       rec.selectedNode(host);
-    }
-    if (metrics != null) {
-      metrics.observeSince(SchedulerMetrics.PRIORITY_EVALUATION, startPriorityEval);
     }
     return new ScheduleResult(host, filtered.size() + statuses.size(), filtered.size());
   }
@@ -207,6 +208,9 @@ public final class FrameworkGenericScheduler {
     AtomicReference<RuntimeException> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
     int start = nextStartNodeIndex;
+    // Filter's latency is observed here, once per cycle over all nodes (the nominated pods' AddPod
+    // included), not per node in the framework: upstream's choice, as its comment says.
+    long beginCheckNode = metrics == null ? 0 : metrics.start();
     parallelizer.until(
         stop,
         n,
@@ -235,6 +239,12 @@ public final class FrameworkGenericScheduler {
         });
     int processed = filteredLen.get() + failed.size();
     nextStartNodeIndex = (start + processed) % n;
+    if (metrics != null) {
+      metrics.observeExtensionPoint(
+          "Filter",
+          (firstError.get() == null ? Code.SUCCESS : Code.ERROR).toString(),
+          beginCheckNode);
+    }
     if (firstError.get() != null) {
       throw firstError.get();
     }
