@@ -22,6 +22,7 @@ import io.kubelab.scheduler.framework.WaitingPod;
 import io.kubelab.scheduler.framework.core.FitError;
 import io.kubelab.scheduler.framework.core.FrameworkGenericScheduler;
 import io.kubelab.scheduler.framework.core.FrameworkPreemption;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import io.kubelab.scheduler.preemption.EventRecorder;
 import io.kubelab.scheduler.preemption.PdbLister;
 import io.kubelab.scheduler.preemption.PodPreemptor;
@@ -116,6 +117,7 @@ public final class Scheduler implements AutoCloseable {
   private final DefaultErrorFunc errorFunc;
   private final EventHandlers handlers;
   private final Function<Pod, CycleRecorder> cycleRecorders;
+  private final SchedulerMetrics metrics;
 
   private final Object inFlightLock = new Object();
   private int inFlight;
@@ -134,6 +136,7 @@ public final class Scheduler implements AutoCloseable {
     this.pdbLister = b.pdbLister;
     this.disablePreemption = b.disablePreemption;
     this.cycleRecorders = b.cycleRecorders;
+    this.metrics = b.metrics;
     this.algorithm =
         new FrameworkGenericScheduler(
             b.cache,
@@ -142,7 +145,8 @@ public final class Scheduler implements AutoCloseable {
             b.queue,
             b.percentageOfNodesToScore,
             b.random,
-            this.extenders);
+            this.extenders,
+            b.metrics);
     this.preemption =
         new FrameworkPreemption(
             algorithm, b.snapshot, b.parallelizer, b.queue, b.enableNonPreempting);
@@ -213,6 +217,7 @@ public final class Scheduler implements AutoCloseable {
     if (skipPodSchedule(pod)) {
       return true;
     }
+    long start = metrics == null ? 0 : metrics.start();
     CycleState state = new CycleState();
     state.setRecorder(cycleRecorders.apply(pod));
     String host;
@@ -220,7 +225,11 @@ public final class Scheduler implements AutoCloseable {
       host = algorithm.schedule(prof, state, pod).suggestedHost();
     } catch (FitError fitError) {
       if (!disablePreemption) {
+        long preemptionStart = metrics == null ? 0 : metrics.start();
         preempt(prof, state, pod, fitError);
+        if (metrics != null) {
+          metrics.observeSince(SchedulerMetrics.PREEMPTION_EVALUATION, preemptionStart);
+        }
       }
       recordSchedulingFailure(
           state, podInfo, fitError, PodConditions.REASON_UNSCHEDULABLE, fitError.getMessage());
@@ -232,6 +241,9 @@ public final class Scheduler implements AutoCloseable {
       recordSchedulingFailure(
           state, podInfo, e, PodConditions.REASON_UNSCHEDULABLE, e.getMessage());
       return true;
+    }
+    if (metrics != null) {
+      metrics.observeSince(SchedulerMetrics.SCHEDULING_ALGORITHM, start);
     }
 
     // The assumed pod is a copy: the queue's and the informer's objects stay as they are.
@@ -273,7 +285,7 @@ public final class Scheduler implements AutoCloseable {
       bindingExecutor.execute(
           () -> {
             try {
-              bindingCycle(prof, state, assumedPodInfo, host);
+              bindingCycle(prof, state, assumedPodInfo, host, start);
             } catch (RuntimeException e) {
               LOG.log(Level.SEVERE, "binding cycle failed", e);
             } finally {
@@ -320,7 +332,7 @@ public final class Scheduler implements AutoCloseable {
   // The binding cycle
 
   private void bindingCycle(
-      FrameworkImpl prof, CycleState state, PodInfo assumedInfo, String host) {
+      FrameworkImpl prof, CycleState state, PodInfo assumedInfo, String host, long start) {
     Pod assumed = assumedInfo.pod();
     Status waitOnPermit = prof.waitOnPermit(assumed);
     if (!waitOnPermit.isSuccess()) {
@@ -341,11 +353,20 @@ public final class Scheduler implements AutoCloseable {
       return;
     }
     RuntimeException err = bind(prof, state, assumed, host);
+    if (metrics != null) {
+      metrics.observeSince(SchedulerMetrics.E2E_SCHEDULING, start);
+    }
     if (err != null) {
       prof.runUnreservePlugins(state, assumed, host);
       recordSchedulingFailure(
           state, assumedInfo, err, SCHEDULER_ERROR, "Binding rejected: " + err.getMessage());
       return;
+    }
+    // From the first attempt, an instant on the Clock (a PodInfo built without one has none).
+    if (metrics != null && assumedInfo.initialAttemptTimestamp() != null) {
+      metrics.observe(
+          SchedulerMetrics.POD_SCHEDULING,
+          clock.since(assumedInfo.initialAttemptTimestamp()).toNanos() / 1e9);
     }
     prof.runPostBindPlugins(state, assumed, host);
   }
@@ -357,6 +378,7 @@ public final class Scheduler implements AutoCloseable {
    * @return the error, or null when the pod is bound
    */
   private RuntimeException bind(FrameworkImpl prof, CycleState state, Pod assumed, String host) {
+    long bindingStart = metrics == null ? 0 : metrics.start();
     RuntimeException err = null;
     try {
       err = extendersOrPluginsBind(prof, state, assumed, host);
@@ -364,6 +386,10 @@ public final class Scheduler implements AutoCloseable {
       err = e;
     }
     finishBinding(assumed, host, err);
+    // Upstream returns on a failed binding before it observes the binding latency.
+    if (metrics != null && err == null) {
+      metrics.observeSince(SchedulerMetrics.BINDING, bindingStart);
+    }
     return err;
   }
 
@@ -710,8 +736,19 @@ public final class Scheduler implements AutoCloseable {
     private int percentageOfNodesToScore;
     private RandomGenerator random = new Random();
     private Function<Pod, CycleRecorder> cycleRecorders = pod -> null;
+    private SchedulerMetrics metrics;
 
     private Builder() {}
+
+    /**
+     * Where the scheduler observes its latencies (the scheduling algorithm, predicate, priority and
+     * preemption evaluation, binding, end to end, and each pod from its first attempt to bound);
+     * none when unset. Give the profiles' frameworks the same metrics for the extension points.
+     */
+    public Builder metrics(SchedulerMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
 
     /**
      * Where each scheduling cycle reports: called with the popped pod at the start of every cycle;

@@ -12,6 +12,7 @@ import io.kubelab.scheduler.framework.Registry;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.framework.profile.Profiles;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import io.kubelab.scheduler.queue.PriorityQueue;
 import io.kubelab.scheduler.queue.SchedulingQueue;
 import java.time.Duration;
@@ -49,6 +50,7 @@ final class Harness implements AutoCloseable {
     Function<InMemoryCluster, PodBinder> binder = c -> c;
     UnaryOperator<Cache> cache = c -> c;
     UnaryOperator<Scheduler.Builder> builder = b -> b;
+    SchedulerMetrics metrics;
   }
 
   Harness() {
@@ -65,6 +67,7 @@ final class Harness implements AutoCloseable {
                     .snapshot(snapshot)
                     .clock(clock)
                     .parallelizer(parallelizer)
+                    .metrics(o.metrics)
                     .component(PodBinder.class, binder));
     queue = o.queue.apply(clock, profiles.values().iterator().next().queueSortFunc());
     scheduler =
@@ -79,6 +82,7 @@ final class Harness implements AutoCloseable {
                     .profiles(profiles)
                     .client(cluster)
                     .eventRecorder(events)
+                    .metrics(o.metrics)
                     .random(new Random(7)))
             .build();
     scheduler.addAllEventHandlers(cluster);

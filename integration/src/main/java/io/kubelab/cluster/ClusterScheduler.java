@@ -12,6 +12,7 @@ import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.framework.profile.Profiles;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import io.kubelab.scheduler.queue.PriorityQueue;
 import io.kubelab.scheduler.spread.SpreadListers;
 import java.time.Duration;
@@ -65,6 +66,20 @@ public final class ClusterScheduler implements AutoCloseable {
   public static ClusterScheduler start(
       KubernetesClient kube, KubeSchedulerConfiguration config, Clock clock, long seed)
       throws InterruptedException {
+    return start(kube, config, clock, seed, null);
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, KubeSchedulerConfiguration, Clock, long)}, observing the
+   * scheduler's and its frameworks' latencies in {@code metrics} (none when null).
+   */
+  public static ClusterScheduler start(
+      KubernetesClient kube,
+      KubeSchedulerConfiguration config,
+      Clock clock,
+      long seed,
+      SchedulerMetrics metrics)
+      throws InterruptedException {
     List<String> errors = config.validate();
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("KubeSchedulerConfiguration: " + errors.get(0));
@@ -92,6 +107,7 @@ public final class ClusterScheduler implements AutoCloseable {
                       .snapshot(snapshot)
                       .clock(clock)
                       .parallelizer(parallelizer)
+                      .metrics(metrics)
                       .component(PodBinder.class, client)
                       .component(SpreadListers.class, spreadListers));
       PriorityQueue queue =
@@ -115,6 +131,7 @@ public final class ClusterScheduler implements AutoCloseable {
               .disablePreemption(config.disablePreemption())
               .percentageOfNodesToScore(config.percentageOfNodesToScore())
               .random(new Random(seed))
+              .metrics(metrics)
               .build();
       scheduler.addAllEventHandlers(client);
       client.start(CACHE_SYNC_TIMEOUT);

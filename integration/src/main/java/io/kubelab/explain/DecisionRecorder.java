@@ -3,6 +3,7 @@ package io.kubelab.explain;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.SchedulerExtender;
+import io.kubelab.scheduler.framework.Code;
 import io.kubelab.scheduler.framework.CycleRecorder;
 import io.kubelab.scheduler.framework.Status;
 import java.time.Duration;
@@ -39,8 +40,20 @@ public final class DecisionRecorder implements CycleRecorder {
   private boolean preemptionRan;
   private String error = "";
 
+  private static final Decision.Outcome SUCCESS = new Decision.Outcome("Success", "");
+
+  // The node the last filter call was about, and its map: one worker filters a node's plugins one
+  // after another, so most calls find their map here without a lookup.
+  private String lastFilteredNode;
+  private Map<String, Decision.Outcome> lastFilterMap;
+  // The nodes of this cycle's score lists, shared by every plugin's ScoreMap.
+  private ScoreMap.Nodes scoredNodes;
+
   static Decision.Outcome outcome(Status s) {
     Status st = Status.orSuccess(s);
+    if (st.code() == Code.SUCCESS && st.message().isEmpty()) {
+      return SUCCESS;
+    }
     return new Decision.Outcome(st.code().toString(), st.message());
   }
 
@@ -51,7 +64,14 @@ public final class DecisionRecorder implements CycleRecorder {
 
   @Override
   public synchronized void filter(String nodeName, String plugin, Status status) {
-    Map<String, Decision.Outcome> m = filter.computeIfAbsent(nodeName, n -> new LinkedHashMap<>());
+    Map<String, Decision.Outcome> m;
+    if (nodeName.equals(lastFilteredNode)) {
+      m = lastFilterMap;
+    } else {
+      m = filter.computeIfAbsent(nodeName, n -> new LinkedHashMap<>());
+      lastFilteredNode = nodeName;
+      lastFilterMap = m;
+    }
     if (!m.isEmpty() && m.keySet().iterator().next().equals(plugin)) {
       // The first plugin again: the second run of the filters on this node (without the
       // nominated pods). Its verdicts replace the first run's.
@@ -72,8 +92,17 @@ public final class DecisionRecorder implements CycleRecorder {
       NodeScoreList raw,
       NodeScoreList normalized,
       NodeScoreList weighted) {
+    if (scoredNodes == null || !scoredNodes.sameAs(raw)) {
+      scoredNodes = ScoreMap.Nodes.of(raw);
+    }
     scores.put(
-        plugin, new Decision.PluginScores(weight, asMap(raw), asMap(normalized), asMap(weighted)));
+        plugin,
+        new Decision.PluginScores(weight, scores(raw), scores(normalized), scores(weighted)));
+  }
+
+  /** The list as a map over this cycle's shared node names (a plain map if its names differ). */
+  private Map<String, Long> scores(NodeScoreList l) {
+    return scoredNodes.sameAs(l) ? new ScoreMap(scoredNodes, l) : asMap(l);
   }
 
   /**

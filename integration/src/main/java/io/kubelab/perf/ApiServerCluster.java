@@ -14,6 +14,7 @@ import io.kubelab.apimachinery.clock.SystemClock;
 import io.kubelab.cluster.ClusterScheduler;
 import io.kubelab.cluster.apiserver.ApiServer;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +43,7 @@ final class ApiServerCluster implements PerfCluster {
   private final SystemClock clock;
   private final SharedIndexInformer<Pod> informer;
   private final ClusterScheduler scheduler;
+  private final SchedulerMetrics metrics = new SchedulerMetrics();
   private final ExecutorService creators;
 
   ApiServerCluster(KubeSchedulerConfiguration config, long seed) {
@@ -87,7 +89,7 @@ final class ApiServerCluster implements PerfCluster {
                   }
                 });
     try {
-      scheduler = ClusterScheduler.start(client, config, clock, seed);
+      scheduler = ClusterScheduler.start(client, config, clock, seed, metrics);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();
@@ -153,6 +155,11 @@ final class ApiServerCluster implements PerfCluster {
     } catch (TimeoutException e) {
       throw new IllegalStateException("creating objects took more than 10 minutes", e);
     }
+  }
+
+  @Override
+  public SchedulerMetrics metrics() {
+    return metrics;
   }
 
   @Override

@@ -40,11 +40,19 @@ public final class Compare {
       for (Map.Entry<String, Double> e : d.data().entrySet()) {
         Double bv = b.data().get(e.getKey());
         if (bv != null) {
-          out.add(new Row(d.name(), d.metric(), e.getKey(), bv, e.getValue()));
+          out.add(new Row(d.name(), metric(d), e.getKey(), bv, e.getValue()));
         }
       }
     }
     return out;
+  }
+
+  /** The metric, with its extension point when it has one: {@code ...{extension_point=Filter}}. */
+  private static String metric(DataItem d) {
+    String point = d.labels().get(WorkloadRunner.EXTENSION_POINT_LABEL);
+    return point == null
+        ? d.metric()
+        : d.metric() + "{" + WorkloadRunner.EXTENSION_POINT_LABEL + "=" + point + "}";
   }
 
   /** Prints the rows as a table; says so when nothing matched. */
@@ -71,8 +79,8 @@ public final class Compare {
           r.name(),
           r.metric(),
           r.stat(),
-          Report.number(r.baseline()),
-          Report.number(r.current()),
+          Report.ms(r.baseline()),
+          Report.ms(r.current()),
           Double.isNaN(r.ratio()) ? "-" : String.format(java.util.Locale.ROOT, "%.2f", r.ratio()));
     }
   }

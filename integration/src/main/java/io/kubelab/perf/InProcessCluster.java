@@ -14,6 +14,7 @@ import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.framework.profile.Profiles;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import io.kubelab.scheduler.queue.PriorityQueue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ final class InProcessCluster implements PerfCluster {
   private final Parallelizer parallelizer;
   private final InMemoryCluster cluster;
   private final Scheduler scheduler;
+  private final SchedulerMetrics metrics = new SchedulerMetrics();
 
   InProcessCluster(KubeSchedulerConfiguration config, long seed, int parallelism) {
     clock = new SystemClock("perf-clock", 1);
@@ -50,6 +52,7 @@ final class InProcessCluster implements PerfCluster {
                     .snapshot(snapshot)
                     .clock(clock)
                     .parallelizer(parallelizer)
+                    .metrics(metrics)
                     .component(PodBinder.class, cluster));
     PriorityQueue queue =
         new PriorityQueue(
@@ -70,6 +73,7 @@ final class InProcessCluster implements PerfCluster {
             .disablePreemption(config.disablePreemption())
             .percentageOfNodesToScore(config.percentageOfNodesToScore())
             .random(new Random(seed))
+            .metrics(metrics)
             .build();
     cluster.addPodHandler(
         new ResourceEventHandler<>() {
@@ -110,6 +114,11 @@ final class InProcessCluster implements PerfCluster {
       tracker.creating(PodTracker.key(p), System.nanoTime());
       cluster.createPod(p);
     }
+  }
+
+  @Override
+  public SchedulerMetrics metrics() {
+    return metrics;
   }
 
   @Override

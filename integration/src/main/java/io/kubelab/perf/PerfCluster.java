@@ -2,6 +2,7 @@ package io.kubelab.perf;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import java.util.List;
 
 /**
@@ -24,6 +25,9 @@ interface PerfCluster extends AutoCloseable {
 
   /** What the measurement reads. */
   PodTracker tracker();
+
+  /** The scheduler's latency histograms (its frameworks' extension points included). */
+  SchedulerMetrics metrics();
 
   /** Every pod not bound now. */
   List<Pending> pending();

@@ -41,6 +41,7 @@ public final class Report {
       }
     }
     out.println();
+    extensionPoints(out, results);
     for (WorkloadRunner.Result r : results) {
       out.println(accounting(r));
       Map<String, Integer> byMessage = new LinkedHashMap<>();
@@ -50,6 +51,52 @@ public final class Report {
       }
       byMessage.forEach((msg, n) -> out.printf("  %d pod(s) pending: %s%n", n, msg));
     }
+  }
+
+  /**
+   * Per workload, the latency of each extension point and of the scheduler's phases while the
+   * measured pods were scheduled (milliseconds, from the histograms' buckets).
+   */
+  static void extensionPoints(PrintWriter out, List<WorkloadRunner.Result> results) {
+    for (WorkloadRunner.Result r : results) {
+      // One table per measured op (its Name ends in the op's namespace).
+      Map<String, List<DataItem>> byName = new LinkedHashMap<>();
+      for (DataItem d : r.dataItems()) {
+        if (!WorkloadRunner.THROUGHPUT.equals(d.metric())
+            && !WorkloadRunner.POD_SCHEDULING_DURATION.equals(d.metric())
+            && !d.data().isEmpty()) {
+          byName.computeIfAbsent(d.name(), n -> new java.util.ArrayList<>()).add(d);
+        }
+      }
+      byName.forEach(
+          (name, rows) -> {
+            int w = "WHAT".length();
+            for (DataItem d : rows) {
+              w = Math.max(w, what(d).length());
+            }
+            String fmt = "  %-" + w + "s  %9s  %9s  %9s  %9s%n";
+            out.printf(
+                "%s, %s: latencies (ms)%n", r.id(), name.substring(name.lastIndexOf('/') + 1));
+            out.printf(fmt, "WHAT", "P50", "P90", "P99", "AVERAGE");
+            for (DataItem d : rows) {
+              out.printf(
+                  fmt,
+                  what(d),
+                  ms(d.data().get("Perc50")),
+                  ms(d.data().get("Perc90")),
+                  ms(d.data().get("Perc99")),
+                  ms(d.data().get("Average")));
+            }
+            out.println();
+          });
+    }
+  }
+
+  /** An extension point's name, or the metric's without {@code scheduler_} and {@code _seconds}. */
+  private static String what(DataItem d) {
+    return d.labels().containsKey(WorkloadRunner.EXTENSION_POINT_LABEL)
+        ? d.labels().get(WorkloadRunner.EXTENSION_POINT_LABEL)
+        : d.metric().replaceFirst("^scheduler_", "").replaceFirst("_seconds$", "");
   }
 
   /** {@code SchedulingBasic/500Nodes: 500 nodes, 1500 pods created, 1500 bound}. */
@@ -73,6 +120,14 @@ public final class Report {
       }
     }
     return null;
+  }
+
+  /** Milliseconds: three decimals below 10 ms, where extension points live. */
+  static String ms(Double v) {
+    if (v == null || Math.abs(v) >= 10) {
+      return number(v);
+    }
+    return String.format(Locale.ROOT, "%.3f", v);
   }
 
   static String number(Double v) {

@@ -73,7 +73,7 @@ class PerfCommandTest {
     assertThat(first.code()).isZero();
     DataItems items = DataItems.parse(first.out(), "stdout");
     assertThat(items.version()).isEqualTo("v1");
-    assertThat(items.dataItems())
+    assertThat(items.dataItems().subList(0, 2))
         .extracting(DataItems.DataItem::metric, DataItems.DataItem::unit, DataItems.DataItem::name)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
@@ -84,6 +84,35 @@ class PerfCommandTest {
                 "scheduler_pod_scheduling_duration_seconds",
                 "ms",
                 "BenchmarkPerfScheduling/SchedulingBasic/500Nodes/namespace-2"));
+    // Then the scheduler's own histograms: its phases, and each extension point it ran.
+    assertThat(items.dataItems().subList(2, items.dataItems().size()))
+        .extracting(DataItems.DataItem::metric)
+        .startsWith(
+            "scheduler_scheduling_algorithm_predicate_evaluation_seconds",
+            "scheduler_scheduling_algorithm_priority_evaluation_seconds",
+            "scheduler_binding_duration_seconds",
+            "scheduler_e2e_scheduling_duration_seconds")
+        .contains("scheduler_framework_extension_point_duration_seconds");
+    assertThat(items.dataItems())
+        .filteredOn(d -> d.labels().containsKey("extension_point"))
+        .extracting(d -> d.labels().get("extension_point"))
+        .containsExactly(
+            "PreFilter",
+            "Filter",
+            "PreScore",
+            "Score",
+            "Reserve",
+            "Permit",
+            "PreBind",
+            "Bind",
+            "PostBind");
+    assertThat(items.dataItems())
+        .allSatisfy(
+            d -> {
+              assertThat(d.name())
+                  .isEqualTo("BenchmarkPerfScheduling/SchedulingBasic/500Nodes/namespace-2");
+              assertThat(d.data().get("Perc99")).isGreaterThanOrEqualTo(d.data().get("Perc50"));
+            });
     assertThat(Files.readString(baseline).strip()).isEqualTo(first.out().strip());
 
     Run second =

@@ -1,6 +1,7 @@
 package io.kubelab.apimachinery.labels;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.kubelab.apimachinery.validation.Validation;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compiles {@code metav1.LabelSelector}s ({@code matchLabels} + {@code matchExpressions}) and label
@@ -25,7 +27,45 @@ import java.util.TreeMap;
  */
 public final class LabelSelectors {
 
+  /** How many valid selectors {@link #compileCached} keeps before it starts over. */
+  static final int CACHE_LIMIT = 4096;
+
+  private static final ConcurrentHashMap<LabelSelector, Selector> CACHE = new ConcurrentHashMap<>();
+
   private LabelSelectors() {}
+
+  /**
+   * {@link #compile}, remembering valid selectors by value. The scheduler compiles the selectors of
+   * existing pods' affinity terms again in every cycle (upstream calls {@code
+   * LabelSelectorAsSelector} each time); a term's selector is usually shared by many pods and many
+   * cycles, and checking its keys and values costs far more than looking it up. The answer is the
+   * same as {@link #compile}'s: an invalid selector is never remembered and throws with {@code
+   * what} each time. The cache holds at most {@value #CACHE_LIMIT} selectors and is emptied when
+   * full. The cache keeps its own copy of each selector it remembers, so a caller that changes its
+   * object afterwards is answered for the new content.
+   */
+  public static Selector compileCached(LabelSelector selector, String what) {
+    if (selector == null) {
+      return Selector.NOTHING;
+    }
+    Selector known = CACHE.get(selector);
+    if (known != null) {
+      return known;
+    }
+    Selector compiled = compile(selector, what);
+    if (CACHE.size() >= CACHE_LIMIT) {
+      CACHE.clear();
+    }
+    // The key is a copy: the caller's object may change later, and a changed selector must never
+    // find the entry of what it was.
+    CACHE.put(new LabelSelectorBuilder(selector).build(), compiled);
+    return compiled;
+  }
+
+  /** How many selectors {@link #compileCached} holds now (for tests). */
+  static int cachedCount() {
+    return CACHE.size();
+  }
 
   /**
    * Compiles {@code selector}.

@@ -215,4 +215,58 @@ class LabelSelectorsTest {
   private static Selector compile(LabelSelectorRequirement r) {
     return LabelSelectors.compile(matchExpressions(r), WHAT);
   }
+
+  @Test
+  void theCachedCompileAnswersAsCompileDoesAndNeverForChangedContent() {
+    LabelSelector web = matchLabels("app", "web");
+    Map<String, String> webPod = Map.of("app", "web");
+    Map<String, String> dbPod = Map.of("app", "db");
+    assertThat(LabelSelectors.compileCached(web, WHAT).matches(webPod)).isTrue();
+    assertThat(LabelSelectors.compileCached(web, WHAT).matches(dbPod)).isFalse();
+    // An equal selector in another object is answered from the cache, with the same verdicts.
+    assertThat(LabelSelectors.compileCached(matchLabels("app", "web"), WHAT).matches(webPod))
+        .isTrue();
+    // The same object, changed after it was remembered: the new content decides.
+    web.setMatchLabels(Map.of("app", "db"));
+    assertThat(LabelSelectors.compileCached(web, WHAT).matches(dbPod)).isTrue();
+    assertThat(LabelSelectors.compileCached(web, WHAT).matches(webPod)).isFalse();
+    assertThat(LabelSelectors.compileCached(null, WHAT).matches(webPod)).isFalse();
+  }
+
+  @Test
+  void aSelectorChangedToContentOfTheSameHashIsNotAnsweredFromTheCache() {
+    // "Aa" and "BB" have the same String.hashCode, so both selectors hash alike.
+    assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+    LabelSelector s = matchLabels("app", "Aa");
+    assertThat(LabelSelectors.compileCached(s, WHAT).matches(Map.of("app", "Aa"))).isTrue();
+    s.setMatchLabels(Map.of("app", "BB"));
+    assertThat(LabelSelectors.compileCached(s, WHAT).matches(Map.of("app", "BB"))).isTrue();
+    assertThat(LabelSelectors.compileCached(s, WHAT).matches(Map.of("app", "Aa"))).isFalse();
+    assertThat(
+            LabelSelectors.compileCached(matchLabels("app", "BB"), WHAT)
+                .matches(Map.of("app", "Aa")))
+        .isFalse();
+  }
+
+  @Test
+  void theCachedCompileRejectsAnInvalidSelectorEveryTimeNamingTheField() {
+    LabelSelector bad = matchExpressions(labelExpr("app", "In"));
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> LabelSelectors.compileCached(bad, WHAT))
+          .isInstanceOf(LabelSelectors.InvalidSelectorException.class)
+          .hasMessage(
+              WHAT
+                  + ".matchExpressions[0].values: for 'in', 'notin' operators, values set can't be"
+                  + " empty");
+    }
+  }
+
+  @Test
+  void theCacheStaysBoundedAndStillAnswersWhenItStartsOver() {
+    for (int i = 0; i < LabelSelectors.CACHE_LIMIT + 10; i++) {
+      LabelSelector s = matchLabels("app", "app-" + i);
+      assertThat(LabelSelectors.compileCached(s, WHAT).matches(Map.of("app", "app-" + i))).isTrue();
+      assertThat(LabelSelectors.cachedCount()).isBetween(1, LabelSelectors.CACHE_LIMIT);
+    }
+  }
 }

@@ -11,7 +11,6 @@ import io.kubelab.scheduler.cache.Snapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -539,25 +538,7 @@ public final class GenericScheduler implements AutoCloseable {
     for (NodeInfo ni : nodes) {
       asNodes.add(ni.node());
     }
-    Map<String, Long> combined = new HashMap<>();
-    for (SchedulerExtender extender : extenders) {
-      if (!extender.isInterested(pod)) {
-        continue;
-      }
-      SchedulerExtender.PrioritizeResult r;
-      try {
-        r = extender.prioritize(pod, asNodes);
-      } catch (RuntimeException e) {
-        // Upstream: the other priorities and extenders still decide.
-        continue;
-      }
-      long weight = r.weight();
-      r.scores().forEach((host, score) -> combined.merge(host, score * weight, Long::sum));
-    }
-    long scale = NodeScoreList.MAX_NODE_SCORE / SchedulerExtender.MAX_EXTENDER_PRIORITY;
-    for (int i = 0; i < result.size(); i++) {
-      result.setScore(i, result.score(i) + combined.getOrDefault(result.name(i), 0L) * scale);
-    }
+    ExtenderScores.add(extenders, pod, asNodes, result, null);
   }
 
   /**

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.algorithm.PredicateFailureReason.InsufficientResourceError;
 import io.kubelab.scheduler.algorithm.PredicateFailureReason.PredicateFailureError;
 import io.kubelab.scheduler.cache.NodeInfo;
@@ -124,6 +125,34 @@ class GenericSchedulerTest {
                 })
             .build()) {
       assertThat(g.schedule(pod("web-1"))).isEqualTo(new ScheduleResult("n2", 3, 1));
+    }
+  }
+
+  @Test
+  void thePriorityMetadataIsProducedOnTheSchedulersOwnWorkers() {
+    List<Parallelizer> given = new CopyOnWriteArrayList<>();
+    PriorityMetadataProducer producer =
+        new PriorityMetadataProducer() {
+          @Override
+          public PriorityMetadata produce(Pod pod, List<NodeInfo> nodes, Snapshot snapshot) {
+            throw new AssertionError("the scheduler must hand over its workers");
+          }
+
+          @Override
+          public PriorityMetadata produce(
+              Pod pod, List<NodeInfo> nodes, Snapshot snapshot, Parallelizer workers) {
+            given.add(workers);
+            return null;
+          }
+        };
+    try (Parallelizer workers = new Parallelizer("metadata-test", 2);
+        GenericScheduler g =
+            scheduler(List.of(node("n1"), node("n2")))
+                .parallelizer(workers)
+                .priorityMetadataProducer(producer)
+                .build()) {
+      g.schedule(pod("web-1"));
+      assertThat(given).containsExactly(workers);
     }
   }
 

@@ -74,7 +74,7 @@ public final class AffinityTerms {
       Selector selector;
       try {
         // This runs for every pod with anti-affinity, every cycle: name the field only on error.
-        selector = LabelSelectors.compile(term.getLabelSelector(), "");
+        selector = LabelSelectors.compileCached(term.getLabelSelector(), "");
       } catch (LabelSelectors.InvalidSelectorException e) {
         throw new LabelSelectors.InvalidSelectorException(
             PodRequests.describe(owner)

@@ -267,7 +267,7 @@ public final class SchedulerVolumeBinder {
    * admit it); otherwise the smallest available, unclaimed, big-enough volume of the claim's class
    * and volume mode, matching its selector and access modes, whose affinity admits the node.
    */
-  private static PersistentVolume findMatchingVolume(
+  static PersistentVolume findMatchingVolume(
       PersistentVolumeClaim claim,
       List<PersistentVolume> volumes,
       Map<String, String> nodeLabels,
@@ -339,8 +339,7 @@ public final class SchedulerVolumeBinder {
    * {@code IsVolumeBoundToClaim}: the volume's claimRef names the claim (and its UID, when the
    * reference carries one).
    */
-  private static boolean isVolumeBoundToClaim(
-      PersistentVolume volume, PersistentVolumeClaim claim) {
+  static boolean isVolumeBoundToClaim(PersistentVolume volume, PersistentVolumeClaim claim) {
     ObjectReference ref = volume.getSpec() == null ? null : volume.getSpec().getClaimRef();
     if (ref == null) {
       return false;
@@ -355,7 +354,7 @@ public final class SchedulerVolumeBinder {
   }
 
   /** {@code CheckVolumeModeMismatches} with the BlockVolume gate on (its v1.17 default). */
-  private static boolean volumeModeMismatches(PersistentVolumeClaim claim, PersistentVolume pv) {
+  static boolean volumeModeMismatches(PersistentVolumeClaim claim, PersistentVolume pv) {
     String requested = claim.getSpec() == null ? null : claim.getSpec().getVolumeMode();
     String offered = pv.getSpec() == null ? null : pv.getSpec().getVolumeMode();
     return !(requested == null ? FILESYSTEM : requested)
@@ -363,7 +362,7 @@ public final class SchedulerVolumeBinder {
   }
 
   /** {@code CheckAccessModes}: the volume offers every mode the claim asks for. */
-  private static boolean checkAccessModes(PersistentVolumeClaim claim, PersistentVolume volume) {
+  static boolean checkAccessModes(PersistentVolumeClaim claim, PersistentVolume volume) {
     List<String> wanted = claim.getSpec() == null ? null : claim.getSpec().getAccessModes();
     if (wanted == null || wanted.isEmpty()) {
       return true;

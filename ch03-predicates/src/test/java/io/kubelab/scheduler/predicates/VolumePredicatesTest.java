@@ -104,6 +104,68 @@ class VolumePredicatesTest {
         .isTrue();
   }
 
+  /** One pod with the given volumes (named v0, v1, ...). */
+  static Pod withVolumes(String name, Pod... sources) {
+    var b = pod(name);
+    int i = 0;
+    for (Pod source : sources) {
+      for (Volume v : source.getSpec().getVolumes()) {
+        Volume copy =
+            new io.fabric8.kubernetes.api.model.VolumeBuilder(v).withName("v" + i++).build();
+        b.volume(copy);
+      }
+    }
+    return b.build();
+  }
+
+  @Test
+  void disksOfDifferentKindsNeverConflictEvenWithTheSameName() {
+    Pod gce = pod("a").gcePersistentDisk("v", "x", false).build();
+    Pod ebs = ebs("b", "x");
+    Pod iscsi = iscsi("c", "x", false);
+    Pod rbd = rbd("d", List.of("m"), "x", "x", false);
+    List<Pod> all = List.of(gce, ebs, iscsi, rbd);
+    for (int i = 0; i < all.size(); i++) {
+      List<Pod> others = new ArrayList<>(all);
+      Pod p = others.remove(i);
+      assertThat(noConflict(p, withVolumes("others", others.toArray(new Pod[0]))))
+          .as(p.getMetadata().getName())
+          .isTrue();
+      assertThat(noConflict(withVolumes("mixed", others.toArray(new Pod[0])), p))
+          .as("against " + p.getMetadata().getName())
+          .isTrue();
+    }
+    assertThat(noConflict(withVolumes("mixed", ebs, iscsi, gce), withVolumes("other", rbd, gce)))
+        .as("the third volume conflicts with the second of the other pod")
+        .isFalse();
+  }
+
+  @Test
+  void podsWithoutVolumesOrWithOtherVolumesNeverConflict() {
+    Pod none = pod("none").build();
+    none.getSpec().setVolumes(null);
+    Pod emptyDir = pod("scratch").emptyDirVolume("tmp").build();
+    Pod gce = pod("a").gcePersistentDisk("v", "x", false).build();
+    assertThat(noConflict(none, gce)).isTrue();
+    assertThat(noConflict(gce, none, emptyDir)).isTrue();
+    assertThat(noConflict(emptyDir, gce)).isTrue();
+    assertThat(
+            noConflict(
+                withVolumes("both", emptyDir, gce),
+                none,
+                pod("b").gcePersistentDisk("v", "x", false).build()))
+        .isFalse();
+  }
+
+  @Test
+  void rbdWithoutMonitorsSharesNoMonitor() {
+    Pod a = rbd("a", List.of("m"), "p", "i", false);
+    Pod noMonitors = rbd("b", List.of(), "p", "i", false);
+    noMonitors.getSpec().getVolumes().get(0).getRbd().setMonitors(null);
+    assertThat(noConflict(noMonitors, a)).isTrue();
+    assertThat(noConflict(a, noMonitors)).isTrue();
+  }
+
   static Pod iscsi(String name, String iqn, boolean ro) {
     Volume v = new Volume();
     v.setName("v");

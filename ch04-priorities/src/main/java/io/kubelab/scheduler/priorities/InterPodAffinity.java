@@ -418,7 +418,7 @@ public final class InterPodAffinity {
   private static Selector selector(
       Pod owner, PodAffinityTerm term, String field, int index, String suffix) {
     try {
-      return LabelSelectors.compile(term.getLabelSelector(), "");
+      return LabelSelectors.compileCached(term.getLabelSelector(), "");
     } catch (LabelSelectors.InvalidSelectorException e) {
       throw new LabelSelectors.InvalidSelectorException(
           PodRequests.describe(owner)

@@ -340,22 +340,23 @@ final class ExtenderTls {
       }
     }
 
+    // A client's trust manager is asked about servers only.
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
-      roots.checkClientTrusted(chain, authType, engine);
+      throw new CertificateException("an extender client does not check client certificates");
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      roots.checkClientTrusted(chain, authType, socket);
+      throw new CertificateException("an extender client does not check client certificates");
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      roots.checkClientTrusted(chain, authType);
+      throw new CertificateException("an extender client does not check client certificates");
     }
 
     @Override

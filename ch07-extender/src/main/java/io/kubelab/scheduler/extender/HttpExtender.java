@@ -528,9 +528,9 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
       }
       return new ExtenderArgs(pod, null, names);
     }
+    // Go writes a NodeList's empty ListMeta as "metadata": {}; ExtenderJson leaves out the
+    // apiVersion and kind fabric8 fills in.
     NodeList list = new NodeList();
-    list.setApiVersion(null);
-    list.setKind(null);
     list.setMetadata(new ListMeta());
     list.setItems(nodes);
     return new ExtenderArgs(pod, list, null);

@@ -126,4 +126,109 @@ class ExtenderServerTest {
     assertThat(threads(clientThreads)).isEmpty();
     assertThat(List.of(e.name())).containsExactly(s.urlPrefix().toString());
   }
+
+  @Test
+  void aHandlerThatReturnsNothingOrFailsWithoutAMessageIs500() throws Exception {
+    try (ExtenderServer s =
+        ExtenderServer.builder()
+            .filter("nothing", a -> null)
+            .filter(
+                "silent",
+                a -> {
+                  throw new IllegalStateException();
+                })
+            .start()) {
+      HttpResponse<String> nothing = send(URI.create(s.urlPrefix() + "/nothing"), "POST", "{}");
+      assertThat(nothing.statusCode()).isEqualTo(500);
+      assertThat(nothing.body()).isEqualTo("the handler returned no result");
+      HttpResponse<String> silent = send(URI.create(s.urlPrefix() + "/silent"), "POST", "{}");
+      assertThat(silent.statusCode()).isEqualTo(500);
+      assertThat(silent.body()).isEqualTo("java.lang.IllegalStateException");
+    }
+  }
+
+  @Test
+  void withoutAPrefixVerbsAreAtTheRootAndOtherPathsAre404() throws Exception {
+    try (ExtenderServer s =
+        ExtenderServer.builder()
+            .threads(1)
+            .filter("filter", a -> new ExtenderFilterResult(null, a.nodeNames(), null, ""))
+            .start()) {
+      assertThat(s.urlPrefix().toString()).isEqualTo("http://127.0.0.1:" + s.port());
+      assertThat(s).hasToString("ExtenderServer[http://127.0.0.1:" + s.port() + "]");
+      assertThat(send(URI.create(s.urlPrefix() + "/filter"), "POST", "{}").statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> nested = send(URI.create(s.urlPrefix() + "/x/filter"), "POST", "{}");
+      assertThat(nested.statusCode()).isEqualTo(404);
+      assertThat(nested.body()).isEqualTo("no extender verb at /x/filter");
+    }
+    try (ExtenderServer s = server()) {
+      // The prefix is a whole path segment: /extfilter is not /ext/filter.
+      assertThat(
+              send(URI.create("http://127.0.0.1:" + s.port() + "/extfilter"), "POST", "{}")
+                  .statusCode())
+          .isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aServerOnAnIpv6AddressPutsItInBrackets() {
+    try (ExtenderServer s =
+        ExtenderServer.builder()
+            .address(new java.net.InetSocketAddress("::1", 0))
+            .prefix("/v6")
+            .filter("filter", a -> new ExtenderFilterResult(null, a.nodeNames(), null, ""))
+            .start()) {
+      assertThat(s.urlPrefix().toString())
+          .isEqualTo("http://[0:0:0:0:0:0:0:1]:" + s.port() + "/v6");
+    }
+  }
+
+  @Test
+  void aClosedServerRefusesConnections() {
+    ExtenderServer s = server();
+    int port = s.port();
+    s.close();
+    assertThatThrownBy(
+            () -> {
+              try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port),
+                    10_000);
+              }
+            })
+        .isInstanceOf(java.net.ConnectException.class);
+  }
+
+  @Test
+  void handlerThreadsAreNamedDaemons() throws Exception {
+    java.util.concurrent.BlockingQueue<Thread> handlers =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    try (ExtenderServer s =
+        ExtenderServer.builder()
+            .filter(
+                "filter",
+                a -> {
+                  handlers.add(Thread.currentThread());
+                  return new ExtenderFilterResult(null, null, null, "");
+                })
+            .start()) {
+      send(URI.create(s.urlPrefix() + "/filter"), "POST", "{}");
+      Thread t = handlers.poll();
+      assertThat(t.getName()).isEqualTo("extender-server-" + s.port() + "-1");
+      assertThat(t.isDaemon()).as("a forgotten server does not keep the JVM alive").isTrue();
+    }
+  }
+
+  @Test
+  void aServerHandlesAtLeastOneRequestAtATime() {
+    assertThatThrownBy(() -> ExtenderServer.builder().threads(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("threads must be >= 1, got 0");
+    assertThatThrownBy(() -> ExtenderServer.builder().bind("", a -> new ExtenderBindingResult("")))
+        .hasMessage("a verb is one non-empty path segment, got ");
+    assertThatThrownBy(
+            () -> ExtenderServer.builder().bind(null, a -> new ExtenderBindingResult("")))
+        .hasMessage("a verb is one non-empty path segment, got null");
+  }
 }

@@ -134,7 +134,11 @@ class HttpExtenderTest {
                   + " "
                   + x.getRequestURI()
                   + " "
-                  + x.getRequestHeaders().getFirst("Content-Type"));
+                  + x.getProtocol()
+                  + " "
+                  + x.getRequestHeaders().getFirst("Content-Type")
+                  + " upgrade="
+                  + x.getRequestHeaders().getFirst("Upgrade"));
           bodies.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
           byte[] answer = "{\"nodenames\":[\"n2\"]}".getBytes(StandardCharsets.UTF_8);
           x.sendResponseHeaders(200, answer.length);
@@ -151,7 +155,8 @@ class HttpExtenderTest {
                 + raw.getAddress().getPort()
                 + "/a/b//\",\"filterVerb\":\"filter\",\"nodeCacheCapable\":true")) {
       assertThat(names(e.filter(POD, NODES, SNAPSHOT).nodes())).containsExactly("n2");
-      assertThat(heads.poll()).isEqualTo("POST /a/b/filter application/json");
+      // Go's transport speaks HTTP/1.1 to an http:// URL and never offers an h2c upgrade.
+      assertThat(heads.poll()).isEqualTo("POST /a/b/filter HTTP/1.1 application/json upgrade=null");
       String body = bodies.poll();
       assertThat(body).startsWith("{\"Pod\":{\"metadata\":{");
       assertThat(body).endsWith(",\"Nodes\":null,\"NodeNames\":[\"n1\",\"n2\",\"n3\"]}");
@@ -553,5 +558,122 @@ class HttpExtenderTest {
     assertThatThrownBy(() -> Configs.http("\"urlPrefix\":\"http://x.test\",\"httpTimeout\":-1"))
         .hasMessage(
             "extender http://x.test: httpTimeout must not be negative, got PT-0.000000001S");
+  }
+
+  @Test
+  void fullNodesGoOutAsGosNodeListWithItsEmptyListMeta() {
+    try (RawExtender raw = new RawExtender("{}");
+        HttpExtender e = Configs.http(raw.urlPrefix() + ",\"filterVerb\":\"filter\"")) {
+      e.filter(POD, List.of(N1), SNAPSHOT);
+      String body = raw.requests.poll();
+      assertThat(body).contains(",\"Nodes\":{\"metadata\":{},\"items\":[{\"metadata\":{");
+      assertThat(body).endsWith("]},\"NodeNames\":null}");
+      assertThat(body).doesNotContain("\"apiVersion\"", "\"kind\"");
+    }
+  }
+
+  @Test
+  void aRefusedConnectionWithoutAPortNamesTheSchemesDefaultPort() {
+    // Nothing listens on the loopback's ports 80 and 443 here.
+    try (HttpExtender http =
+            Configs.http("\"urlPrefix\":\"http://127.0.0.1\",\"filterVerb\":\"f\"");
+        HttpExtender https =
+            Configs.http(
+                "\"urlPrefix\":\"https://127.0.0.1/x\",\"filterVerb\":\"f\",\"enableHttps\":true")) {
+      assertThatThrownBy(() -> http.filter(POD, NODES, SNAPSHOT))
+          .hasMessage(
+              "Post http://127.0.0.1/f: dial tcp 127.0.0.1:80: connect: connection refused");
+      assertThatThrownBy(() -> https.filter(POD, NODES, SNAPSHOT))
+          .hasMessage(
+              "Post https://127.0.0.1/x/f: dial tcp 127.0.0.1:443: connect: connection refused");
+    }
+  }
+
+  @Test
+  void aPodIsOfInterestOnlyThroughAContainerThatNamesAManagedResource() {
+    // Sparse pods, as Go's zero values arrive: no spec, no init containers, a container without
+    // resources, one with limits and no requests.
+    try (HttpExtender e =
+        Configs.http(
+            "\"urlPrefix\":\"http://x.test\",\"managedResources\":[{\"name\":\"example.com/foo\"}]")) {
+      Pod noSpec = Fixtures.pod("bare").build();
+      noSpec.setSpec(null);
+      assertThat(e.isInterested(noSpec)).isFalse();
+
+      Pod noContainers = Fixtures.pod("empty").build();
+      noContainers.getSpec().setContainers(null);
+      noContainers.getSpec().setInitContainers(null);
+      assertThat(e.isInterested(noContainers)).isFalse();
+
+      Pod noResources = Fixtures.pod("plain").container("app").build();
+      noResources.getSpec().getContainers().forEach(c -> c.setResources(null));
+      assertThat(e.isInterested(noResources)).isFalse();
+
+      Pod limitsOnly = Fixtures.pod("lim").limit("example.com/foo", "1").build();
+      limitsOnly.getSpec().getContainers().forEach(c -> c.getResources().setRequests(null));
+      assertThat(e.isInterested(limitsOnly)).isTrue();
+
+      Pod requestsOnly = Fixtures.pod("req").request("example.com/foo", "1").build();
+      requestsOnly.getSpec().getContainers().forEach(c -> c.getResources().setLimits(null));
+      assertThat(e.isInterested(requestsOnly)).isTrue();
+    }
+  }
+
+  @Test
+  void aBindingNeedsItsMetadataAndTarget() {
+    try (HttpExtender e = Configs.http("\"urlPrefix\":\"http://127.0.0.1:1\",\"bindVerb\":\"b\"")) {
+      io.fabric8.kubernetes.api.model.Binding noTarget = ExtenderBinding.binding(POD, "n1");
+      noTarget.setTarget(null);
+      assertThatThrownBy(() -> e.bind(noTarget))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("Binding: metadata and target are required");
+      io.fabric8.kubernetes.api.model.Binding noMetadata = ExtenderBinding.binding(POD, "n1");
+      noMetadata.setMetadata(null);
+      assertThatThrownBy(() -> e.bind(noMetadata))
+          .hasMessage("Binding: metadata and target are required");
+    }
+  }
+
+  @Test
+  void theFirstInterestedBinderBinds() {
+    try (HttpExtender filterOnly =
+            Configs.http("\"urlPrefix\":\"http://a.test\",\"filterVerb\":\"f\"");
+        HttpExtender gpuBinder =
+            Configs.http(
+                "\"urlPrefix\":\"http://b.test\",\"bindVerb\":\"b\","
+                    + "\"managedResources\":[{\"name\":\"example.com/gpu\"}]");
+        HttpExtender anyBinder =
+            Configs.http("\"urlPrefix\":\"http://c.test\",\"bindVerb\":\"b\"")) {
+      List<HttpExtender> all = List.of(filterOnly, gpuBinder, anyBinder);
+      assertThat(ExtenderBinding.binderFor(all, POD)).containsSame(anyBinder);
+      Pod gpu = Fixtures.pod("train").request("example.com/gpu", "1").build();
+      assertThat(ExtenderBinding.binderFor(all, gpu)).containsSame(gpuBinder);
+      assertThat(ExtenderBinding.binderFor(List.of(filterOnly, gpuBinder), POD)).isEmpty();
+    }
+  }
+
+  @Test
+  void aUrlPrefixMustBeAnHttpOrHttpsUrlWithAHost() {
+    // A Policy without urlPrefix is refused by its parser; an extender configured in code is
+    // refused here.
+    for (String missing : java.util.Arrays.asList(null, "")) {
+      io.kubelab.scheduler.algorithm.policy.Policy.Extender config =
+          new io.kubelab.scheduler.algorithm.policy.Policy.Extender(
+              missing, "f", null, null, 0, null, false, null, null, false, null, false);
+      assertThatThrownBy(() -> HttpExtender.create(config))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("extender: urlPrefix is required");
+    }
+    assertThatThrownBy(() -> Configs.http("\"urlPrefix\":\"x.test/p\""))
+        .hasMessage("extender x.test/p: urlPrefix must be an http:// or https:// URL with a host");
+    assertThatThrownBy(() -> Configs.http("\"urlPrefix\":\"http:///p\""))
+        .hasMessage("extender http:///p: urlPrefix must be an http:// or https:// URL with a host");
+    assertThatThrownBy(() -> Configs.http("\"urlPrefix\":\"http://x test\""))
+        .hasMessageStartingWith("extender http://x test: urlPrefix is not a URL: ");
+    try (HttpExtender upper = Configs.http("\"urlPrefix\":\"HTTPS://x.test\"");
+        HttpExtender plain = Configs.http("\"urlPrefix\":\"Http://x.test\"")) {
+      assertThat(upper.name()).isEqualTo("HTTPS://x.test");
+      assertThat(plain.toString()).isEqualTo("HttpExtender[Http://x.test]");
+    }
   }
 }

@@ -45,4 +45,9 @@ public interface FrameworkHandle {
 
   /** Whether a component of {@code type} was given. */
   boolean hasComponent(Class<?> type);
+
+  /** The component of this type, or {@code fallback} when the framework was given none. */
+  default <T> T componentOr(Class<T> type, T fallback) {
+    return hasComponent(type) ? component(type) : fallback;
+  }
 }

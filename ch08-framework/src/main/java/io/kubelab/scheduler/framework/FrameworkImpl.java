@@ -11,6 +11,7 @@ import io.kubelab.scheduler.framework.config.ExtensionPoint;
 import io.kubelab.scheduler.framework.config.Plugin;
 import io.kubelab.scheduler.framework.config.PluginConfig;
 import io.kubelab.scheduler.framework.config.Plugins;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,8 +40,13 @@ import java.util.function.Consumer;
  * and is not listed twice. Exactly one QueueSort and at least one Bind plugin are required.
  *
  * <p>Score runs in parallel over nodes on the framework's {@link Parallelizer}, NormalizeScore in
- * parallel over plugins. Upstream also records latency metrics at every point; there are none here.
- * A {@link CycleRecorder} on the cycle state hears every result instead.
+ * parallel over plugins. With {@link SchedulerMetrics} given, each run of PreFilter, PreScore,
+ * Score, Reserve, Unreserve, Permit, PreBind, Bind and PostBind is timed into {@code
+ * scheduler_framework_extension_point_duration_seconds} by point and status code, as upstream's
+ * deferred {@code FrameworkExtensionPointDuration} observations do (Unreserve and PostBind always
+ * {@code Success}); Filter, which runs once per node, is timed once per cycle by the generic
+ * scheduler, and the PreFilter extensions are not timed, as upstream; upstream's sampled per-plugin
+ * durations are not kept. A {@link CycleRecorder} on the cycle state hears every result.
  */
 public final class FrameworkImpl implements Framework {
 
@@ -55,6 +61,7 @@ public final class FrameworkImpl implements Framework {
   private final Parallelizer parallelizer;
   private final Map<Class<?>, Object> components;
   private final boolean runAllFilters;
+  private final SchedulerMetrics metrics;
   private final WaitingPods waitingPods = new WaitingPods();
   private final Map<String, Integer> pluginNameToWeightMap = new HashMap<>();
   private final Map<ExtensionPoint, List<Plugin>> configured = new EnumMap<>(ExtensionPoint.class);
@@ -79,6 +86,7 @@ public final class FrameworkImpl implements Framework {
     this.parallelizer = b.parallelizer;
     this.components = Map.copyOf(b.components);
     this.runAllFilters = b.runAllFilters;
+    this.metrics = b.metrics;
   }
 
   /** A builder for a framework with the plugins of {@code registry}. */
@@ -284,6 +292,16 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public Status runPreFilterPlugins(CycleState state, Pod pod) {
+    if (metrics == null) {
+      return runPreFilterPluginsUntimed(state, pod);
+    }
+    long start = metrics.start();
+    Status r = runPreFilterPluginsUntimed(state, pod);
+    metrics.observeExtensionPoint("PreFilter", r.code().toString(), start);
+    return r;
+  }
+
+  private Status runPreFilterPluginsUntimed(CycleState state, Pod pod) {
     CycleRecorder rec = state.recorder();
     for (PreFilterPlugin pl : preFilterPlugins) {
       Status status;
@@ -403,6 +421,16 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public Status runPreScorePlugins(CycleState state, Pod pod, List<Node> nodes) {
+    if (metrics == null) {
+      return runPreScorePluginsUntimed(state, pod, nodes);
+    }
+    long start = metrics.start();
+    Status r = runPreScorePluginsUntimed(state, pod, nodes);
+    metrics.observeExtensionPoint("PreScore", r.code().toString(), start);
+    return r;
+  }
+
+  private Status runPreScorePluginsUntimed(CycleState state, Pod pod, List<Node> nodes) {
     CycleRecorder rec = state.recorder();
     for (PreScorePlugin pl : preScorePlugins) {
       Status status;
@@ -429,6 +457,22 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public Map<String, NodeScoreList> runScorePlugins(CycleState state, Pod pod, List<Node> nodes) {
+    if (metrics == null) {
+      return runScorePluginsUntimed(state, pod, nodes);
+    }
+    long start = metrics.start();
+    String code = Code.ERROR.toString();
+    try {
+      Map<String, NodeScoreList> r = runScorePluginsUntimed(state, pod, nodes);
+      code = Code.SUCCESS.toString();
+      return r;
+    } finally {
+      metrics.observeExtensionPoint("Score", code, start);
+    }
+  }
+
+  private Map<String, NodeScoreList> runScorePluginsUntimed(
+      CycleState state, Pod pod, List<Node> nodes) {
     int n = nodes.size();
     String[] names = new String[n];
     for (int i = 0; i < n; i++) {
@@ -572,6 +616,16 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public Status runReservePlugins(CycleState state, Pod pod, String nodeName) {
+    if (metrics == null) {
+      return runReservePluginsUntimed(state, pod, nodeName);
+    }
+    long start = metrics.start();
+    Status r = runReservePluginsUntimed(state, pod, nodeName);
+    metrics.observeExtensionPoint("Reserve", r.code().toString(), start);
+    return r;
+  }
+
+  private Status runReservePluginsUntimed(CycleState state, Pod pod, String nodeName) {
     CycleRecorder rec = state.recorder();
     for (ReservePlugin pl : reservePlugins) {
       Status status;
@@ -598,6 +652,16 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public void runUnreservePlugins(CycleState state, Pod pod, String nodeName) {
+    if (metrics == null) {
+      runUnreservePluginsUntimed(state, pod, nodeName);
+      return;
+    }
+    long start = metrics.start();
+    runUnreservePluginsUntimed(state, pod, nodeName);
+    metrics.observeExtensionPoint("Unreserve", Code.SUCCESS.toString(), start);
+  }
+
+  private void runUnreservePluginsUntimed(CycleState state, Pod pod, String nodeName) {
     CycleRecorder rec = state.recorder();
     for (UnreservePlugin pl : unreservePlugins) {
       pl.unreserve(state, pod, nodeName);
@@ -609,6 +673,16 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public Status runPermitPlugins(CycleState state, Pod pod, String nodeName) {
+    if (metrics == null) {
+      return runPermitPluginsUntimed(state, pod, nodeName);
+    }
+    long start = metrics.start();
+    Status r = runPermitPluginsUntimed(state, pod, nodeName);
+    metrics.observeExtensionPoint("Permit", r.code().toString(), start);
+    return r;
+  }
+
+  private Status runPermitPluginsUntimed(CycleState state, Pod pod, String nodeName) {
     CycleRecorder rec = state.recorder();
     Map<String, Duration> pluginsWaitTime = new LinkedHashMap<>();
     boolean wait = false;
@@ -713,6 +787,16 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public Status runPreBindPlugins(CycleState state, Pod pod, String nodeName) {
+    if (metrics == null) {
+      return runPreBindPluginsUntimed(state, pod, nodeName);
+    }
+    long start = metrics.start();
+    Status r = runPreBindPluginsUntimed(state, pod, nodeName);
+    metrics.observeExtensionPoint("PreBind", r.code().toString(), start);
+    return r;
+  }
+
+  private Status runPreBindPluginsUntimed(CycleState state, Pod pod, String nodeName) {
     CycleRecorder rec = state.recorder();
     for (PreBindPlugin pl : preBindPlugins) {
       Status status;
@@ -739,6 +823,16 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public Status runBindPlugins(CycleState state, Pod pod, String nodeName) {
+    if (metrics == null) {
+      return runBindPluginsUntimed(state, pod, nodeName);
+    }
+    long start = metrics.start();
+    Status r = runBindPluginsUntimed(state, pod, nodeName);
+    metrics.observeExtensionPoint("Bind", r.code().toString(), start);
+    return r;
+  }
+
+  private Status runBindPluginsUntimed(CycleState state, Pod pod, String nodeName) {
     CycleRecorder rec = state.recorder();
     Status status = Status.of(Code.SKIP);
     for (BindPlugin bp : bindPlugins) {
@@ -771,6 +865,16 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public void runPostBindPlugins(CycleState state, Pod pod, String nodeName) {
+    if (metrics == null) {
+      runPostBindPluginsUntimed(state, pod, nodeName);
+      return;
+    }
+    long start = metrics.start();
+    runPostBindPluginsUntimed(state, pod, nodeName);
+    metrics.observeExtensionPoint("PostBind", Code.SUCCESS.toString(), start);
+  }
+
+  private void runPostBindPluginsUntimed(CycleState state, Pod pod, String nodeName) {
     CycleRecorder rec = state.recorder();
     for (PostBindPlugin pl : postBindPlugins) {
       pl.postBind(state, pod, nodeName);
@@ -893,6 +997,7 @@ public final class FrameworkImpl implements Framework {
     private Clock clock;
     private Parallelizer parallelizer;
     private boolean runAllFilters;
+    private SchedulerMetrics metrics;
     private final Map<Class<?>, Object> components = new HashMap<>();
 
     private Builder(Registry registry) {
@@ -914,6 +1019,16 @@ public final class FrameworkImpl implements Framework {
     /** {@code WithSnapshotSharedLister}: the snapshot the scheduler refreshes every cycle. */
     public Builder snapshot(Snapshot snapshot) {
       this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
+      return this;
+    }
+
+    /**
+     * Observes how long each extension point takes in {@code metrics} ({@code
+     * scheduler_framework_extension_point_duration_seconds}); none when unset. Filter is observed
+     * by the generic scheduler, once per cycle.
+     */
+    public Builder metrics(SchedulerMetrics metrics) {
+      this.metrics = metrics;
       return this;
     }
 

@@ -643,7 +643,7 @@ public final class PriorityQueue implements SchedulingQueue {
         Set<String> namespaces = AffinityTerms.namespaces(up, term);
         Selector selector;
         try {
-          selector = LabelSelectors.compile(term.getLabelSelector(), "");
+          selector = LabelSelectors.compileCached(term.getLabelSelector(), "");
         } catch (LabelSelectors.InvalidSelectorException e) {
           // Upstream logs "Error getting label selectors for pod"; the API server rejects such
           // a pod, so one built by hand simply has a term nothing matches.

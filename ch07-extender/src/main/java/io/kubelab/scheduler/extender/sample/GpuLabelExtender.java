@@ -59,8 +59,6 @@ public record GpuLabelExtender(String resource, String labelKey, String labelVal
       }
     }
     NodeList out = new NodeList();
-    out.setApiVersion(null);
-    out.setKind(null);
     out.setItems(kept);
     return new ExtenderFilterResult(out, null, failed, "");
   }

@@ -48,29 +48,21 @@ public final class SampleExtender {
   private SampleExtender() {}
 
   public static void main(String[] args) throws Exception {
-    int port = 8888;
-    boolean demo = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--demo" -> demo = true;
-        case "--port" -> {
-          if (i + 1 == args.length) {
-            usage("--port needs a number");
-          }
-          try {
-            port = Integer.parseInt(args[++i]);
-          } catch (NumberFormatException e) {
-            usage("--port: not a number: " + args[i]);
-          }
-        }
-        default -> usage("unknown argument " + args[i]);
-      }
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("sample-extender: " + e.getMessage());
+      System.err.println("usage: sample-extender [--port N] [--demo]");
+      System.exit(2);
+      return;
     }
-    if (demo) {
+    if (options.demo()) {
       demo(System.out);
       return;
     }
-    ExtenderServer server = start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    ExtenderServer server =
+        start(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -87,10 +79,42 @@ public final class SampleExtender {
     stopped.await();
   }
 
-  private static void usage(String problem) {
-    System.err.println("sample-extender: " + problem);
-    System.err.println("usage: sample-extender [--port N] [--demo]");
-    System.exit(2);
+  /**
+   * The command line.
+   *
+   * @param port where to serve; 8888 by default
+   * @param demo run the demo instead of serving
+   */
+  record Options(int port, boolean demo) {
+
+    /**
+     * @throws IllegalArgumentException saying what is wrong with the arguments
+     */
+    static Options parse(String... args) {
+      int port = 8888;
+      boolean demo = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--demo" -> demo = true;
+          case "--port" -> {
+            if (i + 1 == args.length) {
+              throw new IllegalArgumentException("--port needs a number");
+            }
+            String value = args[++i];
+            try {
+              port = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--port: not a number: " + value, e);
+            }
+            if (port < 0 || port > 65535) {
+              throw new IllegalArgumentException("--port: not a TCP port: " + value);
+            }
+          }
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+      }
+      return new Options(port, demo);
+    }
   }
 
   /** The sample extender, serving {@code filter} and {@code prioritize} under {@code /sample}. */

@@ -12,12 +12,13 @@ import java.util.List;
  * <p>Upstream: {@code HostPriorityList} ({@code []HostPriority}) in {@code
  * pkg/scheduler/apis/extender/v1/types.go} (v1.17).
  *
- * @param hosts the scores, in the extender's order; empty for {@code null} on the wire
+ * @param hosts the scores, in the extender's order; empty for {@code null} on the wire. A {@code
+ *     null} element stays: Go reads it as the zero {@code HostPriority}, which scores no node
  */
 public record HostPriorityList(@JsonValue List<HostPriority> hosts) {
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public HostPriorityList {
-    hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    hosts = hosts == null ? List.of() : Wire.copyOrNull(hosts);
   }
 }

@@ -112,9 +112,43 @@ class WireFormatTest {
   }
 
   @Test
+  void absentStringsAreGosEmptyString() {
+    byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+    assertThat(ExtenderJson.decode(empty, ExtenderBindingArgs.class))
+        .isEqualTo(new ExtenderBindingArgs("", "", "", ""));
+    assertThat(new ExtenderBindingArgs(null, null, null, null))
+        .isEqualTo(new ExtenderBindingArgs("", "", "", ""));
+    assertThat(ExtenderJson.decode(empty, ExtenderBindingResult.class).error()).isEmpty();
+    assertThat(new MetaPod(null).uid()).isEmpty();
+    assertThat(new HostPriority(null, 3)).isEqualTo(new HostPriority("", 3));
+    assertThat(new ExtenderBindingResult(null).error()).isEmpty();
+    assertThat(new HostPriorityList(null).hosts()).isEmpty();
+    assertThat(
+            ExtenderJson.decode(
+                    "[{},{\"Score\":2}]".getBytes(StandardCharsets.UTF_8), HostPriorityList.class)
+                .hosts())
+        .containsExactly(new HostPriority("", 0), new HostPriority("", 2));
+    assertThat(
+            ExtenderJson.decode(
+                    "{\"NodeNameToMetaVictims\":{\"n\":{\"Pods\":[{}]}}}"
+                        .getBytes(StandardCharsets.UTF_8),
+                    ExtenderPreemptionResult.class)
+                .nodeNameToMetaVictims()
+                .get("n")
+                .pods())
+        .containsExactly(new MetaPod(""));
+  }
+
+  @Test
   void malformedOrMistypedJsonIsAnErrorNamingTheMessage() {
     assertThatThrownBy(() -> ExtenderJson.decode(new byte[0], ExtenderFilterResult.class))
         .isInstanceOf(ExtenderJson.MalformedMessageException.class)
+        .hasMessage("EOF");
+    assertThatThrownBy(
+            () ->
+                ExtenderJson.decode(
+                    " \t\r\n".getBytes(StandardCharsets.UTF_8), ExtenderFilterResult.class))
+        .as("white space only is no value either")
         .hasMessage("EOF");
     assertThatThrownBy(
             () ->

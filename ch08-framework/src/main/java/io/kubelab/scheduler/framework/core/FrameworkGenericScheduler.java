@@ -3,6 +3,7 @@ package io.kubelab.scheduler.framework.core;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.scheduler.algorithm.ExtenderScores;
 import io.kubelab.scheduler.algorithm.GenericScheduler;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.PodNominator;
@@ -12,15 +13,16 @@ import io.kubelab.scheduler.algorithm.SchedulingError;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.framework.Code;
 import io.kubelab.scheduler.framework.CycleRecorder;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.Framework;
 import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.framework.StatusException;
+import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,7 @@ public final class FrameworkGenericScheduler {
   private final int percentageOfNodesToScore;
   private final RandomGenerator random;
   private final List<SchedulerExtender> extenders;
+  private final SchedulerMetrics metrics;
   private int nextStartNodeIndex;
 
   /**
@@ -87,6 +90,31 @@ public final class FrameworkGenericScheduler {
       int percentageOfNodesToScore,
       RandomGenerator random,
       List<? extends SchedulerExtender> extenders) {
+    this(
+        cache,
+        snapshot,
+        parallelizer,
+        nominator,
+        percentageOfNodesToScore,
+        random,
+        extenders,
+        null);
+  }
+
+  /**
+   * As the other constructors, observing the predicate and priority evaluation latencies in {@code
+   * metrics} (none when null).
+   */
+  public FrameworkGenericScheduler(
+      Cache cache,
+      Snapshot snapshot,
+      Parallelizer parallelizer,
+      PodNominator nominator,
+      int percentageOfNodesToScore,
+      RandomGenerator random,
+      List<? extends SchedulerExtender> extenders,
+      SchedulerMetrics metrics) {
+    this.metrics = metrics;
     this.extenders = List.copyOf(extenders);
     this.cache = Objects.requireNonNull(cache, "cache");
     this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
@@ -113,6 +141,7 @@ public final class FrameworkGenericScheduler {
     if (!preFilterStatus.isSuccess()) {
       throw new StatusException(preFilterStatus);
     }
+    long startPredicateEval = metrics == null ? 0 : metrics.start();
     Map<String, Status> statuses = new LinkedHashMap<>();
     List<Node> filtered = findNodesThatPassFilters(fwk, state, pod, statuses);
     filtered = findNodesThatPassExtenders(pod, filtered, statuses, state.recorder());
@@ -123,15 +152,28 @@ public final class FrameworkGenericScheduler {
     if (!preScoreStatus.isSuccess()) {
       throw new StatusException(preScoreStatus);
     }
+    // Upstream observes the predicate evaluation after PreScore, and the priority evaluation from
+    // here to the end of prioritizeNodes (or at once when one node is left).
+    long startPriorityEval = 0;
+    if (metrics != null) {
+      metrics.observeSince(SchedulerMetrics.PREDICATE_EVALUATION, startPredicateEval);
+      startPriorityEval = metrics.start();
+    }
     CycleRecorder rec = state.recorder();
     if (filtered.size() == 1) {
       String only = filtered.get(0).getMetadata().getName();
       if (rec != null) {
         rec.selectedNode(only);
       }
+      if (metrics != null) {
+        metrics.observeSince(SchedulerMetrics.PRIORITY_EVALUATION, startPriorityEval);
+      }
       return new ScheduleResult(only, 1 + statuses.size(), 1);
     }
     NodeScoreList priorityList = prioritizeNodes(fwk, state, pod, filtered);
+    if (metrics != null) {
+      metrics.observeSince(SchedulerMetrics.PRIORITY_EVALUATION, startPriorityEval);
+    }
     if (rec != null) {
       rec.finalScores(priorityList);
     }
@@ -166,6 +208,9 @@ public final class FrameworkGenericScheduler {
     AtomicReference<RuntimeException> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
     int start = nextStartNodeIndex;
+    // Filter's latency is observed here, once per cycle over all nodes (the nominated pods' AddPod
+    // included), not per node in the framework: upstream's choice, as its comment says.
+    long beginCheckNode = metrics == null ? 0 : metrics.start();
     parallelizer.until(
         stop,
         n,
@@ -194,6 +239,12 @@ public final class FrameworkGenericScheduler {
         });
     int processed = filteredLen.get() + failed.size();
     nextStartNodeIndex = (start + processed) % n;
+    if (metrics != null) {
+      metrics.observeExtensionPoint(
+          "Filter",
+          (firstError.get() == null ? Code.SUCCESS : Code.ERROR).toString(),
+          beginCheckNode);
+    }
     if (firstError.get() != null) {
       throw firstError.get();
     }
@@ -351,27 +402,14 @@ public final class FrameworkGenericScheduler {
 
   private void addExtenderScores(
       Pod pod, List<Node> nodes, NodeScoreList result, CycleRecorder rec) {
-    Map<String, Long> combined = new HashMap<>();
-    for (SchedulerExtender extender : extenders) {
-      if (!extender.isInterested(pod)) {
-        continue;
-      }
-      SchedulerExtender.PrioritizeResult r;
-      try {
-        r = extender.prioritize(pod, nodes);
-      } catch (RuntimeException e) {
-        continue;
-      }
-      long weight = r.weight();
-      r.scores().forEach((host, score) -> combined.merge(host, score * weight, Long::sum));
-      if (rec != null) {
-        rec.extenderScore(extender.name(), weight, r.scores());
-      }
-    }
-    long scale = NodeScoreList.MAX_NODE_SCORE / SchedulerExtender.MAX_EXTENDER_PRIORITY;
-    for (int i = 0; i < result.size(); i++) {
-      result.setScore(i, result.score(i) + combined.getOrDefault(result.name(i), 0L) * scale);
-    }
+    ExtenderScores.add(
+        extenders,
+        pod,
+        nodes,
+        result,
+        rec == null
+            ? null
+            : (extender, r) -> rec.extenderScore(extender.name(), r.weight(), r.scores()));
   }
 
   /** The extenders, in the order they are called. */

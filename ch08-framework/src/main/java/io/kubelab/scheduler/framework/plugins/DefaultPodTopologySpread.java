@@ -44,10 +44,7 @@ public final class DefaultPodTopologySpread
 
   DefaultPodTopologySpread(FrameworkHandle handle) {
     this.handle = handle;
-    this.listers =
-        handle.hasComponent(SpreadListers.class)
-            ? handle.component(SpreadListers.class)
-            : SpreadListers.EMPTY;
+    this.listers = handle.componentOr(SpreadListers.class, SpreadListers.EMPTY);
   }
 
   /** {@code preScoreState}: the pod's selector; never changed, so clones share it. */

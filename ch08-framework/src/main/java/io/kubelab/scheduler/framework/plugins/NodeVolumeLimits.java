@@ -28,10 +28,7 @@ public final class NodeVolumeLimits implements FilterPlugin {
 
   NodeVolumeLimits(FrameworkHandle handle) {
     this.predicate =
-        new CsiMaxVolumeLimitPredicate(
-            handle.hasComponent(VolumeListers.class)
-                ? handle.component(VolumeListers.class)
-                : VolumeListers.NONE);
+        new CsiMaxVolumeLimitPredicate(handle.componentOr(VolumeListers.class, VolumeListers.NONE));
   }
 
   @Override

@@ -49,9 +49,7 @@ public final class NonCsiLimits implements FilterPlugin {
     this.checker =
         new MaxPDVolumeCountChecker(
             filter,
-            handle.hasComponent(VolumeListers.class)
-                ? handle.component(VolumeListers.class)
-                : VolumeListers.NONE,
+            handle.componentOr(VolumeListers.class, VolumeListers.NONE),
             handle.hasComponent(PredicateSettings.class)
                 ? handle.component(PredicateSettings.class).kubeMaxPdVols()
                 : null);

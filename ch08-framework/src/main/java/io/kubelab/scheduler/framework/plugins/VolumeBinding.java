@@ -33,10 +33,7 @@ public final class VolumeBinding implements FilterPlugin {
   VolumeBinding(FrameworkHandle handle) {
     this.predicate =
         new VolumeBindingPredicate(
-            new SchedulerVolumeBinder(
-                handle.hasComponent(VolumeListers.class)
-                    ? handle.component(VolumeListers.class)
-                    : VolumeListers.NONE));
+            new SchedulerVolumeBinder(handle.componentOr(VolumeListers.class, VolumeListers.NONE)));
   }
 
   @Override

@@ -28,10 +28,7 @@ public final class VolumeZone implements FilterPlugin {
 
   VolumeZone(FrameworkHandle handle) {
     this.predicate =
-        new VolumeZonePredicate(
-            handle.hasComponent(VolumeListers.class)
-                ? handle.component(VolumeListers.class)
-                : VolumeListers.NONE);
+        new VolumeZonePredicate(handle.componentOr(VolumeListers.class, VolumeListers.NONE));
   }
 
   @Override

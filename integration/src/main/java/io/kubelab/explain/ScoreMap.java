@@ -1,0 +1,117 @@
+package io.kubelab.explain;
+
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * One plugin's scores as an unmodifiable node → score map, in the list's node order, without a hash
+ * map of its own: the scores are a {@code long[]}, and the node names and their positions are
+ * shared by every plugin's map of the same cycle ({@link Nodes}). Recording a cycle's scores this
+ * way costs an array copy per plugin instead of a map entry per node and plugin.
+ */
+final class ScoreMap extends AbstractMap<String, Long> {
+
+  /** The nodes one cycle scored, and where each stands. */
+  static final class Nodes {
+    private final String[] names;
+    private Map<String, Integer> index;
+
+    private Nodes(String[] names) {
+      this.names = names;
+    }
+
+    /** The names of {@code list}, in order. */
+    static Nodes of(NodeScoreList list) {
+      String[] names = new String[list.size()];
+      for (int i = 0; i < names.length; i++) {
+        names[i] = list.name(i);
+      }
+      return new Nodes(names);
+    }
+
+    /** Whether {@code list} names exactly these nodes, in this order. */
+    boolean sameAs(NodeScoreList list) {
+      if (list.size() != names.length) {
+        return false;
+      }
+      for (int i = 0; i < names.length; i++) {
+        if (!names[i].equals(list.name(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private synchronized Integer position(Object name) {
+      if (index == null) {
+        index = new HashMap<>(names.length * 2);
+        for (int i = 0; i < names.length; i++) {
+          index.putIfAbsent(names[i], i);
+        }
+      }
+      return index.get(name);
+    }
+  }
+
+  private final Nodes nodes;
+  private final long[] scores;
+
+  /** The scores of {@code list}, whose names must be {@code nodes}'. */
+  ScoreMap(Nodes nodes, NodeScoreList list) {
+    this.nodes = nodes;
+    this.scores = list.scores();
+  }
+
+  @Override
+  public int size() {
+    return scores.length;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return nodes.position(key) != null;
+  }
+
+  @Override
+  public Long get(Object key) {
+    Integer i = nodes.position(key);
+    return i == null ? null : scores[i];
+  }
+
+  @Override
+  public Set<Map.Entry<String, Long>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public int size() {
+        return scores.length;
+      }
+
+      @Override
+      public Iterator<Map.Entry<String, Long>> iterator() {
+        return new Iterator<>() {
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            return next < scores.length;
+          }
+
+          @Override
+          public Map.Entry<String, Long> next() {
+            if (next >= scores.length) {
+              throw new NoSuchElementException();
+            }
+            int i = next++;
+            return new AbstractMap.SimpleImmutableEntry<>(nodes.names[i], scores[i]);
+          }
+        };
+      }
+    };
+  }
+}
