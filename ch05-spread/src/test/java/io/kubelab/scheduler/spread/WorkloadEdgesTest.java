@@ -82,9 +82,17 @@ class WorkloadEdgesTest {
     assertThat(m.score(labels("rack", "r1"))).isZero();
   }
 
+  /** What a Policy configured is what the rule reports, for logs and explanations. */
   @Test
-  void thePrioritiesSayWhatTheyAre() {
+  void thePolicyConfiguredRulesSayWhatTheyWereConfiguredWith() {
     InMemoryListers l = new InMemoryListers();
     assertThat(new SelectorSpread(l.spreadListers()).toString()).startsWith("SelectorSpread{");
+    ServiceAntiAffinity anti = new ServiceAntiAffinity(l, List.of("rack"));
+    assertThat(anti.labels()).containsExactly("rack");
+    assertThat(anti).hasToString("ServiceAntiAffinity{labels=[rack]}");
+    assertThat(new ServiceAffinityPredicate(Snapshot::new, l, List.of("region")))
+        .hasToString("CheckServiceAffinity{labels=[region]}");
+    assertThat(new NodeLabelChecker(List.of("ssd"), List.of("retiring")))
+        .hasToString("CheckNodeLabelPresence{present=[ssd], absent=[retiring]}");
   }
 }
