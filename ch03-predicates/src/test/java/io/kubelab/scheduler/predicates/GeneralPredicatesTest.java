@@ -144,7 +144,35 @@ class GeneralPredicatesTest {
         .isEqualTo(fits);
   }
 
+  @Test
+  void containerPortsAreThoseOfTheRegularContainersAndAPortWithoutHostPortTakesNone() {
+    Pod p = portsPod("p", "TCP/0.0.0.0/8001");
+    p.getSpec().getContainers().get(0).getPorts().get(0).setHostPort(null);
+    p.getSpec()
+        .getContainers()
+        .add(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("sidecar").build());
+    assertThat(GeneralPredicates.containerPorts(p)).hasSize(1);
+    Node n = node("m").build();
+    assertThat(
+            GeneralPredicates.podFitsHostPorts(
+                    p, null, nodeInfo(n, portsPod("e", "TCP/0.0.0.0/8001")))
+                .fits())
+        .as("no host port: nothing to conflict with")
+        .isTrue();
+    Pod noContainers = pod("bare").build();
+    noContainers.getSpec().setContainers(null);
+    assertThat(GeneralPredicates.containerPorts(noContainers)).isEmpty();
+  }
+
   // ---- MatchNodeSelector
+
+  @Test
+  void aPodWithoutNodeSelectorMatchesEveryNode() {
+    Pod p = pod("p").build();
+    p.getSpec().setNodeSelector(null);
+    assertThat(GeneralPredicates.podMatchesNodeSelectorAndAffinityTerms(p, node("m").build()))
+        .isTrue();
+  }
 
   static Pod withRequired(NodeSelector selector) {
     Pod p = pod("p").build();

@@ -38,4 +38,14 @@ class NodeNotFoundTest {
     assertThatThrownBy(() -> GeneralPredicates.podFitsHost(onHost, null, null))
         .hasMessage("HostName: node not found (while checking Pod default/web)");
   }
+
+  @Test
+  void aVolumeCountNeedsTheNodeOnlyWhenThePodHasVolumes() {
+    Pod none = pod("web").build();
+    none.getSpec().setVolumes(null);
+    CsiMaxVolumeLimitPredicate csi = new CsiMaxVolumeLimitPredicate(VolumeListers.NONE);
+    org.assertj.core.api.Assertions.assertThat(csi.check(none, null, NO_NODE).fits()).isTrue();
+    none.getSpec().setVolumes(new java.util.ArrayList<>());
+    org.assertj.core.api.Assertions.assertThat(csi.check(none, null, NO_NODE).fits()).isTrue();
+  }
 }

@@ -218,12 +218,23 @@ class VolumePredicatesTest {
     claims.add(pvc("default", "unknown-class").storageClass("nope").build());
     claims.add(pvc("default", "in-tree-pv").prebound("pv-ebs-in-tree").build());
     pvs.add(pv("pv-ebs-in-tree").ebs("vol-in-tree").build());
+    claims.add(pvc("default", "csi-no-driver").prebound("pv-no-driver").build());
+    pvs.add(pv("pv-no-driver").csi("", "vol-x").build());
+    claims.add(pvc("default", "csi-no-handle").prebound("pv-no-handle").build());
+    pvs.add(pv("pv-no-handle").csi(EBS_CSI, "").build());
+    claims.add(pvc("default", "csi-null-driver").prebound("pv-null-driver").build());
+    pvs.add(pv("pv-null-driver").csi(null, null).build());
+    claims.add(pvc("default", "no-volume-name").prebound("").storageClass("csi-sc").build());
+    claims.add(pvc("default", "no-provisioner").storageClass("manual").build());
+    claims.add(pvc("default", "null-provisioner").storageClass("unset").build());
     return VolumeListers.of(
         claims,
         pvs,
         List.of(
             storageClass("csi-sc").provisioner(EBS_CSI).build(),
-            storageClass("standard").provisioner("kubernetes.io/aws-ebs").build()));
+            storageClass("standard").provisioner("kubernetes.io/aws-ebs").build(),
+            storageClass("manual").provisioner("").build(),
+            storageClass("unset").build()));
   }
 
   static Pod claims(String name, String... claimNames) {
@@ -359,5 +370,23 @@ class VolumePredicatesTest {
   void claimsWithoutAUsableClassOrWithAnInTreeVolumeAreNotCounted() {
     assertThat(csiFits(limited(0), claims("p", "no-class", "unknown-class", "in-tree-pv")))
         .isTrue();
+  }
+
+  @Test
+  void aCsiVolumeNeedsADriverAndAHandleAndAClassAProvisionerToBeCounted() {
+    assertThat(
+            csiFits(
+                limited(0),
+                claims(
+                    "p",
+                    "csi-no-driver",
+                    "csi-no-handle",
+                    "csi-null-driver",
+                    "no-provisioner",
+                    "null-provisioner")))
+        .isTrue();
+    assertThat(csiFits(limited(0), claims("p", "no-volume-name")))
+        .as("an empty volume name is no volume: counted by its class")
+        .isFalse();
   }
 }
