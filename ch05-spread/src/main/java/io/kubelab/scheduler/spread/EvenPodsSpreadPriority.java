@@ -64,8 +64,10 @@ public final class EvenPodsSpreadPriority {
   public static void reduce(PodTopologySpreadMap m, Snapshot snapshot, NodeScoreList result) {
     long minScore = Long.MAX_VALUE;
     long total = 0;
+    boolean[] eligible = new boolean[result.size()];
     for (int i = 0; i < result.size(); i++) {
-      if (!m.isEligible(result.name(i))) {
+      eligible[i] = m.isEligible(result.name(i));
+      if (!eligible[i]) {
         continue;
       }
       total += result.score(i);
@@ -73,12 +75,13 @@ public final class EvenPodsSpreadPriority {
     }
     long maxMinDiff = total - minScore;
     for (int i = 0; i < result.size(); i++) {
-      String name = snapshot.get(result.name(i)).nodeName();
+      // Upstream looks every node up, failing for one the snapshot does not have.
+      snapshot.get(result.name(i));
       if (maxMinDiff == 0) {
         result.setScore(i, MAX_NODE_SCORE);
         continue;
       }
-      if (!m.isEligible(name)) {
+      if (!eligible[i]) {
         result.setScore(i, 0);
         continue;
       }

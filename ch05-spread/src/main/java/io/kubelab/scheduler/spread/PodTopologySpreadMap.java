@@ -1,8 +1,12 @@
 package io.kubelab.scheduler.spread;
 
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
+import io.fabric8.kubernetes.api.model.NodeSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.kubelab.apimachinery.labels.CompiledNodeSelector;
 import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.Selector;
 import io.kubelab.apimachinery.resource.PodRequests;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * What EvenPodsSpreadPriority precomputes once per pod: its soft spread constraints, the scored
@@ -62,12 +67,22 @@ public final class PodTopologySpreadMap {
 
   private final List<Constraint> constraints;
   private final Set<String> nodeNameSet;
-  private final Map<TopologyPair, long[]> topologyPairToPodCounts;
+  // topologyPairToPodCounts, split by key: key → value → count. Constraints with the same key
+  // share one map, as upstream's pairs are (key, value) whatever constraint made them; no pair
+  // object is built per node.
+  private final Map<String, Map<String, long[]>> countsByKey;
+  // The map of each constraint's key, index for index with constraints.
+  private final List<Map<String, long[]>> countsOfConstraint;
 
   private PodTopologySpreadMap(List<Constraint> constraints) {
     this.constraints = constraints;
     this.nodeNameSet = new HashSet<>();
-    this.topologyPairToPodCounts = new HashMap<>();
+    this.countsByKey = new HashMap<>();
+    List<Map<String, long[]>> perConstraint = new ArrayList<>(constraints.size());
+    for (Constraint c : constraints) {
+      perConstraint.add(countsByKey.computeIfAbsent(c.topologyKey(), k -> new HashMap<>()));
+    }
+    this.countsOfConstraint = List.copyOf(perConstraint);
   }
 
   /**
@@ -80,7 +95,13 @@ public final class PodTopologySpreadMap {
    */
   public static PodTopologySpreadMap build(
       Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes) {
-    return build(pod, filteredNodes, allNodes, false);
+    return build(pod, filteredNodes, allNodes, false, null);
+  }
+
+  /** {@link #build}, counting the pods of every node through {@code index}. */
+  static PodTopologySpreadMap build(
+      Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes, PodClassIndex index) {
+    return build(pod, filteredNodes, allNodes, false, index);
   }
 
   /**
@@ -89,11 +110,15 @@ public final class PodTopologySpreadMap {
    */
   public static PodTopologySpreadMap buildV118(
       Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes) {
-    return build(pod, filteredNodes, allNodes, true);
+    return build(pod, filteredNodes, allNodes, true, null);
   }
 
   private static PodTopologySpreadMap build(
-      Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes, boolean liveSameNamespace) {
+      Pod pod,
+      List<NodeInfo> filteredNodes,
+      List<NodeInfo> allNodes,
+      boolean liveSameNamespace,
+      PodClassIndex index) {
     if (filteredNodes.isEmpty() || allNodes.isEmpty()) {
       return null;
     }
@@ -103,7 +128,27 @@ public final class PodTopologySpreadMap {
     }
     PodTopologySpreadMap m = new PodTopologySpreadMap(constraints);
     m.initialize(filteredNodes);
-    for (NodeInfo ni : allNodes) {
+    String namespace = SelectorSpread.namespace(pod);
+    Predicate<Node> nodeSelectorAndAffinity = podMatchesNodeSelectorAndAffinityTerms(pod);
+    PodClassIndex.View view = index == null ? null : index.refresh(allNodes, allNodes.size());
+    // With an index: each constraint's verdict on each kind of pod, asked once.
+    List<boolean[]> matching = new ArrayList<>();
+    for (int j = 0; view != null && j < constraints.size(); j++) {
+      Constraint c = constraints.get(j);
+      matching.add(
+          view.matching(
+              c.selector().requirements(),
+              k ->
+                  counts(
+                      c,
+                      liveSameNamespace,
+                      namespace,
+                      k.namespace(),
+                      k.terminating(),
+                      k.labels())));
+    }
+    for (int i = 0; i < allNodes.size(); i++) {
+      NodeInfo ni = allNodes.get(i);
       Node node = ni.node();
       if (node == null) {
         continue;
@@ -111,32 +156,81 @@ public final class PodTopologySpreadMap {
       Map<String, String> labels = node.getMetadata().getLabels();
       // Cheap label check first; the outcome is the same as upstream's order.
       if (!nodeLabelsMatchSpreadConstraints(labels, constraints)
-          || !GeneralPredicates.podMatchesNodeSelectorAndAffinityTerms(pod, node)) {
+          || !nodeSelectorAndAffinity.test(node)) {
         continue;
       }
-      for (Constraint c : constraints) {
+      PodClassIndex.NodeEntry entry = view == null ? null : view.entry(i);
+      for (int j = 0; j < constraints.size(); j++) {
         long[] count =
-            m.topologyPairToPodCounts.get(
-                new TopologyPair(c.topologyKey(), labels.get(c.topologyKey())));
+            m.countsOfConstraint.get(j).get(labels.get(constraints.get(j).topologyKey()));
         // A pair no scored node has is never read: skip counting it.
         if (count == null) {
           continue;
         }
-        long matchSum = 0;
-        for (Pod existing : ni.pods()) {
-          if (liveSameNamespace
-              && (existing.getMetadata().getDeletionTimestamp() != null
-                  || !SelectorSpread.namespace(existing).equals(SelectorSpread.namespace(pod)))) {
-            continue;
-          }
-          if (c.selector().matches(existing.getMetadata().getLabels())) {
-            matchSum++;
-          }
-        }
-        count[0] += matchSum;
+        count[0] +=
+            entry != null
+                ? PodClassIndex.View.count(entry, matching.get(j))
+                : matchSum(constraints.get(j), ni, liveSameNamespace, namespace);
       }
     }
     return m;
+  }
+
+  /** The pods of {@code ni} that {@code c} counts. */
+  private static long matchSum(
+      Constraint c, NodeInfo ni, boolean liveSameNamespace, String namespace) {
+    long matchSum = 0;
+    for (Pod existing : ni.pods()) {
+      if (counts(
+          c,
+          liveSameNamespace,
+          namespace,
+          SelectorSpread.namespace(existing),
+          existing.getMetadata().getDeletionTimestamp() != null,
+          existing.getMetadata().getLabels())) {
+        matchSum++;
+      }
+    }
+    return matchSum;
+  }
+
+  /**
+   * Whether {@code c} counts a pod: its selector matches the pod's labels; from v1.18 on, only live
+   * pods of the incoming pod's namespace.
+   */
+  private static boolean counts(
+      Constraint c,
+      boolean liveSameNamespace,
+      String namespace,
+      String podNamespace,
+      boolean terminating,
+      Map<String, String> labels) {
+    if (liveSameNamespace && (terminating || !podNamespace.equals(namespace))) {
+      return false;
+    }
+    return c.selector().matches(labels);
+  }
+
+  /**
+   * {@code predicates.PodMatchesNodeSelectorAndAffinityTerms} for one pod, its node selector and
+   * required node affinity compiled once instead of once per node: the same answer as chapter 03's
+   * {@link GeneralPredicates#podMatchesNodeSelectorAndAffinityTerms} for every node.
+   */
+  static Predicate<Node> podMatchesNodeSelectorAndAffinityTerms(Pod pod) {
+    Map<String, String> nodeSelector = pod.getSpec().getNodeSelector();
+    Selector labels =
+        nodeSelector == null || nodeSelector.isEmpty()
+            ? null
+            : LabelSelectors.fromMap(nodeSelector);
+    Affinity affinity = pod.getSpec().getAffinity();
+    NodeAffinity na = affinity == null ? null : affinity.getNodeAffinity();
+    NodeSelector required =
+        na == null ? null : na.getRequiredDuringSchedulingIgnoredDuringExecution();
+    CompiledNodeSelector terms =
+        required == null ? null : CompiledNodeSelector.compile(required.getNodeSelectorTerms());
+    return node ->
+        (labels == null || labels.matches(node.getMetadata().getLabels()))
+            && (terms == null || terms.matches(node));
   }
 
   /** {@code initialize}: the pairs and names of the scored nodes that have every key. */
@@ -148,9 +242,10 @@ public final class PodTopologySpreadMap {
         // Left out of nodeNameSet on purpose: such a node scores 0.
         continue;
       }
-      for (Constraint c : constraints) {
-        topologyPairToPodCounts.putIfAbsent(
-            new TopologyPair(c.topologyKey(), labels.get(c.topologyKey())), new long[1]);
+      for (int j = 0; j < constraints.size(); j++) {
+        countsOfConstraint
+            .get(j)
+            .computeIfAbsent(labels.get(constraints.get(j).topologyKey()), v -> new long[1]);
       }
       nodeNameSet.add(node.getMetadata().getName());
     }
@@ -212,7 +307,8 @@ public final class PodTopologySpreadMap {
    * @return the count, or -1 when no eligible node has the pair
    */
   public long count(String key, String value) {
-    long[] c = topologyPairToPodCounts.get(new TopologyPair(key, value));
+    Map<String, long[]> values = countsByKey.get(key);
+    long[] c = values == null ? null : values.get(value);
     return c == null ? -1 : c[0];
   }
 
@@ -221,17 +317,19 @@ public final class PodTopologySpreadMap {
     Map<TopologyPair, Long> out =
         new TreeMap<>(
             java.util.Comparator.comparing(TopologyPair::key).thenComparing(TopologyPair::value));
-    topologyPairToPodCounts.forEach((p, c) -> out.put(p, c[0]));
+    countsByKey.forEach(
+        (k, values) -> values.forEach((v, c) -> out.put(new TopologyPair(k, v), c[0])));
     return out;
   }
 
   /** The node's score before normalization: the counts of its pairs, summed. */
   public long score(Map<String, String> nodeLabels) {
     long score = 0;
-    for (Constraint c : constraints) {
-      String value = nodeLabels.get(c.topologyKey());
-      if (value != null || nodeLabels.containsKey(c.topologyKey())) {
-        score += topologyPairToPodCounts.get(new TopologyPair(c.topologyKey(), value))[0];
+    for (int j = 0; j < constraints.size(); j++) {
+      String key = constraints.get(j).topologyKey();
+      String value = nodeLabels.get(key);
+      if (value != null || nodeLabels.containsKey(key)) {
+        score += countsOfConstraint.get(j).get(value)[0];
       }
     }
     return score;

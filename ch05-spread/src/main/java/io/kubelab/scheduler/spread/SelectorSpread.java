@@ -50,14 +50,18 @@ public final class SelectorSpread {
     this.listers = Objects.requireNonNull(listers, "listers");
   }
 
-  /** {@code CalculateSpreadPriorityMap}: matching pods on the node. */
+  /**
+   * {@code CalculateSpreadPriorityMap}: matching pods on the node; through the metadata's index
+   * when there is metadata.
+   */
   public long calculateSpreadPriorityMap(Pod pod, PriorityMetadata meta, NodeInfo nodeInfo) {
     requireNode(nodeInfo);
-    SpreadSelector selector =
-        meta instanceof PodPriorityMetadata m
-            ? m.part(SpreadMetadata.POD_SELECTOR)
-            : SpreadSelector.defaultSelector(pod, listers);
-    return countMatchingPods(namespace(pod), selector, nodeInfo);
+    if (meta instanceof PodPriorityMetadata m) {
+      PodSelectorCounts counts = m.part(SpreadMetadata.POD_SELECTOR);
+      return counts == null ? 0 : counts.countMatchingPods(nodeInfo);
+    }
+    return countMatchingPods(
+        namespace(pod), SpreadSelector.defaultSelector(pod, listers), nodeInfo);
   }
 
   /**
@@ -90,23 +94,42 @@ public final class SelectorSpread {
    */
   public static void calculateSpreadPriorityReduce(
       Pod pod, PriorityMetadata meta, Snapshot snapshot, NodeScoreList result) {
+    PodSelectorCounts counts =
+        meta instanceof PodPriorityMetadata m ? m.part(SpreadMetadata.POD_SELECTOR) : null;
+    int[] zones = counts == null ? null : counts.zones(result);
+    if (zones != null) {
+      reduce(result, zones, counts.zoneCount());
+      return;
+    }
+    // Without the metadata's zones: each node's zone key from the snapshot, numbered here.
+    zones = new int[result.size()];
+    Map<String, Integer> ids = new HashMap<>();
+    for (int i = 0; i < zones.length; i++) {
+      String zone = Zones.getZoneKey(snapshot.get(result.name(i)).node());
+      zones[i] = zone.isEmpty() ? -1 : ids.computeIfAbsent(zone, z -> ids.size());
+    }
+    reduce(result, zones, ids.size());
+  }
+
+  /**
+   * The reduce over numbered zones: {@code zones[i]} is node i's zone, below {@code zoneCount}, or
+   * -1 for a node without one.
+   */
+  private static void reduce(NodeScoreList result, int[] zones, int zoneCount) {
     int n = result.size();
-    String[] zones = new String[n];
-    Map<String, long[]> countsByZone = new HashMap<>();
+    long[] countsByZone = new long[zoneCount];
     long maxCountByNodeName = 0;
     for (int i = 0; i < n; i++) {
       long score = result.score(i);
       maxCountByNodeName = Math.max(maxCountByNodeName, score);
-      zones[i] = Zones.getZoneKey(snapshot.get(result.name(i)).node());
-      if (!zones[i].isEmpty()) {
-        countsByZone.computeIfAbsent(zones[i], z -> new long[1])[0] += score;
+      if (zones[i] >= 0) {
+        countsByZone[zones[i]] += score;
       }
     }
     long maxCountByZone = 0;
-    for (long[] c : countsByZone.values()) {
-      maxCountByZone = Math.max(maxCountByZone, c[0]);
+    for (long c : countsByZone) {
+      maxCountByZone = Math.max(maxCountByZone, c);
     }
-    boolean haveZones = !countsByZone.isEmpty();
     double maxNodeScore = MAX_NODE_SCORE;
     for (int i = 0; i < n; i++) {
       double fScore = maxNodeScore;
@@ -115,13 +138,13 @@ public final class SelectorSpread {
             maxNodeScore
                 * ((double) (maxCountByNodeName - result.score(i)) / (double) maxCountByNodeName);
       }
-      if (haveZones && !zones[i].isEmpty()) {
+      // Upstream asks haveZones first; a node with a zone implies it.
+      if (zones[i] >= 0) {
         double zoneScore = maxNodeScore;
         if (maxCountByZone > 0) {
           zoneScore =
               maxNodeScore
-                  * ((double) (maxCountByZone - countsByZone.get(zones[i])[0])
-                      / (double) maxCountByZone);
+                  * ((double) (maxCountByZone - countsByZone[zones[i]]) / (double) maxCountByZone);
         }
         fScore = (fScore * (1.0 - ZONE_WEIGHTING)) + (ZONE_WEIGHTING * zoneScore);
       }

@@ -22,14 +22,24 @@ public final class SpreadMetadata {
 
   private SpreadMetadata() {}
 
-  /** {@code podSelector}: {@link SpreadSelector#defaultSelector}. */
-  public static final MetadataExtension<SpreadSelector> POD_SELECTOR =
+  /**
+   * {@code podSelector}: {@link SpreadSelector#defaultSelector}, with the filtered nodes' matching
+   * pods and zones read through one {@link PodClassIndex} per scheduler, kept across cycles.
+   */
+  public static final MetadataExtension<PodSelectorCounts> POD_SELECTOR =
       new MetadataExtension<>(
           "podSelector",
-          SpreadSelector.class,
+          PodSelectorCounts.class,
           args -> {
             SpreadListers listers = SpreadListers.from(args);
-            return (pod, filteredNodes, snapshot) -> SpreadSelector.defaultSelector(pod, listers);
+            PodClassIndex index = new PodClassIndex();
+            return (pod, filteredNodes, snapshot) ->
+                new PodSelectorCounts(
+                    SpreadSelector.defaultSelector(pod, listers),
+                    SelectorSpread.namespace(pod),
+                    index.refresh(
+                        filteredNodes,
+                        snapshot == null ? filteredNodes.size() : snapshot.numNodes()));
           });
 
   /** {@code podFirstServiceSelector}: {@link SpreadSelector#firstServiceSelector}, or null. */
@@ -48,16 +58,18 @@ public final class SpreadMetadata {
       new MetadataExtension<>(
           "podTopologySpreadMap",
           PodTopologySpreadMap.class,
-          args ->
-              (pod, filteredNodes, snapshot) -> {
-                try {
-                  return PodTopologySpreadMap.build(
-                      pod, filteredNodes, snapshot == null ? List.of() : snapshot.list());
-                } catch (IllegalArgumentException e) {
-                  LOG.severe(() -> "Error building podTopologySpreadMap: " + e.getMessage());
-                  throw new MetadataPart.Unavailable(e.getMessage());
-                }
-              });
+          args -> {
+            PodClassIndex index = new PodClassIndex();
+            return (pod, filteredNodes, snapshot) -> {
+              try {
+                return PodTopologySpreadMap.build(
+                    pod, filteredNodes, snapshot == null ? List.of() : snapshot.list(), index);
+              } catch (IllegalArgumentException e) {
+                LOG.severe(() -> "Error building podTopologySpreadMap: " + e.getMessage());
+                throw new MetadataPart.Unavailable(e.getMessage());
+              }
+            };
+          });
 
   /** Every part, in upstream's field order. */
   public static final List<MetadataExtension<?>> EXTENSIONS =

@@ -10,13 +10,16 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.apimachinery.testing.RealisticCluster;
+import io.kubelab.scheduler.algorithm.AlgorithmFactoryArgs;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.priorities.MetadataExtension;
+import io.kubelab.scheduler.priorities.MetadataPart;
 import io.kubelab.scheduler.priorities.PodPriorityMetadata;
 import io.kubelab.scheduler.spread.EvenPodsSpreadPriority;
 import io.kubelab.scheduler.spread.InMemoryListers;
+import io.kubelab.scheduler.spread.PodSelectorCounts;
 import io.kubelab.scheduler.spread.PodTopologySpreadMap;
 import io.kubelab.scheduler.spread.SelectorSpread;
 import io.kubelab.scheduler.spread.SpreadListers;
@@ -39,8 +42,17 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Scoring one pod with the spreading priorities, one operation = what a scheduling cycle does for
- * the priority: its metadata part (the selector, or the spread map), the map over every node, the
- * reduce. Single-threaded (the generic scheduler runs the map on its workers).
+ * the priority: its metadata part (the selector and its counts, or the spread map), the map over
+ * every node, the reduce. Single-threaded (the generic scheduler runs the map on its workers).
+ *
+ * <p>The metadata parts are built once per trial, as a scheduler builds them once, so their index
+ * lives from cycle to cycle; before every operation one node changes (a pod of it taken off and put
+ * back, a new generation), as the previous cycle's binding changes one node. {@link
+ * #selectorSpreadFirstCycle} and {@link #evenPodsSpreadFirstCycle} build the parts anew in every
+ * operation: the first cycle of a scheduler, which indexes every pod. {@link
+ * #selectorSpreadWalkingEveryPod} and {@link #evenPodsSpreadWalkingEveryPod} compute the same
+ * scores the way upstream does, matching every pod of every node in every cycle: the ratio to them
+ * is what the index buys, measured in one run.
  *
  * <ul>
  *   <li>{@link #selectorSpread} and {@link #evenPodsSpreadPriority}: the shared realistic cluster
@@ -68,6 +80,9 @@ public class SpreadBenchmark {
     SpreadListers listers;
     Pod replica;
     Pod spreadReplica;
+    MetadataPart<PodSelectorCounts> selectorPart;
+    MetadataPart<PodTopologySpreadMap> spreadPart;
+    int changed;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -76,6 +91,8 @@ public class SpreadBenchmark {
       nodes = snapshot.list();
       InMemoryListers l = workloads(c.pods(), c.services());
       listers = l.spreadListers();
+      selectorPart = part(SpreadMetadata.POD_SELECTOR, snapshot, listers);
+      spreadPart = part(SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, snapshot, listers);
       replica = largestServiceReplica(c.pods(), c.services());
       spreadReplica =
           new PodBuilder(replica)
@@ -95,6 +112,12 @@ public class SpreadBenchmark {
               .endSpec()
               .build();
     }
+
+    /** The last cycle's binding changed one node. */
+    @Setup(Level.Invocation)
+    public void changeOneNode() {
+      changed = touch(nodes, changed);
+    }
   }
 
   /** Upstream's {@code MakeNodesAndPodsForEvenPodsSpread} cluster and Service. */
@@ -108,6 +131,9 @@ public class SpreadBenchmark {
     SpreadListers listers;
     Pod pod;
     Pod spreadPod;
+    MetadataPart<PodSelectorCounts> selectorPart;
+    MetadataPart<PodTopologySpreadMap> spreadPart;
+    int changed;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -134,6 +160,8 @@ public class SpreadBenchmark {
       s.getSpec().setSelector(Map.of("foo", ""));
       l.add(s);
       listers = l.spreadListers();
+      selectorPart = part(SpreadMetadata.POD_SELECTOR, snapshot, listers);
+      spreadPart = part(SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, snapshot, listers);
       pod = Fixtures.pod("p").label("foo", "").build();
       LabelSelector foo = Fixtures.matchExpressions(Fixtures.labelExpr("foo", "Exists"));
       spreadPod =
@@ -143,32 +171,88 @@ public class SpreadBenchmark {
               .spreadConstraint(5, Fixtures.LABEL_ZONE, "ScheduleAnyway", foo)
               .build();
     }
+
+    /** The last cycle's binding changed one node. */
+    @Setup(Level.Invocation)
+    public void changeOneNode() {
+      changed = touch(all, changed);
+    }
   }
 
   @Benchmark
   public NodeScoreList selectorSpread(Realistic s) {
-    return selectorSpread(s.replica, s.listers, s.snapshot, s.nodes);
+    return selectorSpread(s.replica, s.selectorPart, s.listers, s.snapshot, s.nodes);
   }
 
   @Benchmark
   public NodeScoreList evenPodsSpreadPriority(Realistic s) {
-    return evenPodsSpread(s.spreadReplica, s.snapshot, s.nodes);
+    return evenPodsSpread(s.spreadReplica, s.spreadPart, s.snapshot, s.nodes);
+  }
+
+  @Benchmark
+  public NodeScoreList selectorSpreadFirstCycle(Realistic s) {
+    return selectorSpread(
+        s.replica,
+        part(SpreadMetadata.POD_SELECTOR, s.snapshot, s.listers),
+        s.listers,
+        s.snapshot,
+        s.nodes);
+  }
+
+  @Benchmark
+  public NodeScoreList evenPodsSpreadFirstCycle(Realistic s) {
+    return evenPodsSpread(
+        s.spreadReplica,
+        part(SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, s.snapshot, s.listers),
+        s.snapshot,
+        s.nodes);
+  }
+
+  /** The same as {@link #selectorSpread} walking every pod of every node, as upstream does. */
+  @Benchmark
+  public NodeScoreList selectorSpreadWalkingEveryPod(Realistic s) {
+    SpreadSelector selector = SpreadSelector.defaultSelector(s.replica, s.listers);
+    String namespace = s.replica.getMetadata().getNamespace();
+    NodeScoreList row = row(s.nodes);
+    for (int i = 0; i < s.nodes.size(); i++) {
+      row.setScore(i, SelectorSpread.countMatchingPods(namespace, selector, s.nodes.get(i)));
+    }
+    SelectorSpread.calculateSpreadPriorityReduce(s.replica, null, s.snapshot, row);
+    return row;
+  }
+
+  /** The same as {@link #evenPodsSpreadPriority} walking every pod of every node, as upstream. */
+  @Benchmark
+  public NodeScoreList evenPodsSpreadWalkingEveryPod(Realistic s) {
+    PodTopologySpreadMap m = PodTopologySpreadMap.build(s.spreadReplica, s.nodes, s.nodes);
+    NodeScoreList row = row(s.nodes);
+    for (int i = 0; i < s.nodes.size(); i++) {
+      NodeInfo ni = s.nodes.get(i);
+      row.setScore(
+          i, m.isEligible(ni.nodeName()) ? m.score(ni.node().getMetadata().getLabels()) : 0);
+    }
+    EvenPodsSpreadPriority.reduce(m, s.snapshot, row);
+    return row;
   }
 
   @Benchmark
   public NodeScoreList upstreamSelectorSpreadShape(UpstreamShape s) {
-    return selectorSpread(s.pod, s.listers, s.snapshot, s.all);
+    return selectorSpread(s.pod, s.selectorPart, s.listers, s.snapshot, s.all);
   }
 
   @Benchmark
   public NodeScoreList upstreamEvenPodsSpreadShape(UpstreamShape s) {
-    return evenPodsSpread(s.spreadPod, s.snapshot, s.all);
+    return evenPodsSpread(s.spreadPod, s.spreadPart, s.snapshot, s.all);
   }
 
   static NodeScoreList selectorSpread(
-      Pod pod, SpreadListers listers, Snapshot snapshot, List<NodeInfo> nodes) {
-    SpreadSelector selector = SpreadSelector.defaultSelector(pod, listers);
-    PodPriorityMetadata meta = metadata(snapshot, SpreadMetadata.POD_SELECTOR, selector);
+      Pod pod,
+      MetadataPart<PodSelectorCounts> part,
+      SpreadListers listers,
+      Snapshot snapshot,
+      List<NodeInfo> nodes) {
+    PodPriorityMetadata meta =
+        metadata(snapshot, SpreadMetadata.POD_SELECTOR, part.compute(pod, nodes, snapshot));
     SelectorSpread spread = new SelectorSpread(listers);
     NodeScoreList row = row(nodes);
     for (int i = 0; i < nodes.size(); i++) {
@@ -178,9 +262,11 @@ public class SpreadBenchmark {
     return row;
   }
 
-  static NodeScoreList evenPodsSpread(Pod pod, Snapshot snapshot, List<NodeInfo> nodes) {
-    PodTopologySpreadMap m = PodTopologySpreadMap.build(pod, nodes, snapshot.list());
-    PodPriorityMetadata meta = metadata(snapshot, SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, m);
+  static NodeScoreList evenPodsSpread(
+      Pod pod, MetadataPart<PodTopologySpreadMap> part, Snapshot snapshot, List<NodeInfo> nodes) {
+    PodPriorityMetadata meta =
+        metadata(
+            snapshot, SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, part.compute(pod, nodes, snapshot));
     NodeScoreList row = row(nodes);
     for (int i = 0; i < nodes.size(); i++) {
       row.setScore(
@@ -188,6 +274,32 @@ public class SpreadBenchmark {
     }
     EvenPodsSpreadPriority.calculateEvenPodsSpreadPriorityReduce(pod, meta, snapshot, row);
     return row;
+  }
+
+  /** A metadata part as a scheduler builds it, once. */
+  static <T> MetadataPart<T> part(
+      MetadataExtension<T> extension, Snapshot snapshot, SpreadListers listers) {
+    return extension
+        .factory()
+        .apply(new AlgorithmFactoryArgs(snapshot, 1, Map.of(SpreadListers.class, listers)));
+  }
+
+  /**
+   * Takes a pod off the node after {@code last} and puts it back: the node's content is the same,
+   * its generation new. Returns that node's index.
+   */
+  static int touch(List<NodeInfo> nodes, int last) {
+    for (int k = 1; k <= nodes.size(); k++) {
+      int i = (last + k) % nodes.size();
+      NodeInfo ni = nodes.get(i);
+      if (!ni.pods().isEmpty()) {
+        Pod p = ni.pods().get(0);
+        ni.removePod(p);
+        ni.addPod(p);
+        return i;
+      }
+    }
+    return last;
   }
 
   /** Priority metadata with only the one part the benchmark's priority reads. */

@@ -1,0 +1,346 @@
+package io.kubelab.scheduler.spread;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.labels.Requirement;
+import io.kubelab.scheduler.cache.NodeInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * The cluster's pods as small integers, so that counting the pods a selector matches on thousands
+ * of nodes does not walk every pod object in every scheduling cycle.
+ *
+ * <p>Upstream has no such index: {@code countMatchingPods} and {@code buildPodTopologySpreadMap}
+ * match every existing pod of every node against the selector, once per cycle. The outcome here is
+ * the same, by a different road. Every count the spreading priorities take depends on a pod only
+ * through its namespace, whether it is being deleted, and its labels; pods alike in those three are
+ * one {@link PodClass}. Each node's pods are kept as an array of class ids, rebuilt only when the
+ * node's {@link NodeInfo#generation()} changes (chapter 01: every change to a NodeInfo takes a new
+ * generation from one global counter, and a snapshot's clone carries its original's). A cycle then
+ * asks the selector once per class and sums small arrays per node.
+ *
+ * <p>One index belongs to one metadata part of one scheduler and lives across cycles. It forgets
+ * everything when it has grown to far more classes than pods, or more nodes than the cluster has
+ * (labels that change with every rollout, nodes that came and went), and rebuilds on the next
+ * cycle. A {@link View} taken for one cycle stays valid whatever happens to the index afterwards.
+ */
+final class PodClassIndex {
+
+  /** Below this many classes or nodes the index is never reset: small clusters keep theirs. */
+  static final int MIN_RESET_SIZE = 1024;
+
+  /**
+   * A pod as spreading sees it.
+   *
+   * @param namespace {@link SelectorSpread#namespace}: "" when unset
+   * @param terminating the pod has a deletion timestamp
+   * @param labels its labels, copied (never null)
+   */
+  record PodClass(String namespace, boolean terminating, Map<String, String> labels) {}
+
+  /**
+   * One node's pods as class ids, valid for one generation of its NodeInfo.
+   *
+   * @param nodeName the node
+   * @param generation the NodeInfo's generation the ids were taken at
+   * @param classIds one id per pod, in the NodeInfo's pod order
+   * @param maxClassId the largest id (-1 without pods): a view knowing fewer classes cannot use it
+   * @param zone the node's zone ({@link Zones#getZoneKey}) as an index into the view's zones, -1
+   *     for none
+   */
+  record NodeEntry(String nodeName, long generation, int[] classIds, int maxClassId, int zone) {}
+
+  /** Everything one reset of the index holds; never changed after a reset replaces it. */
+  private static final class State {
+    final Map<PodClass, Integer> ids = new HashMap<>();
+    // Append-only; a view reads the array it was given up to its own length, so no copy is made.
+    PodClass[] classes = new PodClass[64];
+    int classCount;
+    // Inverted: the classes that have a label key, and those with a key and (non-null) value.
+    final Map<String, IntList> withKey = new HashMap<>();
+    final Map<String, Map<String, IntList>> withLabel = new HashMap<>();
+    final Map<String, NodeEntry> byNode = new ConcurrentHashMap<>();
+    final Map<String, Integer> zoneIds = new HashMap<>();
+    final List<String> zones = new ArrayList<>();
+    long podsIndexed;
+  }
+
+  private final int minResetSize;
+  private State state = new State();
+  private int resets;
+
+  PodClassIndex() {
+    this(MIN_RESET_SIZE);
+  }
+
+  /**
+   * An index that may reset from {@code minResetSize} classes or nodes on (tests use small ones).
+   */
+  PodClassIndex(int minResetSize) {
+    this.minResetSize = minResetSize;
+  }
+
+  /**
+   * Brings the entries of {@code nodes} up to date and returns what one cycle reads.
+   *
+   * @param nodes the nodes the cycle will count on (NodeInfos without a node are skipped)
+   * @param clusterSize the number of nodes of the snapshot, to bound the index
+   */
+  synchronized View refresh(List<NodeInfo> nodes, int clusterSize) {
+    State s = state;
+    if (s.byNode.size() > Math.max(minResetSize, 2L * clusterSize)
+        || s.classCount > Math.max(minResetSize, 2 * s.podsIndexed)) {
+      s = new State();
+      state = s;
+      resets++;
+    }
+    NodeEntry[] entries = new NodeEntry[nodes.size()];
+    for (int i = 0; i < entries.length; i++) {
+      NodeInfo ni = nodes.get(i);
+      if (ni.node() == null) {
+        continue;
+      }
+      NodeEntry e = s.byNode.get(ni.nodeName());
+      if (e == null || e.generation() != ni.generation()) {
+        NodeEntry fresh = entry(s, ni);
+        s.podsIndexed += fresh.classIds().length - (e == null ? 0 : e.classIds().length);
+        s.byNode.put(ni.nodeName(), fresh);
+        e = fresh;
+      }
+      entries[i] = e;
+    }
+    return new View(
+        this,
+        s,
+        s.classes,
+        s.classCount,
+        entries,
+        List.copyOf(s.zones),
+        Collections.unmodifiableList(nodes));
+  }
+
+  /** How many times the index forgot everything. */
+  synchronized int resets() {
+    return resets;
+  }
+
+  private static NodeEntry entry(State s, NodeInfo ni) {
+    List<Pod> pods = ni.pods();
+    int[] ids = new int[pods.size()];
+    int max = -1;
+    for (int i = 0; i < ids.length; i++) {
+      Pod p = pods.get(i);
+      Map<String, String> labels = p.getMetadata().getLabels();
+      PodClass c =
+          new PodClass(
+              SelectorSpread.namespace(p),
+              p.getMetadata().getDeletionTimestamp() != null,
+              // A copy: the key must not change under the map.
+              labels == null || labels.isEmpty()
+                  ? Map.of()
+                  : Collections.unmodifiableMap(new HashMap<>(labels)));
+      Integer id = s.ids.get(c);
+      if (id == null) {
+        id = s.classCount;
+        if (id == s.classes.length) {
+          // A new array: views taken before keep reading the old one.
+          s.classes = Arrays.copyOf(s.classes, id * 2);
+        }
+        s.classes[s.classCount++] = c;
+        s.ids.put(c, id);
+        for (Map.Entry<String, String> l : c.labels().entrySet()) {
+          s.withKey.computeIfAbsent(l.getKey(), k -> new IntList()).add(id);
+          if (l.getValue() != null) {
+            s.withLabel
+                .computeIfAbsent(l.getKey(), k -> new HashMap<>())
+                .computeIfAbsent(l.getValue(), v -> new IntList())
+                .add(id);
+          }
+        }
+      }
+      ids[i] = id;
+      max = Math.max(max, id);
+    }
+    return new NodeEntry(ni.nodeName(), ni.generation(), ids, max, zone(s, ni.node()));
+  }
+
+  private static int zone(State s, Node node) {
+    String key = Zones.getZoneKey(node);
+    if (key.isEmpty()) {
+      return -1;
+    }
+    Integer id = s.zoneIds.get(key);
+    if (id == null) {
+      id = s.zones.size();
+      s.zones.add(key);
+      s.zoneIds.put(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * What one cycle reads: the classes known when it began, the entries of its nodes, index for
+   * index, and the zones. Immutable; safe to read from the scheduler's workers.
+   */
+  static final class View {
+    private final PodClassIndex index;
+    private final State state;
+    private final Map<String, NodeEntry> byNode;
+    private final PodClass[] classes;
+    private final int classCount;
+    private final NodeEntry[] entries;
+    private final List<String> zones;
+    private final List<NodeInfo> nodes;
+
+    private View(
+        PodClassIndex index,
+        State state,
+        PodClass[] classes,
+        int classCount,
+        NodeEntry[] entries,
+        List<String> zones,
+        List<NodeInfo> nodes) {
+      this.index = index;
+      this.state = state;
+      this.byNode = state.byNode;
+      this.classes = classes;
+      this.classCount = classCount;
+      this.entries = entries;
+      this.zones = zones;
+      this.nodes = nodes;
+    }
+
+    /**
+     * For each class, whether {@code p} holds: what a selector says about each kind of pod.
+     *
+     * @param requirements requirements every class that {@code p} accepts satisfies; only the
+     *     classes that can satisfy them are asked (a selector's own requirements, or none)
+     */
+    boolean[] matching(List<Requirement> requirements, Predicate<PodClass> p) {
+      boolean[] m = new boolean[classCount];
+      IntList candidates;
+      synchronized (index) {
+        candidates = candidates(requirements);
+        if (candidates != null) {
+          candidates = candidates.copy();
+        }
+      }
+      if (candidates == null) {
+        for (int i = 0; i < classCount; i++) {
+          m[i] = p.test(classes[i]);
+        }
+        return m;
+      }
+      for (int k = 0; k < candidates.size(); k++) {
+        int id = candidates.get(k);
+        // Classes added after this view was taken are not the view's.
+        if (id < classCount) {
+          m[id] = p.test(classes[id]);
+        }
+      }
+      return m;
+    }
+
+    /**
+     * The classes that can satisfy the first requirement that needs a label: {@code In} needs one
+     * of its values, {@code Exists} the key. Null when none of them is there (a selector of {@code
+     * NotIn} and {@code DoesNotExist} alone holds without any label): every class is a candidate.
+     */
+    private IntList candidates(List<Requirement> requirements) {
+      for (Requirement r : requirements) {
+        if (r.operator() == Requirement.Operator.IN) {
+          Map<String, IntList> byValue = state.withLabel.getOrDefault(r.key(), Map.of());
+          IntList out = new IntList();
+          // One class has one value per key: the lists are disjoint.
+          for (String v : r.values()) {
+            out.addAll(byValue.get(v));
+          }
+          return out;
+        }
+        if (r.operator() == Requirement.Operator.EXISTS) {
+          IntList out = state.withKey.get(r.key());
+          return out == null ? new IntList() : out;
+        }
+      }
+      return null;
+    }
+
+    /** The nodes the view was taken for. */
+    List<NodeInfo> nodes() {
+      return nodes;
+    }
+
+    /** The entry of {@code nodes().get(i)}, or null for a NodeInfo without a node. */
+    NodeEntry entry(int i) {
+      return entries[i];
+    }
+
+    /**
+     * The entry of {@code nodeInfo} as this view can use it: taken at the NodeInfo's generation and
+     * made only of classes the view knows; null otherwise (the caller counts the pods itself).
+     */
+    NodeEntry entry(NodeInfo nodeInfo) {
+      NodeEntry e = nodeInfo.nodeName() == null ? null : byNode.get(nodeInfo.nodeName());
+      return e != null && e.generation() == nodeInfo.generation() && e.maxClassId() < classCount
+          ? e
+          : null;
+    }
+
+    /** The number of distinct zones; {@link NodeEntry#zone()} is below it. */
+    int zoneCount() {
+      return zones.size();
+    }
+
+    /** The pods of {@code e} whose class is marked in {@code matching}. */
+    static long count(NodeEntry e, boolean[] matching) {
+      long n = 0;
+      for (int id : e.classIds()) {
+        if (matching[id]) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  /** A growable list of ints. */
+  static final class IntList {
+    private int[] values = new int[4];
+    private int size;
+
+    void add(int v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    void addAll(IntList other) {
+      for (int i = 0; other != null && i < other.size; i++) {
+        add(other.values[i]);
+      }
+    }
+
+    int get(int i) {
+      return values[i];
+    }
+
+    int size() {
+      return size;
+    }
+
+    IntList copy() {
+      IntList c = new IntList();
+      c.values = Arrays.copyOf(values, Math.max(size, 1));
+      c.size = size;
+      return c;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.kubelab.scheduler.spread;
+
+import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.cache.NodeInfo;
+import java.util.Objects;
+
+/**
+ * SelectorSpread's part of the priority metadata: upstream's {@code podSelector}, and what the map
+ * and the reduce need from every filtered node, taken once per cycle from a {@link PodClassIndex}:
+ * the selector's verdict on each kind of pod, and each node's zone as a small integer.
+ *
+ * <p>Upstream: the field {@code podSelector} of {@code priorityMetadata} ({@code
+ * pkg/scheduler/algorithm/priorities/metadata.go}, v1.17); the counts and zones are ours (see
+ * {@link PodClassIndex}). Every answer equals {@link SelectorSpread#countMatchingPods} and {@link
+ * Zones#getZoneKey} on the same node; for a node the view does not cover the map counts the node's
+ * pods itself.
+ */
+public final class PodSelectorCounts {
+
+  private final SpreadSelector selector;
+  private final String namespace;
+  private final PodClassIndex.View view;
+  private final boolean[] matching;
+
+  PodSelectorCounts(SpreadSelector selector, String namespace, PodClassIndex.View view) {
+    this.selector = Objects.requireNonNull(selector, "selector");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.view = Objects.requireNonNull(view, "view");
+    // countMatchingPods' three conditions, asked once per kind of pod.
+    this.matching =
+        selector.isEmpty()
+            ? new boolean[0]
+            : view.matching(
+                selector.requirements(),
+                c ->
+                    !c.terminating()
+                        && c.namespace().equals(namespace)
+                        && selector.matches(c.labels()));
+  }
+
+  /** {@code podSelector}: {@link SpreadSelector#defaultSelector} of the pod. */
+  public SpreadSelector selector() {
+    return selector;
+  }
+
+  /** {@link SelectorSpread#countMatchingPods} for the pod's namespace and selector. */
+  long countMatchingPods(NodeInfo nodeInfo) {
+    if (selector.isEmpty()) {
+      return 0;
+    }
+    PodClassIndex.NodeEntry e = view.entry(nodeInfo);
+    return e == null
+        ? SelectorSpread.countMatchingPods(namespace, selector, nodeInfo)
+        : PodClassIndex.View.count(e, matching);
+  }
+
+  /**
+   * The zone of each node of {@code result} as an index below {@link #zoneCount}, -1 for none; null
+   * unless {@code result} lists exactly the filtered nodes this part was computed for, in order.
+   */
+  int[] zones(NodeScoreList result) {
+    if (result.size() != view.nodes().size()) {
+      return null;
+    }
+    int[] zones = new int[result.size()];
+    for (int i = 0; i < zones.length; i++) {
+      PodClassIndex.NodeEntry e = view.entry(i);
+      if (e == null || !e.nodeName().equals(result.name(i))) {
+        return null;
+      }
+      zones[i] = e.zone();
+    }
+    return zones;
+  }
+
+  /** The number of distinct zones {@link #zones} may name. */
+  int zoneCount() {
+    return view.zoneCount();
+  }
+
+  @Override
+  public String toString() {
+    return "PodSelectorCounts{" + selector + " in " + namespace + "}";
+  }
+}
