@@ -25,7 +25,7 @@ import java.util.TreeMap;
 public final class DecisionRecorder implements CycleRecorder {
 
   private final Map<String, Decision.Outcome> preFilter = new LinkedHashMap<>();
-  private final Map<String, Map<String, Decision.Outcome>> filter = new LinkedHashMap<>();
+  private final Map<String, NodeFilters> filter = new LinkedHashMap<>();
   private final Map<String, Decision.Outcome> preScore = new LinkedHashMap<>();
   private final Map<String, Decision.PluginScores> scores = new LinkedHashMap<>();
   private final Map<String, Long> finalScores = new LinkedHashMap<>();
@@ -45,7 +45,7 @@ public final class DecisionRecorder implements CycleRecorder {
   // The node the last filter call was about, and its map: one worker filters a node's plugins one
   // after another, so most calls find their map here without a lookup.
   private String lastFilteredNode;
-  private Map<String, Decision.Outcome> lastFilterMap;
+  private NodeFilters lastFilterMap;
   // The nodes of this cycle's score lists, shared by every plugin's ScoreMap.
   private ScoreMap.Nodes scoredNodes;
 
@@ -64,15 +64,15 @@ public final class DecisionRecorder implements CycleRecorder {
 
   @Override
   public synchronized void filter(String nodeName, String plugin, Status status) {
-    Map<String, Decision.Outcome> m;
+    NodeFilters m;
     if (nodeName.equals(lastFilteredNode)) {
       m = lastFilterMap;
     } else {
-      m = filter.computeIfAbsent(nodeName, n -> new LinkedHashMap<>());
+      m = filter.computeIfAbsent(nodeName, n -> new NodeFilters());
       lastFilteredNode = nodeName;
       lastFilterMap = m;
     }
-    if (!m.isEmpty() && m.keySet().iterator().next().equals(plugin)) {
+    if (plugin.equals(m.first())) {
       // The first plugin again: the second run of the filters on this node (without the
       // nominated pods). Its verdicts replace the first run's.
       m.clear();
@@ -113,14 +113,12 @@ public final class DecisionRecorder implements CycleRecorder {
   public synchronized void extenderFilter(
       String extender, List<String> kept, Map<String, String> failed) {
     for (String node : kept) {
-      filter
-          .computeIfAbsent(node, n -> new LinkedHashMap<>())
-          .put(extender, outcome(Status.SUCCESS));
+      filter.computeIfAbsent(node, n -> new NodeFilters()).put(extender, outcome(Status.SUCCESS));
     }
     failed.forEach(
         (node, message) ->
             filter
-                .computeIfAbsent(node, n -> new LinkedHashMap<>())
+                .computeIfAbsent(node, n -> new NodeFilters())
                 .put(extender, outcome(Status.unschedulable(message))));
   }
 
@@ -192,7 +190,7 @@ public final class DecisionRecorder implements CycleRecorder {
   /** Everything recorded so far, copied. */
   public synchronized Decision decision() {
     Map<String, Map<String, Decision.Outcome>> f = new LinkedHashMap<>();
-    filter.forEach((node, m) -> f.put(node, java.util.Collections.unmodifiableMap(copy(m))));
+    filter.forEach((node, m) -> f.put(node, m.snapshot()));
     return new Decision(
         copy(preFilter),
         java.util.Collections.unmodifiableMap(f),
