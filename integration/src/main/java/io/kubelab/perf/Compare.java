@@ -55,6 +55,11 @@ public final class Compare {
         : d.metric() + "{" + WorkloadRunner.EXTENSION_POINT_LABEL + "=" + point + "}";
   }
 
+  /** Throughput as the table prints it; latencies in ms with three decimals below 10 ms. */
+  private static String value(Row r, double v) {
+    return WorkloadRunner.THROUGHPUT.equals(r.metric()) ? Report.number(v) : Report.ms(v);
+  }
+
   /** Prints the rows as a table; says so when nothing matched. */
   public static void print(PrintWriter out, List<Row> rows, String baselineFile) {
     out.println();
@@ -79,8 +84,8 @@ public final class Compare {
           r.name(),
           r.metric(),
           r.stat(),
-          Report.ms(r.baseline()),
-          Report.ms(r.current()),
+          value(r, r.baseline()),
+          value(r, r.current()),
           Double.isNaN(r.ratio()) ? "-" : String.format(java.util.Locale.ROOT, "%.2f", r.ratio()));
     }
   }
