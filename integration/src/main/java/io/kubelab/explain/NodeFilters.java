@@ -1,11 +1,8 @@
 package io.kubelab.explain;
 
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -86,33 +83,7 @@ final class NodeFilters {
 
     @Override
     public Set<Map.Entry<String, Decision.Outcome>> entrySet() {
-      return new AbstractSet<>() {
-        @Override
-        public int size() {
-          return keys.length;
-        }
-
-        @Override
-        public Iterator<Map.Entry<String, Decision.Outcome>> iterator() {
-          return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-              return next < keys.length;
-            }
-
-            @Override
-            public Map.Entry<String, Decision.Outcome> next() {
-              if (next >= keys.length) {
-                throw new NoSuchElementException();
-              }
-              int i = next++;
-              return new AbstractMap.SimpleImmutableEntry<>(keys[i], values[i]);
-            }
-          };
-        }
-      };
+      return new ArrayEntrySet<>(keys, keys.length, i -> values[i]);
     }
   }
 }

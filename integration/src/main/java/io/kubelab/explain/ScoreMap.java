@@ -2,11 +2,8 @@ package io.kubelab.explain;
 
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -86,32 +83,6 @@ final class ScoreMap extends AbstractMap<String, Long> {
 
   @Override
   public Set<Map.Entry<String, Long>> entrySet() {
-    return new AbstractSet<>() {
-      @Override
-      public int size() {
-        return scores.length;
-      }
-
-      @Override
-      public Iterator<Map.Entry<String, Long>> iterator() {
-        return new Iterator<>() {
-          private int next;
-
-          @Override
-          public boolean hasNext() {
-            return next < scores.length;
-          }
-
-          @Override
-          public Map.Entry<String, Long> next() {
-            if (next >= scores.length) {
-              throw new NoSuchElementException();
-            }
-            int i = next++;
-            return new AbstractMap.SimpleImmutableEntry<>(nodes.names[i], scores[i]);
-          }
-        };
-      }
-    };
+    return new ArrayEntrySet<>(nodes.names, scores.length, i -> scores[i]);
   }
 }
