@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
@@ -107,6 +108,7 @@ public final class ExtenderServer implements AutoCloseable {
   private final NamedThreads threads;
   private final Thread acceptor;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong accepted = new AtomicLong();
   private final URI urlPrefix;
   private volatile boolean closing;
 
@@ -168,6 +170,11 @@ public final class ExtenderServer implements AutoCloseable {
     return listener.getLocalPort();
   }
 
+  /** How many connections this server has accepted: kept-alive calls share one. */
+  long connectionsAccepted() {
+    return accepted.get();
+  }
+
   private void accept() {
     while (!closing) {
       Socket socket;
@@ -179,6 +186,7 @@ public final class ExtenderServer implements AutoCloseable {
         }
         return;
       }
+      accepted.incrementAndGet();
       open.add(socket);
       try {
         connections.execute(() -> serve(socket));
