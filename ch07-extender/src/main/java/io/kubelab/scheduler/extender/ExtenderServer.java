@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +30,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionClosedException;
@@ -188,11 +186,8 @@ public final class ExtenderServer implements AutoCloseable {
       }
       accepted.incrementAndGet();
       open.add(socket);
-      try {
-        connections.execute(() -> serve(socket));
-      } catch (RejectedExecutionException e) {
-        close(socket); // closing
-      }
+      // close() stops the pool only after this thread has ended.
+      connections.execute(() -> serve(socket));
     }
   }
 
@@ -202,9 +197,6 @@ public final class ExtenderServer implements AutoCloseable {
         new DefaultBHttpServerConnection(scheme, Http1Config.DEFAULT);
     try {
       socket.setTcpNoDelay(true);
-      if (socket instanceof SSLSocket tls) {
-        tls.startHandshake();
-      }
       conn.bind(socket);
       while (!closing && conn.isOpen()) {
         http.handleRequest(conn, HttpCoreContext.create());
@@ -308,13 +300,8 @@ public final class ExtenderServer implements AutoCloseable {
     } catch (IOException e) {
       LOG.log(Level.FINE, "extender server " + urlPrefix + ": closing the listener failed", e);
     }
-    connections.shutdown();
-    for (Socket s : open) {
-      close(s);
-    }
     try {
       acceptor.join(5_000);
-      // Sockets accepted just before the listener closed are in `open` by now.
       for (Socket s : open) {
         close(s);
       }

@@ -35,7 +35,6 @@ import org.apache.hc.core5.http.protocol.RequestConnControl;
 import org.apache.hc.core5.http.protocol.RequestContent;
 import org.apache.hc.core5.http.protocol.RequestTargetHost;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP/1.1 transport of one {@link HttpExtender}: JSON POSTs to one host over kept-alive
@@ -45,11 +44,10 @@ import org.apache.hc.core5.util.Timeout;
  * NewHTTPExtender} builds: Go's transport keeps up to two idle connections per host ({@code
  * DefaultMaxIdleConnsPerHost}), and {@code Client.Timeout} bounds connecting, writing the request
  * and reading the whole answer. Here HTTP/1.1 framing is Apache HttpCore's (blocking, on the
- * caller's thread: no hand-off to another thread on the way out or back); the deadline is kept
- * twice: every read waits at most until it ({@code SO_TIMEOUT}), and an alarm on a named thread
- * closes the socket when it passes, which also ends a write the extender never reads. The alarm
- * thread only wakes for calls that time out. Real I/O, so real time: the deadline is measured with
- * {@link System#nanoTime()}.
+ * caller's thread: no hand-off to another thread on the way out or back); the deadline is an alarm
+ * on a named thread that closes the socket when it passes, which ends a connect, a write the
+ * extender never reads and a read it never answers alike. The alarm thread only wakes for calls
+ * that are late.
  */
 final class ExtenderTransport implements AutoCloseable {
 
@@ -121,7 +119,6 @@ final class ExtenderTransport implements AutoCloseable {
    *     connecting, writing or reading fails or the deadline passes
    */
   Answer post(URI uri, byte[] body) {
-    long deadline = System.nanoTime() + timeoutNanos;
     Alarm alarm = new Alarm();
     ScheduledFuture<?> ring;
     try {
@@ -131,8 +128,7 @@ final class ExtenderTransport implements AutoCloseable {
     }
     Connection c = null;
     try {
-      c = lease(deadline, alarm);
-      c.http.setSocketTimeout(Timeout.ofMilliseconds(remainingMillis(deadline)));
+      c = lease(alarm);
       String path = uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       if (uri.getRawQuery() != null) {
         path += "?" + uri.getRawQuery();
@@ -146,11 +142,9 @@ final class ExtenderTransport implements AutoCloseable {
       byte[] answer = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
       boolean keepAlive = executor.keepAlive(request, response, c.http, context);
       ring.cancel(false);
-      if (!alarm.disarm()) {
-        // It rang after the last byte arrived and closed the socket: still too late.
-        throw new SocketTimeoutException("deadline passed");
-      }
-      if (keepAlive) {
+      // The whole answer is in: the call is in time even if the alarm rang a moment ago, but then
+      // the socket is closed.
+      if (alarm.disarm() && keepAlive) {
         release(c);
       } else {
         c.close();
@@ -166,16 +160,21 @@ final class ExtenderTransport implements AutoCloseable {
     }
   }
 
-  private Connection lease(long deadline, Alarm alarm) throws IOException {
+  private Connection lease(Alarm alarm) throws IOException {
     Connection c;
     while ((c = pollIdle()) != null) {
       if (c.stillOpen()) {
-        alarm.watch(c.raw);
+        try {
+          alarm.watch(c.raw);
+        } catch (SocketTimeoutException e) {
+          c.close();
+          throw e;
+        }
         return c;
       }
       c.close();
     }
-    return connect(deadline, alarm);
+    return connect(alarm);
   }
 
   private synchronized Connection pollIdle() {
@@ -192,21 +191,20 @@ final class ExtenderTransport implements AutoCloseable {
     c.close();
   }
 
-  private Connection connect(long deadline, Alarm alarm) throws IOException {
+  private Connection connect(Alarm alarm) throws IOException {
     // A socket with a channel, so that an idle connection can be checked without blocking.
     Socket raw = SocketChannel.open().socket();
-    alarm.watch(raw);
     DefaultBHttpClientConnection http = new DefaultBHttpClientConnection(Http1Config.DEFAULT);
     try {
+      alarm.watch(raw);
       InetSocketAddress resolved =
           new InetSocketAddress(address.getHostString(), address.getPort());
-      raw.connect(resolved, remainingMillis(deadline));
+      raw.connect(resolved);
       // Go's net package sets TCP_NODELAY on every TCP connection.
       raw.setTcpNoDelay(true);
       if (tls != null) {
         SSLSocket s = (SSLSocket) tls.createSocket(raw, host, address.getPort(), true);
         s.setSSLParameters(tlsParameters);
-        s.setSoTimeout(remainingMillis(deadline));
         s.startHandshake();
         http.bind(s, raw);
       } else {
@@ -220,16 +218,8 @@ final class ExtenderTransport implements AutoCloseable {
     }
   }
 
-  private static int remainingMillis(long deadline) throws SocketTimeoutException {
-    long nanos = deadline - System.nanoTime();
-    if (nanos <= 0) {
-      throw new SocketTimeoutException("deadline passed");
-    }
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
-  }
-
   private static String describe(Exception e, boolean rang, URI uri) {
-    if (rang || e instanceof SocketTimeoutException) {
+    if (rang) {
       return "net/http: request canceled (Client.Timeout exceeded while awaiting headers)";
     }
     if (e instanceof ConnectException) {

@@ -238,4 +238,56 @@ class ExtenderConnectionsTest {
       assertThat(s.connectionsAccepted()).isEqualTo(1);
     }
   }
+
+  @Test
+  void aCertificateForAnotherHostThanTheUrlsIsRefused() {
+    // The certificate names 127.0.0.1, localhost and extender.kubelab.test; 127.0.0.2 is the
+    // same loopback interface under another address. With the CA trusted, the name still counts.
+    try (ExtenderServer s =
+            ExtenderServer.builder()
+                .address(new InetSocketAddress("127.0.0.2", 0))
+                .tls(HttpsExtenderTest.pem("server.crt"), HttpsExtenderTest.pem("server.key"), null)
+                .filter("filter", a -> new ExtenderFilterResult(null, List.of("n2"), null, ""))
+                .start();
+        HttpExtender e =
+            Configs.http(
+                HttpsExtenderTest.config(s, "\"caData\":" + HttpsExtenderTest.b64("ca.crt")))) {
+      assertThatThrownBy(() -> HttpsExtenderTest.filtered(e))
+          .isInstanceOf(ExtenderException.class)
+          .hasMessageStartingWith("Post " + s.urlPrefix() + "/filter: SSLHandshakeException: ");
+    }
+  }
+
+  @Test
+  void anExtenderOnIpv6IsReachedThroughItsBracketedAddress() {
+    try (ExtenderServer s =
+            passAll(ExtenderServer.builder().address(new InetSocketAddress("::1", 0)));
+        HttpExtender e = byName(s)) {
+      assertThat(s.urlPrefix().getHost()).startsWith("[");
+      assertThat(e.filter(POD, NODES, SNAPSHOT).nodes()).hasSize(3);
+    }
+  }
+
+  @Test
+  void aQueryAfterTheVerbIsNotPartOfItsPath() throws Exception {
+    try (ExtenderServer s = passAll(ExtenderServer.builder())) {
+      assertThat(
+              ExtenderServerTest.send(
+                      URI.create(s.urlPrefix() + "/filter?trace=1"), "POST", "{\"NodeNames\":[]}")
+                  .statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void theServersThreadsAreDaemons() {
+    try (ExtenderServer s = passAll(ExtenderServer.builder())) {
+      Thread accept =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> t.getName().equals("extender-server-" + s.port() + "-accept"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(accept.isDaemon()).as("a forgotten server does not keep the JVM alive").isTrue();
+    }
+  }
 }
