@@ -80,17 +80,7 @@ final class IndexedSpreadMap {
       List<NodeInfo> allNodes,
       PodClassIndex index,
       Parallelizer workers) {
-    PodClassIndex.View view = index.refresh(allNodes, allNodes.size(), workers);
-    int n = allNodes.size();
-    int[] filteredAt = new int[filteredNodes.size()];
-    for (int i = 0; i < filteredAt.length; i++) {
-      NodeInfo ni = filteredNodes.get(i);
-      filteredAt[i] = view.position(ni);
-      if (filteredAt[i] < 0 || ni.node() == null || view.entry(ni) == null) {
-        return null;
-      }
-    }
-    // The distinct keys (constraints with the same key share their pairs) and their numbers.
+    // The distinct keys (constraints with the same key share their pairs).
     List<String> keyList = new ArrayList<>();
     int[] keyOf = new int[constraints.size()];
     for (int j = 0; j < keyOf.length; j++) {
@@ -102,24 +92,35 @@ final class IndexedSpreadMap {
       }
       keyOf[j] = k;
     }
+    PodClassIndex.View view = index.refresh(allNodes, allNodes.size(), workers, keyList);
+    int n = allNodes.size();
+    int[] filteredAt = new int[filteredNodes.size()];
+    for (int i = 0; i < filteredAt.length; i++) {
+      NodeInfo ni = filteredNodes.get(i);
+      filteredAt[i] = view.current(ni);
+      if (filteredAt[i] < 0) {
+        return null;
+      }
+    }
     String[] keys = keyList.toArray(new String[0]);
     int[] keyIds = new int[keys.length];
+    int[][] domains = new int[keys.length][];
     long[][] counts = new long[keys.length][];
     boolean[][] paired = new boolean[keys.length][];
     for (int k = 0; k < keys.length; k++) {
       keyIds[k] = view.keyId(keys[k]);
+      domains[k] = view.domains(keys[k]);
       int values = keyIds[k] < 0 ? 0 : view.valueCount(keyIds[k]);
       counts[k] = new long[values];
       paired[k] = new boolean[values];
     }
     // initialize: the eligible filtered nodes and their pairs.
     boolean[] eligible = new boolean[filteredAt.length];
-    int[] domains = new int[keys.length];
     for (int i = 0; i < filteredAt.length; i++) {
-      if (domains(view.entry(filteredAt[i]), keyIds, domains)) {
+      if (hasEveryKey(domains, filteredAt[i])) {
         eligible[i] = true;
         for (int k = 0; k < keys.length; k++) {
-          paired[k][domains[k]] = true;
+          paired[k][domains[k][filteredAt[i]]] = true;
         }
       }
     }
@@ -134,31 +135,25 @@ final class IndexedSpreadMap {
                   PodTopologySpreadMap.counts(
                       c, false, namespace, k.namespace(), k.terminating(), k.labels())));
     }
-    // processNode, per node on the workers: its pairs and its matching pods per constraint, into
-    // its own slots (-1: the node is not counted).
+    // processNode, per node on the workers: its matching pods per constraint, into its own slots
+    // (-1: the node is not counted).
     Predicate<Node> nodeSelectorAndAffinity =
         PodTopologySpreadMap.podMatchesNodeSelectorAndAffinityTerms(pod);
     int m = constraints.size();
-    int[] domainOf = new int[keys.length * n];
     int[] countOf = new int[m * n];
     IntConsumer processNode =
         a -> {
-          PodClassIndex.NodeEntry e = view.entry(a);
-          boolean counted = e != null;
-          for (int k = 0; counted && k < keyIds.length; k++) {
-            int d = keyIds[k] < 0 ? -1 : e.domain(keyIds[k]);
-            domainOf[k * n + a] = d;
-            counted = d >= 0;
-          }
-          if (!counted || !nodeSelectorAndAffinity.test(allNodes.get(a).node())) {
+          if (!hasEveryKey(domains, a) || !nodeSelectorAndAffinity.test(allNodes.get(a).node())) {
             countOf[a] = -1;
             return;
           }
+          PodClassIndex.NodeEntry e = view.entry(a);
           for (int j = 0; j < m; j++) {
-            int d = domainOf[keyOf[j] * n + a];
             // A pair no eligible node has is never read: skip counting it.
             countOf[j * n + a] =
-                paired[keyOf[j]][d] ? (int) PodClassIndex.View.count(e, matching.get(j)) : 0;
+                paired[keyOf[j]][domains[keyOf[j]][a]]
+                    ? (int) PodClassIndex.View.count(e, matching.get(j))
+                    : 0;
           }
         };
     if (workers != null && workers.workers() > 1 && n >= PodClassIndex.PARALLEL_MIN_NODES) {
@@ -174,7 +169,7 @@ final class IndexedSpreadMap {
       }
       for (int j = 0; j < m; j++) {
         int k = keyOf[j];
-        counts[k][domainOf[k * n + a]] += countOf[j * n + a];
+        counts[k][domains[k][a]] += countOf[j * n + a];
       }
     }
     // The map's answer per node: the counts of its pairs, one term per constraint.
@@ -183,25 +178,24 @@ final class IndexedSpreadMap {
       if (!eligible[i]) {
         continue;
       }
-      domains(view.entry(filteredAt[i]), keyIds, domains);
+      int a = filteredAt[i];
       long score = 0;
       for (int j = 0; j < m; j++) {
-        score += counts[keyOf[j]][domains[keyOf[j]]];
+        score += counts[keyOf[j]][domains[keyOf[j]][a]];
       }
-      scoreByNode[filteredAt[i]] = score;
+      scoreByNode[a] = score;
     }
     return new IndexedSpreadMap(
         view, snapshot, filteredNodes, eligible, scoreByNode, keys, keyIds, counts, paired);
   }
 
   /**
-   * Fills {@code out} with the entry's value number for each key; false when it lacks one of them
-   * (upstream's {@code nodeLabelsMatchSpreadConstraints}).
+   * Whether the node at position {@code a} has every key (upstream's {@code
+   * nodeLabelsMatchSpreadConstraints}); a node without a node, or a key no node has, has none.
    */
-  private static boolean domains(PodClassIndex.NodeEntry e, int[] keyIds, int[] out) {
-    for (int k = 0; k < keyIds.length; k++) {
-      out[k] = keyIds[k] < 0 ? -1 : e.domain(keyIds[k]);
-      if (out[k] < 0) {
+  private static boolean hasEveryKey(int[][] domains, int a) {
+    for (int[] column : domains) {
+      if (column[a] < 0) {
         return false;
       }
     }
@@ -213,11 +207,8 @@ final class IndexedSpreadMap {
    * (another object for the node, or the same one changed since).
    */
   long score(NodeInfo nodeInfo) {
-    int a = view.position(nodeInfo);
-    if (a < 0 || view.entry(nodeInfo) == null) {
-      return -1;
-    }
-    return scoreByNode[a];
+    int a = view.current(nodeInfo);
+    return a < 0 ? -1 : scoreByNode[a];
   }
 
   /**

@@ -147,7 +147,16 @@ final class PodClassIndex {
    * {@link #refresh(List, int)}, looking up the unchanged entries on {@code workers} (the
    * scheduler's, or null for the calling thread alone). Entries are rebuilt on the calling thread.
    */
-  synchronized View refresh(List<NodeInfo> nodes, int clusterSize, Parallelizer workers) {
+  View refresh(List<NodeInfo> nodes, int clusterSize, Parallelizer workers) {
+    return refresh(nodes, clusterSize, workers, List.of());
+  }
+
+  /**
+   * {@link #refresh(List, int, Parallelizer)}, with each node's value of every label key in {@code
+   * keys} as a column of value numbers ({@link View#domains}).
+   */
+  synchronized View refresh(
+      List<NodeInfo> nodes, int clusterSize, Parallelizer workers, List<String> keys) {
     State s = state;
     if (s.byNode.size() > Math.max(minResetSize, 2L * clusterSize)
         || s.classCount > Math.max(minResetSize, 2 * s.podsIndexed)
@@ -157,28 +166,48 @@ final class PodClassIndex {
       last = null;
       resets++;
     }
-    NodeEntry[] entries = new NodeEntry[nodes.size()];
+    int n = nodes.size();
+    NodeEntry[] entries = new NodeEntry[n];
+    long[] generations = new long[n];
     View previous = last;
     // The same NodeInfos in the same order as the previous cycle (the scheduler's snapshot updates
-    // its NodeInfos in place): its entries are found by position and its position table is reused.
+    // its NodeInfos in place): its entries are found by position, its columns copied for the
+    // unchanged nodes, and its position table reused.
     boolean sameNodes = previous != null && previous.hasNodes(nodes);
     if (previous != null) {
       // Read-only: the previous view is immutable, so the workers may share it.
       IntConsumer find =
           sameNodes
-              ? i -> entries[i] = previous.entryAt(i, nodes.get(i))
-              : i -> entries[i] = previous.entry(nodes.get(i));
-      if (workers != null && workers.workers() > 1 && entries.length >= PARALLEL_MIN_NODES) {
-        workers.until(null, entries.length, find);
+              ? i -> {
+                NodeInfo ni = nodes.get(i);
+                long g = ni.generation();
+                if (previous.generations[i] == g && previous.entries[i] != null) {
+                  entries[i] = previous.entries[i];
+                  generations[i] = g;
+                }
+              }
+              : i -> {
+                NodeInfo ni = nodes.get(i);
+                NodeEntry e = previous.entry(ni);
+                if (e != null) {
+                  entries[i] = e;
+                  generations[i] = ni.generation();
+                }
+              };
+      if (workers != null && workers.workers() > 1 && n >= PARALLEL_MIN_NODES) {
+        workers.until(null, n, find);
       } else {
-        for (int i = 0; i < entries.length; i++) {
+        for (int i = 0; i < n; i++) {
           find.accept(i);
         }
       }
     }
-    for (int i = 0; i < entries.length; i++) {
+    for (int i = 0; i < n; i++) {
+      if (entries[i] != null) {
+        continue;
+      }
       NodeInfo ni = nodes.get(i);
-      if (entries[i] != null || ni.node() == null) {
+      if (ni.node() == null) {
         continue;
       }
       NodeEntry e = s.byNode.get(ni.nodeName());
@@ -190,6 +219,41 @@ final class PodClassIndex {
         e = fresh;
       }
       entries[i] = e;
+      generations[i] = e.generation();
+    }
+    // Columns: names and zones by position, and the value numbers of the keys asked for. An
+    // entry that is the previous cycle's at the same position has the previous cycle's values.
+    View same = sameNodes ? previous : null;
+    String[] names = new String[n];
+    int[] zones = new int[n];
+    for (int i = 0; i < n; i++) {
+      NodeEntry e = entries[i];
+      if (e == null) {
+        zones[i] = -1;
+      } else if (same != null && same.entries[i] == e) {
+        names[i] = same.names[i];
+        zones[i] = same.zones[i];
+      } else {
+        names[i] = e.nodeName();
+        zones[i] = e.zone();
+      }
+    }
+    Map<String, int[]> domains = new HashMap<>();
+    for (String key : keys) {
+      Integer keyId = s.labelKeyIds.get(key);
+      int[] previousColumn = same == null ? null : same.domains.get(key);
+      int[] column = new int[n];
+      for (int i = 0; i < n; i++) {
+        NodeEntry e = entries[i];
+        if (e == null || keyId == null) {
+          column[i] = -1;
+        } else if (previousColumn != null && same.entries[i] == e) {
+          column[i] = previousColumn[i];
+        } else {
+          column[i] = e.domain(keyId);
+        }
+      }
+      domains.put(key, column);
     }
     View v =
         new View(
@@ -198,6 +262,10 @@ final class PodClassIndex {
             s.classes,
             s.classCount,
             entries,
+            generations,
+            names,
+            zones,
+            domains,
             List.copyOf(s.zones),
             Collections.unmodifiableList(nodes),
             sameNodes ? previous.positions : new NodePositions(nodes));
@@ -323,7 +391,13 @@ final class PodClassIndex {
     private final PodClass[] classes;
     private final int classCount;
     private final NodeEntry[] entries;
-    private final List<String> zones;
+    // Columns by position, read without touching the entries: the generation each entry was taken
+    // at, the node's name and zone number, and the value numbers of the keys asked for.
+    private final long[] generations;
+    private final String[] names;
+    private final int[] zones;
+    private final Map<String, int[]> domains;
+    private final List<String> zoneKeys;
     private final List<NodeInfo> nodes;
     private final NodePositions positions;
 
@@ -333,7 +407,11 @@ final class PodClassIndex {
         PodClass[] classes,
         int classCount,
         NodeEntry[] entries,
-        List<String> zones,
+        long[] generations,
+        String[] names,
+        int[] zones,
+        Map<String, int[]> domains,
+        List<String> zoneKeys,
         List<NodeInfo> nodes,
         NodePositions positions) {
       this.index = index;
@@ -341,7 +419,11 @@ final class PodClassIndex {
       this.classes = classes;
       this.classCount = classCount;
       this.entries = entries;
+      this.generations = generations;
+      this.names = names;
       this.zones = zones;
+      this.domains = domains;
+      this.zoneKeys = zoneKeys;
       this.nodes = nodes;
       this.positions = positions;
     }
@@ -417,18 +499,35 @@ final class PodClassIndex {
      * pods itself). Every class an entry of this view names is one the view knows.
      */
     NodeEntry entry(NodeInfo nodeInfo) {
-      int i = positions.get(nodeInfo);
-      NodeEntry e = i < 0 ? null : entries[i];
-      return e != null && e.generation() == nodeInfo.generation() ? e : null;
+      int i = current(nodeInfo);
+      return i < 0 ? null : entries[i];
     }
 
     /**
-     * The entry at position {@code i}, for {@code nodeInfo} listed there: null unless taken at its
-     * generation.
+     * The position of {@code nodeInfo} (this very object) when its entry is at its generation; -1
+     * otherwise.
      */
-    private NodeEntry entryAt(int i, NodeInfo nodeInfo) {
-      NodeEntry e = entries[i];
-      return e != null && e.generation() == nodeInfo.generation() ? e : null;
+    int current(NodeInfo nodeInfo) {
+      int i = positions.get(nodeInfo);
+      return i >= 0 && entries[i] != null && generations[i] == nodeInfo.generation() ? i : -1;
+    }
+
+    /** The name of the node at position {@code i}; null for a NodeInfo without a node. */
+    String name(int i) {
+      return names[i];
+    }
+
+    /** The zone number of the node at position {@code i}: {@link NodeEntry#zone()}. */
+    int zone(int i) {
+      return zones[i];
+    }
+
+    /**
+     * Each node's value number for {@code key} ({@link NodeEntry#domain}), -1 without; null unless
+     * the refresh was asked for the key. The caller must not change the array.
+     */
+    int[] domains(String key) {
+      return domains.get(key);
     }
 
     /** Whether {@code other} lists the very NodeInfos of this view, in the same order. */
@@ -479,7 +578,7 @@ final class PodClassIndex {
 
     /** The number of distinct zones; {@link NodeEntry#zone()} is below it. */
     int zoneCount() {
-      return zones.size();
+      return zoneKeys.size();
     }
 
     /** The pods of {@code e} whose class is marked in {@code matching}. */
