@@ -45,7 +45,11 @@ import java.util.function.Predicate;
  *       v1.18 counts only live pods of the pod's namespace.
  * </ul>
  *
- * <p>Immutable once built.
+ * <p>Two forms with the same answers: the direct one, as upstream keeps it (eligible names, counts
+ * keyed by label values), and, when built through a {@link PodClassIndex} from the snapshot's own
+ * NodeInfos, an {@link IndexedSpreadMap} of arrays by node position and label number; the direct
+ * form is then drawn from the arrays only when something asks for names or values. Immutable once
+ * built.
  */
 public final class PodTopologySpreadMap {
 
