@@ -64,11 +64,11 @@ public final class PodSelectorCounts {
     }
     int[] zones = new int[result.size()];
     for (int i = 0; i < zones.length; i++) {
-      PodClassIndex.NodeEntry e = view.entry(i);
-      if (e == null || !e.nodeName().equals(result.name(i))) {
+      String name = view.name(i);
+      if (name == null || !name.equals(result.name(i))) {
         return null;
       }
-      zones[i] = e.zone();
+      zones[i] = view.zone(i);
     }
     return zones;
   }
