@@ -383,6 +383,7 @@ public final class FrameworkImpl implements Framework {
   @Override
   public PluginToStatus runFilterPlugins(CycleState state, Pod pod, NodeInfo nodeInfo) {
     CycleRecorder rec = state.recorder();
+    CycleRecorder.FilterRun run = rec == null ? null : rec.filterRun(nodeInfo.nodeName());
     Map<String, Status> statuses = null;
     for (int i = 0; i < filterPlugins.length; i++) {
       Status status;
@@ -391,8 +392,8 @@ public final class FrameworkImpl implements Framework {
       } catch (RuntimeException e) {
         status = thrown(e);
       }
-      if (rec != null) {
-        rec.filter(nodeInfo.nodeName(), filterNames[i], status);
+      if (run != null) {
+        run.filter(filterNames[i], status);
       }
       if (!status.isSuccess()) {
         if (!status.isUnschedulable()) {
@@ -607,11 +608,7 @@ public final class FrameworkImpl implements Framework {
   }
 
   private static NodeScoreList copy(NodeScoreList l) {
-    String[] names = new String[l.size()];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = l.name(i);
-    }
-    return new NodeScoreList(names, l.scores());
+    return l.copy();
   }
 
   @Override
