@@ -51,7 +51,9 @@ public interface CycleRecorder {
 
   /**
    * A Score plugin's scores over the feasible nodes: as its Score returned them, after its
-   * NormalizeScore, and multiplied by its weight. The lists are copies.
+   * NormalizeScore, and multiplied by its weight. The lists are copies the framework no longer
+   * changes; two arguments may be the same copy when their scores are equal by construction (no
+   * NormalizeScore, weight 1).
    */
   default void score(
       String plugin,

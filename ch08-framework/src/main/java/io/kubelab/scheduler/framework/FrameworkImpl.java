@@ -555,7 +555,14 @@ public final class FrameworkImpl implements Framework {
                   + "\": "
                   + firstError.get()));
     }
-    NodeScoreList[] normalized = rec == null ? null : copies(lists);
+    NodeScoreList[] normalized = null;
+    if (rec != null) {
+      // A plugin without NormalizeScore has the same normalised scores as raw ones: one copy.
+      normalized = new NodeScoreList[lists.length];
+      for (int j = 0; j < lists.length; j++) {
+        normalized[j] = scorePlugins[j].scoreExtensions() == null ? raw[j] : copy(lists[j]);
+      }
+    }
 
     for (int j = 0; j < scorePlugins.length; j++) {
       long weight = scoreWeights[j];
@@ -585,7 +592,8 @@ public final class FrameworkImpl implements Framework {
     for (int j = 0; j < scorePlugins.length; j++) {
       pluginToNodeScores.put(scorePlugins[j].name(), lists[j]);
       if (rec != null) {
-        rec.score(scorePlugins[j].name(), scoreWeights[j], raw[j], normalized[j], copy(lists[j]));
+        NodeScoreList weighted = scoreWeights[j] == 1 ? normalized[j] : copy(lists[j]);
+        rec.score(scorePlugins[j].name(), scoreWeights[j], raw[j], normalized[j], weighted);
       }
     }
     return pluginToNodeScores;
