@@ -230,10 +230,10 @@ public final class PolicyValidation {
                 || !DNS1123_SUBDOMAIN.matcher(prefix).matches()))) {
       return "\"" + name + "\" is not a valid qualified name";
     }
-    // IsExtendedResourceName: fully qualified, not in the kubernetes.io namespace, and "requests."
-    // + name must also be a qualified name.
-    boolean nativeNamespace =
-        prefix == null || prefix.equals("kubernetes.io") || prefix.endsWith(".kubernetes.io");
+    // IsExtendedResourceName: fully qualified, not native (IsNativeResource: no prefix, or
+    // "kubernetes.io/" anywhere in the name, so "examplekubernetes.io/x" is native too), and
+    // "requests." + name must also be a qualified name.
+    boolean nativeNamespace = prefix == null || name.contains("kubernetes.io/");
     if (nativeNamespace
         || name.startsWith("requests.")
         || ("requests." + name).split("/", -1)[0].length() > 253) {
