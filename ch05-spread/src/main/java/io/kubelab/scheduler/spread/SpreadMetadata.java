@@ -36,7 +36,7 @@ public final class SpreadMetadata {
           PodSelectorCounts.class,
           args -> {
             SpreadListers listers = SpreadListers.from(args);
-            PodClassIndex index = new PodClassIndex();
+            PodSelectorCounts.Source counts = new PodSelectorCounts.Source();
             return new MetadataPart<>() {
               @Override
               public PodSelectorCounts compute(
@@ -47,13 +47,12 @@ public final class SpreadMetadata {
               @Override
               public PodSelectorCounts compute(
                   Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers) {
-                return new PodSelectorCounts(
+                return counts.counts(
                     SpreadSelector.defaultSelector(pod, listers),
                     SelectorSpread.namespace(pod),
-                    index.refresh(
-                        filteredNodes,
-                        snapshot == null ? filteredNodes.size() : snapshot.numNodes(),
-                        workers));
+                    filteredNodes,
+                    snapshot == null ? filteredNodes.size() : snapshot.numNodes(),
+                    workers);
               }
             };
           });
