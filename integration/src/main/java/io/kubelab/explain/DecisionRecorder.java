@@ -20,7 +20,8 @@ import java.util.TreeMap;
  *
  * <p>Not in upstream. kube-scheduler-simulator gets the same facts by wrapping every plugin ({@code
  * simulator/scheduler/plugin/wrappedplugin.go}); kubelab's framework reports them itself. Filter
- * results arrive from the filtering workers at once, so every method is synchronized.
+ * results arrive from the filtering workers at once, one node on one worker: each run gets its own
+ * verdict list ({@link #filterRun}); every other method is synchronized.
  */
 public final class DecisionRecorder implements CycleRecorder {
 
@@ -29,6 +30,7 @@ public final class DecisionRecorder implements CycleRecorder {
   private final Map<String, Decision.Outcome> preScore = new LinkedHashMap<>();
   private final Map<String, Decision.PluginScores> scores = new LinkedHashMap<>();
   private final Map<String, Long> finalScores = new LinkedHashMap<>();
+  private Map<String, Long> finalScoreMap; // the totals over the scored nodes, when they match
   private final Map<String, Decision.Outcome> reserve = new LinkedHashMap<>();
   private final Map<String, Decision.Outcome> permit = new LinkedHashMap<>();
   private final Map<String, Duration> permitTimeout = new LinkedHashMap<>();
@@ -42,10 +44,6 @@ public final class DecisionRecorder implements CycleRecorder {
 
   private static final Decision.Outcome SUCCESS = new Decision.Outcome("Success", "");
 
-  // The node the last filter call was about, and its map: one worker filters a node's plugins one
-  // after another, so most calls find their map here without a lookup.
-  private String lastFilteredNode;
-  private NodeFilters lastFilterMap;
   // The nodes of this cycle's score lists, shared by every plugin's ScoreMap.
   private ScoreMap.Nodes scoredNodes;
 
@@ -62,22 +60,25 @@ public final class DecisionRecorder implements CycleRecorder {
     preFilter.put(plugin, outcome(status));
   }
 
+  /**
+   * A fresh verdict list for the node: its run's verdicts replace an earlier run's (the second run
+   * of the filters, without the nominated pods). The worker filtering the node then records into
+   * the list alone, without the recorder's lock; the cycle's end orders those writes before {@link
+   * #decision()}.
+   */
+  @Override
+  public CycleRecorder.FilterRun filterRun(String nodeName) {
+    NodeFilters m = new NodeFilters();
+    synchronized (this) {
+      filter.put(nodeName, m);
+    }
+    return (plugin, status) -> m.add(plugin, outcome(status));
+  }
+
+  /** One verdict outside a run (a run of its own if the node has none yet). */
   @Override
   public synchronized void filter(String nodeName, String plugin, Status status) {
-    NodeFilters m;
-    if (nodeName.equals(lastFilteredNode)) {
-      m = lastFilterMap;
-    } else {
-      m = filter.computeIfAbsent(nodeName, n -> new NodeFilters());
-      lastFilteredNode = nodeName;
-      lastFilterMap = m;
-    }
-    if (plugin.equals(m.first())) {
-      // The first plugin again: the second run of the filters on this node (without the
-      // nominated pods). Its verdicts replace the first run's.
-      m.clear();
-    }
-    m.put(plugin, outcome(status));
+    filter.computeIfAbsent(nodeName, n -> new NodeFilters()).put(plugin, outcome(status));
   }
 
   @Override
@@ -100,9 +101,12 @@ public final class DecisionRecorder implements CycleRecorder {
         new Decision.PluginScores(weight, scores(raw), scores(normalized), scores(weighted)));
   }
 
-  /** The list as a map over this cycle's shared node names (a plain map if its names differ). */
+  /**
+   * The list as a map over this cycle's shared node names (a plain map if its names differ). The
+   * framework's lists are copies made for the recorder, so the map keeps the list itself.
+   */
   private Map<String, Long> scores(NodeScoreList l) {
-    return scoredNodes.sameAs(l) ? new ScoreMap(scoredNodes, l) : asMap(l);
+    return scoredNodes.sameAs(l) ? ScoreMap.owning(scoredNodes, l) : asMap(l);
   }
 
   /**
@@ -149,7 +153,11 @@ public final class DecisionRecorder implements CycleRecorder {
 
   @Override
   public synchronized void finalScores(NodeScoreList totals) {
-    finalScores.putAll(asMap(totals));
+    if (scoredNodes != null && scoredNodes.sameAs(totals)) {
+      finalScoreMap = ScoreMap.copyOf(scoredNodes, totals);
+    } else {
+      finalScores.putAll(asMap(totals));
+    }
   }
 
   @Override
@@ -196,7 +204,7 @@ public final class DecisionRecorder implements CycleRecorder {
         java.util.Collections.unmodifiableMap(f),
         copy(preScore),
         copy(scores),
-        copy(finalScores),
+        finalScoreMap != null ? finalScoreMap : copy(finalScores),
         selectedNode,
         nominatedNode,
         List.copyOf(victims),

@@ -7,68 +7,73 @@ import java.util.Set;
 
 /**
  * One node's filter verdicts while a cycle runs: plugin names and outcomes in two small arrays, in
- * the order the plugins reported. A node is filtered by about a dozen plugins, so a linear search
- * is cheaper than a hash map per node, and {@link #snapshot} copies two arrays instead of a map.
- * Not thread-safe: the recorder guards it.
+ * the order the plugins reported. A node is filtered by about fifteen plugins, so a linear search
+ * is cheaper than a hash map per node. {@link #snapshot} shares the arrays: entries are only ever
+ * appended beyond a snapshot's size, and a replacement in place copies them first. Not thread-safe:
+ * one thread records into it at a time.
  */
 final class NodeFilters {
 
-  private String[] plugins = new String[12];
-  private Decision.Outcome[] outcomes = new Decision.Outcome[12];
+  // v1.18's default profile has 15 Filter plugins.
+  private String[] plugins = new String[16];
+  private Decision.Outcome[] outcomes = new Decision.Outcome[16];
   private int size;
+  private boolean shared; // a snapshot reads the arrays up to its size
 
-  /** The first plugin recorded, or null when none is. */
-  String first() {
-    return size == 0 ? null : plugins[0];
-  }
-
-  /** Records {@code plugin}'s outcome, replacing an earlier one of the same plugin in place. */
-  void put(String plugin, Decision.Outcome outcome) {
-    for (int i = 0; i < size; i++) {
-      if (plugins[i].equals(plugin)) {
-        outcomes[i] = outcome;
-        return;
-      }
-    }
+  /** Appends {@code plugin}'s outcome: for a run of the filters, where each plugin reports once. */
+  void add(String plugin, Decision.Outcome outcome) {
     if (size == plugins.length) {
       plugins = Arrays.copyOf(plugins, size * 2);
       outcomes = Arrays.copyOf(outcomes, size * 2);
+      shared = false;
     }
     plugins[size] = plugin;
     outcomes[size] = outcome;
     size++;
   }
 
-  /** Forgets every verdict. */
-  void clear() {
-    Arrays.fill(plugins, 0, size, null);
-    Arrays.fill(outcomes, 0, size, null);
-    size = 0;
+  /** Records {@code plugin}'s outcome, replacing an earlier one of the same plugin in place. */
+  void put(String plugin, Decision.Outcome outcome) {
+    for (int i = 0; i < size; i++) {
+      if (plugins[i].equals(plugin)) {
+        if (shared) {
+          plugins = plugins.clone();
+          outcomes = outcomes.clone();
+          shared = false;
+        }
+        outcomes[i] = outcome;
+        return;
+      }
+    }
+    add(plugin, outcome);
   }
 
   /** The verdicts now, as an unmodifiable plugin → outcome map in reporting order. */
   Map<String, Decision.Outcome> snapshot() {
-    return new Snapshot(Arrays.copyOf(plugins, size), Arrays.copyOf(outcomes, size));
+    shared = true;
+    return new Snapshot(plugins, outcomes, size);
   }
 
   /** An unmodifiable map over two arrays. */
   private static final class Snapshot extends AbstractMap<String, Decision.Outcome> {
     private final String[] keys;
     private final Decision.Outcome[] values;
+    private final int size;
 
-    Snapshot(String[] keys, Decision.Outcome[] values) {
+    Snapshot(String[] keys, Decision.Outcome[] values, int size) {
       this.keys = keys;
       this.values = values;
+      this.size = size;
     }
 
     @Override
     public int size() {
-      return keys.length;
+      return size;
     }
 
     @Override
     public Decision.Outcome get(Object key) {
-      for (int i = 0; i < keys.length; i++) {
+      for (int i = 0; i < size; i++) {
         if (keys[i].equals(key)) {
           return values[i];
         }
@@ -83,7 +88,7 @@ final class NodeFilters {
 
     @Override
     public Set<Map.Entry<String, Decision.Outcome>> entrySet() {
-      return new ArrayEntrySet<>(keys, keys.length, i -> values[i]);
+      return new ArrayEntrySet<>(keys, size, i -> values[i]);
     }
   }
 }

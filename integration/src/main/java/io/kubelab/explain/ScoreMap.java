@@ -38,7 +38,8 @@ final class ScoreMap extends AbstractMap<String, Long> {
         return false;
       }
       for (int i = 0; i < names.length; i++) {
-        if (!names[i].equals(list.name(i))) {
+        String name = list.name(i); // usually the very same string: the framework shares names
+        if (name != names[i] && !names[i].equals(name)) {
           return false;
         }
       }
@@ -57,17 +58,29 @@ final class ScoreMap extends AbstractMap<String, Long> {
   }
 
   private final Nodes nodes;
-  private final long[] scores;
+  private final NodeScoreList scores;
 
-  /** The scores of {@code list}, whose names must be {@code nodes}'. */
-  ScoreMap(Nodes nodes, NodeScoreList list) {
+  private ScoreMap(Nodes nodes, NodeScoreList scores) {
     this.nodes = nodes;
-    this.scores = list.scores();
+    this.scores = scores;
+  }
+
+  /** The scores of {@code list} as they are now (copied); its names must be {@code nodes}'. */
+  static ScoreMap copyOf(Nodes nodes, NodeScoreList list) {
+    return new ScoreMap(nodes, list.copy());
+  }
+
+  /**
+   * The scores of {@code list} without copying them, for a list nobody changes any more (the
+   * framework hands a recorder copies of its lists); its names must be {@code nodes}'.
+   */
+  static ScoreMap owning(Nodes nodes, NodeScoreList list) {
+    return new ScoreMap(nodes, list);
   }
 
   @Override
   public int size() {
-    return scores.length;
+    return scores.size();
   }
 
   @Override
@@ -78,11 +91,11 @@ final class ScoreMap extends AbstractMap<String, Long> {
   @Override
   public Long get(Object key) {
     Integer i = nodes.position(key);
-    return i == null ? null : scores[i];
+    return i == null ? null : scores.score(i);
   }
 
   @Override
   public Set<Map.Entry<String, Long>> entrySet() {
-    return new ArrayEntrySet<>(nodes.names, scores.length, i -> scores[i]);
+    return new ArrayEntrySet<>(nodes.names, scores.size(), scores::score);
   }
 }

@@ -15,7 +15,7 @@ class ScoreMapTest {
   void itIsTheOrderedMapOfTheListsScores() {
     NodeScoreList raw = new NodeScoreList(new String[] {"n2", "n1", "n3"}, new long[] {7, 0, 42});
     ScoreMap.Nodes nodes = ScoreMap.Nodes.of(raw);
-    ScoreMap m = new ScoreMap(nodes, raw);
+    ScoreMap m = ScoreMap.copyOf(nodes, raw);
     Map<String, Long> expected = new LinkedHashMap<>();
     expected.put("n2", 7L);
     expected.put("n1", 0L);
@@ -34,14 +34,22 @@ class ScoreMapTest {
   void itKeepsTheScoresOfWhenItWasMadeAndSharesOnlyTheNames() {
     NodeScoreList raw = new NodeScoreList(new String[] {"a", "b"}, new long[] {1, 2});
     ScoreMap.Nodes nodes = ScoreMap.Nodes.of(raw);
-    ScoreMap first = new ScoreMap(nodes, raw);
+    ScoreMap first = ScoreMap.copyOf(nodes, raw);
     raw.setScore(0, 99);
-    ScoreMap second = new ScoreMap(nodes, raw);
+    ScoreMap second = ScoreMap.copyOf(nodes, raw);
     assertThat(first.get("a")).isEqualTo(1L);
     assertThat(second.get("a")).isEqualTo(99L);
     assertThat(nodes.sameAs(raw)).isTrue();
     assertThat(nodes.sameAs(new NodeScoreList(new String[] {"b", "a"}, new long[] {1, 2})))
         .isFalse();
     assertThat(nodes.sameAs(new NodeScoreList(new String[] {"a"}, new long[] {1}))).isFalse();
+  }
+
+  @Test
+  void anOwningMapReadsTheListItWasGivenWithoutCopying() {
+    NodeScoreList raw = new NodeScoreList(new String[] {"a", "b"}, new long[] {1, 2});
+    ScoreMap owning = ScoreMap.owning(ScoreMap.Nodes.of(raw), raw);
+    raw.setScore(1, 5);
+    assertThat(owning).containsExactly(Map.entry("a", 1L), Map.entry("b", 5L));
   }
 }

@@ -76,6 +76,14 @@ public final class NodeScoreList {
     return max;
   }
 
+  /**
+   * A copy of this list: its own scores, the same names. Names never change after a list is made,
+   * so the copy shares them.
+   */
+  public NodeScoreList copy() {
+    return new NodeScoreList(names, scores.clone(), false);
+  }
+
   /** A copy of the scores. */
   public long[] scores() {
     return scores.clone();

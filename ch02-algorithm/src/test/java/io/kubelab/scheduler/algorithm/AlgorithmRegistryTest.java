@@ -57,6 +57,58 @@ class AlgorithmRegistryTest {
   }
 
   @Test
+  void everyKindOfNameIsValidatedAndRegistrationAnswersWithTheName() {
+    // Upstream's Register* functions return the name, for `var x = RegisterFitPredicate(...)`.
+    AlgorithmRegistry r = new AlgorithmRegistry();
+    assertThat(r.registerMandatoryFitPredicate("Must", FITS)).isEqualTo("Must");
+    assertThat(r.registerPriorityMapReduceFunction("Pr", (pod, meta, ni) -> 0, null, 1))
+        .isEqualTo("Pr");
+    assertThat(
+            r.registerPriorityConfigFactory(
+                "Pf",
+                new AlgorithmFactories.PriorityConfigFactory(
+                    a -> new AlgorithmFactories.MapReduce((pod, meta, ni) -> 0, null), 2)))
+        .isEqualTo("Pf");
+    assertThat(r.registerAlgorithmProvider("Mine", Set.of("Must"), Set.of("Pr"))).isEqualTo("Mine");
+    String regexp = " does not match the name validation regexp";
+    assertThatThrownBy(() -> r.registerFitPredicate(null, FITS))
+        .hasMessageStartingWith("Algorithm name null" + regexp);
+    assertThatThrownBy(() -> r.registerPriorityMapReduceFunction("a b", (p, m, n) -> 0, null, 1))
+        .hasMessageStartingWith("Algorithm name a b" + regexp);
+    assertThatThrownBy(() -> r.registerAlgorithmProvider("my provider", Set.of(), Set.of()))
+        .hasMessageStartingWith("Algorithm name my provider" + regexp);
+    assertThat(r.listAlgorithmProviders()).isEqualTo("Mine");
+  }
+
+  @Test
+  void registeredNamesAreListedSortedAndLookedUpExactly() {
+    AlgorithmRegistry r = new AlgorithmRegistry();
+    r.registerFitPredicate("PodFitsResources", FITS);
+    r.registerPriorityMapReduceFunction("MostRequestedPriority", (pod, meta, ni) -> 0, null, 1);
+    r.registerPriorityMapReduceFunction("LeastRequestedPriority", (pod, meta, ni) -> 0, null, 1);
+    assertThat(r.isFitPredicateRegistered("PodFitsResources")).isTrue();
+    assertThat(r.isFitPredicateRegistered("podfitsresources")).isFalse();
+    assertThat(r.isFitPredicateRegistered("MostRequestedPriority")).isFalse();
+    assertThat(r.isPriorityFunctionRegistered("MostRequestedPriority")).isTrue();
+    assertThat(r.isPriorityFunctionRegistered("PodFitsResources")).isFalse();
+    assertThat(r.listRegisteredPriorityFunctions())
+        .containsExactly("LeastRequestedPriority", "MostRequestedPriority");
+    assertThat(r.mandatoryFitPredicates()).isEmpty();
+  }
+
+  @Test
+  void aCustomPriorityKindIsRegisteredOnce() {
+    AlgorithmRegistry r = new AlgorithmRegistry();
+    r.registerCustomPriority(
+        AlgorithmFactories.PriorityArgumentKind.LABEL_PREFERENCE, (args, a) -> null);
+    assertThatThrownBy(
+            () ->
+                r.registerCustomPriority(
+                    AlgorithmFactories.PriorityArgumentKind.LABEL_PREFERENCE, (args, a) -> null))
+        .hasMessage("custom priority LABEL_PREFERENCE is already registered");
+  }
+
+  @Test
   void mandatoryPredicatesAreRegisteredAndRemembered() {
     AlgorithmRegistry r = new AlgorithmRegistry();
     r.registerMandatoryFitPredicate("CheckNodeUnschedulable", FITS);

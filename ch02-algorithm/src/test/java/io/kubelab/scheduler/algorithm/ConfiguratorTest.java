@@ -411,6 +411,120 @@ class ConfiguratorTest {
   }
 
   @Test
+  void aProviderMissingOnlyAPriorityNamesThatPriority() {
+    registry.registerAlgorithmProvider("Half", Set.of(GENERAL_PRED), Set.of("NoSuchPriority"));
+    assertThatThrownBy(() -> configurator().createFromProvider("Half"))
+        .hasMessage(
+            "invalid priority name NoSuchPriority specified - no corresponding function found"
+                + " (provider \"Half\" names 1 function(s) nothing registered: predicates [],"
+                + " priorities [NoSuchPriority])");
+  }
+
+  @Test
+  void aFactoryThatBuildsNothingIsNamedInsteadOfFailingLater() {
+    registry.registerFitPredicateFactory("NullPredicate", args -> null);
+    registry.registerAlgorithmProvider("NoPredicate", Set.of("NullPredicate"), Set.of());
+    assertThatThrownBy(() -> configurator().createFromProvider("NoPredicate"))
+        .hasMessage("predicate NullPredicate: its factory built no predicate");
+    registry.registerPriorityConfigFactory(
+        "NullMapReduce", new PriorityConfigFactory(a -> null, 1));
+    registry.registerPriorityConfigFactory(
+        "NullMap", new PriorityConfigFactory(a -> new MapReduce(null, null), 1));
+    registry.registerAlgorithmProvider("NoMapReduce", Set.of(), Set.of("NullMapReduce"));
+    registry.registerAlgorithmProvider("NoMap", Set.of(), Set.of("NullMap"));
+    assertThatThrownBy(() -> configurator().createFromProvider("NoMapReduce"))
+        .hasMessage("priority NullMapReduce: its factory built no map function");
+    assertThatThrownBy(() -> configurator().createFromProvider("NoMap"))
+        .hasMessage("priority NullMap: its factory built no map function");
+  }
+
+  @Test
+  void weightsMayFillMaxTotalScoreExactlyButNotOneMore() {
+    // validateSelectedConfigs: weight × MaxNodeScore (100) summed must stay within int64.
+    long fills = Long.MAX_VALUE / NodeScoreList.MAX_NODE_SCORE;
+    registry.registerPriorityConfigFactory(
+        "Exact", new PriorityConfigFactory(a -> new MapReduce((p, m, n) -> 0, null), fills));
+    registry.registerPriorityConfigFactory(
+        "One", new PriorityConfigFactory(a -> new MapReduce((p, m, n) -> 0, null), 1));
+    registry.registerAlgorithmProvider("Full", Set.of(), Set.of("Exact"));
+    registry.registerAlgorithmProvider("Overfull", Set.of(), Set.of("Exact", "One"));
+    assertThat(configurator().createFromProvider("Full").prioritizers())
+        .extracting(PriorityConfig::weight)
+        .containsExactly(fills);
+    assertThatThrownBy(() -> configurator().createFromProvider("Overfull"))
+        .hasMessage("total priority of priority functions has overflown");
+  }
+
+  @Test
+  void theRegisteredPriorityMetadataProducerIsUsed() {
+    PriorityMetadata meta = new PriorityMetadata() {};
+    registry.registerPriorityMetadataProducerFactory(args -> (pod, nodes, s) -> meta);
+    AlgorithmConfig c = configurator().createFromProvider("DefaultProvider");
+    assertThat(c.priorityMetadataProducer().produce(pod("p"), List.of(), snapshot)).isSameAs(meta);
+  }
+
+  @Test
+  void theConfigurationsAlwaysCheckAllPredicatesHoldsWhenThePolicyLeavesItOut() {
+    assertThat(
+            new Configurator(registry, AlgorithmFactoryArgs.of(snapshot), true)
+                .createFromConfig(Policies.parse("{}"))
+                .alwaysCheckAllPredicates())
+        .isTrue();
+    assertThat(configurator().createFromConfig(Policies.parse("{}")).alwaysCheckAllPredicates())
+        .isFalse();
+  }
+
+  @Test
+  void eachKindOfPolicyArgumentRunsUnderItsUpstreamName() {
+    List<String> predicateKinds = new CopyOnWriteArrayList<>();
+    registry.registerCustomPredicate(
+        PredicateArgumentKind.SERVICE_AFFINITY,
+        (arguments, args) -> {
+          predicateKinds.add("serviceAffinity x" + arguments.size());
+          return FITS;
+        });
+    registry.registerCustomPredicate(
+        PredicateArgumentKind.LABELS_PRESENCE,
+        (arguments, args) -> {
+          predicateKinds.add("labelsPresence x" + arguments.size());
+          return FITS;
+        });
+    for (PriorityArgumentKind kind : PriorityArgumentKind.values()) {
+      registry.registerCustomPriority(
+          kind, (arguments, args) -> new MapReduce((pod, meta, ni) -> 0, null));
+    }
+    AlgorithmConfig c =
+        configurator()
+            .createFromConfig(
+                Policies.parse(
+                    """
+                    {"predicates": [
+                       {"name": "sa", "argument": {"serviceAffinity": {"labels": ["region"]}}},
+                       {"name": "lp", "argument": {"labelsPresence": {"labels": ["zone"]}}}],
+                     "priorities": [
+                       {"name": "saa1", "weight": 2,
+                        "argument": {"serviceAntiAffinity": {"label": "zone"}}},
+                       {"name": "saa2", "weight": 2,
+                        "argument": {"serviceAntiAffinity": {"label": "rack"}}},
+                       {"name": "rtcr", "weight": 3,
+                        "argument": {"requestedToCapacityRatioArguments": {}}}]}
+                    """));
+    assertThat(c.predicates())
+        .containsOnlyKeys(
+            PredicateOrdering.CHECK_SERVICE_AFFINITY_PRED,
+            CHECK_NODE_LABEL_PRESENCE_PRED,
+            CHECK_NODE_UNSCHEDULABLE_PRED,
+            POD_TOLERATES_NODE_TAINTS_PRED);
+    assertThat(predicateKinds).containsExactlyInAnyOrder("serviceAffinity x1", "labelsPresence x1");
+    // n ServiceAntiAffinity priorities of weight w run as one ServiceAffinity of weight n*w.
+    assertThat(c.prioritizers())
+        .extracting(PriorityConfig::name, PriorityConfig::weight)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(PriorityNames.REQUESTED_TO_CAPACITY_RATIO, 3L),
+            org.assertj.core.groups.Tuple.tuple(PriorityNames.SERVICE_AFFINITY, 4L));
+  }
+
+  @Test
   void metadataProducersComeFromTheRegisteredFactories() {
     PredicateMetadata meta =
         new PredicateMetadata() {

@@ -570,6 +570,40 @@ class GenericSchedulerTest {
   }
 
   @Test
+  void aPodWithoutAPriorityHasPriorityZero() {
+    // podutil.GetPodPriority: spec.priority when set, else 0 (the admission default).
+    assertThat(GenericScheduler.podPriority(pod("p", 7))).isEqualTo(7);
+    assertThat(GenericScheduler.podPriority(pod("p", -3))).isEqualTo(-3);
+    assertThat(GenericScheduler.podPriority(new io.fabric8.kubernetes.api.model.Pod())).isZero();
+    io.fabric8.kubernetes.api.model.Pod unset = pod("p");
+    unset.getSpec().setPriority(null);
+    assertThat(GenericScheduler.podPriority(unset)).isZero();
+  }
+
+  @Test
+  void parallelismNeedsAtLeastOneWorker() {
+    assertThatThrownBy(
+            () ->
+                GenericScheduler.builder(
+                        new TestCluster.SnapshotCache(), Snapshot.of(List.of(), List.of()))
+                    .parallelism(0))
+        .hasMessage("parallelism must be >= 1, got 0");
+    GenericScheduler.builder(new TestCluster.SnapshotCache(), Snapshot.of(List.of(), List.of()))
+        .parallelism(1);
+  }
+
+  @Test
+  void aVerdictIsConsistentFittingWithoutReasonsFailingWithSome() {
+    PredicateFailureReason why =
+        new PredicateFailureReason.FailureReason("node(s) were unschedulable");
+    assertThatThrownBy(() -> new PredicateResult(true, List.of(why)))
+        .hasMessage("a fitting result has no failure reasons: [" + why + "]");
+    assertThatThrownBy(() -> new PredicateResult(false, List.of()))
+        .hasMessage("a failing result needs at least one reason");
+    assertThat(PredicateResult.fail(why).reasons()).containsExactly(why);
+  }
+
+  @Test
   void selectHostOfAnEmptyListFails() {
     assertThatThrownBy(
             () -> GenericScheduler.selectHost(new NodeScoreList(List.of()), new Random(1)))

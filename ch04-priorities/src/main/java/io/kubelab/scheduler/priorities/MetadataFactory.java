@@ -63,8 +63,9 @@ public final class MetadataFactory implements PriorityMetadataProducer {
   }
 
   /**
-   * The same, scanning the nodes for inter-pod affinity on {@code workers} (the generic
-   * scheduler's), or on this factory's own parallelizer when {@code workers} is null.
+   * The same, scanning the nodes for inter-pod affinity, and computing the extensions' parts, on
+   * {@code workers} (the generic scheduler's), or on this factory's own parallelizer when {@code
+   * workers} is null.
    */
   @Override
   public PodPriorityMetadata produce(
@@ -76,7 +77,7 @@ public final class MetadataFactory implements PriorityMetadataProducer {
     Map<MetadataExtension<?>, Object> values = new HashMap<>();
     for (Map.Entry<MetadataExtension<?>, MetadataPart<?>> e : parts.entrySet()) {
       try {
-        values.put(e.getKey(), e.getValue().compute(pod, filteredNodes, snapshot));
+        values.put(e.getKey(), e.getValue().compute(pod, filteredNodes, snapshot, scan));
       } catch (MetadataPart.Unavailable u) {
         return null;
       }

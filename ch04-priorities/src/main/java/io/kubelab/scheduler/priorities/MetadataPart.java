@@ -1,6 +1,7 @@
 package io.kubelab.scheduler.priorities;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.List;
@@ -32,6 +33,18 @@ public interface MetadataPart<T> {
    *     path
    */
   T compute(Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot);
+
+  /**
+   * The same, given the scheduler's workers for a part that upstream computes in parallel (v1.17's
+   * {@code buildPodTopologySpreadMap} runs {@code workqueue.ParallelizeUntil} over all nodes). The
+   * metadata factory calls this form; a part with nothing to parallelise need not override it.
+   *
+   * @param workers the scheduler's parallelizer, owned by the caller, or null
+   */
+  default T compute(
+      Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers) {
+    return compute(pod, filteredNodes, snapshot);
+  }
 
   /** Thrown by a part that cannot be computed; the producer then returns no metadata. */
   final class Unavailable extends RuntimeException {

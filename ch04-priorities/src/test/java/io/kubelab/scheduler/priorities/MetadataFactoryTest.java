@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.apimachinery.resource.Resource;
 import io.kubelab.apimachinery.testing.Fixtures;
+import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +122,40 @@ class MetadataFactoryTest {
     assertThat(m.part(GREETING)).isEqualTo("hello web");
     assertThatThrownBy(() -> m.part(BROKEN))
         .hasMessage("priority metadata has no part \"broken\": it was not registered");
+  }
+
+  /** A part that says which workers it was handed. */
+  private static final class WorkersPart implements MetadataPart<String> {
+    @Override
+    public String compute(Pod pod, List<NodeInfo> nodes, Snapshot snapshot) {
+      return "alone";
+    }
+
+    @Override
+    public String compute(Pod pod, List<NodeInfo> nodes, Snapshot snapshot, Parallelizer workers) {
+      return workers == null ? "alone" : "on " + workers.workers() + " workers";
+    }
+  }
+
+  @Test
+  void partsAreHandedTheSchedulersWorkersOrElseTheFactorysOwn() {
+    MetadataExtension<String> ext = new MetadataExtension<>("w", String.class, args -> null);
+    Pod pod = Fixtures.pod("web").build();
+    try (Parallelizer own = new Parallelizer("own", 2);
+        Parallelizer scheduler = new Parallelizer("scheduler", 3)) {
+      assertThat(
+              new MetadataFactory(1, null, Map.of(ext, new WorkersPart()))
+                  .produce(pod, List.of(), EMPTY)
+                  .part(ext))
+          .isEqualTo("alone");
+      MetadataFactory withOwn = new MetadataFactory(1, own, Map.of(ext, new WorkersPart()));
+      assertThat(withOwn.produce(pod, List.of(), EMPTY).part(ext)).isEqualTo("on 2 workers");
+      assertThat(withOwn.produce(pod, List.of(), EMPTY, scheduler).part(ext))
+          .isEqualTo("on 3 workers");
+    }
+    // A part that does not override the four-argument form computes as before.
+    MetadataPart<String> plain = (p, nodes, snap) -> "plain";
+    assertThat(plain.compute(pod, List.of(), EMPTY, null)).isEqualTo("plain");
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.kubelab.scheduler.spread;
 
 import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.PriorityMetadata;
@@ -34,12 +33,9 @@ public final class EvenPodsSpreadPriority {
   /** {@code CalculateEvenPodsSpreadPriorityMap}. */
   public static long calculateEvenPodsSpreadPriorityMap(
       Pod pod, PriorityMetadata meta, NodeInfo nodeInfo) {
-    Node node = SelectorSpread.requireNode(nodeInfo);
+    SelectorSpread.requireNode(nodeInfo);
     PodTopologySpreadMap m = spreadMap(meta);
-    if (m == null || !m.isEligible(node.getMetadata().getName())) {
-      return 0;
-    }
-    return m.score(node.getMetadata().getLabels());
+    return m == null ? 0 : m.mapScore(nodeInfo);
   }
 
   /**
@@ -64,9 +60,14 @@ public final class EvenPodsSpreadPriority {
   public static void reduce(PodTopologySpreadMap m, Snapshot snapshot, NodeScoreList result) {
     long minScore = Long.MAX_VALUE;
     long total = 0;
-    boolean[] eligible = new boolean[result.size()];
+    // The filtered nodes of the snapshot the map was built from, in order: eligibility by
+    // position, and every node known to the snapshot. Otherwise by name, and looked up.
+    boolean[] inOrder = m.eligibleInOrder(snapshot, result);
+    boolean[] eligible = inOrder != null ? inOrder : new boolean[result.size()];
     for (int i = 0; i < result.size(); i++) {
-      eligible[i] = m.isEligible(result.name(i));
+      if (inOrder == null) {
+        eligible[i] = m.isEligible(result.name(i));
+      }
       if (!eligible[i]) {
         continue;
       }
@@ -75,8 +76,10 @@ public final class EvenPodsSpreadPriority {
     }
     long maxMinDiff = total - minScore;
     for (int i = 0; i < result.size(); i++) {
-      // Upstream looks every node up, failing for one the snapshot does not have.
-      snapshot.get(result.name(i));
+      if (inOrder == null) {
+        // Upstream looks every node up, failing for one the snapshot does not have.
+        snapshot.get(result.name(i));
+      }
       if (maxMinDiff == 0) {
         result.setScore(i, MAX_NODE_SCORE);
         continue;

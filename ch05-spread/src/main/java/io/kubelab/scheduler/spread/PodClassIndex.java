@@ -3,6 +3,7 @@ package io.kubelab.scheduler.spread;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.labels.Requirement;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.cache.NodeInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,7 +11,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -26,15 +27,32 @@ import java.util.function.Predicate;
  * generation from one global counter, and a snapshot's clone carries its original's). A cycle then
  * asks the selector once per class and sums small arrays per node.
  *
+ * <p>The nodes' labels are numbered too: each label key, and each value per key, gets a small
+ * integer, and an entry keeps its node's labels as two int arrays. EvenPodsSpread's topology pairs
+ * are then (key number, value number) and their counts live in arrays, not in maps keyed by
+ * strings.
+ *
+ * <p>A cycle finds its nodes' entries by position: a node whose NodeInfo (the same object) was in
+ * the previous cycle's list at the same generation takes that cycle's entry without hashing its
+ * name; only the others are looked up by name, and only the changed ones rebuilt. The map functions
+ * find a NodeInfo's position in the view through {@link NodePositions}.
+ *
  * <p>One index belongs to one metadata part of one scheduler and lives across cycles. It forgets
- * everything when it has grown to far more classes than pods, or more nodes than the cluster has
- * (labels that change with every rollout, nodes that came and went), and rebuilds on the next
- * cycle. A {@link View} taken for one cycle stays valid whatever happens to the index afterwards.
+ * everything when it has grown to far more classes than pods, more label values than the nodes
+ * have, or more nodes than the cluster has (labels that change with every rollout, nodes that came
+ * and went), and rebuilds on the next cycle. A {@link View} taken for one cycle stays valid
+ * whatever happens to the index afterwards.
  */
 final class PodClassIndex {
 
   /** Below this many classes or nodes the index is never reset: small clusters keep theirs. */
   static final int MIN_RESET_SIZE = 1024;
+
+  /**
+   * From this many nodes on, a refresh looks up the unchanged entries on the scheduler's workers;
+   * below it handing out the pieces costs more than the lookups.
+   */
+  static final int PARALLEL_MIN_NODES = 1000;
 
   /**
    * A pod as spreading sees it.
@@ -51,11 +69,31 @@ final class PodClassIndex {
    * @param nodeName the node
    * @param generation the NodeInfo's generation the ids were taken at
    * @param classIds one id per pod, in the NodeInfo's pod order
-   * @param maxClassId the largest id (-1 without pods): a view knowing fewer classes cannot use it
    * @param zone the node's zone ({@link Zones#getZoneKey}) as an index into the view's zones, -1
    *     for none
+   * @param node the Node object the labels were read from
+   * @param labelKeys the node's label keys, numbered ({@link View#keyId})
+   * @param labelValues the value of each of those keys, numbered per key ({@link #domain})
    */
-  record NodeEntry(String nodeName, long generation, int[] classIds, int maxClassId, int zone) {}
+  record NodeEntry(
+      String nodeName,
+      long generation,
+      int[] classIds,
+      int zone,
+      Node node,
+      int[] labelKeys,
+      int[] labelValues) {
+
+    /** The number of this node's value for the label key numbered {@code keyId}; -1 without. */
+    int domain(int keyId) {
+      for (int k = 0; k < labelKeys.length; k++) {
+        if (labelKeys[k] == keyId) {
+          return labelValues[k];
+        }
+      }
+      return -1;
+    }
+  }
 
   /** Everything one reset of the index holds; never changed after a reset replaces it. */
   private static final class State {
@@ -66,14 +104,22 @@ final class PodClassIndex {
     // Inverted: the classes that have a label key, and those with a key and (non-null) value.
     final Map<String, IntList> withKey = new HashMap<>();
     final Map<String, Map<String, IntList>> withLabel = new HashMap<>();
-    final Map<String, NodeEntry> byNode = new ConcurrentHashMap<>();
+    final Map<String, NodeEntry> byNode = new HashMap<>();
     final Map<String, Integer> zoneIds = new HashMap<>();
     final List<String> zones = new ArrayList<>();
+    // Node labels: key → number; per key number, value → number and the values in order.
+    final Map<String, Integer> labelKeyIds = new HashMap<>();
+    final List<Map<String, Integer>> labelValueIds = new ArrayList<>();
+    final List<List<String>> labelValues = new ArrayList<>();
     long podsIndexed;
+    long labelsIndexed;
+    long labelValuesNumbered;
   }
 
   private final int minResetSize;
   private State state = new State();
+  // The previous cycle's view: its entries are found again by position, without hashing names.
+  private View last;
   private int resets;
 
   PodClassIndex() {
@@ -93,37 +139,138 @@ final class PodClassIndex {
    * @param nodes the nodes the cycle will count on (NodeInfos without a node are skipped)
    * @param clusterSize the number of nodes of the snapshot, to bound the index
    */
-  synchronized View refresh(List<NodeInfo> nodes, int clusterSize) {
+  View refresh(List<NodeInfo> nodes, int clusterSize) {
+    return refresh(nodes, clusterSize, null);
+  }
+
+  /**
+   * {@link #refresh(List, int)}, looking up the unchanged entries on {@code workers} (the
+   * scheduler's, or null for the calling thread alone). Entries are rebuilt on the calling thread.
+   */
+  View refresh(List<NodeInfo> nodes, int clusterSize, Parallelizer workers) {
+    return refresh(nodes, clusterSize, workers, List.of());
+  }
+
+  /**
+   * {@link #refresh(List, int, Parallelizer)}, with each node's value of every label key in {@code
+   * keys} as a column of value numbers ({@link View#domains}).
+   */
+  synchronized View refresh(
+      List<NodeInfo> nodes, int clusterSize, Parallelizer workers, List<String> keys) {
     State s = state;
     if (s.byNode.size() > Math.max(minResetSize, 2L * clusterSize)
-        || s.classCount > Math.max(minResetSize, 2 * s.podsIndexed)) {
+        || s.classCount > Math.max(minResetSize, 2 * s.podsIndexed)
+        || s.labelValuesNumbered > Math.max(minResetSize, 2 * s.labelsIndexed)) {
       s = new State();
       state = s;
+      last = null;
       resets++;
     }
-    NodeEntry[] entries = new NodeEntry[nodes.size()];
-    for (int i = 0; i < entries.length; i++) {
+    int n = nodes.size();
+    NodeEntry[] entries = new NodeEntry[n];
+    long[] generations = new long[n];
+    View previous = last;
+    // The same NodeInfos in the same order as the previous cycle (the scheduler's snapshot updates
+    // its NodeInfos in place): its entries are found by position, its columns copied for the
+    // unchanged nodes, and its position table reused.
+    boolean sameNodes = previous != null && previous.hasNodes(nodes);
+    if (previous != null) {
+      // Read-only: the previous view is immutable, so the workers may share it.
+      IntConsumer find =
+          sameNodes
+              ? i -> {
+                NodeInfo ni = nodes.get(i);
+                long g = ni.generation();
+                if (previous.generations[i] == g && previous.entries[i] != null) {
+                  entries[i] = previous.entries[i];
+                  generations[i] = g;
+                }
+              }
+              : i -> {
+                NodeInfo ni = nodes.get(i);
+                NodeEntry e = previous.entry(ni);
+                if (e != null) {
+                  entries[i] = e;
+                  generations[i] = ni.generation();
+                }
+              };
+      if (workers != null && workers.workers() > 1 && n >= PARALLEL_MIN_NODES) {
+        workers.until(null, n, find);
+      } else {
+        for (int i = 0; i < n; i++) {
+          find.accept(i);
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (entries[i] != null) {
+        continue;
+      }
       NodeInfo ni = nodes.get(i);
       if (ni.node() == null) {
         continue;
       }
       NodeEntry e = s.byNode.get(ni.nodeName());
       if (e == null || e.generation() != ni.generation()) {
-        NodeEntry fresh = entry(s, ni);
+        NodeEntry fresh = entry(s, ni, e);
         s.podsIndexed += fresh.classIds().length - (e == null ? 0 : e.classIds().length);
+        s.labelsIndexed += fresh.labelKeys().length - (e == null ? 0 : e.labelKeys().length);
         s.byNode.put(ni.nodeName(), fresh);
         e = fresh;
       }
       entries[i] = e;
+      generations[i] = e.generation();
     }
-    return new View(
-        this,
-        s,
-        s.classes,
-        s.classCount,
-        entries,
-        List.copyOf(s.zones),
-        Collections.unmodifiableList(nodes));
+    // Columns: names and zones by position, and the value numbers of the keys asked for. An
+    // entry that is the previous cycle's at the same position has the previous cycle's values.
+    View same = sameNodes ? previous : null;
+    String[] names = new String[n];
+    int[] zones = new int[n];
+    for (int i = 0; i < n; i++) {
+      NodeEntry e = entries[i];
+      if (e == null) {
+        zones[i] = -1;
+      } else if (same != null && same.entries[i] == e) {
+        names[i] = same.names[i];
+        zones[i] = same.zones[i];
+      } else {
+        names[i] = e.nodeName();
+        zones[i] = e.zone();
+      }
+    }
+    Map<String, int[]> domains = new HashMap<>();
+    for (String key : keys) {
+      Integer keyId = s.labelKeyIds.get(key);
+      int[] previousColumn = same == null ? null : same.domains.get(key);
+      int[] column = new int[n];
+      for (int i = 0; i < n; i++) {
+        NodeEntry e = entries[i];
+        if (e == null || keyId == null) {
+          column[i] = -1;
+        } else if (previousColumn != null && same.entries[i] == e) {
+          column[i] = previousColumn[i];
+        } else {
+          column[i] = e.domain(keyId);
+        }
+      }
+      domains.put(key, column);
+    }
+    View v =
+        new View(
+            this,
+            s,
+            s.classes,
+            s.classCount,
+            entries,
+            generations,
+            names,
+            zones,
+            domains,
+            List.copyOf(s.zones),
+            Collections.unmodifiableList(nodes),
+            sameNodes ? previous.positions : new NodePositions(nodes));
+    last = v;
+    return v;
   }
 
   /** How many times the index forgot everything. */
@@ -131,10 +278,9 @@ final class PodClassIndex {
     return resets;
   }
 
-  private static NodeEntry entry(State s, NodeInfo ni) {
+  private static NodeEntry entry(State s, NodeInfo ni, NodeEntry previous) {
     List<Pod> pods = ni.pods();
     int[] ids = new int[pods.size()];
-    int max = -1;
     for (int i = 0; i < ids.length; i++) {
       Pod p = pods.get(i);
       Map<String, String> labels = p.getMetadata().getLabels();
@@ -166,9 +312,58 @@ final class PodClassIndex {
         }
       }
       ids[i] = id;
-      max = Math.max(max, id);
     }
-    return new NodeEntry(ni.nodeName(), ni.generation(), ids, max, zone(s, ni.node()));
+    Node node = ni.node();
+    if (previous != null && previous.node() == node) {
+      // The same Node object: its labels and zone are the ones already numbered.
+      return new NodeEntry(
+          ni.nodeName(),
+          ni.generation(),
+          ids,
+          previous.zone(),
+          node,
+          previous.labelKeys(),
+          previous.labelValues());
+    }
+    Map<String, String> labels = node.getMetadata() == null ? null : node.getMetadata().getLabels();
+    int n = labels == null ? 0 : labels.size();
+    int[] keys = new int[n];
+    int[] values = new int[n];
+    int k = 0;
+    if (labels != null) {
+      // A null value is a value too: the key is there (containsKey), as the spread map sees it.
+      for (Map.Entry<String, String> l : labels.entrySet()) {
+        int keyId = labelKeyId(s, l.getKey());
+        keys[k] = keyId;
+        values[k] = labelValueId(s, keyId, l.getValue());
+        k++;
+      }
+    }
+    return new NodeEntry(ni.nodeName(), ni.generation(), ids, zone(s, node), node, keys, values);
+  }
+
+  private static int labelKeyId(State s, String key) {
+    Integer id = s.labelKeyIds.get(key);
+    if (id == null) {
+      id = s.labelKeyIds.size();
+      s.labelKeyIds.put(key, id);
+      s.labelValueIds.add(new HashMap<>());
+      s.labelValues.add(new ArrayList<>());
+    }
+    return id;
+  }
+
+  private static int labelValueId(State s, int keyId, String value) {
+    Map<String, Integer> ids = s.labelValueIds.get(keyId);
+    Integer id = ids.get(value);
+    if (id == null) {
+      List<String> values = s.labelValues.get(keyId);
+      id = values.size();
+      values.add(value);
+      ids.put(value, id);
+      s.labelValuesNumbered++;
+    }
+    return id;
   }
 
   private static int zone(State s, Node node) {
@@ -187,17 +382,24 @@ final class PodClassIndex {
 
   /**
    * What one cycle reads: the classes known when it began, the entries of its nodes, index for
-   * index, and the zones. Immutable; safe to read from the scheduler's workers.
+   * index, where each NodeInfo is, and the zones. Immutable; safe to read from the scheduler's
+   * workers.
    */
   static final class View {
     private final PodClassIndex index;
     private final State state;
-    private final Map<String, NodeEntry> byNode;
     private final PodClass[] classes;
     private final int classCount;
     private final NodeEntry[] entries;
-    private final List<String> zones;
+    // Columns by position, read without touching the entries: the generation each entry was taken
+    // at, the node's name and zone number, and the value numbers of the keys asked for.
+    private final long[] generations;
+    private final String[] names;
+    private final int[] zones;
+    private final Map<String, int[]> domains;
+    private final List<String> zoneKeys;
     private final List<NodeInfo> nodes;
+    private final NodePositions positions;
 
     private View(
         PodClassIndex index,
@@ -205,16 +407,25 @@ final class PodClassIndex {
         PodClass[] classes,
         int classCount,
         NodeEntry[] entries,
-        List<String> zones,
-        List<NodeInfo> nodes) {
+        long[] generations,
+        String[] names,
+        int[] zones,
+        Map<String, int[]> domains,
+        List<String> zoneKeys,
+        List<NodeInfo> nodes,
+        NodePositions positions) {
       this.index = index;
       this.state = state;
-      this.byNode = state.byNode;
       this.classes = classes;
       this.classCount = classCount;
       this.entries = entries;
+      this.generations = generations;
+      this.names = names;
       this.zones = zones;
+      this.domains = domains;
+      this.zoneKeys = zoneKeys;
       this.nodes = nodes;
+      this.positions = positions;
     }
 
     /**
@@ -283,19 +494,91 @@ final class PodClassIndex {
     }
 
     /**
-     * The entry of {@code nodeInfo} as this view can use it: taken at the NodeInfo's generation and
-     * made only of classes the view knows; null otherwise (the caller counts the pods itself).
+     * The entry of {@code nodeInfo} as this view can use it: the very NodeInfo this view was taken
+     * for, still at the generation its entry was taken at; null otherwise (the caller counts the
+     * pods itself). Every class an entry of this view names is one the view knows.
      */
     NodeEntry entry(NodeInfo nodeInfo) {
-      NodeEntry e = nodeInfo.nodeName() == null ? null : byNode.get(nodeInfo.nodeName());
-      return e != null && e.generation() == nodeInfo.generation() && e.maxClassId() < classCount
-          ? e
-          : null;
+      int i = current(nodeInfo);
+      return i < 0 ? null : entries[i];
+    }
+
+    /**
+     * The position of {@code nodeInfo} (this very object) when its entry is at its generation; -1
+     * otherwise.
+     */
+    int current(NodeInfo nodeInfo) {
+      int i = positions.get(nodeInfo);
+      return i >= 0 && entries[i] != null && generations[i] == nodeInfo.generation() ? i : -1;
+    }
+
+    /** The name of the node at position {@code i}; null for a NodeInfo without a node. */
+    String name(int i) {
+      return names[i];
+    }
+
+    /** The zone number of the node at position {@code i}: {@link NodeEntry#zone()}. */
+    int zone(int i) {
+      return zones[i];
+    }
+
+    /**
+     * Each node's value number for {@code key} ({@link NodeEntry#domain}), -1 without; null unless
+     * the refresh was asked for the key. The caller must not change the array.
+     */
+    int[] domains(String key) {
+      return domains.get(key);
+    }
+
+    /** Whether {@code other} lists the very NodeInfos of this view, in the same order. */
+    private boolean hasNodes(List<NodeInfo> other) {
+      if (other.size() != nodes.size()) {
+        return false;
+      }
+      for (int i = 0; i < other.size(); i++) {
+        if (other.get(i) != nodes.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The position of {@code nodeInfo} (this very object) in {@link #nodes()}, or -1. */
+    int position(NodeInfo nodeInfo) {
+      return positions.get(nodeInfo);
+    }
+
+    /**
+     * The number of the node label key {@code key}, or -1 when no node of this view has it (keys
+     * numbered after the view was taken belong to no entry of it).
+     */
+    int keyId(String key) {
+      synchronized (index) {
+        Integer id = state.labelKeyIds.get(key);
+        return id == null ? -1 : id;
+      }
+    }
+
+    /**
+     * How many values of the label key numbered {@code keyId} have numbers: every value number an
+     * entry of this view holds for the key is below it.
+     */
+    int valueCount(int keyId) {
+      synchronized (index) {
+        return state.labelValues.get(keyId).size();
+      }
+    }
+
+    /** The value numbered {@code valueId} of the label key numbered {@code keyId}. */
+    String labelValue(int keyId, int valueId) {
+      synchronized (index) {
+        return state.labelValues.get(keyId).get(valueId);
+      }
     }
 
     /** The number of distinct zones; {@link NodeEntry#zone()} is below it. */
     int zoneCount() {
-      return zones.size();
+      return zoneKeys.size();
     }
 
     /** The pods of {@code e} whose class is marked in {@code matching}. */

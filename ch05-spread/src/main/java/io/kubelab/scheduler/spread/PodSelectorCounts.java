@@ -1,7 +1,9 @@
 package io.kubelab.scheduler.spread;
 
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.NodeInfo;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -43,8 +45,31 @@ public final class PodSelectorCounts {
     return selector;
   }
 
+  /**
+   * Where a caller outside the priority metadata (chapter 08's DefaultPodTopologySpread plugin)
+   * gets its counts: one {@link PodClassIndex} kept across that caller's cycles, as the metadata's
+   * own part keeps one per scheduler. Safe to share between cycles on several threads.
+   */
+  public static final class Source {
+    private final PodClassIndex index = new PodClassIndex();
+
+    /**
+     * The counts of one cycle: {@code selector}'s matching pods in {@code namespace} on each of
+     * {@code nodes} (the filtered nodes, in the order their scores will be listed), through the
+     * index; {@code clusterSize} is the snapshot's node count.
+     */
+    public PodSelectorCounts counts(
+        SpreadSelector selector,
+        String namespace,
+        List<NodeInfo> nodes,
+        int clusterSize,
+        Parallelizer workers) {
+      return new PodSelectorCounts(selector, namespace, index.refresh(nodes, clusterSize, workers));
+    }
+  }
+
   /** {@link SelectorSpread#countMatchingPods} for the pod's namespace and selector. */
-  long countMatchingPods(NodeInfo nodeInfo) {
+  public long countMatchingPods(NodeInfo nodeInfo) {
     if (selector.isEmpty()) {
       return 0;
     }
@@ -64,11 +89,11 @@ public final class PodSelectorCounts {
     }
     int[] zones = new int[result.size()];
     for (int i = 0; i < zones.length; i++) {
-      PodClassIndex.NodeEntry e = view.entry(i);
-      if (e == null || !e.nodeName().equals(result.name(i))) {
+      String name = view.name(i);
+      if (name == null || !name.equals(result.name(i))) {
         return null;
       }
-      zones[i] = e.zone();
+      zones[i] = view.zone(i);
     }
     return zones;
   }

@@ -9,8 +9,11 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.kubelab.apimachinery.labels.CompiledNodeSelector;
 import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.Selector;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.resource.PodRequests;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.GeneralPredicates;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,7 +45,11 @@ import java.util.function.Predicate;
  *       v1.18 counts only live pods of the pod's namespace.
  * </ul>
  *
- * <p>Immutable once built.
+ * <p>Two forms with the same answers: the direct one, as upstream keeps it (eligible names, counts
+ * keyed by label values), and, when built through a {@link PodClassIndex} from the snapshot's own
+ * NodeInfos, an {@link IndexedSpreadMap} of arrays by node position and label number; the direct
+ * form is then drawn from the arrays only when something asks for names or values. Immutable once
+ * built.
  */
 public final class PodTopologySpreadMap {
 
@@ -66,23 +73,37 @@ public final class PodTopologySpreadMap {
   public record TopologyPair(String key, String value) {}
 
   private final List<Constraint> constraints;
-  private final Set<String> nodeNameSet;
-  // topologyPairToPodCounts, split by key: key → value → count. Constraints with the same key
-  // share one map, as upstream's pairs are (key, value) whatever constraint made them; no pair
-  // object is built per node.
-  private final Map<String, Map<String, long[]>> countsByKey;
-  // The map of each constraint's key, index for index with constraints.
-  private final List<Map<String, long[]>> countsOfConstraint;
+  // The form upstream has: names and maps keyed by label values. Built directly by the direct
+  // path; drawn from the indexed form on first use otherwise (tests, explanations, a NodeInfo the
+  // indexed form does not know).
+  private volatile ByName byName;
+  // The indexed form, or null on the direct path.
+  private final IndexedSpreadMap indexed;
 
-  private PodTopologySpreadMap(List<Constraint> constraints) {
-    this.constraints = constraints;
-    this.nodeNameSet = new HashSet<>();
-    this.countsByKey = new HashMap<>();
-    List<Map<String, long[]>> perConstraint = new ArrayList<>(constraints.size());
-    for (Constraint c : constraints) {
-      perConstraint.add(countsByKey.computeIfAbsent(c.topologyKey(), k -> new HashMap<>()));
+  /** podTopologySpreadMap as upstream keeps it: eligible names, counts per (key, value). */
+  static final class ByName {
+    final Set<String> nodeNameSet = new HashSet<>();
+    // topologyPairToPodCounts, split by key: key → value → count. Constraints with the same key
+    // share one map, as upstream's pairs are (key, value) whatever constraint made them; no pair
+    // object is built per node.
+    final Map<String, Map<String, long[]>> countsByKey = new HashMap<>();
+    // The map of each constraint's key, index for index with constraints.
+    final List<Map<String, long[]>> countsOfConstraint;
+
+    ByName(List<Constraint> constraints) {
+      List<Map<String, long[]>> perConstraint = new ArrayList<>(constraints.size());
+      for (Constraint c : constraints) {
+        perConstraint.add(countsByKey.computeIfAbsent(c.topologyKey(), k -> new HashMap<>()));
+      }
+      this.countsOfConstraint = List.copyOf(perConstraint);
     }
-    this.countsOfConstraint = List.copyOf(perConstraint);
+  }
+
+  private PodTopologySpreadMap(
+      List<Constraint> constraints, ByName byName, IndexedSpreadMap indexed) {
+    this.constraints = constraints;
+    this.byName = byName;
+    this.indexed = indexed;
   }
 
   /**
@@ -98,10 +119,32 @@ public final class PodTopologySpreadMap {
     return build(pod, filteredNodes, allNodes, false, null);
   }
 
-  /** {@link #build}, counting the pods of every node through {@code index}. */
+  /**
+   * {@link #build} over every node of {@code snapshot}, through {@code index}: topology pairs and
+   * counts in arrays indexed by node position and label numbers, the per-node work on {@code
+   * workers} (upstream runs {@code processNode} under {@code workqueue.ParallelizeUntil(16,
+   * len(allNodes))}). When a filtered node is not one of the snapshot's NodeInfos (the very
+   * object), the map is built the direct way.
+   */
   static PodTopologySpreadMap build(
-      Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes, PodClassIndex index) {
-    return build(pod, filteredNodes, allNodes, false, index);
+      Pod pod,
+      List<NodeInfo> filteredNodes,
+      Snapshot snapshot,
+      PodClassIndex index,
+      Parallelizer workers) {
+    List<NodeInfo> allNodes = snapshot == null ? List.of() : snapshot.list();
+    if (filteredNodes.isEmpty() || allNodes.isEmpty()) {
+      return null;
+    }
+    List<Constraint> constraints = filterSoftTopologySpreadConstraints(pod);
+    if (constraints.isEmpty()) {
+      return null;
+    }
+    IndexedSpreadMap ix =
+        IndexedSpreadMap.build(pod, constraints, filteredNodes, snapshot, allNodes, index, workers);
+    return ix == null
+        ? build(pod, filteredNodes, allNodes, false, null)
+        : new PodTopologySpreadMap(constraints, null, ix);
   }
 
   /**
@@ -126,8 +169,8 @@ public final class PodTopologySpreadMap {
     if (constraints.isEmpty()) {
       return null;
     }
-    PodTopologySpreadMap m = new PodTopologySpreadMap(constraints);
-    m.initialize(filteredNodes);
+    ByName m = new ByName(constraints);
+    initialize(m, constraints, filteredNodes);
     String namespace = SelectorSpread.namespace(pod);
     Predicate<Node> nodeSelectorAndAffinity = podMatchesNodeSelectorAndAffinityTerms(pod);
     PodClassIndex.View view = index == null ? null : index.refresh(allNodes, allNodes.size());
@@ -173,7 +216,7 @@ public final class PodTopologySpreadMap {
                 : matchSum(constraints.get(j), ni, liveSameNamespace, namespace);
       }
     }
-    return m;
+    return new PodTopologySpreadMap(constraints, m, null);
   }
 
   /** The pods of {@code ni} that {@code c} counts. */
@@ -198,7 +241,7 @@ public final class PodTopologySpreadMap {
    * Whether {@code c} counts a pod: its selector matches the pod's labels; from v1.18 on, only live
    * pods of the incoming pod's namespace.
    */
-  private static boolean counts(
+  static boolean counts(
       Constraint c,
       boolean liveSameNamespace,
       String namespace,
@@ -234,7 +277,8 @@ public final class PodTopologySpreadMap {
   }
 
   /** {@code initialize}: the pairs and names of the scored nodes that have every key. */
-  private void initialize(List<NodeInfo> filteredNodes) {
+  private static void initialize(
+      ByName m, List<Constraint> constraints, List<NodeInfo> filteredNodes) {
     for (NodeInfo ni : filteredNodes) {
       Node node = ni.node();
       Map<String, String> labels = node.getMetadata().getLabels();
@@ -243,11 +287,11 @@ public final class PodTopologySpreadMap {
         continue;
       }
       for (int j = 0; j < constraints.size(); j++) {
-        countsOfConstraint
+        m.countsOfConstraint
             .get(j)
             .computeIfAbsent(labels.get(constraints.get(j).topologyKey()), v -> new long[1]);
       }
-      nodeNameSet.add(node.getMetadata().getName());
+      m.nodeNameSet.add(node.getMetadata().getName());
     }
   }
 
@@ -293,12 +337,12 @@ public final class PodTopologySpreadMap {
 
   /** True when {@code nodeName} was scored and has every key. */
   public boolean isEligible(String nodeName) {
-    return nodeNameSet.contains(nodeName);
+    return byName().nodeNameSet.contains(nodeName);
   }
 
   /** The eligible node names. */
   public Set<String> nodeNameSet() {
-    return Collections.unmodifiableSet(nodeNameSet);
+    return Collections.unmodifiableSet(byName().nodeNameSet);
   }
 
   /**
@@ -307,7 +351,7 @@ public final class PodTopologySpreadMap {
    * @return the count, or -1 when no eligible node has the pair
    */
   public long count(String key, String value) {
-    Map<String, long[]> values = countsByKey.get(key);
+    Map<String, long[]> values = byName().countsByKey.get(key);
     long[] c = values == null ? null : values.get(value);
     return c == null ? -1 : c[0];
   }
@@ -317,8 +361,9 @@ public final class PodTopologySpreadMap {
     Map<TopologyPair, Long> out =
         new TreeMap<>(
             java.util.Comparator.comparing(TopologyPair::key).thenComparing(TopologyPair::value));
-    countsByKey.forEach(
-        (k, values) -> values.forEach((v, c) -> out.put(new TopologyPair(k, v), c[0])));
+    byName()
+        .countsByKey
+        .forEach((k, values) -> values.forEach((v, c) -> out.put(new TopologyPair(k, v), c[0])));
     return out;
   }
 
@@ -329,10 +374,45 @@ public final class PodTopologySpreadMap {
       String key = constraints.get(j).topologyKey();
       String value = nodeLabels.get(key);
       if (value != null || nodeLabels.containsKey(key)) {
-        score += countsOfConstraint.get(j).get(value)[0];
+        score += byName().countsOfConstraint.get(j).get(value)[0];
       }
     }
     return score;
+  }
+
+  /**
+   * {@code CalculateEvenPodsSpreadPriorityMap}'s score of a node: 0 unless it is eligible, else the
+   * counts of its pairs, summed. Read from the indexed form's arrays for a NodeInfo it was built
+   * with; by name otherwise.
+   */
+  long mapScore(NodeInfo nodeInfo) {
+    if (indexed != null) {
+      long s = indexed.score(nodeInfo);
+      if (s >= 0) {
+        return s;
+      }
+    }
+    Node node = nodeInfo.node();
+    return isEligible(node.getMetadata().getName()) ? score(node.getMetadata().getLabels()) : 0;
+  }
+
+  /**
+   * Whether each node of {@code result} is eligible, read from the indexed form; null unless {@code
+   * result} lists exactly the filtered nodes of {@code snapshot} this map was built from, in order
+   * (every one of them is then known to the snapshot).
+   */
+  boolean[] eligibleInOrder(Snapshot snapshot, NodeScoreList result) {
+    return indexed == null ? null : indexed.eligibleInOrder(snapshot, result);
+  }
+
+  private ByName byName() {
+    ByName b = byName;
+    if (b == null) {
+      // Racy but benign: every thread builds the same immutable-once-published value.
+      b = indexed.byName(constraints);
+      byName = b;
+    }
+    return b;
   }
 
   @Override
@@ -340,7 +420,7 @@ public final class PodTopologySpreadMap {
     return "PodTopologySpreadMap{constraints="
         + constraints
         + ", nodes="
-        + new java.util.TreeSet<>(nodeNameSet)
+        + new java.util.TreeSet<>(byName().nodeNameSet)
         + ", counts="
         + counts()
         + "}";

@@ -94,14 +94,27 @@ public final class SelectorSpread {
    */
   public static void calculateSpreadPriorityReduce(
       Pod pod, PriorityMetadata meta, Snapshot snapshot, NodeScoreList result) {
-    PodSelectorCounts counts =
-        meta instanceof PodPriorityMetadata m ? m.part(SpreadMetadata.POD_SELECTOR) : null;
+    calculateSpreadPriorityReduce(
+        meta instanceof PodPriorityMetadata m ? m.part(SpreadMetadata.POD_SELECTOR) : null,
+        snapshot,
+        result);
+  }
+
+  /**
+   * {@code CalculateSpreadPriorityReduce} with the zones {@code counts} numbered once for the
+   * filtered nodes; when there are none, or {@code result} does not list exactly those nodes, each
+   * node's zone key is read from {@code snapshot}.
+   *
+   * @throws io.kubelab.scheduler.cache.Cache.CacheException for a node the snapshot does not have
+   */
+  public static void calculateSpreadPriorityReduce(
+      PodSelectorCounts counts, Snapshot snapshot, NodeScoreList result) {
     int[] zones = counts == null ? null : counts.zones(result);
     if (zones != null) {
       reduce(result, zones, counts.zoneCount());
       return;
     }
-    // Without the metadata's zones: each node's zone key from the snapshot, numbered here.
+    // Without the counts' zones: each node's zone key from the snapshot, numbered here.
     zones = new int[result.size()];
     Map<String, Integer> ids = new HashMap<>();
     for (int i = 0; i < zones.length; i++) {

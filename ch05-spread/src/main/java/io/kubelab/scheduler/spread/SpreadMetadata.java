@@ -1,5 +1,9 @@
 package io.kubelab.scheduler.spread;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.priorities.MetadataExtension;
 import io.kubelab.scheduler.priorities.MetadataPart;
 import java.util.List;
@@ -32,14 +36,25 @@ public final class SpreadMetadata {
           PodSelectorCounts.class,
           args -> {
             SpreadListers listers = SpreadListers.from(args);
-            PodClassIndex index = new PodClassIndex();
-            return (pod, filteredNodes, snapshot) ->
-                new PodSelectorCounts(
+            PodSelectorCounts.Source counts = new PodSelectorCounts.Source();
+            return new MetadataPart<>() {
+              @Override
+              public PodSelectorCounts compute(
+                  Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot) {
+                return compute(pod, filteredNodes, snapshot, null);
+              }
+
+              @Override
+              public PodSelectorCounts compute(
+                  Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers) {
+                return counts.counts(
                     SpreadSelector.defaultSelector(pod, listers),
                     SelectorSpread.namespace(pod),
-                    index.refresh(
-                        filteredNodes,
-                        snapshot == null ? filteredNodes.size() : snapshot.numNodes()));
+                    filteredNodes,
+                    snapshot == null ? filteredNodes.size() : snapshot.numNodes(),
+                    workers);
+              }
+            };
           });
 
   /** {@code podFirstServiceSelector}: {@link SpreadSelector#firstServiceSelector}, or null. */
@@ -53,20 +68,32 @@ public final class SpreadMetadata {
                 SpreadSelector.firstServiceSelector(pod, services);
           });
 
-  /** {@code podTopologySpreadMap}: {@link PodTopologySpreadMap#build}, or null. */
+  /**
+   * {@code podTopologySpreadMap}: {@link PodTopologySpreadMap#build}, or null; through one {@link
+   * PodClassIndex} per scheduler, its per-node work on the scheduler's workers.
+   */
   public static final MetadataExtension<PodTopologySpreadMap> POD_TOPOLOGY_SPREAD_MAP =
       new MetadataExtension<>(
           "podTopologySpreadMap",
           PodTopologySpreadMap.class,
           args -> {
             PodClassIndex index = new PodClassIndex();
-            return (pod, filteredNodes, snapshot) -> {
-              try {
-                return PodTopologySpreadMap.build(
-                    pod, filteredNodes, snapshot == null ? List.of() : snapshot.list(), index);
-              } catch (IllegalArgumentException e) {
-                LOG.severe(() -> "Error building podTopologySpreadMap: " + e.getMessage());
-                throw new MetadataPart.Unavailable(e.getMessage());
+            return new MetadataPart<>() {
+              @Override
+              public PodTopologySpreadMap compute(
+                  Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot) {
+                return compute(pod, filteredNodes, snapshot, null);
+              }
+
+              @Override
+              public PodTopologySpreadMap compute(
+                  Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers) {
+                try {
+                  return PodTopologySpreadMap.build(pod, filteredNodes, snapshot, index, workers);
+                } catch (IllegalArgumentException e) {
+                  LOG.severe(() -> "Error building podTopologySpreadMap: " + e.getMessage());
+                  throw new MetadataPart.Unavailable(e.getMessage());
+                }
               }
             };
           });

@@ -51,6 +51,41 @@ class PodClassIndexTest {
   }
 
   @Test
+  void aNodeChangedInPlaceBetweenCyclesIsNotCountedFromItsCachedEntry() {
+    Snapshot s =
+        Snapshot.of(
+            List.of(pod("prod", "n1", labels("app", "web"))),
+            List.of(node("n1", Map.of()), node("n2", Map.of())));
+    PodClassIndex index = new PodClassIndex();
+    assertThat(counts(index, s).countMatchingPods(s.get("n1"))).isEqualTo(1);
+    // The same NodeInfo objects in the same order, n1 changed: its entry by position is stale.
+    s.get("n1").addPod(pod("prod", "n1", labels("app", "web")));
+    PodSelectorCounts next = counts(index, s);
+    assertThat(next.countMatchingPods(s.get("n1"))).isEqualTo(2);
+    assertThat(next.countMatchingPods(s.get("n2"))).isZero();
+    // Another list: found by identity, then by name; n1's clone is counted directly.
+    List<NodeInfo> other = List.of(s.get("n2"), s.get("n1"));
+    PodSelectorCounts reordered = new PodSelectorCounts(WEB, "prod", index.refresh(other, 2));
+    assertThat(reordered.countMatchingPods(s.get("n1"))).isEqualTo(2);
+    assertThat(reordered.countMatchingPods(s.get("n1").clone())).isEqualTo(2);
+  }
+
+  @Test
+  void aNodeRelabelledInPlaceGetsItsNewZone() {
+    Snapshot s =
+        Snapshot.of(
+            List.of(),
+            List.of(
+                node("a", Map.of(Zones.LABEL_ZONE_FAILURE_DOMAIN, "z1")),
+                node("b", Map.of(Zones.LABEL_ZONE_FAILURE_DOMAIN, "z2"))));
+    PodClassIndex index = new PodClassIndex();
+    NodeScoreList ab = new NodeScoreList(List.of("a", "b"));
+    assertThat(counts(index, s).zones(ab)).containsExactly(0, 1);
+    s.get("b").setNode(node("b", Map.of(Zones.LABEL_ZONE_FAILURE_DOMAIN, "z1")));
+    assertThat(counts(index, s).zones(ab)).containsExactly(0, 0);
+  }
+
+  @Test
   void podsWithoutLabelsAndManyKindsOfPodAreCountedRight() {
     List<Pod> pods = new ArrayList<>();
     pods.add(pod("prod", "n1", null));

@@ -14,10 +14,28 @@ import java.util.Map;
  * <p>Not in upstream, whose framework records metrics (and, in kube-scheduler-simulator, plugins
  * wrapped to record their results). Attach one to a {@link CycleState} with {@link
  * CycleState#setRecorder}; with none attached the framework does no extra work. Every method has an
- * empty default. {@link #filter} is called from several threads at once; the others from the thread
- * that runs the extension point.
+ * empty default. {@link #filterRun} (and by default {@link #filter}) is called from several threads
+ * at once, one node on one thread; the others from the thread that runs the extension point.
  */
 public interface CycleRecorder {
+
+  /** Hears one run of the Filter plugins on one node, from the one thread that runs them. */
+  @FunctionalInterface
+  interface FilterRun {
+    /** A Filter plugin ran on the node. */
+    void filter(String plugin, Status status);
+  }
+
+  /**
+   * The Filter plugins are about to run on a node: their results go to the returned run, in plugin
+   * order, from the calling thread alone. With nominated pods on the node the filters may run twice
+   * (with and without them); each run asks for its own. A recorder that keeps per-node results
+   * finds the node once per run here instead of once per plugin. By default each result goes to
+   * {@link #filter}.
+   */
+  default FilterRun filterRun(String nodeName) {
+    return (plugin, status) -> filter(nodeName, plugin, status);
+  }
 
   /** A PreFilter plugin ran. */
   default void preFilter(String plugin, Status status) {}
@@ -33,7 +51,9 @@ public interface CycleRecorder {
 
   /**
    * A Score plugin's scores over the feasible nodes: as its Score returned them, after its
-   * NormalizeScore, and multiplied by its weight. The lists are copies.
+   * NormalizeScore, and multiplied by its weight. The lists are copies the framework no longer
+   * changes; two arguments may be the same copy when their scores are equal by construction (no
+   * NormalizeScore, weight 1).
    */
   default void score(
       String plugin,

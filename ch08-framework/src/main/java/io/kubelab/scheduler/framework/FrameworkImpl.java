@@ -383,6 +383,7 @@ public final class FrameworkImpl implements Framework {
   @Override
   public PluginToStatus runFilterPlugins(CycleState state, Pod pod, NodeInfo nodeInfo) {
     CycleRecorder rec = state.recorder();
+    CycleRecorder.FilterRun run = rec == null ? null : rec.filterRun(nodeInfo.nodeName());
     Map<String, Status> statuses = null;
     for (int i = 0; i < filterPlugins.length; i++) {
       Status status;
@@ -391,8 +392,8 @@ public final class FrameworkImpl implements Framework {
       } catch (RuntimeException e) {
         status = thrown(e);
       }
-      if (rec != null) {
-        rec.filter(nodeInfo.nodeName(), filterNames[i], status);
+      if (run != null) {
+        run.filter(filterNames[i], status);
       }
       if (!status.isSuccess()) {
         if (!status.isUnschedulable()) {
@@ -554,7 +555,14 @@ public final class FrameworkImpl implements Framework {
                   + "\": "
                   + firstError.get()));
     }
-    NodeScoreList[] normalized = rec == null ? null : copies(lists);
+    NodeScoreList[] normalized = null;
+    if (rec != null) {
+      // A plugin without NormalizeScore has the same normalised scores as raw ones: one copy.
+      normalized = new NodeScoreList[lists.length];
+      for (int j = 0; j < lists.length; j++) {
+        normalized[j] = scorePlugins[j].scoreExtensions() == null ? raw[j] : copy(lists[j]);
+      }
+    }
 
     for (int j = 0; j < scorePlugins.length; j++) {
       long weight = scoreWeights[j];
@@ -584,7 +592,8 @@ public final class FrameworkImpl implements Framework {
     for (int j = 0; j < scorePlugins.length; j++) {
       pluginToNodeScores.put(scorePlugins[j].name(), lists[j]);
       if (rec != null) {
-        rec.score(scorePlugins[j].name(), scoreWeights[j], raw[j], normalized[j], copy(lists[j]));
+        NodeScoreList weighted = scoreWeights[j] == 1 ? normalized[j] : copy(lists[j]);
+        rec.score(scorePlugins[j].name(), scoreWeights[j], raw[j], normalized[j], weighted);
       }
     }
     return pluginToNodeScores;
@@ -607,11 +616,7 @@ public final class FrameworkImpl implements Framework {
   }
 
   private static NodeScoreList copy(NodeScoreList l) {
-    String[] names = new String[l.size()];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = l.name(i);
-    }
-    return new NodeScoreList(names, l.scores());
+    return l.copy();
   }
 
   @Override

@@ -433,6 +433,9 @@ public final class PriorityQueue implements SchedulingQueue {
   /** {@code NominatedPodsForNode}: a copy of the pods nominated to run on the node. */
   @Override
   public List<Pod> nominatedPodsForNode(String nodeName) {
+    if (nominatedPods.isEmpty()) {
+      return List.of(); // without the lock: see Nominator.isEmpty
+    }
     readLock.lock();
     try {
       return nominatedPods.podsForNode(nodeName);

@@ -30,6 +30,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class UnixGrpc implements AutoCloseable {
 
+  /**
+   * The HTTP/2 flow-control window of every connection, grpc-java's default size (1 MiB) but fixed.
+   * Setting it turns off grpc-java's automatic window tuning, which answers data with a
+   * bandwidth-delay PING on both sides of a connection: on a unary call of a few hundred bytes that
+   * is two more frames and event-loop wake-ups per call and nothing to tune. Messages on these
+   * sockets are small (device lists, allocation responses, plugin info), far below the window.
+   */
+  static final int FLOW_CONTROL_WINDOW = 1 << 20;
+
   private final String name;
   private final EventLoopGroup loop;
 
@@ -59,7 +68,8 @@ public final class UnixGrpc implements AutoCloseable {
             .channelType(EpollServerDomainSocketChannel.class)
             .bossEventLoopGroup(loop)
             .workerEventLoopGroup(loop)
-            .executor(executor);
+            .executor(executor)
+            .flowControlWindow(FLOW_CONTROL_WINDOW);
     for (BindableService s : services) {
       b.addService(s);
     }
@@ -70,13 +80,20 @@ public final class UnixGrpc implements AutoCloseable {
     }
   }
 
-  /** A channel to the server on {@code socket}; connects lazily (see {@link #awaitReady}). */
+  /**
+   * A channel to the server on {@code socket}; connects lazily (see {@link #awaitReady}). Retries
+   * are off: the kubelet configures none for these services, and grpc-java's retry layer (which
+   * also makes transparent retries) buffers every call's messages and adds a thread hand-off per
+   * call; a failed call is reported to the caller at once, as upstream's callers expect.
+   */
   public ManagedChannel channel(Path socket, Executor executor) {
     return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .channelType(EpollDomainSocketChannel.class)
         .eventLoopGroup(loop)
         .executor(executor)
         .usePlaintext()
+        .flowControlWindow(FLOW_CONTROL_WINDOW)
+        .disableRetry()
         .build();
   }
 

@@ -9,6 +9,7 @@ import io.kubelab.kubelet.cm.devicemanager.DeviceManager;
 import io.kubelab.kubelet.cm.devicemanager.DeviceManagerException;
 import io.kubelab.kubelet.cm.devicemanager.DevicePlugins;
 import io.kubelab.kubelet.cm.devicemanager.FakeGpuPlugin;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +32,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * container's Allocate round trip (choose a device, the RPC, record it, write the checkpoint; the
  * previous pod has ended, so its device is freed first). {@code listAndWatchToAllocatable}: a
  * plugin flips a device's health until the kubelet's allocatable shows it. SampleTime, so JMH
- * reports percentiles.
+ * reports percentiles. The pods are built before the measurement (a ring of {@link #RING}, far more
+ * than are ever active), so the figures are the device manager's, not the pod builders'. After each
+ * iteration the benchmark prints the context switches of all the JVM's threads per operation, a
+ * figure of how many thread hand-offs a call costs that does not depend on the machine's load.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -49,9 +53,14 @@ public class DevicePluginBenchmark {
   private Path dir;
   private DeviceManager manager;
   private FakeGpuPlugin plugin;
+  static final int RING = 1024;
+
   private final Semaphore updates = new Semaphore(0);
+  private final Pod[] pods = new Pod[RING];
   private volatile Pod current;
   private long podCounter;
+  private long opsInIteration;
+  private long switchesBefore;
   private boolean healthy = true;
 
   @Setup(Level.Trial)
@@ -63,6 +72,9 @@ public class DevicePluginBenchmark {
     manager = new DeviceManager(DeviceManager.Config.of(dir), new FakeClock());
     manager.addUpdateListener(updates::release);
     manager.start(() -> current == null ? List.of() : List.of(current), () -> true);
+    for (int i = 0; i < RING; i++) {
+      pods[i] = pod("p" + i);
+    }
     plugin = new FakeGpuPlugin(dir, 4);
     plugin.start();
     plugin.register();
@@ -101,7 +113,8 @@ public class DevicePluginBenchmark {
 
   @Benchmark
   public Object allocate() throws DeviceManagerException {
-    Pod p = pod("p" + podCounter++);
+    Pod p = pods[(int) (podCounter++ % RING)];
+    opsInIteration++;
     current = p; // only this pod is active: the previous one's device is freed first
     manager.allocate(p, p.getSpec().getContainers().get(0));
     return manager;
@@ -109,10 +122,53 @@ public class DevicePluginBenchmark {
 
   @Benchmark
   public Object listAndWatchToAllocatable() throws InterruptedException {
+    opsInIteration++;
     healthy = !healthy;
     plugin.setHealth("gpu-0", healthy ? DevicePlugins.HEALTHY : DevicePlugins.UNHEALTHY);
     awaitAllocatable(healthy ? 4 : 3);
     return manager;
+  }
+
+  @Setup(Level.Iteration)
+  public void countSwitches() throws IOException {
+    opsInIteration = 0;
+    switchesBefore = contextSwitches();
+  }
+
+  @TearDown(Level.Iteration)
+  public void reportSwitches() throws IOException {
+    long switches = contextSwitches() - switchesBefore;
+    if (switchesBefore >= 0 && opsInIteration > 0) {
+      System.out.printf(
+          "  [context switches per op, all threads: %.2f over %d ops]%n",
+          (double) switches / opsInIteration, opsInIteration);
+    }
+  }
+
+  /** Voluntary and involuntary context switches of every thread of this JVM; -1 off Linux. */
+  private static long contextSwitches() throws IOException {
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return -1;
+    }
+    long sum = 0;
+    try (var ds = Files.newDirectoryStream(tasks)) {
+      for (Path t : ds) {
+        List<String> lines;
+        try {
+          lines = Files.readAllLines(t.resolve("status"));
+        } catch (IOException e) {
+          continue; // the thread ended while we listed them
+        }
+        for (String l : lines) {
+          if (l.startsWith("voluntary_ctxt_switches:")
+              || l.startsWith("nonvoluntary_ctxt_switches:")) {
+            sum += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+          }
+        }
+      }
+    }
+    return sum;
   }
 
   @TearDown(Level.Trial)

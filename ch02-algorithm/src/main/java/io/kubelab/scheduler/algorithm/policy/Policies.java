@@ -21,10 +21,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.InvalidNullException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * Reads and validates a scheduler {@link Policy} document.
@@ -81,6 +84,14 @@ public final class Policies {
           .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          // Nor a string out of a number or a boolean: Jackson's string reader would otherwise
+          // take {"name": 1} as "1", where Go fails to unmarshal a number into a string.
+          .withCoercionConfig(
+              LogicalType.Textual,
+              c ->
+                  c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
           // A null element of a list has no Go equivalent worth keeping: reject it by name.
           .changeDefaultNullHandling(n -> JsonSetter.Value.forContentNulls(Nulls.FAIL))
           .addMixIn(Policy.class, PolicyMixIn.class)
@@ -214,14 +225,15 @@ public final class Policies {
     return null;
   }
 
+  /** What a field of this type holds; the {@link Policy} records use primitives, never boxes. */
   private static String expected(Class<?> type) {
-    if (type == long.class || type == Long.class) {
+    if (type == long.class) {
       return "a 64-bit integer";
     }
-    if (type == int.class || type == Integer.class) {
+    if (type == int.class) {
       return "a 32-bit integer";
     }
-    if (type == boolean.class || type == Boolean.class) {
+    if (type == boolean.class) {
       return "true or false";
     }
     if (type == String.class) {

@@ -220,20 +220,18 @@ public final class PolicyValidation {
     String[] parts = name.split("/", -1);
     String prefix = parts.length == 2 ? parts[0] : null;
     String local = parts.length == 2 ? parts[1] : parts[0];
+    // Both patterns need at least one character: an empty part does not match.
     if (parts.length > 2
-        || local.isEmpty()
         || local.length() > 63
         || !QUALIFIED_NAME_PART.matcher(local).matches()
         || (prefix != null
-            && (prefix.isEmpty()
-                || prefix.length() > 253
-                || !DNS1123_SUBDOMAIN.matcher(prefix).matches()))) {
+            && (prefix.length() > 253 || !DNS1123_SUBDOMAIN.matcher(prefix).matches()))) {
       return "\"" + name + "\" is not a valid qualified name";
     }
-    // IsExtendedResourceName: fully qualified, not in the kubernetes.io namespace, and "requests."
-    // + name must also be a qualified name.
-    boolean nativeNamespace =
-        prefix == null || prefix.equals("kubernetes.io") || prefix.endsWith(".kubernetes.io");
+    // IsExtendedResourceName: fully qualified, not native (IsNativeResource: no prefix, or
+    // "kubernetes.io/" anywhere in the name, so "examplekubernetes.io/x" is native too), and
+    // "requests." + name must also be a qualified name.
+    boolean nativeNamespace = prefix == null || name.contains("kubernetes.io/");
     if (nativeNamespace
         || name.startsWith("requests.")
         || ("requests." + name).split("/", -1)[0].length() > 253) {

@@ -8,11 +8,16 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.kubelab.apimachinery.clock.FakeClock;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.apimachinery.testing.RealisticCluster;
 import io.kubelab.scheduler.algorithm.AlgorithmFactoryArgs;
+import io.kubelab.scheduler.algorithm.GenericScheduler;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
+import io.kubelab.scheduler.algorithm.PriorityConfig;
 import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.priorities.MetadataExtension;
 import io.kubelab.scheduler.priorities.MetadataPart;
@@ -39,11 +44,15 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Scoring one pod with the spreading priorities, one operation = what a scheduling cycle does for
- * the priority: its metadata part (the selector and its counts, or the spread map), the map over
- * every node, the reduce. Single-threaded (the generic scheduler runs the map on its workers).
+ * the priority: its metadata part (the selector and its counts, or the spread map), computed with
+ * the scheduler's workers as chapter 04's metadata factory hands them over, then chapter 02's
+ * {@link GenericScheduler#prioritizeNodes} with this one priority: the map over every node on the
+ * workers, the reduce, the weighted sum. The workers are the generic scheduler's default, {@code
+ * min(16, nproc)}.
  *
  * <p>The metadata parts are built once per trial, as a scheduler builds them once, so their index
  * lives from cycle to cycle; before every operation one node changes (a pod of it taken off and put
@@ -82,6 +91,7 @@ public class SpreadBenchmark {
     Pod spreadReplica;
     MetadataPart<PodSelectorCounts> selectorPart;
     MetadataPart<PodTopologySpreadMap> spreadPart;
+    Scheduler scheduler;
     int changed;
 
     @Setup(Level.Trial)
@@ -93,6 +103,7 @@ public class SpreadBenchmark {
       listers = l.spreadListers();
       selectorPart = part(SpreadMetadata.POD_SELECTOR, snapshot, listers);
       spreadPart = part(SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, snapshot, listers);
+      scheduler = new Scheduler(snapshot, listers);
       replica = largestServiceReplica(c.pods(), c.services());
       spreadReplica =
           new PodBuilder(replica)
@@ -118,6 +129,63 @@ public class SpreadBenchmark {
     public void changeOneNode() {
       changed = touch(nodes, changed);
     }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      scheduler.close();
+    }
+  }
+
+  /**
+   * What chapter 02's generic scheduler runs for one priority: its workers ({@code min(16, nproc)},
+   * its default), and one generic scheduler per priority, configured with that priority alone.
+   */
+  static final class Scheduler implements AutoCloseable {
+    final Parallelizer workers;
+    final SchedulerCache cache;
+    final GenericScheduler selectorSpread;
+    final GenericScheduler evenPodsSpread;
+
+    Scheduler(Snapshot snapshot, SpreadListers listers) {
+      workers =
+          new Parallelizer(
+              "generic-scheduler-worker",
+              Math.min(
+                  Parallelizer.DEFAULT_PARALLELISM, Runtime.getRuntime().availableProcessors()));
+      cache = new SchedulerCache(new FakeClock());
+      SelectorSpread spread = new SelectorSpread(listers);
+      selectorSpread =
+          scheduler(
+              snapshot,
+              new PriorityConfig(
+                  "SelectorSpreadPriority",
+                  spread::calculateSpreadPriorityMap,
+                  SelectorSpread::calculateSpreadPriorityReduce,
+                  1));
+      evenPodsSpread =
+          scheduler(
+              snapshot,
+              new PriorityConfig(
+                  "EvenPodsSpreadPriority",
+                  EvenPodsSpreadPriority::calculateEvenPodsSpreadPriorityMap,
+                  EvenPodsSpreadPriority::calculateEvenPodsSpreadPriorityReduce,
+                  1));
+    }
+
+    GenericScheduler scheduler(Snapshot snapshot, PriorityConfig priority) {
+      return GenericScheduler.builder(cache, snapshot)
+          .prioritizers(List.of(priority))
+          .parallelizer(workers)
+          .build();
+    }
+
+    @Override
+    public void close() {
+      selectorSpread.close();
+      evenPodsSpread.close();
+      workers.close();
+      cache.close();
+    }
   }
 
   /** Upstream's {@code MakeNodesAndPodsForEvenPodsSpread} cluster and Service. */
@@ -133,6 +201,7 @@ public class SpreadBenchmark {
     Pod spreadPod;
     MetadataPart<PodSelectorCounts> selectorPart;
     MetadataPart<PodTopologySpreadMap> spreadPart;
+    Scheduler scheduler;
     int changed;
 
     @Setup(Level.Trial)
@@ -162,6 +231,7 @@ public class SpreadBenchmark {
       listers = l.spreadListers();
       selectorPart = part(SpreadMetadata.POD_SELECTOR, snapshot, listers);
       spreadPart = part(SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, snapshot, listers);
+      scheduler = new Scheduler(snapshot, listers);
       pod = Fixtures.pod("p").label("foo", "").build();
       LabelSelector foo = Fixtures.matchExpressions(Fixtures.labelExpr("foo", "Exists"));
       spreadPod =
@@ -177,24 +247,29 @@ public class SpreadBenchmark {
     public void changeOneNode() {
       changed = touch(all, changed);
     }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      scheduler.close();
+    }
   }
 
   @Benchmark
   public NodeScoreList selectorSpread(Realistic s) {
-    return selectorSpread(s.replica, s.selectorPart, s.listers, s.snapshot, s.nodes);
+    return selectorSpread(s.scheduler, s.replica, s.selectorPart, s.snapshot, s.nodes);
   }
 
   @Benchmark
   public NodeScoreList evenPodsSpreadPriority(Realistic s) {
-    return evenPodsSpread(s.spreadReplica, s.spreadPart, s.snapshot, s.nodes);
+    return evenPodsSpread(s.scheduler, s.spreadReplica, s.spreadPart, s.snapshot, s.nodes);
   }
 
   @Benchmark
   public NodeScoreList selectorSpreadFirstCycle(Realistic s) {
     return selectorSpread(
+        s.scheduler,
         s.replica,
         part(SpreadMetadata.POD_SELECTOR, s.snapshot, s.listers),
-        s.listers,
         s.snapshot,
         s.nodes);
   }
@@ -202,78 +277,87 @@ public class SpreadBenchmark {
   @Benchmark
   public NodeScoreList evenPodsSpreadFirstCycle(Realistic s) {
     return evenPodsSpread(
+        s.scheduler,
         s.spreadReplica,
         part(SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, s.snapshot, s.listers),
         s.snapshot,
         s.nodes);
   }
 
-  /** The same as {@link #selectorSpread} walking every pod of every node, as upstream does. */
+  /**
+   * The same as {@link #selectorSpread} walking every pod of every node, as upstream does: the
+   * selector once, each node's pods matched in the map, on the same workers.
+   */
   @Benchmark
   public NodeScoreList selectorSpreadWalkingEveryPod(Realistic s) {
     SpreadSelector selector = SpreadSelector.defaultSelector(s.replica, s.listers);
     String namespace = s.replica.getMetadata().getNamespace();
     NodeScoreList row = row(s.nodes);
-    for (int i = 0; i < s.nodes.size(); i++) {
-      row.setScore(i, SelectorSpread.countMatchingPods(namespace, selector, s.nodes.get(i)));
-    }
+    s.scheduler.workers.until(
+        null,
+        s.nodes.size(),
+        i ->
+            row.setScore(i, SelectorSpread.countMatchingPods(namespace, selector, s.nodes.get(i))));
     SelectorSpread.calculateSpreadPriorityReduce(s.replica, null, s.snapshot, row);
     return row;
   }
 
-  /** The same as {@link #evenPodsSpreadPriority} walking every pod of every node, as upstream. */
+  /**
+   * The same as {@link #evenPodsSpreadPriority} walking every pod of every node, as upstream: the
+   * direct {@link PodTopologySpreadMap#build} (on one thread), the map on the workers.
+   */
   @Benchmark
   public NodeScoreList evenPodsSpreadWalkingEveryPod(Realistic s) {
     PodTopologySpreadMap m = PodTopologySpreadMap.build(s.spreadReplica, s.nodes, s.nodes);
     NodeScoreList row = row(s.nodes);
-    for (int i = 0; i < s.nodes.size(); i++) {
-      NodeInfo ni = s.nodes.get(i);
-      row.setScore(
-          i, m.isEligible(ni.nodeName()) ? m.score(ni.node().getMetadata().getLabels()) : 0);
-    }
+    s.scheduler.workers.until(
+        null,
+        s.nodes.size(),
+        i -> {
+          NodeInfo ni = s.nodes.get(i);
+          row.setScore(
+              i, m.isEligible(ni.nodeName()) ? m.score(ni.node().getMetadata().getLabels()) : 0);
+        });
     EvenPodsSpreadPriority.reduce(m, s.snapshot, row);
     return row;
   }
 
   @Benchmark
   public NodeScoreList upstreamSelectorSpreadShape(UpstreamShape s) {
-    return selectorSpread(s.pod, s.selectorPart, s.listers, s.snapshot, s.all);
+    return selectorSpread(s.scheduler, s.pod, s.selectorPart, s.snapshot, s.all);
   }
 
   @Benchmark
   public NodeScoreList upstreamEvenPodsSpreadShape(UpstreamShape s) {
-    return evenPodsSpread(s.spreadPod, s.spreadPart, s.snapshot, s.all);
+    return evenPodsSpread(s.scheduler, s.spreadPod, s.spreadPart, s.snapshot, s.all);
   }
 
   static NodeScoreList selectorSpread(
+      Scheduler scheduler,
       Pod pod,
       MetadataPart<PodSelectorCounts> part,
-      SpreadListers listers,
       Snapshot snapshot,
       List<NodeInfo> nodes) {
     PodPriorityMetadata meta =
-        metadata(snapshot, SpreadMetadata.POD_SELECTOR, part.compute(pod, nodes, snapshot));
-    SelectorSpread spread = new SelectorSpread(listers);
-    NodeScoreList row = row(nodes);
-    for (int i = 0; i < nodes.size(); i++) {
-      row.setScore(i, spread.calculateSpreadPriorityMap(pod, meta, nodes.get(i)));
-    }
-    SelectorSpread.calculateSpreadPriorityReduce(pod, meta, snapshot, row);
-    return row;
+        metadata(
+            snapshot,
+            SpreadMetadata.POD_SELECTOR,
+            part.compute(pod, nodes, snapshot, scheduler.workers));
+    return scheduler.selectorSpread.prioritizeNodes(pod, meta, nodes);
   }
 
   static NodeScoreList evenPodsSpread(
-      Pod pod, MetadataPart<PodTopologySpreadMap> part, Snapshot snapshot, List<NodeInfo> nodes) {
+      Scheduler scheduler,
+      Pod pod,
+      MetadataPart<PodTopologySpreadMap> part,
+      Snapshot snapshot,
+      List<NodeInfo> nodes) {
     PodPriorityMetadata meta =
         metadata(
-            snapshot, SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP, part.compute(pod, nodes, snapshot));
-    NodeScoreList row = row(nodes);
-    for (int i = 0; i < nodes.size(); i++) {
-      row.setScore(
-          i, EvenPodsSpreadPriority.calculateEvenPodsSpreadPriorityMap(pod, meta, nodes.get(i)));
-    }
-    EvenPodsSpreadPriority.calculateEvenPodsSpreadPriorityReduce(pod, meta, snapshot, row);
-    return row;
+            snapshot,
+            SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP,
+            part.compute(pod, nodes, snapshot, scheduler.workers));
+    return scheduler.evenPodsSpread.prioritizeNodes(pod, meta, nodes);
   }
 
   /** A metadata part as a scheduler builds it, once. */
