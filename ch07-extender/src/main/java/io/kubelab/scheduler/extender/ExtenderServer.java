@@ -1,10 +1,5 @@
 package io.kubelab.scheduler.extender;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import io.kubelab.scheduler.extender.v1.ExtenderArgs;
 import io.kubelab.scheduler.extender.v1.ExtenderBindingArgs;
 import io.kubelab.scheduler.extender.v1.ExtenderBindingResult;
@@ -14,23 +9,47 @@ import io.kubelab.scheduler.extender.v1.ExtenderPreemptionArgs;
 import io.kubelab.scheduler.extender.v1.ExtenderPreemptionResult;
 import io.kubelab.scheduler.extender.v1.HostPriorityList;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.io.DefaultBHttpServerConnection;
+import org.apache.hc.core5.http.impl.io.HttpService;
+import org.apache.hc.core5.http.io.HttpServerRequestHandler;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.http.protocol.HttpProcessorBuilder;
+import org.apache.hc.core5.http.protocol.ResponseConnControl;
+import org.apache.hc.core5.http.protocol.ResponseContent;
+import org.apache.hc.core5.http.protocol.ResponseDate;
+import org.apache.hc.core5.io.CloseMode;
 
 /**
  * A small library for writing an extender: register a handler per verb, start, and point a
@@ -50,10 +69,13 @@ import javax.net.ssl.SSLParameters;
  * <p>Each verb answers {@code POST <prefix>/<verb>} with JSON and status 200; another method is
  * 405, an unknown path 404, a body that is not the verb's message 400, and a handler that throws
  * 500 (the scheduler then reports {@code Failed <verb> with extender at URL <url>, code 500}). It
- * listens on the loopback interface unless told otherwise, over HTTP or, with {@link Builder#tls},
- * HTTPS. Connections are kept alive; handlers run on a pool of named threads ({@code
- * extender-server-<port>-<n>}), so they may be called concurrently. {@link #close()} stops the
- * server and joins its threads.
+ * listens on the loopback interface unless told otherwise, over HTTP/1.1 or, with {@link
+ * Builder#tls}, HTTPS. Connections are kept alive. Each connection has its own named thread ({@code
+ * extender-server-<port>-<n>}) that reads a request, runs the handler and writes the answer, as
+ * Go's {@code net/http} serves each connection on its own goroutine: no hand-off between reading
+ * and handling. Handlers may thus be called concurrently, at most {@link Builder#threads} at once.
+ * Another thread ({@code extender-server-<port>-accept}) accepts connections. {@link #close()}
+ * stops the server, closes the connections and joins its threads.
  *
  * <p>Upstream counterpart: none in kubernetes/kubernetes; the extenders written for it (such as the
  * example in {@code test/integration/scheduler/extender_test.go}) decode {@code ExtenderArgs} and
@@ -63,15 +85,8 @@ public final class ExtenderServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ExtenderServer.class.getName());
 
-  static {
-    // The JDK's server writes an answer's headers and body as two TCP segments. With Nagle's
-    // algorithm on, the body waits for the client's delayed ACK of the headers (up to 40 ms on
-    // Linux) on every kept-alive connection. The server reads this once per JVM, when its first
-    // instance is made; a value set on the command line wins.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
+  private static final ContentType JSON = ContentType.create("application/json");
+  private static final ContentType TEXT = ContentType.create("text/plain");
 
   /** One verb's work: the decoded request in, the answer out. */
   @FunctionalInterface
@@ -81,46 +96,61 @@ public final class ExtenderServer implements AutoCloseable {
 
   private record Route(Class<?> argsType, Handler<Object, Object> handler) {}
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final ServerSocket listener;
+  private final String scheme;
+  private final HttpService http;
+  private final String prefix;
+  private final Map<String, Route> routes;
+  private final Semaphore handling;
+  private final ExecutorService connections;
   private final NamedThreads threads;
+  private final Thread acceptor;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong accepted = new AtomicLong();
   private final URI urlPrefix;
+  private volatile boolean closing;
 
   private ExtenderServer(Builder b) throws IOException {
     ExtenderJson.warmUp();
     InetSocketAddress address =
         b.address != null ? b.address : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     if (b.tls != null) {
-      HttpsServer https = HttpsServer.create(address, 0);
-      boolean needClientAuth = b.needClientAuth;
-      https.setHttpsConfigurator(
-          new HttpsConfigurator(b.tls) {
-            @Override
-            public void configure(HttpsParameters params) {
-              SSLParameters p = getSSLContext().getDefaultSSLParameters();
-              p.setNeedClientAuth(needClientAuth);
-              params.setSSLParameters(p);
-            }
-          });
-      this.server = https;
+      SSLServerSocket tls = (SSLServerSocket) b.tls.getServerSocketFactory().createServerSocket();
+      tls.setNeedClientAuth(b.needClientAuth);
+      this.listener = tls;
+      this.scheme = "https";
     } else {
-      this.server = HttpServer.create(address, 0);
+      this.listener = new ServerSocket();
+      this.scheme = "http";
     }
-    int port = server.getAddress().getPort();
+    try {
+      listener.bind(address);
+    } catch (IOException e) {
+      listener.close();
+      throw e;
+    }
+    this.prefix = b.prefix;
+    this.routes = Map.copyOf(b.routes);
+    this.handling = new Semaphore(b.threads);
+    this.http =
+        HttpService.builder()
+            .withHttpProcessor(
+                HttpProcessorBuilder.create()
+                    .addAll(new ResponseDate(), new ResponseContent(), new ResponseConnControl())
+                    .build())
+            .withHttpServerRequestHandler(this::handle)
+            .build();
+    int port = listener.getLocalPort();
     this.threads = new NamedThreads("extender-server-" + port + "-");
-    this.executor = Executors.newFixedThreadPool(b.threads, threads);
-    server.setExecutor(executor);
-    Map<String, Route> routes = Map.copyOf(b.routes);
-    String prefix = b.prefix;
-    server.createContext(
-        prefix.isEmpty() ? "/" : prefix, exchange -> serve(exchange, prefix, routes));
-    String host = server.getAddress().getAddress().getHostAddress();
+    this.connections = Executors.newCachedThreadPool(threads);
+    String host = listener.getInetAddress().getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    this.urlPrefix =
-        URI.create((b.tls != null ? "https" : "http") + "://" + host + ":" + port + prefix);
-    server.start();
+    this.urlPrefix = URI.create(scheme + "://" + host + ":" + port + prefix);
+    this.acceptor = new Thread(this::accept, "extender-server-" + port + "-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
   }
 
   /** A builder for a server on the loopback interface, on a free port. */
@@ -135,69 +165,148 @@ public final class ExtenderServer implements AutoCloseable {
 
   /** The port the server listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return listener.getLocalPort();
   }
 
-  private static void serve(HttpExchange exchange, String prefix, Map<String, Route> routes)
-      throws IOException {
-    try (exchange;
-        InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readAllBytes();
-      String path = exchange.getRequestURI().getPath();
-      Route route =
-          path.startsWith(prefix + "/") ? routes.get(path.substring(prefix.length() + 1)) : null;
-      if (route == null) {
-        reply(
-            exchange,
-            404,
-            "text/plain",
-            ("no extender verb at " + path).getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "POST");
-        reply(exchange, 405, "text/plain", "only POST".getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      Object args;
+  /** How many connections this server has accepted: kept-alive calls share one. */
+  long connectionsAccepted() {
+    return accepted.get();
+  }
+
+  private void accept() {
+    while (!closing) {
+      Socket socket;
       try {
-        args = ExtenderJson.decode(body, route.argsType());
-      } catch (ExtenderJson.MalformedMessageException e) {
-        reply(exchange, 400, "text/plain", e.getMessage().getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      Object result;
-      try {
-        result = route.handler().handle(args);
-        if (result == null) {
-          throw new IllegalStateException("the handler returned no result");
+        socket = listener.accept();
+      } catch (IOException e) {
+        if (!closing) {
+          LOG.log(Level.WARNING, "extender server " + urlPrefix + ": accept failed", e);
         }
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "extender handler for " + path + " failed", e);
-        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        reply(exchange, 500, "text/plain", message.getBytes(StandardCharsets.UTF_8));
         return;
       }
-      reply(exchange, 200, "application/json", ExtenderJson.encode(result));
+      accepted.incrementAndGet();
+      open.add(socket);
+      // close() stops the pool only after this thread has ended.
+      connections.execute(() -> serve(socket));
     }
   }
 
-  private static void reply(HttpExchange exchange, int status, String type, byte[] body)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+  /** One connection, one request after another until either side closes it. */
+  private void serve(Socket socket) {
+    DefaultBHttpServerConnection conn =
+        new DefaultBHttpServerConnection(scheme, Http1Config.DEFAULT);
+    try {
+      socket.setTcpNoDelay(true);
+      conn.bind(socket);
+      while (!closing && conn.isOpen()) {
+        http.handleRequest(conn, HttpCoreContext.create());
+      }
+    } catch (ConnectionClosedException e) {
+      // the client closed its kept-alive connection
+    } catch (IOException | HttpException e) {
+      if (!closing) {
+        LOG.log(Level.FINE, "extender server " + urlPrefix + ": connection failed", e);
+      }
+    } finally {
+      conn.close(CloseMode.IMMEDIATE);
+      close(socket);
     }
   }
 
-  /** Stops listening, closes the connections and joins the handler threads (at most 5 s). */
+  private void handle(
+      ClassicHttpRequest request,
+      HttpServerRequestHandler.ResponseTrigger trigger,
+      HttpContext context)
+      throws HttpException, IOException {
+    HttpEntity entity = request.getEntity();
+    byte[] body = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
+    String path = request.getPath();
+    int query = path.indexOf('?');
+    if (query >= 0) {
+      path = path.substring(0, query);
+    }
+    Route route =
+        path.startsWith(prefix + "/") ? routes.get(path.substring(prefix.length() + 1)) : null;
+    if (route == null) {
+      trigger.submitResponse(reply(404, TEXT, "no extender verb at " + path));
+      return;
+    }
+    if (!"POST".equals(request.getMethod())) {
+      ClassicHttpResponse r = reply(405, TEXT, "only POST");
+      r.setHeader("Allow", "POST");
+      trigger.submitResponse(r);
+      return;
+    }
+    Object args;
+    try {
+      args = ExtenderJson.decode(body, route.argsType());
+    } catch (ExtenderJson.MalformedMessageException e) {
+      trigger.submitResponse(reply(400, TEXT, e.getMessage()));
+      return;
+    }
+    trigger.submitResponse(run(route, args, path));
+  }
+
+  private ClassicHttpResponse run(Route route, Object args, String path) {
+    try {
+      handling.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return reply(503, TEXT, "the extender server is stopping");
+    }
+    try {
+      Object result = route.handler().handle(args);
+      if (result == null) {
+        throw new IllegalStateException("the handler returned no result");
+      }
+      return reply(200, JSON, ExtenderJson.encode(result));
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "extender handler for " + path + " failed", e);
+      String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+      return reply(500, TEXT, message);
+    } finally {
+      handling.release();
+    }
+  }
+
+  private static ClassicHttpResponse reply(int status, ContentType type, String body) {
+    return reply(status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ClassicHttpResponse reply(int status, ContentType type, byte[] body) {
+    ClassicHttpResponse r = new BasicClassicHttpResponse(status);
+    r.setEntity(new ByteArrayEntity(body, type));
+    return r;
+  }
+
+  private void close(Socket socket) {
+    open.remove(socket);
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  /**
+   * Stops listening, closes the connections (a handler still running finishes, its answer is lost)
+   * and joins the server's threads (at most 5 s).
+   */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    closing = true;
     try {
-      if (executor.awaitTermination(5, TimeUnit.SECONDS)) {
+      listener.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "extender server " + urlPrefix + ": closing the listener failed", e);
+    }
+    try {
+      acceptor.join(5_000);
+      for (Socket s : open) {
+        close(s);
+      }
+      connections.shutdownNow();
+      if (connections.awaitTermination(5, TimeUnit.SECONDS)) {
         threads.join(5_000);
       } else {
         LOG.warning("extender server " + urlPrefix + ": handler threads still running after 5 s");
@@ -280,7 +389,7 @@ public final class ExtenderServer implements AutoCloseable {
       return this;
     }
 
-    /** How many requests may be handled at once; 4 by default. */
+    /** How many handlers may run at once (over all connections); 4 by default. */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);

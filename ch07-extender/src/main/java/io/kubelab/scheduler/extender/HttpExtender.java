@@ -24,12 +24,8 @@ import io.kubelab.scheduler.extender.v1.HostPriority;
 import io.kubelab.scheduler.extender.v1.HostPriorityList;
 import io.kubelab.scheduler.extender.v1.MetaPod;
 import io.kubelab.scheduler.extender.v1.MetaVictims;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,12 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -68,10 +58,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       in a container or an init container.
  * </ul>
  *
- * <p>The HTTP client keeps connections alive, times each call out after {@code httpTimeout} (5 s
- * when 0, upstream's {@code DefaultExtenderTimeout}) covering the whole exchange as Go's {@code
- * http.Client.Timeout} does, and takes its TLS settings from {@link ExtenderTls}. Calls may come
- * from several threads. {@link #close()} stops the client's threads.
+ * <p>The HTTP/1.1 client ({@link ExtenderTransport}) keeps connections alive, runs each exchange on
+ * the caller's thread, times each call out after {@code httpTimeout} (5 s when 0, upstream's {@code
+ * DefaultExtenderTimeout}) covering the whole exchange as Go's {@code http.Client.Timeout} does,
+ * and takes its TLS settings from {@link ExtenderTls}. Calls may come from several threads. {@link
+ * #close()} closes the connections and joins the client's thread.
  */
 public final class HttpExtender implements SchedulerExtender, AutoCloseable {
 
@@ -91,9 +82,7 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
   private final boolean ignorable;
   private final Duration timeout;
   private final Map<String, URI> verbUris;
-  private final ExecutorService executor;
-  private final NamedThreads threads;
-  private final HttpClient client;
+  private final ExtenderTransport transport;
 
   private HttpExtender(Policy.Extender config, URI prefix, ExtenderTls.Settings tls) {
     this.extenderURL = config.urlPrefix();
@@ -117,24 +106,12 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
       }
     }
     this.verbUris = Map.copyOf(uris);
-    String threadPrefix =
-        "extender-client-" + CLIENTS.incrementAndGet() + "-" + prefix.getAuthority() + "-";
-    this.threads = new NamedThreads(threadPrefix);
-    this.executor = Executors.newCachedThreadPool(threads);
-    HttpClient.Builder b =
-        HttpClient.newBuilder()
-            .executor(executor)
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            // Go's transport speaks HTTP/2 only over TLS (ALPN), HTTP/1.1 otherwise.
-            .version(
-                "https".equalsIgnoreCase(prefix.getScheme())
-                    ? HttpClient.Version.HTTP_2
-                    : HttpClient.Version.HTTP_1_1);
-    if (tls != null) {
-      b.sslContext(tls.context()).sslParameters(tls.parameters());
-    }
-    this.client = b.build();
+    this.transport =
+        new ExtenderTransport(
+            prefix,
+            tls,
+            timeout.toNanos(),
+            "extender-client-" + CLIENTS.incrementAndGet() + "-" + prefix.getAuthority() + "-");
   }
 
   /**
@@ -545,51 +522,16 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
    */
   private <T> T send(String action, Object args, Class<T> type) {
     URI uri = verbUris.get(action);
-    HttpRequest req =
-        HttpRequest.newBuilder(uri)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(ExtenderJson.encode(args)))
-            .build();
-    CompletableFuture<HttpResponse<byte[]>> call =
-        client.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
-    HttpResponse<byte[]> resp;
-    try {
-      // Like Go's Client.Timeout, one deadline for connecting, sending and reading the answer.
-      resp = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      call.cancel(true);
+    ExtenderTransport.Answer answer = transport.post(uri, ExtenderJson.encode(args));
+    if (answer.status() != 200) {
       throw new ExtenderException(
-          "Post "
-              + uri
-              + ": net/http: request canceled (Client.Timeout exceeded while awaiting headers)",
-          e);
-    } catch (ExecutionException e) {
-      throw new ExtenderException("Post " + uri + ": " + transportError(e.getCause(), uri), e);
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new ExtenderException("Post " + uri + ": interrupted", e);
-    }
-    if (resp.statusCode() != 200) {
-      throw new ExtenderException(
-          "Failed " + action + " with extender at URL " + uri + ", code " + resp.statusCode());
+          "Failed " + action + " with extender at URL " + uri + ", code " + answer.status());
     }
     try {
-      return ExtenderJson.decode(resp.body(), type);
+      return ExtenderJson.decode(answer.body(), type);
     } catch (ExtenderJson.MalformedMessageException e) {
       throw new ExtenderException(e.getMessage(), e);
     }
-  }
-
-  private static String transportError(Throwable cause, URI uri) {
-    if (cause instanceof ConnectException) {
-      int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-      return "dial tcp " + uri.getHost() + ":" + port + ": connect: connection refused";
-    }
-    String message = cause.getMessage();
-    return message == null || message.isEmpty()
-        ? cause.getClass().getSimpleName()
-        : cause.getClass().getSimpleName() + ": " + message;
   }
 
   private static NodeInfo lookup(Snapshot snapshot, String name) {
@@ -612,26 +554,10 @@ public final class HttpExtender implements SchedulerExtender, AutoCloseable {
     return s == null ? "" : s;
   }
 
-  /** Stops the HTTP client's threads; calls after this fail. */
+  /** Closes the kept-alive connections and joins the client's thread; calls after this fail. */
   @Override
   public void close() {
-    executor.shutdownNow();
-    // JDK 21 made HttpClient closeable (it stops its selector thread); on 17 that thread ends
-    // once the client is unreachable.
-    if (client instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // closing is best effort; the executor is already stopped
-      }
-    }
-    try {
-      if (executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        threads.join(5_000);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    transport.close();
   }
 
   @Override
