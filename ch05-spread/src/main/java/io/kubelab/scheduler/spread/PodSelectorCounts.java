@@ -24,10 +24,17 @@ public final class PodSelectorCounts {
   private final PodClassIndex.View view;
   private final boolean[] matching;
 
+  /**
+   * @param view the filtered nodes' view of the index; null for an empty selector, which counts
+   *     nothing anywhere and needs no view
+   */
   PodSelectorCounts(SpreadSelector selector, String namespace, PodClassIndex.View view) {
     this.selector = Objects.requireNonNull(selector, "selector");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
-    this.view = Objects.requireNonNull(view, "view");
+    if (view == null && !selector.isEmpty()) {
+      throw new NullPointerException("view");
+    }
+    this.view = view;
     // countMatchingPods' three conditions, asked once per kind of pod.
     this.matching =
         selector.isEmpty()
@@ -64,7 +71,12 @@ public final class PodSelectorCounts {
         List<NodeInfo> nodes,
         int clusterSize,
         Parallelizer workers) {
-      return new PodSelectorCounts(selector, namespace, index.refresh(nodes, clusterSize, workers));
+      // A pod no Service or controller selects counts nothing anywhere: no need to bring the index
+      // up to date for it (the reduce then scores every node 100 without zones).
+      return new PodSelectorCounts(
+          selector,
+          namespace,
+          selector.isEmpty() ? null : index.refresh(nodes, clusterSize, workers));
     }
   }
 
@@ -84,7 +96,7 @@ public final class PodSelectorCounts {
    * unless {@code result} lists exactly the filtered nodes this part was computed for, in order.
    */
   int[] zones(NodeScoreList result) {
-    if (result.size() != view.nodes().size()) {
+    if (view == null || result.size() != view.nodes().size()) {
       return null;
     }
     int[] zones = new int[result.size()];
@@ -100,7 +112,7 @@ public final class PodSelectorCounts {
 
   /** The number of distinct zones {@link #zones} may name. */
   int zoneCount() {
-    return view.zoneCount();
+    return view == null ? 0 : view.zoneCount();
   }
 
   @Override

@@ -39,6 +39,10 @@ public final class SelectorSpread {
   /** {@code zoneWeighting}: 2/3 of a zoned node's score is its zone's. */
   public static final double ZONE_WEIGHTING = 2.0 / 3.0;
 
+  /** What the reduce's formula gives a zoned node when every count is 0 (the maximum). */
+  static final long ALL_ZERO_ZONED_SCORE =
+      (long) ((MAX_NODE_SCORE * (1.0 - ZONE_WEIGHTING)) + (ZONE_WEIGHTING * MAX_NODE_SCORE));
+
   private final SpreadListers listers;
 
   /**
@@ -112,6 +116,16 @@ public final class SelectorSpread {
     int[] zones = counts == null ? null : counts.zones(result);
     if (zones != null) {
       reduce(result, zones, counts.zoneCount());
+      return;
+    }
+    if (result.maxScore() == 0 && ALL_ZERO_ZONED_SCORE == MAX_NODE_SCORE) {
+      // No node runs a matching pod: every node count and every zone count is 0, so every node,
+      // zoned or not, scores the maximum, without building a zone key. Upstream still looks
+      // every node up, and fails on one the snapshot lacks; so does this.
+      for (int i = 0; i < result.size(); i++) {
+        snapshot.get(result.name(i));
+        result.setScore(i, MAX_NODE_SCORE);
+      }
       return;
     }
     // Without the counts' zones: each node's zone key from the snapshot, numbered here.
