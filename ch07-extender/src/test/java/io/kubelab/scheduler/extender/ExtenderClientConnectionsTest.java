@@ -80,7 +80,12 @@ class ExtenderClientConnectionsTest {
         c.read();
         c.ok("{}");
         assertThat(answer(f).status()).isEqualTo(200);
-        assertThat(ExtenderServerTest.threads("extender-client-idle-")).isNotEmpty();
+        Thread alarm =
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(th -> th.getName().equals("extender-client-idle-1"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(alarm.isDaemon()).as("a forgotten client does not keep the JVM alive").isTrue();
         t.close();
         assertThat(ExtenderServerTest.threads("extender-client-idle-")).isEmpty();
         assertThat(c.clientClosed()).as("the idle connection ends with the client").isTrue();
