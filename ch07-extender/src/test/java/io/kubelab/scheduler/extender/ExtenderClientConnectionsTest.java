@@ -321,4 +321,78 @@ class ExtenderClientConnectionsTest {
       }
     }
   }
+
+  /**
+   * A peer on a well-known port of the loopback interface; the test is skipped when it is taken.
+   */
+  private static LoopbackPeer onPort(int port) {
+    java.net.ServerSocket listener;
+    try {
+      listener = new java.net.ServerSocket(port, 4, InetAddress.getLoopbackAddress());
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("port " + port + " cannot be bound here: " + e);
+      throw new AssertionError(e);
+    }
+    return new LoopbackPeer(listener);
+  }
+
+  @Test
+  void aUrlWithoutAPortMeansPort80ForHttp() throws Exception {
+    try (LoopbackPeer peer = onPort(80);
+        ExtenderTransport t =
+            new ExtenderTransport(
+                URI.create("http://127.0.0.1"),
+                null,
+                TimeUnit.SECONDS.toNanos(5),
+                "extender-client-port80-")) {
+      Future<ExtenderTransport.Answer> f = call(t, URI.create("http://127.0.0.1/filter"));
+      try (Conn c = peer.accept()) {
+        c.read();
+        c.ok("{}");
+        assertThat(answer(f).status()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aUrlWithoutAPortMeansPort443ForHttps() throws Exception {
+    try (LoopbackPeer peer = onPort(443);
+        ExtenderTransport t =
+            new ExtenderTransport(
+                URI.create("https://127.0.0.1"),
+                null,
+                TimeUnit.SECONDS.toNanos(5),
+                "extender-client-port443-")) {
+      Future<ExtenderTransport.Answer> f = call(t, URI.create("https://127.0.0.1/filter"));
+      // The handshake reaches port 443; a plain peer then ends it.
+      try (Conn c = peer.accept()) {
+        assertThat(c.socket.getLocalPort()).isEqualTo(443);
+      }
+      assertThat(failure(f)).isInstanceOf(ExtenderException.class);
+    }
+  }
+
+  @Test
+  void aDeadlineThatPassesBeforeTheConnectionIsMadeStillEndsTheCall() throws Exception {
+    // A listener that never accepts and a deadline of a microsecond: whether the alarm rings before
+    // the socket exists or after, the call ends as timed out instead of waiting for an answer.
+    try (java.net.ServerSocket deaf =
+            new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ExtenderTransport t =
+            new ExtenderTransport(
+                URI.create("http://127.0.0.1:" + deaf.getLocalPort()),
+                null,
+                TimeUnit.MICROSECONDS.toNanos(1),
+                "extender-client-passed-")) {
+      URI uri = URI.create("http://127.0.0.1:" + deaf.getLocalPort() + "/filter");
+      for (int i = 0; i < 20; i++) {
+        assertThat(failure(call(t, uri)))
+            .hasMessage(
+                "Post "
+                    + uri
+                    + ": net/http: request canceled (Client.Timeout exceeded while awaiting"
+                    + " headers)");
+      }
+    }
+  }
 }
