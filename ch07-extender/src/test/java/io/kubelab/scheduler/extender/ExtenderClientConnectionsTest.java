@@ -126,7 +126,8 @@ class ExtenderClientConnectionsTest {
         c.write("HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n");
         assertThat(failure(f))
             .isInstanceOf(ExtenderException.class)
-            .hasMessageStartingWith("Post " + filter(peer) + ": ");
+            .hasMessageStartingWith("Post " + filter(peer) + ": ParseException: ")
+            .hasMessageContaining("HTTP/1.1 abc OK");
         assertThat(c.clientClosed()).isTrue();
       }
     }
