@@ -324,14 +324,21 @@ class ExtenderClientConnectionsTest {
   }
 
   /**
-   * A peer on a well-known port of the loopback interface; the test is skipped when it is taken.
+   * A loopback address of this JVM's own (127.80.x.y from its process id): test JVMs running at the
+   * same time each get their own well-known ports.
    */
-  private static LoopbackPeer onPort(int port) {
+  private static String ownLoopbackAddress() {
+    long pid = ProcessHandle.current().pid();
+    return "127.80." + ((pid >> 8) & 0xff) + "." + (pid & 0xff);
+  }
+
+  /** A peer on a well-known port; the test is skipped when that port cannot be bound here. */
+  private static LoopbackPeer onPort(String address, int port) {
     java.net.ServerSocket listener;
     try {
-      listener = new java.net.ServerSocket(port, 4, InetAddress.getLoopbackAddress());
+      listener = new java.net.ServerSocket(port, 4, InetAddress.getByName(address));
     } catch (java.io.IOException e) {
-      org.junit.jupiter.api.Assumptions.abort("port " + port + " cannot be bound here: " + e);
+      org.junit.jupiter.api.Assumptions.abort(address + ":" + port + " cannot be bound: " + e);
       throw new AssertionError(e);
     }
     return new LoopbackPeer(listener);
@@ -339,16 +346,17 @@ class ExtenderClientConnectionsTest {
 
   @Test
   void aUrlWithoutAPortMeansPort80ForHttp() throws Exception {
-    try (LoopbackPeer peer = onPort(80);
+    String host = ownLoopbackAddress();
+    try (LoopbackPeer peer = onPort(host, 80);
         ExtenderTransport t =
             new ExtenderTransport(
-                URI.create("http://127.0.0.1"),
+                URI.create("http://" + host),
                 null,
                 TimeUnit.SECONDS.toNanos(5),
                 "extender-client-port80-")) {
-      Future<ExtenderTransport.Answer> f = call(t, URI.create("http://127.0.0.1/filter"));
+      Future<ExtenderTransport.Answer> f = call(t, URI.create("http://" + host + "/filter"));
       try (Conn c = peer.accept()) {
-        c.read();
+        assertThat(c.read().headers()).containsEntry("host", host);
         c.ok("{}");
         assertThat(answer(f).status()).isEqualTo(200);
       }
@@ -357,14 +365,15 @@ class ExtenderClientConnectionsTest {
 
   @Test
   void aUrlWithoutAPortMeansPort443ForHttps() throws Exception {
-    try (LoopbackPeer peer = onPort(443);
+    String host = ownLoopbackAddress();
+    try (LoopbackPeer peer = onPort(host, 443);
         ExtenderTransport t =
             new ExtenderTransport(
-                URI.create("https://127.0.0.1"),
+                URI.create("https://" + host),
                 null,
                 TimeUnit.SECONDS.toNanos(5),
                 "extender-client-port443-")) {
-      Future<ExtenderTransport.Answer> f = call(t, URI.create("https://127.0.0.1/filter"));
+      Future<ExtenderTransport.Answer> f = call(t, URI.create("https://" + host + "/filter"));
       // The handshake reaches port 443; a plain peer then ends it.
       try (Conn c = peer.accept()) {
         assertThat(c.socket.getLocalPort()).isEqualTo(443);
