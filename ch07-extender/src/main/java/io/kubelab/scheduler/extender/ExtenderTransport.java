@@ -82,7 +82,9 @@ final class ExtenderTransport implements AutoCloseable {
     int port = prefix.getPort() != -1 ? prefix.getPort() : https ? 443 : 80;
     String h = prefix.getHost();
     this.host = h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
-    this.target = new HttpHost(https ? "https" : "http", host, port);
+    // The Host header names the URL's host and port as written, without a default port, as Go's
+    // client writes it.
+    this.target = new HttpHost(https ? "https" : "http", host, prefix.getPort());
     this.address = InetSocketAddress.createUnresolved(host, port);
     if (https) {
       // enableHttps without any TLS settings is insecure (ExtenderTls); plain https:// in a

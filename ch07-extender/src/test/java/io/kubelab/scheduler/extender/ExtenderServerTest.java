@@ -163,11 +163,29 @@ class ExtenderServerTest {
       assertThat(nested.body()).isEqualTo("no extender verb at /x/filter");
     }
     try (ExtenderServer s = server()) {
-      // The prefix is a whole path segment: /extfilter is not /ext/filter.
+      // The prefix is a whole path segment: /extfilter is not /ext/filter, and a path of the
+      // prefix's length under another segment is not under the prefix.
       assertThat(
               send(URI.create("http://127.0.0.1:" + s.port() + "/extfilter"), "POST", "{}")
                   .statusCode())
           .isEqualTo(404);
+      assertThat(
+              send(URI.create("http://127.0.0.1:" + s.port() + "/xyz/filter"), "POST", "{}")
+                  .statusCode())
+          .isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aPrefixOfOnlySlashesIsNoPrefix() throws Exception {
+    try (ExtenderServer s =
+        ExtenderServer.builder()
+            .prefix("//")
+            .filter("filter", a -> new ExtenderFilterResult(null, a.nodeNames(), null, ""))
+            .start()) {
+      assertThat(s.urlPrefix().toString()).isEqualTo("http://127.0.0.1:" + s.port());
+      assertThat(send(URI.create(s.urlPrefix() + "/filter"), "POST", "{}").statusCode())
+          .isEqualTo(200);
     }
   }
 

@@ -45,6 +45,7 @@ class ExtenderTlsTest {
       value = {
         "                                                   | false",
         ",'tlsConfig':{}                                    | false",
+        ",'tlsConfig':{'caData':''}                         | false",
         ",'tlsConfig':{'certData':'Y2VydA=='}               | false",
         ",'tlsConfig':{'keyData':'a2V5'}                    | false",
         ",'tlsConfig':{'certFile':'/no/cert','caFile':''}   | false",
@@ -242,6 +243,12 @@ class ExtenderTlsTest {
     "wildcard.crt, 0:0:0:0:0:0:0:1, true",
     "wildcard.crt, ::2, false",
     "wildcard.crt, 127.0.0.1, false",
+    // Only IP SANs name an IP address and only DNS SANs a host: not a DNS SAN that reads like an
+    // address, not an e-mail SAN.
+    "odd-sans.crt, 10.0.0.1, false",
+    "odd-sans.crt, ops@kubelab.test, false",
+    // Without subject alternative names no name is valid (Go ignores the common name).
+    "client.crt, kube-scheduler, false",
   })
   void aServerNameIsValidAsGosVerifyHostnameDecides(String file, String name, boolean valid)
       throws Exception {
