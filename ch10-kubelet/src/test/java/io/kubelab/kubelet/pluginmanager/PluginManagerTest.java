@@ -73,9 +73,15 @@ class PluginManagerTest {
     return p;
   }
 
-  /** Steps the reconciler's clock a second at a time until {@code cond} holds (bounded). */
+  /**
+   * Steps the reconciler's clock a second at a time until {@code cond} holds (bounded). The bound
+   * is real time: between the steps, the directory watcher, gRPC's connection set-up on the Unix
+   * sockets and the device plugin's stream run on real threads. On an idle machine each wait below
+   * ends within a second; on a shared 2-core machine under a load of 10 to 20 one has taken more
+   * than 20 s, hence the minute.
+   */
   private void reconcileUntil(String what, BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!cond.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
       clock.step(PluginManager.RECONCILE_PERIOD);
