@@ -1,11 +1,14 @@
 package io.kubelab.kubelet.cm.devicemanager;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -25,10 +28,10 @@ import tools.jackson.databind.node.ObjectNode;
  * "Checksum":N}}.
  *
  * <p>Upstream: {@code pkg/kubelet/cm/devicemanager/checkpoint/checkpoint.go} (v1.18, flat device ID
- * lists) and {@code pkg/kubelet/checkpointmanager} (write to a temporary file, then rename; verify
- * the checksum on read). The checksum is FNV-32a, as upstream's, but over this class's canonical
- * text of {@code Data} (upstream hashes Go's {@code spew} dump of the struct), so the shape matches
- * upstream's and the checksum does not.
+ * lists) and {@code pkg/kubelet/checkpointmanager} (write to a temporary file, fsync, then rename;
+ * verify the checksum on read). The checksum is FNV-32a, as upstream's, but over this class's
+ * canonical text of {@code Data} (upstream hashes Go's {@code spew} dump of the struct), so the
+ * shape matches upstream's and the checksum does not.
  */
 final class Checkpoint {
 
@@ -201,11 +204,37 @@ final class Checkpoint {
     return v;
   }
 
-  /** Writes atomically: a temporary file in the same directory, then a rename. */
+  /**
+   * Upstream's file store {@code writeFile} ({@code pkg/kubelet/util/store/filestore.go}): a
+   * temporary file named {@code .<name>} in the same directory, written, forced to the disk (Go's
+   * {@code Sync}, an fsync of data and metadata), closed, then renamed over the checkpoint. On any
+   * error the temporary file is removed and the old checkpoint stays as it was.
+   */
   static void write(Path file, Data d) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, marshal(d));
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Path tmp = file.resolveSibling("." + file.getFileName());
+    byte[] bytes = marshal(d).getBytes(StandardCharsets.UTF_8);
+    try {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /** Null when there is no checkpoint file. */
