@@ -46,6 +46,31 @@ public interface MetadataPart<T> {
     return compute(pod, filteredNodes, snapshot);
   }
 
+  /** The four-argument form of {@link #compute}, for {@link #withWorkers}. */
+  @FunctionalInterface
+  interface WithWorkers<T> {
+    T compute(Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers);
+  }
+
+  /**
+   * A part that uses the scheduler's workers when it is given them and runs on the caller's thread
+   * (workers null) when it is not.
+   */
+  static <T> MetadataPart<T> withWorkers(WithWorkers<T> part) {
+    return new MetadataPart<>() {
+      @Override
+      public T compute(Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot) {
+        return part.compute(pod, filteredNodes, snapshot, null);
+      }
+
+      @Override
+      public T compute(
+          Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers) {
+        return part.compute(pod, filteredNodes, snapshot, workers);
+      }
+    };
+  }
+
   /** Thrown by a part that cannot be computed; the producer then returns no metadata. */
   final class Unavailable extends RuntimeException {
     private static final long serialVersionUID = 1L;

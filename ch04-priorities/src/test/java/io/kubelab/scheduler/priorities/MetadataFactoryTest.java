@@ -9,7 +9,6 @@ import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.apimachinery.resource.Resource;
 import io.kubelab.apimachinery.testing.Fixtures;
-import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.List;
 import java.util.Map;
@@ -125,16 +124,10 @@ class MetadataFactoryTest {
   }
 
   /** A part that says which workers it was handed. */
-  private static final class WorkersPart implements MetadataPart<String> {
-    @Override
-    public String compute(Pod pod, List<NodeInfo> nodes, Snapshot snapshot) {
-      return "alone";
-    }
-
-    @Override
-    public String compute(Pod pod, List<NodeInfo> nodes, Snapshot snapshot, Parallelizer workers) {
-      return workers == null ? "alone" : "on " + workers.workers() + " workers";
-    }
+  private static MetadataPart<String> workersPart() {
+    return MetadataPart.withWorkers(
+        (pod, nodes, snapshot, workers) ->
+            workers == null ? "alone" : "on " + workers.workers() + " workers");
   }
 
   @Test
@@ -144,11 +137,11 @@ class MetadataFactoryTest {
     try (Parallelizer own = new Parallelizer("own", 2);
         Parallelizer scheduler = new Parallelizer("scheduler", 3)) {
       assertThat(
-              new MetadataFactory(1, null, Map.of(ext, new WorkersPart()))
+              new MetadataFactory(1, null, Map.of(ext, workersPart()))
                   .produce(pod, List.of(), EMPTY)
                   .part(ext))
           .isEqualTo("alone");
-      MetadataFactory withOwn = new MetadataFactory(1, own, Map.of(ext, new WorkersPart()));
+      MetadataFactory withOwn = new MetadataFactory(1, own, Map.of(ext, workersPart()));
       assertThat(withOwn.produce(pod, List.of(), EMPTY).part(ext)).isEqualTo("on 2 workers");
       assertThat(withOwn.produce(pod, List.of(), EMPTY, scheduler).part(ext))
           .isEqualTo("on 3 workers");
@@ -156,6 +149,8 @@ class MetadataFactoryTest {
     // A part that does not override the four-argument form computes as before.
     MetadataPart<String> plain = (p, nodes, snap) -> "plain";
     assertThat(plain.compute(pod, List.of(), EMPTY, null)).isEqualTo("plain");
+    // The three-argument form of a part made with withWorkers runs without workers.
+    assertThat(workersPart().compute(pod, List.of(), EMPTY)).isEqualTo("alone");
   }
 
   @Test

@@ -1,9 +1,5 @@
 package io.kubelab.scheduler.spread;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.kubelab.apimachinery.parallel.Parallelizer;
-import io.kubelab.scheduler.cache.NodeInfo;
-import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.priorities.MetadataExtension;
 import io.kubelab.scheduler.priorities.MetadataPart;
 import java.util.List;
@@ -37,24 +33,14 @@ public final class SpreadMetadata {
           args -> {
             SpreadListers listers = SpreadListers.from(args);
             PodSelectorCounts.Source counts = new PodSelectorCounts.Source();
-            return new MetadataPart<>() {
-              @Override
-              public PodSelectorCounts compute(
-                  Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot) {
-                return compute(pod, filteredNodes, snapshot, null);
-              }
-
-              @Override
-              public PodSelectorCounts compute(
-                  Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers) {
-                return counts.counts(
-                    SpreadSelector.defaultSelector(pod, listers),
-                    SelectorSpread.namespace(pod),
-                    filteredNodes,
-                    snapshot == null ? filteredNodes.size() : snapshot.numNodes(),
-                    workers);
-              }
-            };
+            return MetadataPart.withWorkers(
+                (pod, filteredNodes, snapshot, workers) ->
+                    counts.counts(
+                        SpreadSelector.defaultSelector(pod, listers),
+                        SelectorSpread.namespace(pod),
+                        filteredNodes,
+                        snapshot == null ? filteredNodes.size() : snapshot.numNodes(),
+                        workers));
           });
 
   /** {@code podFirstServiceSelector}: {@link SpreadSelector#firstServiceSelector}, or null. */
@@ -78,24 +64,15 @@ public final class SpreadMetadata {
           PodTopologySpreadMap.class,
           args -> {
             PodClassIndex index = new PodClassIndex();
-            return new MetadataPart<>() {
-              @Override
-              public PodTopologySpreadMap compute(
-                  Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot) {
-                return compute(pod, filteredNodes, snapshot, null);
-              }
-
-              @Override
-              public PodTopologySpreadMap compute(
-                  Pod pod, List<NodeInfo> filteredNodes, Snapshot snapshot, Parallelizer workers) {
-                try {
-                  return PodTopologySpreadMap.build(pod, filteredNodes, snapshot, index, workers);
-                } catch (IllegalArgumentException e) {
-                  LOG.severe(() -> "Error building podTopologySpreadMap: " + e.getMessage());
-                  throw new MetadataPart.Unavailable(e.getMessage());
-                }
-              }
-            };
+            return MetadataPart.withWorkers(
+                (pod, filteredNodes, snapshot, workers) -> {
+                  try {
+                    return PodTopologySpreadMap.build(pod, filteredNodes, snapshot, index, workers);
+                  } catch (IllegalArgumentException e) {
+                    LOG.severe(() -> "Error building podTopologySpreadMap: " + e.getMessage());
+                    throw new MetadataPart.Unavailable(e.getMessage());
+                  }
+                });
           });
 
   /** Every part, in upstream's field order. */
