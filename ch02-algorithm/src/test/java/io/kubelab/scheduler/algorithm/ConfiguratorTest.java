@@ -580,4 +580,33 @@ class ConfiguratorTest {
       assertThat(g.schedule(pod("web-1"))).isEqualTo(new ScheduleResult("n3", 3, 2));
     }
   }
+
+  @Test
+  void aProviderMissingOnlyAPredicateIsRefusedWithThatPredicatesName() {
+    registry.registerAlgorithmProvider(
+        "OnePredicateShort",
+        Set.of(GENERAL_PRED, "NotRegistered"),
+        Set.of("LeastRequestedPriority"));
+    assertThatThrownBy(() -> configurator().createFromProvider("OnePredicateShort"))
+        .hasMessage(
+            "invalid predicate name \"NotRegistered\" specified - no corresponding function found"
+                + " (provider \"OnePredicateShort\" names 1 function(s) nothing registered:"
+                + " predicates [NotRegistered], priorities [])");
+  }
+
+  @Test
+  void aPriorityArgumentWithoutARegisteredFunctionIsRefusedNamingTheKind() {
+    // Nothing is registered for labelPreference arguments in the toy registry.
+    assertThatThrownBy(
+            () ->
+                configurator()
+                    .createFromConfig(
+                        Policies.parse(
+                            "{\"priorities\": [{\"name\": \"ssd\", \"weight\": 2, \"argument\":"
+                                + " {\"labelPreference\": {\"label\": \"ssd\", \"presence\":"
+                                + " true}}}]}")))
+        .hasMessage(
+            "Policy.priorities[0]: Invalid configuration: Priority type not found for ssd"
+                + " (no function is registered for LABEL_PREFERENCE arguments)");
+  }
 }
