@@ -356,4 +356,69 @@ class ManifestErrorsTest {
     HasMetadata only = m.objects().get(0);
     assertThat(m.ofType(HasMetadata.class)).containsExactly(only);
   }
+
+  @Test
+  void explicitNullsAreAbsentFields() {
+    assertThat(failure("apiVersion: v1\nkind: null\nmetadata: {name: x}\n"))
+        .hasMessage("f: document 0: kind is missing");
+    assertThat(
+            Manifests.parse(
+                    "null\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n", "f")
+                .size())
+        .isEqualTo(1);
+    Pod p =
+        Manifests.parse(
+                pod(
+                    """
+                    containers: [{name: a}]
+                      tolerations: null
+                      affinity:
+                        nodeAffinity:
+                          requiredDuringSchedulingIgnoredDuringExecution: null
+                          preferredDuringSchedulingIgnoredDuringExecution: null
+                        podAffinity:
+                          requiredDuringSchedulingIgnoredDuringExecution: null
+                          preferredDuringSchedulingIgnoredDuringExecution:
+                          - {weight: 1, podAffinityTerm: null}
+                        podAntiAffinity:
+                          requiredDuringSchedulingIgnoredDuringExecution: null
+                          preferredDuringSchedulingIgnoredDuringExecution: null
+                    """),
+                "f")
+            .pods()
+            .get(0);
+    assertThat(
+            p.getSpec()
+                .getAffinity()
+                .getPodAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution())
+        .hasSize(1);
+    Pod t =
+        Manifests.parse(
+                pod("containers: [{name: a}]\n  tolerations:\n  - {operator: Exists, value: null}"),
+                "f")
+            .pods()
+            .get(0);
+    assertThat(t.getSpec().getTolerations()).hasSize(1);
+  }
+
+  @Test
+  void aValueOfExactlyFortyCharactersIsQuotedWhole() {
+    String forty = "y".repeat(40);
+    assertThat(failure(pod("containers: [{name: a}]\n  priority: " + forty)))
+        .hasMessage(
+            "f: document 0 (Pod ns/p): spec.priority \""
+                + forty
+                + "\" cannot be read as an integer");
+  }
+
+  @Test
+  void aLongFieldIsAnIntegerToo() {
+    assertThat(failure(pod("containers: [{name: a}]\n  activeDeadlineSeconds: soon")))
+        .hasMessage(
+            "f: document 0 (Pod ns/p): spec.activeDeadlineSeconds \"soon\" cannot be read as an integer");
+    assertThat(failure(pod("containers: [{name: a}]\n  automountServiceAccountToken: sometimes")))
+        .hasMessage(
+            "f: document 0 (Pod ns/p): spec.automountServiceAccountToken \"sometimes\" cannot be read as a boolean");
+  }
 }
