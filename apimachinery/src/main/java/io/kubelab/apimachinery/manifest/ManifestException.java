@@ -16,10 +16,11 @@ public final class ManifestException extends IllegalArgumentException {
   private final String document;
   private final String field;
 
+  /** {@code field} is empty, never null, when the problem is the whole document or object. */
   ManifestException(String document, String field, String problem, Throwable cause) {
-    super(document + ": " + (field == null || field.isEmpty() ? "" : field + " ") + problem, cause);
+    super(document + ": " + (field.isEmpty() ? "" : field + " ") + problem, cause);
     this.document = document;
-    this.field = field == null ? "" : field;
+    this.field = field;
   }
 
   /** Where the bad object is: source, document index, list item, kind and name. */

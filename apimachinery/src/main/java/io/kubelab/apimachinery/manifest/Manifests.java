@@ -201,7 +201,7 @@ public final class Manifests {
     if (apiVersion == null) {
       throw new ManifestException(id, "apiVersion", "is missing", null);
     }
-    if (node.has("items") && (kind.equals("List") || kind.endsWith("List"))) {
+    if (node.has("items") && kind.endsWith("List")) {
       JsonNode items = node.get("items");
       if (items.isNull()) {
         return; // "items: null" is how an empty list serialises

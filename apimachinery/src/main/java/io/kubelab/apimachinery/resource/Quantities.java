@@ -351,11 +351,8 @@ public final class Quantities {
       }
       return r;
     }
-    long down = -diff;
-    if (down >= POW10.length) {
-      return value == 0 ? 0L : (value > 0 ? 1L : -1L);
-    }
-    long p = POW10[(int) down];
+    // The fast path holds scales of -9 and up, and callers ask for 0 or -3: down is at most 9.
+    long p = POW10[(int) -diff];
     long q = value / p;
     if (value % p != 0) {
       q += value > 0 ? 1 : -1;

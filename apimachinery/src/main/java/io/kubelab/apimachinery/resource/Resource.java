@@ -139,14 +139,11 @@ public record Resource(
     if (o.scalarResources.isEmpty() && scalarResources.isEmpty()) {
       scalars = Map.of();
     } else {
+      // Like upstream's Add and SetMaxResource, walk the other side's names only: a name this
+      // side alone has keeps its amount (for max, even a negative one).
       TreeMap<String, Long> m = new TreeMap<>(scalarResources);
       for (Map.Entry<String, Long> e : o.scalarResources.entrySet()) {
         m.put(e.getKey(), f.applyAsLong(m.getOrDefault(e.getKey(), 0L), e.getValue()));
-      }
-      for (Map.Entry<String, Long> e : scalarResources.entrySet()) {
-        if (!o.scalarResources.containsKey(e.getKey())) {
-          m.put(e.getKey(), f.applyAsLong(e.getValue(), 0));
-        }
       }
       scalars = m;
     }
