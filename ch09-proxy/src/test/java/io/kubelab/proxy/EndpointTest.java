@@ -106,6 +106,7 @@ class EndpointTest {
   void itsIdentityIsJoinHostPort() {
     assertThat(Endpoint.of("10.0.0.1", 80)).hasToString("10.0.0.1:80");
     assertThat(Endpoint.of("fd00::1", 80)).hasToString("[fd00::1]:80");
+    assertThat(Endpoint.of("::1", 80)).hasToString("[::1]:80");
     assertThat(Endpoint.of("10.0.0.1", 80)).isEqualTo(Endpoint.of("10.0.0.1", 80));
   }
 }

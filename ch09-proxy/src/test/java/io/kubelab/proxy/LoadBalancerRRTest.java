@@ -385,4 +385,18 @@ class LoadBalancerRRTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("LoadBalancerRR: clock and random must not be null");
   }
+
+  @Test
+  void aServicePortNeedsANamespaceAndAName() {
+    assertThatThrownBy(() -> new ServicePortName(null, "web", "http"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ServicePortName: namespace must not be empty");
+    assertThatThrownBy(() -> new ServicePortName("", "web", "http"))
+        .hasMessage("ServicePortName: namespace must not be empty");
+    assertThatThrownBy(() -> new ServicePortName("default", null, "http"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ServicePortName default: name must not be empty");
+    assertThatThrownBy(() -> new ServicePortName("default", "", "http"))
+        .hasMessage("ServicePortName default: name must not be empty");
+  }
 }
