@@ -11,9 +11,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * An endpoint is an IP literal and a port, as the API server's validation of Endpoints admits them
- * ({@code validation.IsValidIP}: Go's {@code net.ParseIP} must succeed); anything else is refused
- * with the field named, and a host name is never resolved.
+ * An endpoint is an IP literal and a port. The API server admits only IPs in Endpoints ({@code
+ * validation.IsValidIP}); here anything that is not dotted-quad or colon-hex text is refused with
+ * the field named, and a host name is never resolved.
  */
 class EndpointTest {
 
