@@ -324,4 +324,79 @@ class LoadBalancerRRTest {
         .isEqualTo(new ServicePortName("ns", "svc", ""));
     assertThat(WEB).hasToString("default/web:http");
   }
+
+  @Test
+  void serviceHasEndpointsOnlyWhileItHasReadyEndpoints() {
+    assertThat(lb.serviceHasEndpoints(WEB)).as("unknown service").isFalse();
+    Endpoints eps = endpoints("default", "web", "http", 8080, "10.0.0.1");
+    lb.onEndpointsAdd(eps);
+    assertThat(lb.serviceHasEndpoints(WEB)).isTrue();
+    lb.onEndpointsDelete(eps);
+    assertThat(lb.serviceHasEndpoints(WEB)).as("known, emptied").isFalse();
+  }
+
+  @Test
+  void aStickyServiceNeedsTheClientsIp() {
+    lb.newService(WEB, SessionAffinity.CLIENT_IP, 0);
+    lb.onEndpointsAdd(endpoints("default", "web", "http", 8080, "10.0.0.1"));
+    // Upstream: net.SplitHostPort on the source address; an address without an IP cannot stick.
+    assertThatThrownBy(
+            () ->
+                lb.nextEndpoint(WEB, InetSocketAddress.createUnresolved("client.local", 1), false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Service default/web:http: malformed source address \"client.local");
+    assertThatThrownBy(() -> lb.nextEndpoint(WEB, null, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Service default/web:http: malformed source address \"null\"");
+    assertThat(lb.stickyClients(WEB)).isEmpty();
+  }
+
+  @Test
+  void aServiceWithoutAffinityIgnoresTheClientAddress() throws Exception {
+    lb.onEndpointsAdd(endpoints("default", "web", "http", 8080, "10.0.0.1"));
+    assertThat(lb.nextEndpoint(WEB, null, false)).hasToString("10.0.0.1:8080");
+  }
+
+  @Test
+  void endpointsWithoutANamespaceOrNameAreRefused() {
+    assertThatThrownBy(() -> lb.onEndpointsAdd(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Endpoints must not be null");
+    assertThatThrownBy(() -> lb.onEndpointsDelete(new Endpoints()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Endpoints null/?: metadata.name is empty");
+    assertThatThrownBy(() -> lb.onEndpointsAdd(endpoints("default", "", "http", 8080, "10.0.0.1")))
+        .hasMessage("Endpoints default/?: metadata.name is empty");
+    assertThatThrownBy(() -> lb.onEndpointsAdd(endpoints("", "web", "http", 8080, "10.0.0.1")))
+        .hasMessage("Endpoints ?/web: metadata.namespace is empty");
+    assertThat(lb.endpoints(WEB)).isNull();
+    Endpoints eps = endpoints("default", "web", "http", 8080, "10.0.0.1");
+    assertThatThrownBy(() -> lb.onEndpointsUpdate(null, eps))
+        .hasMessage("old Endpoints must not be null");
+  }
+
+  @Test
+  void aLoadBalancerNeedsAClockAndARandomSource() {
+    assertThatThrownBy(() -> new LoadBalancerRR(null, new Random(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("LoadBalancerRR: clock and random must not be null");
+    assertThatThrownBy(() -> new LoadBalancerRR(clock, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("LoadBalancerRR: clock and random must not be null");
+  }
+
+  @Test
+  void aServicePortNeedsANamespaceAndAName() {
+    assertThatThrownBy(() -> new ServicePortName(null, "web", "http"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ServicePortName: namespace must not be empty");
+    assertThatThrownBy(() -> new ServicePortName("", "web", "http"))
+        .hasMessage("ServicePortName: namespace must not be empty");
+    assertThatThrownBy(() -> new ServicePortName("default", null, "http"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ServicePortName default: name must not be empty");
+    assertThatThrownBy(() -> new ServicePortName("default", "", "http"))
+        .hasMessage("ServicePortName default: name must not be empty");
+  }
 }

@@ -179,4 +179,11 @@ class PortAllocatorTest {
     assertThat(single.allocateNext()).isEqualTo(30000);
     assertThatThrownBy(single::allocateNext).isInstanceOf(PortRangeExhaustedException.class);
   }
+
+  @Test
+  void aRangeAllocatorNeedsABaseAndPorts() {
+    assertThatThrownBy(() -> new PortAllocator.RangeAllocator(new PortRange(0, 10), new Random(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("illegal argument: may not specify an empty port range");
+  }
 }

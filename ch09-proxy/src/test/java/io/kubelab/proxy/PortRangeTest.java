@@ -136,4 +136,27 @@ class PortRangeTest {
               }
             });
   }
+
+  @Test
+  void aMissingNumberOnEitherSideIsAnAtoiErrorOnTheEmptyString() {
+    // The text before a leading '-' or '+' is the empty low end, so no sign ever reaches Atoi.
+    for (String s : new String[] {"-100", "+100", "100-", "100+"}) {
+      assertThatThrownBy(() -> PortRange.parse(s))
+          .as(s)
+          .hasMessage(
+              "--proxy-port-range \"" + s + "\": strconv.Atoi: parsing \"\": invalid syntax");
+    }
+  }
+
+  @Test
+  void theLimitIsCheckedBeforeTheOrder() {
+    assertThatThrownBy(() -> PortRange.parse("70000-100"))
+        .hasMessage(
+            "--proxy-port-range \"70000-100\": the port range cannot be greater than 65535:"
+                + " 70000-100");
+    assertThatThrownBy(() -> PortRange.parse("65535+1"))
+        .hasMessage(
+            "--proxy-port-range \"65535+1\": the port range cannot be greater than 65535:"
+                + " 65535+1");
+  }
 }

@@ -987,4 +987,199 @@ class ProxierTest {
     assertThat(exchange(proxier.nodePortAddress(WEB).orElseThrow(), "node")).isEqualTo("node");
     assertThat(proxier.numProxyLoops()).isEqualTo(1);
   }
+
+  @Test
+  void aNodePortThatCannotOpenIsOpenedOnALaterSync() throws Exception {
+    EchoServer a = backend("a");
+    int servicePort = freePorts(1);
+    ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    closeAfter.add(squatter);
+    int nodePort = squatter.getLocalPort();
+    Service svc =
+        new ServiceBuilder(service("default", "web", "127.0.93.10", tcp("http", servicePort)))
+            .editSpec()
+            .withType("NodePort")
+            .editFirstPort()
+            .withNodePort(nodePort)
+            .endPort()
+            .endSpec()
+            .build();
+    proxier.onServiceAdd(svc);
+    proxier.onEndpointsAdd(endpoints(at(a)));
+    InetSocketAddress portal = proxier.portalAddress(WEB).orElseThrow();
+    assertThat(proxier.nodePortAddress(WEB)).isEmpty();
+    squatter.close();
+    // ensurePortals keeps the open portal and opens only what is missing.
+    clock.step(Duration.ofSeconds(30));
+    assertThat(proxier.portalAddress(WEB)).contains(portal);
+    assertThat(exchange(proxier.nodePortAddress(WEB).orElseThrow(), "node")).isEqualTo("node");
+    assertThat(exchange(portal, "portal")).isEqualTo("portal");
+  }
+
+  @Test
+  void proxyThreadsAreNamedForTheirServicePort() throws Exception {
+    int servicePort = freePorts(1);
+    int nodePort = freePorts(1);
+    Service svc =
+        new ServiceBuilder(
+                service("default", "web", "127.0.93.11", tcp("http", servicePort), udp("dns", 53)))
+            .editSpec()
+            .withType("NodePort")
+            .editFirstPort()
+            .withNodePort(nodePort)
+            .endPort()
+            .endSpec()
+            .build();
+    proxier.onServiceAdd(svc);
+    Set<String> names = new TreeSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      names.add(t.getName());
+    }
+    assertThat(names)
+        .contains(
+            "proxy-accept-default/web:http",
+            "proxy-accept-default/web:http-portal",
+            "proxy-accept-default/web:http-nodeport",
+            "proxy-udp-default/web:dns");
+  }
+
+  @Test
+  void aServicePortTriesAtMostEightProxyPorts() throws Exception {
+    int base = freePorts(Proxier.BIND_ATTEMPTS + 1);
+    restartWith(
+        Proxier.Config.defaults().withPortRange(new PortRange(base, Proxier.BIND_ATTEMPTS + 1)),
+        probeAtBase());
+    int[] held = new int[Proxier.BIND_ATTEMPTS];
+    for (int i = 0; i < held.length; i++) {
+      held[i] = base + i;
+    }
+    List<ServerSocket> squatters = holdTcp(held);
+    try {
+      Service svc = service("default", "svc0", "10.96.0.20", tcp("http", 80));
+      proxier.onServiceAdd(svc);
+      // Eight ports were tried and found taken; the ninth, free, was not tried.
+      assertThat(proxier.proxyAddress(name(svc))).isEmpty();
+      assertThat(proxier.proxyPortsInUse()).isZero();
+    } finally {
+      closeAll(squatters);
+    }
+  }
+
+  @Test
+  void awaitNoConnectionsGivesUpWhileAConnectionStaysOpen() throws Exception {
+    EchoServer a = backend("a");
+    proxier.onServiceAdd(service("default", "web", "10.96.0.10", tcp("http", 80)));
+    proxier.onEndpointsAdd(endpoints(at(a)));
+    try (Socket open = new Socket()) {
+      open.connect(proxyFor(WEB), IO_TIMEOUT_MS);
+      open.setSoTimeout(IO_TIMEOUT_MS);
+      open.getOutputStream().write(7);
+      assertThat(open.getInputStream().read()).isEqualTo(7);
+      assertThat(proxier.awaitNoConnections(Duration.ofMillis(50))).isFalse();
+      assertThat(proxier.openConnections()).isEqualTo(1);
+    }
+    assertThat(proxier.awaitNoConnections(Duration.ofSeconds(10))).isTrue();
+  }
+
+  @Test
+  void aBackendResetClosesTheClientConnection() throws Exception {
+    ServerSocket backend = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    closeAfter.add(backend);
+    backend.setSoTimeout(IO_TIMEOUT_MS);
+    proxier.onServiceAdd(service("default", "web", "10.96.0.10", tcp("http", 80)));
+    proxier.onEndpointsAdd(endpoints(subset("http", backend.getLocalPort(), "127.0.0.1")));
+    try (Socket client = new Socket()) {
+      client.connect(proxyFor(WEB), IO_TIMEOUT_MS);
+      client.setSoTimeout(IO_TIMEOUT_MS);
+      try (Socket accepted = backend.accept()) {
+        accepted.setSoLinger(true, 0); // close with a reset
+      }
+      // The copy from the backend fails; as upstream, both sockets are closed, so the client
+      // sees its connection end (a reset or an end-of-stream) instead of waiting forever.
+      int got;
+      try {
+        got = client.getInputStream().read();
+      } catch (java.net.SocketException reset) {
+        got = -1;
+      }
+      assertThat(got).isEqualTo(-1);
+    }
+    assertThat(proxier.awaitNoConnections(Duration.ofSeconds(10))).isTrue();
+  }
+
+  @Test
+  void aUdpPacketWithoutEndpointsIsDroppedAndTheLoopGoesOn() throws Exception {
+    ServicePortName dns = new ServicePortName("default", "web", "dns");
+    restartWith(
+        Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(60)), new Random(5));
+    try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      backend.setSoTimeout(IO_TIMEOUT_MS);
+      proxier.onServiceAdd(service("default", "web", "10.96.0.10", udp("dns", 53)));
+      InetSocketAddress proxy = proxyFor(dns);
+      udpSend(client, proxy, "before endpoints");
+      proxier.onEndpointsAdd(
+          Api.endpoints("default", "web", subset("dns", backend.getLocalPort(), "127.0.0.1")));
+      udpSend(client, proxy, "after");
+      // The first datagram is dropped if the loop read it before the endpoints arrived, and
+      // forwarded otherwise; either way the loop keeps reading and the second one arrives.
+      String got = udpReceive(backend);
+      if (!got.equals("after")) {
+        assertThat(got).isEqualTo("before endpoints");
+        got = udpReceive(backend);
+      }
+      assertThat(got).isEqualTo("after");
+    }
+  }
+
+  @Test
+  void udpRepliesArriveWholeWhateverTheirLength() throws Exception {
+    ServicePortName dns = new ServicePortName("default", "web", "dns");
+    restartWith(
+        Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(60)), new Random(5));
+    try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      backend.setSoTimeout(IO_TIMEOUT_MS);
+      client.setSoTimeout(IO_TIMEOUT_MS);
+      proxier.onServiceAdd(service("default", "web", "10.96.0.10", udp("dns", 53)));
+      proxier.onEndpointsAdd(
+          Api.endpoints("default", "web", subset("dns", backend.getLocalPort(), "127.0.0.1")));
+      InetSocketAddress proxy = proxyFor(dns);
+      // A short reply, then longer ones on the same session, up to the 4 KiB upstream reads.
+      for (int length : new int[] {1, 100, UdpProxySocket.BUFFER_SIZE}) {
+        udpSend(client, proxy, "q");
+        DatagramPacket query = new DatagramPacket(new byte[64], 64);
+        backend.receive(query);
+        byte[] answer = new byte[length];
+        new Random(length).nextBytes(answer);
+        backend.send(new DatagramPacket(answer, length, query.getSocketAddress()));
+        DatagramPacket reply = new DatagramPacket(new byte[8192], 8192);
+        client.receive(reply);
+        assertThat(java.util.Arrays.copyOf(reply.getData(), reply.getLength()))
+            .as("a reply of %d bytes", length)
+            .isEqualTo(answer);
+      }
+    }
+  }
+
+  @Test
+  void removingAUdpServiceEndsItsSessions() throws Exception {
+    ServicePortName dns = new ServicePortName("default", "web", "dns");
+    restartWith(
+        Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(60)), new Random(5));
+    try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      backend.setSoTimeout(IO_TIMEOUT_MS);
+      client.setSoTimeout(IO_TIMEOUT_MS);
+      Service svc = service("default", "web", "10.96.0.10", udp("dns", 53));
+      proxier.onServiceAdd(svc);
+      proxier.onEndpointsAdd(
+          Api.endpoints("default", "web", subset("dns", backend.getLocalPort(), "127.0.0.1")));
+      udpRoundTrip(client, backend, proxyFor(dns), "query");
+      assertThat(proxier.openConnections()).isEqualTo(1);
+      // Replies go out through the service's socket, so a session cannot outlive it.
+      proxier.onServiceDelete(svc);
+      assertThat(proxier.openConnections()).isZero();
+    }
+  }
 }
