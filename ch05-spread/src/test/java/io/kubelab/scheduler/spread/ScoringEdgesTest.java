@@ -185,6 +185,68 @@ class ScoringEdgesTest {
     assertThat(PodTopologySpreadMap.filterSoftTopologySpreadConstraints(noSpec)).isEmpty();
   }
 
+  // ---- without labels, through the metadata's index -----------------------------------------
+
+  /**
+   * A pod without labels is matched by no Service selector, and a node without labels has no zone
+   * and no topology key: the counts kept across cycles say so as the direct recount does.
+   */
+  @Test
+  void podsAndNodesWithoutLabelsAreCountedThroughTheMetadataAsWithout() {
+    InMemoryListers l = new InMemoryListers();
+    l.add(Objects.service("", labels("app", "web")));
+    Node bareNode = node("bare", Map.of());
+    bareNode.getMetadata().setLabels(null);
+    List<Node> nodes =
+        List.of(bareNode, node("zoned", labels(Zones.LABEL_ZONE_FAILURE_DOMAIN, "z1")));
+    Pod barePod = pod("bare", labels("app", "web"));
+    barePod.getMetadata().setLabels(null);
+    Pod bareZoned = pod("zoned", labels("app", "web"));
+    bareZoned.getMetadata().setLabels(null);
+    Snapshot s =
+        Snapshot.of(
+            List.of(
+                pod("bare", labels("app", "web")),
+                barePod,
+                pod("zoned", labels("app", "web")),
+                pod("zoned", labels("app", "web")),
+                bareZoned),
+            nodes);
+    Pod incoming = pod(null, labels("app", "web"));
+    SelectorSpread spread = new SelectorSpread(l.spreadListers());
+    // By node: 1 and 2 of at most 2; the zoned node's zone holds both of the zones' 2.
+    Map<String, Long> expected = expect("bare", 50, "zoned", 0);
+    assertThat(
+            Run.mapReduce(
+                spread::calculateSpreadPriorityMap,
+                SelectorSpread::calculateSpreadPriorityReduce,
+                Run.metadata(incoming, l.spreadListers(), nodes, s),
+                incoming,
+                s,
+                nodes))
+        .isEqualTo(expected);
+    assertThat(
+            Run.mapReduce(
+                spread::calculateSpreadPriorityMap,
+                SelectorSpread::calculateSpreadPriorityReduce,
+                null,
+                incoming,
+                s,
+                nodes))
+        .isEqualTo(expected);
+    // EvenPodsSpread over the zone label: the node without labels is not eligible.
+    Pod zoneSpread = softlySpread(Zones.LABEL_ZONE_FAILURE_DOMAIN, matchLabels("app", "web"));
+    assertThat(
+            Run.mapReduce(
+                EvenPodsSpreadPriority::calculateEvenPodsSpreadPriorityMap,
+                null,
+                Run.metadata(zoneSpread, SpreadListers.EMPTY, nodes, s),
+                zoneSpread,
+                s,
+                nodes))
+        .isEqualTo(expect("bare", 0, "zoned", 2));
+  }
+
   // ---- ServiceAntiAffinity -------------------------------------------------------------------
 
   /**
