@@ -146,6 +146,22 @@ class MissingFieldsTest {
     assertThat(l.getPodStatefulSets(bare)).isEmpty();
   }
 
+  /** Without metadata a pod is in the namespace "" and selected by nothing: it counts nothing. */
+  @Test
+  void aPodWithoutMetadataIsSpreadAgainstNothing() {
+    InMemoryListers l = new InMemoryListers();
+    l.add(Objects.service("default", Map.of()));
+    Snapshot s = Snapshot.of(List.of(pod("n", labels("app", "web"))), List.of(node("n", Map.of())));
+    assertThat(
+            new SelectorSpread(l.spreadListers())
+                .calculateSpreadPriorityMap(new Pod(), null, s.get("n")))
+        .isZero();
+    assertThat(
+            new ServiceAntiAffinity(l, List.of("rack"))
+                .calculateAntiAffinityPriorityMap(new Pod(), null, s.get("n")))
+        .isZero();
+  }
+
   // ---- malformed selectors are named -----------------------------------------------------------
 
   @Test

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.AlgorithmProviders;
 import io.kubelab.scheduler.algorithm.AlgorithmRegistry;
@@ -18,11 +19,16 @@ import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.policy.Policy;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.Predicates;
+import io.kubelab.scheduler.priorities.MetadataExtension;
+import io.kubelab.scheduler.priorities.MetadataFactory;
+import io.kubelab.scheduler.priorities.MetadataPart;
 import io.kubelab.scheduler.priorities.PodPriorityMetadata;
 import io.kubelab.scheduler.priorities.Priorities;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -247,6 +253,34 @@ class ScoringEdgesTest {
         .isEqualTo(expect("bare", 0, "zoned", 2));
   }
 
+  /**
+   * Metadata produced without a snapshot (a caller that has none): the Services' matching pods are
+   * still counted on the filtered nodes, and there is no topology spread map, so EvenPodsSpread
+   * scores nothing.
+   */
+  @Test
+  void metadataWithoutASnapshotCountsTheFilteredNodesAndHasNoSpreadMap() {
+    InMemoryListers l = new InMemoryListers();
+    l.add(Objects.service("", labels("app", "a")));
+    List<Node> nodes =
+        List.of(node("a", labels("zone", "zone1")), node("b", labels("zone", "zone2")));
+    Snapshot s = Snapshot.of(List.of(pod("a", labels("app", "a"))), nodes);
+    Pod incoming = softlySpread("zone", matchLabels("app", "a"));
+    Map<MetadataExtension<?>, MetadataPart<?>> parts = new LinkedHashMap<>();
+    for (MetadataExtension<?> e : SpreadMetadata.EXTENSIONS) {
+      parts.put(e, e.factory().apply(Run.args(s, l.spreadListers())));
+    }
+    PodPriorityMetadata meta =
+        new MetadataFactory(1, null, parts).produce(incoming, s.list(), null);
+    assertThat(meta.part(SpreadMetadata.POD_TOPOLOGY_SPREAD_MAP)).isNull();
+    SelectorSpread spread = new SelectorSpread(l.spreadListers());
+    assertThat(spread.calculateSpreadPriorityMap(incoming, meta, s.get("a"))).isEqualTo(1);
+    assertThat(spread.calculateSpreadPriorityMap(incoming, meta, s.get("b"))).isZero();
+    assertThat(
+            EvenPodsSpreadPriority.calculateEvenPodsSpreadPriorityMap(incoming, meta, s.get("a")))
+        .isZero();
+  }
+
   // ---- ServiceAntiAffinity -------------------------------------------------------------------
 
   /**
@@ -374,6 +408,41 @@ class ScoringEdgesTest {
     Snapshot s =
         Snapshot.of(
             List.of(pod("", "m1", SERVICE)), List.of(bare, node("m2", labels("region", "r2"))));
+    ServiceAffinityPredicate p = serviceAffinity(s, List.of("region"));
+    assertThat(p.check(pod("", null, SERVICE), null, s.get("m2")).fits()).isTrue();
+  }
+
+  /**
+   * The matching pods are remembered for one pod and one state of the snapshot: once the scheduler
+   * updates the same snapshot with a service pod bound in between, they are looked up again.
+   */
+  @Test
+  void theSameSnapshotUpdatedWithANewServicePodPinsTheRegion() {
+    try (SchedulerCache cache = new SchedulerCache(new FakeClock())) {
+      cache.addNode(node("m1", labels("region", "r1")));
+      cache.addNode(node("m2", labels("region", "r2")));
+      Snapshot s = new Snapshot();
+      cache.updateSnapshot(s);
+      ServiceAffinityPredicate p = serviceAffinity(s, List.of("region"));
+      Pod incoming = pod("", null, SERVICE);
+      assertThat(p.check(incoming, null, s.get("m2")).fits()).isTrue();
+      cache.addPod(pod("", "m1", SERVICE));
+      cache.updateSnapshot(s);
+      assertThat(p.check(incoming, null, s.get("m2")).fits()).isFalse();
+      assertThat(p.check(incoming, null, s.get("m1")).fits()).isTrue();
+    }
+  }
+
+  /**
+   * The pods that pin are the ones whose labels match the pod's own ({@code
+   * CreateSelectorFromLabels(pod.Labels)}): another app's pod pins nothing.
+   */
+  @Test
+  void podsNotLookingLikeThePodPinNothing() {
+    Snapshot s =
+        Snapshot.of(
+            List.of(pod("", "m1", labels("app", "db"))),
+            List.of(node("m1", labels("region", "r1")), node("m2", labels("region", "r2"))));
     ServiceAffinityPredicate p = serviceAffinity(s, List.of("region"));
     assertThat(p.check(pod("", null, SERVICE), null, s.get("m2")).fits()).isTrue();
   }
