@@ -116,7 +116,7 @@ public final class PodTopologySpreadMap {
    */
   public static PodTopologySpreadMap build(
       Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes) {
-    return build(pod, filteredNodes, allNodes, false, null);
+    return build(pod, filteredNodes, allNodes, false);
   }
 
   /**
@@ -143,7 +143,7 @@ public final class PodTopologySpreadMap {
     IndexedSpreadMap ix =
         IndexedSpreadMap.build(pod, constraints, filteredNodes, snapshot, allNodes, index, workers);
     return ix == null
-        ? build(pod, filteredNodes, allNodes, false, null)
+        ? build(pod, filteredNodes, allNodes, false)
         : new PodTopologySpreadMap(constraints, null, ix);
   }
 
@@ -153,15 +153,11 @@ public final class PodTopologySpreadMap {
    */
   public static PodTopologySpreadMap buildV118(
       Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes) {
-    return build(pod, filteredNodes, allNodes, true, null);
+    return build(pod, filteredNodes, allNodes, true);
   }
 
   private static PodTopologySpreadMap build(
-      Pod pod,
-      List<NodeInfo> filteredNodes,
-      List<NodeInfo> allNodes,
-      boolean liveSameNamespace,
-      PodClassIndex index) {
+      Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes, boolean liveSameNamespace) {
     if (filteredNodes.isEmpty() || allNodes.isEmpty()) {
       return null;
     }
@@ -173,23 +169,6 @@ public final class PodTopologySpreadMap {
     initialize(m, constraints, filteredNodes);
     String namespace = SelectorSpread.namespace(pod);
     Predicate<Node> nodeSelectorAndAffinity = podMatchesNodeSelectorAndAffinityTerms(pod);
-    PodClassIndex.View view = index == null ? null : index.refresh(allNodes, allNodes.size());
-    // With an index: each constraint's verdict on each kind of pod, asked once.
-    List<boolean[]> matching = new ArrayList<>();
-    for (int j = 0; view != null && j < constraints.size(); j++) {
-      Constraint c = constraints.get(j);
-      matching.add(
-          view.matching(
-              c.selector().requirements(),
-              k ->
-                  counts(
-                      c,
-                      liveSameNamespace,
-                      namespace,
-                      k.namespace(),
-                      k.terminating(),
-                      k.labels())));
-    }
     for (int i = 0; i < allNodes.size(); i++) {
       NodeInfo ni = allNodes.get(i);
       Node node = ni.node();
@@ -202,7 +181,6 @@ public final class PodTopologySpreadMap {
           || !nodeSelectorAndAffinity.test(node)) {
         continue;
       }
-      PodClassIndex.NodeEntry entry = view == null ? null : view.entry(i);
       for (int j = 0; j < constraints.size(); j++) {
         long[] count =
             m.countsOfConstraint.get(j).get(labels.get(constraints.get(j).topologyKey()));
@@ -210,10 +188,7 @@ public final class PodTopologySpreadMap {
         if (count == null) {
           continue;
         }
-        count[0] +=
-            entry != null
-                ? PodClassIndex.View.count(entry, matching.get(j))
-                : matchSum(constraints.get(j), ni, liveSameNamespace, namespace);
+        count[0] += matchSum(constraints.get(j), ni, liveSameNamespace, namespace);
       }
     }
     return new PodTopologySpreadMap(constraints, m, null);
