@@ -376,6 +376,62 @@ class InterPodAffinityTest {
   // ---- beyond the table ------------------------------------------------------------------------
 
   @Test
+  void unsetWeightsTermsLabelsAndNamespacesReadAsGoZeroValues() {
+    // Go's int32 weight, *PodAffinityTerm-free term, nil labels and "" namespace are zero values:
+    // an unset weight adds 0, a term without podAffinityTerm has topologyKey "" and applies
+    // nowhere,
+    // a pod without labels matches "security DoesNotExist", and two pods without a namespace share
+    // the namespace "".
+    Pod incoming =
+        Fixtures.pod("incoming")
+            .label("app", "web")
+            .preferredPodAffinity(1, affinityTerm("region", sec("In", "S1")))
+            .preferredPodAffinity(
+                4, affinityTerm("region", matchExpressions(labelExpr("security", "DoesNotExist"))))
+            .preferredPodAffinity(3, affinityTerm("region", sec("In", "S1")))
+            .build();
+    var incomingTerms =
+        incoming
+            .getSpec()
+            .getAffinity()
+            .getPodAffinity()
+            .getPreferredDuringSchedulingIgnoredDuringExecution();
+    incomingTerms.get(0).setWeight(null);
+    incomingTerms.get(2).setPodAffinityTerm(null);
+    incoming.getMetadata().setNamespace(null);
+    Pod s1 =
+        Fixtures.pod("s1")
+            .namespace("other")
+            .label("security", "S1")
+            .nodeName("china")
+            .preferredPodAffinity(
+                1, affinityTerm("region", matchExpressions(labelExpr("app", "In", "web"))))
+            .build();
+    s1.getSpec()
+        .getAffinity()
+        .getPodAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution()
+        .get(0)
+        .setWeight(null);
+    s1.getSpec()
+        .getAffinity()
+        .getPodAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution()
+        .get(0)
+        .getPodAffinityTerm()
+        .setNamespaces(List.of(""));
+    Pod unlabelled = Fixtures.pod("unlabelled").nodeName("india").build();
+    unlabelled.getMetadata().setLabels(null);
+    unlabelled.getMetadata().setNamespace(null);
+    assertThat(
+            score(
+                incoming,
+                List.of(s1, unlabelled),
+                List.of(node("china", CHINA), node("india", INDIA))))
+        .isEqualTo(expect("china", 0, "india", 100));
+  }
+
+  @Test
   void theReduceSpansFromTheLowestNegativeToTheHighestPositive() {
     // China: -5 (one S2 pod, anti-affinity), India: +8 (one S1 pod, affinity): -5..8 over 0..100
     Pod incoming =
