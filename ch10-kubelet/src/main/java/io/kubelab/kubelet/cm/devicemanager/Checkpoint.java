@@ -206,20 +206,17 @@ final class Checkpoint {
 
   /**
    * Upstream's file store {@code writeFile} ({@code pkg/kubelet/util/store/filestore.go}): a
-   * temporary file named {@code .<name>} in the same directory, written, forced to the disk (Go's
-   * {@code Sync}, an fsync of data and metadata), closed, then renamed over the checkpoint. On any
-   * error the temporary file is removed and the old checkpoint stays as it was.
+   * temporary file of its own in the same directory (Go's {@code ioutil.TempFile(dir, ".")}: a
+   * {@code .} and a random suffix, so two writers never share one), written, forced to the disk
+   * (Go's {@code Sync}, an fsync of data and metadata), closed, then renamed over the checkpoint.
+   * On any error the temporary file is removed and the old checkpoint stays as it was.
    */
   static void write(Path file, Data d) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName());
     byte[] bytes = marshal(d).getBytes(StandardCharsets.UTF_8);
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, ".", "");
     try {
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
           ch.write(buf);

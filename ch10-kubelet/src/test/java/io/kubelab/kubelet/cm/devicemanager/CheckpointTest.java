@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The checkpoint file as upstream's file store writes it ({@code filestore.go} {@code writeFile}):
- * a temporary {@code .<name>} beside it, written and synced, then renamed over the old one.
+ * a temporary file of its own beside it, written and synced, then renamed over the old one.
  */
 class CheckpointTest {
 
@@ -41,15 +41,48 @@ class CheckpointTest {
     Path file = dir.resolve(DevicePlugins.CHECKPOINT);
     Files.createDirectories(file.resolve("occupied"));
     assertThatThrownBy(() -> Checkpoint.write(file, data("gpu-0"))).isInstanceOf(IOException.class);
-    assertThat(dir.resolve("." + DevicePlugins.CHECKPOINT)).doesNotExist();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactly(DevicePlugins.CHECKPOINT);
+    }
     assertThat(file.resolve("occupied")).isDirectory();
   }
 
   @Test
-  void aStaleTemporaryFileFromACrashIsOverwrittenNotAppendedTo() throws IOException {
+  void concurrentWritersEachLeaveAWholeCheckpointNeverAMixture() throws Exception {
     Path file = dir.resolve(DevicePlugins.CHECKPOINT);
-    Files.writeString(dir.resolve("." + DevicePlugins.CHECKPOINT), "x".repeat(10_000));
-    Checkpoint.write(file, data("gpu-0"));
-    assertThat(Checkpoint.read(file)).isEqualTo(data("gpu-0"));
+    List<Checkpoint.Data> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> writers = new java.util.ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      int writer = w;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 25; i++) {
+                    // Bodies of different lengths: a mixture would not parse or not match.
+                    Checkpoint.Data d = data("gpu-" + writer + "-" + "x".repeat(i));
+                    written.add(d);
+                    Checkpoint.write(file, d);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              "checkpoint-writer-" + w);
+      writers.add(t);
+      t.start();
+    }
+    for (Thread t : writers) {
+      t.join(60_000);
+      assertThat(t.isAlive()).as(t.getName() + " finished").isFalse();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(written).contains(Checkpoint.read(file));
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactly(DevicePlugins.CHECKPOINT);
+    }
   }
 }

@@ -146,7 +146,11 @@ class DeviceManagerPropertyTest {
         // Invariants.
         assertThat(m.getCapacity().allocatable().getOrDefault(GPU, 0L))
             .isLessThanOrEqualTo(healthy.size());
-        Checkpoint.Data cp = Checkpoint.read(dir.resolve(DevicePlugins.CHECKPOINT));
+        // The state is visible before its checkpoint is on the disk (upstream writes it after
+        // unlocking, too): wait for the first one; any later one may still be in flight.
+        Path cpFile = dir.resolve(DevicePlugins.CHECKPOINT);
+        updates.await("checkpoint written", () -> Files.exists(cpFile));
+        Checkpoint.Data cp = Checkpoint.read(cpFile);
         Set<String> seen = new HashSet<>();
         for (Checkpoint.Entry e : cp.podDeviceEntries()) {
           for (String d : e.deviceIds()) {
