@@ -641,21 +641,12 @@ class ProxierTest {
 
   @Test
   void udpClientKeepsOneSessionWhileItTalks() throws Exception {
-    ServicePortName dns = new ServicePortName("default", "web", "dns");
-    // An idle timeout far longer than the test, so no session can end between packets.
-    restartWith(
-        Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(60)), new Random(5));
-    try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      backend.setSoTimeout(IO_TIMEOUT_MS);
-      client.setSoTimeout(IO_TIMEOUT_MS);
-      proxier.onServiceAdd(service("default", "web", "10.96.0.10", udp("dns", 53)));
-      proxier.onEndpointsAdd(
-          Api.endpoints("default", "web", subset("dns", backend.getLocalPort(), "127.0.0.1")));
-      InetSocketAddress proxy = proxyFor(dns);
+    try (UdpService udp = udpService(LONG_UDP_IDLE)) {
       Set<java.net.SocketAddress> sources = new java.util.HashSet<>();
       for (int i = 0; i < 3; i++) {
-        sources.add(udpRoundTrip(client, backend, proxy, "query " + i).getSocketAddress());
+        sources.add(
+            udpRoundTrip(udp.client(), udp.backend(), udp.proxy(), "query " + i)
+                .getSocketAddress());
       }
       assertThat(sources).as("one backend socket for the whole session").hasSize(1);
       assertThat(proxier.openConnections()).isEqualTo(1);
@@ -664,24 +655,15 @@ class ProxierTest {
 
   @Test
   void idleUdpSessionEnds() throws Exception {
-    ServicePortName dns = new ServicePortName("default", "web", "dns");
-    restartWith(Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofMillis(50)), new Random(5));
-    try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      backend.setSoTimeout(IO_TIMEOUT_MS);
-      client.setSoTimeout(IO_TIMEOUT_MS);
-      proxier.onServiceAdd(service("default", "web", "10.96.0.10", udp("dns", 53)));
-      proxier.onEndpointsAdd(
-          Api.endpoints("default", "web", subset("dns", backend.getLocalPort(), "127.0.0.1")));
-      InetSocketAddress proxy = proxyFor(dns);
+    try (UdpService udp = udpService(Duration.ofMillis(50))) {
       // One way only: a reply could arrive after the 50 ms session ended, on a slow machine.
-      udpSend(client, proxy, "first");
-      assertThat(udpReceive(backend)).isEqualTo("first");
+      udpSend(udp.client(), udp.proxy(), "first");
+      assertThat(udpReceive(udp.backend())).isEqualTo("first");
       // Idle from now on: the session ends by itself (the idle timeout is real time).
       assertThat(proxier.awaitNoConnections(Duration.ofSeconds(10))).isTrue();
       // The next datagram from the same client starts a new session.
-      udpSend(client, proxy, "after the session ended");
-      assertThat(udpReceive(backend)).isEqualTo("after the session ended");
+      udpSend(udp.client(), udp.proxy(), "after the session ended");
+      assertThat(udpReceive(udp.backend())).isEqualTo("after the session ended");
       assertThat(proxier.awaitNoConnections(Duration.ofSeconds(10))).isTrue();
     }
   }
@@ -697,6 +679,41 @@ class ProxierTest {
     return new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8);
   }
 
+  /** An idle timeout far longer than any test, so no UDP session ends between its packets. */
+  static final Duration LONG_UDP_IDLE = Duration.ofSeconds(60);
+
+  /**
+   * The UDP service {@code default/web:dns}, its one loopback backend, a client, the proxy port.
+   */
+  record UdpService(
+      Service service, DatagramSocket backend, DatagramSocket client, InetSocketAddress proxy)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      backend.close();
+      client.close();
+    }
+  }
+
+  /**
+   * Restarts the proxier with {@code idleTimeout} for UDP sessions, then adds the UDP service
+   * {@code default/web:dns} with one backend socket; both sockets time out after {@link
+   * #IO_TIMEOUT_MS}.
+   */
+  UdpService udpService(Duration idleTimeout) throws IOException {
+    restartWith(Proxier.Config.defaults().withUdpIdleTimeout(idleTimeout), new Random(5));
+    DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    backend.setSoTimeout(IO_TIMEOUT_MS);
+    client.setSoTimeout(IO_TIMEOUT_MS);
+    Service svc = service("default", "web", "10.96.0.10", udp("dns", 53));
+    proxier.onServiceAdd(svc);
+    proxier.onEndpointsAdd(
+        Api.endpoints("default", "web", subset("dns", backend.getLocalPort(), "127.0.0.1")));
+    return new UdpService(
+        svc, backend, client, proxyFor(new ServicePortName("default", "web", "dns")));
+  }
+
   @Test
   void eachUdpClientKeepsItsOwnBackendForItsSession() throws Exception {
     ServicePortName dns = new ServicePortName("default", "web", "dns");
@@ -708,8 +725,7 @@ class ProxierTest {
       b1.register(backends, SelectionKey.OP_READ);
       b2.register(backends, SelectionKey.OP_READ);
       // An idle timeout far longer than the test, so no session can end between packets.
-      restartWith(
-          Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(60)), new Random(5));
+      restartWith(Proxier.Config.defaults().withUdpIdleTimeout(LONG_UDP_IDLE), new Random(5));
       proxier.onServiceAdd(service("default", "web", "10.96.0.10", udp("dns", 53)));
       proxier.onEndpointsAdd(
           Api.endpoints(
@@ -1092,6 +1108,12 @@ class ProxierTest {
       client.connect(proxyFor(WEB), IO_TIMEOUT_MS);
       client.setSoTimeout(IO_TIMEOUT_MS);
       try (Socket accepted = backend.accept()) {
+        // A byte through the proxy first: its dial has returned and both copies run. A reset
+        // that arrives while the dial is still finishing fails the dial instead (in Go too),
+        // and the retry would then wait in the backend's accept queue.
+        client.getOutputStream().write(7);
+        accepted.setSoTimeout(IO_TIMEOUT_MS);
+        assertThat(accepted.getInputStream().read()).isEqualTo(7);
         accepted.setSoLinger(true, 0); // close with a reset
       }
       // The copy from the backend fails; as upstream, both sockets are closed, so the client
@@ -1110,8 +1132,7 @@ class ProxierTest {
   @Test
   void aUdpPacketWithoutEndpointsIsDroppedAndTheLoopGoesOn() throws Exception {
     ServicePortName dns = new ServicePortName("default", "web", "dns");
-    restartWith(
-        Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(60)), new Random(5));
+    restartWith(Proxier.Config.defaults().withUdpIdleTimeout(LONG_UDP_IDLE), new Random(5));
     try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       backend.setSoTimeout(IO_TIMEOUT_MS);
@@ -1134,27 +1155,17 @@ class ProxierTest {
 
   @Test
   void udpRepliesArriveWholeWhateverTheirLength() throws Exception {
-    ServicePortName dns = new ServicePortName("default", "web", "dns");
-    restartWith(
-        Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(60)), new Random(5));
-    try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      backend.setSoTimeout(IO_TIMEOUT_MS);
-      client.setSoTimeout(IO_TIMEOUT_MS);
-      proxier.onServiceAdd(service("default", "web", "10.96.0.10", udp("dns", 53)));
-      proxier.onEndpointsAdd(
-          Api.endpoints("default", "web", subset("dns", backend.getLocalPort(), "127.0.0.1")));
-      InetSocketAddress proxy = proxyFor(dns);
+    try (UdpService udp = udpService(LONG_UDP_IDLE)) {
       // A short reply, then longer ones on the same session, up to the 4 KiB upstream reads.
       for (int length : new int[] {1, 100, UdpProxySocket.BUFFER_SIZE}) {
-        udpSend(client, proxy, "q");
+        udpSend(udp.client(), udp.proxy(), "q");
         DatagramPacket query = new DatagramPacket(new byte[64], 64);
-        backend.receive(query);
+        udp.backend().receive(query);
         byte[] answer = new byte[length];
         new Random(length).nextBytes(answer);
-        backend.send(new DatagramPacket(answer, length, query.getSocketAddress()));
+        udp.backend().send(new DatagramPacket(answer, length, query.getSocketAddress()));
         DatagramPacket reply = new DatagramPacket(new byte[8192], 8192);
-        client.receive(reply);
+        udp.client().receive(reply);
         assertThat(java.util.Arrays.copyOf(reply.getData(), reply.getLength()))
             .as("a reply of %d bytes", length)
             .isEqualTo(answer);
@@ -1164,21 +1175,11 @@ class ProxierTest {
 
   @Test
   void removingAUdpServiceEndsItsSessions() throws Exception {
-    ServicePortName dns = new ServicePortName("default", "web", "dns");
-    restartWith(
-        Proxier.Config.defaults().withUdpIdleTimeout(Duration.ofSeconds(60)), new Random(5));
-    try (DatagramSocket backend = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      backend.setSoTimeout(IO_TIMEOUT_MS);
-      client.setSoTimeout(IO_TIMEOUT_MS);
-      Service svc = service("default", "web", "10.96.0.10", udp("dns", 53));
-      proxier.onServiceAdd(svc);
-      proxier.onEndpointsAdd(
-          Api.endpoints("default", "web", subset("dns", backend.getLocalPort(), "127.0.0.1")));
-      udpRoundTrip(client, backend, proxyFor(dns), "query");
+    try (UdpService udp = udpService(LONG_UDP_IDLE)) {
+      udpRoundTrip(udp.client(), udp.backend(), udp.proxy(), "query");
       assertThat(proxier.openConnections()).isEqualTo(1);
       // Replies go out through the service's socket, so a session cannot outlive it.
-      proxier.onServiceDelete(svc);
+      proxier.onServiceDelete(udp.service());
       assertThat(proxier.openConnections()).isZero();
     }
   }
