@@ -442,11 +442,12 @@ public final class GenericScheduler implements AutoCloseable {
    * until v1.16).
    */
   public NodeScoreList prioritizeNodes(Pod pod, PriorityMetadata meta, List<NodeInfo> nodes) {
-    List<String> names = new ArrayList<>(nodes.size());
-    for (NodeInfo ni : nodes) {
-      names.add(ni.nodeName());
+    // One array of names, shared by the result and every priority's list: names never change.
+    String[] names = new String[nodes.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = nodes.get(i).nodeName();
     }
-    NodeScoreList result = new NodeScoreList(names);
+    NodeScoreList result = NodeScoreList.sharingNames(names);
     if (prioritizers.length == 0 && extenders.isEmpty()) {
       for (int i = 0; i < nodes.size(); i++) {
         result.setScore(i, 1);
@@ -455,7 +456,7 @@ public final class GenericScheduler implements AutoCloseable {
     }
     NodeScoreList[] results = new NodeScoreList[prioritizers.length];
     for (int j = 0; j < prioritizers.length; j++) {
-      results[j] = new NodeScoreList(names);
+      results[j] = NodeScoreList.sharingNames(names);
     }
     // Upstream keeps going after an error and reports them all; so do we.
     Queue<SchedulingError> errors = new ConcurrentLinkedQueue<>();

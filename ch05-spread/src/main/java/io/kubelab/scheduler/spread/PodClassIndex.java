@@ -523,6 +523,14 @@ final class PodClassIndex {
     }
 
     /**
+     * Every position's zone number ({@link #zone}) in one array: the view's own column, not a copy,
+     * so the caller must only read it.
+     */
+    int[] zoneColumn() {
+      return zones;
+    }
+
+    /**
      * Each node's value number for {@code key} ({@link NodeEntry#domain}), -1 without; null unless
      * the refresh was asked for the key. The caller must not change the array.
      */

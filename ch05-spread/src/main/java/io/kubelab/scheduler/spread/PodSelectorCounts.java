@@ -94,20 +94,19 @@ public final class PodSelectorCounts {
   /**
    * The zone of each node of {@code result} as an index below {@link #zoneCount}, -1 for none; null
    * unless {@code result} lists exactly the filtered nodes this part was computed for, in order.
+   * The array is the view's own: read it, never write it.
    */
   int[] zones(NodeScoreList result) {
     if (view == null || result.size() != view.nodes().size()) {
       return null;
     }
-    int[] zones = new int[result.size()];
-    for (int i = 0; i < zones.length; i++) {
+    for (int i = 0; i < result.size(); i++) {
       String name = view.name(i);
       if (name == null || !name.equals(result.name(i))) {
         return null;
       }
-      zones[i] = view.zone(i);
     }
-    return zones;
+    return view.zoneColumn();
   }
 
   /** The number of distinct zones {@link #zones} may name. */
