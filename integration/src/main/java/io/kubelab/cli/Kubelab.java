@@ -8,17 +8,14 @@ import io.kubelab.apimachinery.manifest.Manifest;
 import io.kubelab.apimachinery.manifest.ManifestException;
 import io.kubelab.apimachinery.manifest.Manifests;
 import io.kubelab.apimachinery.resource.Quantities;
+import io.kubelab.cluster.Kubelets;
 import io.kubelab.cluster.NodeAgent;
-import io.kubelab.cluster.Placement;
-import io.kubelab.cluster.SchedulingSimulation;
 import io.kubelab.explain.ExplainOutput;
 import io.kubelab.explain.FrameworkSimulation;
 import io.kubelab.explain.PodResult;
 import io.kubelab.explain.SchedulerProfile;
 import io.kubelab.kubelet.pleg.GenericPleg;
 import io.kubelab.kubelet.pleg.PodLifeCycleEventType;
-import io.kubelab.scheduler.algorithm.policy.Policies;
-import io.kubelab.scheduler.algorithm.policy.Policy;
 import io.kubelab.scheduler.framework.profile.Profiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +29,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -209,12 +207,10 @@ public final class Kubelab implements Callable<Integer> {
       k.out.println("kubelab demo: an embedded cluster of 6 nodes in 3 zones, 9 pending pods.");
       k.out.println("Run `kubelab schedule -f FILE` to ask the same of your own cluster.");
       k.out.println();
-      return k.schedule(
-          Manifests.parse(resource(DEMO_CLUSTER), DEMO_CLUSTER),
-          DEMO_CLUSTER,
-          null,
-          s,
-          brief || k.brief);
+      Manifest demo = Manifests.parse(resource(DEMO_CLUSTER), DEMO_CLUSTER);
+      checkQuantityRanges(demo, DEMO_CLUSTER);
+      SchedulerProfile profile = SchedulerProfile.resolve(Profiles.DEFAULT_118, Kubelab::readText);
+      return k.explain(demo, profile, s, "table", null, brief || k.brief);
     }
   }
 
@@ -223,9 +219,10 @@ public final class Kubelab implements Callable<Integer> {
       name = "schedule",
       mixinStandardHelpOptions = true,
       description = {
-        "Schedule the pending pods of FILE onto its nodes, one by one in queue order (priority,"
-            + " then age), with the v1.17 predicates of chapter 03; each node's miniature kubelet"
-            + " then starts the pods bound to it, in virtual time.",
+        "Schedule the pending pods of FILE onto its nodes with chapter 08's scheduler (its queue,"
+            + " the profile's plugins, preemption, extenders) until the queue has nothing left it"
+            + " can place, and say why each pod landed where it did; in table output, each node's"
+            + " miniature kubelet then starts the pods bound to it, in virtual time.",
         "FILE is multi-document YAML or JSON, e.g. the output of"
             + " `kubectl get nodes,pods,priorityclasses -A -o yaml`."
       })
@@ -242,7 +239,7 @@ public final class Kubelab implements Callable<Integer> {
     @Option(
         names = "--policy",
         paramLabel = "FILE",
-        description = "a scheduler Policy (JSON) instead of the embedded default")
+        description = "a scheduler Policy file, as a profile: the same as --profile FILE")
     String policy;
 
     @Option(
@@ -267,8 +264,8 @@ public final class Kubelab implements Callable<Integer> {
         names = "--profile",
         paramLabel = "PROFILE",
         description =
-            "schedule with the ch08 scheduler (queue, preemption, extenders): default-1.18,"
-                + " legacy-1.17 (its Policy as plugins), or a KubeSchedulerConfiguration or Policy"
+            "the scheduler's profile: default-1.18 (the default), legacy-1.17 (v1.17's"
+                + " DefaultProvider Policy as plugins), or a KubeSchedulerConfiguration or Policy"
                 + " file")
     String profile;
 
@@ -284,9 +281,6 @@ public final class Kubelab implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      if (output == null && profile == null && explain == null) {
-        return k.schedule(read(file), file, policy, seed, brief);
-      }
       if (output != null && !List.of("json", "yaml", "table").contains(output)) {
         throw new IllegalArgumentException(
             "--output \"" + output + "\": must be json, yaml or table");
@@ -424,40 +418,15 @@ public final class Kubelab implements Callable<Integer> {
             out.println();
             sim.evicted().forEach((v, by) -> out.println(v + " was preempted by " + by + "."));
           }
+          if (explainPod == null) {
+            printKubelets(manifest.nodes(), all, sim.evicted().keySet());
+          }
           long unschedulable = all.stream().filter(r -> !r.bound()).count();
           out.println();
           out.printf(
               "%d scheduled, %d unschedulable.%n", all.size() - unschedulable, unschedulable);
         }
       }
-    }
-    return 0;
-  }
-
-  int schedule(Manifest manifest, String source, String policyFile, long seed, boolean brief) {
-    checkQuantityRanges(manifest, source);
-    Policy policy =
-        Policies.parse(policyFile == null ? resource(DEFAULT_POLICY) : readText(policyFile));
-    try (SchedulingSimulation sim = new SchedulingSimulation(manifest, policy, seed)) {
-      out.printf(
-          "Scheduling %d pending pod(s) onto %d node(s); ties broken at random with seed %d.%n",
-          sim.pending().size(), sim.nodeCount(), seed);
-      for (String note : sim.notes()) {
-        out.println("note: " + note);
-      }
-      List<Placement> placements = sim.run();
-      out.println();
-      printTable(placements);
-      if (!brief) {
-        for (Placement p : placements) {
-          printWhy(p);
-        }
-      }
-      printKubelets(sim, placements);
-      long unschedulable = placements.stream().filter(p -> !p.scheduled()).count();
-      out.println();
-      out.printf(
-          "%d scheduled, %d unschedulable.%n", placements.size() - unschedulable, unschedulable);
     }
     return 0;
   }
@@ -518,65 +487,57 @@ public final class Kubelab implements Callable<Integer> {
     }
   }
 
-  private void printTable(List<Placement> placements) {
-    int w = "POD".length();
-    for (Placement p : placements) {
-      w = Math.max(w, p.podKey().length());
-    }
-    String fmt = "%-" + w + "s  %-12s  %s%n";
-    out.printf(fmt, "POD", "NODE", "RESULT");
-    for (Placement p : placements) {
+  /**
+   * Hands every pod the run bound to its node's miniature kubelet (chapter 10's, over a fake
+   * runtime, in virtual time), lets {@link Kubelets#RUN_TIME} pass, and prints what each kubelet
+   * started and every pending pod's phase. A pod bound and later preempted in the same run is not
+   * started.
+   */
+  private void printKubelets(List<Node> nodes, List<PodResult> results, Set<String> preempted) {
+    try (Kubelets kubelets = new Kubelets(nodes)) {
+      for (PodResult r : results) {
+        kubelets.pending(r.pod());
+      }
+      for (PodResult r : results) {
+        if (r.bound() && !preempted.contains(r.key())) {
+          kubelets.bind(r.pod(), r.node());
+        }
+      }
+      kubelets.run();
+      out.println();
       out.printf(
-          fmt,
-          p.podKey(),
-          p.scheduled() ? p.node() : "<none>",
-          p.scheduled()
-              ? p.feasibleNodes() + " of " + p.evaluatedNodes() + " examined nodes fit"
-              : p.message());
-    }
-  }
-
-  /** What each node's kubelet started and its PLEG saw, then every pod's phase. */
-  private void printKubelets(SchedulingSimulation sim, List<Placement> placements) {
-    out.println();
-    out.printf(
-        "Kubelets, after %d s of virtual time (PLEG relists every %d s; its events include each"
-            + " pod's sandbox):%n",
-        SchedulingSimulation.KUBELET_RUN_TIME.toSeconds(), GenericPleg.RELIST_PERIOD.toSeconds());
-    for (NodeAgent a : sim.agents()) {
-      Map<PodLifeCycleEventType, Integer> byType = new EnumMap<>(PodLifeCycleEventType.class);
-      a.events().forEach(e -> byType.merge(e.type(), 1, Integer::sum));
-      StringBuilder counts = new StringBuilder();
-      byType.forEach(
-          (type, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(n + " " + type));
-      out.printf(
-          "  %-12s started %d pod(s) (%d container(s)); PLEG: %d event(s)%s%n",
-          a.nodeName(),
-          a.pods().size(),
-          a.containersStarted(),
-          a.events().size(),
-          counts.length() == 0 ? "" : " (" + counts + ")");
-    }
-    int w = "POD".length();
-    for (Placement p : placements) {
-      w = Math.max(w, p.podKey().length());
-    }
-    String fmt = "%-" + w + "s  %-12s  %s%n";
-    out.println();
-    out.printf(fmt, "POD", "NODE", "PHASE");
-    for (Placement p : placements) {
-      out.printf(fmt, p.podKey(), p.scheduled() ? p.node() : "<none>", sim.phase(p));
-    }
-  }
-
-  private void printWhy(Placement p) {
-    out.println();
-    out.println(
-        p.podKey() + (p.scheduled() ? " -> " + p.node() : " stays pending: " + p.message()));
-    for (Map.Entry<String, List<String>> e : p.verdicts().entrySet()) {
-      String verdict = e.getValue().isEmpty() ? "fits" : String.join("; ", e.getValue());
-      String mark = e.getKey().equals(p.node()) ? "*" : " ";
-      out.printf("  %s %-12s %s%n", mark, e.getKey(), verdict);
+          "Kubelets, after %d s of virtual time (PLEG relists every %d s; its events include each"
+              + " pod's sandbox):%n",
+          Kubelets.RUN_TIME.toSeconds(), GenericPleg.RELIST_PERIOD.toSeconds());
+      for (NodeAgent a : kubelets.agents()) {
+        Map<PodLifeCycleEventType, Integer> byType = new EnumMap<>(PodLifeCycleEventType.class);
+        a.events().forEach(e -> byType.merge(e.type(), 1, Integer::sum));
+        StringBuilder counts = new StringBuilder();
+        byType.forEach(
+            (type, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(n + " " + type));
+        out.printf(
+            "  %-12s started %d pod(s) (%d container(s)); PLEG: %d event(s)%s%n",
+            a.nodeName(),
+            a.pods().size(),
+            a.containersStarted(),
+            a.events().size(),
+            counts.length() == 0 ? "" : " (" + counts + ")");
+      }
+      int w = "POD".length();
+      for (PodResult r : results) {
+        w = Math.max(w, r.key().length());
+      }
+      String fmt = "%-" + w + "s  %-12s  %s%n";
+      out.println();
+      out.printf(fmt, "POD", "NODE", "PHASE");
+      for (PodResult r : results) {
+        boolean gone = preempted.contains(r.key());
+        out.printf(
+            fmt,
+            r.key(),
+            r.bound() ? r.node() : "<none>",
+            gone ? "preempted" : kubelets.phase(r.pod()));
+      }
     }
   }
 

@@ -38,16 +38,19 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A scheduler in one JVM, fed from a manifest: the ch01 cache, the ch02 generic scheduler built
- * from a Policy, the ch03 predicates, the ch04 priorities and the ch05 spreading priorities (their
- * Services, ReplicationControllers, ReplicaSets and StatefulSets come from the manifest too). Nodes
- * and bound pods go into the cache as an informer would put them; pending pods are scheduled one at
- * a time in the scheduling queue's order (higher priority first, then older), and each placement is
- * assumed, bound and confirmed before the next pod, as kube-scheduler's scheduleOne does.
+ * Chapter 02's classic pipeline in one JVM, kubelets included: what {@code kubelab schedule} ran
+ * before it ran chapter 08's scheduler ({@link io.kubelab.explain.FrameworkSimulation}); kept so
+ * that the generic scheduler's own predicate loop can still be run end to end and compared. A
+ * scheduler fed from a manifest: the ch01 cache, the ch02 generic scheduler built from a Policy,
+ * the ch03 predicates, the ch04 priorities and the ch05 spreading priorities (their Services,
+ * ReplicationControllers, ReplicaSets and StatefulSets come from the manifest too). Nodes and bound
+ * pods go into the cache as an informer would put them; pending pods are scheduled one at a time in
+ * the scheduling queue's order (higher priority first, then older), and each placement is assumed,
+ * bound and confirmed before the next pod, as kube-scheduler's scheduleOne does.
  *
  * <p>Each node runs a {@link NodeAgent}, chapter 10's kubelet: a bound pod is handed to its node's
  * agent, which starts its containers in a fake runtime; after the last pod is scheduled the
- * simulation lets {@link #KUBELET_RUN_TIME} of virtual time pass, so that every agent's PLEG
+ * simulation lets {@link Kubelets#RUN_TIME} of virtual time pass, so that every agent's PLEG
  * relists and the pods it runs are reported Running to an {@link InMemoryApiServer}. Pods bound in
  * the input are taken as already running and are not handed to the agents.
  *
@@ -59,12 +62,8 @@ public final class SchedulingSimulation implements AutoCloseable {
   /** The scheduler name a pod must carry (or leave empty) to be scheduled here. */
   public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
-  /** Virtual time the kubelets get after scheduling: five PLEG relists. */
-  public static final Duration KUBELET_RUN_TIME = Duration.ofSeconds(5);
-
   private final FakeClock clock = new FakeClock();
-  private final InMemoryApiServer api = new InMemoryApiServer();
-  private final Map<String, NodeAgent> agents = new LinkedHashMap<>();
+  private final Kubelets kubelets;
   private final SchedulerCache cache = new SchedulerCache(clock);
   private final Snapshot snapshot = new Snapshot();
   private final GenericScheduler scheduler;
@@ -109,11 +108,8 @@ public final class SchedulingSimulation implements AutoCloseable {
     }
     for (Node n : manifest.nodes()) {
       cache.addNode(n);
-      String name = n.getMetadata().getName();
-      if (!agents.containsKey(name)) {
-        agents.put(name, new NodeAgent(n, clock, api));
-      }
     }
+    this.kubelets = new Kubelets(manifest.nodes(), clock);
     for (Pod raw : manifest.pods()) {
       Pod p = normalize(raw, priorities);
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
@@ -137,7 +133,7 @@ public final class SchedulingSimulation implements AutoCloseable {
           continue;
         }
         pending.add(p);
-        api.create(p);
+        kubelets.pending(p);
       }
     }
     pending.sort(QUEUE_ORDER);
@@ -165,14 +161,14 @@ public final class SchedulingSimulation implements AutoCloseable {
 
   /**
    * Schedules every pending pod in order, hands each bound pod to its node's agent, then lets the
-   * agents run for {@link #KUBELET_RUN_TIME}. Returns where each pod landed.
+   * agents run for {@link Kubelets#RUN_TIME}. Returns where each pod landed.
    */
   public List<Placement> run() {
     List<Placement> out = new ArrayList<>();
     for (Pod pod : pending) {
       out.add(scheduleOne(pod));
     }
-    advance(KUBELET_RUN_TIME);
+    kubelets.run();
     return out;
   }
 
@@ -183,12 +179,12 @@ public final class SchedulingSimulation implements AutoCloseable {
 
   /** The pod's status.phase in the API server: Running once its kubelet reported it. */
   public String phase(Placement p) {
-    return api.phase(p.pod().getMetadata().getUid());
+    return kubelets.phase(p.pod());
   }
 
   /** One agent per node, in the input's node order. */
   public List<NodeAgent> agents() {
-    return List.copyOf(agents.values());
+    return kubelets.agents();
   }
 
   /**
@@ -197,11 +193,7 @@ public final class SchedulingSimulation implements AutoCloseable {
    * @throws IllegalArgumentException if there is no such node
    */
   public NodeAgent agent(String nodeName) {
-    NodeAgent a = agents.get(nodeName);
-    if (a == null) {
-      throw new IllegalArgumentException("no node named \"" + nodeName + "\"");
-    }
-    return a;
+    return kubelets.agent(nodeName);
   }
 
   private Placement scheduleOne(Pod pod) {
@@ -221,9 +213,7 @@ public final class SchedulingSimulation implements AutoCloseable {
     cache.assumePod(bound);
     cache.finishBinding(bound);
     cache.addPod(bound);
-    api.bind(bound.getMetadata().getUid(), result.suggestedHost());
-    agent(result.suggestedHost()).handlePodAddition(bound);
-    clock.step(Duration.ofMillis(1));
+    kubelets.bind(pod, result.suggestedHost());
     return new Placement(
         pod, result.suggestedHost(), result.evaluatedNodes(), result.feasibleNodes(), "", verdicts);
   }
@@ -299,7 +289,7 @@ public final class SchedulingSimulation implements AutoCloseable {
 
   @Override
   public void close() {
-    agents.values().forEach(NodeAgent::close);
+    kubelets.close();
     scheduler.close();
     cache.close();
   }

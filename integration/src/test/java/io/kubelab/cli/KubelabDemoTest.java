@@ -3,9 +3,10 @@ package io.kubelab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelab.apimachinery.manifest.Manifests;
-import io.kubelab.cluster.Placement;
-import io.kubelab.cluster.SchedulingSimulation;
-import io.kubelab.scheduler.algorithm.policy.Policies;
+import io.kubelab.explain.FrameworkSimulation;
+import io.kubelab.explain.PodResult;
+import io.kubelab.explain.SchedulerProfile;
+import io.kubelab.scheduler.framework.profile.Profiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,19 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** The demo is the book's front door: what it shows is pinned here, for every seed we try. */
 class KubelabDemoTest {
 
-  private static List<Placement> runDemo(long seed) {
-    try (SchedulingSimulation sim =
-        new SchedulingSimulation(
+  /** What {@code kubelab demo} runs: chapter 08's scheduler with the default-1.18 profile. */
+  private static List<PodResult> runDemo(long seed) {
+    try (FrameworkSimulation sim =
+        new FrameworkSimulation(
             Manifests.parse(Kubelab.resource(Kubelab.DEMO_CLUSTER), Kubelab.DEMO_CLUSTER),
-            Policies.parse(Kubelab.resource(Kubelab.DEFAULT_POLICY)),
+            SchedulerProfile.default118(),
             seed)) {
       return sim.run();
     }
   }
 
-  private static Map<String, Placement> byName(List<Placement> ps) {
-    Map<String, Placement> m = new HashMap<>();
-    for (Placement p : ps) {
+  private static Map<String, PodResult> byName(List<PodResult> ps) {
+    Map<String, PodResult> m = new HashMap<>();
+    for (PodResult p : ps) {
       m.put(p.pod().getMetadata().getName(), p);
     }
     return m;
@@ -44,16 +46,17 @@ class KubelabDemoTest {
   void demoPlacesEachPendingPodWhereThePredicatesAllowAndThePrioritiesPrefer() {
     Set<String> firstWebNodes = new HashSet<>();
     for (long seed = 1; seed <= 20; seed++) {
-      List<Placement> ps = runDemo(seed);
-      Map<String, Placement> m = byName(ps);
+      List<PodResult> ps = runDemo(seed);
+      Map<String, PodResult> m = byName(ps);
       assertThat(ps).hasSize(9);
       // The critical ingress is scheduled first and avoids the nodes whose port 80 is taken,
       // which leaves zone-b-1 (batch-old holds 2 CPUs and 2Gi) and the empty zone-c-1. With the
       // ingress added (500m, 256Mi) on 4 CPUs and 8Gi, by hand:
-      //   zone-b-1: LeastRequested (37 + 71) / 2 = 54, BalancedResourceAllocation
-      //             (1 - |0.625 - 0.28125|) * 100 = 65;
-      //   zone-c-1: LeastRequested (87 + 96) / 2 = 91, BalancedResourceAllocation 90.
-      // Every other priority scores both nodes alike (SelectorSpreadPriority gives every node
+      //   zone-b-1: NodeResourcesLeastAllocated (37 + 71) / 2 = 54,
+      //             NodeResourcesBalancedAllocation (1 - |0.625 - 0.28125|) * 100 = 65;
+      //   zone-c-1: NodeResourcesLeastAllocated (87 + 96) / 2 = 91,
+      //             NodeResourcesBalancedAllocation 90.
+      // Every other plugin scores both nodes alike (DefaultPodTopologySpread gives every node
       // 100: no Service or controller of the demo selects its pods), so zone-c-1 wins for every
       // seed.
       assertThat(ps.get(0).pod().getMetadata().getName()).isEqualTo("ingress-b");
@@ -61,7 +64,7 @@ class KubelabDemoTest {
       // Required zone anti-affinity: three web pods, three zones, and no room for a fourth.
       Set<String> zones = new HashSet<>();
       for (String web : List.of("web-1", "web-2", "web-3")) {
-        assertThat(m.get(web).scheduled()).as(web + " seed " + seed).isTrue();
+        assertThat(m.get(web).bound()).as(web + " seed " + seed).isTrue();
         zones.add(m.get(web).node().substring(0, "zone-x".length()));
       }
       assertThat(zones).hasSize(3);
@@ -72,18 +75,18 @@ class KubelabDemoTest {
       assertThat(m.get("web-2").node()).isIn("zone-a-1", "zone-c-1", "zone-c-2");
       assertThat(m.get("web-3").node()).isEqualTo("zone-b-1");
       firstWebNodes.add(m.get("web-1").node());
-      assertThat(m.get("web-4").scheduled()).isFalse();
+      assertThat(m.get("web-4").bound()).isFalse();
       assertThat(m.get("web-4").message())
           .startsWith("0/6 nodes are available: ")
           .contains("node(s) didn't match pod affinity/anti-affinity");
       // Only the tainted GPU node has GPUs, and the trainer tolerates its taint.
       assertThat(m.get("trainer").node()).isEqualTo("zone-a-gpu");
       // Only the GPU node (tainted) and the cordoned node have 6 free CPUs.
-      assertThat(m.get("render-farm").scheduled()).isFalse();
+      assertThat(m.get("render-farm").bound()).isFalse();
       assertThat(m.get("render-farm").message())
           .contains("Insufficient cpu")
           .contains("1 node(s) were unschedulable")
-          .contains("node(s) had taints that the pod didn't tolerate");
+          .contains("1 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate");
       assertThat(m.get("eu-north-only").message())
           .isEqualTo(
               "0/6 nodes are available: 1 node(s) were unschedulable,"
@@ -97,8 +100,8 @@ class KubelabDemoTest {
 
   @Test
   void sameSeedSamePlacements() {
-    List<String> a = runDemo(7).stream().map(p -> p.podKey() + "@" + p.node()).toList();
-    List<String> b = runDemo(7).stream().map(p -> p.podKey() + "@" + p.node()).toList();
+    List<String> a = runDemo(7).stream().map(p -> p.key() + "@" + p.node()).toList();
+    List<String> b = runDemo(7).stream().map(p -> p.key() + "@" + p.node()).toList();
     assertThat(a).isEqualTo(b);
   }
 
@@ -109,7 +112,7 @@ class KubelabDemoTest {
     String out = r.out();
     assertThat(code).isZero();
     assertThat(out)
-        .contains("Scheduling 9 pending pod(s) onto 6 node(s)")
+        .contains("Scheduling 9 pending pod(s) onto 6 node(s) with profile " + Profiles.DEFAULT_118)
         .contains("ml/trainer")
         .contains("zone-b-2     node(s) were unschedulable")
         .contains("6 scheduled, 3 unschedulable.");
@@ -175,6 +178,52 @@ class KubelabDemoTest {
         .contains("spec.containers[0].resources.requests.cpu")
         .contains("lots")
         .hasLineCount(1);
+  }
+
+  @Test
+  void scheduleRunsTheWholeSchedulerPreemptionIncludedThenTheKubeletsStartWhatWasBound(
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("preempt.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: scheduling.k8s.io/v1
+          kind: PriorityClass
+          metadata: {name: high}
+          value: 1000
+        - apiVersion: v1
+          kind: Node
+          metadata: {name: n1, uid: u-n1}
+          status: {allocatable: {cpu: "2", memory: 2Gi, pods: "10"}}
+        - apiVersion: v1
+          kind: Pod
+          metadata: {name: low, namespace: default, uid: u-low}
+          spec:
+            nodeName: n1
+            containers:
+            - {name: c, image: busybox, resources: {requests: {cpu: "2"}}}
+        - apiVersion: v1
+          kind: Pod
+          metadata: {name: urgent, namespace: default, uid: u-urgent}
+          spec:
+            priorityClassName: high
+            containers:
+            - {name: c, image: busybox, resources: {requests: {cpu: "1"}}}
+        """);
+    Result r = run("schedule", "-f", file.toString(), "--brief");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        // No options: chapter 08's scheduler with the default profile, queue and preemption.
+        .contains("with profile " + Profiles.DEFAULT_118)
+        .contains("default/low was preempted by default/urgent.")
+        .containsPattern("default/urgent +n1 ")
+        // The preemptor's node's kubelet starts it; the victim was running before the run.
+        .contains("n1           started 1 pod(s) (1 container(s))")
+        .containsPattern("default/urgent +n1 +Running")
+        .contains("1 scheduled, 0 unschedulable.");
   }
 
   @Test
