@@ -37,6 +37,8 @@ import io.kubelab.scheduler.framework.config.Plugin;
 import io.kubelab.scheduler.framework.config.PluginSet;
 import io.kubelab.scheduler.framework.config.Plugins;
 import io.kubelab.scheduler.metrics.SchedulerMetrics;
+import io.kubelab.scheduler.preemption.PreemptionResult;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -84,6 +86,7 @@ class FrameworkGenericSchedulerTest {
     final String name;
     Status preFilter = Status.SUCCESS;
     Status addPod = Status.SUCCESS;
+    Status removePod = Status.SUCCESS;
     BiFunction<Pod, NodeInfo, Status> filter = (p, n) -> Status.SUCCESS;
     Status preScore = Status.SUCCESS;
     Map<String, Long> scores = new HashMap<>();
@@ -123,7 +126,8 @@ class FrameworkGenericSchedulerTest {
     @Override
     public Status removePod(
         CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
-      return Status.SUCCESS;
+      calls.add("removePod " + podToRemove.getMetadata().getName() + "@" + nodeInfo.nodeName());
+      return removePod;
     }
 
     @Override
@@ -154,6 +158,13 @@ class FrameworkGenericSchedulerTest {
   static final class Recorder implements CycleRecorder {
     final List<String> selected = new ArrayList<>();
     final Map<String, Long> finalScores = new LinkedHashMap<>();
+    final List<String> preemptions = new ArrayList<>();
+
+    @Override
+    public void preemption(String nominatedNode, List<Pod> victims) {
+      preemptions.add(
+          nominatedNode + " " + victims.stream().map(v -> v.getMetadata().getName()).toList());
+    }
 
     @Override
     public void selectedNode(String nodeName) {
@@ -636,5 +647,104 @@ class FrameworkGenericSchedulerTest {
     assertThat(e.filteredNodesStatuses().get("n1").reasons())
         .containsExactly("filtered out", "ext says no");
     assertThat(e.filteredNodesStatuses().get("n2").reasons()).containsExactly("ext says no");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Preemption over the same plugins
+
+  private static final Instant NOW = Instant.parse("2020-01-01T00:00:00Z");
+
+  private void running(String name, String nodeName, int priority, boolean terminating) {
+    Pod p = Fixtures.pod(name).uid("uid-" + name).priority(priority).nodeName(nodeName).build();
+    if (terminating) {
+      p.getMetadata().setDeletionTimestamp("2020-01-01T00:00:00Z");
+    }
+    cache.addPod(p);
+  }
+
+  /** Schedules {@code preemptor}, which must not fit, then runs preemption on its FitError. */
+  private PreemptionResult preemptFor(Pod preemptor, FrameworkImpl fwk, CycleState state) {
+    FrameworkGenericScheduler s = scheduler();
+    FitError e = catchThrowableOfType(FitError.class, () -> s.schedule(fwk, state, preemptor));
+    return new FrameworkPreemption(s, snapshot, parallelizer, nominator, false)
+        .preempt(fwk, state, preemptor, e, List.of(), NOW);
+  }
+
+  private FrameworkImpl onePodPerNodeFramework() {
+    probe.filter = FrameworkGenericSchedulerTest::onePodPerNode;
+    return framework(false, ExtensionPoint.PRE_FILTER, ExtensionPoint.FILTER);
+  }
+
+  @Test
+  void preemptionChoosesAmongTheNodesWhereEvictingHelpsAndTellsTheRecorder() {
+    nodes("n1", "n2");
+    running("low", "n1", 0, false);
+    running("vip", "n2", 2000, false);
+    FrameworkImpl fwk = onePodPerNodeFramework();
+    Recorder rec = new Recorder();
+
+    PreemptionResult r = preemptFor(named("high", 1000), fwk, recorded(rec));
+
+    assertThat(r.nodeName()).isEqualTo("n1");
+    assertThat(r.victims()).extracting(v -> v.getMetadata().getName()).containsExactly("low");
+    assertThat(rec.preemptions).containsExactly("n1 [low]");
+  }
+
+  @Test
+  void aFailingRemovePodExtensionMakesTheNodeUnsuitable() {
+    nodes("n1");
+    running("low", "n1", 0, false);
+    FrameworkImpl fwk = onePodPerNodeFramework();
+    probe.removePod = Status.error("lost count");
+
+    PreemptionResult r = preemptFor(named("high", 1000), fwk, new CycleState());
+
+    assertThat(r.node()).isEmpty();
+    assertThat(probe.calls).contains("removePod low@n1");
+  }
+
+  @Test
+  void aFailingAddPodExtensionWhileReprievingMakesTheNodeUnsuitable() {
+    nodes("n1");
+    running("low", "n1", 0, false);
+    FrameworkImpl fwk = onePodPerNodeFramework();
+    probe.addPod = Status.error("lost count");
+
+    PreemptionResult r = preemptFor(named("high", 1000), fwk, new CycleState());
+
+    assertThat(r.node()).isEmpty();
+    assertThat(probe.calls).contains("removePod low@n1", "addPod low@n1");
+  }
+
+  @Test
+  void aPodPreemptionCannotHelpIsToLoseItsNomination() {
+    nodes("n1");
+    running("low", "n1", 0, false);
+    probe.filter = (p, n) -> Status.unschedulableAndUnresolvable("node(s) didn't match selector");
+    FrameworkImpl fwk = framework(false, ExtensionPoint.FILTER);
+    Pod high = named("high", 1000);
+    high.getStatus().setNominatedNodeName("n1");
+
+    PreemptionResult r = preemptFor(high, fwk, new CycleState());
+
+    assertThat(r.node()).isEmpty();
+    assertThat(r.victims()).isEmpty();
+    assertThat(r.nominatedPodsToClear()).containsExactly(high);
+  }
+
+  @Test
+  void aNominatedPodWhoseVictimIsStillTerminatingPreemptsNoMore() {
+    nodes("n1");
+    running("leaving", "n1", 0, true);
+    FrameworkImpl fwk = onePodPerNodeFramework();
+    Pod high = named("high", 1000);
+    high.getStatus().setNominatedNodeName("n1");
+
+    PreemptionResult r = preemptFor(high, fwk, new CycleState());
+
+    assertThat(r).isEqualTo(PreemptionResult.NONE);
+    // Without the nomination it would preempt the terminating pod's node again.
+    high.getStatus().setNominatedNodeName(null);
+    assertThat(preemptFor(high, fwk, new CycleState()).nodeName()).isEqualTo("n1");
   }
 }
