@@ -366,6 +366,26 @@ class SchedulerCycleTest {
     }
   }
 
+  @Test
+  void anExtenderBindsAndFailsAlikeWithoutACycleRecorder() throws Exception {
+    Harness.Options o = new Harness.Options();
+    o.builder = b -> b.extenders(List.of(binder));
+    try (Harness h = new Harness(o)) {
+      binder.cluster = h.cluster;
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      h.cluster.createPod(pod("ok").build());
+      h.settle();
+      assertThat(notes(h, "default/ok")).containsExactly("Successfully assigned default/ok to n1");
+
+      binder.fails = new IllegalStateException("extender unreachable");
+      h.cluster.createPod(pod("refused").build());
+      h.scheduler.scheduleOne(Duration.ZERO);
+      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      assertThat(notes(h, "default/refused"))
+          .containsExactly("Binding rejected: extender unreachable");
+    }
+  }
+
   /** A Bind plugin that leaves every pod to another. */
   private static final class SkippingBinder implements BindPlugin {
     @Override
@@ -433,7 +453,8 @@ class SchedulerCycleTest {
   }
 
   @Test
-  void aNominationTheApiServerRefusesIsWithdrawnAndNoVictimIsDeleted() throws Exception {
+  void aNominationTheApiServerRefusesIsWithdrawnFromTheQueueAndNoVictimIsDeleted()
+      throws Exception {
     Preemptor preemptor =
         new Preemptor() {
           @Override
@@ -442,7 +463,14 @@ class SchedulerCycleTest {
           }
         };
     Harness.Options o = new Harness.Options();
-    o.builder = b -> b.podPreemptor(preemptor);
+    // The error func cannot read the pod back either: nothing requeues it meanwhile.
+    o.builder =
+        b ->
+            b.podPreemptor(preemptor)
+                .podGetter(
+                    (ns, name) -> {
+                      throw new InMemoryCluster.ApiException(503, "etcd leader changed");
+                    });
     try (Harness h = new Harness(o)) {
       preemptor.cluster = h.cluster;
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
@@ -451,6 +479,7 @@ class SchedulerCycleTest {
 
       h.scheduler.scheduleOne(Duration.ZERO);
 
+      // The queue had the nomination first; it is withdrawn when the API server refuses it.
       assertThat(h.queue.nominatedPodsForNode("n1")).isEmpty();
       assertThat(h.cluster.pod("default", "low")).isPresent();
       assertThat(h.events.events()).extracting(Event::reason).containsExactly("FailedScheduling");
@@ -609,6 +638,91 @@ class SchedulerCycleTest {
       h.clock.step(Duration.ofMinutes(2));
 
       assertThat(reads).hasValue(1);
+    }
+  }
+
+  @Test
+  void runStartsTheQueuesFlushesAndTheLoop() throws Exception {
+    java.util.concurrent.BlockingQueue<String> bound =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    Harness.Options o = new Harness.Options();
+    o.runQueue = false;
+    o.binder =
+        c ->
+            b -> {
+              c.bind(b);
+              bound.add(b.getMetadata().getName() + "@" + b.getTarget().getName());
+            };
+    try (Harness h = new Harness(o)) {
+      h.cluster.createNode(node("small").allocatable("1", "4Gi").build());
+      h.cluster.createPod(pod("big").requests("2", "1Gi").build());
+      h.cluster.createPod(pod("fits").requests("1", "1Gi").build());
+      h.scheduler.run();
+      // The loop runs on its own thread: it binds the pod that fits and fails the other.
+      assertThat(bound.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("fits@small");
+
+      h.cluster.createNode(node("large").allocatable("4", "8Gi").build());
+      // The node moved "big" to the backoff queue; only the queue's flush, started by run(),
+      // brings it back once its second of backoff is over.
+      h.clock.step(Duration.ofSeconds(2));
+
+      assertThat(bound.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("big@large");
+    }
+  }
+
+  @Test
+  void aClosedSchedulerCannotBeStartedNorStartedTwice() throws Exception {
+    try (Harness h = new Harness()) {
+      h.scheduler.run();
+      org.assertj.core.api.Assertions.assertThatThrownBy(h.scheduler::run)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("the scheduler was already started or closed");
+    }
+    try (Harness h = new Harness()) {
+      h.scheduler.close();
+      org.assertj.core.api.Assertions.assertThatThrownBy(h.scheduler::run)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("the scheduler was already started or closed");
+    }
+  }
+
+  @Test
+  void closeKeepsTheCallersInterrupt() throws Exception {
+    TestPlugin plugin = new TestPlugin();
+    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    try (Harness h = new Harness(plugin.options())) {
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      h.cluster.createPod(pod("p").build());
+      h.scheduler.scheduleOne(Duration.ZERO); // a binding cycle waits at Permit
+
+      Thread.currentThread().interrupt();
+      h.scheduler.close();
+
+      assertThat(Thread.interrupted()).isTrue();
+    }
+  }
+
+  @Test
+  void aMessagelessErrorIsNoteless() {
+    assertThat(Scheduler.truncate(null)).isNull();
+  }
+
+  @Test
+  void bindingCyclesRunOnDaemonThreads() throws Exception {
+    List<Boolean> daemon = new CopyOnWriteArrayList<>();
+    Harness.Options o = new Harness.Options();
+    o.binder =
+        c ->
+            b -> {
+              daemon.add(Thread.currentThread().isDaemon());
+              c.bind(b);
+            };
+    try (Harness h = new Harness(o)) {
+      h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
+      h.cluster.createPod(pod("p").build());
+      h.settle();
+      // A scheduler nobody closed does not keep the JVM alive.
+      assertThat(daemon).containsExactly(true);
     }
   }
 }

@@ -257,4 +257,86 @@ class SparseObjectsTest {
     empty.setConditions(null);
     assertThat(PodConditions.get(empty, PodConditions.POD_SCHEDULED)).isNull();
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // The in-memory API server
+
+  private static Pod statusless(String name) {
+    Pod p = pod(name).uid("uid-" + name).build();
+    p.setStatus(null);
+    return p;
+  }
+
+  @Test
+  void aBindingWithoutATargetOrUidIsJudgedAsTheApiServerDoes() {
+    InMemoryCluster c = new InMemoryCluster(new io.kubelab.apimachinery.clock.FakeClock());
+    c.createPod(statusless("p"));
+    io.fabric8.kubernetes.api.model.Binding noTarget =
+        new io.fabric8.kubernetes.api.model.BindingBuilder()
+            .withNewMetadata()
+            .withNamespace("default")
+            .withName("p")
+            .endMetadata()
+            .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.bind(noTarget))
+        .hasMessage("Binding default/p: target.name: Required value");
+
+    // No UID: no precondition. A pod without a status gets one with PodScheduled=True.
+    c.bind(
+        new io.fabric8.kubernetes.api.model.BindingBuilder(noTarget)
+            .withNewTarget()
+            .withKind("Node")
+            .withName("n1")
+            .endTarget()
+            .build());
+    Pod bound = c.pod("default", "p").orElseThrow();
+    assertThat(bound.getSpec().getNodeName()).isEqualTo("n1");
+    assertThat(PodConditions.get(bound.getStatus(), PodConditions.POD_SCHEDULED).getStatus())
+        .isEqualTo("True");
+  }
+
+  @Test
+  void statusWritesGiveAStatuslessPodAStatus() {
+    InMemoryCluster c = new InMemoryCluster(new io.kubelab.apimachinery.clock.FakeClock());
+    c.createPod(statusless("nominated"));
+    c.createPod(statusless("conditioned"));
+
+    c.setNominatedNodeName(statusless("nominated"), "n1");
+    c.update(statusless("conditioned"), scheduled("False", "Unschedulable"));
+
+    assertThat(c.pod("default", "nominated").orElseThrow().getStatus().getNominatedNodeName())
+        .isEqualTo("n1");
+    c.setNominatedNodeName(statusless("nominated"), null);
+    assertThat(c.pod("default", "nominated").orElseThrow().getStatus().getNominatedNodeName())
+        .isNull();
+    assertThat(
+            PodConditions.get(
+                    c.pod("default", "conditioned").orElseThrow().getStatus(),
+                    PodConditions.POD_SCHEDULED)
+                .getReason())
+        .isEqualTo("Unschedulable");
+  }
+
+  @Test
+  void anEmptyNamespaceIsNoNamespaceAndANamelessObjectIsRefused() {
+    InMemoryCluster c = new InMemoryCluster(new io.kubelab.apimachinery.clock.FakeClock());
+    Pod p = pod("p").build();
+    p.getMetadata().setNamespace("");
+    c.createPod(p);
+
+    assertThat(c.pod(null, "p")).isPresent();
+    assertThat(c.pod("", "p")).isPresent();
+    assertThat(c.pod("default", "p")).isEmpty();
+
+    Pod nameless = pod("x").build();
+    nameless.getMetadata().setName(null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.createPod(nameless))
+        .hasMessage("pods: metadata.name: Required value");
+    Pod noMetadata = pod("y").build();
+    noMetadata.setMetadata(null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.createPod(noMetadata))
+        .hasMessage("pods: metadata.name: Required value");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.createNode(null))
+        .hasMessage("nodes: metadata.name: Required value");
+  }
 }

@@ -338,6 +338,21 @@ class FrameworkGenericSchedulerTest {
   }
 
   @Test
+  void theFitErrorCountsEachReasonAndSortsTheCountedStrings() {
+    nodes("n1", "n2", "n3");
+    probe.filter = (p, n) -> Status.unschedulable(n.nodeName().equals("n3") ? "b" : "a");
+
+    FitError e =
+        catchThrowableOfType(
+            FitError.class, () -> scheduler().schedule(allPoints(), new CycleState(), pod));
+
+    // Upstream sorts "count reason" strings, not reasons: "1 b" comes before "2 a".
+    assertThat(e.getMessage()).isEqualTo("0/3 nodes are available: 1 b, 2 a.");
+    assertThat(e.pod()).isSameAs(pod);
+    assertThat(e.numAllNodes()).isEqualTo(3);
+  }
+
+  @Test
   void evaluatedNodesCountTheFeasibleAndTheFailedNodes() {
     nodes("n1", "n2", "n3", "n4");
     probe.filter = (p, n) -> reject("n4", p, n, "no");
