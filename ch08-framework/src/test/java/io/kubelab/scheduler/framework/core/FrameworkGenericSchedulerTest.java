@@ -416,10 +416,13 @@ class FrameworkGenericSchedulerTest {
     FrameworkImpl fwk = framework(false, ExtensionPoint.FILTER, ExtensionPoint.SCORE);
     FrameworkGenericScheduler s = scheduler(50, List.of(), null);
     Recorder first = new Recorder();
+    List<String> order = snapshotOrder();
+    probe.filter =
+        (p, n) -> order.indexOf(n.nodeName()) >= 190 ? Status.unschedulable("no") : Status.SUCCESS;
 
     ScheduleResult r1 = s.schedule(fwk, recorded(first), pod);
 
-    List<String> order = snapshotOrder();
+    // The search stopped at the 101st feasible node: 190..199 were never examined.
     assertThat(r1.feasibleNodes()).isEqualTo(100);
     assertThat(r1.evaluatedNodes()).isEqualTo(100);
     assertThat(first.finalScores.keySet()).containsExactlyElementsOf(order.subList(0, 100));
@@ -503,6 +506,19 @@ class FrameworkGenericSchedulerTest {
   }
 
   @Test
+  void aPodThatFitsWithTheNominatedPodsIsFilteredOnceMoreWithoutThem() {
+    nodes("n1");
+    FrameworkImpl fwk = framework(false, ExtensionPoint.FILTER);
+    nominated.put("n1", List.of(named("holder", 10)));
+
+    assertThat(scheduler().schedule(fwk, new CycleState(), named("p", 0)).suggestedHost())
+        .isEqualTo("n1");
+
+    // Twice, and no more: with the holder, then without it.
+    assertThat(probe.calls).containsExactly("filter n1", "filter n1");
+  }
+
+  @Test
   void aPodDoesNotYieldToItsOwnNomination() {
     nodes("n1");
     FrameworkImpl fwk = framework(false, ExtensionPoint.FILTER);
@@ -561,6 +577,7 @@ class FrameworkGenericSchedulerTest {
     final Set<String> reject;
     final boolean interested;
     final List<Integer> filterCalls = new ArrayList<>();
+    Map<String, Long> scores = Map.of();
 
     Rejecting(String name, boolean interested, String... reject) {
       this.name = name;
@@ -591,7 +608,7 @@ class FrameworkGenericSchedulerTest {
 
     @Override
     public PrioritizeResult prioritize(Pod p, List<Node> nodes) {
-      return new PrioritizeResult(Map.of(), 1);
+      return new PrioritizeResult(scores, 1);
     }
 
     @Override
@@ -626,6 +643,22 @@ class FrameworkGenericSchedulerTest {
 
     assertThat(r.feasibleNodes()).isEqualTo(2);
     assertThat(bored.filterCalls).isEmpty();
+  }
+
+  @Test
+  void withoutScorePluginsTheExtendersScoresStillDecide() {
+    nodes("n1", "n2");
+    Rejecting ext = new Rejecting("ext", true);
+    ext.scores = Map.of("n1", 1L, "n2", 5L);
+    Recorder rec = new Recorder();
+
+    ScheduleResult r =
+        scheduler(0, List.of(ext), null)
+            .schedule(framework(false, ExtensionPoint.FILTER), recorded(rec), pod);
+
+    // 0-10 extender scores, times the weight, scaled by 10 to the plugins' 0-100.
+    assertThat(rec.finalScores).containsOnly(Map.entry("n1", 10L), Map.entry("n2", 50L));
+    assertThat(r.suggestedHost()).isEqualTo("n2");
   }
 
   @Test
