@@ -58,14 +58,6 @@ public final class InMemoryCluster
     public int code() {
       return code;
     }
-
-    public boolean isNotFound() {
-      return code == 404;
-    }
-
-    public boolean isConflict() {
-      return code == 409;
-    }
   }
 
   private final Object lock = new Object();

@@ -535,16 +535,15 @@ public final class Scheduler implements AutoCloseable {
    * first (the next cycle must already hold the room), then into the pod's status; the victims are
    * deleted, rejected if they wait at Permit, and each gets a {@code Preempted} event; finally the
    * nominations preemption invalidated are cleared. Errors are logged; the pod is retried anyway.
-   *
-   * @return the node the pod is nominated to, or "" when none
+   * Upstream returns the nominated node, which {@code scheduleOne} does not use.
    */
-  String preempt(FrameworkImpl prof, CycleState state, Pod pod, FitError fitError) {
+  void preempt(FrameworkImpl prof, CycleState state, Pod pod, FitError fitError) {
     Pod preemptor;
     try {
       preemptor = podPreemptor.getUpdatedPod(pod);
     } catch (RuntimeException e) {
       LOG.severe(() -> "Error getting the updated preemptor pod object: " + e.getMessage());
-      return "";
+      return;
     }
     PreemptionResult result;
     try {
@@ -558,7 +557,7 @@ public final class Scheduler implements AutoCloseable {
                   + preemptor.getMetadata().getName()
                   + ": "
                   + e.getMessage());
-      return "";
+      return;
     }
     String nodeName = result.nodeName();
     if (result.node().isPresent()) {
@@ -575,7 +574,7 @@ public final class Scheduler implements AutoCloseable {
                     + ": "
                     + e.getMessage());
         queue.deleteNominatedPodIfExists(preemptor);
-        return "";
+        return;
       }
       for (Pod victim : result.victims()) {
         try {
@@ -589,7 +588,7 @@ public final class Scheduler implements AutoCloseable {
                       + victim.getMetadata().getName()
                       + ": "
                       + e.getMessage());
-          return "";
+          return;
         }
         WaitingPod waiting = prof.getWaitingPod(victim.getMetadata().getUid());
         if (waiting != null) {
@@ -613,7 +612,6 @@ public final class Scheduler implements AutoCloseable {
         LOG.warning(() -> "Cannot remove 'NominatedPod' field of pod: " + e.getMessage());
       }
     }
-    return nodeName;
   }
 
   // ---------------------------------------------------------------------------------------------

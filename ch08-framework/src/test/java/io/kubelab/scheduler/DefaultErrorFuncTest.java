@@ -147,4 +147,16 @@ class DefaultErrorFuncTest {
     assertThat(reads).hasSize(1);
     assertThat(queue.pendingPods()).isEmpty();
   }
+
+  @Test
+  void aReadThatFailsAfterCloseIsNotRetried() {
+    failuresLeft = 5;
+    errorFunc.close();
+
+    errorFunc.handle(INFO, new IllegalStateException("x"));
+    clock.step(Duration.ofMinutes(5));
+
+    assertThat(reads).hasSize(1);
+    assertThat(queue.pendingPods()).isEmpty();
+  }
 }

@@ -51,6 +51,11 @@ final class Harness implements AutoCloseable {
     UnaryOperator<Cache> cache = c -> c;
     UnaryOperator<Scheduler.Builder> builder = b -> b;
     SchedulerMetrics metrics;
+
+    /**
+     * Whether the harness starts the queue's flushes itself (else {@code scheduler.run()} does).
+     */
+    boolean runQueue = true;
   }
 
   Harness() {
@@ -87,7 +92,9 @@ final class Harness implements AutoCloseable {
             .build();
     scheduler.addAllEventHandlers(cluster);
     // The queue's flushes run on the fake clock: a test's clock steps drive them.
-    queue.run();
+    if (o.runQueue) {
+      queue.run();
+    }
   }
 
   /**

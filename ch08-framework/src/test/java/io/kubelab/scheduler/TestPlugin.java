@@ -27,6 +27,11 @@ final class TestPlugin
   volatile PermitPlugin.Result permit = PermitPlugin.Result.ALLOW;
   volatile Status preBind = Status.SUCCESS;
 
+  /** Runs inside Reserve and inside Permit, before the answer: what happens meanwhile. */
+  volatile Runnable onReserve = () -> {};
+
+  volatile Runnable onPermit = () -> {};
+
   /** "point:pod@node" for every call, in order. */
   final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -38,12 +43,14 @@ final class TestPlugin
   @Override
   public Status reserve(CycleState state, Pod pod, String nodeName) {
     calls.add("reserve:" + pod.getMetadata().getName() + "@" + nodeName);
+    onReserve.run();
     return reserve;
   }
 
   @Override
   public PermitPlugin.Result permit(CycleState state, Pod pod, String nodeName) {
     calls.add("permit:" + pod.getMetadata().getName() + "@" + nodeName);
+    onPermit.run();
     return permit;
   }
 

@@ -67,11 +67,14 @@ final class PodHeap {
     return byKey.containsKey(key);
   }
 
-  /** Removes the entry with this key; false when there was none (upstream: "object not found"). */
-  boolean delete(String key) {
+  /**
+   * Removes the entry with this key, if there is one (upstream returns "object not found", which
+   * every caller here would ignore).
+   */
+  void delete(String key) {
     Entry e = byKey.remove(key);
     if (e == null) {
-      return false;
+      return;
     }
     int i = e.index;
     int last = items.size() - 1;
@@ -80,7 +83,6 @@ final class PodHeap {
     if (i < items.size()) {
       fix(i);
     }
-    return true;
   }
 
   /** The head without removing it, or null when empty. */

@@ -150,6 +150,29 @@ class HistogramTest {
   }
 
   @Test
+  void extensionPointsMergeTheirStatusesInTheOrderAPodMeetsThem() {
+    SchedulerMetrics m = new SchedulerMetrics(() -> 0);
+    m.observeExtensionPoint("Custom", "Success", 0);
+    m.observeExtensionPoint("Bind", "Error", 0);
+    m.observeExtensionPoint("Bind", "Success", 0);
+    m.observeExtensionPoint("PreFilter", "Success", 0);
+
+    // A point upstream does not name comes after the ones it does.
+    assertThat(m.extensionPoints().keySet()).containsExactly("PreFilter", "Bind", "Custom");
+    assertThat(m.extensionPoints().get("Bind").count()).isEqualTo(2);
+    assertThat(m.extensionPoint("Nowhere", "Success")).isNull();
+    assertThat(m.schedulingMetricNames())
+        .containsExactly(
+            SchedulerMetrics.E2E_SCHEDULING,
+            SchedulerMetrics.SCHEDULING_ALGORITHM,
+            SchedulerMetrics.PREDICATE_EVALUATION,
+            SchedulerMetrics.PRIORITY_EVALUATION,
+            SchedulerMetrics.PREEMPTION_EVALUATION,
+            SchedulerMetrics.BINDING,
+            SchedulerMetrics.POD_SCHEDULING);
+  }
+
+  @Test
   void concurrentObservationsAreAllCounted() throws Exception {
     Histogram h = new Histogram(new double[] {1, 2, 4});
     int threads = 4;

@@ -187,7 +187,8 @@ public final class FrameworkGenericScheduler {
   /**
    * {@code findNodesThatPassFilters}: from {@code nextStartNodeIndex} onwards, wrapping around, in
    * parallel, until {@link GenericScheduler#numFeasibleNodesToFind} nodes pass or every node was
-   * examined; the failed nodes' merged statuses go into {@code statuses}.
+   * examined; the failed nodes' merged statuses go into {@code statuses}, in snapshot order.
+   * Without Filter plugins, the first {@code numFeasibleNodesToFind} nodes of the snapshot.
    */
   List<Node> findNodesThatPassFilters(
       Framework fwk, CycleState state, Pod pod, Map<String, Status> statuses) {
@@ -195,11 +196,14 @@ public final class FrameworkGenericScheduler {
     int n = allNodes.size();
     int numNodesToFind = GenericScheduler.numFeasibleNodesToFind(n, percentageOfNodesToScore);
     if (!fwk.hasFilterPlugins()) {
-      List<Node> all = new ArrayList<>(n);
-      for (NodeInfo ni : allNodes) {
-        all.add(ni.node());
+      // v1.18 takes the first numNodesToFind nodes of the list, not those from nextStartNodeIndex
+      // on (v1.19 does), and still moves the start on.
+      List<Node> first = new ArrayList<>(numNodesToFind);
+      for (int i = 0; i < numNodesToFind; i++) {
+        first.add(allNodes.get(i).node());
       }
-      return all;
+      nextStartNodeIndex = (nextStartNodeIndex + numNodesToFind) % n;
+      return first;
     }
     Node[] filtered = new Node[numNodesToFind];
     AtomicInteger filteredLen = new AtomicInteger();
@@ -344,7 +348,7 @@ public final class FrameworkGenericScheduler {
       return new Nominated(false, state, nodeInfo);
     }
     List<Pod> nominatedPods = nominator.nominatedPodsForNode(nodeInfo.nodeName());
-    if (nominatedPods == null || nominatedPods.isEmpty()) {
+    if (nominatedPods.isEmpty()) {
       return new Nominated(false, state, nodeInfo);
     }
     NodeInfo nodeInfoOut = nodeInfo.clone();
