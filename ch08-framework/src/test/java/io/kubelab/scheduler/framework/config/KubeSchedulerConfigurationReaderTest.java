@@ -87,6 +87,11 @@ class KubeSchedulerConfigurationReaderTest {
   }
 
   @Test
+  void disablePreemptionFalseIsRead() {
+    assertThat(read("disablePreemption: false\n").disablePreemption()).isFalse();
+  }
+
+  @Test
   void aSingleNamedProfileKeepsItsName() {
     KubeSchedulerConfiguration c = read("profiles:\n- schedulerName: my-scheduler\n");
 
