@@ -284,6 +284,8 @@ class KubeSchedulerConfigurationReaderTest {
           profiles: [{pluginConfig: [NodeLabel]}]          | profiles[0].pluginConfig[0]: must be an object
           profiles: [{pluginConfig: [{name: NodeLabel, arg: {}}]}] | profiles[0].pluginConfig[0].arg: unknown field (known: args, name)
           profiles: [{pluginConfig: [{args: {}}]}]         | profiles[0].pluginConfig[0].name: Required value
+          profiles: [{pluginConfig: [{name: null}]}]       | profiles[0].pluginConfig[0].name: Required value
+          extenders: [{urlPrefix: 'http://a', httpTimeout: 99999999999999999999}] | extenders[0].httpTimeout: cannot be read as a duration (a Go time.Duration: an integer of nanoseconds)
           """)
   void aMalformedDocumentNamesTheField(String body, String message) {
     assertThatThrownBy(() -> read(body + "\n"))

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.algorithm.policy.Policies;
+import io.kubelab.scheduler.algorithm.policy.Policy;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.config.ExtensionPoint;
 import io.kubelab.scheduler.framework.config.Plugin;
 import io.kubelab.scheduler.framework.profile.Profiles;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -372,6 +374,35 @@ class LegacyRegistryTest {
     LegacyRegistry.Translation unset =
         translate("", "{\"name\": \"InterPodAffinityPriority\", \"weight\": 1}");
     assertThat(unset.pluginConfig()).isEmpty();
+  }
+
+  @Test
+  void onlyPresentLabelPreferencesMakeAWeightOfTheirNumber() {
+    LegacyRegistry.Translation t =
+        translate(
+            "",
+            """
+            {"name": "a", "weight": 2, "argument": {"labelPreference": {"label": "x", "presence": true}}},
+            {"name": "b", "weight": 2, "argument": {"labelPreference": {"label": "y", "presence": true}}}""");
+
+    assertThat(build(t).listPlugins().get("ScorePlugin"))
+        .containsExactly(Plugin.of("NodeLabel", 4));
+  }
+
+  @Test
+  void aPolicyBuiltInCodeIsValidatedToo() {
+    Policy invalid =
+        new Policy(
+            List.of(),
+            List.of(new Policy.PriorityPolicy("ImageLocalityPriority", 0, null)),
+            List.of(),
+            0,
+            false);
+
+    assertThatThrownBy(() -> LegacyRegistry.translate(invalid))
+        .hasMessageContaining(
+            "Priority ImageLocalityPriority should have a positive weight applied to it or it has"
+                + " overflown");
   }
 
   @Test

@@ -87,7 +87,8 @@ class PluginContractsTest {
             new Object[] {new NodeAffinity(h), notFound},
             new Object[] {new TaintToleration(h), Status.error("invalid nodeInfo")},
             new Object[] {affinity, notFound},
-            new Object[] {spread, notFound});
+            new Object[] {spread, notFound},
+            new Object[] {new VolumeBinding(h), notFound});
     for (Object[] row : table) {
       FilterPlugin f = (FilterPlugin) row[0];
       assertThat(f.filter(state, pod, new NodeInfo())).as(f.name()).isEqualTo(row[1]);
@@ -120,7 +121,9 @@ class PluginContractsTest {
             spread,
             fit,
             new VolumeRestrictions(),
-            new NodeVolumeLimits(h))) {
+            new NodeVolumeLimits(h),
+            new VolumeBinding(h),
+            new VolumeZone(h))) {
       assertThat(f.filter(state, pod, nodeInfo(node))).as(f.name()).isEqualTo(Status.SUCCESS);
     }
   }
@@ -396,5 +399,84 @@ class PluginContractsTest {
             .build();
     assertThat(new DefaultBinder(failing).bind(new CycleState(), pod, "n"))
         .isEqualTo(Status.error("java.lang.IllegalStateException"));
+  }
+
+  @Test
+  void volumeZoneLooksForTheNodeOnlyWhenThePodHasVolumes() {
+    Node node = Fixtures.node("n").build();
+    VolumeZone p = new VolumeZone(handle(List.of(node), List.of()));
+    Pod withVolume = Fixtures.pod("v").emptyDirVolume("scratch").build();
+    Pod without = Fixtures.pod("p").build();
+
+    assertThat(p.filter(new CycleState(), without, new NodeInfo())).isEqualTo(Status.SUCCESS);
+    assertThat(p.filter(new CycleState(), withVolume, new NodeInfo()))
+        .isEqualTo(Status.error("node not found"));
+    assertThat(p.filter(new CycleState(), withVolume, null))
+        .isEqualTo(Status.error("node not found"));
+    assertThat(p.filter(new CycleState(), withVolume, nodeInfo(node))).isEqualTo(Status.SUCCESS);
+  }
+
+  @Test
+  void anotherPluginsDataUnderTheKeyIsAnError() {
+    Node node = Fixtures.node("n").build();
+    FrameworkImpl h = handle(List.of(node), List.of());
+    CycleState state = new CycleState();
+    state.write(
+        TaintToleration.PRE_SCORE_STATE_KEY,
+        new NodeResourceLimits.PreScoreState(io.kubelab.apimachinery.resource.Resource.ZERO));
+
+    StatusException e =
+        catchThrowableOfType(
+            StatusException.class,
+            () -> new TaintToleration(h).score(state, Fixtures.pod("p").build(), "n"));
+    assertThat(e.status().code()).isEqualTo(io.kubelab.scheduler.framework.Code.ERROR);
+    assertThat(e.status().message()).endsWith(" convert to PreScoreState error");
+  }
+
+  @Test
+  void aNominatedPodAddedBeforeFilterCountsForAntiAffinityUntilRemoved() {
+    Node node = Fixtures.node("node1").build();
+    FrameworkImpl h = handle(List.of(node), List.of());
+    InterPodAffinity plugin = (InterPodAffinity) create(InterPodAffinity.NAME, h);
+    Pod avoidsDb =
+        Fixtures.pod("web")
+            .label("app", "web")
+            .requiredPodAntiAffinity(
+                Fixtures.affinityTerm(Fixtures.LABEL_HOSTNAME, Fixtures.matchLabels("app", "db")))
+            .build();
+    Pod nominated = Fixtures.pod("db").label("app", "db").nodeName("node1").build();
+    CycleState state = new CycleState();
+    plugin.preFilter(state, avoidsDb);
+    assertThat(plugin.filter(state, avoidsDb, nodeInfo(node))).isEqualTo(Status.SUCCESS);
+
+    assertThat(plugin.preFilterExtensions().addPod(state, avoidsDb, nominated, nodeInfo(node)))
+        .isEqualTo(Status.SUCCESS);
+    assertThat(Status.codeOf(plugin.filter(state, avoidsDb, nodeInfo(node, nominated))))
+        .isEqualTo(io.kubelab.scheduler.framework.Code.UNSCHEDULABLE);
+
+    assertThat(plugin.preFilterExtensions().removePod(state, avoidsDb, nominated, nodeInfo(node)))
+        .isEqualTo(Status.SUCCESS);
+    assertThat(plugin.filter(state, avoidsDb, nodeInfo(node))).isEqualTo(Status.SUCCESS);
+  }
+
+  @Test
+  void ignoredExtendedResourcesAreNotCheckedByNodeResourcesFit() {
+    Node node = Fixtures.node("n").allocatable("2", "2Gi").build();
+    Pod pod = Fixtures.pod("p").requests("1", "1Gi").request("example.com/foo", "1").build();
+    JsonMapper json = JsonMapper.builder().build();
+
+    for (PluginArgs args : List.of(PluginArgs.NONE, PluginArgs.of(json.readTree("{}"), "test"))) {
+      NodeResourcesFit fit = new NodeResourcesFit(args);
+      CycleState state = new CycleState();
+      fit.preFilter(state, pod);
+      assertThat(fit.filter(state, pod, nodeInfo(node)))
+          .isEqualTo(Status.unschedulable("Insufficient example.com/foo"));
+    }
+    NodeResourcesFit ignoring =
+        new NodeResourcesFit(
+            PluginArgs.of(json.readTree("{\"ignoredResources\": [\"example.com/foo\"]}"), "test"));
+    CycleState state = new CycleState();
+    ignoring.preFilter(state, pod);
+    assertThat(ignoring.filter(state, pod, nodeInfo(node))).isEqualTo(Status.SUCCESS);
   }
 }
