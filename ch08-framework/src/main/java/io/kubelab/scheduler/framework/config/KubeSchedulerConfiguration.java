@@ -208,9 +208,13 @@ public record KubeSchedulerConfiguration(
     return out;
   }
 
+  /**
+   * The bad value as {@code field.Error} prints it: a nil {@code *PluginSet} becomes the string
+   * {@code "null"}, quoted like every string value.
+   */
   private static String describe(PluginSet s) {
     if (s == null) {
-      return "null";
+      return "\"null\"";
     }
     List<String> enabled = new ArrayList<>();
     for (Plugin p : s.enabled()) {

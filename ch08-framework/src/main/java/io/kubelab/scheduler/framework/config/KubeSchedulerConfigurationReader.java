@@ -144,7 +144,10 @@ public final class KubeSchedulerConfigurationReader {
   private static KubeSchedulerConfiguration.Profile profile(JsonNode n, String path) {
     requireObject(n, path);
     checkFields(n, path + ".", Set.of("schedulerName", "plugins", "pluginConfig"));
-    String name = n.has("schedulerName") ? text(n, "schedulerName", path + ".") : null;
+    // v1alpha2's schedulerName is a *string: null, like a missing field, leaves it unset (and so
+    // open to the default name), where "" is set and empty.
+    JsonNode sn = n.get("schedulerName");
+    String name = sn == null || sn.isNull() ? null : text(n, "schedulerName", path + ".");
     Plugins plugins = null;
     JsonNode pl = n.get("plugins");
     if (pl != null && !pl.isNull()) {

@@ -10,9 +10,11 @@ import java.util.Set;
 /**
  * The plugin sets of a profile, one per extension point; a point may have none (null).
  *
- * <p>Upstream: {@code Plugins}, {@code Append}, {@code Apply}, {@code appendPluginSet} and {@code
- * mergePluginSets} in {@code pkg/scheduler/apis/config/types.go} (v1.18). Immutable here: {@link
- * #append} and {@link #apply} return new values where upstream changes the receiver.
+ * <p>Upstream: {@code Plugins}, {@code Apply} and {@code mergePluginSets} in {@code
+ * pkg/scheduler/apis/config/types.go} (v1.18). Immutable here: {@link #with} and {@link #apply}
+ * return new values where upstream changes the receiver. (Upstream's {@code Append} is what {@code
+ * createFromConfig} joins a Policy's plugins with; {@link
+ * io.kubelab.scheduler.framework.plugins.LegacyRegistry} builds its lists in one go instead.)
  */
 public final class Plugins {
 
@@ -47,26 +49,6 @@ public final class Plugins {
   public List<Plugin> enabled(ExtensionPoint point) {
     PluginSet s = sets.get(point);
     return s == null ? List.of() : s.enabled();
-  }
-
-  /**
-   * {@code Append}: every set of {@code src} appended to this one's (a missing set counts as
-   * empty), enabled to enabled and disabled to disabled; duplicates are kept.
-   */
-  public Plugins append(Plugins src) {
-    Map<ExtensionPoint, PluginSet> m = new EnumMap<>(ExtensionPoint.class);
-    for (ExtensionPoint p : ExtensionPoint.values()) {
-      PluginSet dst = sets.get(p);
-      PluginSet add = src == null ? null : src.sets.get(p);
-      List<Plugin> enabled = new ArrayList<>(dst == null ? List.of() : dst.enabled());
-      List<Plugin> disabled = new ArrayList<>(dst == null ? List.of() : dst.disabled());
-      if (add != null) {
-        enabled.addAll(add.enabled());
-        disabled.addAll(add.disabled());
-      }
-      m.put(p, new PluginSet(enabled, disabled));
-    }
-    return new Plugins(m);
   }
 
   /**

@@ -10,22 +10,17 @@ import java.util.List;
 /**
  * The default plugin sets of v1.18: what a profile runs before its own enable and disable lists.
  *
- * <p>Upstream: {@code getDefaultConfig}, {@code getClusterAutoscalerConfig} and {@code
- * applyFeatureGates} in {@code pkg/scheduler/algorithmprovider/registry.go} (v1.18), in the same
- * order with the same weights (NodePreferAvoidPods 10000, every other score plugin 1); with the
- * EvenPodsSpread gate PodTopologySpread joins PreFilter, Filter, PreScore and Score (weight 1).
- * v1.18 has no default Reserve, Permit, PreBind or PostBind plugin: the volume binder is still
- * called by the scheduler itself.
+ * <p>Upstream: {@code getDefaultConfig} and {@code applyFeatureGates} in {@code
+ * pkg/scheduler/algorithmprovider/registry.go} (v1.18), in the same order with the same weights
+ * (NodePreferAvoidPods 10000, every other score plugin 1); with the EvenPodsSpread gate
+ * PodTopologySpread joins PreFilter, Filter, PreScore and Score (weight 1). v1.18 has no default
+ * Reserve, Permit, PreBind or PostBind plugin: the volume binder is still called by the scheduler
+ * itself. Upstream's ClusterAutoscalerProvider (MostAllocated for LeastAllocated) is chosen by the
+ * {@code --algorithm-provider} flag only, which kubelab's configuration file has no place for.
  */
 public final class AlgorithmProvider {
 
   private AlgorithmProvider() {}
-
-  /** {@code DefaultProvider}. */
-  public static final String DEFAULT_PROVIDER = "DefaultProvider";
-
-  /** {@code ClusterAutoscalerProvider}. */
-  public static final String CLUSTER_AUTOSCALER_PROVIDER = "ClusterAutoscalerProvider";
 
   /**
    * The feature gates {@code applyFeatureGates} reads.
@@ -82,30 +77,6 @@ public final class AlgorithmProvider {
                     Plugin.of(TaintToleration.NAME, 1)))
             .with(ExtensionPoint.BIND, set(DefaultBinder.NAME));
     return applyFeatureGates(p, gates);
-  }
-
-  /** {@code getClusterAutoscalerConfig}: the defaults with MostAllocated for LeastAllocated. */
-  public static Plugins clusterAutoscalerPlugins(FeatureGates gates) {
-    Plugins d = defaultPlugins(gates);
-    List<Plugin> score = new ArrayList<>();
-    for (Plugin p : d.enabled(ExtensionPoint.SCORE)) {
-      score.add(
-          p.name().equals(ResourceScorePlugin.LEAST_ALLOCATED)
-              ? Plugin.of(ResourceScorePlugin.MOST_ALLOCATED, p.weight())
-              : p);
-    }
-    return d.with(ExtensionPoint.SCORE, new PluginSet(score, List.of()));
-  }
-
-  /** The sets of a provider by name. */
-  public static Plugins provider(String name, FeatureGates gates) {
-    return switch (name) {
-      case DEFAULT_PROVIDER -> defaultPlugins(gates);
-      case CLUSTER_AUTOSCALER_PROVIDER -> clusterAutoscalerPlugins(gates);
-      default ->
-          throw new IllegalArgumentException(
-              "algorithm provider \"" + name + "\" is not registered");
-    };
   }
 
   private static Plugins applyFeatureGates(Plugins p, FeatureGates gates) {

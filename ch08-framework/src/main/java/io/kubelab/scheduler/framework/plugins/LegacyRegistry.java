@@ -174,13 +174,12 @@ public final class LegacyRegistry {
     b.add(ExtensionPoint.BIND, DefaultBinder.NAME, null);
     Set<String> all = new LinkedHashSet<>(predicateKeys);
     all.addAll(MANDATORY_PREDICATES);
+    // Upstream then adds "the rest in no specific order"; every name a Policy can give here is in
+    // PredicateOrdering, so there is no rest.
     for (String key : PREDICATE_ORDERING) {
-      if (all.remove(key)) {
+      if (all.contains(key)) {
         predicate(key, args, b);
       }
-    }
-    for (String key : all) {
-      predicate(key, args, b);
     }
     for (Map.Entry<String, Long> e : priorityKeys.entrySet()) {
       priority(e.getKey(), e.getValue().intValue(), args, b);
