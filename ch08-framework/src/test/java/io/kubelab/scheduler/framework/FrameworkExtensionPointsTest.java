@@ -324,6 +324,7 @@ class FrameworkExtensionPointsTest {
     final String name;
     final List<String> calls = new ArrayList<>();
     Status addPod = Status.SUCCESS;
+    Status removePod;
     RuntimeException removePodThrows;
 
     WithExtensions(String name) {
@@ -358,7 +359,7 @@ class FrameworkExtensionPointsTest {
       if (removePodThrows != null) {
         throw removePodThrows;
       }
-      return null;
+      return removePod;
     }
   }
 
@@ -390,6 +391,14 @@ class FrameworkExtensionPointsTest {
             "error while running AddPod for plugin \"e1\" while scheduling pod \"web\": would not"
                 + " fit");
     assertThat(e2.calls).hasSize(2);
+
+    e1.removePod = Status.error("no such pod");
+    Status notRemoved = f.runPreFilterExtensionRemovePod(new CycleState(), pod, other, ni);
+    assertThat(notRemoved.message())
+        .isEqualTo(
+            "error while running RemovePod for plugin \"e1\" while scheduling pod \"web\": no such"
+                + " pod");
+    e1.removePod = null;
 
     e2.removePodThrows = new IllegalStateException("lost count");
     Status removed = f.runPreFilterExtensionRemovePod(new CycleState(), pod, other, ni);
@@ -448,6 +457,19 @@ class FrameworkExtensionPointsTest {
         .hasMessage(
             "error while running score plugin for pod \"web\": plugin \"s1\": no data for n1");
     assertThat(scored).containsExactly("n1");
+  }
+
+  @Test
+  void aNegativeScoreAfterNormalizingIsAnError() {
+    Registry r = registry("qs", "b", "s1");
+    FrameworkImpl f = framework(r, at(ExtensionPoint.SCORE, Plugin.of("s1")));
+    plugin("s1").scores.put("n2", -1L);
+
+    assertThatThrownBy(() -> f.runScorePlugins(new CycleState(), pod, List.of(n1, n2)))
+        .isInstanceOf(StatusException.class)
+        .hasMessage(
+            "error while applying score defaultWeights for pod \"web\": score plugin \"s1\" returns"
+                + " an invalid score -1, it should in the range of [0, 100] after normalizing");
   }
 
   @Test
