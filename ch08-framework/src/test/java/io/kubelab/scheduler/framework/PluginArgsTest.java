@@ -29,6 +29,9 @@ class PluginArgsTest {
 
   record Shape(String name, List<Shape> parts) {}
 
+  /** The boxed and long forms read the same as their plain ones. */
+  record Counts(Integer count, long size, Boolean verbose) {}
+
   record Checked(int value) {
     Checked {
       if (value < 0) {
@@ -111,6 +114,23 @@ class PluginArgsTest {
     assertThat(decodeError(args("{\"shape\": {\"parts\": [{}, 7]}}"), Args.class))
         .isEqualTo(
             "profiles[0].pluginConfig[1].args.shape.parts[1]: cannot be read as an object (Shape)");
+  }
+
+  @Test
+  void boxedAndLongValuesAreNamedLikeTheirPlainForms() {
+    assertThat(decodeError(args("{\"count\": \"many\"}"), Counts.class))
+        .isEqualTo("profiles[0].pluginConfig[1].args.count: cannot be read as an integer");
+    assertThat(decodeError(args("{\"size\": true}"), Counts.class))
+        .isEqualTo("profiles[0].pluginConfig[1].args.size: cannot be read as an integer");
+    assertThat(decodeError(args("{\"verbose\": 1}"), Counts.class))
+        .isEqualTo("profiles[0].pluginConfig[1].args.verbose: cannot be read as a boolean");
+  }
+
+  @Test
+  void theFirstElementOfAListIsIndexZero() {
+    assertThat(decodeError(args("{\"shape\": {\"parts\": [7]}}"), Args.class))
+        .isEqualTo(
+            "profiles[0].pluginConfig[1].args.shape.parts[0]: cannot be read as an object (Shape)");
   }
 
   @Test
