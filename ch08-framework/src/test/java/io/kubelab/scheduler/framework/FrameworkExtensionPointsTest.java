@@ -10,6 +10,7 @@ import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.config.ExtensionPoint;
 import io.kubelab.scheduler.framework.config.Plugin;
 import io.kubelab.scheduler.framework.config.PluginConfig;
@@ -457,6 +458,19 @@ class FrameworkExtensionPointsTest {
         .hasMessage(
             "error while running score plugin for pod \"web\": plugin \"s1\": no data for n1");
     assertThat(scored).containsExactly("n1");
+  }
+
+  @Test
+  void aPluginThatScoresByNameIsAskedByNameForANodeTheSnapshotHas() {
+    Registry r = registry("qs", "b", "s1");
+    FrameworkImpl f =
+        builder(r, at(ExtensionPoint.SCORE, Plugin.of("s1")))
+            .snapshot(Snapshot.of(List.of(), List.of(n1)))
+            .build();
+    plugin("s1").scores.putAll(Map.of("n1", 9L, "n2", 4L));
+
+    assertThat(f.runScorePlugins(new CycleState(), pod, List.of(n1, n2)).get("s1").scores())
+        .containsExactly(9, 4);
   }
 
   @Test
