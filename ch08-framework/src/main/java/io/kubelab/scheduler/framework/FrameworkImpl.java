@@ -154,8 +154,7 @@ public final class FrameworkImpl implements Framework {
     }
 
     for (ExtensionPoint point : ExtensionPoint.FRAMEWORK_ORDER) {
-      updatePluginList(
-          point, plugins.get(point) == null ? List.of() : plugins.enabled(point), pluginsMap);
+      updatePluginList(point, plugins.enabled(point), pluginsMap);
     }
 
     for (ScorePlugin sp : scorePlugins) {
@@ -777,17 +776,17 @@ public final class FrameworkImpl implements Framework {
     return s == null ? null : permitVerdict(pod, s);
   }
 
+  /**
+   * A waiting pod is only ever allowed (Success) or rejected (Unschedulable, by a plugin, from
+   * outside or by a timeout), so upstream's third branch, {@code error received while waiting on
+   * permit}, cannot happen here and is left out.
+   */
   private static Status permitVerdict(Pod pod, Status s) {
     if (s.isSuccess()) {
       return Status.SUCCESS;
     }
-    if (s.isUnschedulable()) {
-      return Status.of(
-          s.code(),
-          "pod \"" + podName(pod) + "\" rejected while waiting on permit: " + s.message());
-    }
-    return Status.error(
-        "error received while waiting on permit for pod \"" + podName(pod) + "\": " + s.message());
+    return Status.of(
+        s.code(), "pod \"" + podName(pod) + "\" rejected while waiting on permit: " + s.message());
   }
 
   @Override

@@ -25,9 +25,10 @@ public final class GoDurations {
     StringBuilder out = new StringBuilder();
     if (n < 0) {
       out.append('-');
+      // As Go's uint64: the magnitude of Long.MIN_VALUE is 2^63, which only fits unsigned.
       n = -n;
     }
-    if (n < SECOND) {
+    if (Long.compareUnsigned(n, SECOND) < 0) {
       // Under a second Go switches to the largest unit with a non-zero integer part.
       if (n < MICRO) {
         return out.append(n).append("ns").toString();
@@ -37,15 +38,15 @@ public final class GoDurations {
       }
       return out.append(decimal(n, MILLI)).append("ms").toString();
     }
-    long h = n / HOUR;
-    long m = n % HOUR / MINUTE;
+    long h = Long.divideUnsigned(n, HOUR);
+    long m = Long.remainderUnsigned(n, HOUR) / MINUTE;
     if (h > 0) {
       out.append(h).append('h');
     }
     if (h > 0 || m > 0) {
       out.append(m).append('m');
     }
-    return out.append(decimal(n % MINUTE, SECOND)).append('s').toString();
+    return out.append(decimal(Long.remainderUnsigned(n, MINUTE), SECOND)).append('s').toString();
   }
 
   /** {@code value / unit} with the fraction's trailing zeros dropped. */

@@ -7,7 +7,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
-import tools.jackson.databind.exc.InvalidNullException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -101,8 +100,6 @@ public final class PluginArgs {
       known.sort(null);
       problem =
           "unknown field \"" + u.getPropertyName() + "\" (known: " + String.join(", ", known) + ")";
-    } else if (e instanceof InvalidNullException) {
-      problem = "null is not allowed here";
     } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       problem = "cannot be read as " + typeName(m.getTargetType());
     } else {

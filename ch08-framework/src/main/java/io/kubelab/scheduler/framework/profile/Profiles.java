@@ -2,7 +2,6 @@ package io.kubelab.scheduler.framework.profile;
 
 import io.kubelab.scheduler.algorithm.AlgorithmConfig;
 import io.kubelab.scheduler.algorithm.AlgorithmFactoryArgs;
-import io.kubelab.scheduler.algorithm.AlgorithmProviders;
 import io.kubelab.scheduler.algorithm.AlgorithmRegistry;
 import io.kubelab.scheduler.algorithm.Configurator;
 import io.kubelab.scheduler.algorithm.policy.Policies;
@@ -97,7 +96,6 @@ public final class Profiles {
    */
   public static AlgorithmConfig legacy117(Snapshot snapshot, Map<Class<?>, Object> listers) {
     AlgorithmRegistry registry = new AlgorithmRegistry();
-    AlgorithmProviders.registerAll(registry);
     Predicates.registerAll(registry);
     Priorities.registerAll(registry);
     Spread.registerAll(registry);

@@ -1,0 +1,118 @@
+package io.kubelab.scheduler.framework;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code CycleState} ({@code cycle_state.go}) and {@code Registry} ({@code registry.go}), v1.18.
+ */
+class CycleStateAndRegistryTest {
+
+  record Counter(int n) implements StateData {
+    @Override
+    public StateData clone() {
+      return new Counter(n);
+    }
+  }
+
+  @Test
+  void aReadOfAnAbsentKeyIsNotFound() {
+    CycleState s = new CycleState();
+    s.write("k", new Counter(1));
+    assertThat(s.read("k")).isEqualTo(new Counter(1));
+    s.delete("k");
+    assertThatThrownBy(() -> s.read("k"))
+        .isInstanceOf(CycleState.NotFoundException.class)
+        .hasMessage("not found");
+  }
+
+  @Test
+  void aCloneHasClonedDataTheMetricsFlagAndTheRecorder() {
+    CycleState s = new CycleState();
+    assertThat(s.shouldRecordPluginMetrics()).isFalse();
+    CycleRecorder rec = new CycleRecorder() {};
+    s.setRecorder(rec);
+    s.setRecordPluginMetrics(true);
+    for (int i = 0; i < 20; i++) {
+      s.write("k" + i, new Counter(i));
+    }
+
+    CycleState c = s.clone();
+    s.delete("k3");
+
+    assertThat(c.shouldRecordPluginMetrics()).isTrue();
+    assertThat(c.recorder()).isSameAs(rec);
+    assertThat(c.read("k3")).isEqualTo(new Counter(3));
+    assertThat(c.read("k19")).isEqualTo(new Counter(19));
+    assertThat(s.cloneWithoutRecorder().recorder()).isNull();
+    assertThat(s.cloneWithoutRecorder().shouldRecordPluginMetrics()).isTrue();
+  }
+
+  @Test
+  void theWriteLockExcludesReadersOnOtherThreads() throws Exception {
+    CycleState s = new CycleState();
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      s.writeLock().lock();
+      try {
+        assertThat(other.submit(() -> s.readLock().tryLock()).get(10, TimeUnit.SECONDS)).isFalse();
+      } finally {
+        s.writeLock().unlock();
+      }
+      assertThat(
+              other
+                  .submit(
+                      () -> {
+                        boolean got = s.readLock().tryLock();
+                        if (got) {
+                          s.readLock().unlock();
+                        }
+                        return got;
+                      })
+                  .get(10, TimeUnit.SECONDS))
+          .isTrue();
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Registry
+
+  @Test
+  void aNameRegisteredTwiceIsRejected() {
+    Registry r = new Registry().register("a", (args, h) -> null);
+    assertThatThrownBy(() -> r.register("a", (args, h) -> null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a plugin named a already exists");
+  }
+
+  @Test
+  void unregisterRemovesAKnownNameAndRejectsAnUnknownOne() {
+    Registry r = new Registry().register("a", (args, h) -> null).register("b", (args, h) -> null);
+    assertThat(r.unregister("a")).isSameAs(r);
+    assertThat(r.names()).containsExactly("b");
+    assertThat(r.factory("a")).isNull();
+    assertThatThrownBy(() -> r.unregister("a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no plugin named a exists");
+  }
+
+  @Test
+  void mergeAddsEveryPluginAndStopsAtANameAlreadyThere() {
+    PluginFactory fc = (args, h) -> null;
+    Registry in = new Registry().register("c", fc).register("d", fc);
+    Registry r = new Registry().register("a", fc);
+
+    assertThat(r.merge(in)).isSameAs(r);
+    assertThat(r.names()).containsExactly("a", "c", "d");
+    assertThat(r.factory("c")).isSameAs(fc);
+    assertThatThrownBy(() -> new Registry().register("d", fc).merge(in))
+        .hasMessage("a plugin named d already exists");
+  }
+}
