@@ -574,6 +574,25 @@ class MaxPDVolumeCountCheckerTest {
   }
 
   @Test
+  void aClaimWhoseVolumeIsGoneCountsByItsClassProvisioner() {
+    // filterVolumes: the volume may be deleted or not created yet; the claim still stands for one
+    // disk of this kind when its class names the kind's provisioner.
+    VolumeListers l =
+        VolumeListers.of(
+            List.of(
+                pvc("default", "ebs-class").storageClass("ebs").prebound("gone").build(),
+                pvc("default", "other-class").storageClass("other").prebound("gone").build()),
+            List.of(),
+            List.of(
+                storageClass("ebs").provisioner("kubernetes.io/aws-ebs").build(),
+                storageClass("other").provisioner("example.com/csi").build()));
+    Node zero = node("n").scalar(EBS.volumeLimitKey(), "0").build();
+    MaxPDVolumeCountChecker c = new MaxPDVolumeCountChecker(EBS, l, null);
+    assertThat(c.check(claims("p", "ebs-class"), null, nodeInfo(zero)).fits()).isFalse();
+    assertThat(c.check(claims("p", "other-class"), null, nodeInfo(zero)).fits()).isTrue();
+  }
+
+  @Test
   void objectsWithoutOptionalFieldsAreReadAsEmpty() {
     // Go's zero values: a claim without spec names no volume and no class, so it is not counted;
     // a node without labels has no instance type, so EBS gets the general default.
