@@ -18,10 +18,11 @@ import java.util.Set;
  *
  * <p>Upstream: {@code GetPodAffinityTerms}, {@code GetPodAntiAffinityTerms}, {@code
  * getAffinityTermProperties}, {@code podMatchesAllAffinityTermProperties}, {@code
- * podMatchesAnyAffinityTermProperties}, {@code targetPodMatchesAffinityOfPod} in {@code
- * pkg/scheduler/algorithm/predicates/metadata.go}, and {@code GetNamespacesFromPodAffinityTerm},
- * {@code PodMatchesTermsNamespaceAndSelector} in {@code
- * pkg/scheduler/algorithm/priorities/util/topologies.go} (v1.17). Only {@code
+ * targetPodMatchesAffinityOfPod} in {@code pkg/scheduler/algorithm/predicates/metadata.go}, and
+ * {@code GetNamespacesFromPodAffinityTerm}, {@code PodMatchesTermsNamespaceAndSelector} in {@code
+ * pkg/scheduler/algorithm/priorities/util/topologies.go} (v1.17). Upstream's {@code
+ * podMatchesAnyAffinityTermProperties} is the loop over anti-affinity terms in {@link
+ * MetadataProducer#addIncomingAffinityPairs}, which needs to know which term matched. Only {@code
  * requiredDuringSchedulingIgnoredDuringExecution} terms count for filtering. Public for chapter
  * 08's InterPodAffinity plugin, which matches terms with the same rules.
  */
@@ -116,16 +117,6 @@ public final class AffinityTerms {
       }
     }
     return true;
-  }
-
-  /** True when the pod matches at least one term. */
-  public static boolean podMatchesAny(Pod pod, List<TermProperties> props) {
-    for (TermProperties p : props) {
-      if (podMatchesTermsNamespaceAndSelector(pod, p.namespaces(), p.selector())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The pod's namespace; a missing one counts as the empty namespace, as in Go. */

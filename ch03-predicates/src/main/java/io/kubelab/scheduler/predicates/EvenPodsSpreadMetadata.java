@@ -180,15 +180,12 @@ final class EvenPodsSpreadMetadata {
 
   /**
    * The smallest count over the key's pairs. Every counted node carries every constraint's key, so
-   * once any node is counted every key has pairs; upstream's "internal error" branch for a key
-   * without them cannot be reached, and asking for one is a bug.
+   * once any node is counted every key has pairs, and a pair never leaves the histogram: upstream's
+   * "internal error" branch for a key without them cannot be reached. The predicate asks only when
+   * some node was counted.
    */
   int minMatchNum(String key) {
-    TreeMap<Integer, Integer> h = tpKeyToCountHistogram.get(key);
-    if (h == null || h.isEmpty()) {
-      throw new IllegalStateException("internal error: no counts for topology key " + key);
-    }
-    return h.firstKey();
+    return tpKeyToCountHistogram.get(key).firstKey();
   }
 
   EvenPodsSpreadMetadata copy() {

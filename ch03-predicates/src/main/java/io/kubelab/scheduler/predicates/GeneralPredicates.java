@@ -240,9 +240,8 @@ public final class GeneralPredicates {
   }
 
   private static void collect(List<PredicateFailureReason> into, PredicateResult r) {
-    if (!r.fits()) {
-      into.addAll(r.reasons());
-    }
+    // A fit has no reasons.
+    into.addAll(r.reasons());
   }
 
   static PredicateResult result(List<? extends PredicateFailureReason> fails) {

@@ -59,11 +59,8 @@ public final class NoDiskConflict {
         || volume.getIscsi() != null;
   }
 
+  /** Upstream's {@code isVolumeConflict}; the caller has already skipped non-disk volumes. */
   static boolean isVolumeConflict(Volume volume, Pod existingPod) {
-    // Most volumes are none of the four kinds: skip the loop for them.
-    if (!isDisk(volume)) {
-      return false;
-    }
     List<Volume> existingVolumes = existingPod.getSpec().getVolumes();
     if (existingVolumes == null) {
       return false;

@@ -100,7 +100,7 @@ public final class SchedulerVolumeBinder {
    *
    * @throws IllegalStateException with upstream's message when the pod cannot be judged yet: a
    *     claim or bound volume that does not exist, an immediate claim not bound, a storage class
-   *     without binding mode, a claim to provision without a class
+   *     without binding mode, a class to provision with that is gone
    */
   public PodVolumes findPodVolumes(Pod pod, Node node) {
     List<PersistentVolumeClaim> boundClaims = new ArrayList<>();
@@ -134,9 +134,10 @@ public final class SchedulerVolumeBinder {
         }
       }
       if (!claimsToFindMatching.isEmpty()) {
+        // Upstream also takes findMatchingVolumes' "all matched" here; the claims left without a
+        // volume go on to provisioning, whose answer then replaces it, so it is not kept.
         List<Binding> matched = new ArrayList<>();
-        unboundVolumesSatisfied =
-            findMatchingVolumes(claimsToFindMatching, nodeLabels, matched, claimsToProvision);
+        findMatchingVolumes(claimsToFindMatching, nodeLabels, matched, claimsToProvision);
         bindings = matched;
       }
       if (!claimsToProvision.isEmpty()) {
@@ -229,10 +230,8 @@ public final class SchedulerVolumeBinder {
   /**
    * {@code findMatchingVolumes}: smallest claims first, each takes the best volume left; the claims
    * without one go to {@code unmatched} for provisioning.
-   *
-   * @return true when every claim found a volume
    */
-  private boolean findMatchingVolumes(
+  private void findMatchingVolumes(
       List<PersistentVolumeClaim> claims,
       Map<String, String> nodeLabels,
       List<Binding> bindings,
@@ -241,19 +240,16 @@ public final class SchedulerVolumeBinder {
     // A stable sort, like sort.Sort on the few claims of one pod in practice.
     bySize.sort(Comparator.comparing(SchedulerVolumeBinder::requestedStorage));
     Set<String> chosen = new HashSet<>();
-    boolean foundMatches = true;
     for (PersistentVolumeClaim pvc : bySize) {
       String className = VolumeUtil.persistentVolumeClaimClass(pvc);
       PersistentVolume pv = findMatchingVolume(pvc, listPvs(className), nodeLabels, chosen);
       if (pv == null) {
         unmatched.add(pvc);
-        foundMatches = false;
         continue;
       }
       chosen.add(pv.getMetadata().getName());
       bindings.add(new Binding(pvc, pv));
     }
-    return foundMatches;
   }
 
   /** {@code ListPVs}: the cache indexes volumes by {@code spec.storageClassName} alone. */
@@ -372,20 +368,18 @@ public final class SchedulerVolumeBinder {
   }
 
   /**
-   * {@code checkVolumeProvisions}: every leftover claim can be provisioned on this node.
+   * {@code checkVolumeProvisions}: every leftover claim can be provisioned on this node. Upstream
+   * first rejects a claim without class ("no class for claim"); every claim here binds late, which
+   * {@link #isDelayBindingMode} granted only to a claim naming a class, so that check is left out.
    *
-   * @throws IllegalStateException "no class for claim" or "failed to find storage class"
+   * @throws IllegalStateException "failed to find storage class" when the class is gone since
    */
   private boolean checkVolumeProvisions(
       List<PersistentVolumeClaim> claims,
       Map<String, String> nodeLabels,
       List<PersistentVolumeClaim> provisioned) {
     for (PersistentVolumeClaim claim : claims) {
-      String key = VolumeUtil.namespace(claim) + "/" + claim.getMetadata().getName();
       String className = VolumeUtil.persistentVolumeClaimClass(claim);
-      if (className.isEmpty()) {
-        throw new IllegalStateException("no class for claim \"" + key + "\"");
-      }
       StorageClass sc =
           listers
               .classes()

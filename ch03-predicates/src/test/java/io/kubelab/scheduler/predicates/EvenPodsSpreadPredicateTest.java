@@ -110,6 +110,33 @@ class EvenPodsSpreadPredicateTest {
   }
 
   @Test
+  void aNodeWithoutTheKeyIsNotADomainOfItsOwn() {
+    // It is neither counted nor allowed to pull the minimum down to its zero.
+    List<Node> nodes =
+        List.of(
+            node("node-a").labels("zone", "zone1").build(),
+            node("node-c").labels("node", "node-c").build(),
+            node("node-x").labels("zone", "zone2").build());
+    assertThat(fits(incoming(1, "zone"), podsOn(nodes, 1, 0, 1), nodes))
+        .containsExactly(
+            Map.entry("node-a", true), Map.entry("node-c", false), Map.entry("node-x", true));
+  }
+
+  @Test
+  void aConstraintWithoutSkewOrKeyIsReadAsZeroAndEmpty() {
+    Pod noSkew = incoming(1, "zone");
+    noSkew.getSpec().getTopologySpreadConstraints().get(0).setMaxSkew(null);
+    assertThat(fits(noSkew, List.of(), fourNodes())).doesNotContainValue(true);
+    Pod noKey = incoming(1, "zone");
+    noKey.getSpec().getTopologySpreadConstraints().get(0).setTopologyKey(null);
+    assertThat(fits(noKey, podsOn(fourNodes(), 3, 0, 0, 0), fourNodes()))
+        .doesNotContainValue(false);
+    Pod none = pod("p").label("foo", "").build();
+    none.getSpec().setTopologySpreadConstraints(null);
+    assertThat(fits(none, podsOn(fourNodes(), 3, 0, 0, 0), fourNodes())).doesNotContainValue(false);
+  }
+
+  @Test
   void nodes2103OnlyNodeXFits() {
     List<Node> nodes = fourNodes();
     assertThat(fits(incoming(1, "node"), podsOn(nodes, 2, 1, 0, 3), nodes))

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.PredicateResult;
+import io.kubelab.scheduler.cache.NodeInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,6 +40,15 @@ class GeneralPredicatesTest {
             GeneralPredicates.podFitsHost(pod("p").build(), null, nodeInfo(node("foo").build()))
                 .fits())
         .isTrue();
+  }
+
+  @Test
+  void anEmptyNodeNameIsNoNodeNameAndNeedsNoNode() {
+    Pod p = pod("p").build();
+    p.getSpec().setNodeName("");
+    assertThat(GeneralPredicates.podFitsHost(p, null, nodeInfo(node("foo").build())).fits())
+        .isTrue();
+    assertThat(GeneralPredicates.podFitsHost(p, null, new NodeInfo()).fits()).isTrue();
   }
 
   @Test
@@ -159,6 +169,10 @@ class GeneralPredicatesTest {
                 .fits())
         .as("no host port: nothing to conflict with")
         .isTrue();
+    p.getSpec().getContainers().get(1).setPorts(null);
+    assertThat(GeneralPredicates.containerPorts(p))
+        .as("a container whose ports are null has none")
+        .hasSize(1);
     Pod noContainers = pod("bare").build();
     noContainers.getSpec().setContainers(null);
     assertThat(GeneralPredicates.containerPorts(noContainers)).isEmpty();

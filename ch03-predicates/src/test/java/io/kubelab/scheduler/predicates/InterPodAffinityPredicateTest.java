@@ -219,6 +219,46 @@ class InterPodAffinityPredicateTest {
   }
 
   @Test
+  void aTermThatNamesNamespacesMatchesPodsThere() {
+    Node m = machine("machine1", "r1", "z11");
+    Pod elsewhere =
+        pod("existing")
+            .namespace("ns2")
+            .label("service", "securityscan")
+            .nodeName("machine1")
+            .build();
+    PodAffinityTerm t = term("service", "In", "securityscan");
+    t.setNamespaces(new ArrayList<>(List.of("ns1", "ns2")));
+    Pod p = pod("p").requiredPodAffinity(t).build();
+    assertThat(check(p, List.of(elsewhere), List.of(m), "machine1").fits()).isTrue();
+    Pod ownNamespaceOnly =
+        pod("p").requiredPodAffinity(term("service", "In", "securityscan")).build();
+    assertThat(reasons(check(ownNamespaceOnly, List.of(elsewhere), List.of(m), "machine1")))
+        .as("without namespaces a term means the pod's own")
+        .containsExactly(AFFINITY_NOT_MATCH, AFFINITY_RULES);
+  }
+
+  @Test
+  void anExistingPodsAntiAffinityRejectsEvenAPodWhoseOwnTermsHold() {
+    // The three checks stop at the first failure: the pod's own affinity, satisfied here, cannot
+    // undo the existing pod's anti-affinity.
+    Node m1 = machine("machine1", "r1", "z11");
+    Pod guard =
+        pod("guard")
+            .label("service", "securityscan")
+            .requiredPodAntiAffinity(affinityTerm("zone", matchLabels("security", "S1")))
+            .nodeName("machine1")
+            .build();
+    Pod p =
+        pod("p")
+            .label("security", "S1")
+            .requiredPodAffinity(term("service", "In", "securityscan"))
+            .build();
+    assertThat(reasons(check(p, List.of(guard), List.of(m1), "machine1")))
+        .containsExactly(AFFINITY_NOT_MATCH, EXISTING_ANTI);
+  }
+
+  @Test
   void existingAntiAffinityOnAKeyTheNodeLacksBlocksNothing() {
     Node m1 = machine("machine1", "r1", "z11");
     Pod guard =

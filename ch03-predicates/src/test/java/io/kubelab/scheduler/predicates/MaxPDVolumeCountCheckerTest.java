@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.CinderVolumeSource;
 import io.fabric8.kubernetes.api.model.GCEPersistentDiskVolumeSource;
 import io.fabric8.kubernetes.api.model.HostPathVolumeSource;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.kubelab.apimachinery.testing.Fixtures;
@@ -550,6 +551,64 @@ class MaxPDVolumeCountCheckerTest {
     MaxPDVolumeCountChecker c = new MaxPDVolumeCountChecker(EBS, l, null);
     assertThat(c.check(claims("p", "annotated"), null, nodeInfo(zero)).fits()).isTrue();
     assertThat(c.check(claims("q", "field"), null, nodeInfo(zero)).fits()).isFalse();
+  }
+
+  @Test
+  void aVolumeReachedThroughTwoClaimsIsCountedOnce() {
+    // Claims count by the ID of their volume: two claims bound to one EBS volume are one disk,
+    // even when their class names the EBS provisioner.
+    VolumeListers l =
+        VolumeListers.of(
+            List.of(
+                pvc("default", "first").storageClass("ebs").prebound("shared").build(),
+                pvc("default", "second").storageClass("ebs").prebound("shared").build()),
+            List.of(pv("shared").ebs("vol-shared").build()),
+            List.of(storageClass("ebs").provisioner("kubernetes.io/aws-ebs").build()));
+    Node one = node("n").scalar(EBS.volumeLimitKey(), "1").build();
+    MaxPDVolumeCountChecker c = new MaxPDVolumeCountChecker(EBS, l, null);
+    assertThat(c.check(claims("p", "first", "second"), null, nodeInfo(one)).fits()).isTrue();
+    assertThat(c.check(claims("p", "second"), null, nodeInfo(one, claims("e", "first"))).fits())
+        .as("the node already has the volume through another pod's claim")
+        .isTrue();
+    assertThat(c.check(ONE_VOL, null, nodeInfo(one, claims("e", "first"))).fits()).isFalse();
+  }
+
+  @Test
+  void aClaimWhoseVolumeIsGoneCountsByItsClassProvisioner() {
+    // filterVolumes: the volume may be deleted or not created yet; the claim still stands for one
+    // disk of this kind when its class names the kind's provisioner.
+    VolumeListers l =
+        VolumeListers.of(
+            List.of(
+                pvc("default", "ebs-class").storageClass("ebs").prebound("gone").build(),
+                pvc("default", "other-class").storageClass("other").prebound("gone").build()),
+            List.of(),
+            List.of(
+                storageClass("ebs").provisioner("kubernetes.io/aws-ebs").build(),
+                storageClass("other").provisioner("example.com/csi").build()));
+    Node zero = node("n").scalar(EBS.volumeLimitKey(), "0").build();
+    MaxPDVolumeCountChecker c = new MaxPDVolumeCountChecker(EBS, l, null);
+    assertThat(c.check(claims("p", "ebs-class"), null, nodeInfo(zero)).fits()).isFalse();
+    assertThat(c.check(claims("p", "other-class"), null, nodeInfo(zero)).fits()).isTrue();
+  }
+
+  @Test
+  void objectsWithoutOptionalFieldsAreReadAsEmpty() {
+    // Go's zero values: a claim without spec names no volume and no class, so it is not counted;
+    // a node without labels has no instance type, so EBS gets the general default.
+    PersistentVolumeClaim noSpec = pvc("default", "bare").build();
+    noSpec.setSpec(null);
+    VolumeListers l = VolumeListers.of(List.of(noSpec), List.of(), List.of());
+    Node zero = node("n").scalar(EBS.volumeLimitKey(), "0").build();
+    assertThat(
+            new MaxPDVolumeCountChecker(EBS, l, null)
+                .check(claims("p", "bare"), null, nodeInfo(zero))
+                .fits())
+        .isTrue();
+    Node unlabelled = node("n").build();
+    unlabelled.getMetadata().setLabels(null);
+    assertThat(new MaxPDVolumeCountChecker(EBS, VolumeListers.NONE, null).maxVolumes(unlabelled))
+        .isEqualTo(39);
   }
 
   @Test

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.resource.Resource;
 import io.kubelab.scheduler.cache.Snapshot;
@@ -143,6 +145,124 @@ class MetadataTest {
       assertThat(m).isEqualTo(meta(p, added, nodes));
     }
     assertThat(m.evenPodsSpreadMetadata().minMatchNum("zone")).isZero();
+  }
+
+  static Pod spreadPod() {
+    return spread(
+        pod("p").label("foo", "").build(), 1, "zone", "DoNotSchedule", matchLabels("foo", ""));
+  }
+
+  @Test
+  void spreadUpdatesCountOnlyPodsOfTheIncomingPodsNamespace() {
+    PodPredicateMetadata m = meta(spreadPod(), List.of(), NODES);
+    Pod elsewhere = pod("o").namespace("other").label("foo", "").nodeName("node-x").build();
+    m.addPod(elsewhere, NODES.get(2));
+    assertThat(m.evenPodsSpreadMetadata().matchNum(new TopologyPair("zone", "zone2"))).isZero();
+    assertThat(m).isEqualTo(meta(spreadPod(), List.of(elsewhere), NODES));
+  }
+
+  @Test
+  void aPodAddedOnANodeTheSnapshotDidNotHaveOpensItsDomain() {
+    // A nominated pod may sit on a node that joined after the snapshot: its pair is created, as
+    // upstream's updatePod creates a map entry, and the counts equal a fresh computation.
+    Node fresh = node("node-z").labels("zone", "zone3").build();
+    Pod onFresh = pod("o").label("foo", "").nodeName("node-z").build();
+    PodPredicateMetadata m = meta(spreadPod(), List.of(), NODES);
+    m.addPod(onFresh, fresh);
+    assertThat(m.evenPodsSpreadMetadata().matchNum(new TopologyPair("zone", "zone3"))).isOne();
+    assertThat(m.evenPodsSpreadMetadata().minMatchNum("zone")).isZero();
+
+    // With no node counted at first, even the key is new.
+    PodPredicateMetadata empty = meta(spreadPod(), List.of(), List.of());
+    empty.addPod(onFresh, fresh);
+    assertThat(empty.evenPodsSpreadMetadata().minMatchNum("zone")).isOne();
+    assertThat(empty).isEqualTo(meta(spreadPod(), List.of(onFresh), List.of(fresh)));
+  }
+
+  @Test
+  void spreadCountsAreEqualExactlyWhenEveryPairsCountIs() {
+    Pod onA = pod("e").label("foo", "").nodeName("node-a").build();
+    Pod onX = pod("f").label("foo", "").nodeName("node-x").build();
+    EvenPodsSpreadMetadata one = meta(spreadPod(), List.of(onA), NODES).evenPodsSpreadMetadata();
+    EvenPodsSpreadMetadata same = meta(spreadPod(), List.of(onA), NODES).evenPodsSpreadMetadata();
+    EvenPodsSpreadMetadata moved = meta(spreadPod(), List.of(onX), NODES).evenPodsSpreadMetadata();
+    assertThat(one).isEqualTo(same).hasSameHashCodeAs(same).isNotEqualTo(moved);
+    assertThat(one).isNotEqualTo("EvenPodsSpreadMetadata{zone=zone1=1, zone=zone2=0}");
+    assertThat(one).hasToString("EvenPodsSpreadMetadata{zone=zone1=1, zone=zone2=0}");
+    assertThat(meta(spreadPod(), List.of(onA), NODES).describe())
+        .containsEntry("evenPodsSpread", "EvenPodsSpreadMetadata{zone=zone1=1, zone=zone2=0}");
+    assertThat(meta(pod("q").build(), List.of(onA), NODES).evenPodsSpreadMetadata())
+        .as("no hard constraint, no spread counts")
+        .isNull();
+  }
+
+  @Test
+  void metadataIsEqualExactlyWhenEveryPrecomputedPartIs() {
+    // The differential tests compare metadata with equals: it must see each part on its own.
+    Pod guard =
+        pod("guard")
+            .requiredPodAntiAffinity(affinityTerm("zone", matchLabels("app", "web")))
+            .nodeName("node-a")
+            .build();
+    Pod db = pod("db").label("app", "db").label("foo", "").nodeName("node-x").build();
+    Pod web =
+        spread(
+            pod("web")
+                .label("app", "web")
+                .label("foo", "")
+                .requests("100m", "1Mi")
+                .hostPort(80, "TCP", "")
+                .requiredPodAffinity(affinityTerm("zone", matchLabels("app", "db")))
+                .requiredPodAntiAffinity(affinityTerm("zone", matchLabels("app", "cache")))
+                .build(),
+            1,
+            "zone",
+            "DoNotSchedule",
+            matchLabels("foo", ""));
+    List<Pod> pods = List.of(guard, db);
+    PodPredicateMetadata m = meta(web, pods, NODES);
+    assertThat(m.pod()).isSameAs(web);
+    PodPredicateMetadata same = meta(web, pods, NODES);
+    assertThat(m).isEqualTo(same).hasSameHashCodeAs(same).isNotEqualTo(web);
+    assertThat(m.describe())
+        .containsEntry("pod", "web_default")
+        .containsEntry("existingAntiAffinity", Map.of("zone=zone1", Set.of("guard_default")))
+        .containsEntry("potentialAffinity", Map.of("zone=zone2", Set.of("db_default")))
+        .containsEntry("potentialAntiAffinity", Map.of())
+        .containsEntry("evenPodsSpread", "EvenPodsSpreadMetadata{zone=zone1=0, zone=zone2=1}");
+
+    Pod renamed = new PodBuilder(web).build();
+    renamed.getMetadata().setName("web2");
+    assertThat(meta(renamed, pods, NODES)).as("another pod").isNotEqualTo(m);
+    Pod bigger = new PodBuilder(web).build();
+    bigger
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getResources()
+        .getRequests()
+        .put("cpu", new Quantity("200m"));
+    assertThat(meta(bigger, pods, NODES)).as("another request").isNotEqualTo(m);
+    Pod otherPort = new PodBuilder(web).build();
+    otherPort.getSpec().getContainers().get(0).getPorts().get(0).setHostPort(81);
+    assertThat(meta(otherPort, pods, NODES)).as("another host port").isNotEqualTo(m);
+    PodPredicateMetadata ignoring =
+        new MetadataProducer(Set.of("example.com/gpu"), null)
+            .produce(web, Snapshot.of(pods, NODES));
+    assertThat(ignoring).as("other ignored resources").isNotEqualTo(m);
+
+    PodPredicateMetadata withoutGuard = m.shallowCopy();
+    withoutGuard.removePod(guard, NODES.get(0));
+    assertThat(withoutGuard).as("existing anti-affinity").isNotEqualTo(m);
+    PodPredicateMetadata moreDb = m.shallowCopy();
+    moreDb.addPod(pod("db2").label("app", "db").nodeName("node-a").build(), NODES.get(0));
+    assertThat(moreDb).as("potential affinity").isNotEqualTo(m);
+    PodPredicateMetadata withCache = m.shallowCopy();
+    withCache.addPod(pod("cache").label("app", "cache").nodeName("node-a").build(), NODES.get(0));
+    assertThat(withCache).as("potential anti-affinity").isNotEqualTo(m);
+    PodPredicateMetadata moreFoo = m.shallowCopy();
+    moreFoo.addPod(pod("foo").label("foo", "").nodeName("node-a").build(), NODES.get(0));
+    assertThat(moreFoo).as("spread counts").isNotEqualTo(m);
   }
 
   @Test

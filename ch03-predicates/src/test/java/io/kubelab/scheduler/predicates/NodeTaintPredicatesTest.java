@@ -65,6 +65,21 @@ class NodeTaintPredicatesTest {
             reasons(
                 NodeTaintPredicates.podToleratesNodeTaints(pod("p").build(), null, new NodeInfo())))
         .containsExactly("node(s) had unknown conditions");
+    assertThat(reasons(NodeTaintPredicates.checkNodeUnschedulable(pod("p").build(), null, null)))
+        .as("no NodeInfo at all")
+        .containsExactly("node(s) had unknown conditions");
+    assertThat(reasons(NodeTaintPredicates.podToleratesNodeTaints(pod("p").build(), null, null)))
+        .containsExactly("node(s) had unknown conditions");
+  }
+
+  @Test
+  void aNodeWithoutSpecIsNotCordoned() {
+    Node bare = node("n").build();
+    bare.setSpec(null);
+    assertThat(
+            NodeTaintPredicates.checkNodeUnschedulable(pod("p").build(), null, nodeInfo(bare))
+                .fits())
+        .isTrue();
   }
 
   static boolean tolerates(Pod p, Node n) {

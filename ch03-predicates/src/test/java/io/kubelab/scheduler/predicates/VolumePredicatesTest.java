@@ -53,6 +53,7 @@ class VolumePredicatesTest {
         .as("both read-only")
         .isTrue();
     assertThat(noConflict(roFoo, foo)).as("one writer").isFalse();
+    assertThat(noConflict(foo, roFoo)).as("one writer, the incoming pod").isFalse();
   }
 
   static Pod ebs(String name, String id) {
@@ -95,6 +96,9 @@ class VolumePredicatesTest {
         .isTrue();
     assertThat(noConflict(rbd("r", List.of("a"), "foo", "bar", true), a))
         .as("one writer")
+        .isFalse();
+    assertThat(noConflict(a, rbd("r", List.of("a"), "foo", "bar", true)))
+        .as("one writer, the incoming pod")
         .isFalse();
     assertThat(
             noConflict(
@@ -186,7 +190,15 @@ class VolumePredicatesTest {
                 iscsi("b", "iqn.2017-12.server:storage.target01", false)))
         .isTrue();
     assertThat(noConflict(iscsi("a", "iqn.x", false), iscsi("b", "iqn.x", false))).isFalse();
-    assertThat(noConflict(iscsi("a", "iqn.x", true), iscsi("b", "iqn.x", true))).isTrue();
+    assertThat(noConflict(iscsi("a", "iqn.x", true), iscsi("b", "iqn.x", true)))
+        .as("both read-only")
+        .isTrue();
+    assertThat(noConflict(iscsi("a", "iqn.x", true), iscsi("b", "iqn.x", false)))
+        .as("one writer")
+        .isFalse();
+    assertThat(noConflict(iscsi("a", "iqn.x", false), iscsi("b", "iqn.x", true)))
+        .as("one writer, the incoming pod")
+        .isFalse();
   }
 
   // ---- MaxCSIVolumeCountPred
@@ -227,6 +239,13 @@ class VolumePredicatesTest {
     claims.add(pvc("default", "no-volume-name").prebound("").storageClass("csi-sc").build());
     claims.add(pvc("default", "no-provisioner").storageClass("manual").build());
     claims.add(pvc("default", "null-provisioner").storageClass("unset").build());
+    PersistentVolumeClaim noSpec = pvc("default", "no-spec").build();
+    noSpec.setSpec(null);
+    claims.add(noSpec);
+    claims.add(pvc("default", "spec-less-pv").prebound("pv-no-spec").build());
+    PersistentVolume specLess = pv("pv-no-spec").build();
+    specLess.setSpec(null);
+    pvs.add(specLess);
     return VolumeListers.of(
         claims,
         pvs,
@@ -358,6 +377,15 @@ class VolumePredicatesTest {
   }
 
   @Test
+  void anExistingPodWithoutVolumesAttachesNothing() {
+    Pod none = pod("none").build();
+    none.getSpec().setVolumes(null);
+    assertThat(csiFits(limited(1), claims("p", "csi-ebs-0"), none)).isTrue();
+    assertThat(csiFits(limited(1), claims("p", "csi-ebs-0"), none, claims("e", "csi-ebs-1")))
+        .isFalse();
+  }
+
+  @Test
   void theBetaStorageClassAnnotationWinsOverTheField() {
     // "beta-annotated" names class "standard" (in-tree, not counted) in its field and "csi-sc" in
     // the annotation: the annotation decides, so it counts against the EBS CSI limit.
@@ -384,6 +412,9 @@ class VolumePredicatesTest {
                     "csi-null-driver",
                     "no-provisioner",
                     "null-provisioner")))
+        .isTrue();
+    assertThat(csiFits(limited(0), claims("p", "no-spec", "spec-less-pv")))
+        .as("a claim or a volume without spec names no CSI volume")
         .isTrue();
     assertThat(csiFits(limited(0), claims("p", "no-volume-name")))
         .as("an empty volume name is no volume: counted by its class")

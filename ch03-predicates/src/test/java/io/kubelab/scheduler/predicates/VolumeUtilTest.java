@@ -1,16 +1,20 @@
 package io.kubelab.scheduler.predicates;
 
+import static io.kubelab.apimachinery.testing.Fixtures.pod;
 import static io.kubelab.scheduler.predicates.StorageFixtures.pv;
 import static io.kubelab.scheduler.predicates.StorageFixtures.pvc;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.NodeSelector;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TopologySelectorLabelRequirement;
 import io.fabric8.kubernetes.api.model.TopologySelectorTerm;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeNodeAffinity;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +86,16 @@ class VolumeUtilTest {
         .isFalse();
     assertThat(
             VolumeUtil.checkNodeAffinity(
+                withAffinity(new VolumeNodeAffinity(new NodeSelector(null))), node))
+        .as("nor does one whose terms are null: MatchNodeSelectorTerms of nothing is false")
+        .isFalse();
+    PersistentVolume noSpec = pv("v").build();
+    noSpec.setSpec(null);
+    assertThat(VolumeUtil.checkNodeAffinity(noSpec, node))
+        .as("a volume without spec has no node affinity")
+        .isTrue();
+    assertThat(
+            VolumeUtil.checkNodeAffinity(
                 withAffinity(new VolumeNodeAffinity(new NodeSelector(List.of(term("zone", "b"))))),
                 node))
         .isFalse();
@@ -114,6 +128,9 @@ class VolumeUtilTest {
         .isFalse();
     assertThat(VolumeUtil.matchTopologySelectorTerms(List.of(new TopologySelectorTerm()), node))
         .isFalse();
+    assertThat(VolumeUtil.matchTopologySelectorTerms(List.of(new TopologySelectorTerm(null)), node))
+        .as("nor does one whose requirements are null")
+        .isFalse();
     assertThat(VolumeUtil.matchTopologySelectorTerms(List.of(topology("zone", "a")), node))
         .isTrue();
     assertThat(
@@ -131,6 +148,21 @@ class VolumeUtilTest {
                 List.of(topology("bad key!", "a"), topology("zone", "a")), node))
         .as("a term that makes no selector is skipped")
         .isTrue();
+  }
+
+  @Test
+  void aClaimVolumeWithoutAClaimNameIsRejectedNamingTheField() {
+    for (String missing : new String[] {"", null}) {
+      Pod p = pod("p").pvcVolume("scratch", "data").pvcVolume("v", "x").build();
+      Volume v = p.getSpec().getVolumes().get(1);
+      v.getPersistentVolumeClaim().setClaimName(missing);
+      assertThatThrownBy(() -> VolumeUtil.claimName(p, 1, v))
+          .as(String.valueOf(missing))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "Pod default/p: spec.volumes[1].persistentVolumeClaim.claimName:"
+                  + " PersistentVolumeClaim had no name");
+    }
   }
 
   @Test

@@ -13,9 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.PredicateResult;
+import io.kubelab.scheduler.cache.NodeInfo;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -187,6 +190,47 @@ class VolumeZonePredicateTest {
     assertThatThrownBy(
             () -> new VolumeZonePredicate(l).check(podWithVolume("c"), null, nodeInfo(TEST_NODE)))
         .hasMessage("PersistentVolumeClaim was not found: \"c\"");
+  }
+
+  @Test
+  void onlyAPodWithoutVolumesNeedsNoNode() {
+    // Upstream returns before reading the node only when the pod has no volume at all; any
+    // volume, even one that is not a claim, makes a missing node an error.
+    VolumeZonePredicate p = new VolumeZonePredicate(SINGLE_ZONE);
+    NodeInfo missing = new NodeInfo();
+    assertThat(p.check(pod("bare").build(), null, missing).fits()).isTrue();
+    assertThatThrownBy(() -> p.check(pod("p").emptyDirVolume("tmp").build(), null, missing))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("NoVolumeZoneConflict: node not found");
+  }
+
+  @Test
+  void anEmptyVolumeNameIsAnUnboundClaim() {
+    VolumeListers l =
+        VolumeListers.of(
+            List.of(pvc("default", "c").storageClass("Class_Wait").prebound("").build()),
+            List.of(),
+            List.of(storageClass("Class_Wait").waitForFirstConsumer().build()));
+    assertThat(fits(l, podWithVolume("c"), TEST_NODE)).isTrue();
+  }
+
+  @Test
+  void aClaimWithoutSpecOrAVolumeWithoutLabelsIsReadAsEmpty() {
+    // Go's zero values: a claim without spec is unbound and has no class; a volume without labels
+    // has no zone, so it fits every node.
+    PersistentVolumeClaim noSpec = pvc("default", "bare").build();
+    noSpec.setSpec(null);
+    PersistentVolume unlabelled = pv("Vol_1").build();
+    unlabelled.getMetadata().setLabels(null);
+    VolumeListers l =
+        VolumeListers.of(
+            List.of(noSpec, pvc("default", "PVC_1").prebound("Vol_1").build()),
+            List.of(unlabelled),
+            List.of());
+    VolumeZonePredicate p = new VolumeZonePredicate(l);
+    assertThatThrownBy(() -> p.check(podWithVolume("bare"), null, nodeInfo(TEST_NODE)))
+        .hasMessage("PersistentVolumeClaim was not found: \"bare\"");
+    assertThat(fits(l, podWithVolume("PVC_1"), TEST_NODE)).isTrue();
   }
 
   @Test
