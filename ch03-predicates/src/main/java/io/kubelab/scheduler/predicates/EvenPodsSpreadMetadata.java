@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.Selector;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.scheduler.cache.NodeInfo;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 
 /**
  * Per topology pair, how many existing pods match each hard spread constraint of the incoming pod,
@@ -29,7 +31,7 @@ import java.util.TreeMap;
  * repeatedly (nominated pods). We keep a count histogram per key, so the minimum after any sequence
  * of {@link #updateWithPod} calls equals the one computed from scratch.
  */
-final class EvenPodsSpreadMetadata {
+public final class EvenPodsSpreadMetadata {
 
   /** A hard constraint, compiled. */
   record Constraint(int maxSkew, String topologyKey, Selector selector) {}
@@ -82,31 +84,66 @@ final class EvenPodsSpreadMetadata {
     return List.copyOf(out);
   }
 
+  /**
+   * The pod's counts over {@code nodes}, for a plugin that keeps them as its own state; null when
+   * the pod has no hard constraints.
+   *
+   * @param parallelizer counts the nodes in parallel; null counts them one by one
+   * @throws IllegalArgumentException naming the pod and field for a malformed selector
+   */
+  public static EvenPodsSpreadMetadata of(
+      Pod pod, List<NodeInfo> nodes, Parallelizer parallelizer) {
+    return compute(pod, hardConstraints(pod), nodes, parallelizer);
+  }
+
   /** Computes the counts over {@code nodes}; null when the pod has no hard constraints. */
   static EvenPodsSpreadMetadata compute(
-      Pod pod, List<Constraint> constraints, List<NodeInfo> nodes) {
+      Pod pod, List<Constraint> constraints, List<NodeInfo> nodes, Parallelizer parallelizer) {
     if (constraints.isEmpty()) {
       return null;
     }
     EvenPodsSpreadMetadata m =
         new EvenPodsSpreadMetadata(pod, constraints, new HashMap<>(), new HashMap<>());
     String ns = AffinityTerms.namespace(pod);
-    for (NodeInfo ni : nodes) {
-      Node node = ni.node();
-      if (node == null || !m.nodeIsCounted(node)) {
+    // Each node counts its own pods into its own slot (null: the node is not counted); the slots
+    // are summed in node order afterwards, so the result never depends on thread timing.
+    int[][] perNode = new int[nodes.size()][];
+    IntConsumer countNode =
+        i -> {
+          Node node = nodes.get(i).node();
+          if (node == null || !m.nodeIsCounted(node)) {
+            return;
+          }
+          int[] counts = new int[constraints.size()];
+          for (Pod existing : nodes.get(i).pods()) {
+            if (!ns.equals(AffinityTerms.namespace(existing))) {
+              continue;
+            }
+            Map<String, String> labels = AffinityTerms.labels(existing);
+            for (int c = 0; c < counts.length; c++) {
+              if (constraints.get(c).selector().matches(labels)) {
+                counts[c]++;
+              }
+            }
+          }
+          perNode[i] = counts;
+        };
+    if (parallelizer == null || nodes.size() < 2) {
+      for (int i = 0; i < nodes.size(); i++) {
+        countNode.accept(i);
+      }
+    } else {
+      parallelizer.until(null, nodes.size(), countNode);
+    }
+    for (int i = 0; i < perNode.length; i++) {
+      if (perNode[i] == null) {
         continue;
       }
-      Map<String, String> nodeLabels = node.getMetadata().getLabels();
-      for (Constraint c : constraints) {
-        int matchTotal = 0;
-        for (Pod existing : ni.pods()) {
-          if (ns.equals(AffinityTerms.namespace(existing))
-              && c.selector().matches(AffinityTerms.labels(existing))) {
-            matchTotal++;
-          }
-        }
-        TopologyPair pair = new TopologyPair(c.topologyKey(), nodeLabels.get(c.topologyKey()));
-        m.tpPairToMatchNum.merge(pair, matchTotal, Integer::sum);
+      Map<String, String> nodeLabels = nodes.get(i).node().getMetadata().getLabels();
+      for (int c = 0; c < perNode[i].length; c++) {
+        String key = constraints.get(c).topologyKey();
+        m.tpPairToMatchNum.merge(
+            new TopologyPair(key, nodeLabels.get(key)), perNode[i][c], Integer::sum);
       }
     }
     m.tpPairToMatchNum.forEach(
@@ -139,7 +176,7 @@ final class EvenPodsSpreadMetadata {
    * node}. Upstream's {@code updatePod}. Unlike v1.17 we also skip nodes that fail the incoming
    * pod's node selection, since {@link #compute} never counted them either.
    */
-  void updateWithPod(Pod updated, Node node, int delta) {
+  public void updateWithPod(Pod updated, Node node, int delta) {
     if (node == null || !AffinityTerms.namespace(updated).equals(AffinityTerms.namespace(pod))) {
       return;
     }
@@ -188,7 +225,8 @@ final class EvenPodsSpreadMetadata {
     return tpKeyToCountHistogram.get(key).firstKey();
   }
 
-  EvenPodsSpreadMetadata copy() {
+  /** A copy whose counts change independently of this one's. */
+  public EvenPodsSpreadMetadata copy() {
     Map<String, TreeMap<Integer, Integer>> h = new HashMap<>();
     tpKeyToCountHistogram.forEach((k, v) -> h.put(k, new TreeMap<>(v)));
     return new EvenPodsSpreadMetadata(pod, constraints, new HashMap<>(tpPairToMatchNum), h);

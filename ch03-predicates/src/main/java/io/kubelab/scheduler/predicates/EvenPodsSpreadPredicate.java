@@ -30,7 +30,15 @@ public final class EvenPodsSpreadPredicate {
       // Upstream has no slow path here: without metadata every pod is an error, constraints or not.
       throw new IllegalStateException("metadata not pre-computed for EvenPodsSpreadPredicate");
     }
-    EvenPodsSpreadMetadata m = pm.evenPodsSpreadMetadata();
+    return withCounts(pod, pm.evenPodsSpreadMetadata(), nodeInfo);
+  }
+
+  /**
+   * The predicate over counts a caller keeps itself ({@link EvenPodsSpreadMetadata#of}); null
+   * counts mean the pod has no hard constraint.
+   */
+  public static PredicateResult withCounts(Pod pod, EvenPodsSpreadMetadata m, NodeInfo nodeInfo) {
+    GeneralPredicates.requireNode(pod, nodeInfo, "EvenPodsSpread");
     // No hard constraint, or no node passed the pod's node selection with every key: there is
     // nothing to be uneven with.
     if (m == null || m.isEmpty()) {

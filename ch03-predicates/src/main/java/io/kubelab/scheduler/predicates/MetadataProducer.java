@@ -77,7 +77,7 @@ public final class MetadataProducer implements PredicateMetadataProducer {
     // Spread first, as upstream: its error is the one logged when both are malformed.
     EvenPodsSpreadMetadata spread =
         EvenPodsSpreadMetadata.compute(
-            pod, EvenPodsSpreadMetadata.hardConstraints(pod), snapshot.list());
+            pod, EvenPodsSpreadMetadata.hardConstraints(pod), snapshot.list(), parallelizer);
     List<PodAffinityTerm> affinityTerms = AffinityTerms.requiredAffinityTerms(pod);
     List<PodAffinityTerm> antiAffinityTerms = AffinityTerms.requiredAntiAffinityTerms(pod);
     List<AffinityTerms.TermProperties> affinityProps =

@@ -1,6 +1,7 @@
 package io.kubelab.scheduler.framework;
 
 import io.kubelab.apimachinery.clock.Clock;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.function.Consumer;
 
@@ -42,6 +43,15 @@ public interface FrameworkHandle {
    * @throws IllegalStateException naming the type when none was given
    */
   <T> T component(Class<T> type);
+
+  /**
+   * Where plugins fan work out over nodes (upstream's plugins call {@code
+   * workqueue.ParallelizeUntil} with 16 workers); null when the framework has none, and the plugin
+   * then works through the nodes one by one.
+   */
+  default Parallelizer parallelizer() {
+    return null;
+  }
 
   /** Whether a component of {@code type} was given. */
   boolean hasComponent(Class<?> type);

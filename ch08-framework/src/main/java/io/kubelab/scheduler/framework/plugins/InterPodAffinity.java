@@ -18,8 +18,7 @@ import io.kubelab.scheduler.framework.ScoreExtensions;
 import io.kubelab.scheduler.framework.ScorePlugin;
 import io.kubelab.scheduler.framework.StateData;
 import io.kubelab.scheduler.framework.Status;
-import io.kubelab.scheduler.predicates.InterPodAffinityPredicate;
-import io.kubelab.scheduler.predicates.MetadataProducer;
+import io.kubelab.scheduler.predicates.AffinityTerms;
 import io.kubelab.scheduler.predicates.PredicateErrors;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +28,25 @@ import java.util.Map;
  * existing pods' anti-affinity), the preferred terms score.
  *
  * <p>Upstream: {@code pkg/scheduler/framework/plugins/interpodaffinity/} {@code plugin.go}, {@code
- * filtering.go} and {@code scoring.go} (v1.18). PreFilter computes the topology-pair tables once
- * (chapter 03's {@link MetadataProducer}), AddPod/RemovePod keep them in step, and Filter is
- * chapter 03's {@link InterPodAffinityPredicate}. The code depends on the reason: the incoming
- * pod's own affinity unmet is UnschedulableAndUnresolvable (evicting pods cannot create a matching
- * pod); the anti-affinity cases are Unschedulable. PreScore builds the weighted topology table with
- * chapter 04's {@link io.kubelab.scheduler.priorities.InterPodAffinity#buildTopologyPairToScore},
- * Score sums the node's entries and NormalizeScore scales min..max onto 0..100. Argument {@code
- * hardPodAffinityWeight} (default 1, in [0, 100]).
+ * filtering.go} and {@code scoring.go} (v1.18). PreFilter counts, per topology pair, the pods that
+ * match ({@link InterPodAffinityState}: v1.18 keeps counts where chapter 03's v1.17 metadata kept
+ * pod names), AddPod/RemovePod keep the counts in step, and Filter reads them with chapter 03's
+ * rules and reasons. A malformed label selector fails PreFilter with an Error status ("calculating
+ * preFilterState: ..."), where v1.17 fell back to its slow path. The code depends on the reason:
+ * the incoming pod's own affinity unmet is UnschedulableAndUnresolvable (evicting pods cannot
+ * create a matching pod); the anti-affinity cases are Unschedulable. PreScore builds the weighted
+ * topology table with chapter 04's {@link
+ * io.kubelab.scheduler.priorities.InterPodAffinity#buildTopologyPairToScore}, Score sums the node's
+ * entries and NormalizeScore scales min..max onto 0..100. Argument {@code hardPodAffinityWeight}
+ * (default 1, in [0, 100]).
  */
 public final class InterPodAffinity
-    implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, ScoreExtensions {
+    implements PreFilterPlugin,
+        PreFilterExtensions,
+        FilterPlugin,
+        PreScorePlugin,
+        ScorePlugin,
+        ScoreExtensions {
 
   /** {@code Name}. */
   public static final String NAME = "InterPodAffinity";
@@ -55,9 +62,6 @@ public final class InterPodAffinity
 
   private final FrameworkHandle handle;
   private final int hardPodAffinityWeight;
-  private final InterPodAffinityPredicate predicate = new InterPodAffinityPredicate(null);
-  private final PreFilterExtensions extensions =
-      PredicateMetadataState.extensions(PRE_FILTER_STATE_KEY);
 
   InterPodAffinity(PluginArgs args, FrameworkHandle handle) {
     this.handle = handle;
@@ -88,37 +92,67 @@ public final class InterPodAffinity
 
   @Override
   public Status preFilter(CycleState state, Pod pod) {
-    state.write(
-        PRE_FILTER_STATE_KEY,
-        new PredicateMetadataState(
-            PRE_FILTER_STATE_KEY,
-            PredicateMetadataState.computeOnce(state, pod, handle.snapshotSharedLister())));
+    InterPodAffinityState s;
+    try {
+      s = InterPodAffinityState.compute(pod, handle.snapshotSharedLister(), handle.parallelizer());
+    } catch (IllegalArgumentException e) {
+      return Status.error("calculating preFilterState: " + e.getMessage());
+    }
+    state.write(PRE_FILTER_STATE_KEY, s);
     return Status.SUCCESS;
   }
 
   @Override
   public PreFilterExtensions preFilterExtensions() {
-    return extensions;
+    return this;
   }
 
+  @Override
+  public Status addPod(CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
+    States.read(state, PRE_FILTER_STATE_KEY, InterPodAffinityState.class)
+        .updateWithPod(podToAdd, nodeInfo.node(), 1);
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public Status removePod(CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
+    States.read(state, PRE_FILTER_STATE_KEY, InterPodAffinityState.class)
+        .updateWithPod(podToRemove, nodeInfo.node(), -1);
+    return Status.SUCCESS;
+  }
+
+  /**
+   * Existing pods' anti-affinity first, then (only for a pod with pod affinity or anti-affinity)
+   * its own affinity and anti-affinity, as v1.18's {@code Filter}.
+   */
   @Override
   public Status filter(CycleState state, Pod pod, NodeInfo nodeInfo) {
     if (nodeInfo == null || nodeInfo.node() == null) {
       return Status.error("node not found");
     }
-    PredicateMetadataState s =
-        States.read(state, PRE_FILTER_STATE_KEY, PredicateMetadataState.class);
-    PredicateResult r = predicate.check(pod, s.meta(), nodeInfo);
-    if (r.fits()) {
+    InterPodAffinityState s = States.read(state, PRE_FILTER_STATE_KEY, InterPodAffinityState.class);
+    Node node = nodeInfo.node();
+    if (!s.satisfiesExistingPodsAntiAffinity(node)) {
+      return unschedulable(
+          Code.UNSCHEDULABLE, PredicateErrors.ERR_EXISTING_PODS_ANTI_AFFINITY_RULES_NOT_MATCH);
+    }
+    if (!AffinityTerms.hasPodAffinityOrAntiAffinity(pod)) {
       return Status.SUCCESS;
     }
-    Code code = Code.UNSCHEDULABLE;
-    for (PredicateFailureReason reason : r.reasons()) {
-      if (reason.equals(PredicateErrors.ERR_POD_AFFINITY_RULES_NOT_MATCH)) {
-        code = Code.UNSCHEDULABLE_AND_UNRESOLVABLE;
-      }
+    if (!s.satisfiesAffinity(node)) {
+      return unschedulable(
+          Code.UNSCHEDULABLE_AND_UNRESOLVABLE, PredicateErrors.ERR_POD_AFFINITY_RULES_NOT_MATCH);
     }
-    return PredicateStatus.of(r, code);
+    if (!s.satisfiesAntiAffinity(node)) {
+      return unschedulable(
+          Code.UNSCHEDULABLE, PredicateErrors.ERR_POD_ANTI_AFFINITY_RULES_NOT_MATCH);
+    }
+    return Status.SUCCESS;
+  }
+
+  private static Status unschedulable(Code code, PredicateFailureReason reason) {
+    return PredicateStatus.of(
+        PredicateResult.fail(PredicateErrors.ERR_POD_AFFINITY_NOT_MATCH, reason), code);
   }
 
   @Override

@@ -15,8 +15,8 @@ import io.kubelab.scheduler.framework.ScoreExtensions;
 import io.kubelab.scheduler.framework.ScorePlugin;
 import io.kubelab.scheduler.framework.StateData;
 import io.kubelab.scheduler.framework.Status;
+import io.kubelab.scheduler.predicates.EvenPodsSpreadMetadata;
 import io.kubelab.scheduler.predicates.EvenPodsSpreadPredicate;
-import io.kubelab.scheduler.predicates.MetadataProducer;
 import io.kubelab.scheduler.spread.EvenPodsSpreadPriority;
 import io.kubelab.scheduler.spread.PodTopologySpreadMap;
 import java.util.ArrayList;
@@ -28,17 +28,24 @@ import java.util.List;
  *
  * <p>Upstream: {@code pkg/scheduler/framework/plugins/podtopologyspread/} {@code filtering.go} and
  * {@code scoring.go} (v1.18). PreFilter counts matching pods per topology pair (chapter 03's {@link
- * MetadataProducer}), AddPod and RemovePod keep the counts in step, Filter is chapter 03's {@link
- * EvenPodsSpreadPredicate#evenPodsSpread}: Unschedulable, "node(s) didn't match pod topology spread
- * constraints". PreScore counts, per topology pair of the filtered nodes that carry every soft
- * constraint's key, the live pods of the pod's namespace matching the constraint on all nodes that
- * pass the pod's node selector and affinity (chapter 05's {@link PodTopologySpreadMap#buildV118});
- * Score sums the node's pairs; NormalizeScore is chapter 05's {@link EvenPodsSpreadPriority#reduce}
- * ({@code 100 × (total − score) / (total − min)}; a node without every key gets 0). A pod without
- * soft constraints scores 0 on every node.
+ * EvenPodsSpreadMetadata}, over the nodes in parallel; a malformed selector fails PreFilter with an
+ * Error status "obtaining pod's hard topology spread constraints: ..."), AddPod and RemovePod keep
+ * the counts in step, Filter is chapter 03's {@link EvenPodsSpreadPredicate#withCounts}:
+ * Unschedulable, "node(s) didn't match pod topology spread constraints". PreScore counts, per
+ * topology pair of the filtered nodes that carry every soft constraint's key, the live pods of the
+ * pod's namespace matching the constraint on all nodes that pass the pod's node selector and
+ * affinity (chapter 05's {@link PodTopologySpreadMap#buildV118}); Score sums the node's pairs;
+ * NormalizeScore is chapter 05's {@link EvenPodsSpreadPriority#reduce} ({@code 100 × (total −
+ * score) / (total − min)}; a node without every key gets 0). A pod without soft constraints scores
+ * 0 on every node.
  */
 public final class PodTopologySpread
-    implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, ScoreExtensions {
+    implements PreFilterPlugin,
+        PreFilterExtensions,
+        FilterPlugin,
+        PreScorePlugin,
+        ScorePlugin,
+        ScoreExtensions {
 
   /** {@code Name}. */
   public static final String NAME = "PodTopologySpread";
@@ -59,9 +66,18 @@ public final class PodTopologySpread
     }
   }
 
+  /**
+   * {@code preFilterState}: the hard constraints' counts, or null when the pod has none. AddPod and
+   * RemovePod change them, so a clone copies them.
+   */
+  record PreFilterState(EvenPodsSpreadMetadata counts) implements StateData {
+    @Override
+    public StateData clone() {
+      return counts == null ? this : new PreFilterState(counts.copy());
+    }
+  }
+
   private final FrameworkHandle handle;
-  private final PreFilterExtensions extensions =
-      PredicateMetadataState.extensions(PRE_FILTER_STATE_KEY);
 
   PodTopologySpread(FrameworkHandle handle) {
     this.handle = handle;
@@ -74,17 +90,39 @@ public final class PodTopologySpread
 
   @Override
   public Status preFilter(CycleState state, Pod pod) {
-    state.write(
-        PRE_FILTER_STATE_KEY,
-        new PredicateMetadataState(
-            PRE_FILTER_STATE_KEY,
-            PredicateMetadataState.computeOnce(state, pod, handle.snapshotSharedLister())));
+    EvenPodsSpreadMetadata counts;
+    try {
+      counts =
+          EvenPodsSpreadMetadata.of(
+              pod, handle.snapshotSharedLister().list(), handle.parallelizer());
+    } catch (IllegalArgumentException e) {
+      return Status.error("obtaining pod's hard topology spread constraints: " + e.getMessage());
+    }
+    state.write(PRE_FILTER_STATE_KEY, new PreFilterState(counts));
     return Status.SUCCESS;
   }
 
   @Override
   public PreFilterExtensions preFilterExtensions() {
-    return extensions;
+    return this;
+  }
+
+  @Override
+  public Status addPod(CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
+    return update(state, podToAdd, nodeInfo, 1);
+  }
+
+  @Override
+  public Status removePod(CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
+    return update(state, podToRemove, nodeInfo, -1);
+  }
+
+  private static Status update(CycleState state, Pod pod, NodeInfo nodeInfo, int delta) {
+    PreFilterState s = States.read(state, PRE_FILTER_STATE_KEY, PreFilterState.class);
+    if (s.counts() != null) {
+      s.counts().updateWithPod(pod, nodeInfo.node(), delta);
+    }
+    return Status.SUCCESS;
   }
 
   @Override
@@ -92,10 +130,9 @@ public final class PodTopologySpread
     if (nodeInfo == null || nodeInfo.node() == null) {
       return Status.error("node not found");
     }
-    PredicateMetadataState s =
-        States.read(state, PRE_FILTER_STATE_KEY, PredicateMetadataState.class);
+    PreFilterState s = States.read(state, PRE_FILTER_STATE_KEY, PreFilterState.class);
     return PredicateStatus.of(
-        EvenPodsSpreadPredicate.evenPodsSpread(pod, s.meta(), nodeInfo), Code.UNSCHEDULABLE);
+        EvenPodsSpreadPredicate.withCounts(pod, s.counts(), nodeInfo), Code.UNSCHEDULABLE);
   }
 
   @Override

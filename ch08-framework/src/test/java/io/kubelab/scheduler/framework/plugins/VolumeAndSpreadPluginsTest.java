@@ -655,7 +655,7 @@ class VolumeAndSpreadPluginsTest {
   }
 
   @Test
-  void interPodAffinityAndPodTopologySpreadShareOneComputationButNotTheirTables() {
+  void eachPluginKeepsItsOwnCountsAndTheExtensionsChangeOnlyTheClonedState() {
     Pod existing = on("n1", pod("e").label("app", "web").build());
     List<Node> nodes =
         List.of(node("n1").zone("zone-a").build(), node("n2").zone("zone-b").build());
@@ -673,19 +673,63 @@ class VolumeAndSpreadPluginsTest {
     PodTopologySpread spread = new PodTopologySpread(h);
     affinity.preFilter(state, pod);
     spread.preFilter(state, pod);
-    var a = States.read(state, InterPodAffinity.PRE_FILTER_STATE_KEY, PredicateMetadataState.class);
-    var b =
-        States.read(state, PodTopologySpread.PRE_FILTER_STATE_KEY, PredicateMetadataState.class);
+    Status antiAffinityFails =
+        Status.of(
+            Code.UNSCHEDULABLE,
+            List.of(
+                "node(s) didn't match pod affinity/anti-affinity",
+                "node(s) didn't match pod anti-affinity rules"));
+    Status spreadFails =
+        Status.of(Code.UNSCHEDULABLE, "node(s) didn't match pod topology spread constraints");
+    assertThat(affinity.filter(state, pod, nodeInfo(nodes.get(0)))).isEqualTo(antiAffinityFails);
+    assertThat(affinity.filter(state, pod, nodeInfo(nodes.get(1)))).isEqualTo(Status.SUCCESS);
+    assertThat(spread.filter(state, pod, nodeInfo(nodes.get(0)))).isEqualTo(spreadFails);
+    assertThat(spread.filter(state, pod, nodeInfo(nodes.get(1)))).isEqualTo(Status.SUCCESS);
 
-    assertThat(a.meta()).isEqualTo(b.meta()).isNotSameAs(b.meta());
-    // A nominated pod added through one plugin's extension changes only that plugin's tables.
+    // A nominated web pod on n2, added through InterPodAffinity's extension on a clone: zone-b
+    // now holds a pod the anti-affinity term matches, in the clone only, and only for that plugin.
+    CycleState clone = state.clone();
     Pod nominated = on("n2", pod("q").label("app", "web").build());
-    affinity.preFilterExtensions().addPod(state, pod, nominated, nodeInfo(nodes.get(1)));
-    assertThat(a.meta()).isNotEqualTo(b.meta());
-    // Another pod in the same cycle state gets its own metadata.
-    Pod other = pod("o").label("app", "db").build();
-    assertThat(PredicateMetadataState.computeOnce(state, other, h.snapshotSharedLister()).pod())
-        .isSameAs(other);
+    affinity.addPod(clone, pod, nominated, nodeInfo(nodes.get(1)));
+    assertThat(affinity.filter(clone, pod, nodeInfo(nodes.get(1)))).isEqualTo(antiAffinityFails);
+    assertThat(affinity.filter(state, pod, nodeInfo(nodes.get(1)))).isEqualTo(Status.SUCCESS);
+    assertThat(spread.filter(clone, pod, nodeInfo(nodes.get(0)))).isEqualTo(spreadFails);
+    // Through PodTopologySpread's extension too: both zones hold one web pod, both now pass.
+    spread.addPod(clone, pod, nominated, nodeInfo(nodes.get(1)));
+    assertThat(spread.filter(clone, pod, nodeInfo(nodes.get(0)))).isEqualTo(Status.SUCCESS);
+    assertThat(spread.filter(state, pod, nodeInfo(nodes.get(0)))).isEqualTo(spreadFails);
+    // Removing it again restores the counts the clone started from.
+    affinity.removePod(clone, pod, nominated, nodeInfo(nodes.get(1)));
+    spread.removePod(clone, pod, nominated, nodeInfo(nodes.get(1)));
+    assertThat(affinity.filter(clone, pod, nodeInfo(nodes.get(1)))).isEqualTo(Status.SUCCESS);
+    assertThat(spread.filter(clone, pod, nodeInfo(nodes.get(0)))).isEqualTo(spreadFails);
+  }
+
+  @Test
+  void malformedSelectorsFailPreFilterWithAnErrorNamingTheField() {
+    List<Node> nodes = List.of(node("n1").zone("zone-a").build());
+    FrameworkImpl h = handle(nodes, List.of(), Map.of());
+    var bad =
+        new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+            .addNewMatchExpression()
+            .withKey("app")
+            .withOperator("Bogus")
+            .endMatchExpression()
+            .build();
+    Pod affine =
+        pod("p").requiredPodAntiAffinity(Fixtures.affinityTerm(Fixtures.LABEL_ZONE, bad)).build();
+    Status a = new InterPodAffinity(PluginArgs.NONE, h).preFilter(new CycleState(), affine);
+    assertThat(a.code()).isEqualTo(Code.ERROR);
+    assertThat(a.message())
+        .startsWith("calculating preFilterState: ")
+        .contains(
+            "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]");
+    Pod spreading = pod("s").spreadConstraint(1, Fixtures.LABEL_ZONE, "DoNotSchedule", bad).build();
+    Status s = new PodTopologySpread(h).preFilter(new CycleState(), spreading);
+    assertThat(s.code()).isEqualTo(Code.ERROR);
+    assertThat(s.message())
+        .startsWith("obtaining pod's hard topology spread constraints: ")
+        .contains("spec.topologySpreadConstraints[0].labelSelector");
   }
 
   @Test

@@ -1,0 +1,365 @@
+package io.kubelab.scheduler.framework.plugins;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.kubelab.apimachinery.parallel.Parallelizer;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.framework.StateData;
+import io.kubelab.scheduler.predicates.AffinityTerms;
+import io.kubelab.scheduler.predicates.TopologyPair;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * InterPodAffinity's PreFilter state: per topology pair, how many existing pods' required
+ * anti-affinity terms match the incoming pod, how many existing pods match all of the incoming
+ * pod's required affinity terms, and how many match each of its required anti-affinity terms.
+ *
+ * <p>Upstream: {@code preFilterState}, {@code topologyToMatchedTermCount}, {@code
+ * getTPMapMatchingExistingAntiAffinity}, {@code getTPMapMatchingIncomingAffinityAntiAffinity} and
+ * {@code updateWithPod} in {@code pkg/scheduler/framework/plugins/interpodaffinity/filtering.go}
+ * (v1.18). Chapter 03's metadata (v1.17) keeps the matching pods' names per pair; v1.18 keeps only
+ * counts, and a pair whose count falls to zero is deleted, so "the pair is present" means the same
+ * in both. The node scans run on the framework's parallelizer (upstream: 16 goroutines), each node
+ * writing its matches into its own slot; the counts are summed afterwards, so the result does not
+ * depend on thread timing.
+ *
+ * <p>AddPod and RemovePod ({@link #updateWithPod}) apply the same rules to one pod with a count of
+ * +1 or −1. The namespaces of the added pod's own anti-affinity terms default to that pod's
+ * namespace, as in chapter 03 and in later releases (some 1.18-era copies of {@code updateWithPod}
+ * defaulted them to the incoming pod's namespace instead); the incoming pod's terms count the added
+ * pod whatever its {@code spec.nodeName}, as chapter 03 does.
+ */
+final class InterPodAffinityState implements StateData {
+
+  private static final String AFFINITY_FIELD =
+      "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution";
+  private static final String ANTI_AFFINITY_FIELD =
+      "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution";
+
+  private final Pod pod;
+  private final List<PodAffinityTerm> affinityTerms;
+  private final List<AffinityTerms.TermProperties> affinityProps;
+  private final List<PodAffinityTerm> antiAffinityTerms;
+  private final List<AffinityTerms.TermProperties> antiAffinityProps;
+
+  /** {@code topologyToMatchedExistingAntiAffinityTerms}. */
+  private final Map<TopologyPair, Long> existingAntiAffinity;
+
+  /** {@code topologyToMatchedAffinityTerms}. */
+  private final Map<TopologyPair, Long> affinity;
+
+  /** {@code topologyToMatchedAntiAffinityTerms}. */
+  private final Map<TopologyPair, Long> antiAffinity;
+
+  private InterPodAffinityState(
+      Pod pod,
+      List<PodAffinityTerm> affinityTerms,
+      List<AffinityTerms.TermProperties> affinityProps,
+      List<PodAffinityTerm> antiAffinityTerms,
+      List<AffinityTerms.TermProperties> antiAffinityProps,
+      Map<TopologyPair, Long> existingAntiAffinity,
+      Map<TopologyPair, Long> affinity,
+      Map<TopologyPair, Long> antiAffinity) {
+    this.pod = pod;
+    this.affinityTerms = affinityTerms;
+    this.affinityProps = affinityProps;
+    this.antiAffinityTerms = antiAffinityTerms;
+    this.antiAffinityProps = antiAffinityProps;
+    this.existingAntiAffinity = existingAntiAffinity;
+    this.affinity = affinity;
+    this.antiAffinity = antiAffinity;
+  }
+
+  /**
+   * Upstream's PreFilter computation over the snapshot.
+   *
+   * @param parallelizer scans the nodes in parallel; null scans them one by one
+   * @throws IllegalArgumentException naming the pod and field when a selector of the pod's terms,
+   *     or of an existing pod's anti-affinity terms, is malformed
+   */
+  static InterPodAffinityState compute(Pod pod, Snapshot snapshot, Parallelizer parallelizer) {
+    List<PodAffinityTerm> affinityTerms = AffinityTerms.requiredAffinityTerms(pod);
+    List<PodAffinityTerm> antiAffinityTerms = AffinityTerms.requiredAntiAffinityTerms(pod);
+    List<AffinityTerms.TermProperties> affinityProps =
+        AffinityTerms.properties(pod, affinityTerms, AFFINITY_FIELD);
+    List<AffinityTerms.TermProperties> antiAffinityProps =
+        AffinityTerms.properties(pod, antiAffinityTerms, ANTI_AFFINITY_FIELD);
+
+    // Existing pods' anti-affinity: only nodes that run pods with affinity can contribute.
+    List<NodeInfo> withAffinity = snapshot.havePodsWithAffinityList();
+    List<TopologyPair>[] existing = slots(withAffinity.size());
+    forEachNode(
+        parallelizer,
+        withAffinity.size(),
+        i -> {
+          NodeInfo ni = withAffinity.get(i);
+          Node node = ni.node();
+          if (node == null) {
+            return; // upstream logs "node not found" and skips it
+          }
+          List<TopologyPair> found = null;
+          for (Pod other : ni.podsWithAffinity()) {
+            found = existingAntiAffinityPairs(pod, other, node, found);
+          }
+          existing[i] = found;
+        });
+
+    // The incoming pod's own terms: every pod in the cluster is a candidate.
+    Map<TopologyPair, Long> affinityCounts = new HashMap<>();
+    Map<TopologyPair, Long> antiAffinityCounts = new HashMap<>();
+    if (AffinityTerms.hasPodAffinityOrAntiAffinity(pod)) {
+      List<NodeInfo> all = snapshot.list();
+      List<TopologyPair>[] aff = slots(all.size());
+      List<TopologyPair>[] anti = slots(all.size());
+      forEachNode(
+          parallelizer,
+          all.size(),
+          i -> {
+            NodeInfo ni = all.get(i);
+            Node node = ni.node();
+            if (node == null) {
+              return;
+            }
+            List<TopologyPair> a = null;
+            List<TopologyPair> b = null;
+            for (Pod other : ni.pods()) {
+              a = incomingAffinityPairs(affinityTerms, affinityProps, other, node, a);
+              b = incomingAntiAffinityPairs(antiAffinityTerms, antiAffinityProps, other, node, b);
+            }
+            aff[i] = a;
+            anti[i] = b;
+          });
+      sum(aff, affinityCounts);
+      sum(anti, antiAffinityCounts);
+    }
+    Map<TopologyPair, Long> existingCounts = new HashMap<>();
+    sum(existing, existingCounts);
+    return new InterPodAffinityState(
+        pod,
+        affinityTerms,
+        affinityProps,
+        antiAffinityTerms,
+        antiAffinityProps,
+        existingCounts,
+        affinityCounts,
+        antiAffinityCounts);
+  }
+
+  /** Upstream's {@code Clone}: the counts are copied, the pod's terms shared. */
+  @Override
+  public InterPodAffinityState clone() {
+    return new InterPodAffinityState(
+        pod,
+        affinityTerms,
+        affinityProps,
+        antiAffinityTerms,
+        antiAffinityProps,
+        new HashMap<>(existingAntiAffinity),
+        new HashMap<>(affinity),
+        new HashMap<>(antiAffinity));
+  }
+
+  /**
+   * Upstream's {@code updateWithPod}: counts {@code updated}, running on {@code node}, in ({@code
+   * multiplier} = 1, AddPod) or out (−1, RemovePod).
+   */
+  void updateWithPod(Pod updated, Node node, long multiplier) {
+    List<TopologyPair> pairs = existingAntiAffinityPairs(pod, updated, node, null);
+    update(existingAntiAffinity, pairs, multiplier);
+    update(
+        affinity,
+        incomingAffinityPairs(affinityTerms, affinityProps, updated, node, null),
+        multiplier);
+    update(
+        antiAffinity,
+        incomingAntiAffinityPairs(antiAffinityTerms, antiAffinityProps, updated, node, null),
+        multiplier);
+  }
+
+  /** {@code satisfyExistingPodsAntiAffinity}: no pair of the node is blocked by an existing pod. */
+  boolean satisfiesExistingPodsAntiAffinity(Node node) {
+    if (existingAntiAffinity.isEmpty()) {
+      return true;
+    }
+    for (Map.Entry<String, String> label : labels(node).entrySet()) {
+      if (existingAntiAffinity.containsKey(new TopologyPair(label.getKey(), label.getValue()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The affinity half of {@code satisfiesPodsAffinityAntiAffinity}: every term's pair of the node
+   * holds a matching pod, unless no pod anywhere matches and the pod matches its own terms (the
+   * first pod of a group with affinity to itself).
+   */
+  boolean satisfiesAffinity(Node node) {
+    if (affinityTerms.isEmpty() || nodeMatchesAllTopologyTerms(node)) {
+      return true;
+    }
+    return affinity.isEmpty() && AffinityTerms.podMatchesAll(pod, affinityProps);
+  }
+
+  /** The anti-affinity half: no term's pair of the node holds a matching pod. */
+  boolean satisfiesAntiAffinity(Node node) {
+    Map<String, String> labels = labels(node);
+    for (PodAffinityTerm term : antiAffinityTerms) {
+      String value = labels.get(term.getTopologyKey());
+      if (value != null
+          && antiAffinity.containsKey(new TopologyPair(term.getTopologyKey(), value))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean nodeMatchesAllTopologyTerms(Node node) {
+    Map<String, String> labels = labels(node);
+    for (PodAffinityTerm term : affinityTerms) {
+      String value = labels.get(term.getTopologyKey());
+      if (value == null || !affinity.containsKey(new TopologyPair(term.getTopologyKey(), value))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Upstream's {@code getMatchingAntiAffinityTopologyPairsOfPod}: for each required anti-affinity
+   * term of {@code other} (running on {@code node}) that matches {@code incoming}, the node's pair
+   * for the term's key, appended to {@code into} (created when null).
+   */
+  private static List<TopologyPair> existingAntiAffinityPairs(
+      Pod incoming, Pod other, Node node, List<TopologyPair> into) {
+    List<PodAffinityTerm> terms = AffinityTerms.requiredAntiAffinityTerms(other);
+    if (terms.isEmpty()) {
+      return into;
+    }
+    List<AffinityTerms.TermProperties> props =
+        AffinityTerms.properties(other, terms, ANTI_AFFINITY_FIELD);
+    for (int t = 0; t < terms.size(); t++) {
+      AffinityTerms.TermProperties p = props.get(t);
+      if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
+          incoming, p.namespaces(), p.selector())) {
+        into = add(into, terms.get(t).getTopologyKey(), node);
+      }
+    }
+    return into;
+  }
+
+  /**
+   * {@code updateWithAffinityTerms}: {@code other} counts for the incoming pod's affinity only if
+   * it matches all of the terms, then once in the node's pair of every term.
+   */
+  private static List<TopologyPair> incomingAffinityPairs(
+      List<PodAffinityTerm> terms,
+      List<AffinityTerms.TermProperties> props,
+      Pod other,
+      Node node,
+      List<TopologyPair> into) {
+    if (!terms.isEmpty() && AffinityTerms.podMatchesAll(other, props)) {
+      for (PodAffinityTerm term : terms) {
+        into = add(into, term.getTopologyKey(), node);
+      }
+    }
+    return into;
+  }
+
+  /**
+   * {@code updateWithAntiAffinityTerms}: once in the node's pair of each term {@code other}
+   * matches.
+   */
+  private static List<TopologyPair> incomingAntiAffinityPairs(
+      List<PodAffinityTerm> terms,
+      List<AffinityTerms.TermProperties> props,
+      Pod other,
+      Node node,
+      List<TopologyPair> into) {
+    for (int t = 0; t < terms.size(); t++) {
+      AffinityTerms.TermProperties p = props.get(t);
+      if (AffinityTerms.podMatchesTermsNamespaceAndSelector(other, p.namespaces(), p.selector())) {
+        into = add(into, terms.get(t).getTopologyKey(), node);
+      }
+    }
+    return into;
+  }
+
+  /** The node's pair for {@code key}, if the node has the label. */
+  private static List<TopologyPair> add(List<TopologyPair> into, String key, Node node) {
+    String value = key == null ? null : labels(node).get(key);
+    if (value == null) {
+      return into;
+    }
+    List<TopologyPair> out = into == null ? new ArrayList<>(2) : into;
+    out.add(new TopologyPair(key, value));
+    return out;
+  }
+
+  /** One slot per node, written by that node's worker only. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<TopologyPair>[] slots(int n) {
+    return new List[n];
+  }
+
+  private static void sum(List<TopologyPair>[] perNode, Map<TopologyPair, Long> into) {
+    for (List<TopologyPair> pairs : perNode) {
+      if (pairs != null) {
+        for (TopologyPair p : pairs) {
+          into.merge(p, 1L, Long::sum);
+        }
+      }
+    }
+  }
+
+  /** Adds {@code multiplier} to each pair's count; a count down to zero deletes its pair. */
+  private static void update(
+      Map<TopologyPair, Long> counts, List<TopologyPair> pairs, long multiplier) {
+    if (pairs == null) {
+      return;
+    }
+    for (TopologyPair p : pairs) {
+      counts.merge(p, multiplier, (a, b) -> a + b == 0 ? null : a + b);
+    }
+  }
+
+  private static Map<String, String> labels(Node node) {
+    Map<String, String> l = node.getMetadata().getLabels();
+    return l == null ? Map.of() : l;
+  }
+
+  private static void forEachNode(Parallelizer parallelizer, int n, IntConsumer fn) {
+    if (parallelizer == null || n < 2) {
+      for (int i = 0; i < n; i++) {
+        fn.accept(i);
+      }
+    } else {
+      parallelizer.until(null, n, fn);
+    }
+  }
+
+  /** The three tables, sorted and printable, for tests and failure messages. */
+  Map<String, Map<String, Long>> describe() {
+    return Map.of(
+        "existingAntiAffinity", sorted(existingAntiAffinity),
+        "affinity", sorted(affinity),
+        "antiAffinity", sorted(antiAffinity));
+  }
+
+  private static Map<String, Long> sorted(Map<TopologyPair, Long> m) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    m.forEach((k, v) -> out.put(k.toString(), v));
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "InterPodAffinityState" + describe();
+  }
+}
