@@ -51,6 +51,11 @@ public final class NodeInfo {
   private IdentityHashMap<Pod, PodResource> removedFromClone;
   private final ArrayList<Pod> podsWithAffinity;
   private final ArrayList<Pod> podsWithRequiredAntiAffinity;
+  // Read-only views of the three lists, made once: the filters and scores ask for them on every
+  // node in every cycle, and a fresh wrapper each time is garbage the collector must sweep.
+  private final List<Pod> podsView;
+  private final List<Pod> podsWithAffinityView;
+  private final List<Pod> podsWithRequiredAntiAffinityView;
   private HostPortInfo usedPorts;
   private Resource requestedResource = Resource.ZERO;
   private Resource nonZeroRequest = Resource.ZERO;
@@ -71,6 +76,10 @@ public final class NodeInfo {
     this.isClone = false;
     this.podsWithAffinity = new ArrayList<>();
     this.podsWithRequiredAntiAffinity = new ArrayList<>();
+    this.podsView = Collections.unmodifiableList(this.pods);
+    this.podsWithAffinityView = Collections.unmodifiableList(this.podsWithAffinity);
+    this.podsWithRequiredAntiAffinityView =
+        Collections.unmodifiableList(this.podsWithRequiredAntiAffinity);
     this.usedPorts = new HostPortInfo();
     this.generation = nextGeneration();
     for (Pod p : pods) {
@@ -86,6 +95,10 @@ public final class NodeInfo {
     this.isClone = true;
     this.podsWithAffinity = new ArrayList<>(o.podsWithAffinity);
     this.podsWithRequiredAntiAffinity = new ArrayList<>(o.podsWithRequiredAntiAffinity);
+    this.podsView = Collections.unmodifiableList(this.pods);
+    this.podsWithAffinityView = Collections.unmodifiableList(this.podsWithAffinity);
+    this.podsWithRequiredAntiAffinityView =
+        Collections.unmodifiableList(this.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
     this.requestedResource = o.requestedResource;
     this.nonZeroRequest = o.nonZeroRequest;
@@ -171,15 +184,15 @@ public final class NodeInfo {
   }
 
   public List<Pod> pods() {
-    return Collections.unmodifiableList(pods);
+    return podsView;
   }
 
   public List<Pod> podsWithAffinity() {
-    return Collections.unmodifiableList(podsWithAffinity);
+    return podsWithAffinityView;
   }
 
   public List<Pod> podsWithRequiredAntiAffinity() {
-    return Collections.unmodifiableList(podsWithRequiredAntiAffinity);
+    return podsWithRequiredAntiAffinityView;
   }
 
   /** The host ports in use. Callers must not modify it; it is the NodeInfo's own. */

@@ -161,28 +161,31 @@ public final class InterPodAffinity {
             hardPodAffinityWeight);
     boolean allPods = hasAffinityConstraints || hasAntiAffinityConstraints;
     List<NodeInfo> nodes = allPods ? snapshot.list() : snapshot.havePodsWithAffinityList();
-    if (parallelizer == null) {
-      Map<String, Map<String, Long>> table = new HashMap<>();
-      for (NodeInfo ni : nodes) {
-        processNode(ni, allPods, incoming, table);
-      }
-      return freeze(table);
-    }
-    List<Map<String, Map<String, Long>>> perNode = new ArrayList<>(nodes.size());
+    // Every pair a node credits is one of its own (key, its label value): each node sums its
+    // credits per key into its own slot, and the slots are added up in node order afterwards.
+    List<Map<String, Long>> perNode = new ArrayList<>(nodes.size());
     for (int i = 0; i < nodes.size(); i++) {
       perNode.add(null);
     }
-    parallelizer.until(
-        null,
-        nodes.size(),
-        i -> {
-          Map<String, Map<String, Long>> table = new HashMap<>();
-          processNode(nodes.get(i), allPods, incoming, table);
-          perNode.set(i, table);
-        });
+    if (parallelizer == null) {
+      for (int i = 0; i < nodes.size(); i++) {
+        perNode.set(i, processNode(nodes.get(i), allPods, incoming));
+      }
+    } else {
+      parallelizer.until(
+          null, nodes.size(), i -> perNode.set(i, processNode(nodes.get(i), allPods, incoming)));
+    }
     Map<String, Map<String, Long>> table = new HashMap<>();
-    for (Map<String, Map<String, Long>> t : perNode) {
-      t.forEach((key, values) -> values.forEach((value, w) -> add(table, key, value, w)));
+    for (int i = 0; i < nodes.size(); i++) {
+      Map<String, Long> credits = perNode.get(i);
+      if (credits != null) {
+        Map<String, String> nodeLabels = nodes.get(i).node().getMetadata().getLabels();
+        credits.forEach(
+            (key, w) ->
+                table
+                    .computeIfAbsent(key, k -> new HashMap<>())
+                    .merge(nodeLabels.get(key), w, Long::sum));
+      }
     }
     return freeze(table);
   }
@@ -220,17 +223,18 @@ public final class InterPodAffinity {
    * incoming pod against the existing pods' terms, all credited to this node's topology pairs. The
    * incoming pod's terms are summed per term first and written once per node.
    */
-  private static void processNode(
-      NodeInfo nodeInfo, boolean allPods, Incoming incoming, Map<String, Map<String, Long>> table) {
+  private static Map<String, Long> processNode(
+      NodeInfo nodeInfo, boolean allPods, Incoming incoming) {
     Node node = nodeInfo.node();
     if (node == null) {
-      return;
+      return null;
     }
     Map<String, String> nodeLabels = node.getMetadata().getLabels();
     // processTerm returns before matching when the node has no labels: no pair to credit.
     if (nodeLabels == null || nodeLabels.isEmpty()) {
-      return;
+      return null;
     }
+    Map<String, Long> credits = new HashMap<>();
     List<CompiledTerm> terms = incoming.terms();
     String[] values = new String[terms.size()];
     for (int j = 0; j < values.length; j++) {
@@ -255,21 +259,19 @@ public final class InterPodAffinity {
           matched[j] = true;
         }
       }
-      processExistingPodTerms(existing, nodeLabels, incoming, table);
+      processExistingPodTerms(existing, nodeLabels, incoming, credits);
     }
     for (int j = 0; j < values.length; j++) {
       if (matched[j]) {
-        add(table, terms.get(j).topologyKey(), values[j], sums[j]);
+        add(credits, terms.get(j).topologyKey(), sums[j]);
       }
     }
+    return credits.isEmpty() ? null : credits;
   }
 
   /** The existing pod's terms that the incoming pod matches (symmetry). */
   private static void processExistingPodTerms(
-      Pod existing,
-      Map<String, String> nodeLabels,
-      Incoming incoming,
-      Map<String, Map<String, Long>> table) {
+      Pod existing, Map<String, String> nodeLabels, Incoming incoming, Map<String, Long> credits) {
     Affinity existingAffinity = existing.getSpec().getAffinity();
     if (existingAffinity == null) {
       return;
@@ -291,7 +293,7 @@ public final class InterPodAffinity {
               incoming.hardPodAffinityWeight(),
               pod,
               nodeLabels,
-              table);
+              credits);
         }
       }
       processWeightedTerms(
@@ -301,7 +303,7 @@ public final class InterPodAffinity {
           1,
           pod,
           nodeLabels,
-          table);
+          credits);
     }
     PodAntiAffinity podAntiAffinity = existingAffinity.getPodAntiAffinity();
     if (podAntiAffinity != null) {
@@ -312,7 +314,7 @@ public final class InterPodAffinity {
           -1,
           pod,
           nodeLabels,
-          table);
+          credits);
     }
   }
 
@@ -323,7 +325,7 @@ public final class InterPodAffinity {
       int multiplier,
       Pod podToCheck,
       Map<String, String> nodeLabels,
-      Map<String, Map<String, Long>> table) {
+      Map<String, Long> credits) {
     if (terms == null) {
       return;
     }
@@ -339,7 +341,7 @@ public final class InterPodAffinity {
           weight,
           podToCheck,
           nodeLabels,
-          table);
+          credits);
     }
   }
 
@@ -360,7 +362,7 @@ public final class InterPodAffinity {
       long weight,
       Pod podToCheck,
       Map<String, String> fixedNodeLabels,
-      Map<String, Map<String, Long>> table) {
+      Map<String, Long> credits) {
     if (term == null) {
       return;
     }
@@ -377,13 +379,13 @@ public final class InterPodAffinity {
       return;
     }
     if (selector(owner, term, field, index, suffix).matches(labels(podToCheck))) {
-      add(table, key, tpValue, weight);
+      add(credits, key, weight);
     }
   }
 
-  private static void add(
-      Map<String, Map<String, Long>> table, String key, String value, long weight) {
-    table.computeIfAbsent(key, k -> new HashMap<>()).merge(value, weight, Long::sum);
+  /** Credits the fixed node's pair for {@code key} (the pair is the node's label value). */
+  private static void add(Map<String, Long> credits, String key, long weight) {
+    credits.merge(key, weight, Long::sum);
   }
 
   /** Compiles weighted terms of the incoming pod, each weight times {@code multiplier}. */
