@@ -16,6 +16,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -269,7 +270,7 @@ public final class NodeInfo {
     // No UID check here: upstream's AddPod accepts UID-less pods (NewNodeInfo in tests).
     PodResource r = removedFromClone == null ? null : removedFromClone.remove(pod);
     if (r == null) {
-      r = calculateResource(pod);
+      r = isClone ? addedToClone(pod) : calculateResource(pod);
     }
     requestedResource = requestedResource.add(r.requested());
     nonZeroRequest = nonZeroRequest.add(r.nonZero());
@@ -325,6 +326,36 @@ public final class NodeInfo {
 
   /** What one pod adds to {@link #requestedResource()} and {@link #nonZeroRequest()}. */
   record PodResource(Resource requested, Resource nonZero) {}
+
+  /** How many parsed pods {@link #addedToClone} remembers before it starts over. */
+  static final int ADDED_TO_CLONES_LIMIT = 1024;
+
+  // Pods added to clones they were never on: the nominated pods the generic scheduler adds to a
+  // clone of their node for every filter run (preemption runs several per node) until they are
+  // bound. Parsing their quantities again each time was most of what that cost, so the last
+  // parse of each is remembered, by UID and for that very object only: another object with the
+  // same UID (an updated pod) is parsed afresh.
+  private static final ConcurrentHashMap<String, Parsed> ADDED_TO_CLONES =
+      new ConcurrentHashMap<>();
+
+  private record Parsed(Pod pod, PodResource resource) {}
+
+  private static PodResource addedToClone(Pod pod) {
+    String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+    if (uid == null) {
+      return calculateResource(pod);
+    }
+    Parsed known = ADDED_TO_CLONES.get(uid);
+    if (known != null && known.pod() == pod) {
+      return known.resource();
+    }
+    PodResource r = calculateResource(pod);
+    if (ADDED_TO_CLONES.size() >= ADDED_TO_CLONES_LIMIT) {
+      ADDED_TO_CLONES.clear();
+    }
+    ADDED_TO_CLONES.put(uid, new Parsed(pod, r));
+    return r;
+  }
 
   /**
    * A pod's contribution to this NodeInfo: upstream's {@code calculateResource} as in v1.17 and

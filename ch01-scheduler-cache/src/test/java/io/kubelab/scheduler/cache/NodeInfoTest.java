@@ -110,6 +110,40 @@ class NodeInfoTest {
   }
 
   @Test
+  void aPodAddedToClonesItWasNeverOnIsParsedOnceButAnotherObjectWithItsUidAgain() {
+    // The generic scheduler adds each nominated pod to a fresh clone of its node for every filter
+    // run; the parse is remembered for that pod object. Changing the pod's requests in between
+    // shows which path was taken.
+    NodeInfo original = new NodeInfo(pod("a").requests("1", "1Gi").build());
+    Pod nominated = pod("nominated-clone-test").requests("2", "1Gi").build();
+    NodeInfo first = original.clone();
+    first.addPod(nominated);
+    assertThat(first.requestedResource()).isEqualTo(Resource.of(3000, 2L << 30));
+    nominated
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getResources()
+        .getRequests()
+        .get("cpu")
+        .setAmount("5");
+    NodeInfo second = original.clone();
+    second.addPod(nominated);
+    assertThat(second.requestedResource())
+        .as("the same object: remembered")
+        .isEqualTo(Resource.of(3000, 2L << 30));
+    NodeInfo third = original.clone();
+    third.addPod(pod("nominated-clone-test").requests("4", "1Gi").build());
+    assertThat(third.requestedResource())
+        .as("another object with the same UID: parsed")
+        .isEqualTo(Resource.of(5000, 2L << 30));
+    original.addPod(nominated);
+    assertThat(original.requestedResource())
+        .as("a NodeInfo that is not a clone parses every add")
+        .isEqualTo(Resource.of(6000, 2L << 30));
+  }
+
+  @Test
   void removingAnAbsentPodFailsWithUpstreamsMessageAndChangesNothing() {
     NodeInfo ni = new NodeInfo(pod("a").build());
     ni.setNode(node("n1").build());
