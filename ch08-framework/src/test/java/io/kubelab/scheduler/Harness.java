@@ -1,6 +1,7 @@
 package io.kubelab.scheduler;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.cache.Cache;
@@ -9,6 +10,7 @@ import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.Framework;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.Registry;
+import io.kubelab.scheduler.framework.WaitingPod;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.framework.profile.Profiles;
@@ -109,14 +111,56 @@ final class Harness implements AutoCloseable {
       while (scheduler.scheduleOne(Duration.ZERO)) {
         cycles++;
       }
-      if (!scheduler.awaitBindings(Duration.ofSeconds(10))) {
-        throw new AssertionError("a binding cycle did not end within 10 s");
-      }
+      awaitBindings();
       if (!scheduler.scheduleOne(Duration.ZERO)) {
         return cycles;
       }
       cycles++;
     }
+  }
+
+  /**
+   * Waits until no binding cycle is in flight, for at most ten seconds of real time.
+   *
+   * @throws AssertionError when a binding cycle is still running then
+   */
+  void awaitBindings() throws InterruptedException {
+    if (!scheduler.awaitBindings(Duration.ofSeconds(10))) {
+      throw new AssertionError("a binding cycle did not end within 10 s");
+    }
+  }
+
+  /** The default profile's waiting pod for {@code p} (at Permit), or null. */
+  WaitingPod waitingPod(Pod p) {
+    return profiles
+        .get(KubeSchedulerConfiguration.DEFAULT_SCHEDULER_NAME)
+        .getWaitingPod(p.getMetadata().getUid());
+  }
+
+  /** Rejects {@code p} where it waits at Permit in the default profile, as a test ends it. */
+  void rejectWaitingPod(Pod p) {
+    profiles
+        .get(KubeSchedulerConfiguration.DEFAULT_SCHEDULER_NAME)
+        .rejectWaitingPod(p.getMetadata().getUid());
+  }
+
+  /** Whether the scheduler's cache holds {@code p}, assumed or added. */
+  boolean inCache(Pod p) {
+    try {
+      return schedulerCache.getPod(p) != null;
+    } catch (Cache.CacheException e) {
+      return false;
+    }
+  }
+
+  /** The notes of the events about {@code regarding} ({@code namespace/name}), in order. */
+  List<String> notes(String regarding) {
+    return events.regarding(regarding).stream().map(InMemoryEventRecorder.Event::note).toList();
+  }
+
+  /** The pod's PodScheduled condition, or null. */
+  static PodCondition scheduledCondition(Pod p) {
+    return PodConditions.get(p.getStatus(), PodConditions.POD_SCHEDULED);
   }
 
   /** The real queue. */

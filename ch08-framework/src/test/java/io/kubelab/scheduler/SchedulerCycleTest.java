@@ -2,6 +2,7 @@ package io.kubelab.scheduler;
 
 import static io.kubelab.apimachinery.testing.Fixtures.node;
 import static io.kubelab.apimachinery.testing.Fixtures.pod;
+import static io.kubelab.scheduler.Harness.scheduledCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Binding;
@@ -44,22 +45,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class SchedulerCycleTest {
-
-  private static PodCondition scheduledCondition(Pod p) {
-    return PodConditions.get(p.getStatus(), PodConditions.POD_SCHEDULED);
-  }
-
-  private static boolean inCache(Harness h, Pod p) {
-    try {
-      return h.schedulerCache.getPod(p) != null;
-    } catch (io.kubelab.scheduler.cache.Cache.CacheException e) {
-      return false;
-    }
-  }
-
-  private static List<String> notes(Harness h, String regarding) {
-    return h.events.regarding(regarding).stream().map(Event::note).toList();
-  }
 
   /** What a cycle told its recorder, as "point plugin code message" lines. */
   static final class Recorder implements CycleRecorder {
@@ -109,8 +94,7 @@ class SchedulerCycleTest {
 
       h.cluster.createPod(pod("nowhere").build());
       assertThat(h.scheduler.scheduleOne(Duration.ZERO)).as("no nodes").isTrue();
-      assertThat(notes(h, "default/nowhere"))
-          .containsExactly("no nodes available to schedule pods");
+      assertThat(h.notes("default/nowhere")).containsExactly("no nodes available to schedule pods");
 
       assertThat(h.scheduler.scheduleOne(Duration.ZERO)).as("nothing left").isFalse();
     }
@@ -143,14 +127,13 @@ class SchedulerCycleTest {
       assertThat(scheduledCondition(p).getReason()).isEqualTo("SchedulerError");
       assertThat(scheduledCondition(p).getMessage()).contains("quota service down");
       assertThat(plugin.calls).containsExactly("reserve:p@n1", "permit:p@n1", "unreserve:p@n1");
-      assertThat(inCache(h, p)).isFalse();
+      assertThat(h.inCache(p)).isFalse();
     }
   }
 
   @Test
   void aPodRequeuedWhileAssumedFailsToBeAssumedAgainAndIsUnreserved() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").label("app", "web").build());
@@ -163,7 +146,7 @@ class SchedulerCycleTest {
       assertThat(h.scheduler.scheduleOne(Duration.ZERO)).isTrue();
 
       // Upstream v1.18: "AssumePod failed: %v", reason SchedulerError, then Unreserve.
-      List<String> notes = notes(h, "default/p");
+      List<String> notes = h.notes("default/p");
       assertThat(notes).hasSize(1);
       assertThat(notes.get(0))
           .startsWith("AssumePod failed: pod ")
@@ -175,15 +158,14 @@ class SchedulerCycleTest {
           .containsExactly("reserve:p@n1", "permit:p@n1", "reserve:p@n1", "unreserve:p@n1");
       // The first cycle's pod still waits, assumed.
       assertThat(h.schedulerCache.isAssumedPod(p)).isTrue();
-      h.profiles.get("default-scheduler").rejectWaitingPod(p.getMetadata().getUid());
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.rejectWaitingPod(p);
+      h.awaitBindings();
     }
   }
 
   @Test
   void anIrrelevantUpdateQueuedDuringTheCycleIsSkippedOnceThePodIsAssumed() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").build());
@@ -210,11 +192,8 @@ class SchedulerCycleTest {
       assertThat(h.events.events()).isEmpty();
       assertThat(plugin.calls).containsExactly("reserve:p@n1", "permit:p@n1");
       assertThat(h.queue.pendingPods()).isEmpty();
-      h.profiles
-          .get("default-scheduler")
-          .getWaitingPod(h.pod("default", "p").getMetadata().getUid())
-          .allow(TestPlugin.NAME);
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.waitingPod(h.pod("default", "p")).allow(TestPlugin.NAME);
+      h.awaitBindings();
       assertThat(h.scheduler.bindingsInFlight()).isZero();
       assertThat(h.nodeOf("default", "p")).isEqualTo("n1");
     }
@@ -341,7 +320,7 @@ class SchedulerCycleTest {
       assertThat(b.getMetadata().getUid()).isEqualTo("uid-p");
       assertThat(b.getTarget().getKind()).isEqualTo("Node");
       assertThat(b.getTarget().getName()).isEqualTo("n1");
-      assertThat(notes(h, "default/p")).containsExactly("Successfully assigned default/p to n1");
+      assertThat(h.notes("default/p")).containsExactly("Successfully assigned default/p to n1");
       assertThat(rec.heard).contains("bind binder Success ");
     }
   }
@@ -354,13 +333,13 @@ class SchedulerCycleTest {
       h.cluster.createPod(pod("p").build());
 
       h.scheduler.scheduleOne(Duration.ZERO);
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
 
       Pod p = h.pod("default", "p");
       assertThat(p.getSpec().getNodeName()).isNull();
-      assertThat(inCache(h, p)).isFalse();
+      assertThat(h.inCache(p)).isFalse();
       assertThat(bindPluginCalls).hasValue(0);
-      assertThat(notes(h, "default/p")).containsExactly("Binding rejected: extender unreachable");
+      assertThat(h.notes("default/p")).containsExactly("Binding rejected: extender unreachable");
       assertThat(scheduledCondition(p).getReason()).isEqualTo("SchedulerError");
       assertThat(rec.heard).contains("bind binder Error extender unreachable");
     }
@@ -375,13 +354,13 @@ class SchedulerCycleTest {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("ok").build());
       h.settle();
-      assertThat(notes(h, "default/ok")).containsExactly("Successfully assigned default/ok to n1");
+      assertThat(h.notes("default/ok")).containsExactly("Successfully assigned default/ok to n1");
 
       binder.fails = new IllegalStateException("extender unreachable");
       h.cluster.createPod(pod("refused").build());
       h.scheduler.scheduleOne(Duration.ZERO);
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
-      assertThat(notes(h, "default/refused"))
+      h.awaitBindings();
+      assertThat(h.notes("default/refused"))
           .containsExactly("Binding rejected: extender unreachable");
     }
   }
@@ -418,12 +397,12 @@ class SchedulerCycleTest {
       h.cluster.createPod(pod("p").build());
 
       h.scheduler.scheduleOne(Duration.ZERO);
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
 
       Pod p = h.pod("default", "p");
       assertThat(p.getSpec().getNodeName()).isNull();
       // Upstream: fmt.Errorf("bind status: %s, %v", code, message).
-      assertThat(notes(h, "default/p"))
+      assertThat(h.notes("default/p"))
           .containsExactly("Binding rejected: bind status: Skip, not mine");
       assertThat(scheduledCondition(p).getMessage()).isEqualTo("bind status: Skip, not mine");
     }
@@ -500,8 +479,7 @@ class SchedulerCycleTest {
             cluster.updatePod(terminating);
           }
         };
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     Harness.Options o = plugin.options();
     o.builder = b -> b.podPreemptor(preemptor);
     try (Harness h = new Harness(o)) {
@@ -578,8 +556,7 @@ class SchedulerCycleTest {
 
   @Test
   void closingRejectsThePodsWaitingAtPermitAndClosesTheQueue() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     Harness h = new Harness(plugin.options());
     try {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
@@ -612,7 +589,7 @@ class SchedulerCycleTest {
 
       Pod p = h.pod("default", "p");
       assertThat(p.getSpec().getNodeName()).isNull();
-      assertThat(inCache(h, p)).isFalse();
+      assertThat(h.inCache(p)).isFalse();
       assertThat(plugin.calls).containsExactly("reserve:p@n1", "permit:p@n1", "unreserve:p@n1");
       assertThat(h.scheduler.bindingsInFlight()).isZero();
     }
@@ -688,8 +665,7 @@ class SchedulerCycleTest {
 
   @Test
   void closeKeepsTheCallersInterrupt() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").build());

@@ -2,6 +2,7 @@ package io.kubelab.scheduler;
 
 import static io.kubelab.apimachinery.testing.Fixtures.node;
 import static io.kubelab.apimachinery.testing.Fixtures.pod;
+import static io.kubelab.scheduler.Harness.scheduledCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -27,18 +28,6 @@ class SchedulerTest {
   private static Event event(
       String regarding, String type, String reason, String action, String note) {
     return new Event(regarding, null, type, reason, action, note);
-  }
-
-  private static boolean inCache(Harness h, Pod p) {
-    try {
-      return h.schedulerCache.getPod(p) != null;
-    } catch (io.kubelab.scheduler.cache.Cache.CacheException e) {
-      return false;
-    }
-  }
-
-  private static PodCondition scheduledCondition(Pod p) {
-    return PodConditions.get(p.getStatus(), PodConditions.POD_SCHEDULED);
   }
 
   @Test
@@ -186,7 +175,7 @@ class SchedulerTest {
       PodCondition c = scheduledCondition(h.pod("default", "p"));
       assertThat(c.getReason()).isEqualTo("SchedulerError");
       assertThat(c.getMessage()).isEqualTo(message);
-      assertThat(inCache(h, h.pod("default", "p"))).isFalse();
+      assertThat(h.inCache(h.pod("default", "p"))).isFalse();
       // Upstream v1.18 runs Reserve before assume and does not unreserve after a failed Reserve.
       assertThat(plugin.calls).containsExactly("reserve:p@n1");
       assertThat(h.queue.numUnschedulablePods()).isEqualTo(1);
@@ -204,7 +193,7 @@ class SchedulerTest {
       h.scheduler.scheduleOne(Duration.ZERO);
 
       Pod p = h.pod("default", "p");
-      assertThat(inCache(h, p)).isFalse();
+      assertThat(h.inCache(p)).isFalse();
       assertThat(plugin.calls).containsExactly("reserve:p@n1", "permit:p@n1", "unreserve:p@n1");
       // The framework names the plugin (upstream's RunPermitPlugins message).
       String rejected = "rejected pod \"p\" by permit plugin \"TestPlugin\": not now";
@@ -219,8 +208,7 @@ class SchedulerTest {
 
   @Test
   void aPodWaitingAtPermitIsBoundOnceAllowed() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").build());
@@ -232,12 +220,9 @@ class SchedulerTest {
       assertThat(h.scheduler.awaitBindings(Duration.ofMillis(50))).isFalse();
       assertThat(h.nodeOf("default", "p")).isNull();
 
-      h.profiles
-          .get("default-scheduler")
-          .getWaitingPod(p.getMetadata().getUid())
-          .allow(TestPlugin.NAME);
+      h.waitingPod(p).allow(TestPlugin.NAME);
 
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
       assertThat(h.nodeOf("default", "p")).isEqualTo("n1");
       assertThat(plugin.calls)
           .containsExactly("reserve:p@n1", "permit:p@n1", "preBind:p@n1", "postBind:p@n1");
@@ -246,8 +231,7 @@ class SchedulerTest {
 
   @Test
   void aPodWaitingAtPermitIsRejectedWhenTheWaitTimesOut() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").build());
@@ -255,10 +239,10 @@ class SchedulerTest {
 
       h.clock.step(Duration.ofSeconds(10));
 
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
       Pod p = h.pod("default", "p");
       assertThat(p.getSpec().getNodeName()).isNull();
-      assertThat(inCache(h, p)).isFalse();
+      assertThat(h.inCache(p)).isFalse();
       assertThat(plugin.calls).containsExactly("reserve:p@n1", "permit:p@n1", "unreserve:p@n1");
       PodCondition c = scheduledCondition(p);
       assertThat(c.getReason()).isEqualTo("Unschedulable");
@@ -272,8 +256,7 @@ class SchedulerTest {
 
   @Test
   void deletingAPodWaitingAtPermitRejectsIt() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").build());
@@ -282,8 +265,8 @@ class SchedulerTest {
 
       h.cluster.deletePod("default", "p");
 
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
-      assertThat(inCache(h, assumed)).isFalse();
+      h.awaitBindings();
+      assertThat(h.inCache(assumed)).isFalse();
       assertThat(plugin.calls).containsExactly("reserve:p@n1", "permit:p@n1", "unreserve:p@n1");
       assertThat(h.queue.pendingPods()).isEmpty();
     }
@@ -298,10 +281,10 @@ class SchedulerTest {
       h.cluster.createPod(pod("p").build());
 
       h.scheduler.scheduleOne(Duration.ZERO);
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
 
       Pod p = h.pod("default", "p");
-      assertThat(inCache(h, p)).isFalse();
+      assertThat(h.inCache(p)).isFalse();
       assertThat(plugin.calls)
           .containsExactly("reserve:p@n1", "permit:p@n1", "preBind:p@n1", "unreserve:p@n1");
       String message =
@@ -327,10 +310,10 @@ class SchedulerTest {
       h.cluster.createPod(pod("p").build());
 
       h.scheduler.scheduleOne(Duration.ZERO);
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
 
       Pod p = h.pod("default", "p");
-      assertThat(inCache(h, p)).isFalse();
+      assertThat(h.inCache(p)).isFalse();
       String err =
           "plugin \"DefaultBinder\" failed to bind pod \"default/p\": etcdserver: request timed out";
       assertThat(h.events.events())
@@ -441,8 +424,7 @@ class SchedulerTest {
 
   @Test
   void anUpdateOfAnAssumedPodIsSkippedOnlyWhenIrrelevantFieldsChanged() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").label("app", "web").build());
@@ -482,15 +464,14 @@ class SchedulerTest {
       assertThat(h.queue.pendingPods())
           .extracting(q -> q.getMetadata().getName())
           .containsExactly("p");
-      h.profiles.get("default-scheduler").rejectWaitingPod(p.getMetadata().getUid());
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.rejectWaitingPod(p);
+      h.awaitBindings();
     }
   }
 
   @Test
   void theAssumedPodHoldsItsNodeAndLosesItsNomination() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       Pod nominated = pod("p").requests("2", "1Gi").build();
@@ -510,8 +491,8 @@ class SchedulerTest {
       assertThat(h.events.regarding("default/q"))
           .extracting(Event::note)
           .containsExactly("0/1 nodes are available: 1 Insufficient cpu.");
-      h.profiles.get("default-scheduler").rejectWaitingPod(p.getMetadata().getUid());
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.rejectWaitingPod(p);
+      h.awaitBindings();
     }
   }
 
@@ -529,7 +510,7 @@ class SchedulerTest {
       h.cluster.createPod(pod("p").build());
 
       h.scheduler.scheduleOne(Duration.ZERO);
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
 
       assertThat(plugin.calls)
           .containsExactly("reserve:p@n1", "permit:p@n1", "preBind:p@n1", "unreserve:p@n1");
@@ -545,15 +526,15 @@ class SchedulerTest {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").build());
       h.scheduler.scheduleOne(Duration.ZERO);
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
       Pod p = h.pod("default", "p");
       assertThat(h.schedulerCache.isAssumedPod(p)).isTrue();
 
       // FinishBinding started the 30 s TTL; the cache's cleanup runs every second.
       h.clock.step(Duration.ofSeconds(29));
-      assertThat(inCache(h, p)).isTrue();
+      assertThat(h.inCache(p)).isTrue();
       h.clock.step(Duration.ofSeconds(2));
-      assertThat(inCache(h, p)).isFalse();
+      assertThat(h.inCache(p)).isFalse();
     }
   }
 
@@ -599,8 +580,7 @@ class SchedulerTest {
 
   @Test
   void aWaitingVictimIsRejectedAndAStaleNominationCleared() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("low").priority(0).requests("2", "1Gi").build());
@@ -611,7 +591,7 @@ class SchedulerTest {
       h.scheduler.scheduleOne(Duration.ZERO);
 
       // The victim was deleted and its wait rejected: its binding cycle ends, unreserved.
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.awaitBindings();
       assertThat(h.cluster.pod("default", "low")).isEmpty();
       assertThat(plugin.calls).contains("unreserve:low@n1");
       assertThat(h.pod("default", "high").getStatus().getNominatedNodeName()).isEqualTo("n1");

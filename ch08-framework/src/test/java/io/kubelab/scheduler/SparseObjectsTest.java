@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.kubelab.apimachinery.testing.Fixtures;
-import io.kubelab.scheduler.framework.PermitPlugin;
 import io.kubelab.scheduler.queue.PriorityQueue;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,8 +156,7 @@ class SparseObjectsTest {
 
   @Test
   void anUpdateOfAnAssumedPodInItsManagedFieldsOnlyIsSkipped() throws Exception {
-    TestPlugin plugin = new TestPlugin();
-    plugin.permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(10));
+    TestPlugin plugin = TestPlugin.waitingAtPermit(Duration.ofSeconds(10));
     try (Harness h = new Harness(plugin.options())) {
       h.cluster.createNode(node("n1").allocatable("2", "4Gi").build());
       h.cluster.createPod(pod("p").build());
@@ -177,8 +175,8 @@ class SparseObjectsTest {
               .build();
 
       assertThat(EventHandlers.skipPodUpdate(h.schedulerCache, managed)).isTrue();
-      h.profiles.get("default-scheduler").rejectWaitingPod(p.getMetadata().getUid());
-      assertThat(h.scheduler.awaitBindings(Duration.ofSeconds(10))).isTrue();
+      h.rejectWaitingPod(p);
+      h.awaitBindings();
     }
   }
 

@@ -14,6 +14,7 @@ import io.kubelab.scheduler.framework.config.Plugin;
 import io.kubelab.scheduler.framework.config.PluginSet;
 import io.kubelab.scheduler.framework.config.Plugins;
 import io.kubelab.scheduler.framework.profile.Profiles;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -34,6 +35,15 @@ final class TestPlugin
 
   /** "point:pod@node" for every call, in order. */
   final List<String> calls = new CopyOnWriteArrayList<>();
+
+  /**
+   * A plugin that holds every pod at Permit for {@code timeout}, until a test allows or rejects it.
+   */
+  static TestPlugin waitingAtPermit(Duration timeout) {
+    TestPlugin p = new TestPlugin();
+    p.permit = PermitPlugin.Result.waitFor(timeout);
+    return p;
+  }
 
   @Override
   public String name() {

@@ -81,7 +81,6 @@ import tools.jackson.core.JacksonException;
 public final class Kubelab implements Callable<Integer> {
 
   public static final String DEMO_CLUSTER = "demo-cluster.yaml";
-  public static final String DEFAULT_POLICY = "default-policy.json";
 
   /** Exit status for bad input: usage errors, unreadable or invalid files. */
   public static final int BAD_INPUT = 2;

@@ -2,6 +2,7 @@ package io.kubelab.explain;
 
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.manifest.Manifest;
 import io.kubelab.apimachinery.parallel.Parallelizer;
-import io.kubelab.cluster.SchedulingSimulation;
 import io.kubelab.scheduler.InMemoryCluster;
 import io.kubelab.scheduler.InMemoryEventRecorder;
 import io.kubelab.scheduler.Scheduler;
@@ -23,6 +23,7 @@ import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.extender.HttpExtender;
 import io.kubelab.scheduler.framework.FrameworkImpl;
+import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.framework.profile.Profiles;
 import io.kubelab.scheduler.predicates.VolumeListers;
@@ -33,6 +34,7 @@ import io.kubelab.scheduler.spread.SpreadListers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,7 +197,7 @@ public final class FrameworkSimulation implements AutoCloseable {
       }
     }
     assigned.forEach(cluster::createPod);
-    pending.sort(SchedulingSimulation.QUEUE_ORDER);
+    pending.sort(QUEUE_ORDER);
     // The queue's flushes run on the fake clock: the run's clock steps drive them.
     queue.run();
     for (Pod p : pending) {
@@ -220,19 +222,70 @@ public final class FrameworkSimulation implements AutoCloseable {
     return out;
   }
 
-  /** The pod as the API server would hold it: namespace, UID, priority, scheduler name set. */
-  private static Pod normalize(Pod raw, Map<String, Integer> priorities) {
-    Pod p = SchedulingSimulation.normalize(raw, priorities);
-    String s = p.getSpec().getSchedulerName();
-    if (s == null || s.isEmpty()) {
-      p =
-          new PodBuilder(p)
-              .editSpec()
-              .withSchedulerName(SchedulingSimulation.DEFAULT_SCHEDULER_NAME)
-              .endSpec()
-              .build();
+  /**
+   * The order pending pods enter the queue in: the v1.18 queue's PrioritySort (higher priority
+   * first, then the earlier timestamp), then {@code namespace/name} so that the order is total.
+   */
+  static final Comparator<Pod> QUEUE_ORDER =
+      Comparator.comparing((Pod p) -> -priorityOf(p))
+          .thenComparing(p -> createdAt(p))
+          .thenComparing(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+
+  private static int priorityOf(Pod p) {
+    Integer prio = p.getSpec().getPriority();
+    return prio == null ? 0 : prio;
+  }
+
+  private static String createdAt(Pod p) {
+    String ts = p.getMetadata().getCreationTimestamp();
+    return ts == null ? "" : ts;
+  }
+
+  /**
+   * The pod as the API server would hold it: namespace defaulted, a UID made up when the manifest
+   * has none, {@code spec.priority} resolved from its PriorityClass, {@code spec.schedulerName}
+   * defaulted.
+   *
+   * @throws IllegalArgumentException for a pod without a name or spec, or naming no PriorityClass
+   */
+  static Pod normalize(Pod raw, Map<String, Integer> priorities) {
+    ObjectMeta m = raw.getMetadata();
+    if (m == null || m.getName() == null || m.getName().isEmpty()) {
+      throw new IllegalArgumentException("Pod: metadata.name is missing");
     }
-    return p;
+    String ns =
+        m.getNamespace() == null || m.getNamespace().isEmpty() ? "default" : m.getNamespace();
+    if (raw.getSpec() == null) {
+      throw new IllegalArgumentException("Pod " + ns + "/" + m.getName() + ": spec is missing");
+    }
+    PodBuilder b = new PodBuilder(raw);
+    b.editMetadata().withNamespace(ns).endMetadata();
+    if (m.getUid() == null || m.getUid().isEmpty()) {
+      // Hand-written manifests have no UIDs; the cache keys pods by UID.
+      b.editMetadata().withUid("kubelab-" + ns + "-" + m.getName()).endMetadata();
+    }
+    if (raw.getSpec().getPriority() == null) {
+      String pcName = raw.getSpec().getPriorityClassName();
+      if (pcName != null && !pcName.isEmpty()) {
+        Integer value = priorities.get(pcName);
+        if (value == null) {
+          throw new IllegalArgumentException(
+              "Pod "
+                  + ns
+                  + "/"
+                  + m.getName()
+                  + ": spec.priorityClassName \""
+                  + pcName
+                  + "\" names no PriorityClass in the input");
+        }
+        b.editSpec().withPriority(value).endSpec();
+      }
+    }
+    String s = raw.getSpec().getSchedulerName();
+    if (s == null || s.isEmpty()) {
+      b.editSpec().withSchedulerName(KubeSchedulerConfiguration.DEFAULT_SCHEDULER_NAME).endSpec();
+    }
+    return b.build();
   }
 
   private DecisionRecorder newAttempt(Pod pod) {

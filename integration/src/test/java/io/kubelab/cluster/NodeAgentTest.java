@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.clock.FakeClock;
+import io.kubelab.apimachinery.manifest.Manifest;
 import io.kubelab.apimachinery.manifest.Manifests;
 import io.kubelab.cli.Kubelab;
+import io.kubelab.explain.FrameworkSimulation;
+import io.kubelab.explain.PodResult;
+import io.kubelab.explain.SchedulerProfile;
 import io.kubelab.kubelet.container.ContainerId;
 import io.kubelab.kubelet.container.ContainerState;
 import io.kubelab.kubelet.container.ContainerStatus;
@@ -14,7 +18,6 @@ import io.kubelab.kubelet.container.FakeRuntime;
 import io.kubelab.kubelet.container.RuntimePod;
 import io.kubelab.kubelet.pleg.PodLifeCycleEventType;
 import io.kubelab.kubelet.pleg.PodLifecycleEvent;
-import io.kubelab.scheduler.algorithm.policy.Policies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,21 +28,69 @@ import org.junit.jupiter.api.Test;
 /** The demo's second act: every pod the scheduler binds is started by its node's kubelet. */
 class NodeAgentTest {
 
-  private static SchedulingSimulation demo(long seed) {
-    return new SchedulingSimulation(
-        Manifests.parse(Kubelab.resource(Kubelab.DEMO_CLUSTER), Kubelab.DEMO_CLUSTER),
-        Policies.parse(Kubelab.resource(Kubelab.DEFAULT_POLICY)),
-        seed);
+  /**
+   * What {@code kubelab demo} and {@code schedule -f} run: chapter 08's scheduler over the
+   * manifest, then each node's kubelet starts the pods bound to it (a pod preemption deleted is not
+   * started) and {@link Kubelets#RUN_TIME} of virtual time passes.
+   */
+  private static final class ScheduledCluster implements AutoCloseable {
+    private final FrameworkSimulation scheduler;
+    private final Kubelets kubelets;
+
+    ScheduledCluster(Manifest manifest, long seed) {
+      scheduler = new FrameworkSimulation(manifest, SchedulerProfile.default118(), seed);
+      kubelets = new Kubelets(manifest.nodes());
+      scheduler.pending().forEach(kubelets::pending);
+    }
+
+    List<PodResult> run() {
+      List<PodResult> results = scheduler.run();
+      for (PodResult r : results) {
+        if (r.bound() && !scheduler.evicted().containsKey(r.key())) {
+          kubelets.bind(r.pod(), r.node());
+        }
+      }
+      kubelets.run();
+      return results;
+    }
+
+    List<Pod> pending() {
+      return scheduler.pending();
+    }
+
+    String phase(PodResult r) {
+      return kubelets.phase(r.pod());
+    }
+
+    NodeAgent agent(String nodeName) {
+      return kubelets.agent(nodeName);
+    }
+
+    List<NodeAgent> agents() {
+      return kubelets.agents();
+    }
+
+    void advance(Duration d) {
+      kubelets.advance(d);
+    }
+
+    @Override
+    public void close() {
+      kubelets.close();
+      scheduler.close();
+    }
   }
 
-  private static SchedulingSimulation of(String yaml) {
-    return new SchedulingSimulation(
-        Manifests.parse(yaml, "test.yaml"),
-        Policies.parse(Kubelab.resource(Kubelab.DEFAULT_POLICY)),
-        1);
+  private static ScheduledCluster demo(long seed) {
+    return new ScheduledCluster(
+        Manifests.parse(Kubelab.resource(Kubelab.DEMO_CLUSTER), Kubelab.DEMO_CLUSTER), seed);
   }
 
-  private static String uid(Placement p) {
+  private static ScheduledCluster of(String yaml) {
+    return new ScheduledCluster(Manifests.parse(yaml, "test.yaml"), 1);
+  }
+
+  private static String uid(PodResult p) {
     return p.pod().getMetadata().getUid();
   }
 
@@ -50,14 +101,14 @@ class NodeAgentTest {
   @Test
   void everyScheduledPodRunsOnItsNodeWithOneContainerStartedPerContainer() {
     for (long seed = 1; seed <= 5; seed++) {
-      try (SchedulingSimulation sim = demo(seed)) {
-        List<Placement> ps = sim.run();
-        assertThat(ps.stream().filter(Placement::scheduled)).hasSize(6);
-        for (Placement p : ps) {
-          if (!p.scheduled()) {
+      try (ScheduledCluster sim = demo(seed)) {
+        List<PodResult> ps = sim.run();
+        assertThat(ps.stream().filter(PodResult::bound)).hasSize(6);
+        for (PodResult p : ps) {
+          if (!p.bound()) {
             continue;
           }
-          String what = p.podKey() + " on " + p.node() + ", seed " + seed;
+          String what = p.key() + " on " + p.node() + ", seed " + seed;
           assertThat(sim.phase(p)).as(what).isEqualTo("Running");
           NodeAgent agent = sim.agent(p.node());
           assertThat(agent.pods()).extracting(pod -> pod.getMetadata().getUid()).contains(uid(p));
@@ -95,17 +146,17 @@ class NodeAgentTest {
 
   @Test
   void unschedulablePodsStayPendingAndRunNowhere() {
-    try (SchedulingSimulation sim = demo(1)) {
-      List<Placement> ps = sim.run();
-      List<Placement> unschedulable = ps.stream().filter(p -> !p.scheduled()).toList();
+    try (ScheduledCluster sim = demo(1)) {
+      List<PodResult> ps = sim.run();
+      List<PodResult> unschedulable = ps.stream().filter(p -> !p.bound()).toList();
       assertThat(unschedulable)
           .extracting(p -> p.pod().getMetadata().getName())
           .containsExactlyInAnyOrder("web-4", "render-farm", "eu-north-only");
-      for (Placement p : unschedulable) {
+      for (PodResult p : unschedulable) {
         assertThat(sim.phase(p)).isEqualTo("Pending");
         for (NodeAgent agent : sim.agents()) {
           assertThat(agent.runtime().getPods(true))
-              .as(p.podKey() + " on " + agent.nodeName())
+              .as(p.key() + " on " + agent.nodeName())
               .extracting(RuntimePod::uid)
               .doesNotContain(uid(p));
           assertThat(eventsOf(agent, uid(p))).isEmpty();
@@ -116,8 +167,8 @@ class NodeAgentTest {
 
   @Test
   void aCrashedContainerIsReportedByThePlegAsContainerDied() {
-    try (SchedulingSimulation sim = demo(1)) {
-      Placement postgres =
+    try (ScheduledCluster sim = demo(1)) {
+      PodResult postgres =
           sim.run().stream()
               .filter(p -> p.pod().getMetadata().getName().equals("postgres"))
               .findFirst()
@@ -227,8 +278,8 @@ class NodeAgentTest {
 
   @Test
   void initContainersRunFirstAndANeverRestartedFailureFailsThePod() {
-    try (SchedulingSimulation sim = of(ONE_NODE)) {
-      Placement job = sim.run().get(0);
+    try (ScheduledCluster sim = of(ONE_NODE)) {
+      PodResult job = sim.run().get(0);
       assertThat(job.node()).isEqualTo("n1");
       assertThat(sim.phase(job)).isEqualTo("Running");
       NodeAgent agent = sim.agent("n1");
@@ -262,7 +313,7 @@ class NodeAgentTest {
   void sameSeedSameRuntimeHistory() {
     List<List<PodLifecycleEvent>> runs = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      try (SchedulingSimulation sim = demo(7)) {
+      try (ScheduledCluster sim = demo(7)) {
         sim.run();
         List<PodLifecycleEvent> all = new ArrayList<>();
         sim.agents().forEach(a -> all.addAll(a.events()));
@@ -274,7 +325,7 @@ class NodeAgentTest {
 
   @Test
   void aKubeletRefusesAPodBoundElsewhere() {
-    try (SchedulingSimulation sim = of(ONE_NODE)) {
+    try (ScheduledCluster sim = of(ONE_NODE)) {
       Pod pod = sim.pending().get(0);
       assertThatThrownBy(() -> sim.agent("n1").handlePodAddition(pod))
           .isInstanceOf(IllegalArgumentException.class)
@@ -288,7 +339,7 @@ class NodeAgentTest {
   void closingTheSimulationLeavesNoThreadBehind() {
     Set<Thread> before = nonDaemonThreads();
     for (long seed = 1; seed <= 3; seed++) {
-      try (SchedulingSimulation sim = demo(seed)) {
+      try (ScheduledCluster sim = demo(seed)) {
         sim.run();
         sim.advance(Duration.ofSeconds(30));
       }

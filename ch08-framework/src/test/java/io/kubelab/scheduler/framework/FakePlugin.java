@@ -9,14 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 
 /**
  * A plugin at every extension point whose answers a test sets, and which logs every call: the fake
  * plugins of upstream's {@code framework_test.go} ({@code TestPlugin}, {@code injectedResult}).
+ * Public for the tests of {@code framework.core}, which run it under the generic scheduler and
+ * preemption.
  */
-final class FakePlugin
+public final class FakePlugin
     implements QueueSortPlugin,
         PreFilterPlugin,
+        PreFilterExtensions,
         FilterPlugin,
         PreScorePlugin,
         ScorePlugin,
@@ -28,23 +32,43 @@ final class FakePlugin
         PostBindPlugin,
         UnreservePlugin {
 
-  final String name;
-  final List<String> calls = new CopyOnWriteArrayList<>();
-  Status preFilter = Status.SUCCESS;
-  Status filter = Status.SUCCESS;
-  Map<String, Status> filterByNode = new ConcurrentHashMap<>();
-  Status preScore = Status.SUCCESS;
-  Map<String, Long> scores = new ConcurrentHashMap<>();
-  RuntimeException scoreThrows;
-  boolean normalize;
-  Status normalizeStatus = Status.SUCCESS;
-  Status reserve = Status.SUCCESS;
-  PermitPlugin.Result permit = PermitPlugin.Result.ALLOW;
-  Status preBind = Status.SUCCESS;
-  Status bind = Status.SUCCESS;
+  public final String name;
 
-  FakePlugin(String name) {
+  /** "point" or "point node" (AddPod and RemovePod: "addPod pod@node") for every call, in order. */
+  public final List<String> calls = new CopyOnWriteArrayList<>();
+
+  public Status preFilter = Status.SUCCESS;
+
+  /** Whether it has PreFilter extensions (AddPod, RemovePod). */
+  public boolean extensions;
+
+  public Status addPod = Status.SUCCESS;
+  public Status removePod = Status.SUCCESS;
+  public RuntimeException removePodThrows;
+
+  /** Filter's answer for the pod on a node: by default every node fits. */
+  public BiFunction<Pod, NodeInfo, Status> filter = (pod, nodeInfo) -> Status.SUCCESS;
+
+  public Status preScore = Status.SUCCESS;
+  public Map<String, Long> scores = new ConcurrentHashMap<>();
+  public RuntimeException scoreThrows;
+
+  /** Whether it has a NormalizeScore (to 0-100 of the highest score). */
+  public boolean normalize;
+
+  public Status normalizeStatus = Status.SUCCESS;
+  public Status reserve = Status.SUCCESS;
+  public PermitPlugin.Result permit = PermitPlugin.Result.ALLOW;
+  public Status preBind = Status.SUCCESS;
+  public Status bind = Status.SUCCESS;
+
+  public FakePlugin(String name) {
     this.name = name;
+  }
+
+  /** A Filter answer: {@code status} on {@code nodeName}, success on every other node. */
+  public static BiFunction<Pod, NodeInfo, Status> on(String nodeName, Status status) {
+    return (pod, nodeInfo) -> nodeInfo.nodeName().equals(nodeName) ? status : Status.SUCCESS;
   }
 
   @Override
@@ -64,9 +88,29 @@ final class FakePlugin
   }
 
   @Override
+  public PreFilterExtensions preFilterExtensions() {
+    return extensions ? this : null;
+  }
+
+  @Override
+  public Status addPod(CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
+    calls.add("addPod " + podToAdd.getMetadata().getName() + "@" + nodeInfo.nodeName());
+    return addPod;
+  }
+
+  @Override
+  public Status removePod(CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
+    calls.add("removePod " + podToRemove.getMetadata().getName() + "@" + nodeInfo.nodeName());
+    if (removePodThrows != null) {
+      throw removePodThrows;
+    }
+    return removePod;
+  }
+
+  @Override
   public Status filter(CycleState state, Pod pod, NodeInfo nodeInfo) {
     calls.add("filter " + nodeInfo.nodeName());
-    return filterByNode.getOrDefault(nodeInfo.nodeName(), filter);
+    return filter.apply(pod, nodeInfo);
   }
 
   @Override
@@ -77,6 +121,7 @@ final class FakePlugin
 
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
+    calls.add("score " + nodeName);
     if (scoreThrows != null) {
       throw scoreThrows;
     }

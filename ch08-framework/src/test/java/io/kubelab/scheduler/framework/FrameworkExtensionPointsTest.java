@@ -181,7 +181,7 @@ class FrameworkExtensionPointsTest {
       points = points.with(point, PluginSet.enabled(Plugin.of("p")));
     }
     FrameworkImpl f = framework(r, points);
-    plugin("p").filterByNode.put("n2", Status.unschedulable("too small"));
+    plugin("p").filter = FakePlugin.on("n2", Status.unschedulable("too small"));
     plugin("p").permit = PermitPlugin.Result.waitFor(Duration.ofSeconds(3));
     Recorder rec = new Recorder();
     CycleState state = new CycleState();
@@ -320,55 +320,13 @@ class FrameworkExtensionPointsTest {
   // ---------------------------------------------------------------------------------------------
   // PreFilter extensions
 
-  /** A PreFilter plugin whose AddPod and RemovePod answer what a test sets. */
-  static final class WithExtensions implements PreFilterPlugin, PreFilterExtensions {
-    final String name;
-    final List<String> calls = new ArrayList<>();
-    Status addPod = Status.SUCCESS;
-    Status removePod;
-    RuntimeException removePodThrows;
-
-    WithExtensions(String name) {
-      this.name = name;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public Status preFilter(CycleState state, Pod pod) {
-      return null;
-    }
-
-    @Override
-    public PreFilterExtensions preFilterExtensions() {
-      return this;
-    }
-
-    @Override
-    public Status addPod(CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
-      calls.add("addPod " + podToAdd.getMetadata().getName() + " on " + nodeInfo.nodeName());
-      return addPod;
-    }
-
-    @Override
-    public Status removePod(
-        CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
-      calls.add("removePod " + podToRemove.getMetadata().getName() + " on " + nodeInfo.nodeName());
-      if (removePodThrows != null) {
-        throw removePodThrows;
-      }
-      return removePod;
-    }
-  }
-
   @Test
   void preFilterExtensionsRunForEveryPluginThatHasThemAndFailuresNameThePlugin() {
     Registry r = registry("qs", "b", "plain");
-    WithExtensions e1 = new WithExtensions("e1");
-    WithExtensions e2 = new WithExtensions("e2");
+    FakePlugin e1 = new FakePlugin("e1");
+    FakePlugin e2 = new FakePlugin("e2");
+    e1.extensions = true;
+    e2.extensions = true;
     r.register("e1", (a, h) -> e1);
     r.register("e2", (a, h) -> e2);
     FrameworkImpl f =
@@ -381,8 +339,9 @@ class FrameworkExtensionPointsTest {
         .isEqualTo(Status.SUCCESS);
     assertThat(f.runPreFilterExtensionRemovePod(new CycleState(), pod, other, ni))
         .isEqualTo(Status.SUCCESS);
-    assertThat(e1.calls).containsExactly("addPod other on n1", "removePod other on n1");
-    assertThat(e2.calls).containsExactly("addPod other on n1", "removePod other on n1");
+    assertThat(e1.calls).containsExactly("addPod other@n1", "removePod other@n1");
+    assertThat(e2.calls).containsExactly("addPod other@n1", "removePod other@n1");
+    assertThat(plugin("plain").calls).isEmpty();
 
     e1.addPod = Status.unschedulable("would not fit");
     Status added = f.runPreFilterExtensionAddPod(new CycleState(), pod, other, ni);
@@ -499,7 +458,8 @@ class FrameworkExtensionPointsTest {
         .hasMessage(
             "error while running normalize score plugin for pod \"web\": normalize score plugin"
                 + " \"s1\" failed with error bad spread");
-    assertThat(plugin("s2").calls).isEmpty();
+    // s2 scored both nodes, but its scores were never normalized.
+    assertThat(plugin("s2").calls).containsExactlyInAnyOrder("score n1", "score n2");
   }
 
   @Test

@@ -111,8 +111,8 @@ class FrameworkTest {
     Registry r = registry("qs", "b", "f1", "f2");
     Plugins filters = at(ExtensionPoint.FILTER, Plugin.of("f1"), Plugin.of("f2"));
     FrameworkImpl f = framework(r, filters);
-    plugin("f1").filter = Status.unschedulable("f1 says no");
-    plugin("f2").filter = Status.unschedulableAndUnresolvable("f2 says never");
+    plugin("f1").filter = (pod, node) -> Status.unschedulable("f1 says no");
+    plugin("f2").filter = (pod, node) -> Status.unschedulableAndUnresolvable("f2 says never");
     NodeInfo ni = nodeInfo(n1);
 
     PluginToStatus first = f.runFilterPlugins(new CycleState(), pod, ni);
@@ -141,7 +141,7 @@ class FrameworkTest {
   void aFilterErrorIsReturnedAloneAsAnError() {
     Registry r = registry("qs", "b", "f1", "f2");
     FrameworkImpl f = framework(r, at(ExtensionPoint.FILTER, Plugin.of("f1"), Plugin.of("f2")));
-    plugin("f1").filter = Status.error("disk on fire");
+    plugin("f1").filter = (pod, node) -> Status.error("disk on fire");
 
     PluginToStatus s = f.runFilterPlugins(new CycleState(), pod, nodeInfo(n1));
 

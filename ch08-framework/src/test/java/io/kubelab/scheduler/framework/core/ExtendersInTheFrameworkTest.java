@@ -3,8 +3,6 @@ package io.kubelab.scheduler.framework.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.fabric8.kubernetes.api.model.Binding;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
@@ -12,7 +10,6 @@ import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.SchedulerExtender;
 import io.kubelab.scheduler.algorithm.SchedulingError;
-import io.kubelab.scheduler.algorithm.Victims;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.Code;
@@ -22,7 +19,6 @@ import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.profile.Profiles;
 import io.kubelab.scheduler.preemption.PreemptionResult;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,93 +55,6 @@ class ExtendersInTheFrameworkTest {
   void close() {
     parallelizer.close();
     cache.close();
-  }
-
-  /** An in-process extender: rejects some nodes, scores others, may fail. */
-  private static final class Fake implements SchedulerExtender {
-    final String name;
-    final Set<String> reject;
-    final Map<String, Long> scores;
-    final long weight;
-    final boolean ignorable;
-    boolean failFilter;
-    boolean failPrioritize;
-    Set<String> vetoPreemptionOn = Set.of();
-    boolean preempts;
-    final List<String> calls = new ArrayList<>();
-
-    Fake(String name, Set<String> reject, Map<String, Long> scores, long weight, boolean ign) {
-      this.name = name;
-      this.reject = reject;
-      this.scores = scores;
-      this.weight = weight;
-      this.ignorable = ign;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public FilterResult filter(Pod pod, List<Node> nodes, Snapshot s) {
-      calls.add("filter " + nodes.size());
-      if (failFilter) {
-        throw new IllegalStateException("Failed filter with extender at URL " + name);
-      }
-      List<Node> kept = new ArrayList<>();
-      Map<String, String> failed = new LinkedHashMap<>();
-      for (Node n : nodes) {
-        if (reject.contains(n.getMetadata().getName())) {
-          failed.put(n.getMetadata().getName(), name + " says no");
-        } else {
-          kept.add(n);
-        }
-      }
-      return new FilterResult(kept, failed);
-    }
-
-    @Override
-    public PrioritizeResult prioritize(Pod pod, List<Node> nodes) {
-      calls.add("prioritize " + nodes.size());
-      if (failPrioritize) {
-        throw new IllegalStateException("Failed prioritize");
-      }
-      return new PrioritizeResult(scores, weight);
-    }
-
-    @Override
-    public void bind(Binding binding) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean isBinder() {
-      return false;
-    }
-
-    @Override
-    public boolean isInterested(Pod pod) {
-      return true;
-    }
-
-    @Override
-    public boolean isIgnorable() {
-      return ignorable;
-    }
-
-    @Override
-    public boolean supportsPreemption() {
-      return preempts;
-    }
-
-    @Override
-    public Map<String, Victims> processPreemption(
-        Pod pod, Map<String, Victims> nodeNameToVictims, Snapshot nodeInfos) {
-      Map<String, Victims> out = new LinkedHashMap<>(nodeNameToVictims);
-      out.keySet().removeAll(vetoPreemptionOn);
-      return out;
-    }
   }
 
   private FrameworkGenericScheduler scheduler(SchedulerExtender... extenders) {
@@ -192,7 +101,9 @@ class ExtendersInTheFrameworkTest {
   @Test
   void anExtenderFiltersAfterThePluginsAndItsScoresAreScaledByTenAndWeighted() {
     threeNodes();
-    Fake ext = new Fake("http://ext", Set.of("a"), Map.of("b", 0L, "c", 3L), 2, false);
+    FakeExtender ext = new FakeExtender("http://ext", "a");
+    ext.scores = Map.of("b", 0L, "c", 3L);
+    ext.weight = 2;
     FrameworkGenericScheduler withExt = scheduler(ext);
     FrameworkGenericScheduler without = scheduler();
     CycleState plain = new CycleState();
@@ -222,7 +133,7 @@ class ExtendersInTheFrameworkTest {
     cache.addNode(Fixtures.node("b").allocatable("2", "8Gi").build());
     cache.addPod(
         Fixtures.pod("low").uid("low").priority(0).requests("2", "1Gi").nodeName("a").build());
-    Fake ext = new Fake("http://ext", Set.of("b"), Map.of(), 1, false);
+    FakeExtender ext = new FakeExtender("http://ext", "b");
     FrameworkGenericScheduler s = scheduler(ext);
     Pod important = Fixtures.pod("p").uid("p").priority(100).requests("2", "1Gi").build();
     CycleState state = new CycleState();
@@ -249,7 +160,7 @@ class ExtendersInTheFrameworkTest {
     cache.addNode(Fixtures.node("a").allocatable("2", "8Gi").build());
     cache.addPod(
         Fixtures.pod("low").uid("low").priority(0).requests("2", "1Gi").nodeName("a").build());
-    Fake ext = new Fake("http://ext", Set.of(), Map.of(), 1, false);
+    FakeExtender ext = new FakeExtender("http://ext");
     ext.preempts = true;
     ext.vetoPreemptionOn = Set.of("a");
     FrameworkGenericScheduler s = scheduler(ext);
@@ -268,9 +179,10 @@ class ExtendersInTheFrameworkTest {
   @Test
   void anIgnorableExtenderThatFailsIsSkippedAndAnotherEndsTheCycleWithItsError() {
     threeNodes();
-    Fake ignorable = new Fake("http://ign", Set.of("a", "b", "c"), Map.of(), 1, true);
+    FakeExtender ignorable = new FakeExtender("http://ign", "a", "b", "c");
+    ignorable.ignorable = true;
     ignorable.failFilter = true;
-    Fake strict = new Fake("http://strict", Set.of(), Map.of(), 1, false);
+    FakeExtender strict = new FakeExtender("http://strict");
     strict.failFilter = true;
 
     String host = scheduler(ignorable).schedule(fwk, new CycleState(), pod()).suggestedHost();
@@ -285,9 +197,12 @@ class ExtendersInTheFrameworkTest {
   @Test
   void aPrioritizeErrorIsIgnoredAndTheOtherScoresDecide() {
     threeNodes();
-    Fake broken = new Fake("http://broken", Set.of(), Map.of("a", 10L), 5, false);
+    FakeExtender broken = new FakeExtender("http://broken");
+    broken.scores = Map.of("a", 10L);
+    broken.weight = 5;
     broken.failPrioritize = true;
-    Fake good = new Fake("http://good", Set.of(), Map.of("b", 10L), 1, false);
+    FakeExtender good = new FakeExtender("http://good");
+    good.scores = Map.of("b", 10L);
     CycleState state = new CycleState();
     Rec rec = new Rec();
     state.setRecorder(rec);

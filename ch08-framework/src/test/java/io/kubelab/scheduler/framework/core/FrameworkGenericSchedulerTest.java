@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.fabric8.kubernetes.api.model.Binding;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
@@ -17,19 +15,12 @@ import io.kubelab.scheduler.algorithm.SchedulerExtender;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
-import io.kubelab.scheduler.framework.BindPlugin;
 import io.kubelab.scheduler.framework.Code;
 import io.kubelab.scheduler.framework.CycleRecorder;
 import io.kubelab.scheduler.framework.CycleState;
-import io.kubelab.scheduler.framework.FilterPlugin;
+import io.kubelab.scheduler.framework.FakePlugin;
 import io.kubelab.scheduler.framework.FrameworkImpl;
-import io.kubelab.scheduler.framework.PodInfo;
-import io.kubelab.scheduler.framework.PreFilterExtensions;
-import io.kubelab.scheduler.framework.PreFilterPlugin;
-import io.kubelab.scheduler.framework.PreScorePlugin;
-import io.kubelab.scheduler.framework.QueueSortPlugin;
 import io.kubelab.scheduler.framework.Registry;
-import io.kubelab.scheduler.framework.ScorePlugin;
 import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.framework.StatusException;
 import io.kubelab.scheduler.framework.config.ExtensionPoint;
@@ -45,10 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,86 +60,6 @@ class FrameworkGenericSchedulerTest {
   void close() {
     parallelizer.close();
     cache.close();
-  }
-
-  /** A plugin at PreFilter (with AddPod), Filter, PreScore and Score; it also sorts and binds. */
-  static final class Probe
-      implements QueueSortPlugin,
-          PreFilterPlugin,
-          PreFilterExtensions,
-          FilterPlugin,
-          PreScorePlugin,
-          ScorePlugin,
-          BindPlugin {
-    final String name;
-    Status preFilter = Status.SUCCESS;
-    Status addPod = Status.SUCCESS;
-    Status removePod = Status.SUCCESS;
-    BiFunction<Pod, NodeInfo, Status> filter = (p, n) -> Status.SUCCESS;
-    Status preScore = Status.SUCCESS;
-    Map<String, Long> scores = new HashMap<>();
-    final List<String> calls = new CopyOnWriteArrayList<>();
-
-    Probe(String name) {
-      this.name = name;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public boolean less(PodInfo a, PodInfo b) {
-      return a.timestamp().isBefore(b.timestamp());
-    }
-
-    @Override
-    public Status preFilter(CycleState state, Pod p) {
-      calls.add("preFilter");
-      return preFilter;
-    }
-
-    @Override
-    public PreFilterExtensions preFilterExtensions() {
-      return this;
-    }
-
-    @Override
-    public Status addPod(CycleState state, Pod podToSchedule, Pod podToAdd, NodeInfo nodeInfo) {
-      calls.add("addPod " + podToAdd.getMetadata().getName() + "@" + nodeInfo.nodeName());
-      return addPod;
-    }
-
-    @Override
-    public Status removePod(
-        CycleState state, Pod podToSchedule, Pod podToRemove, NodeInfo nodeInfo) {
-      calls.add("removePod " + podToRemove.getMetadata().getName() + "@" + nodeInfo.nodeName());
-      return removePod;
-    }
-
-    @Override
-    public Status filter(CycleState state, Pod p, NodeInfo nodeInfo) {
-      calls.add("filter " + nodeInfo.nodeName());
-      return filter.apply(p, nodeInfo);
-    }
-
-    @Override
-    public Status preScore(CycleState state, Pod p, List<Node> nodes) {
-      calls.add("preScore");
-      return preScore;
-    }
-
-    @Override
-    public long score(CycleState state, Pod p, String nodeName) {
-      calls.add("score " + nodeName);
-      return scores.getOrDefault(nodeName, 0L);
-    }
-
-    @Override
-    public Status bind(CycleState state, Pod p, String nodeName) {
-      return Status.SUCCESS;
-    }
   }
 
   /** What a cycle told its recorder. */
@@ -179,8 +87,13 @@ class FrameworkGenericSchedulerTest {
     }
   }
 
-  private final Probe probe = new Probe("probe");
-  private final Probe second = new Probe("second");
+  private final FakePlugin probe = new FakePlugin("probe");
+  private final FakePlugin second = new FakePlugin("second");
+
+  FrameworkGenericSchedulerTest() {
+    // Nominated pods and victims pass through its AddPod and RemovePod, which log them.
+    probe.extensions = true;
+  }
 
   /**
    * A framework with {@link #probe} at QueueSort and Bind and at the given points, and {@link
@@ -571,84 +484,24 @@ class FrameworkGenericSchedulerTest {
   // ---------------------------------------------------------------------------------------------
   // Extenders
 
-  /** An extender that rejects the given nodes, whatever nodes it is given. */
-  private static final class Rejecting implements SchedulerExtender {
-    final String name;
-    final Set<String> reject;
-    final boolean interested;
-    final List<Integer> filterCalls = new ArrayList<>();
-    Map<String, Long> scores = Map.of();
-
-    Rejecting(String name, boolean interested, String... reject) {
-      this.name = name;
-      this.interested = interested;
-      this.reject = Set.of(reject);
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public FilterResult filter(Pod p, List<Node> nodes, Snapshot s) {
-      filterCalls.add(nodes.size());
-      List<Node> kept = new ArrayList<>();
-      for (Node n : nodes) {
-        if (!reject.contains(n.getMetadata().getName())) {
-          kept.add(n);
-        }
-      }
-      Map<String, String> failed = new LinkedHashMap<>();
-      for (String n : reject) {
-        failed.put(n, name + " says no");
-      }
-      return new FilterResult(kept, failed);
-    }
-
-    @Override
-    public PrioritizeResult prioritize(Pod p, List<Node> nodes) {
-      return new PrioritizeResult(scores, 1);
-    }
-
-    @Override
-    public void bind(Binding binding) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean isBinder() {
-      return false;
-    }
-
-    @Override
-    public boolean isInterested(Pod p) {
-      return interested;
-    }
-
-    @Override
-    public boolean isIgnorable() {
-      return false;
-    }
-  }
-
   @Test
   void anExtenderNotInterestedInThePodIsNotAsked() {
     nodes("n1", "n2");
-    Rejecting bored = new Rejecting("bored", false, "n1", "n2");
+    FakeExtender bored = new FakeExtender("bored", "n1", "n2");
+    bored.interested = false;
 
     ScheduleResult r =
         scheduler(0, List.of(bored), null)
             .schedule(framework(false, ExtensionPoint.FILTER), new CycleState(), pod);
 
     assertThat(r.feasibleNodes()).isEqualTo(2);
-    assertThat(bored.filterCalls).isEmpty();
+    assertThat(bored.calls).isEmpty();
   }
 
   @Test
   void withoutScorePluginsTheExtendersScoresStillDecide() {
     nodes("n1", "n2");
-    Rejecting ext = new Rejecting("ext", true);
+    FakeExtender ext = new FakeExtender("ext");
     ext.scores = Map.of("n1", 1L, "n2", 5L);
     Recorder rec = new Recorder();
 
@@ -664,8 +517,8 @@ class FrameworkGenericSchedulerTest {
   @Test
   void noExtenderIsAskedOnceNoNodeIsLeft() {
     nodes("n1", "n2");
-    Rejecting first = new Rejecting("first", true, "n1", "n2");
-    Rejecting second = new Rejecting("second", true, "n1");
+    FakeExtender first = new FakeExtender("first", "n1", "n2");
+    FakeExtender second = new FakeExtender("second", "n1");
 
     FitError e =
         catchThrowableOfType(
@@ -674,8 +527,8 @@ class FrameworkGenericSchedulerTest {
                 scheduler(0, List.of(first, second), null)
                     .schedule(framework(false, ExtensionPoint.FILTER), new CycleState(), pod));
 
-    assertThat(first.filterCalls).containsExactly(2);
-    assertThat(second.filterCalls).isEmpty();
+    assertThat(first.calls).containsExactly("filter 2");
+    assertThat(second.calls).isEmpty();
     assertThat(e.getMessage()).isEqualTo("0/2 nodes are available: 2 first says no.");
   }
 
@@ -685,7 +538,8 @@ class FrameworkGenericSchedulerTest {
     FrameworkImpl fwk = framework(false, ExtensionPoint.FILTER);
     probe.filter = (p, n) -> reject("n1", p, n, "filtered out");
     // It reports n1 too, though it was only given n2.
-    Rejecting ext = new Rejecting("ext", true, "n1", "n2");
+    FakeExtender ext = new FakeExtender("ext", "n1", "n2");
+    ext.reportsNodesNotGiven = true;
 
     FitError e =
         catchThrowableOfType(

@@ -1,15 +1,15 @@
-package io.kubelab.cluster;
+package io.kubelab.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubelab.apimachinery.manifest.Manifests;
-import io.kubelab.scheduler.algorithm.policy.Policies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The simulation reads Services and controllers from its input, so SelectorSpreadPriority spreads a
+ * The simulation reads Services and controllers from its input, so the Policy's
+ * SelectorSpreadPriority (run as v1.18 runs it, as the DefaultPodTopologySpread plugin) spreads a
  * workload's replicas over zones. Two big nodes in zone-a, one small node in zone-b: resource
  * priorities alone keep both replicas in zone-a, the workload's Service or ReplicaSet sends the
  * second one to zone-b.
@@ -79,9 +79,10 @@ class SpreadingSimulationTest {
 
   static List<String> nodesOf(String extra) {
     String yaml = NODES + pod("web-1") + pod("web-2") + extra;
-    try (SchedulingSimulation sim =
-        new SchedulingSimulation(Manifests.parse(yaml, "test.yaml"), Policies.parse(POLICY), 1)) {
-      return sim.run().stream().map(Placement::node).toList();
+    try (FrameworkSimulation sim =
+        new FrameworkSimulation(
+            Manifests.parse(yaml, "test.yaml"), SchedulerProfile.policy("spread", POLICY), 1)) {
+      return sim.run().stream().map(PodResult::node).toList();
     }
   }
 
