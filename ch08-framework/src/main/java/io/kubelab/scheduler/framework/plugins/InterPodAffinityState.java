@@ -188,7 +188,7 @@ final class InterPodAffinityState implements StateData {
       return true;
     }
     for (Map.Entry<String, String> label : labels(node).entrySet()) {
-      if (existingAntiAffinity.containsKey(new TopologyPair(label.getKey(), label.getValue()))) {
+      if (positive(existingAntiAffinity, new TopologyPair(label.getKey(), label.getValue()))) {
         return false;
       }
     }
@@ -212,19 +212,24 @@ final class InterPodAffinityState implements StateData {
     Map<String, String> labels = labels(node);
     for (PodAffinityTerm term : antiAffinityTerms) {
       String value = labels.get(term.getTopologyKey());
-      if (value != null
-          && antiAffinity.containsKey(new TopologyPair(term.getTopologyKey(), value))) {
+      if (value != null && positive(antiAffinity, new TopologyPair(term.getTopologyKey(), value))) {
         return false;
       }
     }
     return true;
   }
 
+  /** Upstream's {@code counts[pair] > 0}. */
+  private static boolean positive(Map<TopologyPair, Long> counts, TopologyPair pair) {
+    Long n = counts.get(pair);
+    return n != null && n > 0;
+  }
+
   private boolean nodeMatchesAllTopologyTerms(Node node) {
     Map<String, String> labels = labels(node);
     for (PodAffinityTerm term : affinityTerms) {
       String value = labels.get(term.getTopologyKey());
-      if (value == null || !affinity.containsKey(new TopologyPair(term.getTopologyKey(), value))) {
+      if (value == null || !positive(affinity, new TopologyPair(term.getTopologyKey(), value))) {
         return false;
       }
     }
