@@ -105,6 +105,13 @@ public final class EvenPodsSpreadMetadata {
     EvenPodsSpreadMetadata m =
         new EvenPodsSpreadMetadata(pod, constraints, new HashMap<>(), new HashMap<>());
     String ns = AffinityTerms.namespace(pod);
+    // A constraint without a selector matches no pod (upstream's labels.Nothing()): when no
+    // constraint has one, every count is 0 and the pods need not be looked at.
+    boolean anySelector = false;
+    for (Constraint c : constraints) {
+      anySelector |= c.selector() != Selector.NOTHING;
+    }
+    boolean countPods = anySelector;
     // Each node counts its own pods into its own slot (null: the node is not counted); the slots
     // are summed in node order afterwards, so the result never depends on thread timing.
     int[][] perNode = new int[nodes.size()][];
@@ -115,7 +122,8 @@ public final class EvenPodsSpreadMetadata {
             return;
           }
           int[] counts = new int[constraints.size()];
-          for (Pod existing : nodes.get(i).pods()) {
+          List<Pod> pods = countPods ? nodes.get(i).pods() : List.of();
+          for (Pod existing : pods) {
             if (!ns.equals(AffinityTerms.namespace(existing))) {
               continue;
             }
