@@ -348,23 +348,4 @@ final class InterPodAffinityState implements StateData {
       parallelizer.until(null, n, fn);
     }
   }
-
-  /** The three tables, sorted and printable, for tests and failure messages. */
-  Map<String, Map<String, Long>> describe() {
-    return Map.of(
-        "existingAntiAffinity", sorted(existingAntiAffinity),
-        "affinity", sorted(affinity),
-        "antiAffinity", sorted(antiAffinity));
-  }
-
-  private static Map<String, Long> sorted(Map<TopologyPair, Long> m) {
-    Map<String, Long> out = new java.util.TreeMap<>();
-    m.forEach((k, v) -> out.put(k.toString(), v));
-    return out;
-  }
-
-  @Override
-  public String toString() {
-    return "InterPodAffinityState" + describe();
-  }
 }

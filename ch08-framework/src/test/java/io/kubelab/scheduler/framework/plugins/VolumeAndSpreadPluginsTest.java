@@ -706,6 +706,23 @@ class VolumeAndSpreadPluginsTest {
   }
 
   @Test
+  void aPodWithoutSpreadConstraintsKeepsNoCountsThroughClonesAndExtensions() {
+    List<Node> nodes = List.of(node("n1").zone("zone-a").build());
+    FrameworkImpl h = handle(nodes, List.of(), Map.of());
+    PodTopologySpread spread = new PodTopologySpread(h);
+    Pod pod = pod("p").label("app", "web").build();
+    CycleState state = new CycleState();
+    assertThat(spread.preFilter(state, pod)).isEqualTo(Status.SUCCESS);
+    CycleState clone = state.clone();
+    Pod nominated = on("n1", pod("q").label("app", "web").build());
+    assertThat(spread.addPod(clone, pod, nominated, nodeInfo(nodes.get(0))))
+        .isEqualTo(Status.SUCCESS);
+    assertThat(spread.removePod(clone, pod, nominated, nodeInfo(nodes.get(0))))
+        .isEqualTo(Status.SUCCESS);
+    assertThat(spread.filter(clone, pod, nodeInfo(nodes.get(0)))).isEqualTo(Status.SUCCESS);
+  }
+
+  @Test
   void malformedSelectorsFailPreFilterWithAnErrorNamingTheField() {
     List<Node> nodes = List.of(node("n1").zone("zone-a").build());
     FrameworkImpl h = handle(nodes, List.of(), Map.of());
