@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -109,11 +110,17 @@ public final class Manifests {
       Set.of("", "NoSchedule", "PreferNoSchedule", "NoExecute");
 
   // snakeyaml-engine refuses documents over 3 MB by default; a real cluster's
-  // `kubectl get nodes,pods -A -o yaml` is easily larger.
+  // `kubectl get nodes,pods -A -o yaml` is easily larger. Its default schema is YAML 1.2's JSON
+  // schema, where only `null` is null; Kubernetes reads YAML with go-yaml, for which `~`, `Null`
+  // and `NULL` are null too, as they are in the core schema.
   private static final ObjectMapper YAML =
       YAMLMapper.builder(
               YAMLFactory.builder()
-                  .loadSettings(LoadSettings.builder().setCodePointLimit(Integer.MAX_VALUE).build())
+                  .loadSettings(
+                      LoadSettings.builder()
+                          .setCodePointLimit(Integer.MAX_VALUE)
+                          .setSchema(new CoreSchema())
+                          .build())
                   .build())
           .build();
   private static final ObjectMapper JSON = JsonMapper.builder().build();

@@ -177,6 +177,24 @@ class ManifestsTest {
   }
 
   @Test
+  void aTildeIsNullAsKubernetesReadsYamlButAQuotedOneIsAString() {
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: ~, annotations: {note: "~"}}
+        spec:
+          nodeName: NULL
+          containers: [{name: c, image: nginx}]
+        """;
+    Pod p = Manifests.parse(yaml, "pod.yaml").pods().get(0);
+
+    assertThat(p.getMetadata().getNamespace()).isNull();
+    assertThat(p.getSpec().getNodeName()).isNull();
+    assertThat(p.getMetadata().getAnnotations()).containsEntry("note", "~");
+  }
+
+  @Test
   void emptyListsAndEmptyDocumentsLoadNothing() {
     assertThat(Manifests.parse("apiVersion: v1\nkind: List\nitems: []\n", "x").size()).isZero();
     assertThat(Manifests.parse("---\n---\n", "x").size()).isZero();
