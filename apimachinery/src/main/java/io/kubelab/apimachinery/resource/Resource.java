@@ -131,10 +131,18 @@ public record Resource(
 
   /** Per-resource maximum: upstream's {@code SetMaxResource}, used for init containers. */
   public Resource max(Resource o) {
-    return combine(o, Math::max);
+    return combine(o, Math::max, true);
   }
 
   private Resource combine(Resource o, LongBinaryOperator f) {
+    return combine(o, f, false);
+  }
+
+  /**
+   * @param setOnlyIfGreater upstream's {@code SetMaxResource}: a scalar name of {@code o} is set
+   *     only when its amount exceeds this side's (0 when absent), so an explicit zero adds no name
+   */
+  private Resource combine(Resource o, LongBinaryOperator f, boolean setOnlyIfGreater) {
     Map<String, Long> scalars;
     if (o.scalarResources.isEmpty() && scalarResources.isEmpty()) {
       scalars = Map.of();
@@ -143,9 +151,12 @@ public record Resource(
       // side alone has keeps its amount (for max, even a negative one).
       TreeMap<String, Long> m = new TreeMap<>(scalarResources);
       for (Map.Entry<String, Long> e : o.scalarResources.entrySet()) {
-        m.put(e.getKey(), f.applyAsLong(m.getOrDefault(e.getKey(), 0L), e.getValue()));
+        long mine = m.getOrDefault(e.getKey(), 0L);
+        if (!setOnlyIfGreater || e.getValue() > mine) {
+          m.put(e.getKey(), f.applyAsLong(mine, e.getValue()));
+        }
       }
-      scalars = m;
+      scalars = m.isEmpty() ? Map.of() : m;
     }
     return new Resource(
         f.applyAsLong(milliCpu, o.milliCpu),

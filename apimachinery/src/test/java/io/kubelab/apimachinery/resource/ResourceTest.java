@@ -99,6 +99,20 @@ class ResourceTest {
   }
 
   @Test
+  void maxAddsAScalarNameOnlyForAnAmountAboveZeroAsUpstreamsSetMaxResource() {
+    Resource none = Resource.of(100, 10);
+    Resource zeroGpu = new Resource(0, 0, 0, 0, Map.of("example.com/gpu", 0L));
+    assertThat(none.max(zeroGpu)).isEqualTo(none);
+    assertThat(none.max(zeroGpu).scalarResources()).isEmpty();
+    Resource negative = new Resource(0, 0, 0, 0, Map.of("example.com/gpu", -1L));
+    assertThat(none.max(negative).scalarResources()).isEmpty();
+    Resource twoGpus = new Resource(0, 0, 0, 0, Map.of("example.com/gpu", 2L));
+    assertThat(none.max(twoGpus).scalarResources())
+        .containsExactly(Map.entry("example.com/gpu", 2L));
+    assertThat(twoGpus.max(zeroGpu)).isEqualTo(twoGpus);
+  }
+
+  @Test
   void isZeroLooksAtEveryAmount() {
     assertThat(Resource.ZERO.isZero()).isTrue();
     assertThat(Resource.of(1, 0).isZero()).isFalse();
