@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,12 +86,25 @@ public final class UnixGrpc implements AutoCloseable {
    * are off: the kubelet configures none for these services, and grpc-java's retry layer (which
    * also makes transparent retries) buffers every call's messages and adds a thread hand-off per
    * call; a failed call is reported to the caller at once, as upstream's callers expect.
+   *
+   * <p>A channel shut down after its owner closed {@code executor} (a dial cut short by the owner's
+   * close) still has callbacks to deliver. Nothing of a closed component may run any more (a
+   * kubelet that stops runs nothing after), so they are dropped, quietly: refused, gRPC would log
+   * each as an uncaught "Panic!".
    */
   public ManagedChannel channel(Path socket, Executor executor) {
+    Executor unlessClosed =
+        task -> {
+          try {
+            executor.execute(task);
+          } catch (RejectedExecutionException closed) {
+            // the owner has closed: drop it
+          }
+        };
     return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .channelType(EpollDomainSocketChannel.class)
         .eventLoopGroup(loop)
-        .executor(executor)
+        .executor(unlessClosed)
         .usePlaintext()
         .flowControlWindow(FLOW_CONTROL_WINDOW)
         .disableRetry()
