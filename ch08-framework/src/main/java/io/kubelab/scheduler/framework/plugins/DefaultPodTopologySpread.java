@@ -97,7 +97,8 @@ public final class DefaultPodTopologySpread
       infos.add(ni);
     }
     String ns = pod.getMetadata().getNamespace();
-    return counts.counts(selector, ns == null ? "" : ns, infos, snapshot.numNodes(), null);
+    return counts.counts(
+        selector, ns == null ? "" : ns, infos, snapshot.numNodes(), handle.parallelizer());
   }
 
   @Override

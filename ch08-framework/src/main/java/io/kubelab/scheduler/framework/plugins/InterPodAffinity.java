@@ -164,7 +164,7 @@ public final class InterPodAffinity
         PRE_SCORE_STATE_KEY,
         new PreScoreState(
             io.kubelab.scheduler.priorities.InterPodAffinity.buildTopologyPairToScore(
-                pod, handle.snapshotSharedLister(), hardPodAffinityWeight, null)));
+                pod, handle.snapshotSharedLister(), hardPodAffinityWeight, handle.parallelizer())));
     return Status.SUCCESS;
   }
 
