@@ -86,7 +86,8 @@ public final class ClusterScheduler implements AutoCloseable {
     }
     String component = config.profiles().get(0).schedulerName();
     ApiServerSchedulerClient client = new ApiServerSchedulerClient(kube, component, clock);
-    Parallelizer parallelizer = new Parallelizer("scheduler-parallelizer", 16);
+    Parallelizer parallelizer =
+        Parallelizer.onCores("scheduler-parallelizer", Parallelizer.DEFAULT_PARALLELISM);
     SchedulerCache cache = new SchedulerCache(clock);
     List<HttpExtender> extenders = new ArrayList<>();
     try {

@@ -41,7 +41,7 @@ final class InProcessCluster implements PerfCluster {
   InProcessCluster(KubeSchedulerConfiguration config, long seed, int parallelism) {
     clock = new SystemClock("perf-clock", 1);
     cache = new SchedulerCache(clock);
-    parallelizer = new Parallelizer("perf-scheduler", parallelism);
+    parallelizer = Parallelizer.onCores("perf-scheduler", parallelism);
     cluster = new InMemoryCluster(clock);
     Snapshot snapshot = new Snapshot();
     Map<String, FrameworkImpl> profiles =

@@ -131,7 +131,9 @@ public final class PerfCommand implements Callable<Integer> {
   @Option(
       names = "--parallelism",
       paramLabel = "N",
-      description = "filter/score workers of the in-process scheduler (default 16, as upstream)")
+      description =
+          "filter/score parallelism of the in-process scheduler (default 16, as upstream), run on"
+              + " at most one thread per processor, as Go runs upstream's goroutines")
   int parallelism = 16;
 
   @Option(

@@ -37,15 +37,40 @@ public final class Parallelizer implements AutoCloseable {
   private static final int CLOSED = Integer.MIN_VALUE / 2;
 
   private final int workers;
+  // The worker count chunk sizes are computed for: upstream's parallelism, which may exceed the
+  // threads that run the pieces (onCores).
+  private final int parallelism;
   private final ExecutorService pool;
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
   /** A parallelizer that runs on up to {@code workers} threads (the caller included). */
   public Parallelizer(String name, int workers) {
+    this(name, workers, workers);
+  }
+
+  /**
+   * Upstream's {@code parallelism} on this machine's processors: pieces are chunked for {@code
+   * parallelism} workers, as upstream chunks them for its goroutines, and run on at most as many
+   * threads as there are processors, as Go runs those goroutines on {@code GOMAXPROCS} threads.
+   * More threads than processors only add hand-offs to work that never waits. For CPU-bound pieces
+   * (the scheduler's filters, scores and preemption trials); pieces that wait for one another need
+   * the plain constructor, which starts every worker.
+   */
+  public static Parallelizer onCores(String name, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException(
+          "Parallelizer " + name + ": parallelism must be >= 1, got " + parallelism);
+    }
+    return new Parallelizer(
+        name, Math.min(parallelism, Runtime.getRuntime().availableProcessors()), parallelism);
+  }
+
+  private Parallelizer(String name, int workers, int parallelism) {
     if (workers < 1) {
       throw new IllegalArgumentException("Parallelizer " + name + ": workers must be >= 1");
     }
     this.workers = workers;
+    this.parallelism = parallelism;
     AtomicInteger n = new AtomicInteger();
     this.pool =
         workers == 1
@@ -60,8 +85,14 @@ public final class Parallelizer implements AutoCloseable {
                 });
   }
 
+  /** The threads that run pieces, the caller included. */
   public int workers() {
     return workers;
+  }
+
+  /** The worker count {@link #until(Stop, int, IntConsumer)} sizes its chunks for. */
+  public int parallelism() {
+    return parallelism;
   }
 
   /**
@@ -79,7 +110,7 @@ public final class Parallelizer implements AutoCloseable {
 
   /** {@link #until(Stop, int, int, IntConsumer)} with a chunk size of {@link #chunkSizeFor}. */
   public void until(Stop stop, int pieces, IntConsumer fn) {
-    until(stop, pieces, chunkSizeFor(pieces, workers), fn);
+    until(stop, pieces, chunkSizeFor(pieces, parallelism), fn);
   }
 
   /**

@@ -133,6 +133,35 @@ class ParallelizerTest {
 
   @Test
   @Timeout(30)
+  void onCoresChunksForUpstreamsParallelismButRunsOnAtMostOneThreadPerProcessor() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (Parallelizer p = Parallelizer.onCores("on-cores", 16)) {
+      assertThat(p.parallelism()).isEqualTo(16);
+      assertThat(p.workers()).isEqualTo(Math.min(16, cores));
+      // Every piece once, on no more threads than there are processors.
+      AtomicIntegerArray seen = new AtomicIntegerArray(5000);
+      java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      p.until(
+          null,
+          5000,
+          i -> {
+            seen.incrementAndGet(i);
+            threads.add(Thread.currentThread().getName());
+          });
+      for (int i = 0; i < 5000; i++) {
+        assertThat(seen.get(i)).as("piece %d", i).isEqualTo(1);
+      }
+      assertThat(threads.size()).isLessThanOrEqualTo(Math.min(16, cores));
+    }
+    try (Parallelizer one = Parallelizer.onCores("one", 1)) {
+      assertThat(one.workers()).isEqualTo(1);
+    }
+    assertThatThrownBy(() -> Parallelizer.onCores("none", 0))
+        .hasMessage("Parallelizer none: parallelism must be >= 1, got 0");
+  }
+
+  @Test
+  @Timeout(30)
   void badArgumentsAreRejectedAndCloseJoinsTheThreads() throws InterruptedException {
     assertThatThrownBy(() -> new Parallelizer("p", 0)).hasMessageContaining("workers must be >= 1");
     Parallelizer p = new Parallelizer("leak-check", 3);
