@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -153,11 +154,30 @@ public final class PodTopologySpreadMap {
    */
   public static PodTopologySpreadMap buildV118(
       Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes) {
-    return build(pod, filteredNodes, allNodes, true);
+    return build(pod, filteredNodes, allNodes, true, null);
+  }
+
+  /**
+   * {@link #buildV118(Pod, List, List)} with the per-node counting on {@code workers}, as v1.18's
+   * PreScore runs {@code processAllNode} under {@code parallelize.Until}; each node counts into its
+   * own slot and the slots are added up in node order.
+   */
+  public static PodTopologySpreadMap buildV118(
+      Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes, Parallelizer workers) {
+    return build(pod, filteredNodes, allNodes, true, workers);
   }
 
   private static PodTopologySpreadMap build(
       Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes, boolean liveSameNamespace) {
+    return build(pod, filteredNodes, allNodes, liveSameNamespace, null);
+  }
+
+  private static PodTopologySpreadMap build(
+      Pod pod,
+      List<NodeInfo> filteredNodes,
+      List<NodeInfo> allNodes,
+      boolean liveSameNamespace,
+      Parallelizer workers) {
     if (filteredNodes.isEmpty() || allNodes.isEmpty()) {
       return null;
     }
@@ -169,26 +189,50 @@ public final class PodTopologySpreadMap {
     initialize(m, constraints, filteredNodes);
     String namespace = SelectorSpread.namespace(pod);
     Predicate<Node> nodeSelectorAndAffinity = podMatchesNodeSelectorAndAffinityTerms(pod);
-    for (int i = 0; i < allNodes.size(); i++) {
-      NodeInfo ni = allNodes.get(i);
-      Node node = ni.node();
-      if (node == null) {
+    // The count maps are only read while the nodes are counted: each node writes its sums into
+    // its own slot (null: nothing to add), and the slots are added up afterwards.
+    long[][] sums = new long[allNodes.size()][];
+    IntConsumer countNode =
+        i -> {
+          Node node = allNodes.get(i).node();
+          if (node == null) {
+            return;
+          }
+          Map<String, String> labels = node.getMetadata().getLabels();
+          // Cheap label check first; the outcome is the same as upstream's order.
+          if (!nodeLabelsMatchSpreadConstraints(labels, constraints)
+              || !nodeSelectorAndAffinity.test(node)) {
+            return;
+          }
+          long[] mine = new long[constraints.size()];
+          for (int j = 0; j < constraints.size(); j++) {
+            // A pair no scored node has is never read: skip counting it.
+            if (m.countsOfConstraint
+                .get(j)
+                .containsKey(labels.get(constraints.get(j).topologyKey()))) {
+              mine[j] = matchSum(constraints.get(j), allNodes.get(i), liveSameNamespace, namespace);
+            }
+          }
+          sums[i] = mine;
+        };
+    if (workers == null || allNodes.size() < 2) {
+      for (int i = 0; i < allNodes.size(); i++) {
+        countNode.accept(i);
+      }
+    } else {
+      workers.until(null, allNodes.size(), countNode);
+    }
+    for (int i = 0; i < sums.length; i++) {
+      if (sums[i] == null) {
         continue;
       }
-      Map<String, String> labels = node.getMetadata().getLabels();
-      // Cheap label check first; the outcome is the same as upstream's order.
-      if (!nodeLabelsMatchSpreadConstraints(labels, constraints)
-          || !nodeSelectorAndAffinity.test(node)) {
-        continue;
-      }
+      Map<String, String> labels = allNodes.get(i).node().getMetadata().getLabels();
       for (int j = 0; j < constraints.size(); j++) {
         long[] count =
             m.countsOfConstraint.get(j).get(labels.get(constraints.get(j).topologyKey()));
-        // A pair no scored node has is never read: skip counting it.
-        if (count == null) {
-          continue;
+        if (count != null) {
+          count[0] += sums[i][j];
         }
-        count[0] += matchSum(constraints.get(j), ni, liveSameNamespace, namespace);
       }
     }
     return new PodTopologySpreadMap(constraints, m, null);

@@ -9,6 +9,7 @@ import static org.quicktheories.QuickTheory.qt;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.apimachinery.testing.Generators;
 import io.kubelab.scheduler.cache.NodeInfo;
@@ -68,6 +69,21 @@ class PodTopologySpreadV118Test {
     // count.
     assertThat(build(true).count("zone", "a")).isEqualTo(2);
     assertThat(build(true).count("zone", "b")).isEqualTo(1);
+  }
+
+  @Test
+  void countingTheNodesOnWorkersGivesTheSameCounts() {
+    Snapshot s = Snapshot.of(pods(), nodes());
+    List<NodeInfo> scored = List.of(s.get("n1"), s.get("n2"), s.get("n4"));
+    try (Parallelizer workers = new Parallelizer("v118-counts", 3)) {
+      PodTopologySpreadMap parallel =
+          PodTopologySpreadMap.buildV118(INCOMING, scored, s.list(), workers);
+      assertThat(parallel.counts())
+          .isEqualTo(PodTopologySpreadMap.buildV118(INCOMING, scored, s.list()).counts())
+          .containsEntry(new PodTopologySpreadMap.TopologyPair("zone", "a"), 2L)
+          .containsEntry(new PodTopologySpreadMap.TopologyPair("zone", "b"), 1L)
+          .containsEntry(new PodTopologySpreadMap.TopologyPair("zone", "c"), 1L);
+    }
   }
 
   @Test

@@ -162,7 +162,7 @@ public final class PodTopologySpread
     }
     PodTopologySpreadMap m;
     try {
-      m = PodTopologySpreadMap.buildV118(pod, filtered, allNodes);
+      m = PodTopologySpreadMap.buildV118(pod, filtered, allNodes, handle.parallelizer());
     } catch (IllegalArgumentException e) {
       return Status.error(
           "error when calculating preScoreState: obtaining pod's soft topology spread"
