@@ -138,8 +138,8 @@ class PodFitsResourcesPropertyTest {
   }
 
   /**
-   * Σ containers, then max with each init container, plus overhead; names kept as written, an
-   * explicit zero included.
+   * Σ containers, then max with each init container, plus overhead; a regular container's explicit
+   * zero names its resource, an init container's does not.
    */
   static Map<String, Long> requests(Pod pod) {
     return sum(pod, true);
@@ -151,7 +151,15 @@ class PodFitsResourcesPropertyTest {
       requestsOf(c).forEach((k, v) -> sum.merge(k, v, Long::sum));
     }
     for (Container c : withInit ? pod.getSpec().getInitContainers() : List.<Container>of()) {
-      requestsOf(c).forEach((k, v) -> sum.merge(k, v, Math::max));
+      // SetMaxResource: an init container's amount is taken only above what is there (0 when the
+      // name is absent), so its explicit zero names nothing.
+      requestsOf(c)
+          .forEach(
+              (k, v) -> {
+                if (v > sum.getOrDefault(k, 0L)) {
+                  sum.put(k, v);
+                }
+              });
     }
     if (pod.getSpec().getOverhead() != null) {
       pod.getSpec().getOverhead().forEach((k, q) -> sum.merge(k, amount(k, q), Long::sum));
