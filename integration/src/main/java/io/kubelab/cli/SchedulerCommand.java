@@ -69,6 +69,10 @@ final class SchedulerCommand implements Callable<Integer> {
     KubeSchedulerConfiguration cfg = config == null ? Profiles.default118() : readConfig(config);
     read(kubeconfig); // a clear error when it is missing or unreadable
     Config clientConfig = Config.fromKubeconfig(kubeconfig.toFile());
+    if (clientConfig.getMasterUrl() != null && clientConfig.getMasterUrl().startsWith("http://")) {
+      // As client-go: HTTP/2 only where TLS negotiates it, HTTP/1.1 over plain HTTP.
+      clientConfig.setHttp2Disable(true);
+    }
     Thread hook = new Thread(stop::countDown, "scheduler-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
