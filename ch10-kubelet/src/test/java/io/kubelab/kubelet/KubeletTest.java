@@ -210,6 +210,28 @@ class KubeletTest {
   }
 
   @Test
+  void aReadinessGateTurningTrueIsReconciledIntoTheReadyConditionWithoutWaitingForAResync() {
+    try (KubeletRig rig = new KubeletRig()) {
+      rig.api.create(
+          new PodBuilder(pod("gated"))
+              .editSpec()
+              .addNewReadinessGate()
+              .withConditionType("example.com/lb")
+              .endReadinessGate()
+              .endSpec()
+              .build());
+      rig.runSeconds(5);
+      assertThat(condition(rig.pod("gated"), "ContainersReady")).isEqualTo("True");
+      assertThat(condition(rig.pod("gated"), "Ready")).isEqualTo("False");
+
+      rig.api.setCondition("gated", "example.com/lb", "True");
+      rig.runSeconds(2); // far less than the 60 s resync: HandlePodReconcile dispatched a sync
+      assertThat(condition(rig.pod("gated"), "Ready")).isEqualTo("True");
+      assertThat(condition(rig.pod("gated"), "example.com/lb")).isEqualTo("True");
+    }
+  }
+
+  @Test
   void initContainersRunOneByOneToCompletionBeforeTheAppStarts() {
     try (KubeletRig rig = new KubeletRig()) {
       Starts starts = new Starts();
