@@ -53,6 +53,27 @@ final class FakeCluster implements PodSource, PodStatusClient, EventSink {
     send(PodUpdate.Op.UPDATE, pod);
   }
 
+  /**
+   * Another controller sets a pod condition (a readiness gate's): a status-only change, which the
+   * kubelet's config source delivers as a RECONCILE.
+   */
+  void setCondition(String name, String type, String status) {
+    Pod p;
+    synchronized (this) {
+      p = new PodBuilder(pods.get("default/" + name)).build();
+      p.getStatus().getConditions().removeIf(c -> c.getType().equals(type));
+      p.getStatus()
+          .getConditions()
+          .add(
+              new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                  .withType(type)
+                  .withStatus(status)
+                  .build());
+      pods.put(key(p), p);
+    }
+    send(PodUpdate.Op.RECONCILE, p);
+  }
+
   /** A graceful delete: the API server sets the deletion timestamp and grace period. */
   void delete(String name, long gracePeriodSeconds) {
     Pod p;

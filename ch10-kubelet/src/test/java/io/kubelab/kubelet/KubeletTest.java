@@ -154,6 +154,84 @@ class KubeletTest {
   }
 
   @Test
+  void theOomScoreIsAShareOfTheNodesMemoryCapacityNotOfItsAllocatable() {
+    io.fabric8.kubernetes.api.model.Node node =
+        Fixtures.node("node-1").allocatable("4", "8Gi").capacity("4", "16Gi").build();
+    try (KubeletRig rig = new KubeletRig(node, b -> {})) {
+      rig.api.create(
+          Fixtures.pod("burstable").uid("u-b").container("app").request("memory", "4Gi").build());
+      rig.runSeconds(5);
+      ContainerId id = rig.runtime.containerId("u-b", "app");
+      // 1000 - 1000 * 4Gi / 16Gi of capacity (8Gi of allocatable would give 500).
+      assertThat(rig.runtime.config(id).oomScoreAdj()).isEqualTo(750);
+    }
+  }
+
+  @Test
+  void aNodeStatusWithoutMemoryCapacityFallsBackToAllocatableAndWithoutEitherIsRefused() {
+    io.fabric8.kubernetes.api.model.Node onlyAllocatable = KubeletRig.node();
+    onlyAllocatable.getStatus().getCapacity().remove("memory");
+    try (KubeletRig rig = new KubeletRig(onlyAllocatable, b -> {})) {
+      rig.api.create(
+          Fixtures.pod("burstable").uid("u-b").container("app").request("memory", "2Gi").build());
+      rig.runSeconds(5);
+      ContainerId id = rig.runtime.containerId("u-b", "app");
+      assertThat(rig.runtime.config(id).oomScoreAdj()).as("1000 - 1000 * 2Gi / 8Gi").isEqualTo(750);
+    }
+    io.fabric8.kubernetes.api.model.Node none = KubeletRig.node();
+    none.getStatus().getCapacity().remove("memory");
+    none.getStatus().getAllocatable().remove("memory");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KubeletRig(none, b -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Node node-1: status.capacity.memory is missing (the QoS policy needs it)");
+    io.fabric8.kubernetes.api.model.Node noStatus = KubeletRig.node();
+    noStatus.setStatus(null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KubeletRig(noStatus, b -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Node node-1: status.capacity.memory is missing (the QoS policy needs it)");
+  }
+
+  @Test
+  void aKubeletNeedsANamedNodeAndAStatusClient() {
+    FakeClock clock = new FakeClock();
+    FakeRuntime runtime = new FakeRuntime(clock);
+    io.fabric8.kubernetes.api.model.Node unnamed = KubeletRig.node();
+    unnamed.getMetadata().setName(null);
+    for (io.fabric8.kubernetes.api.model.Node n :
+        java.util.Arrays.asList(null, new io.fabric8.kubernetes.api.model.Node(), unnamed)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Kubelet.builder(n, runtime, clock))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("Kubelet: the node must have a metadata.name");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Kubelet.builder(KubeletRig.node(), runtime, clock).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Kubelet node-1: a status client is required");
+  }
+
+  @Test
+  void aReadinessGateTurningTrueIsReconciledIntoTheReadyConditionWithoutWaitingForAResync() {
+    try (KubeletRig rig = new KubeletRig()) {
+      rig.api.create(
+          new PodBuilder(pod("gated"))
+              .editSpec()
+              .addNewReadinessGate()
+              .withConditionType("example.com/lb")
+              .endReadinessGate()
+              .endSpec()
+              .build());
+      rig.runSeconds(5);
+      assertThat(condition(rig.pod("gated"), "ContainersReady")).isEqualTo("True");
+      assertThat(condition(rig.pod("gated"), "Ready")).isEqualTo("False");
+
+      rig.api.setCondition("gated", "example.com/lb", "True");
+      rig.runSeconds(2); // far less than the 60 s resync: HandlePodReconcile dispatched a sync
+      assertThat(condition(rig.pod("gated"), "Ready")).isEqualTo("True");
+      assertThat(condition(rig.pod("gated"), "example.com/lb")).isEqualTo("True");
+    }
+  }
+
+  @Test
   void initContainersRunOneByOneToCompletionBeforeTheAppStarts() {
     try (KubeletRig rig = new KubeletRig()) {
       Starts starts = new Starts();
@@ -581,6 +659,9 @@ class KubeletTest {
       assertThat(rig.pod("newcomer").getStatus().getMessage())
           .isEqualTo("Pod The node had condition: [MemoryPressure]. ");
       assertThat(rig.phase("burstable")).isEqualTo("Running");
+      // An evicted pod keeps no dead container once the relist has seen its container die: all
+      // are removed, not all but the newest.
+      assertThat(rig.kubelet.runtimeStatus("u-hog").containerStatuses()).isEmpty();
     }
   }
 

@@ -301,11 +301,6 @@ public final class ProberManager implements AutoCloseable {
     return prober;
   }
 
-  /** The readiness results this manager owns. */
-  public ResultsManager readinessManager() {
-    return readinessManager;
-  }
-
   private ResultsManager resultsManager(ProbeType type) {
     return switch (type) {
       case READINESS -> readinessManager;

@@ -1,7 +1,5 @@
 package io.kubelab.kubelet.util;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Map;
 
@@ -44,76 +42,123 @@ public final class GoDurations {
       return Duration.ZERO;
     }
     if (s.isEmpty()) {
-      throw new IllegalArgumentException("time: invalid duration " + orig);
+      throw invalid(orig);
     }
-    BigDecimal total = BigDecimal.ZERO;
+    long d = 0;
     int i = 0;
     while (i < s.length()) {
+      if (s.charAt(i) != '.' && !isDigit(s.charAt(i))) {
+        throw invalid(orig);
+      }
+      // leadingInt: the whole part must fit in an int64.
       int start = i;
-      while (i < s.length() && Character.isDigit(s.charAt(i))) {
-        i++;
+      long v = 0;
+      for (; i < s.length() && isDigit(s.charAt(i)); i++) {
+        if (v > Long.MAX_VALUE / 10) {
+          throw invalid(orig);
+        }
+        v = v * 10 + (s.charAt(i) - '0');
+        if (v < 0) {
+          throw invalid(orig);
+        }
       }
       boolean pre = i > start;
-      String whole = s.substring(start, i);
-      String frac = "";
+      // leadingFraction: digits past int64 precision are read but no longer counted.
+      long f = 0;
+      double scale = 1;
+      boolean post = false;
       if (i < s.length() && s.charAt(i) == '.') {
         i++;
-        int fs = i;
-        while (i < s.length() && Character.isDigit(s.charAt(i))) {
-          i++;
+        int fracStart = i;
+        boolean overflow = false;
+        for (; i < s.length() && isDigit(s.charAt(i)); i++) {
+          if (overflow) {
+            continue;
+          }
+          if (f > Long.MAX_VALUE / 10) {
+            overflow = true;
+            continue;
+          }
+          long y = f * 10 + (s.charAt(i) - '0');
+          if (y < 0) {
+            overflow = true;
+            continue;
+          }
+          f = y;
+          scale *= 10;
         }
-        frac = s.substring(fs, i);
+        post = i > fracStart;
       }
-      if (!pre && frac.isEmpty()) {
-        throw new IllegalArgumentException("time: invalid duration " + orig); // no digits
+      if (!pre && !post) {
+        throw invalid(orig); // no digits, as in ".s"
       }
-      int us = i;
-      while (i < s.length() && s.charAt(i) != '.' && !Character.isDigit(s.charAt(i))) {
+      int unitStart = i;
+      while (i < s.length() && s.charAt(i) != '.' && !isDigit(s.charAt(i))) {
         i++;
       }
-      if (us == i) {
+      if (unitStart == i) {
         throw new IllegalArgumentException("time: missing unit in duration " + orig);
       }
-      String u = s.substring(us, i);
+      String u = s.substring(unitStart, i);
       Long unit = UNITS.get(u);
       if (unit == null) {
         throw new IllegalArgumentException("time: unknown unit " + u + " in duration " + orig);
       }
-      BigDecimal v =
-          new BigDecimal((whole.isEmpty() ? "0" : whole) + (frac.isEmpty() ? "" : "." + frac));
-      total = total.add(v.multiply(BigDecimal.valueOf(unit)));
-      if (total.compareTo(MAX_NANOS) > 0) {
-        throw new IllegalArgumentException("time: invalid duration " + orig); // overflow
+      if (v > Long.MAX_VALUE / unit) {
+        throw invalid(orig);
+      }
+      v *= unit;
+      if (f > 0) {
+        // Go computes the fraction in float64, truncated: "0.3333333333333333333h" is 20m0s.
+        v += (long) ((double) f * ((double) unit / scale));
+        if (v < 0) {
+          throw invalid(orig);
+        }
+      }
+      d += v;
+      if (d < 0) {
+        throw invalid(orig);
       }
     }
-    long nanos = total.setScale(0, RoundingMode.DOWN).longValueExact();
-    return Duration.ofNanos(neg ? -nanos : nanos);
+    return Duration.ofNanos(neg ? -d : d);
   }
 
-  private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
 
+  private static IllegalArgumentException invalid(String orig) {
+    return new IllegalArgumentException("time: invalid duration " + orig);
+  }
+
+  /**
+   * Go's {@code Duration.String}: {@code 72h3m0.5s}, with {@code ms}, {@code µs} or {@code ns}
+   * below one second and {@code 0s} for zero.
+   */
   public static String format(Duration d) {
     long nanos = d.toNanos();
     if (nanos == 0) {
       return "0s";
     }
     StringBuilder sb = new StringBuilder();
+    // Go works on the magnitude as a uint64, so the smallest int64 has a magnitude too.
+    long u = nanos;
     if (nanos < 0) {
       sb.append('-');
-      nanos = -nanos;
+      u = -nanos;
     }
-    if (nanos < 1_000_000_000L) {
+    if (Long.compareUnsigned(u, 1_000_000_000L) < 0) {
       // Below one second Go picks the largest unit that keeps the integer part non-zero.
-      if (nanos < 1_000L) {
-        return sb.append(nanos).append("ns").toString();
+      if (u < 1_000L) {
+        return sb.append(u).append("ns").toString();
       }
-      if (nanos < 1_000_000L) {
-        return sb.append(fraction(nanos, 1_000L)).append("µs").toString();
+      if (u < 1_000_000L) {
+        return sb.append(fraction(u, 1_000L)).append("\u00b5s").toString();
       }
-      return sb.append(fraction(nanos, 1_000_000L)).append("ms").toString();
+      return sb.append(fraction(u, 1_000_000L)).append("ms").toString();
     }
-    long hours = nanos / 3_600_000_000_000L;
-    long rest = nanos % 3_600_000_000_000L;
+    long hours = Long.divideUnsigned(u, 3_600_000_000_000L);
+    long rest = Long.remainderUnsigned(u, 3_600_000_000_000L);
     long minutes = rest / 60_000_000_000L;
     rest = rest % 60_000_000_000L;
     if (hours > 0) {

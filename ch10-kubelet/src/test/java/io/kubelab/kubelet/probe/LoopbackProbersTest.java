@@ -84,6 +84,12 @@ class LoopbackProbersTest {
         });
     server.createContext("/big", ex -> reply(ex, 200, "y".repeat(20_000)));
     server.createContext(
+        "/code/",
+        ex -> {
+          int code = Integer.parseInt(ex.getRequestURI().getPath().substring("/code/".length()));
+          reply(ex, code, "code " + code);
+        });
+    server.createContext(
         "/cut",
         ex -> {
           ex.sendResponseHeaders(200, 100); // promises 100 bytes, sends 4 and hangs up
@@ -160,6 +166,20 @@ class LoopbackProbersTest {
   void http500IsFailure() {
     assertThat(get("/boom"))
         .isEqualTo(ProbeOutcome.of(ProbeResult.FAILURE, "HTTP probe failed with statuscode: 500"));
+  }
+
+  @Test
+  void twoHundredsSucceedThreeHundredsWarnAndFromFourHundredOnTheProbeFails() {
+    // DoHTTPProbe: 200 <= code < 400 is healthy, and from 300 on (a redirect not followed) a
+    // warning; 300 and 399 are no redirects Go's client follows.
+    assertThat(get("/code/200")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "code 200"));
+    assertThat(get("/code/299")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "code 299"));
+    assertThat(get("/code/300")).isEqualTo(ProbeOutcome.of(ProbeResult.WARNING, "code 300"));
+    assertThat(get("/code/399")).isEqualTo(ProbeOutcome.of(ProbeResult.WARNING, "code 399"));
+    assertThat(get("/code/400"))
+        .isEqualTo(ProbeOutcome.of(ProbeResult.FAILURE, "HTTP probe failed with statuscode: 400"));
+    assertThat(get("/code/404"))
+        .isEqualTo(ProbeOutcome.of(ProbeResult.FAILURE, "HTTP probe failed with statuscode: 404"));
   }
 
   @Test

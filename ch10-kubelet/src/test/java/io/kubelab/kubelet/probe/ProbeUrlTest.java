@@ -47,6 +47,83 @@ class ProbeUrlTest {
         Arguments.of("/[x]", "http://10.0.0.5:8080/[x]", "/[x]"));
   }
 
+  /**
+   * More paths, each reasoned out from Go 1.13's {@code url.Parse}, {@code URL.String} and {@code
+   * RequestURI}: schemes and their characters, authorities and ports, escapes, control characters.
+   */
+  static Stream<Arguments> goRules() {
+    return Stream.of(
+        // A leading ':' is "missing protocol scheme": the path is passed along as is.
+        Arguments.of(":x", "http://10.0.0.5:8080/:x", "/:x"),
+        // A digit cannot start a scheme, so "1a" is a first path segment with a colon: an error.
+        Arguments.of("1a:b", "http://10.0.0.5:8080/1a:b", "/1a:b"),
+        // Letters, digits, '+', '-' and '.' make a scheme; what follows is opaque.
+        Arguments.of("a1+.-:rest", "http:rest", "rest"),
+        Arguments.of("HTTP://x/y", "http://10.0.0.5:8080/y", "/y"),
+        // The authority is dropped, but a port that is not a number fails the whole parse.
+        Arguments.of("//evil:abc/x", "http://10.0.0.5:8080//evil:abc/x", "//evil:abc/x"),
+        Arguments.of("//user@evil:81/x", "http://10.0.0.5:8080/x", "/x"),
+        Arguments.of("//evil:/x", "http://10.0.0.5:8080/x", "/x"),
+        Arguments.of("//[::1]:81/x", "http://10.0.0.5:8080/x", "/x"),
+        Arguments.of("//[::1]/x", "http://10.0.0.5:8080/x", "/x"),
+        Arguments.of("//evil", "http://10.0.0.5:8080", "/"),
+        // Three slashes without a scheme are a path.
+        Arguments.of("///x", "http://10.0.0.5:8080///x", "///x"),
+        // Escapes: kept as written when they decode, hex digits of either case; broken ones fail
+        // the parse and the '%' itself is escaped.
+        Arguments.of("/%4a", "http://10.0.0.5:8080/%4a", "/%4a"),
+        Arguments.of("/%41%7A", "http://10.0.0.5:8080/%41%7A", "/%41%7A"),
+        Arguments.of("/%09", "http://10.0.0.5:8080/%09", "/%09"),
+        Arguments.of("/%", "http://10.0.0.5:8080/%25", "/%25"),
+        Arguments.of("/%f", "http://10.0.0.5:8080/%25f", "/%25f"),
+        Arguments.of("/a%2", "http://10.0.0.5:8080/a%252", "/a%252"),
+        Arguments.of("/%3:", "http://10.0.0.5:8080/%253:", "/%253:"),
+        Arguments.of("/%@1", "http://10.0.0.5:8080/%25@1", "/%25@1"),
+        Arguments.of("/%`1", "http://10.0.0.5:8080/%25%601", "/%25%601"),
+        Arguments.of("/%g1", "http://10.0.0.5:8080/%25g1", "/%25g1"),
+        Arguments.of("/%G1", "http://10.0.0.5:8080/%25G1", "/%25G1"),
+        Arguments.of("/%1G", "http://10.0.0.5:8080/%251G", "/%251G"),
+        // A broken escape in the fragment fails the parse too.
+        Arguments.of("/a#%zz", "http://10.0.0.5:8080/a%23%25zz", "/a%23%25zz"),
+        // "net/url: invalid control character in URL".
+        Arguments.of("/a\tb", "http://10.0.0.5:8080/a%09b", "/a%09b"),
+        Arguments.of("/a\u007fb", "http://10.0.0.5:8080/a%7Fb", "/a%7Fb"),
+        // Only the first '?' starts the query.
+        Arguments.of("/a?b?c", "http://10.0.0.5:8080/a?b?c", "/a?b?c"));
+  }
+
+  @ParameterizedTest(name = "path {0}")
+  @MethodSource("goRules")
+  void formatUrlFollowsUrlParsesRules(String path, String printed, String requestUri) {
+    ProbeUrl u = ProbeUrl.format("http", "10.0.0.5", 8080, path);
+    assertThat(u.toString()).isEqualTo(printed);
+    assertThat(u.requestUri()).isEqualTo(requestUri);
+  }
+
+  /** Go's {@code unescapeTests} that apply to paths ({@code PathUnescape}). */
+  static Stream<Arguments> unescapes() {
+    return Stream.of(
+        Arguments.of("", ""),
+        Arguments.of("abc", "abc"),
+        Arguments.of("1%41", "1A"),
+        Arguments.of("1%41%42%43", "1ABC"),
+        Arguments.of("%4a", "J"),
+        Arguments.of("%6F", "o"),
+        Arguments.of("a%20b", "a b"),
+        Arguments.of("a+b", "a+b"),
+        Arguments.of("%", null),
+        Arguments.of("%a", null),
+        Arguments.of("%1", null),
+        Arguments.of("123%45%6", null),
+        Arguments.of("%zzzzz", null));
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @MethodSource("unescapes")
+  void unescapeDecodesAsPathUnescape(String escaped, String unescaped) {
+    assertThat(ProbeUrl.unescape(escaped)).isEqualTo(unescaped);
+  }
+
   @ParameterizedTest(name = "path {0}")
   @MethodSource("goTable")
   void formatUrlPrintsAndRequestsAsGoDoes(String path, String printed, String requestUri) {

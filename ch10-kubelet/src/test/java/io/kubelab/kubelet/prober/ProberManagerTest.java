@@ -106,6 +106,25 @@ class ProberManagerTest {
   }
 
   @Test
+  void everyDurationAndThresholdMustBeNonNegative() {
+    // validateProbe: ValidateNonnegativeField on each of the five numbers.
+    WorkerTest.Rig rig = new WorkerTest.Rig(1);
+    Probe negative = execProbe(1, -2, -3, 0);
+    negative.setTimeoutSeconds(-4);
+    String field = "Pod default/web-u1: spec.containers[0].readinessProbe.";
+    assertThatThrownBy(() -> rig.manager.addPod(pod("u1", "Always", negative, null, null)))
+        .hasMessage(
+            "["
+                + field
+                + "timeoutSeconds: Invalid value: -4: must be greater than or equal to 0, "
+                + field
+                + "successThreshold: Invalid value: -2: must be greater than or equal to 0, "
+                + field
+                + "failureThreshold: Invalid value: -3: must be greater than or equal to 0]");
+    assertThat(rig.manager.workerCount()).isZero();
+  }
+
+  @Test
   void aProbeWithTwoHandlersIsRefused() {
     WorkerTest.Rig rig = new WorkerTest.Rig(1);
     Probe both = execProbe(1, 1, 1, 0);

@@ -271,14 +271,103 @@ class WorkerTest {
 
   @Test
   void finishedPodStopsItsWorkers() {
-    Pod pod = pod("u1", "Always", execProbe(1, 1, 1, 0), execProbe(1, 1, 1, 0), null);
+    for (String phase : List.of("Succeeded", "Failed")) {
+      Pod pod = pod("u1", "Always", execProbe(1, 1, 1, 0), execProbe(1, 1, 1, 0), null);
+      Rig rig = rigWithPod(pod);
+      ContainerId id = rig.startContainer(pod, true);
+      rig.manager.addPod(pod);
+      rig.tick();
+      rig.statusManager.statuses.put("u1", status(phase, running(id, rig.clock.now(), true)));
+      rig.tick();
+      assertThat(rig.manager.workerCount()).as(phase).isZero();
+      assertThat(rig.clock.pendingTimers()).as(phase).isZero();
+    }
+  }
+
+  @Test
+  void aProbeThatCannotRunKeepsTheWorkerForTheNextPeriod() {
+    Pod pod = pod("u1", "Always", execProbe(1, 1, 1, 0), null, null);
     Rig rig = rigWithPod(pod);
     ContainerId id = rig.startContainer(pod, true);
     rig.manager.addPod(pod);
+    rig.exitCode = -1;
     rig.tick();
-    rig.statusManager.statuses.put("u1", status("Succeeded", running(id, rig.clock.now(), true)));
     rig.tick();
-    assertThat(rig.manager.workerCount()).isZero();
+    assertThat(rig.manager.workerCount()).isEqualTo(1);
+    assertThat(rig.execs).as("three tries in each of two periods").hasValue(6);
+    rig.exitCode = 0;
+    rig.tick();
+    assertThat(rig.readiness.get(id)).hasValue(Result.SUCCESS);
+  }
+
+  @Test
+  void theWorkerReadsItsOwnContainersStatusNotTheFirstOne() {
+    Pod pod = pod("u1", "Always", execProbe(1, 1, 1, 0), null, null);
+    Rig rig = rigWithPod(pod);
+    ContainerId sidecar = rig.runtime.startContainer("u1", "sidecar");
+    var sidecarStatus =
+        new io.fabric8.kubernetes.api.model.ContainerStatusBuilder(
+                running(sidecar, rig.clock.now(), true))
+            .withName("sidecar")
+            .build();
+    // The sidecar runs; "app" has no container yet, so its readiness worker has nothing to probe.
+    rig.statusManager.statuses.put(
+        "u1",
+        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+            .withPhase("Running")
+            .withPodIP("127.0.0.1")
+            .withContainerStatuses(
+                sidecarStatus,
+                new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                    .withName("app")
+                    .build())
+            .build());
+    rig.manager.addPod(pod);
+    rig.tick();
+    rig.tick();
+    assertThat(rig.execs).hasValue(0);
+    assertThat(rig.readiness.get(sidecar)).isEmpty();
+    assertThat(rig.readiness.size()).isZero();
+  }
+
+  @Test
+  void aContainerStatusWithoutStateIsNotRunningSoItsProbeFails() {
+    // Go's ContainerState is a struct: a status that says nothing has State.Running == nil.
+    Pod pod = pod("u1", "Always", null, execProbe(1, 1, 1, 0), null);
+    Rig rig = rigWithPod(pod);
+    ContainerId id = rig.startContainer(pod, true);
+    rig.statusManager.statuses.put(
+        "u1",
+        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+            .withPhase("Running")
+            .withContainerStatuses(
+                new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                    .withName("app")
+                    .withContainerID(id.toString())
+                    .build())
+            .build());
+    rig.manager.addPod(pod);
+    rig.tick();
+    assertThat(rig.liveness.get(id)).hasValue(Result.FAILURE);
+    assertThat(rig.execs).hasValue(0);
+    assertThat(rig.manager.workerCount()).as("not terminated: the worker stays").isEqualTo(1);
+  }
+
+  @Test
+  void aRunningContainerWithoutAStartTimeIsPastAnyInitialDelay() {
+    // Upstream measures time.Since(StartedAt); an unset StartedAt is the zero time, long ago.
+    for (String startedAt : java.util.Arrays.asList(null, "")) {
+      Pod pod = pod("u1", "Always", execProbe(1, 1, 1, 100), null, null);
+      Rig rig = rigWithPod(pod);
+      ContainerId id = rig.runtime.startContainer("u1", "app");
+      var c = running(id, rig.clock.now(), true);
+      c.getState().getRunning().setStartedAt(startedAt);
+      rig.statusManager.statuses.put("u1", status("Running", c));
+      rig.manager.addPod(pod);
+      rig.tick();
+      assertThat(rig.execs).as("startedAt %s", startedAt).hasValue(1);
+      assertThat(rig.readiness.get(id)).hasValue(Result.SUCCESS);
+    }
   }
 
   @Test

@@ -189,6 +189,40 @@ class StatusManagerTest {
   }
 
   @Test
+  void probeResultsForUnknownPodsOrContainersAndUnchangedValuesChangeNothing() {
+    // SetContainerReadiness and SetContainerStartup return early for a pod the pod manager does
+    // not know, a pod without a status yet, a container the status does not list, and a value the
+    // status already has.
+    ContainerId stranger = new ContainerId("fake", "stranger-1");
+    manager.setContainerStartup("u1", APP, true);
+    manager.setContainerReadiness("u1", APP, true);
+    assertThat(manager.getPodStatus("u1")).as("no such pod").isEmpty();
+    Pod pod = pod("Always");
+    api.create(pod);
+    manager.setContainerStartup("u1", APP, true);
+    assertThat(manager.getPodStatus("u1")).as("no status yet").isEmpty();
+
+    PodStatus first = generated("m1", false, false);
+    first.getContainerStatuses().get(0).setReady(null); // the sidecar: never decided
+    manager.setPodStatus(pod, first);
+    manager.setContainerStartup("u1", stranger, true);
+    manager.setContainerReadiness("u1", stranger, true);
+    manager.setContainerReadiness("u1", APP, false);
+    manager.setContainerReadiness("u1", SIDECAR, false); // unset reads as Go's false
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(1);
+
+    manager.setContainerStartup("u1", APP, false); // unset is no value: false is a change
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(2);
+    manager.setContainerStartup("u1", APP, false);
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(2);
+    manager.setContainerStartup("u1", APP, true);
+    assertThat(manager.getVersioned("u1").orElseThrow().version()).isEqualTo(3);
+    assertThat(manager.getPodStatus("u1").orElseThrow().getContainerStatuses())
+        .extracting(ContainerStatus::getStarted)
+        .containsExactly(true, null);
+  }
+
+  @Test
   void terminatedContainerCannotRunAgainUnlessThePolicyAllows() {
     Pod pod = pod("Never");
     api.create(pod);

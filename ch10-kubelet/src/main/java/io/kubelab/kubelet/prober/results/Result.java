@@ -7,21 +7,14 @@ package io.kubelab.kubelet.prober.results;
  * Unknown = -1}, {@code Success = 0}, {@code Failure = 1}).
  */
 public enum Result {
-  UNKNOWN(-1, "UNKNOWN"),
-  SUCCESS(0, "Success"),
-  FAILURE(1, "Failure");
+  UNKNOWN("UNKNOWN"),
+  SUCCESS("Success"),
+  FAILURE("Failure");
 
-  private final int value;
   private final String upstreamName;
 
-  Result(int value, String upstreamName) {
-    this.value = value;
+  Result(String upstreamName) {
     this.upstreamName = upstreamName;
-  }
-
-  /** Upstream's integer value. */
-  public int value() {
-    return value;
   }
 
   @Override

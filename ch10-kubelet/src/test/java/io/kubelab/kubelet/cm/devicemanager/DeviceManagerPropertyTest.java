@@ -71,6 +71,7 @@ class DeviceManagerPropertyTest {
         healthy.add("gpu-" + i);
       }
       awaitAllocatable(m, updates, DEVICES);
+      Path cpFile = dir.resolve(DevicePlugins.CHECKPOINT);
       for (int op : ops) {
         int kind = op / 10;
         int arg = op % 10;
@@ -125,6 +126,9 @@ class DeviceManagerPropertyTest {
             }
           }
           default -> { // restart the kubelet; the plugin re-creates its socket and re-registers
+            // A restart right after registration must find the first checkpoint on the disk: the
+            // device update that writes it becomes visible before the write is done.
+            updates.await("checkpoint written", () -> Files.exists(cpFile));
             Map<String, Set<String>> before = new HashMap<>();
             for (String uid : held.keySet()) {
               before.put(uid, m.containerDevices(uid, "app-0", GPU));
@@ -148,7 +152,6 @@ class DeviceManagerPropertyTest {
             .isLessThanOrEqualTo(healthy.size());
         // The state is visible before its checkpoint is on the disk (upstream writes it after
         // unlocking, too): wait for the first one; any later one may still be in flight.
-        Path cpFile = dir.resolve(DevicePlugins.CHECKPOINT);
         updates.await("checkpoint written", () -> Files.exists(cpFile));
         Checkpoint.Data cp = Checkpoint.read(cpFile);
         Set<String> seen = new HashSet<>();
