@@ -108,6 +108,20 @@ public final class Parallelizer implements AutoCloseable {
     return Math.max(1, s);
   }
 
+  /**
+   * {@code fn(0..pieces-1)} on {@code workers}, or on the calling thread alone when there are none
+   * ({@code workers} null) or a single piece.
+   */
+  public static void forEach(Parallelizer workers, int pieces, IntConsumer fn) {
+    if (workers == null || pieces < 2) {
+      for (int i = 0; i < pieces; i++) {
+        fn.accept(i);
+      }
+    } else {
+      workers.until(null, pieces, fn);
+    }
+  }
+
   /** {@link #until(Stop, int, int, IntConsumer)} with a chunk size of {@link #chunkSizeFor}. */
   public void until(Stop stop, int pieces, IntConsumer fn) {
     until(stop, pieces, chunkSizeFor(pieces, parallelism), fn);

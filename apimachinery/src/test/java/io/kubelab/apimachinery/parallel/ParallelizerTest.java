@@ -133,6 +133,32 @@ class ParallelizerTest {
 
   @Test
   @Timeout(30)
+  void forEachRunsOnTheCallerWithoutWorkersAndOnTheWorkersWithThem() {
+    Thread caller = Thread.currentThread();
+    java.util.List<Integer> order = new java.util.ArrayList<>();
+    Parallelizer.forEach(
+        null,
+        4,
+        i -> {
+          assertThat(Thread.currentThread()).isSameAs(caller);
+          order.add(i);
+        });
+    assertThat(order).containsExactly(0, 1, 2, 3);
+    try (Parallelizer p = new Parallelizer("for-each", 2)) {
+      AtomicIntegerArray seen = new AtomicIntegerArray(100);
+      Parallelizer.forEach(p, 100, seen::incrementAndGet);
+      for (int i = 0; i < 100; i++) {
+        assertThat(seen.get(i)).isEqualTo(1);
+      }
+      Parallelizer.forEach(
+          p, 1, i -> assertThat(Thread.currentThread()).as("one piece").isSameAs(caller));
+      Parallelizer.forEach(p, 0, i -> order.add(-1));
+      assertThat(order).doesNotContain(-1);
+    }
+  }
+
+  @Test
+  @Timeout(30)
   void onCoresChunksForUpstreamsParallelismButRunsOnAtMostOneThreadPerProcessor() {
     int cores = Runtime.getRuntime().availableProcessors();
     try (Parallelizer p = Parallelizer.onCores("on-cores", 16)) {

@@ -136,13 +136,7 @@ public final class EvenPodsSpreadMetadata {
           }
           perNode[i] = counts;
         };
-    if (parallelizer == null || nodes.size() < 2) {
-      for (int i = 0; i < nodes.size(); i++) {
-        countNode.accept(i);
-      }
-    } else {
-      parallelizer.until(null, nodes.size(), countNode);
-    }
+    Parallelizer.forEach(parallelizer, nodes.size(), countNode);
     for (int i = 0; i < perNode.length; i++) {
       if (perNode[i] == null) {
         continue;

@@ -220,13 +220,7 @@ public final class MetadataProducer implements PredicateMetadataProducer {
   }
 
   private void forEachNode(int n, java.util.function.IntConsumer fn) {
-    if (parallelizer == null || n < 2) {
-      for (int i = 0; i < n; i++) {
-        fn.accept(i);
-      }
-    } else {
-      parallelizer.until(null, n, fn);
-    }
+    Parallelizer.forEach(parallelizer, n, fn);
   }
 
   private static TopologyPairsMaps merge(TopologyPairsMaps[] parts) {

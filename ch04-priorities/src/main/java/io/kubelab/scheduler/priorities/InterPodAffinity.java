@@ -167,14 +167,10 @@ public final class InterPodAffinity {
     for (int i = 0; i < nodes.size(); i++) {
       perNode.add(null);
     }
-    if (parallelizer == null) {
-      for (int i = 0; i < nodes.size(); i++) {
-        perNode.set(i, processNode(nodes.get(i), allPods, incoming));
-      }
-    } else {
-      parallelizer.until(
-          null, nodes.size(), i -> perNode.set(i, processNode(nodes.get(i), allPods, incoming)));
-    }
+    Parallelizer.forEach(
+        parallelizer,
+        nodes.size(),
+        i -> perNode.set(i, processNode(nodes.get(i), allPods, incoming)));
     Map<String, Map<String, Long>> table = new HashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
       Map<String, Long> credits = perNode.get(i);

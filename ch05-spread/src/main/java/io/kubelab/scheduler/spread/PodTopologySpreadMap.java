@@ -215,13 +215,7 @@ public final class PodTopologySpreadMap {
           }
           sums[i] = mine;
         };
-    if (workers == null || allNodes.size() < 2) {
-      for (int i = 0; i < allNodes.size(); i++) {
-        countNode.accept(i);
-      }
-    } else {
-      workers.until(null, allNodes.size(), countNode);
-    }
+    Parallelizer.forEach(workers, allNodes.size(), countNode);
     for (int i = 0; i < sums.length; i++) {
       if (sums[i] == null) {
         continue;

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 
 /**
  * InterPodAffinity's PreFilter state: per topology pair, how many existing pods' required
@@ -94,7 +93,7 @@ final class InterPodAffinityState implements StateData {
     // Existing pods' anti-affinity: only nodes that run pods with affinity can contribute.
     List<NodeInfo> withAffinity = snapshot.havePodsWithAffinityList();
     List<TopologyPair>[] existing = slots(withAffinity.size());
-    forEachNode(
+    Parallelizer.forEach(
         parallelizer,
         withAffinity.size(),
         i -> {
@@ -117,7 +116,7 @@ final class InterPodAffinityState implements StateData {
       List<NodeInfo> all = snapshot.list();
       List<TopologyPair>[] aff = slots(all.size());
       List<TopologyPair>[] anti = slots(all.size());
-      forEachNode(
+      Parallelizer.forEach(
           parallelizer,
           all.size(),
           i -> {
@@ -337,15 +336,5 @@ final class InterPodAffinityState implements StateData {
   private static Map<String, String> labels(Node node) {
     Map<String, String> l = node.getMetadata().getLabels();
     return l == null ? Map.of() : l;
-  }
-
-  private static void forEachNode(Parallelizer parallelizer, int n, IntConsumer fn) {
-    if (parallelizer == null || n < 2) {
-      for (int i = 0; i < n; i++) {
-        fn.accept(i);
-      }
-    } else {
-      parallelizer.until(null, n, fn);
-    }
   }
 }
