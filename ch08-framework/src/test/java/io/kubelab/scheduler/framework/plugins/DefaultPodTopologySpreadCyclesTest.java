@@ -15,10 +15,6 @@ import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.Status;
-import io.kubelab.scheduler.framework.config.ExtensionPoint;
-import io.kubelab.scheduler.framework.config.Plugin;
-import io.kubelab.scheduler.framework.config.PluginSet;
-import io.kubelab.scheduler.framework.config.Plugins;
 import io.kubelab.scheduler.spread.InMemoryListers;
 import io.kubelab.scheduler.spread.SpreadListers;
 import java.util.LinkedHashMap;
@@ -66,16 +62,8 @@ class DefaultPodTopologySpreadCyclesTest {
             .endSpec()
             .build());
     FrameworkImpl h =
-        FrameworkImpl.builder(InTreeRegistry.create())
-            .plugins(
-                Plugins.empty()
-                    .with(
-                        ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of(PrioritySort.NAME)))
-                    .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of(DefaultBinder.NAME))))
-            .snapshot(snapshot)
+        PluginHandles.builder(snapshot, parallelizer)
             .clock(clock)
-            .parallelizer(parallelizer)
-            .component(PodBinder.class, x -> {})
             .component(SpreadListers.class, listers.spreadListers())
             .build();
     return new DefaultPodTopologySpread(h);

@@ -7,7 +7,6 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.PredicateFailureReason;
@@ -19,10 +18,6 @@ import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.PluginArgs;
 import io.kubelab.scheduler.framework.Status;
-import io.kubelab.scheduler.framework.config.ExtensionPoint;
-import io.kubelab.scheduler.framework.config.Plugin;
-import io.kubelab.scheduler.framework.config.PluginSet;
-import io.kubelab.scheduler.framework.config.Plugins;
 import io.kubelab.scheduler.predicates.InterPodAffinityPredicate;
 import io.kubelab.scheduler.predicates.MetadataProducer;
 import io.kubelab.scheduler.predicates.PodPredicateMetadata;
@@ -218,16 +213,7 @@ class InterPodAffinityCountsPropertyTest {
   }
 
   private static FrameworkImpl handle(Snapshot snapshot) {
-    return FrameworkImpl.builder(InTreeRegistry.create())
-        .plugins(
-            Plugins.empty()
-                .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of(PrioritySort.NAME)))
-                .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of(DefaultBinder.NAME))))
-        .snapshot(snapshot)
-        .clock(new FakeClock())
-        .parallelizer(PARALLELIZER)
-        .component(PodBinder.class, x -> {})
-        .build();
+    return PluginHandles.builder(snapshot, PARALLELIZER).build();
   }
 
   private static List<String> names(List<Pod> pods) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.cache.NodeInfo;
@@ -14,10 +13,6 @@ import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.PluginArgs;
 import io.kubelab.scheduler.framework.Status;
-import io.kubelab.scheduler.framework.config.ExtensionPoint;
-import io.kubelab.scheduler.framework.config.Plugin;
-import io.kubelab.scheduler.framework.config.PluginSet;
-import io.kubelab.scheduler.framework.config.Plugins;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -165,15 +160,6 @@ class NodeLabelPluginTest {
   }
 
   private FrameworkImpl handle(Node... nodes) {
-    return FrameworkImpl.builder(InTreeRegistry.create())
-        .plugins(
-            Plugins.empty()
-                .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of(PrioritySort.NAME)))
-                .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of(DefaultBinder.NAME))))
-        .snapshot(Snapshot.of(List.of(), List.of(nodes)))
-        .clock(new FakeClock())
-        .parallelizer(parallelizer)
-        .component(PodBinder.class, b -> {})
-        .build();
+    return PluginHandles.builder(Snapshot.of(List.of(), List.of(nodes)), parallelizer).build();
   }
 }

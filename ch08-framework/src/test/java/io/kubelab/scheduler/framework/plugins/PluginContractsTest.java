@@ -44,16 +44,7 @@ class PluginContractsTest {
   }
 
   private FrameworkImpl handle(List<Node> nodes, List<Pod> pods) {
-    return FrameworkImpl.builder(InTreeRegistry.create())
-        .plugins(
-            Plugins.empty()
-                .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of(PrioritySort.NAME)))
-                .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of(DefaultBinder.NAME))))
-        .snapshot(Snapshot.of(pods, nodes))
-        .clock(new FakeClock())
-        .parallelizer(parallelizer)
-        .component(PodBinder.class, b -> {})
-        .build();
+    return PluginHandles.builder(Snapshot.of(pods, nodes), parallelizer).build();
   }
 
   private static NodeInfo nodeInfo(Node node, Pod... pods) {

@@ -54,16 +54,7 @@ class PluginTablesTest {
 
   private FrameworkImpl handle(List<Node> nodes, List<Pod> pods) {
     Snapshot snapshot = Snapshot.of(pods, nodes);
-    return FrameworkImpl.builder(InTreeRegistry.create())
-        .plugins(
-            Plugins.empty()
-                .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of(PrioritySort.NAME)))
-                .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of(DefaultBinder.NAME))))
-        .snapshot(snapshot)
-        .clock(new FakeClock())
-        .parallelizer(parallelizer)
-        .component(PodBinder.class, b -> {})
-        .build();
+    return PluginHandles.builder(snapshot, parallelizer).build();
   }
 
   // ---- TaintToleration: TestTaintTolerationFilter ------------------------------------------

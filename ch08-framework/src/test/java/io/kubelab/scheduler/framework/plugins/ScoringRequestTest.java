@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.resource.Resource;
 import io.kubelab.apimachinery.testing.Fixtures;
@@ -15,10 +14,6 @@ import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.PluginArgs;
 import io.kubelab.scheduler.framework.ScorePlugin;
-import io.kubelab.scheduler.framework.config.ExtensionPoint;
-import io.kubelab.scheduler.framework.config.Plugin;
-import io.kubelab.scheduler.framework.config.PluginSet;
-import io.kubelab.scheduler.framework.config.Plugins;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,16 +83,7 @@ class ScoringRequestTest {
   }
 
   private FrameworkImpl handle(Node node) {
-    return FrameworkImpl.builder(InTreeRegistry.create())
-        .plugins(
-            Plugins.empty()
-                .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of(PrioritySort.NAME)))
-                .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of(DefaultBinder.NAME))))
-        .snapshot(Snapshot.of(List.of(), List.of(node)))
-        .clock(new FakeClock())
-        .parallelizer(parallelizer)
-        .component(PodBinder.class, b -> {})
-        .build();
+    return PluginHandles.builder(Snapshot.of(List.of(), List.of(node)), parallelizer).build();
   }
 
   private static PluginArgs args(String json) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.cache.NodeInfo;
@@ -17,10 +16,6 @@ import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.PluginArgs;
 import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.framework.StatusException;
-import io.kubelab.scheduler.framework.config.ExtensionPoint;
-import io.kubelab.scheduler.framework.config.Plugin;
-import io.kubelab.scheduler.framework.config.PluginSet;
-import io.kubelab.scheduler.framework.config.Plugins;
 import io.kubelab.scheduler.spread.InMemoryListers;
 import io.kubelab.scheduler.spread.SpreadListers;
 import java.util.List;
@@ -58,15 +53,7 @@ class ServiceAffinityPluginTest {
             .withSelector(Map.of("app", "db"))
             .endSpec()
             .build());
-    return FrameworkImpl.builder(InTreeRegistry.create())
-        .plugins(
-            Plugins.empty()
-                .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of(PrioritySort.NAME)))
-                .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of(DefaultBinder.NAME))))
-        .snapshot(Snapshot.of(pods, List.of(zoneA, zoneB)))
-        .clock(new FakeClock())
-        .parallelizer(parallelizer)
-        .component(PodBinder.class, b -> {})
+    return PluginHandles.builder(Snapshot.of(pods, List.of(zoneA, zoneB)), parallelizer)
         .component(SpreadListers.class, l.spreadListers())
         .build();
   }

@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
-import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
@@ -30,10 +29,6 @@ import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkImpl;
 import io.kubelab.scheduler.framework.PluginArgs;
 import io.kubelab.scheduler.framework.Status;
-import io.kubelab.scheduler.framework.config.ExtensionPoint;
-import io.kubelab.scheduler.framework.config.Plugin;
-import io.kubelab.scheduler.framework.config.PluginSet;
-import io.kubelab.scheduler.framework.config.Plugins;
 import io.kubelab.scheduler.predicates.PredicateSettings;
 import io.kubelab.scheduler.predicates.VolumeListers;
 import io.kubelab.scheduler.spread.InMemoryListers;
@@ -67,17 +62,7 @@ class VolumeAndSpreadPluginsTest {
   }
 
   private FrameworkImpl handle(List<Node> nodes, List<Pod> pods, Map<Class<?>, Object> components) {
-    FrameworkImpl.Builder b =
-        FrameworkImpl.builder(InTreeRegistry.create())
-            .plugins(
-                Plugins.empty()
-                    .with(
-                        ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of(PrioritySort.NAME)))
-                    .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of(DefaultBinder.NAME))))
-            .snapshot(Snapshot.of(pods, nodes))
-            .clock(new FakeClock())
-            .parallelizer(parallelizer)
-            .component(PodBinder.class, x -> {});
+    FrameworkImpl.Builder b = PluginHandles.builder(Snapshot.of(pods, nodes), parallelizer);
     components.forEach((type, c) -> component(b, type, c));
     return b.build();
   }
