@@ -137,6 +137,15 @@ public final class PerfCommand implements Callable<Integer> {
   int parallelism = 16;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      description =
+          "run each workload N times more before the measured run, on a fresh cluster each time,"
+              + " and report only the measured run (default 0): the JVM compiles the scheduler's"
+              + " hot code while it runs, Go compiles it ahead")
+  int warmup = 0;
+
+  @Option(
       names = "--seed",
       paramLabel = "N",
       description = "seed for breaking ties between equally good nodes (default 1)")
@@ -204,7 +213,9 @@ public final class PerfCommand implements Callable<Integer> {
                 parallelism,
                 wait,
                 Duration.ofSeconds(1),
-                showProgress ? err : null));
+                showProgress ? err : null,
+                warmup,
+                json ? err : out));
     DataItems items = PerfRun.dataItems(results);
     if (outputJson != null) {
       write(outputJson, items.toJson() + "\n");

@@ -63,7 +63,26 @@ public final class PerfRun {
       int parallelism,
       Duration timeout,
       Duration sampleInterval,
-      PrintWriter progress) {}
+      PrintWriter progress,
+      int warmups,
+      PrintWriter log) {
+    public Settings {
+      if (warmups < 0) {
+        throw new PerfConfigException("--warmup " + warmups + ": must be 0 or more");
+      }
+    }
+
+    /** No warm-up runs and no log: each workload runs once, measured. */
+    public Settings(
+        boolean throughApiServer,
+        long seed,
+        int parallelism,
+        Duration timeout,
+        Duration sampleInterval,
+        PrintWriter progress) {
+      this(throughApiServer, seed, parallelism, timeout, sampleInterval, progress, 0, null);
+    }
+  }
 
   private final List<TestCase> cases;
   private final Templates templates;
@@ -190,15 +209,42 @@ public final class PerfRun {
       for (Planned p : planned) {
         WorkloadRunner runner =
             new WorkloadRunner(p.testCase(), p.workload(), p.params(), templates, options);
-        try (PerfCluster cluster =
-            s.throughApiServer()
-                ? new ApiServerCluster(Profiles.default118(), s.seed())
-                : new InProcessCluster(Profiles.default118(), s.seed(), s.parallelism())) {
-          results.add(runner.run(cluster));
+        // Warm-up runs: the same workload on a fresh cluster, its figures only logged, so that
+        // the measured run sees code the JIT has already compiled (Go's is compiled ahead).
+        for (int i = 1; i <= s.warmups(); i++) {
+          WorkloadRunner.Result warm = runOnce(runner, s);
+          if (s.log() != null) {
+            s.log()
+                .printf(
+                    "%s: warm-up run %d of %d: %s pods/s (not reported)%n",
+                    warm.id(), i, s.warmups(), Report.number(averageThroughput(warm)));
+            s.log().flush();
+          }
         }
+        results.add(runOnce(runner, s));
       }
     }
     return results;
+  }
+
+  private static WorkloadRunner.Result runOnce(WorkloadRunner runner, Settings s)
+      throws InterruptedException {
+    try (PerfCluster cluster =
+        s.throughApiServer()
+            ? new ApiServerCluster(Profiles.default118(), s.seed())
+            : new InProcessCluster(Profiles.default118(), s.seed(), s.parallelism())) {
+      return runner.run(cluster);
+    }
+  }
+
+  /** The first measured op's average throughput, or null when the workload measured none. */
+  static Double averageThroughput(WorkloadRunner.Result r) {
+    for (DataItem d : r.dataItems()) {
+      if (WorkloadRunner.THROUGHPUT.equals(d.metric())) {
+        return d.data().get("Average");
+      }
+    }
+    return null;
   }
 
   /** Every result's data items, in one file's worth. */

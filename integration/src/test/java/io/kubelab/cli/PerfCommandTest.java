@@ -250,5 +250,26 @@ class PerfCommandTest {
         .startsWith("kubelab: --case Nope: performance-config.yaml has no such test case");
     assertThat(perf("--compare", "no-such.json").err())
         .isEqualTo("kubelab: no-such.json: no such file" + System.lineSeparator());
+    assertThat(perf("--smoke", "--warmup", "-1").err())
+        .isEqualTo("kubelab: --warmup -1: must be 0 or more" + System.lineSeparator());
+  }
+
+  @Test
+  void warmUpRunsAreLoggedAndOnlyTheMeasuredRunIsReported() {
+    Run r = perf("--smoke", "--case", "Unschedulable", "--warmup", "2");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .containsPattern(
+            "Unschedulable/500Nodes/200InitPods: warm-up run 1 of 2: [0-9.]+ pods/s \\(not"
+                + " reported\\)")
+        .contains("Unschedulable/500Nodes/200InitPods: warm-up run 2 of 2: ")
+        .doesNotContain("warm-up run 3");
+    // One result line and one accounting line: the warm-up runs are not in the report.
+    assertThat(r.out().split("Unschedulable/500Nodes/200InitPods: 10 nodes, ", -1)).hasSize(2);
+
+    Run json = perf("--smoke", "--case", "Unschedulable", "--warmup", "1", "-o", "json");
+    assertThat(json.code()).isZero();
+    assertThat(json.err()).contains("warm-up run 1 of 1: ");
+    assertThat(json.out()).doesNotContain("warm-up");
   }
 }
