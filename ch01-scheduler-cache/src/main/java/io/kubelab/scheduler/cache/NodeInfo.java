@@ -51,11 +51,15 @@ public final class NodeInfo {
   private final boolean isClone;
   private IdentityHashMap<Pod, PodResource> removedFromClone;
   private final ArrayList<Pod> podsWithAffinity;
+  // The parsed terms of each pod of `podsWithAffinity`, index for index (null for a pod whose
+  // terms do not parse): v1.20's PodInfo, so that no cycle compiles them again.
+  private final ArrayList<PodAffinityInfo> affinityInfos;
   private final ArrayList<Pod> podsWithRequiredAntiAffinity;
   // Read-only views of the three lists, made once: the filters and scores ask for them on every
   // node in every cycle, and a fresh wrapper each time is garbage the collector must sweep.
   private final List<Pod> podsView;
   private final List<Pod> podsWithAffinityView;
+  private final List<PodAffinityInfo> affinityInfosView;
   private final List<Pod> podsWithRequiredAntiAffinityView;
   private HostPortInfo usedPorts;
   private Resource requestedResource = Resource.ZERO;
@@ -76,9 +80,11 @@ public final class NodeInfo {
     this.podResources = new ArrayList<>();
     this.isClone = false;
     this.podsWithAffinity = new ArrayList<>();
+    this.affinityInfos = new ArrayList<>();
     this.podsWithRequiredAntiAffinity = new ArrayList<>();
     this.podsView = Collections.unmodifiableList(this.pods);
     this.podsWithAffinityView = Collections.unmodifiableList(this.podsWithAffinity);
+    this.affinityInfosView = Collections.unmodifiableList(this.affinityInfos);
     this.podsWithRequiredAntiAffinityView =
         Collections.unmodifiableList(this.podsWithRequiredAntiAffinity);
     this.usedPorts = new HostPortInfo();
@@ -95,9 +101,11 @@ public final class NodeInfo {
     this.podResources = new ArrayList<>(o.podResources);
     this.isClone = true;
     this.podsWithAffinity = new ArrayList<>(o.podsWithAffinity);
+    this.affinityInfos = new ArrayList<>(o.affinityInfos);
     this.podsWithRequiredAntiAffinity = new ArrayList<>(o.podsWithRequiredAntiAffinity);
     this.podsView = Collections.unmodifiableList(this.pods);
     this.podsWithAffinityView = Collections.unmodifiableList(this.podsWithAffinity);
+    this.affinityInfosView = Collections.unmodifiableList(this.affinityInfos);
     this.podsWithRequiredAntiAffinityView =
         Collections.unmodifiableList(this.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
@@ -126,6 +134,8 @@ public final class NodeInfo {
     this.podResources.addAll(o.podResources);
     this.podsWithAffinity.clear();
     this.podsWithAffinity.addAll(o.podsWithAffinity);
+    this.affinityInfos.clear();
+    this.affinityInfos.addAll(o.affinityInfos);
     this.podsWithRequiredAntiAffinity.clear();
     this.podsWithRequiredAntiAffinity.addAll(o.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
@@ -190,6 +200,14 @@ public final class NodeInfo {
 
   public List<Pod> podsWithAffinity() {
     return podsWithAffinityView;
+  }
+
+  /**
+   * The parsed pod-affinity terms of {@link #podsWithAffinity()}, index for index; an element is
+   * null when that pod's terms do not parse (see {@link PodAffinityInfo#of}).
+   */
+  public List<PodAffinityInfo> affinityInfos() {
+    return affinityInfosView;
   }
 
   public List<Pod> podsWithRequiredAntiAffinity() {
@@ -272,12 +290,15 @@ public final class NodeInfo {
     if (r == null) {
       r = isClone ? addedToClone(pod) : calculateResource(pod);
     }
+    boolean withAffinity = hasAffinity(pod);
+    PodAffinityInfo info = withAffinity ? PodAffinityInfo.of(pod) : null;
     requestedResource = requestedResource.add(r.requested());
     nonZeroRequest = nonZeroRequest.add(r.nonZero());
     pods.add(pod);
     podResources.add(r);
-    if (hasAffinity(pod)) {
+    if (withAffinity) {
       podsWithAffinity.add(pod);
+      affinityInfos.add(info);
     }
     if (hasRequiredAntiAffinity(pod)) {
       podsWithRequiredAntiAffinity.add(pod);
@@ -304,7 +325,14 @@ public final class NodeInfo {
               + " in pods of node "
               + (node == null ? "" : node.getMetadata().getName()));
     }
-    removeByKey(podsWithAffinity, key);
+    int withAffinityAt = indexOf(podsWithAffinity, key);
+    if (withAffinityAt >= 0) {
+      int lastWithAffinity = podsWithAffinity.size() - 1;
+      podsWithAffinity.set(withAffinityAt, podsWithAffinity.get(lastWithAffinity));
+      podsWithAffinity.remove(lastWithAffinity);
+      affinityInfos.set(withAffinityAt, affinityInfos.get(lastWithAffinity));
+      affinityInfos.remove(lastWithAffinity);
+    }
     removeByKey(podsWithRequiredAntiAffinity, key);
     PodResource r = podResources.get(at);
     if (isClone) {

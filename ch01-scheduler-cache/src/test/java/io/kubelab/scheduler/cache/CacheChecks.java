@@ -77,6 +77,30 @@ final class CacheChecks {
     assertThat(uids(ni.podsWithRequiredAntiAffinity()))
         .as(where + " podsWithRequiredAntiAffinity")
         .containsExactlyInAnyOrderElementsOf(withAnti);
+    // The parsed terms sit at their pod's index: same namespace, same topology keys.
+    assertThat(ni.affinityInfos()).as(where + " affinityInfos").hasSameSizeAs(withAffinity);
+    for (int i = 0; i < ni.podsWithAffinity().size(); i++) {
+      Pod p = ni.podsWithAffinity().get(i);
+      PodAffinityInfo info = ni.affinityInfos().get(i);
+      if (info == null) {
+        continue; // a malformed term: nothing parsed, nothing to check
+      }
+      Affinity a = p.getSpec().getAffinity();
+      List<String> wantKeys = new ArrayList<>();
+      if (a.getPodAntiAffinity() != null
+          && a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
+        for (var t : a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()) {
+          wantKeys.add(t.getTopologyKey());
+        }
+      }
+      assertThat(info.namespace())
+          .as(where + " affinityInfos[" + i + "] namespace")
+          .isEqualTo(p.getMetadata().getNamespace() == null ? "" : p.getMetadata().getNamespace());
+      assertThat(info.requiredAntiAffinity())
+          .as(where + " affinityInfos[" + i + "] anti-affinity keys")
+          .extracting(PodAffinityInfo.Term::topologyKey)
+          .containsExactlyElementsOf(wantKeys);
+    }
   }
 
   /**

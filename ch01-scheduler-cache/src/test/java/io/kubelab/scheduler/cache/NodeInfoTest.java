@@ -5,6 +5,7 @@ import static io.kubelab.apimachinery.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.resource.Resource;
@@ -188,6 +189,63 @@ class NodeInfoTest {
     ni.removePod(anti);
     assertThat(ni.podsWithAffinity()).containsExactlyInAnyOrder(pref, near);
     assertThat(ni.podsWithRequiredAntiAffinity()).isEmpty();
+  }
+
+  @Test
+  void eachPodWithAffinityKeepsItsTermsParsedIndexForIndex() {
+    Pod anti =
+        pod("anti")
+            .namespace("shop")
+            .requiredPodAntiAffinity(
+                Fixtures.affinityTerm("kubernetes.io/hostname", Fixtures.matchLabels("app", "db")))
+            .build();
+    Pod pref =
+        pod("pref")
+            .preferredPodAffinity(
+                7, Fixtures.affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("app", "web")))
+            .build();
+    LabelSelector broken = Fixtures.matchLabels("app", "not a valid value");
+    Pod malformed =
+        pod("malformed")
+            .requiredPodAffinity(Fixtures.affinityTerm(Fixtures.LABEL_ZONE, broken))
+            .build();
+    NodeInfo ni = new NodeInfo(anti, pod("plain").build(), pref, malformed);
+
+    assertThat(ni.affinityInfos()).hasSameSizeAs(ni.podsWithAffinity());
+    PodAffinityInfo a = infoOf(ni, anti);
+    assertThat(a.namespace()).isEqualTo("shop");
+    assertThat(a.requiredAffinity()).isEmpty();
+    assertThat(a.requiredAntiAffinity()).hasSize(1);
+    PodAffinityInfo.Term t = a.requiredAntiAffinity().get(0);
+    assertThat(t.topologyKey()).isEqualTo("kubernetes.io/hostname");
+    // No namespaces in the term: the owner's.
+    assertThat(t.namespaces()).containsExactly("shop");
+    assertThat(t.matches(pod("x").namespace("shop").label("app", "db").build())).isTrue();
+    assertThat(t.matches(pod("x").namespace("other").label("app", "db").build())).isFalse();
+    assertThat(t.matches(pod("x").namespace("shop").label("app", "web").build())).isFalse();
+    PodAffinityInfo p = infoOf(ni, pref);
+    assertThat(p.preferredAffinity())
+        .singleElement()
+        .extracting(PodAffinityInfo.Term::weight)
+        .isEqualTo(7L);
+    // A selector that does not compile: no record, so the cycle meets the error as v1.18 does.
+    assertThat(infoOf(ni, malformed)).isNull();
+
+    // Removal swaps the last pod into the gap; the records move with their pods, and clones and
+    // the snapshot's copies keep them aligned.
+    ni.removePod(anti);
+    assertThat(infoOf(ni, pref).preferredAffinity()).hasSize(1);
+    assertThat(infoOf(ni, malformed)).isNull();
+    NodeInfo clone = ni.clone();
+    clone.removePod(pref);
+    assertThat(clone.affinityInfos()).hasSameSizeAs(clone.podsWithAffinity()).containsOnlyNulls();
+    assertThat(infoOf(ni, pref)).isNotNull();
+  }
+
+  private static PodAffinityInfo infoOf(NodeInfo ni, Pod pod) {
+    int i = ni.podsWithAffinity().indexOf(pod);
+    assertThat(i).as("%s is in podsWithAffinity", pod.getMetadata().getName()).isNotNegative();
+    return ni.affinityInfos().get(i);
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.PriorityMetadata;
 import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.PodAffinityInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -225,6 +226,9 @@ public final class InterPodAffinity {
     if (node == null) {
       return null;
     }
+    if (incoming.terms().isEmpty() && nodeInfo.podsWithAffinity().isEmpty()) {
+      return null; // no preferred term of the pod to match, no existing pod's term to match
+    }
     Map<String, String> nodeLabels = node.getMetadata().getLabels();
     // processTerm returns before matching when the node has no labels: no pair to credit.
     if (nodeLabels == null || nodeLabels.isEmpty()) {
@@ -239,6 +243,9 @@ public final class InterPodAffinity {
     long[] sums = new long[values.length];
     boolean[] matched = new boolean[values.length];
     for (Pod existing : allPods ? nodeInfo.pods() : nodeInfo.podsWithAffinity()) {
+      if (values.length == 0) {
+        break;
+      }
       // The incoming pod's preferred terms, matched against the existing pod.
       String ns = namespace(existing);
       Map<String, String> labels = null;
@@ -255,7 +262,19 @@ public final class InterPodAffinity {
           matched[j] = true;
         }
       }
-      processExistingPodTerms(existing, nodeLabels, incoming, credits);
+    }
+    // The existing pods' own terms (only pods with pod affinity or anti-affinity have any), from
+    // what the NodeInfo parsed when each joined it; a pod whose terms did not parse takes the
+    // per-cycle path, which reports the malformed term.
+    List<Pod> withAffinity = nodeInfo.podsWithAffinity();
+    List<PodAffinityInfo> infos = nodeInfo.affinityInfos();
+    for (int k = 0; k < withAffinity.size(); k++) {
+      PodAffinityInfo info = infos.get(k);
+      if (info == null) {
+        processExistingPodTerms(withAffinity.get(k), nodeLabels, incoming, credits);
+      } else {
+        processExistingPodTerms(info, nodeLabels, incoming, credits);
+      }
     }
     for (int j = 0; j < values.length; j++) {
       if (matched[j]) {
@@ -311,6 +330,38 @@ public final class InterPodAffinity {
           pod,
           nodeLabels,
           credits);
+    }
+  }
+
+  /** The same, from terms parsed when the existing pod joined its NodeInfo. */
+  private static void processExistingPodTerms(
+      PodAffinityInfo existing,
+      Map<String, String> nodeLabels,
+      Incoming incoming,
+      Map<String, Long> credits) {
+    Pod pod = incoming.pod();
+    if (incoming.hardPodAffinityWeight() > 0) {
+      for (PodAffinityInfo.Term t : existing.requiredAffinity()) {
+        processTerm(t, incoming.hardPodAffinityWeight(), pod, nodeLabels, credits);
+      }
+    }
+    for (PodAffinityInfo.Term t : existing.preferredAffinity()) {
+      processTerm(t, t.weight(), pod, nodeLabels, credits);
+    }
+    for (PodAffinityInfo.Term t : existing.preferredAntiAffinity()) {
+      processTerm(t, -t.weight(), pod, nodeLabels, credits);
+    }
+  }
+
+  private static void processTerm(
+      PodAffinityInfo.Term term,
+      long weight,
+      Pod podToCheck,
+      Map<String, String> fixedNodeLabels,
+      Map<String, Long> credits) {
+    String key = term.topologyKey() == null ? "" : term.topologyKey();
+    if (fixedNodeLabels.get(key) != null && term.matches(podToCheck)) {
+      add(credits, key, weight);
     }
   }
 

@@ -486,6 +486,27 @@ class InterPodAffinityTest {
   }
 
   @Test
+  void anExistingPodsMalformedTermFailsOnlyWhereItApplies() {
+    // The existing pod's selector is checked where v1.18 compiles it: after the node's pair and
+    // the namespace, so on a node without the topology label the malformed term costs nothing.
+    UnaryOperator<PodFixture> broken =
+        f ->
+            f.preferredPodAntiAffinity(
+                5, affinityTerm("az", matchExpressions(labelExpr("security", "In"))));
+    Pod existing = pod("m", "S1", broken);
+    assertThat(score(pod(null, "S1", NONE), List.of(existing), List.of(node("m", CHINA))))
+        .isEqualTo(expect("m", 0));
+    assertThatThrownBy(
+            () -> score(pod(null, "S1", NONE), List.of(existing), List.of(node("m", AZ1))))
+        .hasMessageContaining(
+            "Pod default/"
+                + existing.getMetadata().getName()
+                + ": spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]"
+                + ".podAffinityTerm.labelSelector.matchExpressions[0].values: for 'in', 'notin'"
+                + " operators, values set can't be empty");
+  }
+
+  @Test
   void withoutMetadataThePriorityScoresNothing() {
     assertThat(
             TestSupport.run(

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.PodAffinityInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.StateData;
 import io.kubelab.scheduler.predicates.AffinityTerms;
@@ -103,8 +104,14 @@ final class InterPodAffinityState implements StateData {
             return; // upstream logs "node not found" and skips it
           }
           List<TopologyPair> found = null;
-          for (Pod other : ni.podsWithAffinity()) {
-            found = existingAntiAffinityPairs(pod, other, node, found);
+          List<Pod> others = ni.podsWithAffinity();
+          List<PodAffinityInfo> infos = ni.affinityInfos();
+          for (int k = 0; k < others.size(); k++) {
+            PodAffinityInfo info = infos.get(k);
+            found =
+                info == null
+                    ? existingAntiAffinityPairs(pod, others.get(k), node, found)
+                    : existingAntiAffinityPairs(pod, info, node, found);
           }
           existing[i] = found;
         });
@@ -114,8 +121,8 @@ final class InterPodAffinityState implements StateData {
     Map<TopologyPair, Long> antiAffinityCounts = new HashMap<>();
     if (AffinityTerms.hasPodAffinityOrAntiAffinity(pod)) {
       List<NodeInfo> all = snapshot.list();
-      List<TopologyPair>[] aff = slots(all.size());
-      List<TopologyPair>[] anti = slots(all.size());
+      List<Counted>[] aff = countedSlots(all.size());
+      List<Counted>[] anti = countedSlots(all.size());
       Parallelizer.forEach(
           parallelizer,
           all.size(),
@@ -125,17 +132,40 @@ final class InterPodAffinityState implements StateData {
             if (node == null) {
               return;
             }
-            List<TopologyPair> a = null;
-            List<TopologyPair> b = null;
+            // Every pod on one node falls in the same pair for a term, so the node's pods are
+            // counted per term first and each pair is added once per node with its count: the
+            // counts upstream's per-pod updates reach, without a pair per matching pod.
+            long matchedAll = 0;
+            long[] matchedAnti = new long[antiAffinityTerms.size()];
             for (Pod other : ni.pods()) {
-              a = incomingAffinityPairs(affinityTerms, affinityProps, other, node, a);
-              b = incomingAntiAffinityPairs(antiAffinityTerms, antiAffinityProps, other, node, b);
+              if (!affinityTerms.isEmpty() && AffinityTerms.podMatchesAll(other, affinityProps)) {
+                matchedAll++;
+              }
+              for (int t = 0; t < matchedAnti.length; t++) {
+                AffinityTerms.TermProperties p = antiAffinityProps.get(t);
+                if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
+                    other, p.namespaces(), p.selector())) {
+                  matchedAnti[t]++;
+                }
+              }
+            }
+            List<Counted> a = null;
+            if (matchedAll > 0) {
+              for (PodAffinityTerm term : affinityTerms) {
+                a = addCounted(a, term.getTopologyKey(), node, matchedAll);
+              }
+            }
+            List<Counted> b = null;
+            for (int t = 0; t < matchedAnti.length; t++) {
+              if (matchedAnti[t] > 0) {
+                b = addCounted(b, antiAffinityTerms.get(t).getTopologyKey(), node, matchedAnti[t]);
+              }
             }
             aff[i] = a;
             anti[i] = b;
           });
-      sum(aff, affinityCounts);
-      sum(anti, antiAffinityCounts);
+      sumCounted(aff, affinityCounts);
+      sumCounted(anti, antiAffinityCounts);
     }
     Map<TopologyPair, Long> existingCounts = new HashMap<>();
     sum(existing, existingCounts);
@@ -258,6 +288,17 @@ final class InterPodAffinityState implements StateData {
     return into;
   }
 
+  /** The same, from the terms the NodeInfo parsed when {@code other} joined it. */
+  private static List<TopologyPair> existingAntiAffinityPairs(
+      Pod incoming, PodAffinityInfo other, Node node, List<TopologyPair> into) {
+    for (PodAffinityInfo.Term t : other.requiredAntiAffinity()) {
+      if (t.matches(incoming)) {
+        into = add(into, t.topologyKey(), node);
+      }
+    }
+    return into;
+  }
+
   /**
    * {@code updateWithAffinityTerms}: {@code other} counts for the incoming pod's affinity only if
    * it matches all of the terms, then once in the node's pair of every term.
@@ -304,6 +345,34 @@ final class InterPodAffinityState implements StateData {
     List<TopologyPair> out = into == null ? new ArrayList<>(2) : into;
     out.add(new TopologyPair(key, value));
     return out;
+  }
+
+  /** A node's pair for a term and how many of the node's pods count in it. */
+  private record Counted(TopologyPair pair, long count) {}
+
+  private static List<Counted> addCounted(List<Counted> into, String key, Node node, long count) {
+    String value = key == null ? null : labels(node).get(key);
+    if (value == null) {
+      return into;
+    }
+    List<Counted> out = into == null ? new ArrayList<>(2) : into;
+    out.add(new Counted(new TopologyPair(key, value), count));
+    return out;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<Counted>[] countedSlots(int n) {
+    return new List[n];
+  }
+
+  private static void sumCounted(List<Counted>[] perNode, Map<TopologyPair, Long> into) {
+    for (List<Counted> counted : perNode) {
+      if (counted != null) {
+        for (Counted c : counted) {
+          into.merge(c.pair(), c.count(), Long::sum);
+        }
+      }
+    }
   }
 
   /** One slot per node, written by that node's worker only. */

@@ -726,6 +726,18 @@ class VolumeAndSpreadPluginsTest {
         .startsWith("calculating preFilterState: ")
         .contains(
             "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]");
+    // An existing pod's malformed anti-affinity fails the PreFilter of every pod that has to be
+    // checked against it, as v1.18 compiles it in every cycle.
+    Pod running = on("n1", affine);
+    FrameworkImpl withRunning = handle(nodes, List.of(running), Map.of());
+    Status e =
+        new InterPodAffinity(PluginArgs.NONE, withRunning)
+            .preFilter(new CycleState(), pod("plain").build());
+    assertThat(e.code()).isEqualTo(Code.ERROR);
+    assertThat(e.message())
+        .startsWith("calculating preFilterState: ")
+        .contains(
+            "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]");
     Pod spreading = pod("s").spreadConstraint(1, Fixtures.LABEL_ZONE, "DoNotSchedule", bad).build();
     Status s = new PodTopologySpread(h).preFilter(new CycleState(), spreading);
     assertThat(s.code()).isEqualTo(Code.ERROR);
