@@ -121,8 +121,8 @@ final class InterPodAffinityState implements StateData {
     Map<TopologyPair, Long> antiAffinityCounts = new HashMap<>();
     if (AffinityTerms.hasPodAffinityOrAntiAffinity(pod)) {
       List<NodeInfo> all = snapshot.list();
-      List<Counted>[] aff = countedSlots(all.size());
-      List<Counted>[] anti = countedSlots(all.size());
+      List<Counted>[] aff = slots(all.size());
+      List<Counted>[] anti = slots(all.size());
       Parallelizer.forEach(
           parallelizer,
           all.size(),
@@ -360,11 +360,6 @@ final class InterPodAffinityState implements StateData {
     return out;
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static List<Counted>[] countedSlots(int n) {
-    return new List[n];
-  }
-
   private static void sumCounted(List<Counted>[] perNode, Map<TopologyPair, Long> into) {
     for (List<Counted> counted : perNode) {
       if (counted != null) {
@@ -377,7 +372,7 @@ final class InterPodAffinityState implements StateData {
 
   /** One slot per node, written by that node's worker only. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static List<TopologyPair>[] slots(int n) {
+  private static <T> List<T>[] slots(int n) {
     return new List[n];
   }
 
