@@ -1,0 +1,146 @@
+package io.kubelab.scheduler.cache;
+
+import static io.kubelab.apimachinery.testing.Fixtures.affinityTerm;
+import static io.kubelab.apimachinery.testing.Fixtures.labelExpr;
+import static io.kubelab.apimachinery.testing.Fixtures.matchExpressions;
+import static io.kubelab.apimachinery.testing.Fixtures.matchLabels;
+import static io.kubelab.apimachinery.testing.Fixtures.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.PodAntiAffinity;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a NodeInfo parses of a pod's affinity once, as v1.20's {@code framework.NewPodInfo} does:
+ * the terms with their namespaces (the owner's when a term names none), compiled selectors and
+ * weights; no record where v1.18 would meet a malformed term in the cycle.
+ */
+class PodAffinityInfoTest {
+
+  private static final String HOST = "kubernetes.io/hostname";
+  private static final String ZONE = "topology.kubernetes.io/zone";
+
+  @Test
+  void aPodWithoutPodAffinityHasNoRecord() {
+    assertThat(PodAffinityInfo.of(pod("plain").build())).isNull();
+    Pod nodeAffinityOnly =
+        new PodBuilder(pod("n").build())
+            .editSpec()
+            .withAffinity(
+                new AffinityBuilder()
+                    .withNewNodeAffinity()
+                    .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endNodeAffinity()
+                    .build())
+            .endSpec()
+            .build();
+    assertThat(PodAffinityInfo.of(nodeAffinityOnly)).isNull();
+  }
+
+  @Test
+  void termsKeepTheirKeysNamespacesSelectorsAndWeights() {
+    PodAffinityTerm elsewhere =
+        new PodAffinityTermBuilder(affinityTerm(ZONE, matchLabels("app", "cache")))
+            .withNamespaces("infra", "ops")
+            .build();
+    Pod p =
+        pod("web")
+            .namespace("shop")
+            .requiredPodAffinity(affinityTerm(ZONE, matchLabels("app", "db")))
+            .requiredPodAntiAffinity(affinityTerm(HOST, matchLabels("app", "web")))
+            .preferredPodAffinity(30, elsewhere)
+            .preferredPodAntiAffinity(
+                5, affinityTerm(HOST, matchExpressions(labelExpr("tier", "Exists"))))
+            .build();
+    PodAffinityInfo info = PodAffinityInfo.of(p);
+
+    assertThat(info.namespace()).isEqualTo("shop");
+    PodAffinityInfo.Term db = info.requiredAffinity().get(0);
+    assertThat(db.topologyKey()).isEqualTo(ZONE);
+    assertThat(db.namespaces()).containsExactly("shop");
+    assertThat(db.weight()).isZero();
+    assertThat(db.matches(pod("a").namespace("shop").label("app", "db").build())).isTrue();
+    assertThat(db.matches(pod("b").namespace("shop").label("app", "web").build())).isFalse();
+    assertThat(db.matches(pod("c").namespace("other").label("app", "db").build())).isFalse();
+
+    assertThat(info.requiredAntiAffinity())
+        .singleElement()
+        .satisfies(t -> assertThat(t.topologyKey()).isEqualTo(HOST));
+    PodAffinityInfo.Term cache = info.preferredAffinity().get(0);
+    assertThat(cache.weight()).isEqualTo(30);
+    assertThat(cache.namespaces()).containsExactlyInAnyOrder("infra", "ops");
+    assertThat(cache.matches(pod("d").namespace("ops").label("app", "cache").build())).isTrue();
+    assertThat(cache.matches(pod("e").namespace("shop").label("app", "cache").build())).isFalse();
+    PodAffinityInfo.Term tiered = info.preferredAntiAffinity().get(0);
+    assertThat(tiered.weight()).isEqualTo(5);
+    assertThat(tiered.matches(pod("f").namespace("shop").label("tier", "x").build())).isTrue();
+    assertThat(tiered.matches(pod("g").namespace("shop").build())).as("no labels").isFalse();
+  }
+
+  @Test
+  void goZeroValuesReadAsV118ReadsThem() {
+    // A term without a selector selects nothing; a pod without a namespace is in "" (both the
+    // owner and the pod checked); a preferred entry without a term is skipped and one without a
+    // weight weighs 0.
+    PodAffinityTerm noSelector = new PodAffinityTermBuilder().withTopologyKey(HOST).build();
+    WeightedPodAffinityTerm noTerm = new WeightedPodAffinityTerm(null, 4);
+    WeightedPodAffinityTerm noWeight =
+        new WeightedPodAffinityTerm(affinityTerm(HOST, matchLabels("a", "b")), null);
+    Pod p = withAntiAffinity(pod("x").build(), List.of(noSelector), List.of(noTerm, noWeight));
+    p.getMetadata().setNamespace(null);
+    PodAffinityInfo info = PodAffinityInfo.of(p);
+
+    assertThat(info.namespace()).isEmpty();
+    PodAffinityInfo.Term none = info.requiredAntiAffinity().get(0);
+    assertThat(none.namespaces()).containsExactly("");
+    Pod inNoNamespace = pod("y").label("a", "b").build();
+    inNoNamespace.getMetadata().setNamespace(null);
+    assertThat(none.matches(inNoNamespace)).isFalse();
+    assertThat(info.preferredAntiAffinity())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.weight()).isZero();
+              assertThat(t.matches(inNoNamespace)).isTrue();
+            });
+    assertThat(info.requiredAffinity()).isEmpty();
+    assertThat(info.preferredAffinity()).isEmpty();
+  }
+
+  @Test
+  void malformedTermsLeaveNoRecord() {
+    PodAffinityTerm emptyIn = affinityTerm(HOST, matchExpressions(labelExpr("app", "In")));
+    assertThat(PodAffinityInfo.of(pod("a").requiredPodAntiAffinity(emptyIn).build())).isNull();
+    assertThat(PodAffinityInfo.of(pod("b").preferredPodAffinity(1, emptyIn).build())).isNull();
+    List<PodAffinityTerm> withHole = new ArrayList<>(Arrays.asList((PodAffinityTerm) null));
+    assertThat(PodAffinityInfo.of(withAntiAffinity(pod("c").build(), withHole, List.of())))
+        .isNull();
+    List<WeightedPodAffinityTerm> weightedHole =
+        new ArrayList<>(Arrays.asList((WeightedPodAffinityTerm) null));
+    assertThat(PodAffinityInfo.of(withAntiAffinity(pod("d").build(), List.of(), weightedHole)))
+        .isNull();
+  }
+
+  private static Pod withAntiAffinity(
+      Pod p, List<PodAffinityTerm> required, List<WeightedPodAffinityTerm> preferred) {
+    // Setters, not the builders: a builder copies each term and would refuse the holes.
+    PodAntiAffinity anti = new PodAntiAffinity();
+    anti.setRequiredDuringSchedulingIgnoredDuringExecution(required);
+    anti.setPreferredDuringSchedulingIgnoredDuringExecution(preferred);
+    Affinity a = new Affinity();
+    a.setPodAntiAffinity(anti);
+    p.getSpec().setAffinity(a);
+    return p;
+  }
+}
