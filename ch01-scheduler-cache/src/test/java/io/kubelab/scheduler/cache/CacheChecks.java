@@ -123,6 +123,11 @@ final class CacheChecks {
     assertThat(uids(a.podsWithAffinity()))
         .as(where + " podsWithAffinity")
         .isEqualTo(uids(b.podsWithAffinity()));
+    // The parsed terms in the same places (a rebuilt NodeInfo parses them afresh, so compare
+    // what was parsed rather than the records' identity).
+    assertThat(a.affinityInfos().stream().map(CacheChecks::parsed).toList())
+        .as(where + " affinityInfos")
+        .isEqualTo(b.affinityInfos().stream().map(CacheChecks::parsed).toList());
     assertThat(uids(a.podsWithRequiredAntiAffinity()))
         .as(where + " podsWithRequiredAntiAffinity")
         .isEqualTo(uids(b.podsWithRequiredAntiAffinity()));
@@ -135,6 +140,24 @@ final class CacheChecks {
     assertThat(a.taints()).as(where + " taints").isEqualTo(b.taints());
     assertThat(a.imageStates()).as(where + " images").isEqualTo(b.imageStates());
     assertThat(a.generation()).as(where + " generation").isEqualTo(b.generation());
+  }
+
+  /** What a record parsed, comparable: each term's key, namespaces and weight. */
+  private static String parsed(PodAffinityInfo info) {
+    if (info == null) {
+      return "none";
+    }
+    java.util.function.Function<List<PodAffinityInfo.Term>, String> terms =
+        ts ->
+            ts.stream()
+                .map(t -> t.topologyKey() + new java.util.TreeSet<>(t.namespaces()) + t.weight())
+                .toList()
+                .toString();
+    return info.namespace()
+        + terms.apply(info.requiredAffinity())
+        + terms.apply(info.requiredAntiAffinity())
+        + terms.apply(info.preferredAffinity())
+        + terms.apply(info.preferredAntiAffinity());
   }
 
   /** Same nodes, same order, same aggregates, same affinity lists, same generation. */

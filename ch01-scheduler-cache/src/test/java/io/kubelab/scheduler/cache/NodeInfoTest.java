@@ -263,9 +263,17 @@ class NodeInfoTest {
   void copyFromOverwritesInPlaceWithoutSharingMutableState() {
     NodeInfo src = new NodeInfo(pod("a").hostPort(80).build());
     src.setNode(node("n1").allocatable("2", "1Gi").build());
-    NodeInfo dst = new NodeInfo();
+    // What dst held before is gone after the copy, the affinity lists and parsed terms included.
+    NodeInfo dst =
+        new NodeInfo(
+            pod("old")
+                .requiredPodAntiAffinity(
+                    Fixtures.affinityTerm("kubernetes.io/hostname", Fixtures.matchLabels("a", "b")))
+                .build());
     dst.copyFrom(src);
     CacheChecks.assertSameNodeInfo("copy", dst, src);
+    assertThat(dst.podsWithAffinity()).isEmpty();
+    assertThat(dst.affinityInfos()).isEmpty();
     src.addPod(pod("b").hostPort(81).build());
     assertThat(dst.pods()).hasSize(1);
     assertThat(dst.usedPorts().size()).isEqualTo(1);
