@@ -51,8 +51,8 @@ public final class NodeInfo {
   private final boolean isClone;
   private IdentityHashMap<Pod, PodResource> removedFromClone;
   private final ArrayList<Pod> podsWithAffinity;
-  // The parsed terms of each pod of `podsWithAffinity`, index for index (null for a pod whose
-  // terms do not parse): v1.20's PodInfo, so that no cycle compiles them again.
+  // The parsed terms of each pod of `podsWithAffinity`, index for index: v1.20's PodInfo, so
+  // that no cycle compiles them again.
   private final ArrayList<PodAffinityInfo> affinityInfos;
   private final ArrayList<Pod> podsWithRequiredAntiAffinity;
   // Read-only views of the three lists, made once: the filters and scores ask for them on every
@@ -202,10 +202,7 @@ public final class NodeInfo {
     return podsWithAffinityView;
   }
 
-  /**
-   * The parsed pod-affinity terms of {@link #podsWithAffinity()}, index for index; an element is
-   * null when that pod's terms do not parse (see {@link PodAffinityInfo#of}).
-   */
+  /** The parsed pod-affinity terms of {@link #podsWithAffinity()}, index for index. */
   public List<PodAffinityInfo> affinityInfos() {
     return affinityInfosView;
   }

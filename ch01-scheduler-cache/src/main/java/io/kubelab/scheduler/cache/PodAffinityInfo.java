@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.PodAntiAffinity;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.Selector;
+import io.kubelab.apimachinery.resource.PodRequests;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,16 +24,17 @@ import java.util.Set;
  * PreferredAntiAffinityTerms}); this is that record. It relies on the rule upstream's informer
  * cache relies on: a pod object in the cache is never changed in place (an update replaces it).
  *
- * <p>A pod with a malformed selector in any of these terms has no record ({@link #of} returns
- * null): the callers then take v1.18's path for that pod, which reports the error where and as
- * v1.18 does (or not at all, when the term never applies).
+ * <p>A term whose selector does not compile keeps its error, and {@link Term#selector()} throws it
+ * when a cycle reaches the term, naming the pod and field: the error surfaces where and when v1.18
+ * meets it, and a term that never applies costs nothing. A missing term or weight reads as Go's
+ * zero value (an empty term: no topology key, a selector that selects nothing).
  *
  * @param namespace the pod's namespace ("" when it has none, as in Go)
  * @param requiredAffinity {@code podAffinity.requiredDuringSchedulingIgnoredDuringExecution}
  * @param requiredAntiAffinity {@code
  *     podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution}
  * @param preferredAffinity {@code podAffinity.preferredDuringSchedulingIgnoredDuringExecution},
- *     each with its weight; entries without a {@code podAffinityTerm} are left out
+ *     each with its weight
  * @param preferredAntiAffinity the same for {@code podAntiAffinity}
  */
 public record PodAffinityInfo(
@@ -41,24 +44,56 @@ public record PodAffinityInfo(
     List<Term> preferredAffinity,
     List<Term> preferredAntiAffinity) {
 
+  /** The field paths of the four lists, as errors name them. */
+  public static final String REQUIRED_AFFINITY =
+      "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution";
+
+  public static final String REQUIRED_ANTI_AFFINITY =
+      "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution";
+  public static final String PREFERRED_AFFINITY =
+      "spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution";
+  public static final String PREFERRED_ANTI_AFFINITY =
+      "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution";
+
   /**
    * One term, compiled.
    *
-   * @param topologyKey as written (null when absent)
+   * @param topologyKey as written ("" when absent, as in Go)
    * @param namespaces the term's namespaces, or else the owner's
-   * @param selector the compiled label selector (a null selector selects nothing)
+   * @param compiled the compiled label selector (a missing one selects nothing); null when {@code
+   *     error} is set
+   * @param error why the selector does not compile, naming the pod and field; null when it does
    * @param weight the weight of a preferred term (0 when absent), 0 for a required one
    */
-  public record Term(String topologyKey, Set<String> namespaces, Selector selector, long weight) {
+  public record Term(
+      String topologyKey, Set<String> namespaces, Selector compiled, String error, long weight) {
 
-    /** Does {@code pod} fall under this term (namespace, then selector)? */
+    /**
+     * The compiled selector.
+     *
+     * @throws LabelSelectors.InvalidSelectorException naming the pod and field, for a selector that
+     *     does not compile
+     */
+    public Selector selector() {
+      if (error != null) {
+        throw new LabelSelectors.InvalidSelectorException(error);
+      }
+      return compiled;
+    }
+
+    /**
+     * Does {@code pod} fall under this term? The namespace is checked first, then the selector.
+     *
+     * @throws LabelSelectors.InvalidSelectorException when the namespace matches and the selector
+     *     does not compile
+     */
     public boolean matches(Pod pod) {
       String ns = pod.getMetadata().getNamespace();
       if (!namespaces.contains(ns == null ? "" : ns)) {
         return false;
       }
-      var labels = pod.getMetadata().getLabels();
-      return selector.matches(labels == null ? java.util.Map.of() : labels);
+      Map<String, String> labels = pod.getMetadata().getLabels();
+      return selector().matches(labels == null ? Map.of() : labels);
     }
   }
 
@@ -69,72 +104,93 @@ public record PodAffinityInfo(
     preferredAntiAffinity = List.copyOf(preferredAntiAffinity);
   }
 
-  /**
-   * The parsed terms of {@code pod}, or null when the pod has no pod affinity or anti-affinity or
-   * one of its terms is malformed (a missing required term, a selector that does not compile).
-   */
+  /** The parsed terms of {@code pod}, or null when it has no pod affinity or anti-affinity. */
   public static PodAffinityInfo of(Pod pod) {
     Affinity a = pod.getSpec() == null ? null : pod.getSpec().getAffinity();
     if (a == null || (a.getPodAffinity() == null && a.getPodAntiAffinity() == null)) {
       return null;
     }
-    String ns = pod.getMetadata().getNamespace() == null ? "" : pod.getMetadata().getNamespace();
     PodAffinity pa = a.getPodAffinity();
     PodAntiAffinity anti = a.getPodAntiAffinity();
-    try {
-      return new PodAffinityInfo(
-          ns,
-          required(ns, pa == null ? null : pa.getRequiredDuringSchedulingIgnoredDuringExecution()),
-          required(
-              ns, anti == null ? null : anti.getRequiredDuringSchedulingIgnoredDuringExecution()),
-          preferred(
-              ns, pa == null ? null : pa.getPreferredDuringSchedulingIgnoredDuringExecution()),
-          preferred(
-              ns, anti == null ? null : anti.getPreferredDuringSchedulingIgnoredDuringExecution()));
-    } catch (RuntimeException e) {
-      // A malformed selector, a missing term, a null namespace: v1.18's per-cycle path meets the
-      // same problem again and reports it where v1.18 does.
-      return null;
-    }
+    return new PodAffinityInfo(
+        pod.getMetadata().getNamespace() == null ? "" : pod.getMetadata().getNamespace(),
+        required(
+            pod,
+            pa == null ? null : pa.getRequiredDuringSchedulingIgnoredDuringExecution(),
+            REQUIRED_AFFINITY),
+        required(
+            pod,
+            anti == null ? null : anti.getRequiredDuringSchedulingIgnoredDuringExecution(),
+            REQUIRED_ANTI_AFFINITY),
+        preferred(
+            pod,
+            pa == null ? null : pa.getPreferredDuringSchedulingIgnoredDuringExecution(),
+            PREFERRED_AFFINITY),
+        preferred(
+            pod,
+            anti == null ? null : anti.getPreferredDuringSchedulingIgnoredDuringExecution(),
+            PREFERRED_ANTI_AFFINITY));
   }
 
-  private static List<Term> required(String ns, List<PodAffinityTerm> terms) {
-    if (terms == null || terms.isEmpty()) {
+  private static List<Term> required(Pod owner, List<PodAffinityTerm> terms, String field) {
+    if (terms == null) {
       return List.of();
     }
     List<Term> out = new ArrayList<>(terms.size());
-    for (PodAffinityTerm t : terms) {
-      if (t == null) {
-        throw new IllegalArgumentException("a term is missing");
-      }
-      out.add(term(ns, t, 0));
+    for (int i = 0; i < terms.size(); i++) {
+      out.add(term(owner, terms.get(i), 0, field + "[" + i + "]"));
     }
     return out;
   }
 
-  private static List<Term> preferred(String ns, List<WeightedPodAffinityTerm> terms) {
-    if (terms == null || terms.isEmpty()) {
+  private static List<Term> preferred(
+      Pod owner, List<WeightedPodAffinityTerm> terms, String field) {
+    if (terms == null) {
       return List.of();
     }
     List<Term> out = new ArrayList<>(terms.size());
-    for (WeightedPodAffinityTerm w : terms) {
-      if (w == null) {
-        throw new IllegalArgumentException("a term is missing");
-      }
-      if (w.getPodAffinityTerm() != null) {
-        out.add(term(ns, w.getPodAffinityTerm(), w.getWeight() == null ? 0 : w.getWeight()));
-      }
+    for (int i = 0; i < terms.size(); i++) {
+      WeightedPodAffinityTerm w = terms.get(i);
+      long weight = w == null || w.getWeight() == null ? 0 : w.getWeight();
+      out.add(
+          term(
+              owner,
+              w == null ? null : w.getPodAffinityTerm(),
+              weight,
+              field + "[" + i + "].podAffinityTerm"));
     }
     return out;
   }
 
-  private static Term term(String ownerNamespace, PodAffinityTerm t, long weight) {
+  private static Term term(Pod owner, PodAffinityTerm t, long weight, String path) {
+    String ownerNamespace =
+        owner.getMetadata().getNamespace() == null ? "" : owner.getMetadata().getNamespace();
+    if (t == null) {
+      return new Term("", Set.of(ownerNamespace), Selector.NOTHING, null, weight);
+    }
     List<String> ns = t.getNamespaces();
-    Set<String> namespaces = ns == null || ns.isEmpty() ? Set.of(ownerNamespace) : Set.copyOf(ns);
-    return new Term(
-        t.getTopologyKey(),
-        namespaces,
-        LabelSelectors.compileCached(t.getLabelSelector(), ""),
-        weight);
+    Set<String> namespaces;
+    if (ns == null || ns.isEmpty()) {
+      namespaces = Set.of(ownerNamespace);
+    } else {
+      // A null in the list is Go's zero value, the empty namespace.
+      Set<String> named = new java.util.HashSet<>();
+      for (String n : ns) {
+        named.add(n == null ? "" : n);
+      }
+      namespaces = Set.copyOf(named);
+    }
+    String key = t.getTopologyKey() == null ? "" : t.getTopologyKey();
+    try {
+      Selector s = LabelSelectors.compileCached(t.getLabelSelector(), "");
+      return new Term(key, namespaces, s, null, weight);
+    } catch (LabelSelectors.InvalidSelectorException e) {
+      return new Term(
+          key,
+          namespaces,
+          null,
+          PodRequests.describe(owner) + ": " + path + ".labelSelector" + e.getMessage(),
+          weight);
+    }
   }
 }

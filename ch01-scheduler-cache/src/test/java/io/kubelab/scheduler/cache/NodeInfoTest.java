@@ -228,18 +228,18 @@ class NodeInfoTest {
         .singleElement()
         .extracting(PodAffinityInfo.Term::weight)
         .isEqualTo(7L);
-    // A selector that does not compile: no record, so the cycle meets the error as v1.18 does.
-    assertThat(infoOf(ni, malformed)).isNull();
+    // A selector that does not compile keeps its error for the cycle that reaches the term.
+    assertThat(infoOf(ni, malformed).requiredAffinity().get(0).error()).contains("labelSelector");
 
     // Removal swaps the last pod into the gap; the records move with their pods, and clones and
     // the snapshot's copies keep them aligned.
     ni.removePod(anti);
     assertThat(infoOf(ni, pref).preferredAffinity()).hasSize(1);
-    assertThat(infoOf(ni, malformed)).isNull();
+    assertThat(infoOf(ni, malformed).requiredAffinity()).hasSize(1);
     NodeInfo clone = ni.clone();
     clone.removePod(pref);
-    assertThat(clone.affinityInfos()).hasSameSizeAs(clone.podsWithAffinity()).containsOnlyNulls();
-    assertThat(infoOf(ni, pref)).isNotNull();
+    assertThat(clone.affinityInfos()).containsExactly(infoOf(ni, malformed));
+    assertThat(infoOf(ni, pref).preferredAffinity()).hasSize(1);
   }
 
   private static PodAffinityInfo infoOf(NodeInfo ni, Pod pod) {

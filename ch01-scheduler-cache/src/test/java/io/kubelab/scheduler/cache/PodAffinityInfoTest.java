@@ -6,6 +6,7 @@ import static io.kubelab.apimachinery.testing.Fixtures.matchExpressions;
 import static io.kubelab.apimachinery.testing.Fixtures.matchLabels;
 import static io.kubelab.apimachinery.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodAntiAffinity;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
+import io.kubelab.apimachinery.labels.LabelSelectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,46 +92,74 @@ class PodAffinityInfoTest {
 
   @Test
   void goZeroValuesReadAsV118ReadsThem() {
-    // A term without a selector selects nothing; a pod without a namespace is in "" (both the
-    // owner and the pod checked); a preferred entry without a term is skipped and one without a
-    // weight weighs 0.
+    // A term without a selector selects nothing; a pod without a namespace is in ""; a missing
+    // term, entry or weight is Go's zero value (an empty term, weight 0); a null namespace is "".
     PodAffinityTerm noSelector = new PodAffinityTermBuilder().withTopologyKey(HOST).build();
     WeightedPodAffinityTerm noTerm = new WeightedPodAffinityTerm(null, 4);
     WeightedPodAffinityTerm noWeight =
         new WeightedPodAffinityTerm(affinityTerm(HOST, matchLabels("a", "b")), null);
-    Pod p = withAntiAffinity(pod("x").build(), List.of(noSelector), List.of(noTerm, noWeight));
+    PodAffinityTerm nullNamespace = affinityTerm(null, matchLabels("a", "b"));
+    nullNamespace.setNamespaces(new ArrayList<>(Arrays.asList("ops", null)));
+    Pod p =
+        withAntiAffinity(
+            pod("x").build(),
+            new ArrayList<>(Arrays.asList(noSelector, null, nullNamespace)),
+            new ArrayList<>(Arrays.asList(noTerm, null, noWeight)));
     p.getMetadata().setNamespace(null);
     PodAffinityInfo info = PodAffinityInfo.of(p);
 
     assertThat(info.namespace()).isEmpty();
-    PodAffinityInfo.Term none = info.requiredAntiAffinity().get(0);
-    assertThat(none.namespaces()).containsExactly("");
     Pod inNoNamespace = pod("y").label("a", "b").build();
     inNoNamespace.getMetadata().setNamespace(null);
-    assertThat(none.matches(inNoNamespace)).isFalse();
-    assertThat(info.preferredAntiAffinity())
-        .singleElement()
-        .satisfies(
-            t -> {
-              assertThat(t.weight()).isZero();
-              assertThat(t.matches(inNoNamespace)).isTrue();
-            });
+    List<PodAffinityInfo.Term> required = info.requiredAntiAffinity();
+    assertThat(required)
+        .extracting(PodAffinityInfo.Term::topologyKey)
+        .containsExactly(HOST, "", "");
+    assertThat(required.get(0).namespaces()).containsExactly("");
+    assertThat(required.get(0).matches(inNoNamespace)).as("no selector").isFalse();
+    assertThat(required.get(1).matches(inNoNamespace)).as("no term").isFalse();
+    assertThat(required.get(2).namespaces()).containsExactlyInAnyOrder("ops", "");
+    assertThat(required.get(2).matches(inNoNamespace)).isTrue();
+    List<PodAffinityInfo.Term> preferred = info.preferredAntiAffinity();
+    assertThat(preferred).extracting(PodAffinityInfo.Term::weight).containsExactly(4L, 0L, 0L);
+    assertThat(preferred.get(0).matches(inNoNamespace)).isFalse();
+    assertThat(preferred.get(1).matches(inNoNamespace)).isFalse();
+    assertThat(preferred.get(2).matches(inNoNamespace)).isTrue();
     assertThat(info.requiredAffinity()).isEmpty();
     assertThat(info.preferredAffinity()).isEmpty();
   }
 
   @Test
-  void malformedTermsLeaveNoRecord() {
+  void aMalformedSelectorIsKeptAsAnErrorNamingThePodAndField() {
     PodAffinityTerm emptyIn = affinityTerm(HOST, matchExpressions(labelExpr("app", "In")));
-    assertThat(PodAffinityInfo.of(pod("a").requiredPodAntiAffinity(emptyIn).build())).isNull();
-    assertThat(PodAffinityInfo.of(pod("b").preferredPodAffinity(1, emptyIn).build())).isNull();
-    List<PodAffinityTerm> withHole = new ArrayList<>(Arrays.asList((PodAffinityTerm) null));
-    assertThat(PodAffinityInfo.of(withAntiAffinity(pod("c").build(), withHole, List.of())))
-        .isNull();
-    List<WeightedPodAffinityTerm> weightedHole =
-        new ArrayList<>(Arrays.asList((WeightedPodAffinityTerm) null));
-    assertThat(PodAffinityInfo.of(withAntiAffinity(pod("d").build(), List.of(), weightedHole)))
-        .isNull();
+    Pod p =
+        pod("a")
+            .namespace("shop")
+            .requiredPodAffinity(affinityTerm(HOST, matchLabels("app", "db")))
+            .requiredPodAffinity(emptyIn)
+            .preferredPodAntiAffinity(3, emptyIn)
+            .build();
+    PodAffinityInfo info = PodAffinityInfo.of(p);
+
+    PodAffinityInfo.Term fine = info.requiredAffinity().get(0);
+    assertThat(fine.error()).isNull();
+    assertThat(fine.selector()).isSameAs(fine.compiled());
+    PodAffinityInfo.Term bad = info.requiredAffinity().get(1);
+    assertThat(bad.compiled()).isNull();
+    assertThatThrownBy(bad::selector)
+        .isInstanceOf(LabelSelectors.InvalidSelectorException.class)
+        .hasMessage(
+            "Pod shop/a: spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[1]"
+                + ".labelSelector.matchExpressions[0].values: for 'in', 'notin' operators, values"
+                + " set can't be empty");
+    // The namespace is looked at first: a pod of another namespace never reaches the selector.
+    assertThat(bad.matches(pod("o").namespace("other").build())).isFalse();
+    assertThatThrownBy(() -> bad.matches(pod("s").namespace("shop").build()))
+        .isInstanceOf(LabelSelectors.InvalidSelectorException.class);
+    assertThat(info.preferredAntiAffinity().get(0).error())
+        .startsWith(
+            "Pod shop/a: spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]"
+                + ".podAffinityTerm.labelSelector.matchExpressions[0].values");
   }
 
   private static Pod withAntiAffinity(

@@ -5,9 +5,7 @@ import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodAffinity;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
-import io.fabric8.kubernetes.api.model.PodAntiAffinity;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.Selector;
@@ -57,8 +55,6 @@ public final class InterPodAffinity {
       "spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution";
   static final String PREFERRED_ANTI_AFFINITY =
       "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution";
-  static final String REQUIRED_AFFINITY =
-      "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution";
 
   /** {@code CalculateInterPodAffinityPriorityMap}: the sum over the node's topology pairs. */
   public static long calculateInterPodAffinityPriorityMap(
@@ -263,18 +259,10 @@ public final class InterPodAffinity {
         }
       }
     }
-    // The existing pods' own terms (only pods with pod affinity or anti-affinity have any), from
-    // what the NodeInfo parsed when each joined it; a pod whose terms did not parse takes the
-    // per-cycle path, which reports the malformed term.
-    List<Pod> withAffinity = nodeInfo.podsWithAffinity();
-    List<PodAffinityInfo> infos = nodeInfo.affinityInfos();
-    for (int k = 0; k < withAffinity.size(); k++) {
-      PodAffinityInfo info = infos.get(k);
-      if (info == null) {
-        processExistingPodTerms(withAffinity.get(k), nodeLabels, incoming, credits);
-      } else {
-        processExistingPodTerms(info, nodeLabels, incoming, credits);
-      }
+    // The existing pods' own terms (only pods with pod affinity or anti-affinity have any), as
+    // the NodeInfo parsed them when each pod joined it.
+    for (PodAffinityInfo existing : nodeInfo.affinityInfos()) {
+      processExistingPodTerms(existing, nodeLabels, incoming, credits);
     }
     for (int j = 0; j < values.length; j++) {
       if (matched[j]) {
@@ -284,56 +272,10 @@ public final class InterPodAffinity {
     return credits.isEmpty() ? null : credits;
   }
 
-  /** The existing pod's terms that the incoming pod matches (symmetry). */
-  private static void processExistingPodTerms(
-      Pod existing, Map<String, String> nodeLabels, Incoming incoming, Map<String, Long> credits) {
-    Affinity existingAffinity = existing.getSpec().getAffinity();
-    if (existingAffinity == null) {
-      return;
-    }
-    Pod pod = incoming.pod();
-    PodAffinity podAffinity = existingAffinity.getPodAffinity();
-    if (podAffinity != null) {
-      // Required affinity terms count as preferred ones of the symmetric weight.
-      List<PodAffinityTerm> required =
-          podAffinity.getRequiredDuringSchedulingIgnoredDuringExecution();
-      if (incoming.hardPodAffinityWeight() > 0 && required != null) {
-        for (int i = 0; i < required.size(); i++) {
-          processTerm(
-              existing,
-              required.get(i),
-              REQUIRED_AFFINITY,
-              i,
-              "",
-              incoming.hardPodAffinityWeight(),
-              pod,
-              nodeLabels,
-              credits);
-        }
-      }
-      processWeightedTerms(
-          existing,
-          podAffinity.getPreferredDuringSchedulingIgnoredDuringExecution(),
-          PREFERRED_AFFINITY,
-          1,
-          pod,
-          nodeLabels,
-          credits);
-    }
-    PodAntiAffinity podAntiAffinity = existingAffinity.getPodAntiAffinity();
-    if (podAntiAffinity != null) {
-      processWeightedTerms(
-          existing,
-          podAntiAffinity.getPreferredDuringSchedulingIgnoredDuringExecution(),
-          PREFERRED_ANTI_AFFINITY,
-          -1,
-          pod,
-          nodeLabels,
-          credits);
-    }
-  }
-
-  /** The same, from terms parsed when the existing pod joined its NodeInfo. */
+  /**
+   * The existing pod's terms that the incoming pod falls under (symmetry): its required affinity
+   * with the symmetric weight, its preferred affinity and anti-affinity with their own weights.
+   */
   private static void processExistingPodTerms(
       PodAffinityInfo existing,
       Map<String, String> nodeLabels,
@@ -353,79 +295,19 @@ public final class InterPodAffinity {
     }
   }
 
+  /**
+   * {@code processTerm} for a term of an existing pod: credits the fixed node's pair when the pod
+   * to check falls under the term. The node's pair and the namespaces are looked at before the
+   * selector, so a malformed selector fails the cycle only where its term could apply, as in v1.18.
+   */
   private static void processTerm(
       PodAffinityInfo.Term term,
       long weight,
       Pod podToCheck,
       Map<String, String> fixedNodeLabels,
       Map<String, Long> credits) {
-    String key = term.topologyKey() == null ? "" : term.topologyKey();
+    String key = term.topologyKey();
     if (fixedNodeLabels.get(key) != null && term.matches(podToCheck)) {
-      add(credits, key, weight);
-    }
-  }
-
-  private static void processWeightedTerms(
-      Pod owner,
-      List<WeightedPodAffinityTerm> terms,
-      String field,
-      int multiplier,
-      Pod podToCheck,
-      Map<String, String> nodeLabels,
-      Map<String, Long> credits) {
-    if (terms == null) {
-      return;
-    }
-    for (int i = 0; i < terms.size(); i++) {
-      WeightedPodAffinityTerm w = terms.get(i);
-      long weight = (long) (w.getWeight() == null ? 0 : w.getWeight()) * multiplier;
-      processTerm(
-          owner,
-          w.getPodAffinityTerm(),
-          field,
-          i,
-          ".podAffinityTerm",
-          weight,
-          podToCheck,
-          nodeLabels,
-          credits);
-    }
-  }
-
-  /**
-   * {@code processTerm} for a term of an existing pod: credits the fixed node's pair when the pod
-   * to check falls under the term. The node's pair and the namespaces are looked at before the
-   * selector is compiled, so terms that cannot apply here cost no compilation.
-   *
-   * <p>The term is {@code field[index]suffix} of {@code owner}; the path is spelled out only in an
-   * error.
-   */
-  private static void processTerm(
-      Pod owner,
-      PodAffinityTerm term,
-      String field,
-      int index,
-      String suffix,
-      long weight,
-      Pod podToCheck,
-      Map<String, String> fixedNodeLabels,
-      Map<String, Long> credits) {
-    if (term == null) {
-      return;
-    }
-    String key = term.getTopologyKey() == null ? "" : term.getTopologyKey();
-    String tpValue = fixedNodeLabels.get(key);
-    if (tpValue == null) {
-      return;
-    }
-    List<String> ns = term.getNamespaces();
-    String podNamespace = namespace(podToCheck);
-    if (ns == null || ns.isEmpty()
-        ? !namespace(owner).equals(podNamespace)
-        : !ns.contains(podNamespace)) {
-      return;
-    }
-    if (selector(owner, term, field, index, suffix).matches(labels(podToCheck))) {
       add(credits, key, weight);
     }
   }

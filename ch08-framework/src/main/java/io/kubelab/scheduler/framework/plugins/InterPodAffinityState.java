@@ -103,15 +103,10 @@ final class InterPodAffinityState implements StateData {
           if (node == null) {
             return; // upstream logs "node not found" and skips it
           }
+          // Each existing pod's terms come parsed from the NodeInfo (v1.20's PodInfo).
           List<TopologyPair> found = null;
-          List<Pod> others = ni.podsWithAffinity();
-          List<PodAffinityInfo> infos = ni.affinityInfos();
-          for (int k = 0; k < others.size(); k++) {
-            PodAffinityInfo info = infos.get(k);
-            found =
-                info == null
-                    ? existingAntiAffinityPairs(pod, others.get(k), node, found)
-                    : existingAntiAffinityPairs(pod, info, node, found);
+          for (PodAffinityInfo other : ni.affinityInfos()) {
+            found = existingAntiAffinityPairs(pod, other, node, found);
           }
           existing[i] = found;
         });
@@ -199,7 +194,9 @@ final class InterPodAffinityState implements StateData {
    * multiplier} = 1, AddPod) or out (−1, RemovePod).
    */
   void updateWithPod(Pod updated, Node node, long multiplier) {
-    List<TopologyPair> pairs = existingAntiAffinityPairs(pod, updated, node, null);
+    PodAffinityInfo parsed = PodAffinityInfo.of(updated);
+    List<TopologyPair> pairs =
+        parsed == null ? null : existingAntiAffinityPairs(pod, parsed, node, null);
     update(existingAntiAffinity, pairs, multiplier);
     update(
         affinity,
@@ -266,33 +263,19 @@ final class InterPodAffinityState implements StateData {
   }
 
   /**
-   * Upstream's {@code getMatchingAntiAffinityTopologyPairsOfPod}: for each required anti-affinity
-   * term of {@code other} (running on {@code node}) that matches {@code incoming}, the node's pair
-   * for the term's key, appended to {@code into} (created when null).
+   * {@code getMatchingAntiAffinityTopologyPairsOfPod}: the node's pair of each required
+   * anti-affinity term of {@code other} that the incoming pod falls under. Each term's selector is
+   * taken before its namespaces are looked at, as v1.18 compiles it, so a malformed selector fails
+   * the cycle whatever the incoming pod's namespace.
+   *
+   * @throws io.kubelab.apimachinery.labels.LabelSelectors.InvalidSelectorException naming the pod
+   *     and field of a malformed selector
    */
-  private static List<TopologyPair> existingAntiAffinityPairs(
-      Pod incoming, Pod other, Node node, List<TopologyPair> into) {
-    List<PodAffinityTerm> terms = AffinityTerms.requiredAntiAffinityTerms(other);
-    if (terms.isEmpty()) {
-      return into;
-    }
-    List<AffinityTerms.TermProperties> props =
-        AffinityTerms.properties(other, terms, ANTI_AFFINITY_FIELD);
-    for (int t = 0; t < terms.size(); t++) {
-      AffinityTerms.TermProperties p = props.get(t);
-      if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
-          incoming, p.namespaces(), p.selector())) {
-        into = add(into, terms.get(t).getTopologyKey(), node);
-      }
-    }
-    return into;
-  }
-
-  /** The same, from the terms the NodeInfo parsed when {@code other} joined it. */
   private static List<TopologyPair> existingAntiAffinityPairs(
       Pod incoming, PodAffinityInfo other, Node node, List<TopologyPair> into) {
     for (PodAffinityInfo.Term t : other.requiredAntiAffinity()) {
-      if (t.matches(incoming)) {
+      if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
+          incoming, t.namespaces(), t.selector())) {
         into = add(into, t.topologyKey(), node);
       }
     }
