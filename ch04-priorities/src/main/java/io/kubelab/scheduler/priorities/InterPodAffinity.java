@@ -230,7 +230,7 @@ public final class InterPodAffinity {
     if (nodeLabels == null || nodeLabels.isEmpty()) {
       return null;
     }
-    Map<String, Long> credits = new HashMap<>();
+    Credits credits = new Credits(nodeLabels, incoming.pod());
     List<CompiledTerm> terms = incoming.terms();
     String[] values = new String[terms.size()];
     for (int j = 0; j < values.length; j++) {
@@ -262,14 +262,14 @@ public final class InterPodAffinity {
     // The existing pods' own terms (only pods with pod affinity or anti-affinity have any), as
     // the NodeInfo parsed them when each pod joined it.
     for (PodAffinityInfo existing : nodeInfo.affinityInfos()) {
-      processExistingPodTerms(existing, nodeLabels, incoming, credits);
+      processExistingPodTerms(existing, incoming, credits);
     }
     for (int j = 0; j < values.length; j++) {
       if (matched[j]) {
-        add(credits, terms.get(j).topologyKey(), sums[j]);
+        credits.add(terms.get(j).topologyKey(), sums[j]);
       }
     }
-    return credits.isEmpty() ? null : credits;
+    return credits.toMap();
   }
 
   /**
@@ -277,21 +277,17 @@ public final class InterPodAffinity {
    * with the symmetric weight, its preferred affinity and anti-affinity with their own weights.
    */
   private static void processExistingPodTerms(
-      PodAffinityInfo existing,
-      Map<String, String> nodeLabels,
-      Incoming incoming,
-      Map<String, Long> credits) {
-    Pod pod = incoming.pod();
+      PodAffinityInfo existing, Incoming incoming, Credits credits) {
     if (incoming.hardPodAffinityWeight() > 0) {
       for (PodAffinityInfo.Term t : existing.requiredAffinity()) {
-        processTerm(t, incoming.hardPodAffinityWeight(), pod, nodeLabels, credits);
+        processTerm(t, incoming.hardPodAffinityWeight(), credits);
       }
     }
     for (PodAffinityInfo.Term t : existing.preferredAffinity()) {
-      processTerm(t, t.weight(), pod, nodeLabels, credits);
+      processTerm(t, t.weight(), credits);
     }
     for (PodAffinityInfo.Term t : existing.preferredAntiAffinity()) {
-      processTerm(t, -t.weight(), pod, nodeLabels, credits);
+      processTerm(t, -t.weight(), credits);
     }
   }
 
@@ -300,21 +296,73 @@ public final class InterPodAffinity {
    * to check falls under the term. The node's pair and the namespaces are looked at before the
    * selector, so a malformed selector fails the cycle only where its term could apply, as in v1.18.
    */
-  private static void processTerm(
-      PodAffinityInfo.Term term,
-      long weight,
-      Pod podToCheck,
-      Map<String, String> fixedNodeLabels,
-      Map<String, Long> credits) {
+  private static void processTerm(PodAffinityInfo.Term term, long weight, Credits credits) {
     String key = term.topologyKey();
-    if (fixedNodeLabels.get(key) != null && term.matches(podToCheck)) {
-      add(credits, key, weight);
+    if (credits.nodeHas(key)
+        && term.namespaces().contains(credits.podNamespace)
+        && credits.podMatches(term.selector())) {
+      credits.add(key, weight);
     }
   }
 
-  /** Credits the fixed node's pair for {@code key} (the pair is the node's label value). */
-  private static void add(Map<String, Long> credits, String key, long weight) {
-    credits.merge(key, weight, Long::sum);
+  /**
+   * One node's credits per topology key (the pair is the node's label value for the key), with two
+   * shortcuts for the common case of many existing pods whose terms are alike: the last key looked
+   * up on the node and the last selector matched against the incoming pod are remembered (a
+   * selector is shared by every term that spells it the same, see {@link
+   * LabelSelectors#compileCached}).
+   */
+  private static final class Credits {
+    private final Map<String, String> nodeLabels;
+    private final String podNamespace;
+    private final Map<String, String> podLabels;
+    private final Map<String, long[]> sums = new HashMap<>();
+    private String lastLookedUp;
+    private boolean lastFound;
+    private String lastAdded;
+    private long[] lastSum;
+    private Selector lastSelector;
+    private boolean lastMatched;
+
+    Credits(Map<String, String> nodeLabels, Pod pod) {
+      this.nodeLabels = nodeLabels;
+      this.podNamespace = namespace(pod);
+      this.podLabels = labels(pod);
+    }
+
+    boolean nodeHas(String key) {
+      if (!key.equals(lastLookedUp)) {
+        lastLookedUp = key;
+        lastFound = nodeLabels.get(key) != null;
+      }
+      return lastFound;
+    }
+
+    boolean podMatches(Selector selector) {
+      if (selector != lastSelector) {
+        lastSelector = selector;
+        lastMatched = selector.matches(podLabels);
+      }
+      return lastMatched;
+    }
+
+    void add(String key, long weight) {
+      if (!key.equals(lastAdded)) {
+        lastAdded = key;
+        lastSum = sums.computeIfAbsent(key, k -> new long[1]);
+      }
+      lastSum[0] += weight;
+    }
+
+    /** The sums per key, or null when nothing was credited. */
+    Map<String, Long> toMap() {
+      if (sums.isEmpty()) {
+        return null;
+      }
+      Map<String, Long> out = new HashMap<>();
+      sums.forEach((k, v) -> out.put(k, v[0]));
+      return out;
+    }
   }
 
   /** Compiles weighted terms of the incoming pod, each weight times {@code multiplier}. */
