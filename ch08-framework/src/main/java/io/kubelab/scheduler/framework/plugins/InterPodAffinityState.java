@@ -10,8 +10,8 @@ import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.StateData;
 import io.kubelab.scheduler.predicates.AffinityTerms;
 import io.kubelab.scheduler.predicates.TopologyPair;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -93,7 +93,7 @@ final class InterPodAffinityState implements StateData {
 
     // Existing pods' anti-affinity: only nodes that run pods with affinity can contribute.
     List<NodeInfo> withAffinity = snapshot.havePodsWithAffinityList();
-    List<TopologyPair>[] existing = slots(withAffinity.size());
+    PairCounts[] existing = new PairCounts[withAffinity.size()];
     Parallelizer.forEach(
         parallelizer,
         withAffinity.size(),
@@ -104,9 +104,9 @@ final class InterPodAffinityState implements StateData {
             return; // upstream logs "node not found" and skips it
           }
           // Each existing pod's terms come parsed from the NodeInfo (v1.20's PodInfo).
-          List<TopologyPair> found = null;
+          PairCounts found = new PairCounts(node);
           for (PodAffinityInfo other : ni.affinityInfos()) {
-            found = existingAntiAffinityPairs(pod, other, node, found);
+            existingAntiAffinityPairs(pod, other, found);
           }
           existing[i] = found;
         });
@@ -116,8 +116,8 @@ final class InterPodAffinityState implements StateData {
     Map<TopologyPair, Long> antiAffinityCounts = new HashMap<>();
     if (AffinityTerms.hasPodAffinityOrAntiAffinity(pod)) {
       List<NodeInfo> all = snapshot.list();
-      List<Counted>[] aff = slots(all.size());
-      List<Counted>[] anti = slots(all.size());
+      PairCounts[] aff = new PairCounts[all.size()];
+      PairCounts[] anti = new PairCounts[all.size()];
       Parallelizer.forEach(
           parallelizer,
           all.size(),
@@ -144,23 +144,23 @@ final class InterPodAffinityState implements StateData {
                 }
               }
             }
-            List<Counted> a = null;
+            PairCounts a = new PairCounts(node);
             if (matchedAll > 0) {
               for (PodAffinityTerm term : affinityTerms) {
-                a = addCounted(a, term.getTopologyKey(), node, matchedAll);
+                a.add(term.getTopologyKey(), matchedAll);
               }
             }
-            List<Counted> b = null;
+            PairCounts b = new PairCounts(node);
             for (int t = 0; t < matchedAnti.length; t++) {
               if (matchedAnti[t] > 0) {
-                b = addCounted(b, antiAffinityTerms.get(t).getTopologyKey(), node, matchedAnti[t]);
+                b.add(antiAffinityTerms.get(t).getTopologyKey(), matchedAnti[t]);
               }
             }
             aff[i] = a;
             anti[i] = b;
           });
-      sumCounted(aff, affinityCounts);
-      sumCounted(anti, antiAffinityCounts);
+      sum(aff, affinityCounts);
+      sum(anti, antiAffinityCounts);
     }
     Map<TopologyPair, Long> existingCounts = new HashMap<>();
     sum(existing, existingCounts);
@@ -194,18 +194,28 @@ final class InterPodAffinityState implements StateData {
    * multiplier} = 1, AddPod) or out (−1, RemovePod).
    */
   void updateWithPod(Pod updated, Node node, long multiplier) {
+    PairCounts existingPairs = new PairCounts(node);
     PodAffinityInfo parsed = PodAffinityInfo.of(updated);
-    List<TopologyPair> pairs =
-        parsed == null ? null : existingAntiAffinityPairs(pod, parsed, node, null);
-    update(existingAntiAffinity, pairs, multiplier);
-    update(
-        affinity,
-        incomingAffinityPairs(affinityTerms, affinityProps, updated, node, null),
-        multiplier);
-    update(
-        antiAffinity,
-        incomingAntiAffinityPairs(antiAffinityTerms, antiAffinityProps, updated, node, null),
-        multiplier);
+    if (parsed != null) {
+      existingAntiAffinityPairs(pod, parsed, existingPairs);
+    }
+    existingPairs.addTo(existingAntiAffinity, multiplier);
+    PairCounts affinityPairs = new PairCounts(node);
+    if (!affinityTerms.isEmpty() && AffinityTerms.podMatchesAll(updated, affinityProps)) {
+      for (PodAffinityTerm term : affinityTerms) {
+        affinityPairs.add(term.getTopologyKey(), 1);
+      }
+    }
+    affinityPairs.addTo(affinity, multiplier);
+    PairCounts antiAffinityPairs = new PairCounts(node);
+    for (int t = 0; t < antiAffinityTerms.size(); t++) {
+      AffinityTerms.TermProperties p = antiAffinityProps.get(t);
+      if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
+          updated, p.namespaces(), p.selector())) {
+        antiAffinityPairs.add(antiAffinityTerms.get(t).getTopologyKey(), 1);
+      }
+    }
+    antiAffinityPairs.addTo(antiAffinity, multiplier);
   }
 
   /** {@code satisfyExistingPodsAntiAffinity}: no pair of the node is blocked by an existing pod. */
@@ -263,7 +273,7 @@ final class InterPodAffinityState implements StateData {
   }
 
   /**
-   * {@code getMatchingAntiAffinityTopologyPairsOfPod}: the node's pair of each required
+   * {@code getMatchingAntiAffinityTopologyPairsOfPod}: counts the node's pair of each required
    * anti-affinity term of {@code other} that the incoming pod falls under. Each term's selector is
    * taken before its namespaces are looked at, as v1.18 compiles it, so a malformed selector fails
    * the cycle whatever the incoming pod's namespace.
@@ -271,112 +281,64 @@ final class InterPodAffinityState implements StateData {
    * @throws io.kubelab.apimachinery.labels.LabelSelectors.InvalidSelectorException naming the pod
    *     and field of a malformed selector
    */
-  private static List<TopologyPair> existingAntiAffinityPairs(
-      Pod incoming, PodAffinityInfo other, Node node, List<TopologyPair> into) {
+  private static void existingAntiAffinityPairs(
+      Pod incoming, PodAffinityInfo other, PairCounts into) {
     for (PodAffinityInfo.Term t : other.requiredAntiAffinity()) {
       if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
           incoming, t.namespaces(), t.selector())) {
-        into = add(into, t.topologyKey(), node);
+        into.add(t.topologyKey(), 1);
       }
     }
-    return into;
   }
 
   /**
-   * {@code updateWithAffinityTerms}: {@code other} counts for the incoming pod's affinity only if
-   * it matches all of the terms, then once in the node's pair of every term.
+   * One node's topology pairs and how often each was counted. Every pod on a node falls in the
+   * node's pair for a key, so counting per key first and adding each pair once per node reaches the
+   * counts upstream's per-pod map updates reach ({@code updateWithAffinityTerms}, {@code
+   * updateWithAntiAffinityTerms}, {@code getTPMapMatchingExistingAntiAffinity}).
    */
-  private static List<TopologyPair> incomingAffinityPairs(
-      List<PodAffinityTerm> terms,
-      List<AffinityTerms.TermProperties> props,
-      Pod other,
-      Node node,
-      List<TopologyPair> into) {
-    if (!terms.isEmpty() && AffinityTerms.podMatchesAll(other, props)) {
-      for (PodAffinityTerm term : terms) {
-        into = add(into, term.getTopologyKey(), node);
+  private static final class PairCounts {
+    private final Node node;
+    private final Map<String, long[]> byKey = new LinkedHashMap<>(4);
+    private String lastKey;
+    private long[] last;
+
+    PairCounts(Node node) {
+      this.node = node;
+    }
+
+    /** Counts {@code n} in the node's pair for {@code key}; nothing when the node lacks the key. */
+    void add(String key, long n) {
+      if (key == null) {
+        return;
       }
-    }
-    return into;
-  }
-
-  /**
-   * {@code updateWithAntiAffinityTerms}: once in the node's pair of each term {@code other}
-   * matches.
-   */
-  private static List<TopologyPair> incomingAntiAffinityPairs(
-      List<PodAffinityTerm> terms,
-      List<AffinityTerms.TermProperties> props,
-      Pod other,
-      Node node,
-      List<TopologyPair> into) {
-    for (int t = 0; t < terms.size(); t++) {
-      AffinityTerms.TermProperties p = props.get(t);
-      if (AffinityTerms.podMatchesTermsNamespaceAndSelector(other, p.namespaces(), p.selector())) {
-        into = add(into, terms.get(t).getTopologyKey(), node);
-      }
-    }
-    return into;
-  }
-
-  /** The node's pair for {@code key}, if the node has the label. */
-  private static List<TopologyPair> add(List<TopologyPair> into, String key, Node node) {
-    String value = key == null ? null : labels(node).get(key);
-    if (value == null) {
-      return into;
-    }
-    List<TopologyPair> out = into == null ? new ArrayList<>(2) : into;
-    out.add(new TopologyPair(key, value));
-    return out;
-  }
-
-  /** A node's pair for a term and how many of the node's pods count in it. */
-  private record Counted(TopologyPair pair, long count) {}
-
-  private static List<Counted> addCounted(List<Counted> into, String key, Node node, long count) {
-    String value = key == null ? null : labels(node).get(key);
-    if (value == null) {
-      return into;
-    }
-    List<Counted> out = into == null ? new ArrayList<>(2) : into;
-    out.add(new Counted(new TopologyPair(key, value), count));
-    return out;
-  }
-
-  private static void sumCounted(List<Counted>[] perNode, Map<TopologyPair, Long> into) {
-    for (List<Counted> counted : perNode) {
-      if (counted != null) {
-        for (Counted c : counted) {
-          into.merge(c.pair(), c.count(), Long::sum);
+      if (!key.equals(lastKey)) {
+        if (labels(node).get(key) == null) {
+          return;
         }
+        lastKey = key;
+        last = byKey.computeIfAbsent(key, k -> new long[1]);
       }
+      last[0] += n;
+    }
+
+    /** Adds each count times {@code multiplier} to {@code counts}; a count at zero is deleted. */
+    void addTo(Map<TopologyPair, Long> counts, long multiplier) {
+      Map<String, String> nodeLabels = labels(node);
+      byKey.forEach(
+          (key, n) ->
+              counts.merge(
+                  new TopologyPair(key, nodeLabels.get(key)),
+                  n[0] * multiplier,
+                  (a, b) -> a + b == 0 ? null : a + b));
     }
   }
 
-  /** One slot per node, written by that node's worker only. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static <T> List<T>[] slots(int n) {
-    return new List[n];
-  }
-
-  private static void sum(List<TopologyPair>[] perNode, Map<TopologyPair, Long> into) {
-    for (List<TopologyPair> pairs : perNode) {
-      if (pairs != null) {
-        for (TopologyPair p : pairs) {
-          into.merge(p, 1L, Long::sum);
-        }
+  private static void sum(PairCounts[] perNode, Map<TopologyPair, Long> into) {
+    for (PairCounts c : perNode) {
+      if (c != null) {
+        c.addTo(into, 1);
       }
-    }
-  }
-
-  /** Adds {@code multiplier} to each pair's count; a count down to zero deletes its pair. */
-  private static void update(
-      Map<TopologyPair, Long> counts, List<TopologyPair> pairs, long multiplier) {
-    if (pairs == null) {
-      return;
-    }
-    for (TopologyPair p : pairs) {
-      counts.merge(p, multiplier, (a, b) -> a + b == 0 ? null : a + b);
     }
   }
 
