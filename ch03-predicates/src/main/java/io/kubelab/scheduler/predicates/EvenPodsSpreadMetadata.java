@@ -137,16 +137,29 @@ public final class EvenPodsSpreadMetadata {
           perNode[i] = counts;
         };
     Parallelizer.forEach(parallelizer, nodes.size(), countNode);
+    // Summed per constraint by the node's value first: a cluster has far fewer domains than
+    // nodes, so each pair is built and hashed once per domain rather than once per node.
+    List<Map<String, int[]>> byValue = new ArrayList<>(constraints.size());
+    for (int c = 0; c < constraints.size(); c++) {
+      byValue.add(new HashMap<>());
+    }
     for (int i = 0; i < perNode.length; i++) {
       if (perNode[i] == null) {
         continue;
       }
       Map<String, String> nodeLabels = nodes.get(i).node().getMetadata().getLabels();
       for (int c = 0; c < perNode[i].length; c++) {
-        String key = constraints.get(c).topologyKey();
-        m.tpPairToMatchNum.merge(
-            new TopologyPair(key, nodeLabels.get(key)), perNode[i][c], Integer::sum);
+        String value = nodeLabels.get(constraints.get(c).topologyKey());
+        byValue.get(c).computeIfAbsent(value, v -> new int[1])[0] += perNode[i][c];
       }
+    }
+    for (int c = 0; c < constraints.size(); c++) {
+      String key = constraints.get(c).topologyKey();
+      byValue
+          .get(c)
+          .forEach(
+              (value, n) ->
+                  m.tpPairToMatchNum.merge(new TopologyPair(key, value), n[0], Integer::sum));
     }
     m.tpPairToMatchNum.forEach(
         (pair, n) ->
