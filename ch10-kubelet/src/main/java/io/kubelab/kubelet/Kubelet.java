@@ -1124,7 +1124,6 @@ public final class Kubelet implements AutoCloseable {
       return this;
     }
 
-    /** Sees every PLEG event the sync loop takes (for the simulation's report). */
     /**
      * The device manager (not started): the kubelet starts it with itself, adds its devices to the
      * node's capacity and allocatable, and allocates devices at admission.
@@ -1134,6 +1133,7 @@ public final class Kubelet implements AutoCloseable {
       return this;
     }
 
+    /** Sees every PLEG event the sync loop takes (for the simulation's report). */
     public Builder plegObserver(Consumer<PodLifecycleEvent> o) {
       this.plegObserver = o;
       return this;
