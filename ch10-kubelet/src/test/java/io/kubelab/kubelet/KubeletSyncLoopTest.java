@@ -83,6 +83,14 @@ class KubeletSyncLoopTest {
       s.rig.runSeconds(3);
       ContainerId app = s.rig.runtime.containerId("u-web", "app");
       assertThat(s.rig.kubelet.probeManager().workerCount()).isEqualTo(1);
+      s.rig.runSeconds(12); // the readiness probe's first period
+      assertThat(s.rig.kubelet.statusManager().getPodStatus("u-web"))
+          .hasValueSatisfying(
+              st ->
+                  assertThat(st.getConditions())
+                      .filteredOn(c -> c.getType().equals("Ready"))
+                      .extracting(c -> c.getStatus())
+                      .containsExactly("True"));
       s.send(PodUpdate.Op.REMOVE, web);
       s.rig.runSeconds(1);
       assertThat(s.rig.kubelet.podManager().getPods()).isEmpty();
@@ -93,6 +101,58 @@ class KubeletSyncLoopTest {
       s.send(PodUpdate.Op.REMOVE, pod("never-ran"));
       s.rig.runSeconds(3);
       assertThat(s.rig.runtime.stops()).hasSize(1);
+      // Housekeeping forgets the status of a pod the source no longer has.
+      assertThat(s.rig.kubelet.statusManager().getPodStatus("u-web")).isEmpty();
+    }
+  }
+
+  private static Pod probed(String name, String restartPolicy) {
+    Pod p = new PodBuilder(pod(name)).editSpec().withRestartPolicy(restartPolicy).endSpec().build();
+    p.getSpec()
+        .getContainers()
+        .get(0)
+        .setReadinessProbe(new ProbeBuilder().withNewExec().withCommand("ready").endExec().build());
+    return p;
+  }
+
+  @Test
+  void housekeepingStopsTheProbesOfAPodThatFailed() {
+    try (KubeletRig rig = new KubeletRig()) {
+      rig.runtime.onStart((uid, c) -> new FakeRuntime.Exit(Duration.ofSeconds(3), 1));
+      rig.api.create(probed("once", "Never"));
+      rig.runSeconds(1);
+      assertThat(rig.kubelet.probeManager().workerCount()).isEqualTo(1);
+      rig.runSeconds(8);
+      assertThat(rig.phase("once")).isEqualTo("Failed");
+      assertThat(rig.kubelet.activePods()).isEmpty();
+      assertThat(rig.kubelet.probeManager().workerCount()).isZero();
+    }
+  }
+
+  @Test
+  void anEvictionWaitingBehindABusyWorkerGivesUpAfterTenSeconds() {
+    AtomicReference<String> available = new AtomicReference<>("4Gi");
+    AtomicReference<KubeletRig> self = new AtomicReference<>();
+    try (KubeletRig rig =
+        new KubeletRig(
+            KubeletRig.node(),
+            b ->
+                b.summaryProvider(
+                    u -> KubeletTest.summary(self.get(), available.get(), java.util.Map.of())))) {
+      self.set(rig);
+      rig.runtime.onStop(id -> Duration.ofHours(1)); // ignores SIGTERM
+      rig.api.create(pod("hog"));
+      rig.runSeconds(5);
+      rig.api.delete("hog", 120); // the worker is busy killing it for two minutes
+      rig.runSeconds(1);
+      available.set("50Mi");
+      rig.runSeconds(9);
+      assertThat(rig.api.events("ExceededGracePeriod")).isEmpty();
+      rig.runSeconds(12);
+      // killPodNow: at least 10 s (a hard threshold's grace period is 0), then the event.
+      assertThat(rig.api.events("ExceededGracePeriod"))
+          .first()
+          .isEqualTo("hog: Container runtime did not kill the pod within specified grace period.");
     }
   }
 
@@ -127,7 +187,16 @@ class KubeletSyncLoopTest {
 
   @Test
   void aKubeletStartsOnce() {
-    try (KubeletRig rig = new KubeletRig()) {
+    try (KubeletRig rig =
+        new KubeletRig(
+            KubeletRig.node(),
+            b ->
+                b.evictionConfig(io.kubelab.kubelet.eviction.EvictionConfig.defaults())
+                    .startupProbeEnabled(true)
+                    .syncFrequency(Kubelet.DEFAULT_SYNC_FREQUENCY)
+                    .deviceManager(null)
+                    .executors(KubeletExecutors.inline()))) {
+      assertThat(rig.kubelet.nodeName()).isEqualTo("node-1");
       assertThatThrownBy(rig.kubelet::start)
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("Kubelet node-1 already started");
@@ -145,9 +214,11 @@ class KubeletSyncLoopTest {
                         () -> {
                           throw new IllegalStateException("watch already closed");
                         }));
+    rig.kubelet.handlePodAdditions(List.of(probed("web", "Always")));
     rig.runSeconds(3);
+    assertThat(rig.kubelet.probeManager().workerCount()).isEqualTo(1);
     rig.close();
-    assertThat(rig.clock.pendingTimers()).isZero();
+    assertThat(rig.clock.pendingTimers()).as("probe workers stopped too").isZero();
   }
 
   /**
