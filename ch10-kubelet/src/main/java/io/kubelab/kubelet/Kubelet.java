@@ -2,7 +2,6 @@ package io.kubelab.kubelet;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -249,9 +248,7 @@ public final class Kubelet implements AutoCloseable {
     if (deviceManager == null) {
       return n;
     }
-    if (n.getStatus() == null) {
-      n.setStatus(new NodeStatus());
-    }
+    // n has a status: the constructor refused a node without a memory capacity or allocatable.
     Map<String, Quantity> capacity =
         n.getStatus().getCapacity() == null
             ? new HashMap<>()
@@ -1124,7 +1121,6 @@ public final class Kubelet implements AutoCloseable {
       return this;
     }
 
-    /** Sees every PLEG event the sync loop takes (for the simulation's report). */
     /**
      * The device manager (not started): the kubelet starts it with itself, adds its devices to the
      * node's capacity and allocatable, and allocates devices at admission.
@@ -1134,6 +1130,7 @@ public final class Kubelet implements AutoCloseable {
       return this;
     }
 
+    /** Sees every PLEG event the sync loop takes (for the simulation's report). */
     public Builder plegObserver(Consumer<PodLifecycleEvent> o) {
       this.plegObserver = o;
       return this;

@@ -237,12 +237,11 @@ public final class PodStatuses {
               .endWaiting()
               .build());
     }
+    // statuses was filled in the spec's order, which is the order upstream's
+    // SortStatusesOfInitContainers gives init containers; the others are sorted by name
+    // (SortedContainerStatuses).
     List<io.fabric8.kubernetes.api.model.ContainerStatus> out = new ArrayList<>(statuses.values());
-    if (isInitContainer) {
-      List<String> order = new ArrayList<>();
-      containers.forEach(c -> order.add(c.getName()));
-      out.sort(Comparator.comparingInt(s -> order.indexOf(s.getName())));
-    } else {
+    if (!isInitContainer) {
       out.sort(Comparator.comparing(io.fabric8.kubernetes.api.model.ContainerStatus::getName));
     }
     return out;

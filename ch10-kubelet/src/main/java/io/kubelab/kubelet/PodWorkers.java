@@ -81,7 +81,6 @@ final class PodWorkers {
     final String uid;
     boolean working;
     UpdatePodOptions undelivered;
-    boolean forgotten;
     Instant lastSyncTime = Instant.MIN; // Go's zero time: anything cached is newer
 
     Worker(String uid) {
@@ -195,7 +194,7 @@ final class PodWorkers {
     workQueue.enqueue(w.uid, delay);
     UpdatePodOptions next;
     synchronized (this) {
-      next = w.forgotten ? null : w.undelivered;
+      next = w.undelivered; // null once the worker was forgotten
       w.undelivered = null;
       if (next == null) {
         w.working = false;
@@ -218,8 +217,7 @@ final class PodWorkers {
   synchronized void forgetWorker(String uid) {
     Worker w = workers.remove(uid);
     if (w != null) {
-      w.forgotten = true;
-      w.undelivered = null;
+      w.undelivered = null; // the sync under way finishes; nothing follows it
     }
   }
 

@@ -112,6 +112,24 @@ class ContainerStatusesTest {
   }
 
   @Test
+  void anExitedContainerKeepsTheRuntimesReasonMessageAndItsOwnImage() {
+    List<Container> cs = List.of(container("a"), container("b"));
+    var out =
+        convert(
+            pod("Never", cs),
+            runtime(exited("a", "ca", 0, 0, 0), exited("b", "cb", 0, 2, 0)),
+            List.of(),
+            cs,
+            false,
+            false);
+    assertThat(out.get(0).getState().getTerminated().getReason()).isEqualTo("Completed");
+    assertThat(out.get(0).getState().getTerminated().getMessage()).as("empty: left out").isNull();
+    assertThat(out.get(1).getState().getTerminated().getReason()).isEqualTo("Error");
+    assertThat(out.get(1).getState().getTerminated().getMessage()).isEqualTo("exit status 2");
+    assertThat(out).extracting(s -> s.getImage()).containsExactly("img/a", "img/b");
+  }
+
+  @Test
   void initContainerStatusesKeepTheSpecsOrder() {
     List<Container> init = List.of(container("z-first"), container("a-second"));
     Pod pod = pod("Always", List.of(container("app")));

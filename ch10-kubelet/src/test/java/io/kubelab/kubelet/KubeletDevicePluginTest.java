@@ -110,4 +110,55 @@ class KubeletDevicePluginTest {
           .doesNotContainAnyElementsOf(dm.containerDevices("u-a", ca, GPU));
     }
   }
+
+  /**
+   * Upstream {@code sanitizeNodeAllocatable}: the predicates see at least as many devices as are
+   * allocated, so a device that turned unhealthy under a running pod does not keep the last healthy
+   * one from the next pod.
+   */
+  @Test
+  void aDeviceTurningUnhealthyUnderItsPodDoesNotKeepTheLastHealthyOneFromTheNext()
+      throws Exception {
+    Semaphore updates = new Semaphore(0);
+    DeviceManager dm =
+        new DeviceManager(
+            DeviceManager.Config.of(dir), new io.kubelab.apimachinery.clock.FakeClock());
+    dm.addUpdateListener(updates::release);
+    // A node whose status reports allocatable only: the devices appear in a capacity of their own.
+    var node = KubeletRig.node();
+    node.getStatus().setCapacity(null);
+    try (KubeletRig rig = new KubeletRig(node, b -> b.deviceManager(dm));
+        FakeGpuPlugin plugin = new FakeGpuPlugin(dir, 3)) {
+      plugin.start();
+      plugin.register();
+      await(
+          updates,
+          "3 allocatable devices",
+          () ->
+              new Quantity("3")
+                  .equals(rig.kubelet.nodeStatus().getStatus().getAllocatable().get(GPU)));
+      assertThat(rig.kubelet.nodeStatus().getStatus().getCapacity())
+          .containsExactly(Map.entry(GPU, new Quantity("3")));
+      rig.api.create(gpuPod("a", 1));
+      rig.runSeconds(3);
+      rig.api.create(gpuPod("b", 1));
+      rig.runSeconds(3);
+      String ca = rig.pod("a").getSpec().getContainers().get(0).getName();
+      String held = dm.containerDevices("u-a", ca, GPU).iterator().next();
+      plugin.setHealth(held, DevicePlugins.UNHEALTHY);
+      await(
+          updates,
+          "2 allocatable devices",
+          () ->
+              new Quantity("2")
+                  .equals(rig.kubelet.nodeStatus().getStatus().getAllocatable().get(GPU)));
+
+      rig.api.create(gpuPod("c", 1));
+      rig.runSeconds(3);
+      assertThat(rig.phase("c")).isEqualTo("Running");
+      // The node's reported status is not raised: only admission sees the allocated count.
+      assertThat(rig.kubelet.nodeStatus().getStatus().getAllocatable())
+          .containsEntry(GPU, new Quantity("2"));
+    }
+  }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>A row names one state per container: {@code R} running, {@code S} terminated with exit code 0,
  * {@code F} terminated with -1, {@code W} waiting, {@code WS} waiting after a termination with code
  * 0, {@code WF} waiting after a termination with code 1, {@code ?} a status with no state at all,
- * and {@code -} no status.
+ * {@code 0} a status whose state is null, and {@code -} no status.
  */
 class PodPhaseTest {
 
@@ -66,6 +66,9 @@ class PodPhaseTest {
         // A status without any state is unknown: the pod is pending.
         row("Always", "", "R ?", "Pending", "a running container and one of unknown state"),
         row("Never", "", "S ?", "Pending", "a stopped container and one of unknown state"),
+        row("Always", "", "R 0", "Pending", "a running container and one without a state"),
+        row("Never", "", "S - ?", "Pending", "a stopped container, one unknown, one unreported"),
+        row("Always", "", "R - ?", "Pending", "a running container, one unknown, one unreported"),
         // No restart policy is Always.
         row(null, "", "S S", "Running", "unset policy restarts like Always"),
         // Init containers: a running, missing, waiting or state-less one keeps the pod pending.
@@ -74,6 +77,7 @@ class PodPhaseTest {
         row("Always", "-", "R R", "Pending", "init container without status"),
         row("Always", "W", "R R", "Pending", "init container waiting for its first start"),
         row("Always", "?", "R R", "Pending", "init container of unknown state"),
+        row("Always", "0", "R R", "Pending", "init container without a state"),
         // Done init containers (exit 0, or waiting after exit 0) let the app containers decide.
         row("Always", "S S", "R R", "Running", "init containers done"),
         row("Never", "S WS", "S S", "Succeeded", "init containers done, app containers too"),
@@ -127,6 +131,16 @@ class PodPhaseTest {
     assertThat(PodStatuses.notRunning(List.of(status("a", "S"), status("b", "W")))).isTrue();
     assertThat(PodStatuses.notRunning(List.of(status("a", "S"), status("b", "R")))).isFalse();
     assertThat(PodStatuses.notRunning(List.of(status("a", "?"), status("b", "W")))).isFalse();
+    assertThat(PodStatuses.notRunning(List.of(status("a", "S"), status("b", "0")))).isFalse();
+  }
+
+  @Test
+  void aPodWithoutContainersIsPending() {
+    for (String policy : List.of("Always", "OnFailure", "Never")) {
+      assertThat(PodStatuses.getPhase(spec(policy, List.of(), List.of()), List.of()))
+          .as(policy)
+          .isEqualTo("Pending");
+    }
   }
 
   private static String phaseOf(String policy, String init, String app) {
@@ -168,6 +182,7 @@ class PodPhaseTest {
       case "WS" -> b.withState(waiting()).withLastState(terminated(0));
       case "WF" -> b.withState(waiting()).withLastState(terminated(1));
       case "?" -> b.withState(new ContainerState());
+      case "0" -> b.withState(null);
       default -> throw new IllegalArgumentException(code);
     }
     return b.build();

@@ -183,4 +183,48 @@ class PodWorkersTest {
     assertThat(outcomes).singleElement().satisfies(t -> assertThat(t).hasMessage("bad pod"));
     assertThat(throwing.isWorking("a")).isFalse();
   }
+
+  @Test
+  void resyncTimesAreSpreadOverTheIntervalAndUpToHalfOfItMore() {
+    for (int i = 0; i < 50; i++) {
+      update(Integer.toString(i), SyncPodType.CREATE);
+    }
+    drain();
+    clock.step(RESYNC.minusMillis(1));
+    assertThat(queue.getWork()).isEmpty();
+    clock.step(RESYNC.dividedBy(4)); // 75 s: the jitter spreads the pods over 60..90 s
+    int early = queue.getWork().size();
+    assertThat(early).isBetween(10, 40);
+    clock.step(RESYNC.dividedBy(4));
+    assertThat(queue.getWork()).hasSize(50 - early);
+  }
+
+  @Test
+  void aSyncFailingInALaterStageReportsTheOriginalCause() {
+    List<Throwable> outcomes = new ArrayList<>();
+    PodWorkers chained =
+        new PodWorkers(
+            o ->
+                CompletableFuture.completedFuture(null)
+                    .thenAccept(
+                        v -> {
+                          throw new IllegalStateException("error killing pod: boom");
+                        }),
+            cache,
+            queue,
+            RESYNC,
+            BACK_OFF,
+            executor,
+            clock,
+            new Random(1));
+    chained.updatePod(new UpdatePodOptions(pod("a"), SyncPodType.KILL, null, outcomes::add));
+    drain();
+    assertThat(outcomes)
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("error killing pod: boom"));
+  }
 }

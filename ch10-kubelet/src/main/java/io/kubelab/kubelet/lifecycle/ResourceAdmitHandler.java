@@ -1,9 +1,14 @@
 package io.kubelab.kubelet.lifecycle;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.apimachinery.resource.Resource;
+import io.kubelab.apimachinery.resource.ResourceNames;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,6 +21,11 @@ import java.util.Map;
  * requested: 500, used: 3600, capacity: 4000} (milli-CPU, bytes, counts). The other general
  * predicates (host name, host ports, node selector) are the scheduler's rules of chapter 3 and are
  * not repeated here, and the critical-pod preemption that may follow a refusal is not modelled.
+ *
+ * <p>Before the predicates, upstream's {@code removeMissingExtendedResources} drops from the pod's
+ * (regular, not init) containers every request of an extended resource the node does not list in
+ * its allocatable: such a resource is a cluster-level one the node knows nothing of, and it must
+ * not keep the pod out.
  */
 public final class ResourceAdmitHandler implements PodAdmitHandler {
 
@@ -46,10 +56,7 @@ public final class ResourceAdmitHandler implements PodAdmitHandler {
   private static Resource allocatable(Node node) {
     Map<String, io.fabric8.kubernetes.api.model.Quantity> a =
         node.getStatus() == null ? null : node.getStatus().getAllocatable();
-    Resource r =
-        Resource.of(
-            a == null ? Map.of() : a,
-            "Node " + node.getMetadata().getName() + ": status.allocatable");
+    Resource r = Resource.of(a, "Node " + node.getMetadata().getName() + ": status.allocatable");
     if (a == null || !a.containsKey("pods")) {
       r =
           new Resource(
@@ -69,7 +76,7 @@ public final class ResourceAdmitHandler implements PodAdmitHandler {
     if (pods + 1 > allocatable.allowedPodNumber()) {
       return insufficient("pods", 1, pods, allocatable.allowedPodNumber());
     }
-    Resource request = PodRequests.of(attrs.pod());
+    Resource request = PodRequests.of(withoutMissingExtendedResources(attrs.pod(), allocatable));
     Resource used = Resource.ZERO;
     for (Pod p : attrs.otherPods()) {
       used = used.add(PodRequests.of(p));
@@ -101,6 +108,24 @@ public final class ResourceAdmitHandler implements PodAdmitHandler {
       }
     }
     return Result.ADMIT;
+  }
+
+  /** Upstream {@code removeMissingExtendedResources}: a copy, the pod itself is not changed. */
+  private static Pod withoutMissingExtendedResources(Pod pod, Resource allocatable) {
+    Pod copy = new PodBuilder(pod).build();
+    for (Container c : copy.getSpec().getContainers()) {
+      if (c.getResources() != null && c.getResources().getRequests() != null) {
+        Map<String, Quantity> requests = new LinkedHashMap<>(c.getResources().getRequests());
+        requests.keySet().removeIf(r -> missingExtendedResource(r, allocatable));
+        c.getResources().setRequests(requests);
+      }
+    }
+    return copy;
+  }
+
+  private static boolean missingExtendedResource(String name, Resource allocatable) {
+    return ResourceNames.isExtendedResourceName(name)
+        && !allocatable.scalarResources().containsKey(name);
   }
 
   private static Result insufficient(String resource, long requested, long used, long capacity) {
