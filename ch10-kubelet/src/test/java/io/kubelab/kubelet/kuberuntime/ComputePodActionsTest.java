@@ -305,6 +305,16 @@ class ComputePodActionsTest {
             ready(exited("init1", 0)),
             actions(false, false, SANDBOX, 0, "init2", List.of())),
         Arguments.of(
+            "Never: init containers that succeed still run one after another",
+            withInits("Never"),
+            ready(exited("init1", 0)),
+            actions(false, false, SANDBOX, 0, "init2", List.of())),
+        Arguments.of(
+            "one only created, not started: start it",
+            withInits("Always"),
+            ready(exited("init1", 0), created("init2")),
+            actions(false, false, SANDBOX, 0, "init2", List.of())),
+        Arguments.of(
             "one is running: wait for it",
             withInits("Always"),
             ready(exited("init1", 0), running("init2")),

@@ -15,6 +15,7 @@ import io.kubelab.kubelet.container.ContainerState;
 import io.kubelab.kubelet.container.ContainerStatus;
 import io.kubelab.kubelet.container.FakeRuntime;
 import io.kubelab.kubelet.container.PodStatus;
+import io.kubelab.kubelet.container.RuntimePod;
 import io.kubelab.kubelet.events.Event;
 import io.kubelab.kubelet.prober.results.Result;
 import io.kubelab.kubelet.prober.results.ResultsManager;
@@ -138,6 +139,60 @@ class SyncPodTest {
     assertThat(sync(pod).results()).containsExactly(ok(START_CONTAINER, "app"));
     assertThat(backOff.get("web_default_u1_app")).isEqualTo(Duration.ofSeconds(20));
     assertThat(fake.config(fake.containerId("u1", "app")).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void onlyAContainerThatExitedGetsABackOffWindow() {
+    Pod pod = pod("Always");
+    fake.addPod("u1", "web", "default", "10.244.0.2");
+    fake.crash(fake.startContainer("u1", "app"), 1);
+    fake.createContainer("u1", "sidecar");
+
+    assertThat(sync(pod).results())
+        .containsExactly(ok(START_CONTAINER, "app"), ok(START_CONTAINER, "sidecar"));
+    assertThat(backOff.get("web_default_u1_app")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(backOff.get("web_default_u1_sidecar"))
+        .as("created but never run: nothing to back off from")
+        .isZero();
+  }
+
+  @Test
+  void theRunningPodOfAStatusIsItsRunningContainersAndEverySandbox() {
+    sync(pod("Always"));
+    fake.crash(fake.containerId("u1", "sidecar"), 0);
+    fake.runPodSandbox("u1", "web", "default", 1);
+    fake.stopPodSandbox(status().sandboxStatuses().get(1).id());
+
+    RuntimePod running = RuntimeManager.runningPod(status());
+
+    assertThat(running.uid()).isEqualTo("u1");
+    assertThat(running.containers())
+        .extracting(io.kubelab.kubelet.container.Container::name)
+        .containsExactly("app");
+    assertThat(running.sandboxes())
+        .extracting(io.kubelab.kubelet.container.Container::state)
+        .containsExactly(ContainerState.RUNNING, ContainerState.EXITED);
+  }
+
+  @Test
+  void anInitContainerInUnknownStateIsKilledThenCountsAsItsLastRunWhenPruning() {
+    Pod pod = pod("Always", List.of("init1"), List.of("app"));
+    sync(pod);
+    fake.crash(fake.containerId("u1", "init1"), 1);
+    sync(pod);
+    ContainerId second = fake.containerId("u1", "init1");
+    fake.setState(second, ContainerState.UNKNOWN);
+    clock.step(Duration.ofSeconds(11));
+
+    assertThat(sync(pod).results())
+        .containsExactly(ok(KILL_CONTAINER, "init1"), ok(START_CONTAINER, "init1"));
+    assertThat(reasons())
+        .startsWith(
+            "Normal Killing: Init container is in \"unknown\" state, try killing it before restart");
+    assertThat(named("init1"))
+        .as("the new run and the unknown one; the older exited run is pruned")
+        .extracting(ContainerStatus::state)
+        .containsExactly(ContainerState.RUNNING, ContainerState.UNKNOWN);
   }
 
   @Test
