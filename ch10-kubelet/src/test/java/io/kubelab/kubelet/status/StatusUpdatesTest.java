@@ -220,6 +220,28 @@ class StatusUpdatesTest {
   }
 
   @Test
+  void underNeverOnlyTheTerminatedContainerIsHeldToItsStateEvenIfItFailed() {
+    Pod pod = pod("Never");
+    PodStatus failed = generated("m1", false, false);
+    named(failed, "sidecar").setState(terminated(1, "Error"));
+    manager.setPodStatus(pod, failed);
+
+    PodStatus stillFailed = generated("m2", true, false);
+    named(stillFailed, "sidecar").setState(terminated(1, "Error"));
+    manager.setPodStatus(pod, stillFailed);
+    assertThat(cached().getMessage())
+        .as("the others may go on running while it stays terminated")
+        .isEqualTo("m2");
+
+    manager.setPodStatus(pod, generated("m3", true, true));
+    assertThat(cached().getMessage()).as("a failed container does not run again").isEqualTo("m2");
+    PodStatus stateless = generated("m4", true, true);
+    named(stateless, "sidecar").setState(null);
+    manager.setPodStatus(pod, stateless);
+    assertThat(cached().getMessage()).as("no state is not terminated").isEqualTo("m2");
+  }
+
+  @Test
   void onFailureLetsAContainerThatEndedWithoutAnExitCodeRunAgainOnlyIfItFailed() {
     Pod pod = pod("OnFailure");
     PodStatus noCode = generated("m1", false, false);
