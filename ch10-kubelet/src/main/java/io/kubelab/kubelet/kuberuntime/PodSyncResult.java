@@ -48,10 +48,13 @@ public final class PodSyncResult {
     return errs.size() == 1 ? errs.get(0) : "[" + String.join(", ", errs) + "]";
   }
 
-  /** Whether every failure is a back-off, which syncPod does not report as an error. */
+  /**
+   * Whether every step of the sync backed off, which the kubelet's {@code syncPod} does not report
+   * as an error. As upstream's loop over {@code SyncResults} ({@code r.Error !=
+   * ErrCrashLoopBackOff}), a step that succeeded is not a back-off: a sync that also started or
+   * killed something is reported.
+   */
   public boolean onlyBackOffFailures() {
-    return results.stream()
-        .filter(SyncResult::failed)
-        .allMatch(r -> SyncResult.ERR_CRASH_LOOP_BACK_OFF.equals(r.error()));
+    return results.stream().allMatch(r -> SyncResult.ERR_CRASH_LOOP_BACK_OFF.equals(r.error()));
   }
 }

@@ -102,7 +102,7 @@ public final class RuntimeManager {
     Map<ContainerId, ToKill> toKill = new LinkedHashMap<>();
     List<Container> inits = pod.getSpec().getInitContainers();
     List<Container> containers = pod.getSpec().getContainers();
-    String restartPolicy = restartPolicy(pod);
+    String restartPolicy = pod.getSpec().getRestartPolicy();
 
     if (sandbox.changed) {
       // Everything is killed and recreated with the new sandbox.
@@ -263,7 +263,7 @@ public final class RuntimeManager {
     if (s.state() == ContainerState.UNKNOWN || s.state() == ContainerState.CREATED) {
       return true;
     }
-    String policy = restartPolicy(pod);
+    String policy = pod.getSpec().getRestartPolicy();
     if ("Never".equals(policy)) {
       return false;
     }
@@ -275,14 +275,12 @@ public final class RuntimeManager {
     return s != null && s.state() != ContainerState.RUNNING && s.exitCode() == 0;
   }
 
+  /**
+   * Upstream {@code shouldRestartOnFailure}. Like upstream, the policy is only ever compared with
+   * {@code Never} and {@code OnFailure}: an unset one acts as {@code Always}, the API's default.
+   */
   private static boolean shouldRestartOnFailure(Pod pod) {
-    return !"Never".equals(restartPolicy(pod));
-  }
-
-  /** The pod's restart policy, "Always" when unset (the API's default). */
-  public static String restartPolicy(Pod pod) {
-    String p = pod.getSpec().getRestartPolicy();
-    return p == null || p.isEmpty() ? "Always" : p;
+    return !"Never".equals(pod.getSpec().getRestartPolicy());
   }
 
   // ---- SyncPod ---------------------------------------------------------------------------------
@@ -379,10 +377,10 @@ public final class RuntimeManager {
         return;
       }
     }
+    // Upstream returns here when the init container does not start; computePodActions never asks
+    // for an init container and other containers in the same sync, so the loop below is then empty.
     if (changes.nextInitContainerToStart() != null) {
-      if (!start(pod, podStatus, changes.nextInitContainerToStart(), backOff, result)) {
-        return;
-      }
+      start(pod, podStatus, changes.nextInitContainerToStart(), backOff, result);
     }
     for (int idx : changes.containersToStart()) {
       start(pod, podStatus, pod.getSpec().getContainers().get(idx), backOff, result);
@@ -390,7 +388,7 @@ public final class RuntimeManager {
   }
 
   /** Upstream's {@code start} closure: back-off check, then {@code startContainer}. */
-  private boolean start(
+  private void start(
       Pod pod, PodStatus podStatus, Container container, Backoff backOff, PodSyncResult result) {
     String backOffMessage = doBackOff(pod, container, podStatus, backOff);
     if (backOffMessage != null) {
@@ -400,7 +398,7 @@ public final class RuntimeManager {
               container.getName(),
               SyncResult.ERR_CRASH_LOOP_BACK_OFF,
               backOffMessage));
-      return false;
+      return;
     }
     ContainerStatus previous =
         podStatus.findContainerStatusByName(container.getName()).orElse(null);
@@ -419,12 +417,11 @@ public final class RuntimeManager {
               SyncResult.ERR_RUN_CONTAINER,
               e.getMessage()));
       event(pod, Event.WARNING, "Failed", "Error: " + e.getMessage());
-      return false;
+      return;
     }
     event(pod, Event.NORMAL, "Created", "Created container " + container.getName());
     event(pod, Event.NORMAL, "Started", "Started container " + container.getName());
     result.add(SyncResult.ok(SyncResult.Action.START_CONTAINER, container.getName()));
-    return true;
   }
 
   /**

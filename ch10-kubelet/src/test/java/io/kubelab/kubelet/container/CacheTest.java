@@ -183,6 +183,46 @@ class CacheTest {
     assertThat(cache.subscriberCount("p1")).isZero();
   }
 
+  @Test
+  @Timeout(30)
+  void anInterruptedReaderWithdrawsOnlyItsOwnSubscription() throws Exception {
+    Cache cache = new Cache();
+    CompletableFuture<Cache.Snapshot> other = cache.subscribe("p1", t(1));
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                cache.getNewerThan("p1", t(1));
+              } catch (InterruptedException | RuntimeException e) {
+                outcome.set(e);
+              }
+            },
+            "cache-test-interrupted-reader-2");
+    reader.start();
+    while (cache.subscriberCount("p1") < 2) {
+      Thread.onSpinWait();
+    }
+    reader.interrupt();
+    reader.join(20_000);
+    assertThat(reader.isAlive()).isFalse();
+    assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+    assertThat(cache.subscriberCount("p1")).as("the other reader still waits").isEqualTo(1);
+    cache.set("p1", status("p1", "v1"), null, t(1));
+    assertThat(other).isCompletedWithValueMatching(s -> s.status().name().equals("v1"));
+  }
+
+  @Test
+  void writesWithoutATimestampAreRefused() {
+    Cache cache = new Cache();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> cache.set("p1", status("p1", "v1"), null, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.updateTime(null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(cache.get("p1").status()).isEqualTo(PodStatus.empty("p1"));
+  }
+
   // ---- model-based property test -------------------------------------------------------------
 
   /** kind: 0 set, 1 updateTime, 2 delete, 3 subscribe. */
