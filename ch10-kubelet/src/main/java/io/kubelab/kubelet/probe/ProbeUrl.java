@@ -131,6 +131,14 @@ public record ProbeUrl(
         .withDotsRemoved();
   }
 
+  /**
+   * Go's {@code url.Parse(ref).IsAbs()}: whether {@code ref}, which must parse, has a scheme.
+   * {@code //host/x} has none.
+   */
+  static boolean isAbsolute(String ref) {
+    return !parse(ref).scheme.isEmpty();
+  }
+
   /** The authority of an absolute or scheme-relative location, or null. */
   private static String authorityOf(String location, String scheme) {
     String rest = scheme.isEmpty() ? location : location.substring(scheme.length() + 1);
