@@ -346,6 +346,7 @@ class EvictionHelpersTest {
         Arguments.of(ThresholdValue.quantity(123, "123"), ThresholdValue.percentage(0.1f), false),
         Arguments.of(ThresholdValue.percentage(0.1f), ThresholdValue.percentage(0.1f), true),
         Arguments.of(ThresholdValue.percentage(0.2f), ThresholdValue.percentage(0.1f), false),
+        Arguments.of(ThresholdValue.percentage(0f), ThresholdValue.quantity(0, "0"), false),
         // Quantities compare by value, not by how they were written.
         Arguments.of(
             ThresholdValue.quantity(1024, "1Ki"), ThresholdValue.quantity(1024, "1024"), true));

@@ -528,6 +528,8 @@ class EvictionManagerTest {
     assertThat(evicted.pods()).isEmpty();
     assertThat(evicted.kill().toCompletableFuture()).isCompleted();
     assertThat(m.isUnderMemoryPressure()).isTrue();
+    assertThat(m.isUnderDiskPressure()).isFalse();
+    assertThat(m.isUnderPidPressure()).isFalse();
   }
 
   @Test
@@ -667,6 +669,8 @@ class EvictionManagerTest {
                     "exact", new Summary.MemoryStats(null, null, 1_000_000_000L), null, null),
                 new Summary.ContainerStats("quiet", null, null, null),
                 new Summary.ContainerStats(
+                    "sidecar", new Summary.MemoryStats(null, 5L, null), null, null),
+                new Summary.ContainerStats(
                     "gone", new Summary.MemoryStats(null, null, bytes("1Gi")), null, null)),
             null,
             List.of());
@@ -683,6 +687,9 @@ class EvictionManagerTest {
             Map.entry("offending_containers", "sidecar,app"),
             Map.entry("offending_containers_usage", "1k,300Mi"),
             Map.entry("starved_resource", "memory"));
+    assertThat(EvictionManager.evictionMessage("pids", pod, byUid))
+        .as("memory use names no container for another resource")
+        .isEqualTo("The node was low on resource: pids. ");
     // 1.5Gi above a 1G request: a decimal request prints in decimal, 2048Ki as 2Mi.
     Summary.PodStats more =
         new Summary.PodStats(

@@ -150,6 +150,13 @@ class RankersTest {
     assertThat(Rankers.request(p, "memory")).isEqualTo((200L + 16) << 20);
     Pod none = Fixtures.pod("q").container("a").overhead("10m", "16Mi").build();
     assertThat(Rankers.request(none, "memory")).as("no overhead on nothing").isZero();
+    Pod cpuOverhead = Fixtures.pod("r").container("a").request("memory", "100Mi").build();
+    cpuOverhead
+        .getSpec()
+        .setOverhead(Map.of("cpu", new io.fabric8.kubernetes.api.model.Quantity("10m")));
+    assertThat(Rankers.request(cpuOverhead, "memory")).isEqualTo(100L << 20);
+    cpuOverhead.getSpec().setOverhead(null);
+    assertThat(Rankers.request(cpuOverhead, "memory")).isEqualTo(100L << 20);
   }
 
   @Test

@@ -171,6 +171,19 @@ class ThresholdsTest {
             map(),
             map(),
             "eviction threshold nodefs.available must be positive: -1Gi"),
+        // Go's ParseFloat reads infinities: below 0 and above 100.
+        Arguments.of(
+            map("memory.available", "-Inf%"),
+            map(),
+            map(),
+            map(),
+            "eviction percentage threshold memory.available must be >= 0%: -Inf%"),
+        Arguments.of(
+            map("memory.available", "+Infinity%"),
+            map(),
+            map(),
+            map(),
+            "eviction percentage threshold memory.available must be <= 100%: +Infinity%"),
         Arguments.of(
             map("memory.available", "20000%"),
             map(),
