@@ -117,9 +117,7 @@ public record ProbeUrl(
     }
     String refHost = authorityOf(location, ref.scheme);
     if (!ref.scheme.isEmpty()) {
-      if (!ref.opaque.isEmpty()) {
-        return ref;
-      }
+      // An opaque reference ("mailto:me") has no path: it comes back as it is.
       return ref.withHostPort(refHost == null ? "" : refHost).withDotsRemoved();
     }
     if (refHost != null) {
@@ -281,9 +279,8 @@ public record ProbeUrl(
       }
     }
     String scheme = "";
-    // A leading ':' ("missing protocol scheme") fails below too: the first segment has a colon.
     int colon = schemeEnd(rest);
-    if (colon > 0) {
+    if (colon >= 0) {
       scheme = rest.substring(0, colon).toLowerCase(Locale.ROOT);
       rest = rest.substring(colon + 1);
     }
@@ -326,7 +323,10 @@ public record ProbeUrl(
     return new ProbeUrl(scheme, "", path, rawPath, rawQuery, forceQuery, fragment, "");
   }
 
-  /** The index of the ':' ending a scheme, -1 when there is none, 0 for a leading ':'. */
+  /**
+   * The index of the ':' ending a scheme, or -1 when there is none (a leading ':' is Go's "missing
+   * protocol scheme", which fails below too: the first segment then holds a colon).
+   */
   private static int schemeEnd(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -339,7 +339,7 @@ public record ProbeUrl(
         }
         continue;
       }
-      return c == ':' ? i : -1;
+      return c == ':' && i > 0 ? i : -1;
     }
     return -1;
   }
@@ -353,11 +353,8 @@ public record ProbeUrl(
     String host = authority.substring(authority.lastIndexOf('@') + 1);
     String colonPort;
     if (host.startsWith("[")) {
-      int close = host.lastIndexOf(']');
-      if (close < 0) {
-        return false;
-      }
-      colonPort = host.substring(close + 1);
+      // Without its ']' the whole "[..." is no port either.
+      colonPort = host.substring(host.lastIndexOf(']') + 1);
     } else {
       int colon = host.lastIndexOf(':');
       colonPort = colon < 0 ? "" : host.substring(colon);

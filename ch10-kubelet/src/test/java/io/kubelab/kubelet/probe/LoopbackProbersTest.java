@@ -65,6 +65,14 @@ class LoopbackProbersTest {
           redirect(ex, Integer.parseInt(code), "/ok", "body " + code);
         });
     server.createContext("/bad-location", ex -> redirect(ex, 302, "/%zz"));
+    server.createContext(
+        "/no-content",
+        ex -> {
+          seen.add(Map.entry(ex.getRequestURI().toString(), ex.getRequestHeaders()));
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+    server.createContext("/to-localhost", ex -> redirect(ex, 302, "//localhost:" + port + "/ok"));
     server.createContext("/no-host", ex -> redirect(ex, 302, "http:///ok"));
     server.createContext("/ftp", ex -> redirect(ex, 302, "ftp://127.0.0.1:" + port + "/x"));
     server.createContext(
@@ -464,6 +472,24 @@ class LoopbackProbersTest {
     seen.clear();
     get("/ok", Map.of("Host", List.of("")));
     assertThat(lastHeaders().get("Host")).as("an empty Host header is none").containsExactly(own);
+    get("/ok", Map.of("Host", List.of()));
+    assertThat(lastHeaders().get("Host")).as("so is one without values").containsExactly(own);
+    // A Host equal to the URL's own is no custom host: the next URL's host replaces it.
+    seen.clear();
+    new HttpProber(true)
+        .probe(url("/to-localhost"), Map.of("Host", List.of(own)), Duration.ofSeconds(5));
+    assertThat(seen)
+        .extracting(e -> e.getValue().getFirst("Host"))
+        .containsExactly(own, "localhost:" + port);
+  }
+
+  @Test
+  void aResponseWithoutBodyIsASuccessWithNoOutput() {
+    assertThat(get("/no-content")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, ""));
+    // probe.Result's strings.
+    assertThat(List.of(ProbeResult.values()))
+        .extracting(ProbeResult::toString)
+        .containsExactly("success", "warning", "failure", "unknown");
   }
 
   @Test

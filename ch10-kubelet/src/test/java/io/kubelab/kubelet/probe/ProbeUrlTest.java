@@ -101,6 +101,7 @@ class ProbeUrlTest {
         Arguments.of("/a b?x", "http://10.0.0.5:8080/a%20b?x", "/a%20b?x"),
         // Only the first segment of a relative path may not hold a colon.
         Arguments.of("a/b:c", "http://10.0.0.5:8080/a/b:c", "/a/b:c"),
+        Arguments.of("a/b:c?x", "http://10.0.0.5:8080/a/b:c?x", "/a/b:c?x"),
         Arguments.of("1a:b?x", "http://10.0.0.5:8080/1a:b%3Fx", "/1a:b%3Fx"),
         // Scheme characters: a-z, A-Z, and after the first 0-9; anything else ends the scan.
         Arguments.of("az:rest", "http:rest", "rest"),
@@ -113,6 +114,8 @@ class ProbeUrlTest {
         Arguments.of("a/:x", "http://10.0.0.5:8080/a/:x", "/a/:x"),
         // With a scheme, an empty authority: the path starts at the third slash.
         Arguments.of("http:///x", "http://10.0.0.5:8080/x", "/x"),
+        Arguments.of("http:///x:y", "http://10.0.0.5:8080/x:y", "/x:y"),
+        Arguments.of("//:ab/x", "http://10.0.0.5:8080//:ab/x", "//:ab/x"),
         // parseHost: a bracketed host needs its ']' and only a ":port" after it; elsewhere only
         // the last colon starts a port.
         Arguments.of("//[::1]x/y", "http://10.0.0.5:8080//%5B::1%5Dx/y", "//%5B::1%5Dx/y"),
@@ -218,6 +221,11 @@ class ProbeUrlTest {
     assertThat(u.resolve("x"))
         .as("resolvePath with an empty base")
         .hasToString("http://10.0.0.5:8080/x");
+    // Without a path or query the base's fragment stays too, unless the location has its own.
+    ProbeUrl withFragment = ProbeUrl.format("http", "10.0.0.5", 8080, "/a#top");
+    assertThat(withFragment.resolve("?")).hasToString("http://10.0.0.5:8080/a?#top");
+    assertThat(withFragment.resolve("#f")).hasToString("http://10.0.0.5:8080/a#f");
+    assertThat(withFragment.resolve("b")).hasToString("http://10.0.0.5:8080/b");
   }
 
   @Test
