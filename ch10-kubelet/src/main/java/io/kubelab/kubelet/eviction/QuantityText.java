@@ -2,6 +2,7 @@ package io.kubelab.kubelet.eviction;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.apimachinery.resource.Quantities;
+import java.util.Objects;
 
 /**
  * Quantities printed as Go's {@code resource.Quantity.String()} prints whole numbers of bytes: the
@@ -47,9 +48,15 @@ final class QuantityText {
     if (q == null) {
       return "0";
     }
-    String text =
-        (q.getAmount() == null ? "" : q.getAmount()) + (q.getFormat() == null ? "" : q.getFormat());
-    long v = Quantities.value(q, what);
+    String text = Objects.toString(q.getAmount(), "") + Objects.toString(q.getFormat(), "");
+    return canonical(text, Quantities.value(q, what));
+  }
+
+  /**
+   * The value {@code v} of the quantity written {@code text}, printed as Go prints a parsed
+   * quantity: in binary SI when a binary suffix was written, else in decimal SI.
+   */
+  static String canonical(String text, long v) {
     return text.matches(".*[KMGTPE]i$") ? binarySi(v) : decimalSi(v);
   }
 }

@@ -101,11 +101,8 @@ public final class Thresholds {
       }
       results.add(t.withGracePeriod(period));
     }
-    results.replaceAll(
-        t ->
-            minReclaims.containsKey(t.signal())
-                ? t.withMinReclaim(minReclaims.get(t.signal()))
-                : t);
+    // Every threshold is fresh from its statement, without a minimum reclaim yet.
+    results.replaceAll(t -> t.withMinReclaim(minReclaims.get(t.signal())));
     if (allocatableConfig.contains(NODE_ALLOCATABLE_ENFORCEMENT_KEY)) {
       List<Threshold> additional = new ArrayList<>();
       for (Threshold t : results) {
@@ -158,8 +155,12 @@ public final class Thresholds {
     }
     long quantity = parseQuantity(val);
     if (quantity <= 0) {
+      // Go prints the parsed quantity: "0Gi" reads "0", "-1024Mi" reads "-1Gi".
       throw new IllegalArgumentException(
-          "eviction threshold " + signal + " must be positive: " + (quantity == 0 ? "0" : val));
+          "eviction threshold "
+              + signal
+              + " must be positive: "
+              + QuantityText.canonical(val, quantity));
     }
     return new Threshold(
         signal, operator, ThresholdValue.quantity(quantity, val), Duration.ZERO, null);

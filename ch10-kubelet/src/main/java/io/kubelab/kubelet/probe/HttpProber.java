@@ -2,7 +2,6 @@ package io.kubelab.kubelet.probe;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
@@ -27,7 +26,6 @@ import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
 import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * HTTP GET probe.
@@ -45,11 +43,11 @@ import org.apache.hc.core5.util.Timeout;
  *       redirect fails ({@code stopped after 10 redirects}). A redirect to another host name is not
  *       followed when {@code followNonLocalRedirects} is false (the kubelet's setting): the 3xx
  *       itself is the answer, hence a warning.
- *   <li>A {@code Host} header sets the request's host ({@code req.Host}), and survives a relative
- *       redirect, as in Go; other headers are sent as given, repeated ones all. {@code User-Agent:
- *       kube-probe/1.18} unless the probe sets its own; {@code Accept-Encoding: gzip} (and
- *       transparent decompression) unless it sets that; {@code Connection: close}; a {@code
- *       Referer} on redirects.
+ *   <li>A {@code Host} header sets the request's host ({@code req.Host}), and survives a redirect
+ *       to a location without a scheme, as in Go; other headers are sent as given, repeated ones
+ *       all. {@code User-Agent: kube-probe/1.18} unless the probe sets its own; {@code
+ *       Accept-Encoding: gzip} (and transparent decompression) unless it sets that; {@code
+ *       Connection: close}; a {@code Referer} on redirects.
  *   <li>No proxy, TLS without certificate verification, one deadline for the whole exchange.
  *   <li>At most {@value #MAX_READ_LENGTH} bytes of the body are read, and that is the output. A
  *       body that breaks off for another reason makes the probe an error.
@@ -99,6 +97,11 @@ public final class HttpProber {
         return ProbeOutcome.of(
             ProbeResult.FAILURE, "Get " + current + ": http: no Host in request URL");
       }
+      if (!current.scheme().equals("http") && !current.scheme().equals("https")) {
+        return ProbeOutcome.of(
+            ProbeResult.FAILURE,
+            "Get " + current + ": unsupported protocol scheme \"" + current.scheme() + "\"");
+      }
       Response r;
       try {
         r = exchange(current, headers, hostHeader, referer, deadline);
@@ -137,10 +140,15 @@ public final class HttpProber {
           return ProbeOutcome.of(
               ProbeResult.FAILURE, "Get " + r.location + ": stopped after 10 redirects");
         }
-        // Go keeps a custom Host only through a relative redirect.
-        boolean relative = schemeOf(r.location).isEmpty() && !r.location.startsWith("//");
+        // Go's Client.do: the request's own Host, when it differs from its URL's host, is kept
+        // through a Location without a scheme (!u.IsAbs(), "//host/x" included); after any other
+        // redirect the new URL's host is the Host line again.
         hostHeader =
-            userHost != null && !userHost.equals(url.hostPort()) && relative ? userHost : null;
+            hostHeader != null
+                    && !hostHeader.equals(current.hostPort())
+                    && !ProbeUrl.isAbsolute(r.location)
+                ? hostHeader
+                : null;
         referer =
             current.scheme().equals("https") && next.scheme().equals("http")
                 ? null
@@ -161,18 +169,11 @@ public final class HttpProber {
       String referer,
       long deadline)
       throws IOException, HttpException {
-    if (!url.scheme().equals("http") && !url.scheme().equals("https")) {
-      throw new IllegalArgumentException("unsupported protocol scheme \"" + url.scheme() + "\"");
-    }
     String hostname = url.hostname();
-    // Go dials ":port" as the local system.
-    InetSocketAddress address =
-        hostname.isEmpty()
-            ? new InetSocketAddress(InetAddress.getLoopbackAddress(), url.port())
-            : new InetSocketAddress(hostname, url.port());
-    Socket socket = new Socket(Proxy.NO_PROXY);
-    DefaultBHttpClientConnection conn = new DefaultBHttpClientConnection(Http1Config.DEFAULT);
-    try {
+    // Go dials ":port" as the local system; an empty host name resolves to the loopback address.
+    InetSocketAddress address = new InetSocketAddress(hostname, url.port());
+    try (Socket socket = new Socket(Proxy.NO_PROXY);
+        DefaultBHttpClientConnection conn = new DefaultBHttpClientConnection(Http1Config.DEFAULT)) {
       socket.connect(address, remainingMillis(deadline));
       socket.setSoTimeout(remainingMillis(deadline));
       if (url.scheme().equals("https")) {
@@ -208,7 +209,6 @@ public final class HttpProber {
         request.addHeader("Accept-Encoding", "gzip");
       }
       request.addHeader("Connection", "close");
-      conn.setSocketTimeout(Timeout.ofMilliseconds(remainingMillis(deadline)));
       try (ClassicHttpResponse response =
           executor.execute(request, conn, HttpCoreContext.create())) {
         Header location = response.getFirstHeader("Location");
@@ -222,9 +222,6 @@ public final class HttpProber {
         return new Response(
             response.getCode(), location == null ? null : location.getValue(), body, error);
       }
-    } finally {
-      conn.close();
-      socket.close();
     }
   }
 
@@ -242,19 +239,6 @@ public final class HttpProber {
       // A truncated read is fine: the body is only output for events.
       return new String(in.readNBytes(MAX_READ_LENGTH), StandardCharsets.UTF_8);
     }
-  }
-
-  private static String schemeOf(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-      boolean other = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
-      if (letter || (other && i > 0)) {
-        continue;
-      }
-      return c == ':' && i > 0 ? s.substring(0, i) : "";
-    }
-    return "";
   }
 
   private static ProbeOutcome classify(int code, String body) {

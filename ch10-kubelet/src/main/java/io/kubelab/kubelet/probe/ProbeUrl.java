@@ -67,23 +67,43 @@ public record ProbeUrl(
     return new ProbeUrl(scheme, newHostPort, path, rawPath, rawQuery, forceQuery, fragment, opaque);
   }
 
-  /** The host without port or brackets, as Go's {@code URL.Hostname()}. */
+  /**
+   * The host without port or brackets, as Go's {@code URL.Hostname()} ({@code stripPort}): up to
+   * the first ':', or inside the brackets.
+   */
   public String hostname() {
-    if (hostPort.startsWith("[")) {
-      int close = hostPort.indexOf(']');
-      return close < 0 ? hostPort : hostPort.substring(1, close);
+    int colon = hostPort.indexOf(':');
+    if (colon < 0) {
+      return hostPort;
     }
-    int colon = hostPort.lastIndexOf(':');
-    return colon < 0 ? hostPort : hostPort.substring(0, colon);
+    int close = hostPort.indexOf(']');
+    if (close >= 0) {
+      return hostPort.substring(hostPort.startsWith("[") ? 1 : 0, close);
+    }
+    return hostPort.substring(0, colon);
   }
 
-  /** The port to dial: the explicit one, or the scheme's (Go's transport does the same). */
+  /**
+   * The port to dial: Go's {@code URL.Port()} ({@code portOnly}), or the scheme's when that is
+   * empty, as Go's transport does ({@code canonicalAddr}).
+   */
   public int port() {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon < 0 || colon < hostPort.lastIndexOf(']')) {
+    String port;
+    int close = hostPort.indexOf("]:");
+    int colon = hostPort.indexOf(':');
+    if (colon < 0) {
+      port = "";
+    } else if (close >= 0) {
+      port = hostPort.substring(close + 2);
+    } else if (hostPort.contains("]")) {
+      port = "";
+    } else {
+      port = hostPort.substring(colon + 1);
+    }
+    if (port.isEmpty()) {
       return "https".equals(scheme) ? 443 : 80;
     }
-    return Integer.parseInt(hostPort.substring(colon + 1));
+    return Integer.parseInt(port);
   }
 
   /**
@@ -97,9 +117,7 @@ public record ProbeUrl(
     }
     String refHost = authorityOf(location, ref.scheme);
     if (!ref.scheme.isEmpty()) {
-      if (!ref.opaque.isEmpty()) {
-        return ref;
-      }
+      // An opaque reference ("mailto:me") has no path: it comes back as it is.
       return ref.withHostPort(refHost == null ? "" : refHost).withDotsRemoved();
     }
     if (refHost != null) {
@@ -114,8 +132,15 @@ public record ProbeUrl(
               "")
           .withDotsRemoved();
     }
-    if (ref.path.isEmpty() && ref.rawQuery.isEmpty() && !ref.forceQuery) {
-      return new ProbeUrl(scheme, hostPort, path, rawPath, rawQuery, forceQuery, ref.fragment, "");
+    String query = ref.rawQuery;
+    String frag = ref.fragment;
+    if (ref.path.isEmpty() && ref.rawQuery.isEmpty()) {
+      // Go's ResolveReference: "?" or "#f" keeps this URL's query (a "?" still prints), and
+      // an empty fragment this URL's fragment.
+      query = rawQuery;
+      if (frag.isEmpty()) {
+        frag = fragment;
+      }
     }
     String p = ref.path;
     String rp = ref.rawPath;
@@ -127,8 +152,15 @@ public record ProbeUrl(
       p = (dir.isEmpty() ? "/" : dir) + p;
       rp = "";
     }
-    return new ProbeUrl(scheme, hostPort, p, rp, ref.rawQuery, ref.forceQuery, ref.fragment, "")
-        .withDotsRemoved();
+    return new ProbeUrl(scheme, hostPort, p, rp, query, ref.forceQuery, frag, "").withDotsRemoved();
+  }
+
+  /**
+   * Go's {@code url.Parse(ref).IsAbs()}: whether {@code ref}, which must parse, has a scheme.
+   * {@code //host/x} has none.
+   */
+  static boolean isAbsolute(String ref) {
+    return !parse(ref).scheme.isEmpty();
   }
 
   /** The authority of an absolute or scheme-relative location, or null. */
@@ -248,10 +280,7 @@ public record ProbeUrl(
     }
     String scheme = "";
     int colon = schemeEnd(rest);
-    if (colon == 0) {
-      return null; // "missing protocol scheme"
-    }
-    if (colon > 0) {
+    if (colon >= 0) {
       scheme = rest.substring(0, colon).toLowerCase(Locale.ROOT);
       rest = rest.substring(colon + 1);
     }
@@ -294,7 +323,10 @@ public record ProbeUrl(
     return new ProbeUrl(scheme, "", path, rawPath, rawQuery, forceQuery, fragment, "");
   }
 
-  /** The index of the ':' ending a scheme, -1 when there is none, 0 for a leading ':'. */
+  /**
+   * The index of the ':' ending a scheme, or -1 when there is none (a leading ':' is Go's "missing
+   * protocol scheme", which fails below too: the first segment then holds a colon).
+   */
   private static int schemeEnd(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -307,25 +339,27 @@ public record ProbeUrl(
         }
         continue;
       }
-      return c == ':' ? i : -1;
+      return c == ':' && i > 0 ? i : -1;
     }
     return -1;
   }
 
-  /** The host is thrown away, but a port that is not a number fails the parse, as in Go. */
+  /**
+   * Go's {@code parseAuthority} and {@code parseHost}, as far as they fail: the host is thrown
+   * away, but a bracketed host without its ']' ("missing ']' in host") or a port that is not a
+   * number ("invalid port") fails the parse.
+   */
   private static boolean validAuthority(String authority) {
-    String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
-    int close = hostPort.lastIndexOf(']');
-    int colon = hostPort.lastIndexOf(':');
-    if (colon < 0 || colon < close) {
-      return true;
+    String host = authority.substring(authority.lastIndexOf('@') + 1);
+    String colonPort;
+    if (host.startsWith("[")) {
+      // Without its ']' the whole "[..." is no port either.
+      colonPort = host.substring(host.lastIndexOf(']') + 1);
+    } else {
+      int colon = host.lastIndexOf(':');
+      colonPort = colon < 0 ? "" : host.substring(colon);
     }
-    for (int i = colon + 1; i < hostPort.length(); i++) {
-      if (!Character.isDigit(hostPort.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+    return colonPort.matches("(:[0-9]*)?");
   }
 
   /** Go's {@code shouldEscape(c, encodePath)}. */

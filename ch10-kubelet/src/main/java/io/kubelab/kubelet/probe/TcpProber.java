@@ -1,11 +1,11 @@
 package io.kubelab.kubelet.probe;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * TCP probe: success when a connection to {@code host:port} opens within the timeout.
@@ -21,11 +21,10 @@ public final class TcpProber {
   public ProbeOutcome probe(String host, int port, Duration timeout) {
     String addr = ProbeUrl.joinHostPort(host, port);
     try (Socket socket = new Socket(Proxy.NO_PROXY)) {
-      InetSocketAddress target =
-          host == null || host.isEmpty()
-              ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port)
-              : new InetSocketAddress(host, port);
-      socket.connect(target, timeoutMillis(timeout));
+      // An empty host name resolves to the loopback address, as Go dials ":port".
+      socket.connect(
+          new InetSocketAddress(Objects.requireNonNullElse(host, ""), port),
+          timeoutMillis(timeout));
       return ProbeOutcome.of(ProbeResult.SUCCESS, "");
     } catch (IOException | IllegalArgumentException e) {
       return ProbeOutcome.of(ProbeResult.FAILURE, "dial tcp " + addr + ": " + e.getMessage());

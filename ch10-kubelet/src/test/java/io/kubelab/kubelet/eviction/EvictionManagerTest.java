@@ -18,8 +18,10 @@ import io.kubelab.kubelet.stats.Summary;
 import io.kubelab.kubelet.types.PodUpdateTypes;
 import io.kubelab.kubelet.util.ManualExecutor;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -430,5 +432,342 @@ class EvictionManagerTest {
     assertThat(summary.calls).as("gave up waiting after 30 s").isEqualTo(2);
     slowKill.close();
     m.close();
+  }
+
+  private static Threshold threshold(Signal signal, long quantity) {
+    return new Threshold(
+        signal,
+        Signal.OP_LESS_THAN,
+        ThresholdValue.quantity(quantity, Long.toString(quantity)),
+        Duration.ZERO,
+        null);
+  }
+
+  /** Memory (node and "pods"), the node filesystem and PIDs all below 1Gi / 100 free. */
+  private static Summary everythingLow(List<Summary.PodStats> pods) {
+    Summary.MemoryStats memory = new Summary.MemoryStats(null, bytes("100Mi"), bytes("1Gi"));
+    return new Summary(
+        new Summary.NodeStats(
+            "test",
+            memory,
+            new Summary.FsStats(null, bytes("500Mi"), bytes("100Gi"), null, null, null, null),
+            null,
+            new Summary.RlimitStats(null, 1000L, 950L),
+            List.of(new Summary.ContainerStats("pods", memory, null, null))),
+        pods);
+  }
+
+  @Test
+  void memoryIsReclaimedBeforeAnyOtherResourceAsUpstreamsTestSortByEvictionPriority() {
+    Pod p = pod("p", DEFAULT, "", "", "", "");
+    Threshold nodeFs = threshold(Signal.NODE_FS_AVAILABLE, bytes("1Gi"));
+    Threshold pid = threshold(Signal.PID_AVAILABLE, 100);
+    summary.result = everythingLow(List.of(memoryStats(p, "10Mi")));
+    for (Threshold memory :
+        List.of(
+            threshold(Signal.MEMORY_AVAILABLE, bytes("1Gi")),
+            threshold(Signal.ALLOCATABLE_MEMORY_AVAILABLE, bytes("1Gi")))) {
+      events.clear();
+      EvictionManager m = manager(List.of(nodeFs, pid, memory), 0);
+      assertThat(m.synchronize(SHARED_FS, () -> List.of(p)).pods()).containsExactly(p);
+      assertThat(events.get(0).message())
+          .as("%s", memory)
+          .isEqualTo("Attempting to reclaim memory");
+      assertThat(killer.status.getMessage()).startsWith("The node was low on resource: memory. ");
+      assertThat(reclaims).as("memory has no node-level reclaim").hasValue(0);
+      assertThat(m.nodeConditions())
+          .containsExactly(
+              NodeCondition.MEMORY_PRESSURE,
+              NodeCondition.DISK_PRESSURE,
+              NodeCondition.PID_PRESSURE);
+      assertThat(m.isUnderMemoryPressure()).isTrue();
+      assertThat(m.isUnderDiskPressure()).isTrue();
+      assertThat(m.isUnderPidPressure()).isTrue();
+    }
+    // Without memory among them, the thresholds keep their order: PIDs first here.
+    events.clear();
+    EvictionManager m = manager(List.of(pid, nodeFs), 0);
+    m.synchronize(SHARED_FS, () -> List.of(p));
+    assertThat(events.get(0).message()).isEqualTo("Attempting to reclaim pids");
+    assertThat(m.isUnderMemoryPressure()).isFalse();
+  }
+
+  @Test
+  void whetherTheImageFilesystemIsDedicatedIsAskedOnce() {
+    AtomicInteger asked = new AtomicInteger();
+    EvictionManager.DiskInfoProvider diskInfo =
+        () -> {
+          asked.incrementAndGet();
+          return false;
+        };
+    EvictionManager m = manager(List.of(memory("1Gi", Duration.ZERO)), 0);
+    summary.result = memorySummary("5Gi", List.of());
+    m.synchronize(diskInfo, List::of);
+    m.synchronize(diskInfo, List::of);
+    assertThat(asked).hasValue(1);
+    assertThat(summary.calls).isEqualTo(2);
+  }
+
+  @Test
+  void aClosedManagerStartsNoLoop() {
+    EvictionManager m = manager(List.of(memory("1Gi", Duration.ZERO)), 0);
+    m.close();
+    ManualExecutor goroutine = new ManualExecutor();
+    m.start(SHARED_FS, List::of, x -> true, goroutine);
+    clock.step(Duration.ofMinutes(1));
+    goroutine.runAll();
+    assertThat(summary.calls).isZero();
+    assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
+  void thresholdsMetWithNoActivePodsEvictNothing() {
+    EvictionManager m = manager(List.of(memory("1Gi", Duration.ZERO)), 0);
+    summary.result = memorySummary("100Mi", List.of());
+    EvictionManager.Evicted evicted = m.synchronize(SHARED_FS, List::of);
+    assertThat(evicted.pods()).isEmpty();
+    assertThat(evicted.kill().toCompletableFuture()).isCompleted();
+    assertThat(m.isUnderMemoryPressure()).isTrue();
+    assertThat(m.isUnderDiskPressure()).isFalse();
+    assertThat(m.isUnderPidPressure()).isFalse();
+  }
+
+  @Test
+  void statisticsNotNewerThanTheLastPassEvictNothing() {
+    // thresholdsUpdatedStats: a second pass over the same memory sample does not evict again.
+    Pod p = pod("p", DEFAULT, "", "", "", "");
+    EvictionManager m = manager(List.of(memory("1Gi", Duration.ZERO)), 0);
+    Instant sampled = Instant.parse("2020-01-01T00:00:00Z");
+    Summary.MemoryStats low = new Summary.MemoryStats(sampled, bytes("100Mi"), bytes("1Gi"));
+    summary.result =
+        new Summary(
+            new Summary.NodeStats("test", low, null, null, null, List.of()),
+            List.of(memoryStats(p, "1Mi")));
+    assertThat(m.synchronize(SHARED_FS, () -> List.of(p)).pods()).containsExactly(p);
+    assertThat(m.synchronize(SHARED_FS, () -> List.of(p)).pods()).isEmpty();
+    assertThat(m.isUnderMemoryPressure()).as("the pressure stays").isTrue();
+    Summary.MemoryStats later =
+        new Summary.MemoryStats(sampled.plusSeconds(10), bytes("100Mi"), bytes("1Gi"));
+    summary.result =
+        new Summary(
+            new Summary.NodeStats("test", later, null, null, null, List.of()),
+            List.of(memoryStats(p, "1Mi")));
+    assertThat(m.synchronize(SHARED_FS, () -> List.of(p)).pods()).containsExactly(p);
+  }
+
+  private static Summary fsSummary(
+      String nodeFsAvailable, String imageFsAvailable, long inodesFree) {
+    long capacity = bytes("100Gi");
+    return new Summary(
+        new Summary.NodeStats(
+            "test",
+            null,
+            new Summary.FsStats(
+                null, bytes(nodeFsAvailable), capacity, null, inodesFree, 1_000_000L, null),
+            new Summary.RuntimeStats(
+                new Summary.FsStats(
+                    null, bytes(imageFsAvailable), capacity, null, null, null, null)),
+            null,
+            List.of()),
+        List.of());
+  }
+
+  @Test
+  void garbageCollectionRunsForTheFilesystemHoldingImages() {
+    // buildSignalToNodeReclaimFuncs: with a dedicated image filesystem only imagefs pressure
+    // deletes unused containers and images; without one, nodefs pressure does too.
+    Pod p = pod("p", DEFAULT, "", "", "", "");
+    Threshold inodes = threshold(Signal.NODE_FS_INODES_FREE, 1000);
+    Threshold imageFs = threshold(Signal.IMAGE_FS_AVAILABLE, bytes("1Gi"));
+    summary.result = fsSummary("50Gi", "50Gi", 10);
+    assertThat(manager(List.of(inodes), 0).synchronize(() -> true, () -> List.of(p)).pods())
+        .containsExactly(p);
+    assertThat(reclaims).as("nodefs inodes, dedicated image fs").hasValue(0);
+    assertThat(manager(List.of(inodes), 0).synchronize(() -> false, () -> List.of(p)).pods())
+        .containsExactly(p);
+    assertThat(reclaims).as("nodefs inodes, shared fs: containers then images").hasValue(2);
+    reclaims.set(0);
+    summary.result = fsSummary("50Gi", "500Mi", 1_000_000);
+    assertThat(manager(List.of(imageFs), 0).synchronize(() -> true, () -> List.of(p)).pods())
+        .containsExactly(p);
+    assertThat(reclaims).as("imagefs, dedicated").hasValue(2);
+  }
+
+  @Test
+  void aFailingCollectorOrMissingStatisticsAfterReclaimLeadToAnEviction() {
+    Pod p = pod("p", DEFAULT, "", "", "", "");
+    Threshold disk = threshold(Signal.NODE_FS_AVAILABLE, bytes("1Gi"));
+    List<String> ran = new ArrayList<>();
+    Summary low = fsSummary("500Mi", "50Gi", 1_000_000);
+    Summary freed = fsSummary("5Gi", "50Gi", 1_000_000);
+    summary.result = low;
+    EvictionManager m =
+        new EvictionManager(
+            "test",
+            new EvictionConfig(List.of(disk), Duration.ofMinutes(5), 0, Duration.ofSeconds(10)),
+            summary,
+            killer,
+            () -> {
+              ran.add("images");
+              summary.result = freed;
+            },
+            () -> {
+              ran.add("containers");
+              throw new IllegalStateException("runtime down");
+            },
+            events::add,
+            clock);
+    assertThat(m.synchronize(SHARED_FS, () -> List.of(p)).pods())
+        .as("a failed collector does not stop the next; enough was freed")
+        .isEmpty();
+    assertThat(ran).containsExactly("containers", "images");
+    AtomicInteger asked = new AtomicInteger();
+    io.kubelab.kubelet.stats.SummaryProvider once =
+        update -> {
+          if (asked.incrementAndGet() > 1) {
+            throw new io.kubelab.kubelet.stats.SummaryProvider.StatsException("gone");
+          }
+          return low;
+        };
+    EvictionManager blind =
+        new EvictionManager(
+            "test",
+            new EvictionConfig(List.of(disk), Duration.ofMinutes(5), 0, Duration.ofSeconds(10)),
+            once,
+            killer,
+            () -> {},
+            () -> {},
+            events::add,
+            clock);
+    assertThat(blind.synchronize(SHARED_FS, () -> List.of(p)).pods())
+        .as("no statistics after reclaim: evict")
+        .containsExactly(p);
+  }
+
+  @Test
+  void theMessageNamesEachContainerAboveItsRequestInTheStatisticsOrder() {
+    Pod pod =
+        Fixtures.pod("web")
+            .uid("web")
+            .container("app")
+            .request("memory", "100Mi")
+            .container("sidecar")
+            .container("exact")
+            .request("memory", "1G")
+            .container("quiet")
+            .request("memory", "2048Ki")
+            .build();
+    Summary.PodStats stats =
+        new Summary.PodStats(
+            new Summary.PodReference("web", "default", "web"),
+            List.of(
+                new Summary.ContainerStats(
+                    "sidecar", new Summary.MemoryStats(null, null, 1000L), null, null),
+                new Summary.ContainerStats(
+                    "app", new Summary.MemoryStats(null, null, bytes("300Mi")), null, null),
+                new Summary.ContainerStats(
+                    "exact", new Summary.MemoryStats(null, null, 1_000_000_000L), null, null),
+                new Summary.ContainerStats("quiet", null, null, null),
+                new Summary.ContainerStats(
+                    "sidecar", new Summary.MemoryStats(null, 5L, null), null, null),
+                new Summary.ContainerStats(
+                    "gone", new Summary.MemoryStats(null, null, bytes("1Gi")), null, null)),
+            null,
+            List.of());
+    Map<String, Summary.PodStats> byUid = Map.of("web", stats);
+    // Usage prints as a binary quantity (1000 bytes is below 1Ki, so decimal: 1k), a request as
+    // written; a container using exactly its request, or without statistics, is not named.
+    assertThat(EvictionManager.evictionMessage("memory", pod, byUid))
+        .isEqualTo(
+            "The node was low on resource: memory. "
+                + "Container sidecar was using 1k, which exceeds its request of 0. "
+                + "Container app was using 300Mi, which exceeds its request of 100Mi. ");
+    assertThat(EvictionManager.evictionAnnotations("memory", pod, byUid))
+        .containsExactly(
+            Map.entry("offending_containers", "sidecar,app"),
+            Map.entry("offending_containers_usage", "1k,300Mi"),
+            Map.entry("starved_resource", "memory"));
+    assertThat(EvictionManager.evictionMessage("pids", pod, byUid))
+        .as("memory use names no container for another resource")
+        .isEqualTo("The node was low on resource: pids. ");
+    // 1.5Gi above a 1G request: a decimal request prints in decimal, 2048Ki as 2Mi.
+    Summary.PodStats more =
+        new Summary.PodStats(
+            stats.podRef(),
+            List.of(
+                new Summary.ContainerStats(
+                    "exact", new Summary.MemoryStats(null, null, bytes("1.5Gi")), null, null),
+                new Summary.ContainerStats(
+                    "quiet", new Summary.MemoryStats(null, null, bytes("3Mi")), null, null)),
+            null,
+            List.of());
+    assertThat(EvictionManager.evictionMessage("memory", pod, Map.of("web", more)))
+        .isEqualTo(
+            "The node was low on resource: memory. "
+                + "Container exact was using 1536Mi, which exceeds its request of 1G. "
+                + "Container quiet was using 3Mi, which exceeds its request of 2Mi. ");
+  }
+
+  @Test
+  void diskEvictionsCountLayerAndLogsOfEachContainer() {
+    Pod pod =
+        Fixtures.pod("w")
+            .uid("w")
+            .container("writer")
+            .request("ephemeral-storage", "200Mi")
+            .container("no-logs")
+            .container("no-layer")
+            .build();
+    Summary.PodStats stats =
+        new Summary.PodStats(
+            new Summary.PodReference("w", "default", "w"),
+            List.of(
+                new Summary.ContainerStats(
+                    "writer",
+                    null,
+                    Summary.FsStats.used(bytes("300Mi"), 0L),
+                    Summary.FsStats.used(bytes("100Mi"), 0L)),
+                new Summary.ContainerStats(
+                    "no-logs", null, Summary.FsStats.used(bytes("1Gi"), 0L), null),
+                new Summary.ContainerStats(
+                    "no-layer", null, null, Summary.FsStats.used(bytes("1Gi"), 0L))),
+            null,
+            List.of());
+    assertThat(EvictionManager.evictionMessage("ephemeral-storage", pod, Map.of("w", stats)))
+        .isEqualTo(
+            "The node was low on resource: ephemeral-storage. "
+                + "Container writer was using 400Mi, which exceeds its request of 200Mi. ");
+    // Either half without a byte count: no usage known for that container.
+    Summary.PodStats unknown =
+        new Summary.PodStats(
+            stats.podRef(),
+            List.of(
+                new Summary.ContainerStats(
+                    "writer",
+                    null,
+                    Summary.FsStats.used(null, 0L),
+                    Summary.FsStats.used(bytes("1Gi"), 0L)),
+                new Summary.ContainerStats(
+                    "no-logs",
+                    null,
+                    Summary.FsStats.used(bytes("1Gi"), 0L),
+                    Summary.FsStats.used(null, 0L))),
+            null,
+            List.of());
+    assertThat(EvictionManager.evictionMessage("ephemeral-storage", pod, Map.of("w", unknown)))
+        .isEqualTo("The node was low on resource: ephemeral-storage. ");
+    // Other resources name no container.
+    assertThat(EvictionManager.evictionMessage("pids", pod, Map.of("w", stats)))
+        .isEqualTo("The node was low on resource: pids. ");
+  }
+
+  @Test
+  void aPodWithoutStatisticsIsEvictedWithTheBareMessageAndNoAnnotations() {
+    Pod p = pod("p", DEFAULT, "", "", "", "");
+    EvictionManager m = manager(List.of(memory("1Gi", Duration.ZERO)), 0);
+    summary.result = memorySummary("100Mi", List.of());
+    assertThat(m.synchronize(SHARED_FS, () -> List.of(p)).pods()).containsExactly(p);
+    assertThat(killer.status.getMessage()).isEqualTo("The node was low on resource: memory. ");
+    assertThat(events.get(1).annotations()).isEmpty();
   }
 }

@@ -158,6 +158,38 @@ class ThresholdsTest {
             map(),
             map(),
             "eviction threshold memory.available must be positive: 0"),
+        // The message prints the parsed quantity as Go's Quantity.String does.
+        Arguments.of(
+            map("memory.available", "0Gi"),
+            map(),
+            map(),
+            map(),
+            "eviction threshold memory.available must be positive: 0"),
+        Arguments.of(
+            map("nodefs.available", "-1024Mi"),
+            map(),
+            map(),
+            map(),
+            "eviction threshold nodefs.available must be positive: -1Gi"),
+        // Go's ParseFloat reads infinities: below 0 and above 100.
+        Arguments.of(
+            map("memory.available", "-Inf%"),
+            map(),
+            map(),
+            map(),
+            "eviction percentage threshold memory.available must be >= 0%: -Inf%"),
+        Arguments.of(
+            map("memory.available", "+Infinity%"),
+            map(),
+            map(),
+            map(),
+            "eviction percentage threshold memory.available must be <= 100%: +Infinity%"),
+        Arguments.of(
+            map("memory.available", "20000%"),
+            map(),
+            map(),
+            map(),
+            "eviction percentage threshold memory.available must be <= 100%: 20000%"),
         Arguments.of(
             map("memory.available", "-15%"),
             map(),
@@ -251,6 +283,20 @@ class ThresholdsTest {
   }
 
   @Test
+  void theFractionsBoundsAreInclusive() {
+    // 10000% is a fraction of exactly 100, not above it; "-0%" parses to a negative zero, which
+    // is not below 0.
+    assertThat(parse(List.of(), map("memory.available", "10000%"), map(), map(), map()))
+        .singleElement()
+        .extracting(x -> x.value().percentage())
+        .isEqualTo(100f);
+    assertThat(parse(List.of(), map("memory.available", "-0%"), map(), map(), map()))
+        .singleElement()
+        .extracting(x -> x.value().percentage())
+        .isEqualTo(-0f);
+  }
+
+  @Test
   void theDefaultHardSetAndItsAllocatableCopy() {
     List<Threshold> defaults = EvictionConfig.defaults().thresholds();
     assertThat(defaults)
@@ -290,6 +336,9 @@ class ThresholdsTest {
     assertThatThrownBy(() -> Thresholds.parseMap("memory.available"))
         .hasMessage("malformed pair, expect string=string");
     assertThat(Thresholds.parseLangleMap("")).isEmpty();
+    // SplitN keeps an empty key; only a missing separator is malformed.
+    assertThat(Thresholds.parseLangleMap("<100Mi")).containsExactly(Map.entry("", "100Mi"));
+    assertThat(Thresholds.parseMap("=1m")).containsExactly(Map.entry("", "1m"));
   }
 
   static Stream<Arguments> durations() {

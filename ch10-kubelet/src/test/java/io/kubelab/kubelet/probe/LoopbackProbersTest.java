@@ -58,6 +58,27 @@ class LoopbackProbersTest {
     server.createContext(
         "/elsewhere", ex -> redirect(ex, 302, "http://localhost:" + port + "/ok", "going away"));
     server.createContext("/no-location", ex -> reply(ex, 302, "where?"));
+    server.createContext(
+        "/redirect/",
+        ex -> {
+          String code = ex.getRequestURI().getPath().substring("/redirect/".length());
+          redirect(ex, Integer.parseInt(code), "/ok", "body " + code);
+        });
+    server.createContext("/bad-location", ex -> redirect(ex, 302, "/%zz"));
+    server.createContext(
+        "/no-content",
+        ex -> {
+          seen.add(Map.entry(ex.getRequestURI().toString(), ex.getRequestHeaders()));
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+    server.createContext("/to-localhost", ex -> redirect(ex, 302, "//localhost:" + port + "/ok"));
+    server.createContext("/no-host", ex -> redirect(ex, 302, "http:///ok"));
+    server.createContext("/ftp", ex -> redirect(ex, 302, "ftp://127.0.0.1:" + port + "/x"));
+    server.createContext(
+        "/absolute-then-relative", ex -> redirect(ex, 302, "http://127.0.0.1:" + port + "/moved"));
+    server.createContext(
+        "/scheme-relative", ex -> redirect(ex, 302, "//127.0.0.1:" + port + "/ok"));
     server.createContext("/no-location-307", ex -> reply(ex, 307, "stay"));
     server.createContext(
         "/chain/",
@@ -292,7 +313,9 @@ class LoopbackProbersTest {
                 Map.of(),
                 Duration.ofSeconds(1));
     assertThat(o.result()).isEqualTo(ProbeResult.FAILURE);
-    assertThat(o.output()).startsWith("Get http://127.0.0.1:" + closedPort + "/: ");
+    assertThat(o.output())
+        .startsWith("Get http://127.0.0.1:" + closedPort + "/: ")
+        .contains("Connection refused");
     assertThat(o.error()).isNull();
 
     ProbeOutcome opaque =
@@ -380,5 +403,119 @@ class LoopbackProbersTest {
     assertThat(CommandExpansion.expand("end$", env)).isEqualTo("end$");
     // After an unclosed "$(" Go keeps scanning: the later "$$" is still an escaped '$'.
     assertThat(CommandExpansion.expand("$(FILE $$", env)).isEqualTo("$(FILE $");
+  }
+
+  @Test
+  void goFollows301302303307And308ButNoOther3xx() {
+    for (int code : new int[] {301, 302, 303, 307, 308}) {
+      assertThat(get("/redirect/" + code))
+          .as("%d", code)
+          .isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, "fine"));
+    }
+    for (int code : new int[] {300, 305, 306}) {
+      assertThat(get("/redirect/" + code))
+          .as("%d", code)
+          .isEqualTo(ProbeOutcome.of(ProbeResult.WARNING, "body " + code));
+    }
+    // Without a Location, 301 and 303 fail as 302 does; 308 is the answer, as 307.
+    for (int code : new int[] {301, 303}) {
+      assertThat(get("/code/" + code))
+          .isEqualTo(
+              ProbeOutcome.of(
+                  ProbeResult.FAILURE,
+                  "Get http://127.0.0.1:"
+                      + port
+                      + "/code/"
+                      + code
+                      + ": "
+                      + code
+                      + " response missing Location header"));
+    }
+    assertThat(get("/code/308")).isEqualTo(ProbeOutcome.of(ProbeResult.WARNING, "code 308"));
+  }
+
+  @Test
+  void aLocationThatCannotBeFollowedFailsTheProbe() {
+    assertThat(get("/bad-location").result()).isEqualTo(ProbeResult.FAILURE);
+    assertThat(get("/bad-location").output())
+        .startsWith(
+            "Get http://127.0.0.1:"
+                + port
+                + "/bad-location: failed to parse Location header \"/%zz\"");
+    HttpProber following = new HttpProber(true);
+    assertThat(following.probe(url("/no-host"), Map.of(), Duration.ofSeconds(5)))
+        .isEqualTo(
+            ProbeOutcome.of(ProbeResult.FAILURE, "Get http:///ok: http: no Host in request URL"));
+    assertThat(get("/ftp"))
+        .as("same host name, another scheme")
+        .isEqualTo(
+            ProbeOutcome.of(
+                ProbeResult.FAILURE,
+                "Get ftp://127.0.0.1:" + port + "/x: unsupported protocol scheme \"ftp\""));
+  }
+
+  @Test
+  void aCustomHostIsKeptOnlyWhileEachLocationHasNoScheme() {
+    Map<String, List<String>> host = Map.of("Host", List.of("app.example.com"));
+    String own = "127.0.0.1:" + port;
+    get("/scheme-relative", host);
+    assertThat(seen)
+        .as("//host/x has no scheme")
+        .extracting(e -> e.getValue().getFirst("Host"))
+        .containsExactly("app.example.com", "app.example.com");
+    seen.clear();
+    get("/absolute-then-relative", host);
+    assertThat(seen)
+        .as("once lost, the custom host does not come back")
+        .extracting(e -> e.getValue().getFirst("Host"))
+        .containsExactly("app.example.com", own, own);
+    seen.clear();
+    get("/ok", Map.of("Host", List.of("")));
+    assertThat(lastHeaders().get("Host")).as("an empty Host header is none").containsExactly(own);
+    get("/ok", Map.of("Host", List.of()));
+    assertThat(lastHeaders().get("Host")).as("so is one without values").containsExactly(own);
+    // A Host equal to the URL's own is no custom host: the next URL's host replaces it.
+    seen.clear();
+    new HttpProber(true)
+        .probe(url("/to-localhost"), Map.of("Host", List.of(own)), Duration.ofSeconds(5));
+    assertThat(seen)
+        .extracting(e -> e.getValue().getFirst("Host"))
+        .containsExactly(own, "localhost:" + port);
+  }
+
+  @Test
+  void aResponseWithoutBodyIsASuccessWithNoOutput() {
+    assertThat(get("/no-content")).isEqualTo(ProbeOutcome.of(ProbeResult.SUCCESS, ""));
+    // probe.Result's strings.
+    assertThat(List.of(ProbeResult.values()))
+        .extracting(ProbeResult::toString)
+        .containsExactly("success", "warning", "failure", "unknown");
+  }
+
+  @Test
+  void theRefererIsThePreviousUrlAndAbsentOnTheFirstRequest() {
+    get("/ok");
+    assertThat(lastHeaders().containsKey("Referer")).isFalse();
+    get("/moved");
+    assertThat(lastHeaders().get("Referer")).containsExactly("http://127.0.0.1:" + port + "/moved");
+  }
+
+  @Test
+  void gzipIsAskedForAndUndoneOnlyWhenTheProbeSetsNeitherAcceptEncodingNorRange() {
+    // Go's transport: requestedGzip only without Accept-Encoding and Range headers.
+    ProbeOutcome own = get("/gzip", Map.of("Accept-Encoding", List.of("gzip")));
+    assertThat(own.result()).isEqualTo(ProbeResult.SUCCESS);
+    assertThat(own.output()).as("left compressed").startsWith("\u001f").isNotEqualTo("zipped");
+    get("/ok", Map.of("Accept-Encoding", List.of("identity")));
+    assertThat(lastHeaders().get("Accept-Encoding")).containsExactly("identity");
+    get("/ok", Map.of("Range", List.of("bytes=0-")));
+    assertThat(lastHeaders().containsKey("Accept-Encoding")).isFalse();
+  }
+
+  @Test
+  void theCommandsArgumentsAreExpandedOneByOne() {
+    Map<String, String> env = Map.of("FILE", "/tmp/ok");
+    assertThat(CommandExpansion.expand(List.of("cat", "$(FILE)", ")$(FILE)"), env))
+        .containsExactly("cat", "/tmp/ok", ")/tmp/ok");
   }
 }
