@@ -394,4 +394,17 @@ class GenericPlegTest {
       }
     }
   }
+
+  @Test
+  void statesAndEventTypesPrintAsUpstreamSpellsThem() {
+    // generic.go's plegContainerState values and pleg.go's PodLifeCycleEventType constants, as
+    // the kubelet's log lines show them.
+    assertThat(List.of(RUNNING, EXITED, UNKNOWN, NON_EXISTENT))
+        .map(Object::toString)
+        .containsExactly("running", "exited", "unknown", "non-existent");
+    assertThat(PodLifeCycleEventType.values())
+        .extracting(Object::toString)
+        .containsExactly(
+            "ContainerStarted", "ContainerDied", "ContainerRemoved", "PodSync", "ContainerChanged");
+  }
 }
