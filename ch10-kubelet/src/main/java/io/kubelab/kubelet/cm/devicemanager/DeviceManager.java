@@ -99,6 +99,9 @@ public final class DeviceManager implements AutoCloseable {
   private final NamedThreads executor = new NamedThreads("device-manager", 4);
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
+  // Held across a checkpoint's snapshot and its write, taken before lock (never inside it).
+  private final Object checkpointLock = new Object();
+
   // Guarded by lock (upstream's m.mutex).
   private final Object lock = new Object();
   private final Map<String, EndpointInfo> endpoints = new HashMap<>();
@@ -436,19 +439,28 @@ public final class DeviceManager implements AutoCloseable {
     }
   }
 
-  /** Upstream {@code writeCheckpoint}: the allocations and each resource's healthy devices. */
+  /**
+   * Upstream {@code writeCheckpoint}: the allocations and each resource's healthy devices.
+   *
+   * <p>Upstream takes the snapshot under its mutex and writes it after unlocking, so two writers
+   * (an allocation and a plugin's device update) can finish in the other order and leave the older
+   * snapshot on the disk. Here the snapshot and its write happen under {@link #checkpointLock}: the
+   * file always ends with the newest state.
+   */
   void writeCheckpoint() throws IOException {
-    Checkpoint.Data data;
-    synchronized (lock) {
-      Map<String, List<String>> registered = new TreeMap<>();
-      healthyDevices.forEach((r, ids) -> registered.put(r, List.copyOf(ids)));
-      data = new Checkpoint.Data(podDevices.toCheckpointData(), registered);
-    }
-    try {
-      Checkpoint.write(checkpointFile, data);
-    } catch (IOException e) {
-      throw new IOException(
-          "failed to write checkpoint file \"" + DevicePlugins.CHECKPOINT + "\": " + e, e);
+    synchronized (checkpointLock) {
+      Checkpoint.Data data;
+      synchronized (lock) {
+        Map<String, List<String>> registered = new TreeMap<>();
+        healthyDevices.forEach((r, ids) -> registered.put(r, List.copyOf(ids)));
+        data = new Checkpoint.Data(podDevices.toCheckpointData(), registered);
+      }
+      try {
+        Checkpoint.write(checkpointFile, data);
+      } catch (IOException e) {
+        throw new IOException(
+            "failed to write checkpoint file \"" + DevicePlugins.CHECKPOINT + "\": " + e, e);
+      }
     }
   }
 
