@@ -320,6 +320,10 @@ class DeviceManagerTest {
     FakeGpuPlugin p = plugin(1, false);
     p.register();
     awaitCapacity(m1, 1, 1);
+    // The devices are visible before their checkpoint is on the disk (upstream writes it after
+    // unlocking, too): the restart must find it.
+    Path cp = dir.resolve(DevicePlugins.CHECKPOINT);
+    updates.await("checkpoint written", () -> Files.exists(cp));
     p.close();
     m1.close();
     DeviceManager m2 = manager();
