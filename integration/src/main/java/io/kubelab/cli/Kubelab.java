@@ -102,7 +102,27 @@ public final class Kubelab implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    commonPoolOfAtLeastTwo(System.getProperties(), Runtime.getRuntime().availableProcessors());
     System.exit(new Kubelab(System.out).run(args, System.err));
+  }
+
+  /** The system property that sizes {@link java.util.concurrent.ForkJoinPool#commonPool()}. */
+  static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  /**
+   * On one or two processors the common pool gets a parallelism of 1, and {@link
+   * java.util.concurrent.CompletableFuture}'s {@code *Async} methods then start a new thread for
+   * every task instead of using the pool. The Kubernetes client completes each HTTP response that
+   * way, so on a 2-processor machine every request of {@code kubelab perf --through-apiserver} or
+   * {@code kubelab scheduler} started and ended a thread (a fifth of the client's CPU). Unless the
+   * user chose a value, this asks for a pool of at least two threads; it must run before anything
+   * touches the pool.
+   */
+  static void commonPoolOfAtLeastTwo(java.util.Properties props, int processors) {
+    if (processors <= 2 && props.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      props.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
   }
 
   /** Runs one command line; returns the exit status. Errors go to {@code err} as one line. */

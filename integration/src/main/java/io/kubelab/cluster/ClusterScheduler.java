@@ -1,5 +1,6 @@
 package io.kubelab.cluster;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
@@ -145,6 +146,15 @@ public final class ClusterScheduler implements AutoCloseable {
       cache.close();
       throw e;
     }
+  }
+
+  /**
+   * Adds a handler to the scheduler's own pod informer, as upstream's scheduler_perf watches the
+   * measured pods through the scheduler's informer factory: one watch and one decoding of each pod
+   * event serve both. The handler runs on the informer's thread and must be quick.
+   */
+  public void addPodHandler(io.kubelab.scheduler.ResourceEventHandler<Pod> handler) {
+    client.addPodHandler(handler);
   }
 
   /** The scheduler, for tests and tools that look at its queue or wait for its bindings. */

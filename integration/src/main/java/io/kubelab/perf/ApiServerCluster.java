@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubelab.apimachinery.clock.SystemClock;
 import io.kubelab.cluster.ClusterScheduler;
 import io.kubelab.cluster.apiserver.ApiServer;
@@ -31,7 +29,7 @@ import java.util.function.Consumer;
  * an API server, the scheduler on informers, a client): kubelab's API server on a loopback port,
  * chapter 08's scheduler behind fabric8 informers ({@link ClusterScheduler}), and nodes and pods
  * created over HTTP by {@value #CREATORS} client threads. The measurement watches the pods through
- * an informer of its own.
+ * the scheduler's pod informer, as upstream's does through the scheduler's informer factory.
  */
 final class ApiServerCluster implements PerfCluster {
 
@@ -41,7 +39,6 @@ final class ApiServerCluster implements PerfCluster {
   private final ApiServer server;
   private final KubernetesClient client;
   private final SystemClock clock;
-  private final SharedIndexInformer<Pod> informer;
   private final ClusterScheduler scheduler;
   private final SchedulerMetrics metrics = new SchedulerMetrics();
   private final ExecutorService creators;
@@ -71,27 +68,6 @@ final class ApiServerCluster implements PerfCluster {
               t.setDaemon(true);
               return t;
             });
-    informer =
-        client
-            .pods()
-            .inAnyNamespace()
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Pod p) {
-                    tracker.onAdd(p);
-                  }
-
-                  @Override
-                  public void onUpdate(Pod old, Pod p) {
-                    tracker.onUpdate(old, p);
-                  }
-
-                  @Override
-                  public void onDelete(Pod p, boolean unknownFinalState) {
-                    tracker.onDelete(p);
-                  }
-                });
     try {
       scheduler = ClusterScheduler.start(client, config, clock, seed, metrics);
     } catch (InterruptedException e) {
@@ -102,6 +78,23 @@ final class ApiServerCluster implements PerfCluster {
       close();
       throw e;
     }
+    scheduler.addPodHandler(
+        new io.kubelab.scheduler.ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod p) {
+            tracker.onAdd(p);
+          }
+
+          @Override
+          public void onUpdate(Pod old, Pod p) {
+            tracker.onUpdate(old, p);
+          }
+
+          @Override
+          public void onDelete(Pod p) {
+            tracker.onDelete(p);
+          }
+        });
   }
 
   @Override
@@ -193,7 +186,6 @@ final class ApiServerCluster implements PerfCluster {
     if (scheduler != null) {
       scheduler.close();
     }
-    informer.close();
     client.close();
     server.close();
     clock.close();
