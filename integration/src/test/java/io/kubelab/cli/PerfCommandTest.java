@@ -59,6 +59,19 @@ class PerfCommandTest {
   }
 
   @Test
+  void throughTheApiServerEveryPodIsAccountedForOverHttp() {
+    Run r = perf("--smoke", "--through-apiserver", "--case", "Unschedulable");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("through kubelab's API server")
+        .containsPattern("Unschedulable/500Nodes/200InitPods +\\d")
+        .contains(
+            "Unschedulable/500Nodes/200InitPods: 10 nodes, 24 pods created, 20 bound, 4 pending")
+        .contains(
+            "  4 pod(s) pending: Unschedulable: 0/10 nodes are available: 10 Insufficient cpu.");
+  }
+
+  @Test
   void jsonOutputIsUpstreamsDataItemsAndCompareGivesRatios(@TempDir Path dir) throws Exception {
     Path baseline = dir.resolve("baseline.json");
     Run first =

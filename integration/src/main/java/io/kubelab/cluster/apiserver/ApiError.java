@@ -197,10 +197,6 @@ public final class ApiError extends RuntimeException {
         0);
   }
 
-  static ApiError serviceUnavailable(String message) {
-    return new ApiError(503, "ServiceUnavailable", message, "", "", "", List.of(), 0);
-  }
-
   static ApiError internal(String message) {
     return new ApiError(
         500,

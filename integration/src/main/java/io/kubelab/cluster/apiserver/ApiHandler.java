@@ -109,9 +109,13 @@ final class ApiHandler extends Handler.Abstract {
   private void serve(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
     if ("websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE))) {
-      // Watches are served as chunked HTTP streams only. 503 is the answer on which clients
-      // that try a WebSocket first (fabric8) fall back to a plain HTTP watch.
-      throw ApiError.serviceUnavailable("WebSocket watches are not served; use an HTTP watch");
+      // WebSocket watches are not served. The answer is an empty 200 (not 101): a client that
+      // tries a WebSocket first (fabric8) falls back to a plain HTTP watch at once. A 503 would
+      // first be retried with back-off (about 20 s with fabric8's defaults), and the watch
+      // stream itself as the 200's body would keep the WebSocket handshake waiting forever.
+      response.setStatus(200);
+      response.write(true, null, callback);
+      return;
     }
     String method = request.getMethod();
     Map<String, String> q = query(request);

@@ -67,6 +67,70 @@ class Fabric8ClientTest {
     server.close();
   }
 
+  @Test
+  void aWebSocketUpgradeGetsAnEmpty200SoClientsFallBackToHttpWatches() throws Exception {
+    try (java.net.Socket s =
+        new java.net.Socket("127.0.0.1", java.net.URI.create(server.url()).getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream()
+          .write(
+              ("GET /api/v1/namespaces/default/pods?watch=true HTTP/1.1\r\n"
+                      + "Host: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                      + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+      List<String> headers = new ArrayList<>();
+      for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) {
+        headers.add(l.toLowerCase(java.util.Locale.ROOT));
+      }
+      assertThat(headers).contains("content-length: 0");
+    }
+  }
+
+  @Test
+  void fabric8FallsBackToAnHttpWatchWithoutRetrying() throws Exception {
+    // With retries on and a back-off longer than the test's timeout, a retried WebSocket attempt
+    // (as a 503 would cause) could not sync in time.
+    KubernetesClient retrying =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(
+                        io.fabric8.kubernetes.client.Config.empty())
+                    .withMasterUrl(server.url())
+                    .withRequestRetryBackoffLimit(10)
+                    .withRequestRetryBackoffInterval(120_000)
+                    .build())
+            .build();
+    try (SharedIndexInformer<Pod> informer =
+        retrying.pods().inNamespace("default").runnableInformer(0)) {
+      BlockingQueue<String> added = new LinkedBlockingQueue<>();
+      informer.addEventHandler(
+          new ResourceEventHandler<Pod>() {
+            @Override
+            public void onAdd(Pod p) {
+              added.add(p.getMetadata().getName());
+            }
+
+            @Override
+            public void onUpdate(Pod o, Pod p) {}
+
+            @Override
+            public void onDelete(Pod p, boolean unknown) {}
+          });
+      informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      client.pods().resource(pod("after-sync")).create();
+      assertThat(added.poll(20, TimeUnit.SECONDS))
+          .as("the HTTP watch delivers the new pod")
+          .isEqualTo("after-sync");
+    } finally {
+      retrying.close();
+    }
+  }
+
   static Pod pod(String name) {
     return new PodBuilder()
         .withNewMetadata()
