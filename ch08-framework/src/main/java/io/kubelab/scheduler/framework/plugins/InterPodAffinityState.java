@@ -104,9 +104,9 @@ final class InterPodAffinityState implements StateData {
             return; // upstream logs "node not found" and skips it
           }
           // Each existing pod's terms come parsed from the NodeInfo (v1.20's PodInfo).
-          PairCounts found = new PairCounts(node);
+          PairCounts found = null;
           for (PodAffinityInfo other : ni.affinityInfos()) {
-            existingAntiAffinityPairs(pod, other, found);
+            found = existingAntiAffinityPairs(pod, other, node, found);
           }
           existing[i] = found;
         });
@@ -144,15 +144,20 @@ final class InterPodAffinityState implements StateData {
                 }
               }
             }
-            PairCounts a = new PairCounts(node);
+            // Most nodes match nothing: their counts are never allocated.
+            PairCounts a = null;
             if (matchedAll > 0) {
+              a = new PairCounts(node);
               for (PodAffinityTerm term : affinityTerms) {
                 a.add(term.getTopologyKey(), matchedAll);
               }
             }
-            PairCounts b = new PairCounts(node);
+            PairCounts b = null;
             for (int t = 0; t < matchedAnti.length; t++) {
               if (matchedAnti[t] > 0) {
+                if (b == null) {
+                  b = new PairCounts(node);
+                }
                 b.add(antiAffinityTerms.get(t).getTopologyKey(), matchedAnti[t]);
               }
             }
@@ -194,12 +199,12 @@ final class InterPodAffinityState implements StateData {
    * multiplier} = 1, AddPod) or out (−1, RemovePod).
    */
   void updateWithPod(Pod updated, Node node, long multiplier) {
-    PairCounts existingPairs = new PairCounts(node);
     PodAffinityInfo parsed = PodAffinityInfo.of(updated);
-    if (parsed != null) {
-      existingAntiAffinityPairs(pod, parsed, existingPairs);
+    PairCounts existingPairs =
+        parsed == null ? null : existingAntiAffinityPairs(pod, parsed, node, null);
+    if (existingPairs != null) {
+      existingPairs.addTo(existingAntiAffinity, multiplier);
     }
-    existingPairs.addTo(existingAntiAffinity, multiplier);
     PairCounts affinityPairs = new PairCounts(node);
     if (!affinityTerms.isEmpty() && AffinityTerms.podMatchesAll(updated, affinityProps)) {
       for (PodAffinityTerm term : affinityTerms) {
@@ -281,14 +286,19 @@ final class InterPodAffinityState implements StateData {
    * @throws io.kubelab.apimachinery.labels.LabelSelectors.InvalidSelectorException naming the pod
    *     and field of a malformed selector
    */
-  private static void existingAntiAffinityPairs(
-      Pod incoming, PodAffinityInfo other, PairCounts into) {
+  private static PairCounts existingAntiAffinityPairs(
+      Pod incoming, PodAffinityInfo other, Node node, PairCounts into) {
+    PairCounts out = into;
     for (PodAffinityInfo.Term t : other.requiredAntiAffinity()) {
       if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
           incoming, t.namespaces(), t.selector())) {
-        into.add(t.topologyKey(), 1);
+        if (out == null) {
+          out = new PairCounts(node);
+        }
+        out.add(t.topologyKey(), 1);
       }
     }
+    return out;
   }
 
   /**
