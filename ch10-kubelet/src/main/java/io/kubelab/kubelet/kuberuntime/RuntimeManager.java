@@ -625,8 +625,4 @@ public final class RuntimeManager {
         + pod.getMetadata().getUid()
         + ")";
   }
-
-  Clock clock() {
-    return clock;
-  }
 }
