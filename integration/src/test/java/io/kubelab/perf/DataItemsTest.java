@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kubelab.perf.DataItems.DataItem;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -122,6 +126,103 @@ class DataItemsTest {
         .hasMessageStartingWith("b.json: malformed JSON");
     assertThatThrownBy(() -> DataItems.read(Path.of("no/such.json")))
         .hasMessage("no/such.json: no such file");
+  }
+
+  @Test
+  void wholeNumbersBelow1e15AreWrittenWithoutAFractionOthersAsDoubles() {
+    DataItems items =
+        new DataItems(
+            "v1",
+            List.of(
+                new DataItem(
+                    Map.of(
+                        "a", 999_999_999_999_999.0,
+                        "b", 1e15,
+                        "c", -3.0,
+                        "d", -1e15,
+                        "e", 0.5,
+                        "f", 0.0),
+                    "u",
+                    Map.of())));
+    JsonNode data = JsonMapper.builder().build().readTree(items.toJson()).get("dataItems").get(0);
+    assertThat(data.has("labels")).as("no labels, no labels object").isFalse();
+    JsonNode d = data.get("data");
+    assertThat(d.get("a").isIntegralNumber()).isTrue();
+    assertThat(d.get("a").longValue()).isEqualTo(999_999_999_999_999L);
+    assertThat(d.get("b").isFloatingPointNumber()).isTrue();
+    assertThat(d.get("c").isIntegralNumber()).isTrue();
+    assertThat(d.get("c").longValue()).isEqualTo(-3L);
+    assertThat(d.get("d").isFloatingPointNumber()).isTrue();
+    assertThat(d.get("e").isFloatingPointNumber()).isTrue();
+    assertThat(d.get("e").doubleValue()).isEqualTo(0.5);
+    assertThat(d.get("f").isIntegralNumber()).isTrue();
+    assertThat(DataItems.parse(items.toJson(), "x").dataItems().get(0).data())
+        .isEqualTo(items.dataItems().get(0).data());
+  }
+
+  @Test
+  void parsingFillsWhatIsMissingWithEmptyValues() {
+    DataItems d = DataItems.parse("{\"dataItems\":[{},{\"data\":3,\"labels\":[1]}]}", "b.json");
+    assertThat(d.version()).isEmpty();
+    assertThat(d.dataItems())
+        .hasSize(2)
+        .allSatisfy(
+            it -> {
+              assertThat(it.data()).isEmpty();
+              assertThat(it.labels()).isEmpty();
+              assertThat(it.unit()).isEmpty();
+              assertThat(it.metric()).isEmpty();
+              assertThat(it.name()).isEmpty();
+            });
+    DataItem full =
+        DataItems.parse(
+                "{\"version\":\"v2\",\"dataItems\":[{\"data\":{\"Perc50\":1.5},"
+                    + "\"unit\":\"ms\",\"labels\":{\"Metric\":\"m\",\"Name\":\"n\",\"x\":\"y\"}}]}",
+                "b.json")
+            .dataItems()
+            .get(0);
+    assertThat(full.data()).containsExactly(Map.entry("Perc50", 1.5));
+    assertThat(full.unit()).isEqualTo("ms");
+    assertThat(full.metric()).isEqualTo("m");
+    assertThat(full.name()).isEqualTo("n");
+    assertThat(full.labels()).containsEntry("x", "y");
+  }
+
+  @Test
+  void eachShapeErrorNamesTheFileAndTheItem() {
+    assertThatThrownBy(() -> DataItems.parse("[]", "b.json"))
+        .isInstanceOf(PerfConfigException.class)
+        .hasMessage("b.json: not a DataItems object");
+    assertThatThrownBy(() -> DataItems.parse("", "b.json"))
+        .isInstanceOf(PerfConfigException.class)
+        .hasMessage("b.json: not a DataItems object");
+    assertThatThrownBy(() -> DataItems.parse("{\"dataItems\":{}}", "b.json"))
+        .isInstanceOf(PerfConfigException.class)
+        .hasMessage("b.json: dataItems: Required value");
+    assertThatThrownBy(
+            () ->
+                DataItems.parse(
+                    "{\"dataItems\":[{},{\"data\":{\"Perc50\":1,\"Average\":\"fast\"}}]}",
+                    "b.json"))
+        .isInstanceOf(PerfConfigException.class)
+        .hasMessage("b.json: dataItems[1]: data.Average: must be a number");
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsAnUncheckedIoError(@TempDir Path dir) {
+    assertThatThrownBy(() -> DataItems.read(dir))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageStartingWith(dir + ": ");
+  }
+
+  @Test
+  void aFileIsReadAsUtf8(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("r.json");
+    Files.writeString(
+        f,
+        "{\"version\":\"v1\",\"dataItems\":[{\"data\":{},\"labels\":{\"Name\":\"µs\"}}]}",
+        StandardCharsets.UTF_8);
+    assertThat(DataItems.read(f).dataItems().get(0).name()).isEqualTo("µs");
   }
 
   private static Path resource(String name) throws URISyntaxException {
