@@ -23,7 +23,10 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -33,9 +36,15 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubelab.apimachinery.clock.FakeClock;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,23 +78,20 @@ class Fabric8ClientTest {
 
   @Test
   void aWebSocketUpgradeGetsAnEmpty200SoClientsFallBackToHttpWatches() throws Exception {
-    try (java.net.Socket s =
-        new java.net.Socket("127.0.0.1", java.net.URI.create(server.url()).getPort())) {
+    try (Socket s = new Socket("127.0.0.1", URI.create(server.url()).getPort())) {
       s.setSoTimeout(10_000);
       s.getOutputStream()
           .write(
               ("GET /api/v1/namespaces/default/pods?watch=true HTTP/1.1\r\n"
                       + "Host: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                       + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                  .getBytes(StandardCharsets.US_ASCII));
       var in =
-          new java.io.BufferedReader(
-              new java.io.InputStreamReader(
-                  s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
       assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
       List<String> headers = new ArrayList<>();
       for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) {
-        headers.add(l.toLowerCase(java.util.Locale.ROOT));
+        headers.add(l.toLowerCase(Locale.ROOT));
       }
       assertThat(headers).contains("content-length: 0");
     }
@@ -96,10 +102,9 @@ class Fabric8ClientTest {
     // With retries on and a back-off longer than the test's timeout, a retried WebSocket attempt
     // (as a 503 would cause) could not sync in time.
     KubernetesClient retrying =
-        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        new KubernetesClientBuilder()
             .withConfig(
-                new io.fabric8.kubernetes.client.ConfigBuilder(
-                        io.fabric8.kubernetes.client.Config.empty())
+                new ConfigBuilder(Config.empty())
                     .withMasterUrl(server.url())
                     .withRequestRetryBackoffLimit(10)
                     .withRequestRetryBackoffInterval(120_000)
