@@ -113,6 +113,7 @@ class PodTrackerTest {
 
     Awaiter(PodTracker tracker) {
       this.tracker = tracker;
+      setDaemon(true); // a failed test must not leave it waiting out its deadline
     }
 
     @Override
