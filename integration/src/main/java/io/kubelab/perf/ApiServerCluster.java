@@ -78,23 +78,7 @@ final class ApiServerCluster implements PerfCluster {
       close();
       throw e;
     }
-    scheduler.addPodHandler(
-        new io.kubelab.scheduler.ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod p) {
-            tracker.onAdd(p);
-          }
-
-          @Override
-          public void onUpdate(Pod old, Pod p) {
-            tracker.onUpdate(old, p);
-          }
-
-          @Override
-          public void onDelete(Pod p) {
-            tracker.onDelete(p);
-          }
-        });
+    scheduler.addPodHandler(tracker);
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.kubelab.apimachinery.clock.SystemClock;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.InMemoryCluster;
-import io.kubelab.scheduler.ResourceEventHandler;
 import io.kubelab.scheduler.Scheduler;
 import io.kubelab.scheduler.cache.SchedulerCache;
 import io.kubelab.scheduler.cache.Snapshot;
@@ -75,23 +74,7 @@ final class InProcessCluster implements PerfCluster {
             .random(new Random(seed))
             .metrics(metrics)
             .build();
-    cluster.addPodHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod p) {
-            tracker.onAdd(p);
-          }
-
-          @Override
-          public void onUpdate(Pod old, Pod p) {
-            tracker.onUpdate(old, p);
-          }
-
-          @Override
-          public void onDelete(Pod p) {
-            tracker.onDelete(p);
-          }
-        });
+    cluster.addPodHandler(tracker);
     scheduler.addAllEventHandlers(cluster);
     scheduler.run();
   }

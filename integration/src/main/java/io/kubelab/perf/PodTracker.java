@@ -1,6 +1,7 @@
 package io.kubelab.perf;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.ResourceEventHandler;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  * by the workload's thread and the throughput ticker. Times are {@link System#nanoTime()}: this is
  * measurement, not mechanism.
  */
-final class PodTracker {
+final class PodTracker implements ResourceEventHandler<Pod> {
 
   private final Map<String, Integer> boundByNamespace = new HashMap<>();
   private final Map<String, Long> createdAt = new HashMap<>();
@@ -28,7 +29,8 @@ final class PodTracker {
     createdAt.put(key, nanos);
   }
 
-  synchronized void onAdd(Pod p) {
+  @Override
+  public synchronized void onAdd(Pod p) {
     if (bound(p)) {
       boundByNamespace.merge(p.getMetadata().getNamespace(), 1, Integer::sum);
       recordLatency(p);
@@ -36,7 +38,8 @@ final class PodTracker {
     }
   }
 
-  synchronized void onUpdate(Pod old, Pod p) {
+  @Override
+  public synchronized void onUpdate(Pod old, Pod p) {
     if (bound(p) && !bound(old)) {
       boundByNamespace.merge(p.getMetadata().getNamespace(), 1, Integer::sum);
       recordLatency(p);
@@ -44,7 +47,8 @@ final class PodTracker {
     }
   }
 
-  synchronized void onDelete(Pod p) {
+  @Override
+  public synchronized void onDelete(Pod p) {
     deleted++;
     if (bound(p)) {
       boundByNamespace.merge(p.getMetadata().getNamespace(), -1, Integer::sum);
