@@ -1,5 +1,7 @@
 package io.kubelab.perf;
 
+import static io.kubelab.perf.PerfConfigTest.MEASURED;
+import static io.kubelab.perf.PerfConfigTest.testCase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,25 +19,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every field PerfConfig reads, and the one error each wrong shape of it gives. */
 class PerfConfigErrorsTest {
-
-  private static final String MEASURED =
-      """
-      - opcode: createPods
-        countParam: $n
-        collectMetrics: true""";
-
-  /** A test case around {@code ops}, with one workload {@code {n: 3}}. */
-  private static String testCase(String ops) {
-    return """
-        - name: Case
-          workloadTemplate:
-        %s
-          workloads:
-          - name: small
-            params: {n: 3}
-        """
-        .formatted(ops.indent(2).stripTrailing());
-  }
 
   private static String errorOf(String yaml) {
     try {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class PerfConfigTest {
 
   /** A test case around {@code ops}, with one workload {@code {n: 3}}. */
-  private static String testCase(String ops) {
+  static String testCase(String ops) {
     return """
         - name: Case
           workloadTemplate:
@@ -29,7 +29,8 @@ class PerfConfigTest {
         .formatted(ops.indent(2).stripTrailing());
   }
 
-  private static final String MEASURED =
+  /** A measured createPods op of {@code $n} pods. */
+  static final String MEASURED =
       """
       - opcode: createPods
         countParam: $n
