@@ -50,6 +50,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import tools.jackson.databind.json.JsonMapper;
@@ -99,15 +100,16 @@ public final class ApiServerSchedulerClient
   private SharedIndexInformer<CSINode> csiNodes;
   private final SharedIndexInformer<PodDisruptionBudget> pdbs;
   private boolean started;
-  // Upstream's event broadcaster: a queue of at most 1000 events (maxQueuedEvents) drained by one
-  // goroutine that writes them to the API server, so the binding cycle does not wait for the
-  // write. Upstream drops an event at once when the queue is full (DropIfChannelFull); kubelab
-  // first waits up to 5 s for room, so a burst of bindings slows down instead of losing its
-  // Scheduled events, and drops (with a log line) only after that.
+  // Upstream's event broadcaster (client-go tools/events): a queue of at most 1000 events
+  // (maxQueuedEvents) whose watcher starts one goroutine per event to write it, so writes overlap
+  // and the binding cycle never waits for one; an event that finds the queue full is dropped at
+  // once (DropIfChannelFull). Here a fixed set of writer threads takes the place of the
+  // goroutines: events are written concurrently, in no guaranteed order, as upstream's are.
   static final int MAX_QUEUED_EVENTS = 1000;
-  private static final long QUEUE_WAIT_SECONDS = 5;
+  static final int EVENT_WRITERS = 16;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS);
-  private final Thread eventSink;
+  private final List<Thread> eventWriters = new ArrayList<>();
+  private final AtomicLong droppedEvents = new AtomicLong();
 
   /**
    * @param component the scheduler's name in events ({@code source.component}, {@code
@@ -122,9 +124,12 @@ public final class ApiServerSchedulerClient
         register(
             PodDisruptionBudget.class,
             () -> client.resources(PodDisruptionBudget.class).inAnyNamespace().runnableInformer(0));
-    this.eventSink = new Thread(this::writeEvents, "event-sink " + component);
-    eventSink.setDaemon(true);
-    eventSink.start();
+    for (int i = 1; i <= EVENT_WRITERS; i++) {
+      Thread t = new Thread(this::writeEvents, "event-sink " + component + "-" + i);
+      t.setDaemon(true);
+      eventWriters.add(t);
+      t.start();
+    }
   }
 
   // ---- informers ------------------------------------------------------------------------------
@@ -417,20 +422,19 @@ public final class ApiServerSchedulerClient
             .withEventTime(new MicroTime(now))
             .withCount(1)
             .build();
-    boolean queued;
-    try {
-      queued = events.offer(event, QUEUE_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      queued = false;
-    }
-    if (!queued) {
+    if (!events.offer(event)) {
+      droppedEvents.incrementAndGet();
       LOG.warning(
           () -> "event queue full (" + MAX_QUEUED_EVENTS + "): dropped " + reason + " for " + ns);
     }
   }
 
-  /** The sink: writes queued events in order until {@link #close} queues the end marker. */
+  /** How many events found the queue full and were dropped. */
+  public long droppedEvents() {
+    return droppedEvents.get();
+  }
+
+  /** One writer: writes queued events until it takes an end marker queued by {@link #close}. */
   private void writeEvents() {
     while (true) {
       Event event;
@@ -512,14 +516,23 @@ public final class ApiServerSchedulerClient
     for (SharedIndexInformer<?> i : informers) {
       i.close();
     }
-    // Write what is queued (bounded), then stop the sink.
+    // Write what is queued (bounded), then stop the writers: one end marker each.
     try {
-      if (eventSink.isAlive() && events.offer(END_OF_EVENTS, 10, TimeUnit.SECONDS)) {
-        eventSink.join(10_000);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      for (int i = 0; i < eventWriters.size(); i++) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !events.offer(END_OF_EVENTS, left, TimeUnit.NANOSECONDS)) {
+          break;
+        }
+      }
+      for (Thread t : eventWriters) {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    eventSink.interrupt();
+    for (Thread t : eventWriters) {
+      t.interrupt();
+    }
   }
 }
