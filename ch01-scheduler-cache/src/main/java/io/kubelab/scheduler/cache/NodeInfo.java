@@ -365,6 +365,11 @@ public final class NodeInfo {
 
   private record Parsed(Pod pod, PodResource resource) {}
 
+  /** How many pods added to clones are remembered now (for tests of the limit). */
+  static int podsAddedToClonesRemembered() {
+    return ADDED_TO_CLONES.size();
+  }
+
   private static PodResource addedToClone(Pod pod) {
     String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
     if (uid == null) {

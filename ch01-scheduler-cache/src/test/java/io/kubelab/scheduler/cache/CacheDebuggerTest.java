@@ -7,7 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.clock.FakeClock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The dumper and comparer of upstream's internal/cache/debugger. */
@@ -88,6 +94,103 @@ class CacheDebuggerTest {
           .contains("Scheduled Pods(number: 1):\nname: a, namespace: default, uid: ")
           .contains("Dump of scheduling queue:\nname: q, namespace: default, uid: ")
           .contains("phase: Pending, nominated node: \n");
+    }
+  }
+
+  @Test
+  void aDiffOrResultIsEmptyOnlyWhenNothingIsMissedOrRedundant() {
+    CacheComparer.Diff none = new CacheComparer.Diff(List.of(), List.of());
+    CacheComparer.Diff missed = new CacheComparer.Diff(List.of("x"), List.of());
+    CacheComparer.Diff redundant = new CacheComparer.Diff(List.of(), List.of("x"));
+    assertThat(none.isEmpty()).isTrue();
+    assertThat(missed.isEmpty()).isFalse();
+    assertThat(redundant.isEmpty()).isFalse();
+    assertThat(new CacheComparer.Result(none, none).isEmpty()).isTrue();
+    assertThat(new CacheComparer.Result(missed, none).isEmpty()).isFalse();
+    assertThat(new CacheComparer.Result(none, redundant).isEmpty()).isFalse();
+  }
+
+  @Test
+  void compareStringsReportsWhatIsLeftOfActualOnceCachedRunsOut() {
+    CacheComparer.Diff d = CacheComparer.compareStrings(List.of("z", "a", "m"), List.of("a"));
+    assertThat(d.missed()).containsExactly("m", "z");
+    assertThat(d.redundant()).isEmpty();
+  }
+
+  @Test
+  void aPodWithoutAUidOrMetadataIsComparedAsTheEmptyUid() {
+    Pod noUid = pod("no-uid").uid(null).build();
+    Pod noMeta = pod("no-meta").build();
+    noMeta.setMetadata(null);
+    CacheComparer.Diff d = CacheComparer.comparePods(List.of(noUid, noMeta), List.of(), Map.of());
+    assertThat(d.missed()).containsExactly("", "");
+    assertThat(d.redundant()).isEmpty();
+  }
+
+  @Test
+  void compareLogsEachMismatchAsAWarning() {
+    Logger log = Logger.getLogger(CacheComparer.class.getName());
+    List<LogRecord> records = new ArrayList<>();
+    Handler h =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    // The tests' logging.properties silences this package; listen at WARNING, quietly.
+    Level level = log.getLevel();
+    boolean useParent = log.getUseParentHandlers();
+    log.setLevel(Level.WARNING);
+    log.setUseParentHandlers(false);
+    log.addHandler(h);
+    try (SchedulerCache cache = new SchedulerCache(new FakeClock())) {
+      Node n1 = node("n1").build();
+      CacheComparer.Result r =
+          new CacheComparer(() -> List.of(n1), List::of, cache, List::of).compare();
+      assertThat(records).extracting(LogRecord::getLevel).containsExactly(Level.WARNING);
+      assertThat(records)
+          .extracting(LogRecord::getMessage)
+          .containsExactly("cache mismatch: missed nodes: [n1]; redundant nodes: []");
+      assertThat(r.messages()).hasSize(1);
+    } finally {
+      log.removeHandler(h);
+      log.setUseParentHandlers(useParent);
+      log.setLevel(level);
+    }
+  }
+
+  @Test
+  void dumperListsNominatedPodsUnderTheirNodeAndPrintsAPodWithoutStatusWithEmptyFields() {
+    try (SchedulerCache cache = new SchedulerCache(new FakeClock())) {
+      cache.addNode(node("n1").build());
+      cache.addNode(node("n2").build());
+      Pod nominated = pod("nom").build();
+      nominated.getStatus().setNominatedNodeName("n1");
+      Pod noStatus = pod("bare").build();
+      noStatus.setStatus(null);
+      CacheDumper d =
+          new CacheDumper(
+              cache, () -> List.of(noStatus), n -> n.equals("n1") ? List.of(nominated) : List.of());
+      String text = d.dumpAll();
+      assertThat(text)
+          .contains(
+              "Scheduled Pods(number: 0):\nNominated Pods(number: 1):\nname: nom, namespace:"
+                  + " default, uid: "
+                  + nominated.getMetadata().getUid()
+                  + ", phase: Pending, nominated node: n1\n")
+          .contains(
+              "Dump of scheduling queue:\nname: bare, namespace: default, uid: "
+                  + noStatus.getMetadata().getUid()
+                  + ", phase: , nominated node: \n")
+          .doesNotContain("Nominated Pods(number: 0)");
+      assertThat(text.indexOf("Nominated Pods")).isEqualTo(text.lastIndexOf("Nominated Pods"));
     }
   }
 }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.resource.Resource;
 import io.kubelab.apimachinery.testing.Fixtures;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** NodeInfo against upstream's node_info.go: aggregates, ports, generations, clones. */
@@ -329,5 +330,101 @@ class NodeInfoTest {
     assertThat(s.get("n1").imageStates()).containsEntry("img:1", new ImageStateSummary(10, 2));
     assertThat(s.get("n2").imageStates()).containsEntry("other", new ImageStateSummary(5, 1));
     assertThat(s.get("n1").pods()).hasSize(1);
+  }
+
+  /** Changes the CPU request of a pod's first container in place (its object stays the same). */
+  private static void setCpuRequest(Pod p, String cpu) {
+    p.getSpec().getContainers().get(0).getResources().getRequests().get("cpu").setAmount(cpu);
+  }
+
+  @Test
+  void aNodeInfoThatIsNotACloneParsesAPodEvenWhileTheClonesMemoHoldsThatVeryObject() {
+    Pod p = pod("memo-and-original").requests("1", "1Gi").build();
+    new NodeInfo().clone().addPod(p);
+    setCpuRequest(p, "2");
+    NodeInfo original = new NodeInfo(p);
+    assertThat(original.requestedResource()).isEqualTo(Resource.of(2000, 1L << 30));
+  }
+
+  @Test
+  void aCloneRemembersEveryPodTakenOffItNotOnlyTheLastOne() {
+    Pod a = pod("a").requests("1", "1Gi").build();
+    Pod b = pod("b").requests("2", "1Gi").build();
+    NodeInfo trial = new NodeInfo(a, b).clone();
+    trial.removePod(a);
+    trial.removePod(b);
+    setCpuRequest(a, "5");
+    setCpuRequest(b, "7");
+    trial.addPod(a);
+    trial.addPod(b);
+    assertThat(trial.requestedResource())
+        .as("both reprieved pods count what they counted when taken off")
+        .isEqualTo(Resource.of(3000, 2L << 30));
+  }
+
+  // Each run of the memo test uses UIDs no earlier run used, so every add is of a new UID even
+  // when the tests run again in the same JVM (the memo is global).
+  private static final AtomicInteger MEMO_RUNS = new AtomicInteger();
+
+  @Test
+  void podsAddedToClonesAreRememberedUpToTheLimitAndThenForgottenAllAtOnce() {
+    int run = MEMO_RUNS.incrementAndGet();
+    int limit = NodeInfo.ADDED_TO_CLONES_LIMIT;
+    NodeInfo original = new NodeInfo();
+    // The memo is global and other tests fill it, so it may hold any number of pods now.
+    int before = NodeInfo.podsAddedToClonesRemembered();
+    boolean startedOver = false;
+    for (int i = 0; i < 2 * limit + 1; i++) {
+      original.clone().addPod(pod("memo-" + run + "-" + i).build());
+      int now = NodeInfo.podsAddedToClonesRemembered();
+      if (before < limit) {
+        assertThat(now).as("add %d grows the memo by one", i).isEqualTo(before + 1);
+      } else {
+        assertThat(now).as("add %d to a full memo starts it over", i).isEqualTo(1);
+        startedOver = true;
+      }
+      before = now;
+    }
+    assertThat(startedOver).isTrue();
+  }
+
+  @Test
+  void afterCopyFromRemovingAPodSubtractsWhatThatPodAddedNotWhatTheFormerPodsDid() {
+    Pod a = pod("a").requests("1", "1Gi").build();
+    NodeInfo dst = new NodeInfo(pod("old").requests("3", "2Gi").build());
+    dst.copyFrom(new NodeInfo(a));
+    dst.removePod(a);
+    assertThat(dst.requestedResource()).isEqualTo(Resource.ZERO);
+    assertThat(dst.nonZeroRequest()).isEqualTo(Resource.ZERO);
+  }
+
+  @Test
+  void toStringNamesTheNodeAndItsPods() {
+    NodeInfo ni = new NodeInfo(pod("a").namespace("shop").build());
+    ni.setNode(node("n1").build());
+    assertThat(ni.toString()).startsWith("NodeInfo{node=n1, pods=[shop/a], requested=");
+  }
+
+  @Test
+  void snapshotOfListsOnlyTheNodesWhosePodsHaveAffinityOrRequiredAntiAffinity() {
+    Pod anti =
+        pod("anti")
+            .nodeName("n1")
+            .requiredPodAntiAffinity(
+                Fixtures.affinityTerm("kubernetes.io/hostname", Fixtures.matchLabels("a", "b")))
+            .build();
+    Pod pref =
+        pod("pref")
+            .nodeName("n2")
+            .preferredPodAffinity(
+                5, Fixtures.affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("a", "b")))
+            .build();
+    Pod plain = pod("plain").nodeName("n3").build();
+    Snapshot s =
+        Snapshot.of(
+            List.of(anti, pref, plain),
+            List.of(node("n1").build(), node("n2").build(), node("n3").build()));
+    assertThat(CacheChecks.names(s.havePodsWithAffinityList())).containsExactly("n1", "n2");
+    assertThat(CacheChecks.names(s.havePodsWithRequiredAntiAffinityList())).containsExactly("n1");
   }
 }

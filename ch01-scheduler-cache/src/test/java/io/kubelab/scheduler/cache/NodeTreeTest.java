@@ -169,4 +169,68 @@ class NodeTreeTest {
               }
             });
   }
+
+  static Node labelled(Map<String, String> labels) {
+    Node n = SparseObjectsTest.bare("n");
+    n.getMetadata().setLabels(labels);
+    return n;
+  }
+
+  @Test
+  void zoneKeyPrefersTheBetaRegionLabelAndKeepsARegionWithoutAZone() {
+    Node both =
+        labelled(
+            Map.of(
+                NodeTree.LABEL_ZONE_REGION, "beta-r",
+                NodeTree.LABEL_ZONE_REGION_STABLE, "ga-r",
+                NodeTree.LABEL_ZONE_FAILURE_DOMAIN_STABLE, "z"));
+    assertThat(NodeTree.zoneKey(both)).isEqualTo("beta-r:\0:z");
+    Node regionOnly = labelled(Map.of(NodeTree.LABEL_ZONE_REGION_STABLE, "r"));
+    assertThat(NodeTree.zoneKey(regionOnly)).isEqualTo("r:\0:");
+  }
+
+  @Test
+  void zoneKeyReadsMissingMetadataLabelsOrLabelValuesAsEmpty() {
+    Node noMeta = new Node();
+    noMeta.setMetadata(null);
+    assertThat(NodeTree.zoneKey(noMeta)).isEmpty();
+    assertThat(NodeTree.zoneKey(labelled(null))).isEmpty();
+    // A beta label present without a value wins over the stable one and reads as "".
+    Map<String, String> nullValues = new HashMap<>();
+    nullValues.put(NodeTree.LABEL_ZONE_FAILURE_DOMAIN, null);
+    nullValues.put(NodeTree.LABEL_ZONE_FAILURE_DOMAIN_STABLE, "ga");
+    nullValues.put(NodeTree.LABEL_ZONE_REGION, null);
+    nullValues.put(NodeTree.LABEL_ZONE_REGION_STABLE, "ga-r");
+    assertThat(NodeTree.zoneKey(labelled(nullValues))).isEmpty();
+    nullValues.put(NodeTree.LABEL_ZONE_REGION, "r");
+    assertThat(NodeTree.zoneKey(labelled(nullValues))).isEqualTo("r:\0:");
+    nullValues.put(NodeTree.LABEL_ZONE_REGION, null);
+    nullValues.put(NodeTree.LABEL_ZONE_FAILURE_DOMAIN, "z");
+    assertThat(NodeTree.zoneKey(labelled(nullValues))).isEqualTo(":\0:z");
+  }
+
+  @Test
+  void containsAndRemoveNodeFindANodeOnlyByItsNameInItsOwnZone() {
+    NodeTree t = new NodeTree();
+    t.addNode(inZone("a1", "a"));
+    assertThat(t.contains(inZone("a1", "a"))).isTrue();
+    assertThat(t.contains(inZone("a2", "a"))).as("another name in a known zone").isFalse();
+    assertThat(t.contains(inZone("a1", "b"))).as("a zone never seen").isFalse();
+    assertThatThrownBy(() -> t.removeNode(inZone("a2", "a")))
+        .isInstanceOf(Cache.CacheException.class)
+        .hasMessage("node \"a2\" in group \":\\0:a\" was not found");
+    assertThat(t.numNodes()).isEqualTo(1);
+    assertThat(t.nodesOf(":\0:a")).containsExactly("a1");
+  }
+
+  @Test
+  void nodesOfListsAZonesNodesInInsertionOrderAndNothingForAnUnknownZone() {
+    NodeTree t = new NodeTree();
+    t.addNode(inZone("a2", "a"));
+    t.addNode(inZone("b1", "b"));
+    t.addNode(inZone("a1", "a"));
+    assertThat(t.nodesOf(":\0:a")).containsExactly("a2", "a1");
+    assertThat(t.nodesOf(":\0:b")).containsExactly("b1");
+    assertThat(t.nodesOf(":\0:c")).isEmpty();
+  }
 }

@@ -48,6 +48,20 @@ class PodAffinityInfoTest {
             .endSpec()
             .build();
     assertThat(PodAffinityInfo.of(nodeAffinityOnly)).isNull();
+    Pod noSpec = pod("s").build();
+    noSpec.setSpec(null);
+    assertThat(PodAffinityInfo.of(noSpec)).as("no spec").isNull();
+  }
+
+  @Test
+  void aTermWhoseNamespaceListIsAbsentUsesTheOwnersNamespace() {
+    // The API's JSON may leave the list out entirely, which the model reads as null.
+    PodAffinityTerm noList = affinityTerm(HOST, matchLabels("app", "db"));
+    noList.setNamespaces(null);
+    Pod owner = pod("owner").namespace("shop").requiredPodAffinity(noList).build();
+    PodAffinityInfo.Term t = PodAffinityInfo.of(owner).requiredAffinity().get(0);
+    assertThat(t.namespaces()).containsExactly("shop");
+    assertThat(t.matches(pod("db").namespace("shop").label("app", "db").build())).isTrue();
   }
 
   @Test

@@ -11,12 +11,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.resource.Resource;
 import io.kubelab.apimachinery.testing.Fixtures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -546,6 +548,76 @@ class SchedulerCacheTest {
     assertThat(s2.generation()).as("n2 was not copied").isEqualTo(g2);
     assertThat(s.nodeInfoList).as("no node came or went: the list is kept").isSameAs(list);
     CacheChecks.assertSameSnapshot(s, CacheChecks.fresh(cache));
+  }
+
+  @Test
+  void aNegativeTtlIsRejected() {
+    assertThatThrownBy(
+            () -> new SchedulerCache(clock, Duration.ofSeconds(-1), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("ttl must not be negative");
+  }
+
+  @Test
+  void anAssumedPodAddedOnAnotherNodeWithAMalformedRequestIsRejectedBeforeAnyChange() {
+    cache.addNode(n("n1"));
+    cache.addNode(n("n2"));
+    Pod p = podOn("web-1", "n1");
+    cache.assumePod(p);
+    Pod malformed = podOn("web-1", "n2");
+    malformed
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getResources()
+        .setRequests(Map.of("cpu", new Quantity("1.2.3")));
+    String before = dumpText();
+    assertThatThrownBy(() -> cache.addPod(malformed)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(dumpText()).isEqualTo(before);
+    assertThat(cache.isAssumedPod(p)).isTrue();
+    assertThat(info("n1").pods()).containsExactly(p);
+  }
+
+  @Test
+  void podCountCountsEveryCachedPodGhostsIncluded() {
+    cache.addNode(n("n1"));
+    cache.addPod(podOn("a", "n1"));
+    cache.addPod(podOn("b", "n1"));
+    cache.addPod(podOn("c", "gone"));
+    assertThat(cache.podCount()).isEqualTo(3);
+  }
+
+  @Test
+  void nodeNameOfReadsAnUnsetNodeNameAsEmptyAndRejectsAPodWithoutSpec() {
+    assertThat(SchedulerCache.nodeNameOf(pod("p").build())).isEmpty();
+    Pod noSpec = pod("p").build();
+    noSpec.setSpec(null);
+    assertThatThrownBy(() -> SchedulerCache.nodeNameOf(noSpec))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Pod default/p: spec is missing");
+  }
+
+  @Test
+  void aNodeListingOneImageNameTwiceCountsItOnceAndRemovingTheNodeForgetsIt() {
+    // Upstream: the first listing's size wins, and a second removal of the name finds nothing.
+    Node twice = node("n1").image(10, "img:1").image(20, "img:1").build();
+    cache.addNode(twice);
+    assertThat(cache.imageStates())
+        .containsExactly(Map.entry("img:1", Map.entry(10L, Set.of("n1"))));
+    cache.removeNode(twice);
+    assertThat(cache.imageStates()).isEmpty();
+  }
+
+  @Test
+  void aSnapshotsGenerationIsThatOfTheLastChangedNodeInfoItCopied() {
+    cache.addNode(n("n1"));
+    cache.addNode(n("n2"));
+    cache.addPod(podOn("web-1", "n1"));
+    Snapshot s = new Snapshot();
+    cache.updateSnapshot(s);
+    assertThat(s.generation())
+        .isEqualTo(s.get("n1").generation())
+        .isGreaterThan(s.get("n2").generation());
   }
 
   @Test

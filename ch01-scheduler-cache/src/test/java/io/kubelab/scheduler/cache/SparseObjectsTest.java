@@ -16,9 +16,12 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAntiAffinity;
+import io.kubelab.apimachinery.clock.FakeClock;
 import io.kubelab.apimachinery.resource.Resource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -196,5 +199,56 @@ class SparseObjectsTest {
         .isInstanceOf(Cache.CacheException.class)
         .hasMessage("nodeinfo not found for node name \"gone\"");
     assertThat(s.get("n1").pods()).isEmpty();
+  }
+
+  @Test
+  void aCloneCountsAPodWithoutAUidOrWithoutMetadata() {
+    // addPod, unlike the cache, accepts pods it cannot key (upstream's NewNodeInfo in tests).
+    Pod noUid = pod("no-uid").uid(null).requests("1", "1Gi").build();
+    Pod noMeta = pod("no-meta").requests("2", "1Gi").build();
+    noMeta.setMetadata(null);
+    NodeInfo trial = new NodeInfo().clone();
+    trial.addPod(noUid);
+    trial.addPod(noMeta);
+    assertThat(trial.pods()).containsExactly(noUid, noMeta);
+    assertThat(trial.requestedResource()).isEqualTo(Resource.of(3000, 2L << 30));
+  }
+
+  @Test
+  void filterOutPodsDropsAPodOfThisNodeWithoutAUidAsUpstreamCannotKeyIt() {
+    // Upstream's FilterOutPods skips a pod of its node whose GetPodKey fails, even when the
+    // NodeInfo holds that very pod.
+    Pod noUid = pod("no-uid").nodeName("n1").uid(null).build();
+    Pod emptyUid = pod("empty-uid").nodeName("n1").uid("").build();
+    Pod keyed = pod("keyed").nodeName("n1").build();
+    NodeInfo ni = new NodeInfo(noUid, emptyUid, keyed);
+    ni.setNode(node("n1").build());
+    assertThat(ni.filterOutPods(List.of(noUid, emptyUid, keyed))).containsExactly(keyed);
+  }
+
+  @Test
+  void theCacheReadsANodeWithoutStatusImagesImageNamesOrSizesAsHavingNoSuchImages() {
+    try (SchedulerCache cache = new SchedulerCache(new FakeClock())) {
+      Node noStatus = bare("n1");
+      Node noImages = node("n2").build();
+      noImages.getStatus().setImages(null);
+      Node sparse = node("n3").build();
+      ContainerImage nameless = new ContainerImage();
+      nameless.setNames(null);
+      nameless.setSizeBytes(10L);
+      ContainerImage sizeless = new ContainerImage();
+      sizeless.setNames(List.of("busybox:1"));
+      sizeless.setSizeBytes(null);
+      sparse.getStatus().setImages(List.of(nameless, sizeless));
+      cache.addNode(noStatus);
+      cache.addNode(noImages);
+      cache.addNode(sparse);
+      assertThat(cache.imageStates())
+          .containsExactly(Map.entry("busybox:1", Map.entry(0L, Set.of("n3"))));
+      cache.removeNode(noStatus);
+      cache.removeNode(noImages);
+      cache.removeNode(sparse);
+      assertThat(cache.imageStates()).isEmpty();
+    }
   }
 }
