@@ -110,6 +110,7 @@ public final class ApiServerSchedulerClient
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS);
   private final List<Thread> eventWriters = new ArrayList<>();
   private final AtomicLong droppedEvents = new AtomicLong();
+  private volatile boolean closed;
 
   /**
    * @param component the scheduler's name in events ({@code source.component}, {@code
@@ -422,10 +423,22 @@ public final class ApiServerSchedulerClient
             .withEventTime(new MicroTime(now))
             .withCount(1)
             .build();
-    if (!events.offer(event)) {
-      droppedEvents.incrementAndGet();
-      LOG.warning(
-          () -> "event queue full (" + MAX_QUEUED_EVENTS + "): dropped " + reason + " for " + ns);
+    if (closed || !events.offer(event)) {
+      long dropped = droppedEvents.incrementAndGet();
+      // The first drop and every thousandth after it: an overload would otherwise log a line
+      // per event (upstream's broadcaster drops without a word; droppedEvents() keeps the count).
+      if (dropped % 1000 == 1) {
+        LOG.warning(
+            () ->
+                (closed ? "event sink closed" : "event queue full (" + MAX_QUEUED_EVENTS + ")")
+                    + ": dropped "
+                    + reason
+                    + " for "
+                    + ns
+                    + " ("
+                    + dropped
+                    + " dropped so far)");
+      }
     }
   }
 
@@ -449,7 +462,7 @@ public final class ApiServerSchedulerClient
       String ns = event.getMetadata().getNamespace();
       try {
         client.v1().events().inNamespace(ns).resource(event).create();
-      } catch (KubernetesClientException e) {
+      } catch (RuntimeException e) {
         // Upstream's broadcaster drops events it cannot write after its retries; a lost event
         // must not fail a scheduling cycle.
         LOG.warning(
@@ -513,6 +526,10 @@ public final class ApiServerSchedulerClient
   /** Stops every informer. */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (SharedIndexInformer<?> i : informers) {
       i.close();
     }

@@ -83,8 +83,15 @@ class SchedulerEventSinkTest {
         new KubernetesClientBuilder()
             .withConfig(
                 new ConfigBuilder(Config.empty())
-                    .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                    .withMasterUrl(
+                        "http://"
+                            + server.getAddress().getHostString()
+                            + ":"
+                            + server.getAddress().getPort())
                     .withRequestRetryBackoffLimit(0)
+                    // The stub holds writes for as long as the test needs: no client timeout
+                    // may end one early and free its writer.
+                    .withRequestTimeout(120_000)
                     .build())
             .build();
   }
@@ -108,7 +115,8 @@ class SchedulerEventSinkTest {
   }
 
   @Test
-  void eventsAreWrittenConcurrentlyAndOneThatFindsTheQueueFullIsDropped() throws Exception {
+  void eventsAreWrittenConcurrentlyAndOneThatFindsTheQueueFullOrTheSinkClosedIsDropped()
+      throws Exception {
     ApiServerSchedulerClient sink =
         new ApiServerSchedulerClient(
             client, "default-scheduler", new FakeClock(Instant.parse("2026-01-01T00:00:00Z")));
@@ -138,5 +146,13 @@ class SchedulerEventSinkTest {
         .isEqualTo(
             ApiServerSchedulerClient.EVENT_WRITERS + ApiServerSchedulerClient.MAX_QUEUED_EVENTS);
     assertThat(droppedWritten.get()).isZero();
+    // After close, an event is dropped (and counted), not queued for writers that are gone; a
+    // second close does nothing.
+    sink.eventf(pod("afterwards"), null, "Normal", "Scheduled", "Binding", "too late");
+    assertThat(sink.droppedEvents()).isEqualTo(2);
+    sink.close();
+    assertThat(written.get())
+        .isEqualTo(
+            ApiServerSchedulerClient.EVENT_WRITERS + ApiServerSchedulerClient.MAX_QUEUED_EVENTS);
   }
 }
