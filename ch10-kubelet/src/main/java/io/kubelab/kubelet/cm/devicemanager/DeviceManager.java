@@ -102,6 +102,16 @@ public final class DeviceManager implements AutoCloseable {
   // Held across a checkpoint's snapshot and its write, taken before lock (never inside it).
   private final Object checkpointLock = new Object();
 
+  /**
+   * Writes a checkpoint file: {@link Checkpoint#write}; tests substitute one that holds a write.
+   */
+  @FunctionalInterface
+  interface CheckpointWriter {
+    void write(Path file, Checkpoint.Data data) throws IOException;
+  }
+
+  private volatile CheckpointWriter checkpointWriter = Checkpoint::write;
+
   // Guarded by lock (upstream's m.mutex).
   private final Object lock = new Object();
   private final Map<String, EndpointInfo> endpoints = new HashMap<>();
@@ -439,6 +449,11 @@ public final class DeviceManager implements AutoCloseable {
     }
   }
 
+  /** Replaces how checkpoint files are written (tests only). */
+  void checkpointWriter(CheckpointWriter writer) {
+    this.checkpointWriter = java.util.Objects.requireNonNull(writer, "writer");
+  }
+
   /**
    * Upstream {@code writeCheckpoint}: the allocations and each resource's healthy devices.
    *
@@ -456,7 +471,7 @@ public final class DeviceManager implements AutoCloseable {
         data = new Checkpoint.Data(podDevices.toCheckpointData(), registered);
       }
       try {
-        Checkpoint.write(checkpointFile, data);
+        checkpointWriter.write(checkpointFile, data);
       } catch (IOException e) {
         throw new IOException(
             "failed to write checkpoint file \"" + DevicePlugins.CHECKPOINT + "\": " + e, e);

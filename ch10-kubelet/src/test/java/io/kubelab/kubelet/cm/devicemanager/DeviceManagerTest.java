@@ -16,6 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -332,6 +335,64 @@ class DeviceManagerTest {
     assertThat(m2.getCapacity().deleted()).containsExactly(GPU);
     assertThat(Checkpoint.read(dir.resolve(DevicePlugins.CHECKPOINT)).registeredDevices())
         .isEmpty();
+  }
+
+  @Test
+  void aCheckpointWriteHoldsOffEveryOtherUntilItIsOnTheDiskSoTheNewestStateLandsLast()
+      throws Exception {
+    DeviceManager m = manager();
+    FakeGpuPlugin p = plugin(2, false);
+    p.register();
+    awaitCapacity(m, 2, 2);
+    Path cp = dir.resolve(DevicePlugins.CHECKPOINT);
+    updates.await("checkpoint written", () -> Files.exists(cp));
+    // A writer that holds the test's first write (both devices healthy) until released.
+    Thread first = new Thread(() -> writeCheckpoint(m), "first-write");
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> writers = new CopyOnWriteArrayList<>();
+    m.checkpointWriter(
+        (file, data) -> {
+          writers.add(Thread.currentThread().getName());
+          if (Thread.currentThread() == first) {
+            holding.countDown();
+            try {
+              release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          Checkpoint.write(file, data);
+        });
+    first.start();
+    assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+    // Meanwhile a device turns unhealthy (the plugin's update writes a checkpoint of its own) and
+    // another write starts: neither may reach the disk before the held one, or the held, older
+    // snapshot would land last.
+    p.setHealth("gpu-1", DevicePlugins.UNHEALTHY);
+    awaitCapacity(m, 2, 1);
+    Thread third = new Thread(() -> writeCheckpoint(m), "third-write");
+    third.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (third.getState() != Thread.State.BLOCKED
+        && writers.size() == 1
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(writers).as("writes that got past the held one").containsExactly("first-write");
+    assertThat(third.getState()).isEqualTo(Thread.State.BLOCKED);
+    release.countDown();
+    first.join(20_000);
+    third.join(20_000);
+    assertThat(Checkpoint.read(cp).registeredDevices()).containsEntry(GPU, List.of("gpu-0"));
+  }
+
+  private static void writeCheckpoint(DeviceManager m) {
+    try {
+      m.writeCheckpoint();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
