@@ -692,6 +692,7 @@ public final class SchedulerCache implements Cache, AutoCloseable {
           updateAllLists = true;
           NodeInfo copy = item.info.clone();
           snapshot.nodeInfoMap.put(name, copy);
+          snapshot.recordChange(name);
           updateNodesHavePodsWithAffinity |= !copy.podsWithAffinity().isEmpty();
           updateNodesHavePodsWithRequiredAntiAffinity |=
               !copy.podsWithRequiredAntiAffinity().isEmpty();
@@ -705,6 +706,7 @@ public final class SchedulerCache implements Cache, AutoCloseable {
           updateNodesHavePodsWithRequiredAntiAffinity = true;
         }
         existing.copyFrom(item.info);
+        snapshot.recordChange(name);
       }
       if (headNode != null) {
         snapshot.generation = headNode.info.generation();
@@ -792,6 +794,7 @@ public final class SchedulerCache implements Cache, AutoCloseable {
       NodeInfoListItem n = nodes.get(name);
       if (n == null || n.info.node() == null) {
         it.remove();
+        snapshot.recordChange(name);
         toDelete--;
       }
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A point-in-time view of the cluster that one scheduling cycle works on.
@@ -30,6 +31,16 @@ public final class Snapshot {
   // Which NodeTree membership the node list reflects; -1 forces the first full build. Not
   // upstream: see SchedulerCache.updateSnapshot.
   long nodeTreeVersion = -1;
+
+  /** How many node changes {@link #changesSince} can replay before older positions expire. */
+  static final int CHANGE_LOG_LIMIT = 4096;
+
+  // Not upstream: the names of the nodes whose NodeInfo changed, in order, so that an index kept
+  // across cycles (chapter 08's InterPodAffinity) can follow the snapshot by the nodes that changed
+  // instead of reading every node in every cycle. The log covers positions
+  // [changes - changeLog.size(), changes).
+  private final List<String> changeLog = new ArrayList<>();
+  private long changes;
 
   /** An empty snapshot, to be filled by {@link Cache#updateSnapshot}. */
   public Snapshot() {}
@@ -128,6 +139,41 @@ public final class Snapshot {
       throw new Cache.CacheException("nodeinfo not found for node name \"" + nodeName + "\"");
     }
     return ni;
+  }
+
+  /**
+   * The position after the newest recorded change: the cursor a reader that has just read the whole
+   * snapshot keeps, to ask {@link #changesSince} later.
+   */
+  public long changePosition() {
+    return changes;
+  }
+
+  /**
+   * Replays the names of the nodes whose NodeInfo was added, changed or dropped since {@code
+   * position} (a name may come more than once), oldest first.
+   *
+   * @return false, replaying nothing, when the log no longer reaches back to {@code position} (the
+   *     reader must read the whole snapshot again)
+   */
+  public boolean changesSince(long position, Consumer<String> action) {
+    long start = changes - changeLog.size();
+    if (position < start || position > changes) {
+      return false;
+    }
+    for (int i = (int) (position - start); i < changeLog.size(); i++) {
+      action.accept(changeLog.get(i));
+    }
+    return true;
+  }
+
+  /** Records that the NodeInfo of {@code nodeName} was added, changed or dropped. */
+  void recordChange(String nodeName) {
+    if (changeLog.size() == CHANGE_LOG_LIMIT) {
+      changeLog.clear(); // older positions expire; their readers start over
+    }
+    changeLog.add(nodeName);
+    changes++;
   }
 
   /** The generation of the newest NodeInfo this snapshot has seen. */

@@ -551,6 +551,61 @@ class SchedulerCacheTest {
   }
 
   @Test
+  void theSnapshotLogsTheNodesEachUpdateChangedSoAnIndexCanFollowIt() {
+    Snapshot s = new Snapshot();
+    assertThat(s.changePosition()).isZero();
+    cache.addNode(n("n1"));
+    cache.addNode(n("n2"));
+    cache.updateSnapshot(s);
+    assertThat(replay(s, 0)).containsExactlyInAnyOrder("n1", "n2");
+    long read = s.changePosition();
+    assertThat(read).isEqualTo(2);
+
+    cache.updateSnapshot(s);
+    assertThat(replay(s, read)).as("nothing changed").isEmpty();
+    cache.addPod(podOn("web-1", "n2"));
+    cache.updateSnapshot(s);
+    assertThat(replay(s, read)).as("only the node the pod joined").containsExactly("n2");
+    read = s.changePosition();
+
+    cache.removeNode(n("n1"));
+    cache.updateSnapshot(s);
+    assertThat(replay(s, read)).as("a node gone from the snapshot").containsExactly("n1");
+    assertThat(replay(s, 0))
+        .as("newest node first within one update")
+        .containsExactly("n2", "n1", "n2", "n1");
+    assertThat(s.changesSince(s.changePosition() + 1, name -> {}))
+        .as("a position the snapshot never reached")
+        .isFalse();
+  }
+
+  @Test
+  void aReaderTooFarBehindTheSnapshotsLogIsToldToReadItAll() {
+    Snapshot s = new Snapshot();
+    cache.addNode(n("n1"));
+    cache.updateSnapshot(s);
+    for (int i = 0; i < Snapshot.CHANGE_LOG_LIMIT; i++) {
+      Pod p = podOn("web-" + i, "n1");
+      cache.addPod(p);
+      cache.updateSnapshot(s);
+    }
+    assertThat(s.changePosition()).isEqualTo(Snapshot.CHANGE_LOG_LIMIT + 1L);
+    List<String> seen = new java.util.ArrayList<>();
+    assertThat(s.changesSince(0, seen::add)).as("the oldest change has expired").isFalse();
+    assertThat(seen).as("nothing replayed").isEmpty();
+    assertThat(s.changesSince(Snapshot.CHANGE_LOG_LIMIT - 1, seen::add))
+        .as("a full log starts over: what came before it expires")
+        .isFalse();
+    assertThat(replay(s, Snapshot.CHANGE_LOG_LIMIT)).containsExactly("n1");
+  }
+
+  private static List<String> replay(Snapshot s, long from) {
+    List<String> names = new java.util.ArrayList<>();
+    assertThat(s.changesSince(from, names::add)).as("the log reaches back to %d", from).isTrue();
+    return names;
+  }
+
+  @Test
   void aNegativeTtlIsRejected() {
     assertThatThrownBy(
             () -> new SchedulerCache(clock, Duration.ofSeconds(-1), Duration.ofSeconds(1)))

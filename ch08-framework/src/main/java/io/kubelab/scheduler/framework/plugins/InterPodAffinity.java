@@ -62,6 +62,7 @@ public final class InterPodAffinity
 
   private final FrameworkHandle handle;
   private final int hardPodAffinityWeight;
+  private final PodAffinityIndex index = new PodAffinityIndex();
 
   InterPodAffinity(PluginArgs args, FrameworkHandle handle) {
     this.handle = handle;
@@ -94,12 +95,17 @@ public final class InterPodAffinity
   public Status preFilter(CycleState state, Pod pod) {
     InterPodAffinityState s;
     try {
-      s = InterPodAffinityState.compute(pod, handle.snapshotSharedLister(), handle.parallelizer());
+      s = InterPodAffinityState.compute(pod, handle.snapshotSharedLister(), index);
     } catch (IllegalArgumentException e) {
       return Status.error("calculating preFilterState: " + e.getMessage());
     }
     state.write(PRE_FILTER_STATE_KEY, s);
     return Status.SUCCESS;
+  }
+
+  /** How often the plugin's index was built from scratch (for tests). */
+  long indexRebuilds() {
+    return index.rebuilds();
   }
 
   @Override

@@ -3,17 +3,18 @@ package io.kubelab.scheduler.framework.plugins;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
-import io.kubelab.apimachinery.parallel.Parallelizer;
-import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.PodAffinityInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.StateData;
 import io.kubelab.scheduler.predicates.AffinityTerms;
 import io.kubelab.scheduler.predicates.TopologyPair;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * InterPodAffinity's PreFilter state: per topology pair, how many existing pods' required
@@ -25,9 +26,10 @@ import java.util.Map;
  * {@code updateWithPod} in {@code pkg/scheduler/framework/plugins/interpodaffinity/filtering.go}
  * (v1.18). Chapter 03's metadata (v1.17) keeps the matching pods' names per pair; v1.18 keeps only
  * counts, and a pair whose count falls to zero is deleted, so "the pair is present" means the same
- * in both. The node scans run on the framework's parallelizer (upstream: 16 goroutines), each node
- * writing its matches into its own slot; the counts are summed afterwards, so the result does not
- * depend on thread timing.
+ * in both. The counts are read from the plugin's {@link PodAffinityIndex} (not upstream): v1.18
+ * walks every pod in the cluster for a pod with pod (anti-)affinity; here the pods are matched one
+ * class (namespace and labels) at a time and the index's per-domain counts of the matching classes
+ * are summed when Filter looks a pair up. The sums are upstream's counts.
  *
  * <p>AddPod and RemovePod ({@link #updateWithPod}) apply the same rules to one pod with a count of
  * +1 or −1. The namespaces of the added pod's own anti-affinity terms default to that pod's
@@ -49,13 +51,13 @@ final class InterPodAffinityState implements StateData {
   private final List<AffinityTerms.TermProperties> antiAffinityProps;
 
   /** {@code topologyToMatchedExistingAntiAffinityTerms}. */
-  private final Map<TopologyPair, Long> existingAntiAffinity;
+  private final PairTable existingAntiAffinity;
 
   /** {@code topologyToMatchedAffinityTerms}. */
-  private final Map<TopologyPair, Long> affinity;
+  private final PairTable affinity;
 
   /** {@code topologyToMatchedAntiAffinityTerms}. */
-  private final Map<TopologyPair, Long> antiAffinity;
+  private final PairTable antiAffinity;
 
   private InterPodAffinityState(
       Pod pod,
@@ -63,9 +65,9 @@ final class InterPodAffinityState implements StateData {
       List<AffinityTerms.TermProperties> affinityProps,
       List<PodAffinityTerm> antiAffinityTerms,
       List<AffinityTerms.TermProperties> antiAffinityProps,
-      Map<TopologyPair, Long> existingAntiAffinity,
-      Map<TopologyPair, Long> affinity,
-      Map<TopologyPair, Long> antiAffinity) {
+      PairTable existingAntiAffinity,
+      PairTable affinity,
+      PairTable antiAffinity) {
     this.pod = pod;
     this.affinityTerms = affinityTerms;
     this.affinityProps = affinityProps;
@@ -77,13 +79,13 @@ final class InterPodAffinityState implements StateData {
   }
 
   /**
-   * Upstream's PreFilter computation over the snapshot.
+   * Upstream's PreFilter computation over the snapshot, read from {@code index} (brought up to the
+   * snapshot first when the cycle needs it).
    *
-   * @param parallelizer scans the nodes in parallel; null scans them one by one
    * @throws IllegalArgumentException naming the pod and field when a selector of the pod's terms,
    *     or of an existing pod's anti-affinity terms, is malformed
    */
-  static InterPodAffinityState compute(Pod pod, Snapshot snapshot, Parallelizer parallelizer) {
+  static InterPodAffinityState compute(Pod pod, Snapshot snapshot, PodAffinityIndex index) {
     List<PodAffinityTerm> affinityTerms = AffinityTerms.requiredAffinityTerms(pod);
     List<PodAffinityTerm> antiAffinityTerms = AffinityTerms.requiredAntiAffinityTerms(pod);
     List<AffinityTerms.TermProperties> affinityProps =
@@ -91,93 +93,66 @@ final class InterPodAffinityState implements StateData {
     List<AffinityTerms.TermProperties> antiAffinityProps =
         AffinityTerms.properties(pod, antiAffinityTerms, ANTI_AFFINITY_FIELD);
 
-    // Existing pods' anti-affinity: only nodes that run pods with affinity can contribute.
-    List<NodeInfo> withAffinity = snapshot.havePodsWithAffinityList();
-    PairCounts[] existing = new PairCounts[withAffinity.size()];
-    Parallelizer.forEach(
-        parallelizer,
-        withAffinity.size(),
-        i -> {
-          NodeInfo ni = withAffinity.get(i);
-          Node node = ni.node();
-          if (node == null) {
-            return; // upstream logs "node not found" and skips it
-          }
-          // Each existing pod's terms come parsed from the NodeInfo (v1.20's PodInfo).
-          PairCounts found = null;
-          for (PodAffinityInfo other : ni.affinityInfos()) {
-            found = existingAntiAffinityPairs(pod, other, node, found);
-          }
-          existing[i] = found;
-        });
-
-    // The incoming pod's own terms: every pod in the cluster is a candidate.
-    Map<TopologyPair, Long> affinityCounts = new HashMap<>();
-    Map<TopologyPair, Long> antiAffinityCounts = new HashMap<>();
-    if (AffinityTerms.hasPodAffinityOrAntiAffinity(pod)) {
-      List<NodeInfo> all = snapshot.list();
-      PairCounts[] aff = new PairCounts[all.size()];
-      PairCounts[] anti = new PairCounts[all.size()];
-      Parallelizer.forEach(
-          parallelizer,
-          all.size(),
-          i -> {
-            NodeInfo ni = all.get(i);
-            Node node = ni.node();
-            if (node == null) {
-              return;
-            }
-            // Every pod on one node falls in the same pair for a term, so the node's pods are
-            // counted per term first and each pair is added once per node with its count: the
-            // counts upstream's per-pod updates reach, without a pair per matching pod.
-            long matchedAll = 0;
-            long[] matchedAnti = new long[antiAffinityTerms.size()];
-            for (Pod other : ni.pods()) {
-              if (!affinityTerms.isEmpty() && AffinityTerms.podMatchesAll(other, affinityProps)) {
-                matchedAll++;
-              }
-              for (int t = 0; t < matchedAnti.length; t++) {
-                AffinityTerms.TermProperties p = antiAffinityProps.get(t);
-                if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
-                    other, p.namespaces(), p.selector())) {
-                  matchedAnti[t]++;
-                }
-              }
-            }
-            // Most nodes match nothing: their counts are never allocated.
-            PairCounts a = null;
-            if (matchedAll > 0) {
-              a = new PairCounts(node);
-              for (PodAffinityTerm term : affinityTerms) {
-                a.add(term.getTopologyKey(), matchedAll);
-              }
-            }
-            PairCounts b = null;
-            for (int t = 0; t < matchedAnti.length; t++) {
-              if (matchedAnti[t] > 0) {
-                if (b == null) {
-                  b = new PairCounts(node);
-                }
-                b.add(antiAffinityTerms.get(t).getTopologyKey(), matchedAnti[t]);
-              }
-            }
-            aff[i] = a;
-            anti[i] = b;
-          });
-      sum(aff, affinityCounts);
-      sum(anti, antiAffinityCounts);
+    PairTable existing = new PairTable();
+    PairTable affinityCounts = new PairTable();
+    PairTable antiAffinityCounts = new PairTable();
+    boolean existingTerms = !snapshot.havePodsWithAffinityList().isEmpty();
+    boolean ownTerms = AffinityTerms.hasPodAffinityOrAntiAffinity(pod);
+    if (existingTerms || ownTerms) {
+      index.sync(snapshot);
     }
-    Map<TopologyPair, Long> existingCounts = new HashMap<>();
-    sum(existing, existingCounts);
+    if (existingTerms) {
+      // Existing pods' anti-affinity: each distinct term once. Its selector is taken before its
+      // namespaces are looked at, as v1.18 compiles it, so a malformed selector fails the cycle
+      // whatever the incoming pod's namespace.
+      for (Map.Entry<PodAffinityInfo.Term, PodAffinityIndex.TermCounts> e :
+          index.antiAffinityTerms().entrySet()) {
+        PodAffinityInfo.Term t = e.getKey();
+        if (AffinityTerms.podMatchesTermsNamespaceAndSelector(pod, t.namespaces(), t.selector())) {
+          existing.add(t.topologyKey(), e.getValue().counts());
+        }
+      }
+    }
+    if (ownTerms) {
+      // The incoming pod's own terms: every pod in the cluster is a candidate, one class at a time.
+      for (PodAffinityIndex.PodClass c : index.classes()) {
+        if (matchesAll(c, affinityProps)) {
+          for (PodAffinityTerm term : affinityTerms) {
+            affinityCounts.add(term.getTopologyKey(), index.counts(c, term.getTopologyKey()));
+          }
+        }
+        for (int t = 0; t < antiAffinityProps.size(); t++) {
+          AffinityTerms.TermProperties p = antiAffinityProps.get(t);
+          if (c.matches(p.namespaces(), p.selector())) {
+            String key = antiAffinityTerms.get(t).getTopologyKey();
+            antiAffinityCounts.add(key, index.counts(c, key));
+          }
+        }
+      }
+    }
     return new InterPodAffinityState(
         pod,
         affinityTerms,
         affinityProps,
         antiAffinityTerms,
         antiAffinityProps,
-        existingCounts,
-        affinityCounts,
-        antiAffinityCounts);
+        existing.seal(),
+        affinityCounts.seal(),
+        antiAffinityCounts.seal());
+  }
+
+  /** {@code podMatchesAllAffinityTermProperties} for a class: false for no terms at all. */
+  private static boolean matchesAll(
+      PodAffinityIndex.PodClass c, List<AffinityTerms.TermProperties> props) {
+    if (props.isEmpty()) {
+      return false;
+    }
+    for (AffinityTerms.TermProperties p : props) {
+      if (!c.matches(p.namespaces(), p.selector())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Upstream's {@code Clone}: the counts are copied, the pod's terms shared. */
@@ -189,9 +164,9 @@ final class InterPodAffinityState implements StateData {
         affinityProps,
         antiAffinityTerms,
         antiAffinityProps,
-        new HashMap<>(existingAntiAffinity),
-        new HashMap<>(affinity),
-        new HashMap<>(antiAffinity));
+        existingAntiAffinity.copy(),
+        affinity.copy(),
+        antiAffinity.copy());
   }
 
   /**
@@ -228,8 +203,11 @@ final class InterPodAffinityState implements StateData {
     if (existingAntiAffinity.isEmpty()) {
       return true;
     }
-    for (Map.Entry<String, String> label : labels(node).entrySet()) {
-      if (positive(existingAntiAffinity, new TopologyPair(label.getKey(), label.getValue()))) {
+    // Upstream looks up every label of the node; only the keys the table holds can be positive.
+    Map<String, String> labels = labels(node);
+    for (String key : existingAntiAffinity.keys()) {
+      String value = labels.get(key);
+      if (value != null && existingAntiAffinity.count(key, value) > 0) {
         return false;
       }
     }
@@ -253,28 +231,35 @@ final class InterPodAffinityState implements StateData {
     Map<String, String> labels = labels(node);
     for (PodAffinityTerm term : antiAffinityTerms) {
       String value = labels.get(term.getTopologyKey());
-      if (value != null && positive(antiAffinity, new TopologyPair(term.getTopologyKey(), value))) {
+      if (value != null && antiAffinity.count(term.getTopologyKey(), value) > 0) {
         return false;
       }
     }
     return true;
-  }
-
-  /** Upstream's {@code counts[pair] > 0}. */
-  private static boolean positive(Map<TopologyPair, Long> counts, TopologyPair pair) {
-    Long n = counts.get(pair);
-    return n != null && n > 0;
   }
 
   private boolean nodeMatchesAllTopologyTerms(Node node) {
     Map<String, String> labels = labels(node);
     for (PodAffinityTerm term : affinityTerms) {
       String value = labels.get(term.getTopologyKey());
-      if (value == null || !positive(affinity, new TopologyPair(term.getTopologyKey(), value))) {
+      if (value == null || affinity.count(term.getTopologyKey(), value) <= 0) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The three tables as upstream's maps, pairs at zero left out (for tests). */
+  Map<TopologyPair, Long> existingAntiAffinityCounts() {
+    return existingAntiAffinity.toMap();
+  }
+
+  Map<TopologyPair, Long> affinityCounts() {
+    return affinity.toMap();
+  }
+
+  Map<TopologyPair, Long> antiAffinityCounts() {
+    return antiAffinity.toMap();
   }
 
   /**
@@ -302,16 +287,126 @@ final class InterPodAffinityState implements StateData {
   }
 
   /**
+   * One table of upstream's {@code topologyToMatchedTermCount}, without copying the cluster's
+   * counts into it: per topology key, the index's counts of every class (or distinct term) that
+   * matched, summed when a pair is looked up, plus what AddPod and RemovePod changed since. A key
+   * that gathers many parts has them summed once into a table of its own.
+   */
+  static final class PairTable {
+    /** Beyond this many parts for one key, a lookup would cost more than one merge per cycle. */
+    private static final int MAX_PARTS = 4;
+
+    private final Map<String, List<PodAffinityIndex.ValueCounts>> parts;
+    private final Map<TopologyPair, Long> changes;
+    private long partsTotal;
+
+    PairTable() {
+      this(new HashMap<>(4), new HashMap<>(), 0);
+    }
+
+    private PairTable(
+        Map<String, List<PodAffinityIndex.ValueCounts>> parts,
+        Map<TopologyPair, Long> changes,
+        long partsTotal) {
+      this.parts = parts;
+      this.changes = changes;
+      this.partsTotal = partsTotal;
+    }
+
+    /** Adds one class's (or term's) counts for {@code key}; nothing when they are all zero. */
+    void add(String key, PodAffinityIndex.ValueCounts counts) {
+      if (key == null || counts.total() == 0) {
+        return;
+      }
+      parts.computeIfAbsent(key, k -> new ArrayList<>(2)).add(counts);
+      partsTotal += counts.total();
+    }
+
+    /** Merges the parts of a key that gathered many; the table is read-only from here on. */
+    PairTable seal() {
+      for (Map.Entry<String, List<PodAffinityIndex.ValueCounts>> e : parts.entrySet()) {
+        if (e.getValue().size() > MAX_PARTS) {
+          PodAffinityIndex.ValueCounts sum = new PodAffinityIndex.ValueCounts();
+          for (PodAffinityIndex.ValueCounts c : e.getValue()) {
+            c.byValue().forEach(sum::add);
+          }
+          e.setValue(List.of(sum));
+        }
+      }
+      return this;
+    }
+
+    /** A table with its own AddPod/RemovePod changes; the index's counts are shared. */
+    PairTable copy() {
+      return new PairTable(parts, new HashMap<>(changes), partsTotal);
+    }
+
+    /** {@code counts[pair] += n}, a pair at zero deleted, as upstream's {@code updateWithPod}. */
+    void change(TopologyPair pair, long n) {
+      changes.merge(pair, n, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    long count(String key, String value) {
+      long n = 0;
+      List<PodAffinityIndex.ValueCounts> p = parts.get(key);
+      if (p != null) {
+        for (PodAffinityIndex.ValueCounts c : p) {
+          n += c.get(value);
+        }
+      }
+      if (!changes.isEmpty()) {
+        Long d = changes.get(new TopologyPair(key, value));
+        if (d != null) {
+          n += d;
+        }
+      }
+      return n;
+    }
+
+    /** The keys that may hold a positive pair. */
+    Set<String> keys() {
+      if (changes.isEmpty()) {
+        return parts.keySet();
+      }
+      Set<String> keys = new HashSet<>(parts.keySet());
+      for (TopologyPair p : changes.keySet()) {
+        keys.add(p.key());
+      }
+      return keys;
+    }
+
+    /** Upstream's {@code len(counts) == 0}: no pair holds a count. */
+    boolean isEmpty() {
+      if (changes.isEmpty()) {
+        return partsTotal == 0;
+      }
+      return toMap().isEmpty();
+    }
+
+    /** The table as upstream's map. */
+    Map<TopologyPair, Long> toMap() {
+      Map<TopologyPair, Long> out = new HashMap<>();
+      parts.forEach(
+          (key, list) -> {
+            for (PodAffinityIndex.ValueCounts c : list) {
+              c.byValue().forEach((v, n) -> out.merge(new TopologyPair(key, v), n, Long::sum));
+            }
+          });
+      changes.forEach((pair, n) -> out.merge(pair, n, Long::sum));
+      out.values().removeIf(n -> n == 0);
+      return out;
+    }
+  }
+
+  /**
    * One node's topology pairs and how often each was counted. Every pod on a node falls in the
    * node's pair for a key, so counting per key first and adding each pair once per node reaches the
    * counts upstream's per-pod map updates reach ({@code updateWithAffinityTerms}, {@code
-   * updateWithAntiAffinityTerms}, {@code getTPMapMatchingExistingAntiAffinity}).
+   * updateWithAntiAffinityTerms}).
    */
   private static final class PairCounts {
     private final Node node;
     private final Map<String, long[]> byKey = new LinkedHashMap<>(4);
-    private String lastKey;
-    private long[] last;
 
     PairCounts(Node node) {
       this.node = node;
@@ -319,36 +414,17 @@ final class InterPodAffinityState implements StateData {
 
     /** Counts {@code n} in the node's pair for {@code key}; nothing when the node lacks the key. */
     void add(String key, long n) {
-      if (key == null) {
+      if (key == null || labels(node).get(key) == null) {
         return;
       }
-      if (!key.equals(lastKey)) {
-        if (labels(node).get(key) == null) {
-          return;
-        }
-        lastKey = key;
-        last = byKey.computeIfAbsent(key, k -> new long[1]);
-      }
-      last[0] += n;
+      byKey.computeIfAbsent(key, k -> new long[1])[0] += n;
     }
 
-    /** Adds each count times {@code multiplier} to {@code counts}; a count at zero is deleted. */
-    void addTo(Map<TopologyPair, Long> counts, long multiplier) {
+    /** Adds each count times {@code multiplier} to {@code table}'s changes. */
+    void addTo(PairTable table, long multiplier) {
       Map<String, String> nodeLabels = labels(node);
       byKey.forEach(
-          (key, n) ->
-              counts.merge(
-                  new TopologyPair(key, nodeLabels.get(key)),
-                  n[0] * multiplier,
-                  (a, b) -> a + b == 0 ? null : a + b));
-    }
-  }
-
-  private static void sum(PairCounts[] perNode, Map<TopologyPair, Long> into) {
-    for (PairCounts c : perNode) {
-      if (c != null) {
-        c.addTo(into, 1);
-      }
+          (key, n) -> table.change(new TopologyPair(key, nodeLabels.get(key)), n[0] * multiplier));
     }
   }
 

@@ -90,7 +90,7 @@ class InterPodAffinityCountsPropertyTest {
     return nodes;
   }
 
-  private static Pod pod(Random random, String name, String nodeName) {
+  static Pod pod(Random random, String name, String nodeName) {
     Fixtures.PodFixture p =
         Fixtures.pod(name)
             .namespace(random.nextInt(7) == 0 ? "other" : "default")
@@ -107,12 +107,12 @@ class InterPodAffinityCountsPropertyTest {
     return p.build();
   }
 
-  private static io.fabric8.kubernetes.api.model.PodAffinityTerm term(Random random) {
+  static io.fabric8.kubernetes.api.model.PodAffinityTerm term(Random random) {
     return Fixtures.affinityTerm(
         pick(random, KEYS), Fixtures.matchLabels("app", pick(random, APPS)));
   }
 
-  private static <T> T pick(Random random, List<T> from) {
+  static <T> T pick(Random random, List<T> from) {
     return from.get(random.nextInt(from.size()));
   }
 
@@ -193,7 +193,7 @@ class InterPodAffinityCountsPropertyTest {
   }
 
   /** Chapter 03's verdict as the v1.18 plugin's status: the code depends on the reason. */
-  private static Status expected(
+  static Status expected(
       Pod pod, PodPredicateMetadata meta, Snapshot snapshot, NodeInfo nodeInfo, int[] seen) {
     seen[0]++;
     PredicateResult r = new InterPodAffinityPredicate(() -> snapshot).check(pod, meta, nodeInfo);
@@ -212,7 +212,7 @@ class InterPodAffinityCountsPropertyTest {
     return Status.of(code, reasons);
   }
 
-  private static FrameworkImpl handle(Snapshot snapshot) {
+  static FrameworkImpl handle(Snapshot snapshot) {
     return PluginHandles.builder(snapshot, PARALLELIZER).build();
   }
 

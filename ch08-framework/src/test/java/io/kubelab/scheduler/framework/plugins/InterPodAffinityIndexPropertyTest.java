@@ -1,0 +1,211 @@
+package io.kubelab.scheduler.framework.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.kubelab.apimachinery.clock.FakeClock;
+import io.kubelab.apimachinery.testing.Fixtures;
+import io.kubelab.scheduler.cache.SchedulerCache;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.framework.Code;
+import io.kubelab.scheduler.framework.CycleState;
+import io.kubelab.scheduler.framework.PluginArgs;
+import io.kubelab.scheduler.framework.Status;
+import io.kubelab.scheduler.predicates.MetadataProducer;
+import io.kubelab.scheduler.predicates.PodPredicateMetadata;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * InterPodAffinity's index, followed across cycles: one cache, one snapshot brought up to date
+ * before each cycle, one plugin, against chapter 03's v1.17 metadata computed afresh from the same
+ * pods and nodes in every cycle (the oracle).
+ *
+ * <p>Each example runs up to 40 random changes to the cache: nodes added, relabelled (zone moved or
+ * dropped) and removed; pods added, relabelled and removed, a few with an anti-affinity term whose
+ * selector does not compile. After each change a cycle for a random incoming pod: PreFilter, then
+ * Filter on every node, must give chapter 03's verdict, code and reasons, or fail PreFilter exactly
+ * when chapter 03 meets a malformed selector. The index must follow the snapshot by its change log:
+ * it is built from scratch once per example, not once per cycle.
+ */
+class InterPodAffinityIndexPropertyTest {
+
+  @Test
+  void anIndexFollowedAcrossCyclesGivesTheVerdictsAFreshComputationGives() {
+    int[] seen = new int[4];
+    qt().withFixedSeed(0x1_18_1_18L)
+        .withExamples(120)
+        .withShrinkCycles(10)
+        .forAll(longs().all())
+        .checkAssert(seed -> run(new Random(seed), seen));
+    System.out.println(
+        "InterPodAffinity index vs chapter 03: cycles "
+            + seen[0]
+            + ", (pod, node) verdicts "
+            + seen[1]
+            + ", failing "
+            + seen[2]
+            + ", malformed selectors "
+            + seen[3]);
+    assertThat(seen[2])
+        .as("some verdicts must fail, or the property says little")
+        .isGreaterThan(200);
+    assertThat(seen[3]).as("some cycles must meet a malformed selector").isGreaterThan(10);
+  }
+
+  private static void run(Random random, int[] seen) {
+    SchedulerCache cache = new SchedulerCache(new FakeClock());
+    try {
+      Snapshot snapshot = new Snapshot();
+      InterPodAffinity plugin =
+          new InterPodAffinity(
+              PluginArgs.NONE, InterPodAffinityCountsPropertyTest.handle(snapshot));
+      Map<String, Node> nodes = new LinkedHashMap<>();
+      Map<String, Pod> pods = new LinkedHashMap<>();
+      int serial = 0;
+      int steps = 5 + random.nextInt(36);
+      for (int step = 0; step < steps; step++) {
+        change(random, cache, nodes, pods, serial++);
+        cache.updateSnapshot(snapshot);
+        cycle(random, plugin, snapshot, nodes, pods, seen);
+      }
+      assertThat(plugin.indexRebuilds()).as("built once, then followed by the change log").isOne();
+    } finally {
+      cache.close();
+    }
+  }
+
+  /** One random change to the cluster, applied to the cache and to the test's own lists. */
+  private static void change(
+      Random random, SchedulerCache cache, Map<String, Node> nodes, Map<String, Pod> pods, int n) {
+    int op = random.nextInt(10);
+    if (nodes.isEmpty() || op == 0) {
+      Node node = node("node-" + n, random);
+      nodes.put(node.getMetadata().getName(), node);
+      cache.addNode(node);
+    } else if (op == 1) {
+      Node old = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(nodes.values()));
+      Node moved = node(old.getMetadata().getName(), random);
+      nodes.put(moved.getMetadata().getName(), moved);
+      cache.updateNode(old, moved);
+    } else if (op == 2 && nodes.size() > 1) {
+      Node gone = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(nodes.values()));
+      nodes.remove(gone.getMetadata().getName());
+      cache.removeNode(gone);
+      // Its pods stay in the cache until they are deleted, as after an informer's node delete.
+    } else if (op <= 5 || pods.isEmpty()) {
+      String node = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(nodes.keySet()));
+      Pod pod =
+          random.nextInt(12) == 0
+              ? malformed("pod-" + n, node)
+              : InterPodAffinityCountsPropertyTest.pod(random, "pod-" + n, node);
+      pods.put(pod.getMetadata().getName(), pod);
+      cache.addPod(pod);
+    } else if (op <= 7) {
+      Pod old = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(pods.values()));
+      Pod relabelled =
+          new PodBuilder(old)
+              .editMetadata()
+              .addToLabels("app", InterPodAffinityCountsPropertyTest.pick(random, APPS))
+              .endMetadata()
+              .build();
+      pods.put(old.getMetadata().getName(), relabelled);
+      cache.updatePod(old, relabelled);
+    } else {
+      Pod gone = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(pods.values()));
+      pods.remove(gone.getMetadata().getName());
+      cache.removePod(gone);
+    }
+  }
+
+  private static final List<String> APPS = List.of("a", "b", "c");
+
+  /** A node in one of three zones, or (one in five) without a zone label. */
+  private static Node node(String name, Random random) {
+    Fixtures.NodeFixture n = Fixtures.node(name);
+    return (random.nextInt(5) == 0
+            ? n.withoutLabel(Fixtures.LABEL_ZONE)
+            : n.zone("zone-" + random.nextInt(3)))
+        .build();
+  }
+
+  /** A pod whose required anti-affinity selector does not compile ({@code In} without values). */
+  private static Pod malformed(String name, String nodeName) {
+    Pod p = Fixtures.pod(name).namespace("default").label("app", "a").nodeName(nodeName).build();
+    return new PodBuilder(p)
+        .editSpec()
+        .editOrNewAffinity()
+        .editOrNewPodAntiAffinity()
+        .addToRequiredDuringSchedulingIgnoredDuringExecution(
+            new PodAffinityTermBuilder()
+                .withTopologyKey(Fixtures.LABEL_HOSTNAME)
+                .withLabelSelector(
+                    new LabelSelectorBuilder()
+                        .addNewMatchExpression()
+                        .withKey("app")
+                        .withOperator("In")
+                        .endMatchExpression()
+                        .build())
+                .build())
+        .endPodAntiAffinity()
+        .endAffinity()
+        .endSpec()
+        .build();
+  }
+
+  /** A cycle for a random incoming pod: the plugin over the live snapshot, the oracle afresh. */
+  private static void cycle(
+      Random random,
+      InterPodAffinity plugin,
+      Snapshot snapshot,
+      Map<String, Node> nodes,
+      Map<String, Pod> pods,
+      int[] seen) {
+    seen[0]++;
+    Fixtures.PodFixture f =
+        Fixtures.pod("incoming")
+            .namespace(random.nextInt(6) == 0 ? "other" : "default")
+            .label("app", InterPodAffinityCountsPropertyTest.pick(random, APPS));
+    if (random.nextBoolean()) {
+      f = f.requiredPodAffinity(InterPodAffinityCountsPropertyTest.term(random));
+    }
+    if (random.nextBoolean()) {
+      f = f.requiredPodAntiAffinity(InterPodAffinityCountsPropertyTest.term(random));
+    }
+    Pod pod = f.build();
+    Snapshot fresh = Snapshot.of(List.copyOf(pods.values()), List.copyOf(nodes.values()));
+    PodPredicateMetadata oracle = new MetadataProducer().produce(pod, fresh);
+    CycleState state = new CycleState();
+    Status pre = plugin.preFilter(state, pod);
+    if (oracle == null) {
+      assertThat(pre.code()).as("PreFilter over a malformed selector").isEqualTo(Code.ERROR);
+      assertThat(pre.message()).startsWith("calculating preFilterState: ");
+      seen[3]++;
+      return;
+    }
+    assertThat(pre).as("PreFilter for %s", pod.getSpec().getAffinity()).isEqualTo(Status.SUCCESS);
+    List<String> names = new ArrayList<>(nodes.keySet());
+    for (String name : names) {
+      seen[1]++;
+      Status want =
+          InterPodAffinityCountsPropertyTest.expected(
+              pod, oracle, fresh, fresh.get(name), new int[2]);
+      if (!want.isSuccess()) {
+        seen[2]++;
+      }
+      assertThat(plugin.filter(state, pod, snapshot.get(name)))
+          .as("node %s, pods %s", name, pods.keySet())
+          .isEqualTo(want);
+    }
+  }
+}
