@@ -85,20 +85,31 @@ public final class EvenPodsSpreadMetadata {
   }
 
   /**
-   * The pod's counts over {@code nodes}, for a plugin that keeps them as its own state; null when
-   * the pod has no hard constraints.
+   * The pod's counts over {@code nodes} as v1.18's PodTopologySpread plugin takes them ({@code
+   * calPreFilterState}, for a plugin that keeps them as its own state): a terminating pod (one with
+   * a {@code deletionTimestamp}) is not counted (v1.18, kubernetes#87621; v1.17's metadata counts
+   * it). Null when the pod has no hard constraints.
    *
    * @param parallelizer counts the nodes in parallel; null counts them one by one
    * @throws IllegalArgumentException naming the pod and field for a malformed selector
    */
   public static EvenPodsSpreadMetadata of(
       Pod pod, List<NodeInfo> nodes, Parallelizer parallelizer) {
-    return compute(pod, hardConstraints(pod), nodes, parallelizer);
+    return compute(pod, hardConstraints(pod), nodes, parallelizer, true);
   }
 
-  /** Computes the counts over {@code nodes}; null when the pod has no hard constraints. */
+  /** v1.17's counts over {@code nodes}, terminating pods included; null without constraints. */
   static EvenPodsSpreadMetadata compute(
       Pod pod, List<Constraint> constraints, List<NodeInfo> nodes, Parallelizer parallelizer) {
+    return compute(pod, constraints, nodes, parallelizer, false);
+  }
+
+  private static EvenPodsSpreadMetadata compute(
+      Pod pod,
+      List<Constraint> constraints,
+      List<NodeInfo> nodes,
+      Parallelizer parallelizer,
+      boolean skipTerminating) {
     if (constraints.isEmpty()) {
       return null;
     }
@@ -124,7 +135,8 @@ public final class EvenPodsSpreadMetadata {
           int[] counts = new int[constraints.size()];
           List<Pod> pods = countPods ? nodes.get(i).pods() : List.of();
           for (Pod existing : pods) {
-            if (!ns.equals(AffinityTerms.namespace(existing))) {
+            if (!ns.equals(AffinityTerms.namespace(existing))
+                || (skipTerminating && existing.getMetadata().getDeletionTimestamp() != null)) {
               continue;
             }
             Map<String, String> labels = AffinityTerms.labels(existing);

@@ -28,16 +28,16 @@ import java.util.List;
  *
  * <p>Upstream: {@code pkg/scheduler/framework/plugins/podtopologyspread/} {@code filtering.go} and
  * {@code scoring.go} (v1.18). PreFilter counts matching pods per topology pair (chapter 03's {@link
- * EvenPodsSpreadMetadata}, over the nodes in parallel; a malformed selector fails PreFilter with an
- * Error status "obtaining pod's hard topology spread constraints: ..."), AddPod and RemovePod keep
- * the counts in step, Filter is chapter 03's {@link EvenPodsSpreadPredicate#withCounts}:
- * Unschedulable, "node(s) didn't match pod topology spread constraints". PreScore counts, per
- * topology pair of the filtered nodes that carry every soft constraint's key, the live pods of the
- * pod's namespace matching the constraint on all nodes that pass the pod's node selector and
- * affinity (chapter 05's {@link PodTopologySpreadMap#buildV118}); Score sums the node's pairs;
- * NormalizeScore is chapter 05's {@link EvenPodsSpreadPriority#reduce} ({@code 100 × (total −
- * score) / (total − min)}; a node without every key gets 0). A pod without soft constraints scores
- * 0 on every node.
+ * EvenPodsSpreadMetadata}, over the nodes in parallel, terminating pods left out as v1.18 leaves
+ * them out where v1.17 counted them; a malformed selector fails PreFilter with an Error status
+ * "obtaining pod's hard topology spread constraints: ..."), AddPod and RemovePod keep the counts in
+ * step, Filter is chapter 03's {@link EvenPodsSpreadPredicate#withCounts}: Unschedulable, "node(s)
+ * didn't match pod topology spread constraints". PreScore counts, per topology pair of the filtered
+ * nodes that carry every soft constraint's key, the live pods of the pod's namespace matching the
+ * constraint on all nodes that pass the pod's node selector and affinity (chapter 05's {@link
+ * PodTopologySpreadMap#buildV118}); Score sums the node's pairs; NormalizeScore is chapter 05's
+ * {@link EvenPodsSpreadPriority#reduce} ({@code 100 × (total − score) / (total − min)}; a node
+ * without every key gets 0). A pod without soft constraints scores 0 on every node.
  */
 public final class PodTopologySpread
     implements PreFilterPlugin,

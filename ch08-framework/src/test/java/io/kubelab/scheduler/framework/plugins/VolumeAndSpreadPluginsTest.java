@@ -691,6 +691,38 @@ class VolumeAndSpreadPluginsTest {
   }
 
   @Test
+  void aTerminatingPodIsNotCountedByTheHardConstraintsAsV118LeavesItOut() {
+    // v1.18's calPreFilterState bypasses pods with a deletionTimestamp (kubernetes#87621);
+    // chapter 03's v1.17 predicate still counts them.
+    Pod leaving = on("n1", pod("e").label("app", "web").build());
+    leaving.getMetadata().setDeletionTimestamp("2020-01-01T00:00:00Z");
+    List<Node> nodes =
+        List.of(node("n1").zone("zone-a").build(), node("n2").zone("zone-b").build());
+    FrameworkImpl h = handle(nodes, List.of(leaving), Map.of());
+    Pod pod =
+        pod("p")
+            .label("app", "web")
+            .spreadConstraint(
+                1, Fixtures.LABEL_ZONE, "DoNotSchedule", Fixtures.matchLabels("app", "web"))
+            .build();
+    CycleState state = new CycleState();
+    PodTopologySpread spread = new PodTopologySpread(h);
+    assertThat(spread.preFilter(state, pod)).isEqualTo(Status.SUCCESS);
+    assertThat(spread.filter(state, pod, nodeInfo(nodes.get(0))))
+        .as("zone-a holds only a terminating web pod: 0 + 1 - 0 <= 1")
+        .isEqualTo(Status.SUCCESS);
+    // The same pod alive makes zone-a one pod ahead: 1 + 1 - 0 > 1.
+    Pod alive = on("n1", pod("e").label("app", "web").build());
+    FrameworkImpl withAlive = handle(nodes, List.of(alive), Map.of());
+    CycleState live = new CycleState();
+    PodTopologySpread counted = new PodTopologySpread(withAlive);
+    counted.preFilter(live, pod);
+    assertThat(counted.filter(live, pod, nodeInfo(nodes.get(0))))
+        .isEqualTo(
+            Status.of(Code.UNSCHEDULABLE, "node(s) didn't match pod topology spread constraints"));
+  }
+
+  @Test
   void aPodWithoutSpreadConstraintsKeepsNoCountsThroughClonesAndExtensions() {
     List<Node> nodes = List.of(node("n1").zone("zone-a").build());
     FrameworkImpl h = handle(nodes, List.of(), Map.of());
