@@ -157,7 +157,14 @@ public final class InterPodAffinity {
                 : List.of(),
             hardPodAffinityWeight);
     boolean allPods = hasAffinityConstraints || hasAntiAffinityConstraints;
-    List<NodeInfo> nodes = allPods ? snapshot.list() : snapshot.havePodsWithAffinityList();
+    // Upstream walks every node for a pod with (anti-)affinity; but a pod without preferred terms
+    // can only be credited by existing pods' own terms, and those pods are on the nodes with
+    // affinity: the same table from fewer nodes (SchedulingPodAntiAffinity's pods have required
+    // terms only).
+    List<NodeInfo> nodes =
+        allPods && !incoming.terms().isEmpty()
+            ? snapshot.list()
+            : snapshot.havePodsWithAffinityList();
     // Every pair a node credits is one of its own (key, its label value): each node sums its
     // credits per key into its own slot, and the slots are added up in node order afterwards.
     List<Map<String, Long>> perNode = new ArrayList<>(nodes.size());
@@ -222,7 +229,7 @@ public final class InterPodAffinity {
     if (node == null) {
       return null;
     }
-    if (incoming.terms().isEmpty() && nodeInfo.podsWithAffinity().isEmpty()) {
+    if (incoming.terms().isEmpty() && !anyScoredTerm(nodeInfo, incoming)) {
       return null; // no preferred term of the pod to match, no existing pod's term to match
     }
     Map<String, String> nodeLabels = node.getMetadata().getLabels();
@@ -270,6 +277,18 @@ public final class InterPodAffinity {
       }
     }
     return credits.toMap();
+  }
+
+  /** True when a pod on the node has a term that scores: required affinity, or preferred terms. */
+  private static boolean anyScoredTerm(NodeInfo nodeInfo, Incoming incoming) {
+    for (PodAffinityInfo existing : nodeInfo.affinityInfos()) {
+      if ((incoming.hardPodAffinityWeight() > 0 && !existing.requiredAffinity().isEmpty())
+          || !existing.preferredAffinity().isEmpty()
+          || !existing.preferredAntiAffinity().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
