@@ -235,6 +235,9 @@ public final class PodTopologySpreadMap {
   /** The pods of {@code ni} that {@code c} counts. */
   private static long matchSum(
       Constraint c, NodeInfo ni, boolean liveSameNamespace, String namespace) {
+    if (c.selector() == Selector.NOTHING) {
+      return 0; // no labelSelector: upstream's labels.Nothing() counts no pod, so none is read
+    }
     long matchSum = 0;
     for (Pod existing : ni.pods()) {
       if (counts(
