@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Per topology pair, how many existing pods match each hard spread constraint of the incoming pod,
@@ -98,6 +99,59 @@ public final class EvenPodsSpreadMetadata {
     return compute(pod, hardConstraints(pod), nodes, parallelizer, true);
   }
 
+  /**
+   * Counts kept across cycles (chapter 08's index), asked per constraint key instead of walking
+   * every node in every cycle.
+   */
+  public interface DomainCounts {
+    /**
+     * Calls {@code action} once for each domain (value) of {@code key} among the nodes that carry
+     * every key in {@code required}, with how many pods of {@code namespace} that are not
+     * terminating, and that {@code selector} matches, run on that domain's nodes (0 for none).
+     */
+    void forEachDomain(
+        String key,
+        List<String> required,
+        String namespace,
+        Selector selector,
+        ObjLongConsumer<String> action);
+  }
+
+  /**
+   * v1.18's counts as {@link #of(Pod, List, Parallelizer)} takes them, read from {@code counts}.
+   * Only for a pod that selects no nodes (no {@code nodeSelector}, no required node affinity):
+   * every node that carries the constraints' keys is then counted.
+   *
+   * @throws IllegalArgumentException naming the pod and field for a malformed selector
+   */
+  public static EvenPodsSpreadMetadata of(Pod pod, DomainCounts counts) {
+    List<Constraint> constraints = hardConstraints(pod);
+    if (constraints.isEmpty()) {
+      return null;
+    }
+    EvenPodsSpreadMetadata m =
+        new EvenPodsSpreadMetadata(pod, constraints, new HashMap<>(), new HashMap<>());
+    List<String> keys = new ArrayList<>();
+    for (Constraint c : constraints) {
+      if (!keys.contains(c.topologyKey())) {
+        keys.add(c.topologyKey());
+      }
+    }
+    String ns = AffinityTerms.namespace(pod);
+    for (Constraint c : constraints) {
+      counts.forEachDomain(
+          c.topologyKey(),
+          keys,
+          ns,
+          c.selector(),
+          (value, n) ->
+              m.tpPairToMatchNum.merge(
+                  new TopologyPair(c.topologyKey(), value), (int) n, Integer::sum));
+    }
+    m.countHistogram();
+    return m;
+  }
+
   /** v1.17's counts over {@code nodes}, terminating pods included; null without constraints. */
   static EvenPodsSpreadMetadata compute(
       Pod pod, List<Constraint> constraints, List<NodeInfo> nodes, Parallelizer parallelizer) {
@@ -173,12 +227,17 @@ public final class EvenPodsSpreadMetadata {
               (value, n) ->
                   m.tpPairToMatchNum.merge(new TopologyPair(key, value), n[0], Integer::sum));
     }
-    m.tpPairToMatchNum.forEach(
+    m.countHistogram();
+    return m;
+  }
+
+  /** Each key's histogram of pair counts, from the pairs (the minimum is its first key). */
+  private void countHistogram() {
+    tpPairToMatchNum.forEach(
         (pair, n) ->
-            m.tpKeyToCountHistogram
+            tpKeyToCountHistogram
                 .computeIfAbsent(pair.key(), k -> new TreeMap<>())
                 .merge(n, 1, Integer::sum));
-    return m;
   }
 
   /** Eligible nodes: they pass the pod's node selection and carry every constraint key. */

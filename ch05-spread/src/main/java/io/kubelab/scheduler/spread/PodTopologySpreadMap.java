@@ -14,6 +14,7 @@ import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.predicates.EvenPodsSpreadMetadata;
 import io.kubelab.scheduler.predicates.GeneralPredicates;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -165,6 +166,52 @@ public final class PodTopologySpreadMap {
   public static PodTopologySpreadMap buildV118(
       Pod pod, List<NodeInfo> filteredNodes, List<NodeInfo> allNodes, Parallelizer workers) {
     return build(pod, filteredNodes, allNodes, true, workers);
+  }
+
+  /**
+   * {@link #buildV118(Pod, List, List)} with the counts read from {@code counts} instead of every
+   * node's pods. Only for a pod that selects no nodes (no {@code nodeSelector}, no required node
+   * affinity): every node that carries the constraints' keys is then counted.
+   *
+   * @throws IllegalArgumentException naming the pod and field for a malformed label selector
+   */
+  public static PodTopologySpreadMap buildV118(
+      Pod pod, List<NodeInfo> filteredNodes, EvenPodsSpreadMetadata.DomainCounts counts) {
+    if (filteredNodes.isEmpty()) {
+      return null;
+    }
+    List<Constraint> constraints = filterSoftTopologySpreadConstraints(pod);
+    if (constraints.isEmpty()) {
+      return null;
+    }
+    ByName m = new ByName(constraints);
+    initialize(m, constraints, filteredNodes);
+    List<String> keys = new ArrayList<>();
+    for (Constraint c : constraints) {
+      if (!keys.contains(c.topologyKey())) {
+        keys.add(c.topologyKey());
+      }
+    }
+    String namespace = SelectorSpread.namespace(pod);
+    for (int j = 0; j < constraints.size(); j++) {
+      Map<String, long[]> byValue = m.countsOfConstraint.get(j);
+      if (byValue.isEmpty()) {
+        continue; // no scored node has this key's pairs: nothing is read
+      }
+      Constraint c = constraints.get(j);
+      counts.forEachDomain(
+          c.topologyKey(),
+          keys,
+          namespace,
+          c.selector(),
+          (value, n) -> {
+            long[] count = byValue.get(value);
+            if (count != null) {
+              count[0] += n;
+            }
+          });
+    }
+    return new PodTopologySpreadMap(constraints, m, null);
   }
 
   private static PodTopologySpreadMap build(

@@ -62,7 +62,7 @@ public final class InterPodAffinity
 
   private final FrameworkHandle handle;
   private final int hardPodAffinityWeight;
-  private final PodAffinityIndex index = new PodAffinityIndex();
+  private final PodDomainIndex index = new PodDomainIndex();
 
   InterPodAffinity(PluginArgs args, FrameworkHandle handle) {
     this.handle = handle;

@@ -26,10 +26,10 @@ import java.util.Set;
  * {@code updateWithPod} in {@code pkg/scheduler/framework/plugins/interpodaffinity/filtering.go}
  * (v1.18). Chapter 03's metadata (v1.17) keeps the matching pods' names per pair; v1.18 keeps only
  * counts, and a pair whose count falls to zero is deleted, so "the pair is present" means the same
- * in both. The counts are read from the plugin's {@link PodAffinityIndex} (not upstream): v1.18
- * walks every pod in the cluster for a pod with pod (anti-)affinity; here the pods are matched one
- * class (namespace and labels) at a time and the index's per-domain counts of the matching classes
- * are summed when Filter looks a pair up. The sums are upstream's counts.
+ * in both. The counts are read from the plugin's {@link PodDomainIndex} (not upstream): v1.18 walks
+ * every pod in the cluster for a pod with pod (anti-)affinity; here the pods are matched one class
+ * (namespace and labels) at a time and the index's per-domain counts of the matching classes are
+ * summed when Filter looks a pair up. The sums are upstream's counts.
  *
  * <p>AddPod and RemovePod ({@link #updateWithPod}) apply the same rules to one pod with a count of
  * +1 or −1. The namespaces of the added pod's own anti-affinity terms default to that pod's
@@ -85,7 +85,7 @@ final class InterPodAffinityState implements StateData {
    * @throws IllegalArgumentException naming the pod and field when a selector of the pod's terms,
    *     or of an existing pod's anti-affinity terms, is malformed
    */
-  static InterPodAffinityState compute(Pod pod, Snapshot snapshot, PodAffinityIndex index) {
+  static InterPodAffinityState compute(Pod pod, Snapshot snapshot, PodDomainIndex index) {
     List<PodAffinityTerm> affinityTerms = AffinityTerms.requiredAffinityTerms(pod);
     List<PodAffinityTerm> antiAffinityTerms = AffinityTerms.requiredAntiAffinityTerms(pod);
     List<AffinityTerms.TermProperties> affinityProps =
@@ -105,7 +105,7 @@ final class InterPodAffinityState implements StateData {
       // Existing pods' anti-affinity: each distinct term once. Its selector is taken before its
       // namespaces are looked at, as v1.18 compiles it, so a malformed selector fails the cycle
       // whatever the incoming pod's namespace.
-      for (Map.Entry<PodAffinityInfo.Term, PodAffinityIndex.TermCounts> e :
+      for (Map.Entry<PodAffinityInfo.Term, PodDomainIndex.TermCounts> e :
           index.antiAffinityTerms().entrySet()) {
         PodAffinityInfo.Term t = e.getKey();
         if (AffinityTerms.podMatchesTermsNamespaceAndSelector(pod, t.namespaces(), t.selector())) {
@@ -115,17 +115,19 @@ final class InterPodAffinityState implements StateData {
     }
     if (ownTerms) {
       // The incoming pod's own terms: every pod in the cluster is a candidate, one class at a time.
-      for (PodAffinityIndex.PodClass c : index.classes()) {
+      for (PodDomainIndex.PodClass c : index.classes()) {
         if (matchesAll(c, affinityProps)) {
           for (PodAffinityTerm term : affinityTerms) {
-            affinityCounts.add(term.getTopologyKey(), index.counts(c, term.getTopologyKey()));
+            affinityCounts.add(
+                term.getTopologyKey(),
+                index.counts(c, new PodDomainIndex.Slice(term.getTopologyKey(), List.of())));
           }
         }
         for (int t = 0; t < antiAffinityProps.size(); t++) {
           AffinityTerms.TermProperties p = antiAffinityProps.get(t);
           if (c.matches(p.namespaces(), p.selector())) {
             String key = antiAffinityTerms.get(t).getTopologyKey();
-            antiAffinityCounts.add(key, index.counts(c, key));
+            antiAffinityCounts.add(key, index.counts(c, new PodDomainIndex.Slice(key, List.of())));
           }
         }
       }
@@ -143,7 +145,7 @@ final class InterPodAffinityState implements StateData {
 
   /** {@code podMatchesAllAffinityTermProperties} for a class: false for no terms at all. */
   private static boolean matchesAll(
-      PodAffinityIndex.PodClass c, List<AffinityTerms.TermProperties> props) {
+      PodDomainIndex.PodClass c, List<AffinityTerms.TermProperties> props) {
     if (props.isEmpty()) {
       return false;
     }
@@ -296,7 +298,7 @@ final class InterPodAffinityState implements StateData {
     /** Beyond this many parts for one key, a lookup would cost more than one merge per cycle. */
     private static final int MAX_PARTS = 4;
 
-    private final Map<String, List<PodAffinityIndex.ValueCounts>> parts;
+    private final Map<String, List<PodDomainIndex.ValueCounts>> parts;
     private final Map<TopologyPair, Long> changes;
     private long partsTotal;
 
@@ -305,7 +307,7 @@ final class InterPodAffinityState implements StateData {
     }
 
     private PairTable(
-        Map<String, List<PodAffinityIndex.ValueCounts>> parts,
+        Map<String, List<PodDomainIndex.ValueCounts>> parts,
         Map<TopologyPair, Long> changes,
         long partsTotal) {
       this.parts = parts;
@@ -314,7 +316,7 @@ final class InterPodAffinityState implements StateData {
     }
 
     /** Adds one class's (or term's) counts for {@code key}; nothing when they are all zero. */
-    void add(String key, PodAffinityIndex.ValueCounts counts) {
+    void add(String key, PodDomainIndex.ValueCounts counts) {
       if (key == null || counts.total() == 0) {
         return;
       }
@@ -324,10 +326,10 @@ final class InterPodAffinityState implements StateData {
 
     /** Merges the parts of a key that gathered many; the table is read-only from here on. */
     PairTable seal() {
-      for (Map.Entry<String, List<PodAffinityIndex.ValueCounts>> e : parts.entrySet()) {
+      for (Map.Entry<String, List<PodDomainIndex.ValueCounts>> e : parts.entrySet()) {
         if (e.getValue().size() > MAX_PARTS) {
-          PodAffinityIndex.ValueCounts sum = new PodAffinityIndex.ValueCounts();
-          for (PodAffinityIndex.ValueCounts c : e.getValue()) {
+          PodDomainIndex.ValueCounts sum = new PodDomainIndex.ValueCounts();
+          for (PodDomainIndex.ValueCounts c : e.getValue()) {
             c.byValue().forEach(sum::add);
           }
           e.setValue(List.of(sum));
@@ -348,9 +350,9 @@ final class InterPodAffinityState implements StateData {
 
     long count(String key, String value) {
       long n = 0;
-      List<PodAffinityIndex.ValueCounts> p = parts.get(key);
+      List<PodDomainIndex.ValueCounts> p = parts.get(key);
       if (p != null) {
-        for (PodAffinityIndex.ValueCounts c : p) {
+        for (PodDomainIndex.ValueCounts c : p) {
           n += c.get(value);
         }
       }
@@ -388,7 +390,7 @@ final class InterPodAffinityState implements StateData {
       Map<TopologyPair, Long> out = new HashMap<>();
       parts.forEach(
           (key, list) -> {
-            for (PodAffinityIndex.ValueCounts c : list) {
+            for (PodDomainIndex.ValueCounts c : list) {
               c.byValue().forEach((v, n) -> out.merge(new TopologyPair(key, v), n, Long::sum));
             }
           });

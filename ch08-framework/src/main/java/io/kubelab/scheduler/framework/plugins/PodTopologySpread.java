@@ -1,5 +1,6 @@
 package io.kubelab.scheduler.framework.plugins;
 
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
@@ -21,6 +22,7 @@ import io.kubelab.scheduler.spread.EvenPodsSpreadPriority;
 import io.kubelab.scheduler.spread.PodTopologySpreadMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Topology spread constraints: the hard ones ({@code whenUnsatisfiable: DoNotSchedule}) filter, the
@@ -78,9 +80,31 @@ public final class PodTopologySpread
   }
 
   private final FrameworkHandle handle;
+  private final PodDomainIndex index = new PodDomainIndex();
 
   PodTopologySpread(FrameworkHandle handle) {
     this.handle = handle;
+  }
+
+  /**
+   * True when the pod narrows its nodes with a {@code nodeSelector} or a required node affinity:
+   * upstream then counts only the nodes it selects, so the counts are taken by walking the nodes;
+   * otherwise they are read from the plugin's {@link PodDomainIndex}, kept across cycles.
+   */
+  static boolean selectsNodes(Pod pod) {
+    Map<String, String> selector = pod.getSpec().getNodeSelector();
+    if (selector != null && !selector.isEmpty()) {
+      return true;
+    }
+    Affinity a = pod.getSpec().getAffinity();
+    return a != null
+        && a.getNodeAffinity() != null
+        && a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null;
+  }
+
+  /** How often the plugin's index was built from scratch (for tests). */
+  long indexRebuilds() {
+    return index.rebuilds();
   }
 
   @Override
@@ -93,8 +117,10 @@ public final class PodTopologySpread
     EvenPodsSpreadMetadata counts;
     try {
       counts =
-          EvenPodsSpreadMetadata.of(
-              pod, handle.snapshotSharedLister().list(), handle.parallelizer());
+          selectsNodes(pod)
+              ? EvenPodsSpreadMetadata.of(
+                  pod, handle.snapshotSharedLister().list(), handle.parallelizer())
+              : EvenPodsSpreadMetadata.of(pod, index.over(handle.snapshotSharedLister()));
     } catch (IllegalArgumentException e) {
       return Status.error("obtaining pod's hard topology spread constraints: " + e.getMessage());
     }
@@ -162,7 +188,10 @@ public final class PodTopologySpread
     }
     PodTopologySpreadMap m;
     try {
-      m = PodTopologySpreadMap.buildV118(pod, filtered, allNodes, handle.parallelizer());
+      m =
+          selectsNodes(pod)
+              ? PodTopologySpreadMap.buildV118(pod, filtered, allNodes, handle.parallelizer())
+              : PodTopologySpreadMap.buildV118(pod, filtered, index.over(snapshot));
     } catch (IllegalArgumentException e) {
       return Status.error(
           "error when calculating preScoreState: obtaining pod's soft topology spread"

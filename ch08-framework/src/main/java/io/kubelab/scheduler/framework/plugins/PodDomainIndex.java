@@ -1,0 +1,331 @@
+package io.kubelab.scheduler.framework.plugins;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.apimachinery.labels.Selector;
+import io.kubelab.scheduler.cache.Cache;
+import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.PodAffinityInfo;
+import io.kubelab.scheduler.cache.Snapshot;
+import io.kubelab.scheduler.predicates.AffinityTerms;
+import io.kubelab.scheduler.predicates.EvenPodsSpreadMetadata;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ObjLongConsumer;
+
+/**
+ * Not upstream: what InterPodAffinity's and PodTopologySpread's PreFilter (and PodTopologySpread's
+ * PreScore) count, kept from one cycle to the next and updated by the nodes that changed.
+ *
+ * <p>v1.18's plugins walk every pod on every node in every cycle of a pod with pod (anti-)affinity
+ * or topology spread constraints (and every pod with affinity on the nodes that have some, in every
+ * cycle at all). Yet whether a term or a spread constraint counts a pod depends on three things
+ * only: the pod's namespace, its labels and (for spreading) whether it is terminating. Pods alike
+ * in those form one <em>class</em>, and a term or selector matches a whole class or none of it.
+ * This index keeps, per class, the nodes its pods run on and how many; per class and {@link Slice}
+ * (a topology key, over the nodes that carry a given set of keys), how many of its pods run in each
+ * domain; per slice, how many nodes each domain has; and per distinct required anti-affinity term
+ * of the existing pods, how many such terms run in each domain of its key. A cycle then matches its
+ * terms and selectors against the classes, and the incoming pod against the distinct terms, instead
+ * of every pod: the counts it reads are the sums upstream's walk reaches.
+ *
+ * <p>It follows the snapshot through {@link Snapshot#changesSince}: each cycle re-reads only the
+ * nodes whose NodeInfo changed since the last one (the node just bound to, mostly), and reads the
+ * whole snapshot again when it is another snapshot or the log no longer reaches back. A slice is
+ * counted the first time a cycle asks for it and kept up to date from then on. Counts it hands out
+ * are read by the cycle's Filter and Score and must not be kept past the cycle: the next one
+ * updates them in place. One index serves one plugin of one profile, used by one scheduling cycle
+ * at a time (the scheduling loop is serial).
+ */
+final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
+
+  /**
+   * Pods no term or selector can tell apart: the same namespace ("" when none), whether they are
+   * terminating (they have a deletion timestamp), and the same labels.
+   */
+  record PodClass(String namespace, boolean terminating, Map<String, String> labels) {
+
+    static PodClass of(Pod pod) {
+      return new PodClass(
+          AffinityTerms.namespace(pod),
+          pod.getMetadata().getDeletionTimestamp() != null,
+          AffinityTerms.labels(pod));
+    }
+
+    boolean matches(Set<String> namespaces, Selector selector) {
+      return namespaces.contains(namespace) && selector.matches(labels);
+    }
+  }
+
+  /**
+   * A topology key counted over the nodes that carry every key of {@code required} (the keys of all
+   * of a pod's spread constraints; none for inter-pod affinity, which counts every node that has
+   * the key).
+   */
+  record Slice(String key, List<String> required) {
+
+    /** The node's domain in this slice, or null when the node is not counted in it. */
+    String domain(Map<String, String> labels) {
+      if (key == null) {
+        return null;
+      }
+      for (String k : required) {
+        if (!labels.containsKey(k)) {
+          return null;
+        }
+      }
+      return labels.get(key);
+    }
+  }
+
+  /** How many pods (or terms) are counted in each value of one topology key, and their sum. */
+  static final class ValueCounts {
+    private final Map<String, Long> byValue = new HashMap<>();
+    private long total;
+
+    /** Counts {@code n} more in {@code value}; nothing for a node without the key. */
+    void add(String value, long n) {
+      if (value == null || n == 0) {
+        return;
+      }
+      byValue.merge(value, n, (a, b) -> a + b == 0 ? null : a + b);
+      total += n;
+    }
+
+    long get(String value) {
+      Long n = byValue.get(value);
+      return n == null ? 0 : n;
+    }
+
+    long total() {
+      return total;
+    }
+
+    Map<String, Long> byValue() {
+      return byValue;
+    }
+  }
+
+  /** One distinct required anti-affinity term of the existing pods: how many pods carry it. */
+  static final class TermCounts {
+    private final ValueCounts counts = new ValueCounts();
+    private long owners;
+
+    ValueCounts counts() {
+      return counts;
+    }
+  }
+
+  /** What one node contributed, kept to take it back when the node changes. */
+  private record NodeEntry(
+      Map<String, String> labels,
+      Map<PodClass, Long> classes,
+      Map<PodAffinityInfo.Term, Long> antiTerms) {}
+
+  private Snapshot snapshot;
+  private long position;
+  private long rebuilds;
+  private final Map<String, NodeEntry> nodes = new HashMap<>();
+  private final Map<PodClass, Map<String, Long>> classNodes = new HashMap<>();
+  private final Map<PodClass, Map<Slice, ValueCounts>> bySlice = new HashMap<>();
+  private final Map<Slice, ValueCounts> domains = new HashMap<>();
+  private final Map<PodAffinityInfo.Term, TermCounts> antiTerms = new HashMap<>();
+
+  /** Brings the index up to {@code s}: by its change log when it can, else from scratch. */
+  void sync(Snapshot s) {
+    if (s != snapshot || !s.changesSince(position, this::reindex)) {
+      rebuild(s);
+    }
+    position = s.changePosition();
+  }
+
+  /** The index as chapter 03's {@code DomainCounts}, brought up to {@code s} when first asked. */
+  EvenPodsSpreadMetadata.DomainCounts over(Snapshot s) {
+    return new EvenPodsSpreadMetadata.DomainCounts() {
+      private boolean synced;
+
+      @Override
+      public void forEachDomain(
+          String key,
+          List<String> required,
+          String namespace,
+          Selector selector,
+          ObjLongConsumer<String> action) {
+        if (!synced) {
+          sync(s);
+          synced = true;
+        }
+        PodDomainIndex.this.forEachDomain(key, required, namespace, selector, action);
+      }
+    };
+  }
+
+  /** How often the index was built from scratch (for tests). */
+  long rebuilds() {
+    return rebuilds;
+  }
+
+  /** Every class with at least one pod on a node of the snapshot. */
+  Set<PodClass> classes() {
+    return classNodes.keySet();
+  }
+
+  /**
+   * How many pods of class {@code c} run in each domain of {@code slice}: computed from the class's
+   * nodes the first time a cycle asks, then kept up to date.
+   */
+  ValueCounts counts(PodClass c, Slice slice) {
+    Map<Slice, ValueCounts> slices = bySlice.computeIfAbsent(c, k -> new HashMap<>(4));
+    ValueCounts vc = slices.get(slice);
+    if (vc == null) {
+      vc = new ValueCounts();
+      Map<String, Long> where = classNodes.get(c);
+      if (where != null) {
+        for (Map.Entry<String, Long> e : where.entrySet()) {
+          vc.add(slice.domain(nodes.get(e.getKey()).labels()), e.getValue());
+        }
+      }
+      slices.put(slice, vc);
+    }
+    return vc;
+  }
+
+  /**
+   * How many nodes each domain of {@code slice} has (every node counted in the slice is in one).
+   */
+  ValueCounts domains(Slice slice) {
+    ValueCounts vc = domains.get(slice);
+    if (vc == null) {
+      vc = new ValueCounts();
+      for (NodeEntry e : nodes.values()) {
+        vc.add(slice.domain(e.labels()), 1);
+      }
+      domains.put(slice, vc);
+    }
+    return vc;
+  }
+
+  /**
+   * Calls {@code action} with each domain of {@code key} among the nodes that carry every key in
+   * {@code required}, and how many pods that are not terminating, of {@code namespace}, {@code
+   * selector} matches there: v1.18's {@code countPodsMatchSelector} summed per domain.
+   */
+  @Override
+  public void forEachDomain(
+      String key,
+      List<String> required,
+      String namespace,
+      Selector selector,
+      ObjLongConsumer<String> action) {
+    Slice slice = new Slice(key, required);
+    Map<String, Long> matched = new HashMap<>();
+    if (selector != Selector.NOTHING) {
+      for (PodClass c : classNodes.keySet()) {
+        if (!c.terminating() && c.namespace().equals(namespace) && selector.matches(c.labels())) {
+          counts(c, slice).byValue().forEach((v, n) -> matched.merge(v, n, Long::sum));
+        }
+      }
+    }
+    for (String domain : domains(slice).byValue().keySet()) {
+      Long n = matched.get(domain);
+      action.accept(domain, n == null ? 0 : n);
+    }
+  }
+
+  /** The distinct required anti-affinity terms of the existing pods, each with its counts. */
+  Map<PodAffinityInfo.Term, TermCounts> antiAffinityTerms() {
+    return antiTerms;
+  }
+
+  private void rebuild(Snapshot s) {
+    rebuilds++;
+    snapshot = s;
+    nodes.clear();
+    classNodes.clear();
+    bySlice.clear();
+    domains.clear();
+    antiTerms.clear();
+    for (NodeInfo ni : s.list()) {
+      add(ni);
+    }
+  }
+
+  /**
+   * Takes back what the node contributed and counts what it holds now (nothing once it is gone).
+   */
+  private void reindex(String nodeName) {
+    NodeEntry old = nodes.remove(nodeName);
+    if (old != null) {
+      apply(nodeName, old, -1);
+    }
+    NodeInfo ni;
+    try {
+      ni = snapshot.get(nodeName);
+    } catch (Cache.CacheException gone) {
+      return;
+    }
+    add(ni);
+  }
+
+  private void add(NodeInfo ni) {
+    Node node = ni.node();
+    if (node == null) {
+      return; // upstream skips a NodeInfo without its node
+    }
+    Map<String, String> labels = node.getMetadata().getLabels();
+    Map<PodClass, Long> classes = new HashMap<>();
+    for (Pod p : ni.pods()) {
+      classes.merge(PodClass.of(p), 1L, Long::sum);
+    }
+    Map<PodAffinityInfo.Term, Long> terms = new HashMap<>();
+    for (PodAffinityInfo info : ni.affinityInfos()) {
+      for (PodAffinityInfo.Term t : info.requiredAntiAffinity()) {
+        terms.merge(t, 1L, Long::sum);
+      }
+    }
+    NodeEntry entry = new NodeEntry(labels == null ? Map.of() : labels, classes, terms);
+    nodes.put(ni.nodeName(), entry);
+    apply(ni.nodeName(), entry, 1);
+  }
+
+  /** Adds ({@code sign} 1) or takes back (−1) one node's contribution. */
+  private void apply(String nodeName, NodeEntry entry, long sign) {
+    for (Map.Entry<Slice, ValueCounts> d : domains.entrySet()) {
+      d.getValue().add(d.getKey().domain(entry.labels()), sign);
+    }
+    for (Map.Entry<PodClass, Long> e : entry.classes().entrySet()) {
+      PodClass c = e.getKey();
+      long n = sign * e.getValue();
+      Map<String, Long> where = classNodes.computeIfAbsent(c, k -> new HashMap<>());
+      where.merge(nodeName, n, (a, b) -> a + b == 0 ? null : a + b);
+      if (where.isEmpty()) {
+        classNodes.remove(c);
+        bySlice.remove(c);
+        continue;
+      }
+      Map<Slice, ValueCounts> slices = bySlice.get(c);
+      if (slices != null) {
+        for (Map.Entry<Slice, ValueCounts> k : slices.entrySet()) {
+          k.getValue().add(k.getKey().domain(entry.labels()), n);
+        }
+      }
+    }
+    for (Map.Entry<PodAffinityInfo.Term, Long> e : entry.antiTerms().entrySet()) {
+      PodAffinityInfo.Term t = e.getKey();
+      long n = sign * e.getValue();
+      TermCounts tc = antiTerms.computeIfAbsent(t, k -> new TermCounts());
+      tc.owners += n;
+      if (tc.owners == 0) {
+        antiTerms.remove(t);
+        continue;
+      }
+      tc.counts.add(value(entry.labels(), t.topologyKey()), n);
+    }
+  }
+
+  private static String value(Map<String, String> labels, String key) {
+    return key == null ? null : labels.get(key);
+  }
+}
