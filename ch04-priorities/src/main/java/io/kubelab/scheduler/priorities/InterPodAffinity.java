@@ -136,26 +136,7 @@ public final class InterPodAffinity {
     Affinity affinity = pod.getSpec().getAffinity();
     boolean hasAffinityConstraints = affinity != null && affinity.getPodAffinity() != null;
     boolean hasAntiAffinityConstraints = affinity != null && affinity.getPodAntiAffinity() != null;
-    Incoming incoming =
-        new Incoming(
-            pod,
-            hasAffinityConstraints
-                ? weighted(
-                    pod,
-                    affinity.getPodAffinity().getPreferredDuringSchedulingIgnoredDuringExecution(),
-                    PREFERRED_AFFINITY,
-                    1)
-                : List.of(),
-            hasAntiAffinityConstraints
-                ? weighted(
-                    pod,
-                    affinity
-                        .getPodAntiAffinity()
-                        .getPreferredDuringSchedulingIgnoredDuringExecution(),
-                    PREFERRED_ANTI_AFFINITY,
-                    -1)
-                : List.of(),
-            hardPodAffinityWeight);
+    Incoming incoming = new Incoming(pod, preferredTerms(pod), hardPodAffinityWeight);
     boolean allPods = hasAffinityConstraints || hasAntiAffinityConstraints;
     // Upstream walks every node for a pod with (anti-)affinity; but a pod without preferred terms
     // can only be credited by existing pods' own terms, and those pods are on the nodes with
@@ -190,22 +171,36 @@ public final class InterPodAffinity {
     return freeze(table);
   }
 
-  /** The incoming pod's compiled preferred terms and the symmetric weight. */
-  private record Incoming(Pod pod, List<CompiledTerm> terms, int hardPodAffinityWeight) {
-    Incoming(
-        Pod pod,
-        List<CompiledTerm> affinity,
-        List<CompiledTerm> antiAffinity,
-        int hardPodAffinityWeight) {
-      this(pod, concat(affinity, antiAffinity), hardPodAffinityWeight);
+  /**
+   * The pod's preferred affinity terms (their weights) then its preferred anti-affinity terms
+   * (their weights negated), compiled against the pod.
+   *
+   * @throws LabelSelectors.InvalidSelectorException naming the pod and field of a malformed term
+   */
+  public static List<CompiledTerm> preferredTerms(Pod pod) {
+    Affinity affinity = pod.getSpec().getAffinity();
+    List<CompiledTerm> all = new ArrayList<>();
+    if (affinity != null && affinity.getPodAffinity() != null) {
+      all.addAll(
+          weighted(
+              pod,
+              affinity.getPodAffinity().getPreferredDuringSchedulingIgnoredDuringExecution(),
+              PREFERRED_AFFINITY,
+              1));
     }
-
-    private static List<CompiledTerm> concat(List<CompiledTerm> a, List<CompiledTerm> b) {
-      List<CompiledTerm> all = new ArrayList<>(a);
-      all.addAll(b);
-      return List.copyOf(all);
+    if (affinity != null && affinity.getPodAntiAffinity() != null) {
+      all.addAll(
+          weighted(
+              pod,
+              affinity.getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution(),
+              PREFERRED_ANTI_AFFINITY,
+              -1));
     }
+    return List.copyOf(all);
   }
+
+  /** The incoming pod's compiled preferred terms and the symmetric weight. */
+  private record Incoming(Pod pod, List<CompiledTerm> terms, int hardPodAffinityWeight) {}
 
   /**
    * A term of the incoming pod, its namespaces and selector resolved against the pod.
@@ -215,7 +210,7 @@ public final class InterPodAffinity {
    * @param selector its label selector
    * @param weight the signed weight it adds
    */
-  private record CompiledTerm(
+  public record CompiledTerm(
       String topologyKey, Set<String> namespaces, Selector selector, long weight) {}
 
   /**

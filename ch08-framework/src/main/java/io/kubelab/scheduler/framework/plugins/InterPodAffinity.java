@@ -6,6 +6,8 @@ import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.algorithm.PredicateFailureReason;
 import io.kubelab.scheduler.algorithm.PredicateResult;
 import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.PodAffinityInfo;
+import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.Code;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FilterPlugin;
@@ -20,6 +22,7 @@ import io.kubelab.scheduler.framework.StateData;
 import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.predicates.AffinityTerms;
 import io.kubelab.scheduler.predicates.PredicateErrors;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,14 +34,15 @@ import java.util.Map;
  * filtering.go} and {@code scoring.go} (v1.18). PreFilter counts, per topology pair, the pods that
  * match ({@link InterPodAffinityState}: v1.18 keeps counts where chapter 03's v1.17 metadata kept
  * pod names), AddPod/RemovePod keep the counts in step, and Filter reads them with chapter 03's
- * rules and reasons. A malformed label selector fails PreFilter with an Error status ("calculating
- * preFilterState: ..."), where v1.17 fell back to its slow path. The code depends on the reason:
- * the incoming pod's own affinity unmet is UnschedulableAndUnresolvable (evicting pods cannot
- * create a matching pod); the anti-affinity cases are Unschedulable. PreScore builds the weighted
- * topology table with chapter 04's {@link
- * io.kubelab.scheduler.priorities.InterPodAffinity#buildTopologyPairToScore}, Score sums the node's
- * entries and NormalizeScore scales min..max onto 0..100. Argument {@code hardPodAffinityWeight}
- * (default 1, in [0, 100]).
+ * rules and reasons, all read from a {@link PodDomainIndex} kept across cycles (not upstream: v1.18
+ * walks every pod in every cycle). A malformed label selector fails PreFilter with an Error status
+ * ("calculating preFilterState: ..."), where v1.17 fell back to its slow path. The code depends on
+ * the reason: the incoming pod's own affinity unmet is UnschedulableAndUnresolvable (evicting pods
+ * cannot create a matching pod); the anti-affinity cases are Unschedulable. PreScore builds the
+ * weighted topology table chapter 04's {@link
+ * io.kubelab.scheduler.priorities.InterPodAffinity#buildTopologyPairToScore} builds, from the same
+ * index, Score sums the node's entries (chapter 04) and NormalizeScore scales min..max onto 0..100.
+ * Argument {@code hardPodAffinityWeight} (default 1, in [0, 100]).
  */
 public final class InterPodAffinity
     implements PreFilterPlugin,
@@ -166,12 +170,84 @@ public final class InterPodAffinity
     if (nodes.isEmpty()) {
       return Status.SUCCESS;
     }
-    state.write(
-        PRE_SCORE_STATE_KEY,
-        new PreScoreState(
-            io.kubelab.scheduler.priorities.InterPodAffinity.buildTopologyPairToScore(
-                pod, handle.snapshotSharedLister(), hardPodAffinityWeight, handle.parallelizer())));
+    state.write(PRE_SCORE_STATE_KEY, new PreScoreState(scoreTable(pod)));
     return Status.SUCCESS;
+  }
+
+  /**
+   * Chapter 04's topology score table ({@code buildTopologyPairToScore}: the weight each topology
+   * pair gets), read from the index: the incoming pod's preferred terms matched once per class of
+   * existing pods, and each distinct scoring term of the existing pods (required affinity with
+   * {@code hardPodAffinityWeight}, preferred affinity and anti-affinity with their weights) matched
+   * once against the incoming pod, each credited with its counts per domain. An existing term's
+   * selector is looked at only where its key is on some node and its namespaces hold the pod, as
+   * chapter 04 looks at it.
+   *
+   * @throws io.kubelab.apimachinery.labels.LabelSelectors.InvalidSelectorException naming the pod
+   *     and field of a malformed term
+   */
+  private Map<String, Map<String, Long>> scoreTable(Pod pod) {
+    List<io.kubelab.scheduler.priorities.InterPodAffinity.CompiledTerm> own =
+        io.kubelab.scheduler.priorities.InterPodAffinity.preferredTerms(pod);
+    Snapshot snapshot = handle.snapshotSharedLister();
+    if (own.isEmpty() && snapshot.havePodsWithAffinityList().isEmpty()) {
+      return Map.of(); // no preferred term of the pod, no existing pod with a term: nothing scores
+    }
+    index.sync(snapshot);
+    Map<String, Map<String, Long>> table = new HashMap<>();
+    for (io.kubelab.scheduler.priorities.InterPodAffinity.CompiledTerm t : own) {
+      PodDomainIndex.Slice slice = new PodDomainIndex.Slice(t.topologyKey(), List.of());
+      for (PodDomainIndex.PodClass c : index.classes()) {
+        if (c.matches(t.namespaces(), t.selector())) {
+          credit(table, t.topologyKey(), index.counts(c, slice), t.weight());
+        }
+      }
+    }
+    String namespace = AffinityTerms.namespace(pod);
+    Map<String, String> labels = AffinityTerms.labels(pod);
+    if (hardPodAffinityWeight > 0) {
+      creditExisting(table, PodDomainIndex.TermKind.REQUIRED_AFFINITY, namespace, labels);
+    }
+    creditExisting(table, PodDomainIndex.TermKind.PREFERRED_AFFINITY, namespace, labels);
+    creditExisting(table, PodDomainIndex.TermKind.PREFERRED_ANTI_AFFINITY, namespace, labels);
+    return table;
+  }
+
+  private void creditExisting(
+      Map<String, Map<String, Long>> table,
+      PodDomainIndex.TermKind kind,
+      String namespace,
+      Map<String, String> labels) {
+    for (Map.Entry<PodAffinityInfo.Term, PodDomainIndex.TermCounts> e :
+        index.terms(kind).entrySet()) {
+      PodAffinityInfo.Term t = e.getKey();
+      PodDomainIndex.ValueCounts counts = e.getValue().counts();
+      if (counts.total() == 0 || !t.namespaces().contains(namespace)) {
+        continue; // no node has its key, or its namespaces leave the pod out
+      }
+      if (t.selector().matches(labels)) {
+        long weight =
+            switch (kind) {
+              case REQUIRED_AFFINITY -> hardPodAffinityWeight;
+              case PREFERRED_ANTI_AFFINITY -> -t.weight();
+              default -> t.weight();
+            };
+        credit(table, t.topologyKey(), counts, weight);
+      }
+    }
+  }
+
+  /** Adds {@code weight} times each domain's count to the table's pairs of {@code key}. */
+  private static void credit(
+      Map<String, Map<String, Long>> table,
+      String key,
+      PodDomainIndex.ValueCounts counts,
+      long weight) {
+    if (counts.total() == 0) {
+      return;
+    }
+    Map<String, Long> values = table.computeIfAbsent(key, k -> new HashMap<>());
+    counts.byValue().forEach((value, n) -> values.merge(value, weight * n, Long::sum));
   }
 
   @Override

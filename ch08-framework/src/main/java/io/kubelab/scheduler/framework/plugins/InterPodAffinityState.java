@@ -106,7 +106,7 @@ final class InterPodAffinityState implements StateData {
       // namespaces are looked at, as v1.18 compiles it, so a malformed selector fails the cycle
       // whatever the incoming pod's namespace.
       for (Map.Entry<PodAffinityInfo.Term, PodDomainIndex.TermCounts> e :
-          index.antiAffinityTerms().entrySet()) {
+          index.terms(PodDomainIndex.TermKind.REQUIRED_ANTI_AFFINITY).entrySet()) {
         PodAffinityInfo.Term t = e.getKey();
         if (AffinityTerms.podMatchesTermsNamespaceAndSelector(pod, t.namespaces(), t.selector())) {
           existing.add(t.topologyKey(), e.getValue().counts());

@@ -9,6 +9,7 @@ import io.kubelab.scheduler.cache.PodAffinityInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.AffinityTerms;
 import io.kubelab.scheduler.predicates.EvenPodsSpreadMetadata;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,28 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
   private record NodeEntry(
       Map<String, String> labels,
       Map<PodClass, Long> classes,
-      Map<PodAffinityInfo.Term, Long> antiTerms) {}
+      List<Map<PodAffinityInfo.Term, Long>> terms) {}
+
+  /** The kinds of existing pods' terms the index counts, index for index with its term maps. */
+  enum TermKind {
+    /** Required anti-affinity: InterPodAffinity's Filter. */
+    REQUIRED_ANTI_AFFINITY,
+    /** Required affinity: scored with {@code hardPodAffinityWeight}. */
+    REQUIRED_AFFINITY,
+    /** Preferred affinity: scored with its weight. */
+    PREFERRED_AFFINITY,
+    /** Preferred anti-affinity: scored with its weight, negated. */
+    PREFERRED_ANTI_AFFINITY;
+
+    List<PodAffinityInfo.Term> of(PodAffinityInfo info) {
+      return switch (this) {
+        case REQUIRED_ANTI_AFFINITY -> info.requiredAntiAffinity();
+        case REQUIRED_AFFINITY -> info.requiredAffinity();
+        case PREFERRED_AFFINITY -> info.preferredAffinity();
+        case PREFERRED_ANTI_AFFINITY -> info.preferredAntiAffinity();
+      };
+    }
+  }
 
   private Snapshot snapshot;
   private long position;
@@ -131,7 +153,13 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
   private final Map<PodClass, Map<String, Long>> classNodes = new HashMap<>();
   private final Map<PodClass, Map<Slice, ValueCounts>> bySlice = new HashMap<>();
   private final Map<Slice, ValueCounts> domains = new HashMap<>();
-  private final Map<PodAffinityInfo.Term, TermCounts> antiTerms = new HashMap<>();
+  private final List<Map<PodAffinityInfo.Term, TermCounts>> terms = new ArrayList<>();
+
+  PodDomainIndex() {
+    for (int k = 0; k < TermKind.values().length; k++) {
+      terms.add(new HashMap<>());
+    }
+  }
 
   /** Brings the index up to {@code s}: by its change log when it can, else from scratch. */
   void sync(Snapshot s) {
@@ -235,8 +263,8 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
   }
 
   /** The distinct required anti-affinity terms of the existing pods, each with its counts. */
-  Map<PodAffinityInfo.Term, TermCounts> antiAffinityTerms() {
-    return antiTerms;
+  Map<PodAffinityInfo.Term, TermCounts> terms(TermKind kind) {
+    return terms.get(kind.ordinal());
   }
 
   private void rebuild(Snapshot s) {
@@ -246,7 +274,7 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
     classNodes.clear();
     bySlice.clear();
     domains.clear();
-    antiTerms.clear();
+    terms.forEach(Map::clear);
     for (NodeInfo ni : s.list()) {
       add(ni);
     }
@@ -279,13 +307,17 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
     for (Pod p : ni.pods()) {
       classes.merge(PodClass.of(p), 1L, Long::sum);
     }
-    Map<PodAffinityInfo.Term, Long> terms = new HashMap<>();
-    for (PodAffinityInfo info : ni.affinityInfos()) {
-      for (PodAffinityInfo.Term t : info.requiredAntiAffinity()) {
-        terms.merge(t, 1L, Long::sum);
+    List<Map<PodAffinityInfo.Term, Long>> kinds = new ArrayList<>(TermKind.values().length);
+    for (TermKind kind : TermKind.values()) {
+      Map<PodAffinityInfo.Term, Long> m = new HashMap<>();
+      for (PodAffinityInfo info : ni.affinityInfos()) {
+        for (PodAffinityInfo.Term t : kind.of(info)) {
+          m.merge(t, 1L, Long::sum);
+        }
       }
+      kinds.add(m);
     }
-    NodeEntry entry = new NodeEntry(labels == null ? Map.of() : labels, classes, terms);
+    NodeEntry entry = new NodeEntry(labels == null ? Map.of() : labels, classes, kinds);
     nodes.put(ni.nodeName(), entry);
     apply(ni.nodeName(), entry, 1);
   }
@@ -312,16 +344,19 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
         }
       }
     }
-    for (Map.Entry<PodAffinityInfo.Term, Long> e : entry.antiTerms().entrySet()) {
-      PodAffinityInfo.Term t = e.getKey();
-      long n = sign * e.getValue();
-      TermCounts tc = antiTerms.computeIfAbsent(t, k -> new TermCounts());
-      tc.owners += n;
-      if (tc.owners == 0) {
-        antiTerms.remove(t);
-        continue;
+    for (int k = 0; k < terms.size(); k++) {
+      Map<PodAffinityInfo.Term, TermCounts> counted = terms.get(k);
+      for (Map.Entry<PodAffinityInfo.Term, Long> e : entry.terms().get(k).entrySet()) {
+        PodAffinityInfo.Term t = e.getKey();
+        long n = sign * e.getValue();
+        TermCounts tc = counted.computeIfAbsent(t, x -> new TermCounts());
+        tc.owners += n;
+        if (tc.owners == 0) {
+          counted.remove(t);
+          continue;
+        }
+        tc.counts.add(value(entry.labels(), t.topologyKey()), n);
       }
-      tc.counts.add(value(entry.labels(), t.topologyKey()), n);
     }
   }
 

@@ -42,7 +42,7 @@ class InterPodAffinityIndexPropertyTest {
 
   @Test
   void anIndexFollowedAcrossCyclesGivesTheVerdictsAFreshComputationGives() {
-    int[] seen = new int[4];
+    int[] seen = new int[5];
     qt().withFixedSeed(0x1_18_1_18L)
         .withExamples(120)
         .withShrinkCycles(10)
@@ -56,11 +56,14 @@ class InterPodAffinityIndexPropertyTest {
             + ", failing "
             + seen[2]
             + ", malformed selectors "
-            + seen[3]);
+            + seen[3]
+            + ", non-zero score tables "
+            + seen[4]);
     assertThat(seen[2])
         .as("some verdicts must fail, or the property says little")
         .isGreaterThan(200);
     assertThat(seen[3]).as("some cycles must meet a malformed selector").isGreaterThan(10);
+    assertThat(seen[4]).as("score tables must often credit a pair").isGreaterThan(300);
   }
 
   private static void run(Random random, int[] seen) {
@@ -108,7 +111,8 @@ class InterPodAffinityIndexPropertyTest {
       Pod pod =
           random.nextInt(12) == 0
               ? malformed("pod-" + n, node)
-              : InterPodAffinityCountsPropertyTest.pod(random, "pod-" + n, node);
+              : withPreferredTerms(
+                  random, InterPodAffinityCountsPropertyTest.pod(random, "pod-" + n, node));
       pods.put(pod.getMetadata().getName(), pod);
       cache.addPod(pod);
     } else if (op <= 7) {
@@ -182,7 +186,7 @@ class InterPodAffinityIndexPropertyTest {
     if (random.nextBoolean()) {
       f = f.requiredPodAntiAffinity(InterPodAffinityCountsPropertyTest.term(random));
     }
-    Pod pod = f.build();
+    Pod pod = withPreferredTerms(random, f.build());
     Snapshot fresh = Snapshot.of(List.copyOf(pods.values()), List.copyOf(nodes.values()));
     PodPredicateMetadata oracle = new MetadataProducer().produce(pod, fresh);
     CycleState state = new CycleState();
@@ -207,5 +211,62 @@ class InterPodAffinityIndexPropertyTest {
           .as("node %s, pods %s", name, pods.keySet())
           .isEqualTo(want);
     }
+    // PreScore: the topology score table, against chapter 04's walk over the fresh snapshot.
+    Map<String, Map<String, Long>> want =
+        io.kubelab.scheduler.priorities.InterPodAffinity.buildTopologyPairToScore(
+            pod, fresh, InterPodAffinity.DEFAULT_HARD_POD_AFFINITY_WEIGHT, null);
+    List<Node> all = new ArrayList<>(nodes.values());
+    assertThat(plugin.preScore(state, pod, all)).isEqualTo(Status.SUCCESS);
+    Map<String, Map<String, Long>> got =
+        ((InterPodAffinity.PreScoreState) state.read(InterPodAffinity.PRE_SCORE_STATE_KEY))
+            .topologyScore();
+    assertThat(got).as("score table for %s", pod.getSpec().getAffinity()).isEqualTo(want);
+    if (want.values().stream().anyMatch(m -> m.values().stream().anyMatch(v -> v != 0))) {
+      seen[4]++;
+    }
+  }
+
+  /** One pod in three gets a preferred affinity or anti-affinity term (weight 1 to 100). */
+  private static Pod withPreferredTerms(Random random, Pod pod) {
+    int r = random.nextInt(6);
+    if (r > 1) {
+      return pod;
+    }
+    Fixtures.PodFixture f = Fixtures.pod("x");
+    io.fabric8.kubernetes.api.model.PodAffinityTerm term =
+        InterPodAffinityCountsPropertyTest.term(random);
+    int weight = 1 + random.nextInt(100);
+    Pod terms =
+        (r == 0 ? f.preferredPodAffinity(weight, term) : f.preferredPodAntiAffinity(weight, term))
+            .build();
+    PodBuilder b = new PodBuilder(pod);
+    if (r == 0) {
+      b.editSpec()
+          .editOrNewAffinity()
+          .editOrNewPodAffinity()
+          .addAllToPreferredDuringSchedulingIgnoredDuringExecution(
+              terms
+                  .getSpec()
+                  .getAffinity()
+                  .getPodAffinity()
+                  .getPreferredDuringSchedulingIgnoredDuringExecution())
+          .endPodAffinity()
+          .endAffinity()
+          .endSpec();
+    } else {
+      b.editSpec()
+          .editOrNewAffinity()
+          .editOrNewPodAntiAffinity()
+          .addAllToPreferredDuringSchedulingIgnoredDuringExecution(
+              terms
+                  .getSpec()
+                  .getAffinity()
+                  .getPodAntiAffinity()
+                  .getPreferredDuringSchedulingIgnoredDuringExecution())
+          .endPodAntiAffinity()
+          .endAffinity()
+          .endSpec();
+    }
+    return b.build();
   }
 }
