@@ -251,19 +251,6 @@ final class InterPodAffinityState implements StateData {
     return true;
   }
 
-  /** The three tables as upstream's maps, pairs at zero left out (for tests). */
-  Map<TopologyPair, Long> existingAntiAffinityCounts() {
-    return existingAntiAffinity.toMap();
-  }
-
-  Map<TopologyPair, Long> affinityCounts() {
-    return affinity.toMap();
-  }
-
-  Map<TopologyPair, Long> antiAffinityCounts() {
-    return antiAffinity.toMap();
-  }
-
   /**
    * {@code getMatchingAntiAffinityTopologyPairsOfPod}: counts the node's pair of each required
    * anti-affinity term of {@code other} that the incoming pod falls under. Each term's selector is

@@ -1,6 +1,5 @@
 package io.kubelab.scheduler.framework.plugins;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.apimachinery.labels.Selector;
 import io.kubelab.scheduler.cache.Cache;
@@ -297,12 +296,9 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
     add(ni);
   }
 
+  /** Counts a node of the snapshot (its list and {@code get} hold only NodeInfos with a node). */
   private void add(NodeInfo ni) {
-    Node node = ni.node();
-    if (node == null) {
-      return; // upstream skips a NodeInfo without its node
-    }
-    Map<String, String> labels = node.getMetadata().getLabels();
+    Map<String, String> labels = ni.node().getMetadata().getLabels();
     Map<PodClass, Long> classes = new HashMap<>();
     for (Pod p : ni.pods()) {
       classes.merge(PodClass.of(p), 1L, Long::sum);
