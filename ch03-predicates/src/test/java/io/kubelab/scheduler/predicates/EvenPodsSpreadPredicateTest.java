@@ -243,4 +243,42 @@ class EvenPodsSpreadPredicateTest {
         .asString()
         .contains("Pod default/p: spec.topologySpreadConstraints[0].labelSelector");
   }
+
+  @Test
+  void countsHandedInPerDomainGiveTheCountsOfAWalkOverTheNodes() {
+    // v1.18's counts over four nodes (zone1: a, b; zone2: x, y) with 2, 1, 0, 0 foo pods, once
+    // by walking them and once from counts per domain handed in, as chapter 08's index hands them.
+    List<Node> nodes = fourNodes();
+    Snapshot s = Snapshot.of(podsOn(nodes, 2, 1, 0, 0), nodes);
+    Pod p =
+        pod("p")
+            .label("foo", "")
+            .spreadConstraint(1, "zone", "DoNotSchedule", FOO_EXISTS)
+            .spreadConstraint(1, "node", "DoNotSchedule", FOO_EXISTS)
+            .spreadConstraint(2, "zone", "DoNotSchedule", FOO_EXISTS)
+            .build();
+    Map<String, Map<String, Long>> perKey =
+        Map.of(
+            "zone", Map.of("zone1", 3L, "zone2", 0L),
+            "node", Map.of("node-a", 2L, "node-b", 1L, "node-x", 0L, "node-y", 0L));
+    List<String> asked = new ArrayList<>();
+    EvenPodsSpreadMetadata.DomainCounts counts =
+        (key, required, namespace, selector, action) -> {
+          assertThat(required).as("every constraint's key, once").containsExactly("zone", "node");
+          assertThat(namespace).isEqualTo("default");
+          asked.add(key);
+          perKey.get(key).forEach(action::accept);
+        };
+    EvenPodsSpreadMetadata handedIn = EvenPodsSpreadMetadata.of(p, counts);
+    assertThat(asked).as("once per constraint").containsExactly("zone", "node", "zone");
+    assertThat(handedIn)
+        .as("two constraints on zone add up in the same pairs, as upstream's map does")
+        .isEqualTo(EvenPodsSpreadMetadata.of(p, s.list(), null));
+    assertThat(handedIn.matchNum(new TopologyPair("zone", "zone1"))).isEqualTo(6);
+    assertThat(handedIn.minMatchNum("node")).isZero();
+    assertThat(EvenPodsSpreadMetadata.of(pod("plain").build(), counts))
+        .as("no hard constraint, nothing asked")
+        .isNull();
+    assertThat(asked).hasSize(3);
+  }
 }

@@ -518,4 +518,49 @@ class InterPodAffinityTest {
                 List.of(node("machine1", CHINA), node("machine2", INDIA))))
         .isEqualTo(expect("machine1", 0, "machine2", 0));
   }
+
+  @Test
+  void aPodWithoutPreferredTermsIsCreditedOnlyByTheExistingPodsTerms() {
+    // The incoming pod has a required anti-affinity term and no preferred one: only existing pods'
+    // required affinity (hard weight) and preferred terms credit it, wherever they run.
+    List<Node> nodes =
+        List.of(
+            Fixtures.node("n1").zone("a").build(),
+            Fixtures.node("n2").zone("b").build(),
+            Fixtures.node("n3").zone("c").build());
+    Pod wantsWeb =
+        Fixtures.pod("wants-web")
+            .nodeName("n1")
+            .requiredPodAffinity(
+                affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("app", "web")))
+            .build();
+    Pod avoidsWeb =
+        Fixtures.pod("avoids-web")
+            .nodeName("n2")
+            .preferredPodAntiAffinity(
+                5, affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("app", "web")))
+            .build();
+    Pod likesWeb =
+        Fixtures.pod("likes-web")
+            .nodeName("n3")
+            .preferredPodAffinity(
+                3, affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("app", "web")))
+            .build();
+    Pod plain = Fixtures.pod("plain").label("app", "web").nodeName("n3").build();
+    Snapshot s = Snapshot.of(List.of(wantsWeb, avoidsWeb, likesWeb, plain), nodes);
+    Pod incoming =
+        Fixtures.pod("incoming")
+            .label("app", "web")
+            .requiredPodAntiAffinity(
+                affinityTerm(Fixtures.LABEL_ZONE, Fixtures.matchLabels("app", "db")))
+            .build();
+    assertThat(InterPodAffinity.buildTopologyPairToScore(incoming, s, 1, null))
+        .isEqualTo(Map.of(Fixtures.LABEL_ZONE, Map.of("a", 1L, "b", -5L, "c", 3L)));
+    assertThat(InterPodAffinity.buildTopologyPairToScore(incoming, s, 0, null))
+        .as("without the symmetric weight the required term credits nothing")
+        .isEqualTo(Map.of(Fixtures.LABEL_ZONE, Map.of("b", -5L, "c", 3L)));
+    assertThat(InterPodAffinity.buildTopologyPairToScore(plain, s, 1, null))
+        .as("a pod without any pod affinity reads the same nodes")
+        .isEqualTo(Map.of(Fixtures.LABEL_ZONE, Map.of("a", 1L, "b", -5L, "c", 3L)));
+  }
 }

@@ -162,4 +162,45 @@ class PodTopologySpreadV118Test {
                     .isEqualTo(
                         GeneralPredicates.podMatchesNodeSelectorAndAffinityTerms(pod, node)));
   }
+
+  @Test
+  void countsHandedInPerDomainGiveTheWalksCountsForTheScoredPairsOnly() {
+    // What chapter 08's index hands in for zone: live prod web pods per zone over every node.
+    Snapshot s = Snapshot.of(pods(), nodes());
+    List<NodeInfo> scored = List.of(s.get("n1"), s.get("n2"));
+    List<String> asked = new java.util.ArrayList<>();
+    io.kubelab.scheduler.predicates.EvenPodsSpreadMetadata.DomainCounts counts =
+        (key, required, namespace, selector, action) -> {
+          assertThat(required).containsExactly("zone");
+          assertThat(namespace).isEqualTo("prod");
+          asked.add(key);
+          action.accept("a", 2);
+          action.accept("b", 1);
+          action.accept("c", 1);
+        };
+    PodTopologySpreadMap handedIn = PodTopologySpreadMap.buildV118(INCOMING, scored, counts);
+    PodTopologySpreadMap walked = PodTopologySpreadMap.buildV118(INCOMING, scored, s.list());
+    assertThat(handedIn.counts())
+        .as("zone c has no scored node: not a pair")
+        .isEqualTo(walked.counts())
+        .containsOnlyKeys(
+            new PodTopologySpreadMap.TopologyPair("zone", "a"),
+            new PodTopologySpreadMap.TopologyPair("zone", "b"));
+    assertThat(handedIn.nodeNameSet()).isEqualTo(walked.nodeNameSet());
+    assertThat(handedIn.score(Map.of("zone", "a"))).isEqualTo(walked.score(Map.of("zone", "a")));
+    assertThat(asked).containsExactly("zone");
+
+    // A key no scored node carries is never asked for; no scored node, or no soft constraint,
+    // builds no map.
+    Pod racks =
+        Fixtures.pod("racks")
+            .namespace("prod")
+            .spreadConstraint(1, "rack", "ScheduleAnyway", Fixtures.matchLabels("app", "web"))
+            .build();
+    assertThat(PodTopologySpreadMap.buildV118(racks, scored, counts).counts()).isEmpty();
+    assertThat(asked).containsExactly("zone");
+    assertThat(PodTopologySpreadMap.buildV118(INCOMING, List.of(), counts)).isNull();
+    assertThat(PodTopologySpreadMap.buildV118(Fixtures.pod("plain").build(), scored, counts))
+        .isNull();
+  }
 }
