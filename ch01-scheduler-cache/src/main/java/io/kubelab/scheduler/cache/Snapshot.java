@@ -36,9 +36,9 @@ public final class Snapshot {
   static final int CHANGE_LOG_LIMIT = 4096;
 
   // Not upstream: the names of the nodes whose NodeInfo changed, in order, so that an index kept
-  // across cycles (chapter 08's InterPodAffinity) can follow the snapshot by the nodes that changed
-  // instead of reading every node in every cycle. The log covers positions
-  // [changes - changeLog.size(), changes).
+  // across cycles (chapter 08's InterPodAffinity and PodTopologySpread) can follow the snapshot by
+  // the nodes that changed instead of reading every node in every cycle. The log covers positions
+  // [changes - changeLog.size(), changes) and starts over when full.
   private final List<String> changeLog = new ArrayList<>();
   private long changes;
 

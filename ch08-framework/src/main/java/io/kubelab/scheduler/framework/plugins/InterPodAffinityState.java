@@ -86,13 +86,6 @@ final class InterPodAffinityState implements StateData {
    *     or of an existing pod's anti-affinity terms, is malformed
    */
   static InterPodAffinityState compute(Pod pod, Snapshot snapshot, PodDomainIndex index) {
-    List<PodAffinityTerm> affinityTerms = AffinityTerms.requiredAffinityTerms(pod);
-    List<PodAffinityTerm> antiAffinityTerms = AffinityTerms.requiredAntiAffinityTerms(pod);
-    List<AffinityTerms.TermProperties> affinityProps =
-        AffinityTerms.properties(pod, affinityTerms, AFFINITY_FIELD);
-    List<AffinityTerms.TermProperties> antiAffinityProps =
-        AffinityTerms.properties(pod, antiAffinityTerms, ANTI_AFFINITY_FIELD);
-
     PairTable existing = new PairTable();
     PairTable affinityCounts = new PairTable();
     PairTable antiAffinityCounts = new PairTable();
@@ -113,6 +106,15 @@ final class InterPodAffinityState implements StateData {
         }
       }
     }
+    // The incoming pod's own terms are compiled after the existing pods' are matched, as v1.18's
+    // PreFilter runs getTPMapMatchingExistingAntiAffinity first: with a malformed selector on
+    // both sides, the existing pod's is the error.
+    List<PodAffinityTerm> affinityTerms = AffinityTerms.requiredAffinityTerms(pod);
+    List<PodAffinityTerm> antiAffinityTerms = AffinityTerms.requiredAntiAffinityTerms(pod);
+    List<AffinityTerms.TermProperties> affinityProps =
+        AffinityTerms.properties(pod, affinityTerms, AFFINITY_FIELD);
+    List<AffinityTerms.TermProperties> antiAffinityProps =
+        AffinityTerms.properties(pod, antiAffinityTerms, ANTI_AFFINITY_FIELD);
     if (ownTerms) {
       // The incoming pod's own terms: every pod in the cluster is a candidate, one class at a time.
       for (PodDomainIndex.PodClass c : index.classes()) {

@@ -9,7 +9,9 @@ import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.predicates.AffinityTerms;
 import io.kubelab.scheduler.predicates.EvenPodsSpreadMetadata;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,10 +28,11 @@ import java.util.function.ObjLongConsumer;
  * in those form one <em>class</em>, and a term or selector matches a whole class or none of it.
  * This index keeps, per class, the nodes its pods run on and how many; per class and {@link Slice}
  * (a topology key, over the nodes that carry a given set of keys), how many of its pods run in each
- * domain; per slice, how many nodes each domain has; and per distinct required anti-affinity term
- * of the existing pods, how many such terms run in each domain of its key. A cycle then matches its
- * terms and selectors against the classes, and the incoming pod against the distinct terms, instead
- * of every pod: the counts it reads are the sums upstream's walk reaches.
+ * domain; per slice, how many nodes each domain has; and per distinct term of the existing pods
+ * (required anti-affinity for the filter, required affinity and preferred terms for the score), how
+ * many such terms run in each domain of its key. A cycle then matches its terms and selectors
+ * against the classes, and the incoming pod against the distinct terms, instead of every pod: the
+ * counts it reads are the sums upstream's walk reaches.
  *
  * <p>It follows the snapshot through {@link Snapshot#changesSince}: each cycle re-reads only the
  * nodes whose NodeInfo changed since the last one (the node just bound to, mostly), and reads the
@@ -37,9 +40,14 @@ import java.util.function.ObjLongConsumer;
  * counted the first time a cycle asks for it and kept up to date from then on. Counts it hands out
  * are read by the cycle's Filter and Score and must not be kept past the cycle: the next one
  * updates them in place. One index serves one plugin of one profile, used by one scheduling cycle
- * at a time (the scheduling loop is serial).
+ * at a time (the scheduling loop is serial). It keeps the pods' and nodes' label maps as they are,
+ * relying on the rule chapter 01's {@code PodAffinityInfo} relies on: an object in the cache is
+ * never changed in place (an update replaces it, and the snapshot logs the node).
  */
 final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
+
+  /** How many slices are kept up to date at most; see {@link #remember}. */
+  static final int MAX_SLICES = 64;
 
   /**
    * Pods no term or selector can tell apart: the same namespace ("" when none), whether they are
@@ -72,7 +80,7 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
         return null;
       }
       for (String k : required) {
-        if (!labels.containsKey(k)) {
+        if (k == null || !labels.containsKey(k)) {
           return null;
         }
       }
@@ -108,7 +116,7 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
     }
   }
 
-  /** One distinct required anti-affinity term of the existing pods: how many pods carry it. */
+  /** One distinct term of the existing pods: how many pods carry it, and where. */
   static final class TermCounts {
     private final ValueCounts counts = new ValueCounts();
     private long owners;
@@ -152,6 +160,7 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
   private final Map<PodClass, Map<String, Long>> classNodes = new HashMap<>();
   private final Map<PodClass, Map<Slice, ValueCounts>> bySlice = new HashMap<>();
   private final Map<Slice, ValueCounts> domains = new HashMap<>();
+  private final Set<Slice> slices = new HashSet<>();
   private final List<Map<PodAffinityInfo.Term, TermCounts>> terms = new ArrayList<>();
 
   PodDomainIndex() {
@@ -204,6 +213,7 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
    * nodes the first time a cycle asks, then kept up to date.
    */
   ValueCounts counts(PodClass c, Slice slice) {
+    remember(slice);
     Map<Slice, ValueCounts> slices = bySlice.computeIfAbsent(c, k -> new HashMap<>(4));
     ValueCounts vc = slices.get(slice);
     if (vc == null) {
@@ -223,6 +233,7 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
    * How many nodes each domain of {@code slice} has (every node counted in the slice is in one).
    */
   ValueCounts domains(Slice slice) {
+    remember(slice);
     ValueCounts vc = domains.get(slice);
     if (vc == null) {
       vc = new ValueCounts();
@@ -246,7 +257,13 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
       String namespace,
       Selector selector,
       ObjLongConsumer<String> action) {
-    Slice slice = new Slice(key, required);
+    // The same keys in another order are the same nodes: one slice for them.
+    List<String> keys =
+        required.stream()
+            .distinct()
+            .sorted(Comparator.nullsFirst(Comparator.naturalOrder()))
+            .toList();
+    Slice slice = new Slice(key, keys);
     Map<String, Long> matched = new HashMap<>();
     if (selector != Selector.NOTHING) {
       for (PodClass c : classNodes.keySet()) {
@@ -261,7 +278,29 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
     }
   }
 
-  /** The distinct required anti-affinity terms of the existing pods, each with its counts. */
+  /**
+   * Notes a slice a cycle asks for. Every slice kept is updated on every node change, so after
+   * {@value #MAX_SLICES} distinct ones (pods with many different key sets over time) the counts per
+   * slice are all dropped and counted again as cycles ask for them.
+   */
+  private void remember(Slice slice) {
+    if (slices.contains(slice)) {
+      return;
+    }
+    if (slices.size() >= MAX_SLICES) {
+      slices.clear();
+      bySlice.clear();
+      domains.clear();
+    }
+    slices.add(slice);
+  }
+
+  /** How many slices are kept (for tests). */
+  int slicesKept() {
+    return slices.size();
+  }
+
+  /** The distinct terms of one kind of the existing pods, each with its counts. */
   Map<PodAffinityInfo.Term, TermCounts> terms(TermKind kind) {
     return terms.get(kind.ordinal());
   }
@@ -273,6 +312,7 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
     classNodes.clear();
     bySlice.clear();
     domains.clear();
+    slices.clear();
     terms.forEach(Map::clear);
     for (NodeInfo ni : s.list()) {
       add(ni);

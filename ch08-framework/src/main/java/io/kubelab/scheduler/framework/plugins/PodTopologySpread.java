@@ -40,6 +40,11 @@ import java.util.Map;
  * PodTopologySpreadMap#buildV118}); Score sums the node's pairs; NormalizeScore is chapter 05's
  * {@link EvenPodsSpreadPriority#reduce} ({@code 100 × (total − score) / (total − min)}; a node
  * without every key gets 0). A pod without soft constraints scores 0 on every node.
+ *
+ * <p>Not upstream: both counts are read from a {@link PodDomainIndex} kept across cycles (per pod
+ * class, the pods per domain of a key over the nodes that carry every constraint key) instead of
+ * walking every node's pods, unless the pod narrows its nodes ({@link #selectsNodes}); the counts
+ * are v1.18's.
  */
 public final class PodTopologySpread
     implements PreFilterPlugin,

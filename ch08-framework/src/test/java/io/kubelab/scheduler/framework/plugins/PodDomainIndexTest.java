@@ -120,6 +120,7 @@ class PodDomainIndexTest {
     assertThat(anti.values().iterator().next().counts().byValue())
         .containsExactly(Map.entry("a", 2L));
 
+    PodDomainIndex.ValueCounts before = index.counts(WEB, ZONE);
     cache.removePod(p1);
     cache.removePod(repelling);
     sync();
@@ -134,7 +135,39 @@ class PodDomainIndexTest {
     // A web pod again: counted afresh, not from counts kept for the class that left.
     cache.addPod(web("p4", "n1"));
     sync();
-    assertThat(index.counts(WEB, ZONE).byValue()).containsExactly(Map.entry("a", 1L));
+    assertThat(index.counts(WEB, ZONE))
+        .as("the class's counts went with it")
+        .isNotSameAs(before)
+        .extracting(PodDomainIndex.ValueCounts::byValue)
+        .isEqualTo(Map.of("a", 1L));
+  }
+
+  @Test
+  void theSameKeysInAnotherOrderAreOneSliceAndTooManySlicesAreCountedAfresh() {
+    cache.addNode(Fixtures.node("n1").zone("a").label("rack", "r1").build());
+    cache.addNode(Fixtures.node("n2").zone("b").build());
+    cache.addPod(web("p1", "n1"));
+    cache.addPod(web("p2", "n2"));
+    sync();
+    io.kubelab.apimachinery.labels.Selector web =
+        LabelSelectors.compile(Fixtures.matchLabels("app", "web"), "test");
+    Map<String, Long> first = new LinkedHashMap<>();
+    Map<String, Long> second = new LinkedHashMap<>();
+    index.forEachDomain(
+        Fixtures.LABEL_ZONE, List.of(Fixtures.LABEL_ZONE, "rack"), "default", web, first::put);
+    index.forEachDomain(
+        Fixtures.LABEL_ZONE, List.of("rack", Fixtures.LABEL_ZONE), "default", web, second::put);
+    assertThat(first).as("only n1 has a rack").isEqualTo(Map.of("a", 1L)).isEqualTo(second);
+    assertThat(index.slicesKept()).isOne();
+
+    for (int i = 0; i < PodDomainIndex.MAX_SLICES + 5; i++) {
+      index.domains(new PodDomainIndex.Slice("key-" + i, List.of()));
+    }
+    assertThat(index.slicesKept()).isLessThanOrEqualTo(PodDomainIndex.MAX_SLICES);
+    Map<String, Long> again = new LinkedHashMap<>();
+    index.forEachDomain(
+        Fixtures.LABEL_ZONE, List.of(Fixtures.LABEL_ZONE, "rack"), "default", web, again::put);
+    assertThat(again).as("counted afresh, the same").isEqualTo(first);
   }
 
   @Test
@@ -228,5 +261,40 @@ class PodDomainIndexTest {
     assertThat(plugin.filter(state, incoming, s.get("n1")).isSuccess())
         .as("the cycle's own state is unchanged")
         .isFalse();
+  }
+
+  @Test
+  void anExistingPodsMalformedSelectorIsTheErrorBeforeTheIncomingPodsAsInV118() {
+    // v1.18's PreFilter matches the existing pods' anti-affinity terms before it compiles the
+    // incoming pod's own: with a malformed selector on both sides, the existing pod's is reported.
+    io.fabric8.kubernetes.api.model.LabelSelector broken =
+        new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+            .addNewMatchExpression()
+            .withKey("app")
+            .withOperator("In")
+            .endMatchExpression()
+            .build();
+    Pod existing =
+        Fixtures.pod("existing-broken")
+            .namespace("default")
+            .nodeName("n1")
+            .requiredPodAntiAffinity(Fixtures.affinityTerm(Fixtures.LABEL_ZONE, broken))
+            .build();
+    Snapshot s = Snapshot.of(List.of(existing), List.of(Fixtures.node("n1").zone("a").build()));
+    Pod incoming =
+        Fixtures.pod("incoming-broken")
+            .namespace("default")
+            .requiredPodAffinity(Fixtures.affinityTerm(Fixtures.LABEL_ZONE, broken))
+            .build();
+    io.kubelab.scheduler.framework.Status status =
+        new InterPodAffinity(
+                io.kubelab.scheduler.framework.PluginArgs.NONE,
+                InterPodAffinityCountsPropertyTest.handle(s))
+            .preFilter(new io.kubelab.scheduler.framework.CycleState(), incoming);
+    assertThat(status.code()).isEqualTo(io.kubelab.scheduler.framework.Code.ERROR);
+    assertThat(status.message())
+        .startsWith("calculating preFilterState: ")
+        .contains("existing-broken")
+        .doesNotContain("incoming-broken");
   }
 }

@@ -85,7 +85,9 @@ class PodTopologySpreadIndexPropertyTest {
       Random random, SchedulerCache cache, Map<String, Node> nodes, Map<String, Pod> pods, int n) {
     int op = random.nextInt(10);
     if (nodes.isEmpty() || op == 0) {
-      Node node = node("node-" + n, random);
+      // Names come back: a node removed earlier (a ghost, if its pods stayed) is added again.
+      String name = "node-" + random.nextInt(8);
+      Node node = node(nodes.containsKey(name) ? "node-x" + n : name, random);
       nodes.put(node.getMetadata().getName(), node);
       cache.addNode(node);
     } else if (op == 1) {
