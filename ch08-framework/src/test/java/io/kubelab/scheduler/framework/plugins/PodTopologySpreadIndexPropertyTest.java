@@ -163,8 +163,18 @@ class PodTopologySpreadIndexPropertyTest {
               random.nextBoolean() ? "DoNotSchedule" : "ScheduleAnyway",
               random.nextInt(4) == 0 ? null : Fixtures.matchLabels("app", pick(random, APPS)));
     }
+    // One pod in four narrows its nodes (a nodeSelector, or a required node affinity): those are
+    // counted by walking the nodes they select, the others through the index.
+    int narrows = random.nextInt(8);
+    if (narrows == 0) {
+      f = f.nodeSelector(RACK, "rack-0");
+    } else if (narrows == 1) {
+      f =
+          f.requiredNodeAffinity(
+              Fixtures.term(Fixtures.expr(Fixtures.LABEL_ZONE, "In", "zone-0", "zone-1")));
+    }
     Pod pod = f.build();
-    assertThat(PodTopologySpread.selectsNodes(pod)).isFalse();
+    assertThat(PodTopologySpread.selectsNodes(pod)).isEqualTo(narrows <= 1);
     Snapshot fresh = Snapshot.of(List.copyOf(pods.values()), List.copyOf(nodes.values()));
 
     CycleState state = new CycleState();
