@@ -88,7 +88,7 @@ class InterPodAffinityIndexPropertyTest {
       int serial = 0;
       int steps = 5 + random.nextInt(36);
       for (int step = 0; step < steps; step++) {
-        change(random, cache, nodes, pods, serial++);
+        CHANGES.apply(random, cache, nodes, pods, serial++);
         cache.updateSnapshot(snapshot);
         cycle(random, plugin, snapshot, nodes, pods, seen);
       }
@@ -99,52 +99,23 @@ class InterPodAffinityIndexPropertyTest {
   }
 
   /** One random change to the cluster, applied to the cache and to the test's own lists. */
-  private static void change(
-      Random random, SchedulerCache cache, Map<String, Node> nodes, Map<String, Pod> pods, int n) {
-    int op = random.nextInt(10);
-    if (nodes.isEmpty() || op == 0) {
-      // Names come back: a node removed earlier (a ghost, if its pods stayed) is added again.
-      String name = "node-" + random.nextInt(8);
-      Node node = node(nodes.containsKey(name) ? "node-x" + n : name, random);
-      nodes.put(node.getMetadata().getName(), node);
-      cache.addNode(node);
-    } else if (op == 1) {
-      Node old = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(nodes.values()));
-      Node moved = node(old.getMetadata().getName(), random);
-      nodes.put(moved.getMetadata().getName(), moved);
-      cache.updateNode(old, moved);
-    } else if (op == 2 && nodes.size() > 1) {
-      Node gone = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(nodes.values()));
-      nodes.remove(gone.getMetadata().getName());
-      cache.removeNode(gone);
-      // Its pods stay in the cache until they are deleted, as after an informer's node delete.
-    } else if (op <= 5 || pods.isEmpty()) {
-      String node = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(nodes.keySet()));
-      Pod pod =
-          random.nextInt(12) == 0
-              ? malformed("pod-" + n, node)
-              : withPreferredTerms(
-                  random, InterPodAffinityCountsPropertyTest.pod(random, "pod-" + n, node));
-      pods.put(pod.getMetadata().getName(), pod);
-      cache.addPod(pod);
-    } else if (op <= 7) {
-      Pod old = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(pods.values()));
-      Pod relabelled =
-          new PodBuilder(old)
-              .editMetadata()
-              .addToLabels("app", InterPodAffinityCountsPropertyTest.pick(random, APPS))
-              .endMetadata()
-              .build();
-      pods.put(old.getMetadata().getName(), relabelled);
-      cache.updatePod(old, relabelled);
-    } else {
-      Pod gone = InterPodAffinityCountsPropertyTest.pick(random, List.copyOf(pods.values()));
-      pods.remove(gone.getMetadata().getName());
-      cache.removePod(gone);
-    }
-  }
-
   private static final List<String> APPS = List.of("a", "b", "c");
+
+  /** Pods as chapter 03's counts test makes them, some with preferred terms, a few malformed. */
+  private static final RandomClusterChanges CHANGES =
+      new RandomClusterChanges(
+          InterPodAffinityIndexPropertyTest::node,
+          (random, name, node) ->
+              random.nextInt(12) == 0
+                  ? malformed(name, node)
+                  : withPreferredTerms(
+                      random, InterPodAffinityCountsPropertyTest.pod(random, name, node)),
+          (old, random) ->
+              new PodBuilder(old)
+                  .editMetadata()
+                  .addToLabels("app", InterPodAffinityCountsPropertyTest.pick(random, APPS))
+                  .endMetadata()
+                  .build());
 
   /** A node in one of three zones, or (one in five) without a zone label. */
   private static Node node(String name, Random random) {

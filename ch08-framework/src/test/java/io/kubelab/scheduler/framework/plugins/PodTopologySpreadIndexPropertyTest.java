@@ -51,6 +51,30 @@ class PodTopologySpreadIndexPropertyTest {
 
   private static final String RACK = "example.com/rack";
   private static final List<String> APPS = List.of("a", "b", "c");
+
+  /** Plain pods in two namespaces; a change relabels one or marks it terminating. */
+  private static final RandomClusterChanges CHANGES =
+      new RandomClusterChanges(
+          PodTopologySpreadIndexPropertyTest::node,
+          (random, name, node) ->
+              Fixtures.pod(name)
+                  .namespace(random.nextInt(5) == 0 ? "other" : "default")
+                  .label("app", pick(random, APPS))
+                  .nodeName(node)
+                  .build(),
+          (old, random) ->
+              random.nextBoolean()
+                  ? new PodBuilder(old)
+                      .editMetadata()
+                      .addToLabels("app", pick(random, APPS))
+                      .endMetadata()
+                      .build()
+                  : new PodBuilder(old)
+                      .editMetadata()
+                      .withDeletionTimestamp("2020-01-01T00:00:00Z")
+                      .endMetadata()
+                      .build());
+
   private static final List<String> KEYS =
       List.of(Fixtures.LABEL_ZONE, RACK, Fixtures.LABEL_HOSTNAME);
 
@@ -82,59 +106,13 @@ class PodTopologySpreadIndexPropertyTest {
       Map<String, Pod> pods = new LinkedHashMap<>();
       int steps = 5 + random.nextInt(36);
       for (int step = 0; step < steps; step++) {
-        change(random, cache, nodes, pods, step);
+        CHANGES.apply(random, cache, nodes, pods, step);
         cache.updateSnapshot(snapshot);
         cycle(random, plugin, snapshot, nodes, pods, seen);
       }
       assertThat(plugin.indexRebuilds()).as("built once, then followed by the change log").isOne();
     } finally {
       cache.close();
-    }
-  }
-
-  private static void change(
-      Random random, SchedulerCache cache, Map<String, Node> nodes, Map<String, Pod> pods, int n) {
-    int op = random.nextInt(10);
-    if (nodes.isEmpty() || op == 0) {
-      // Names come back: a node removed earlier (a ghost, if its pods stayed) is added again.
-      String name = "node-" + random.nextInt(8);
-      Node node = node(nodes.containsKey(name) ? "node-x" + n : name, random);
-      nodes.put(node.getMetadata().getName(), node);
-      cache.addNode(node);
-    } else if (op == 1) {
-      Node old = pick(random, List.copyOf(nodes.values()));
-      Node moved = node(old.getMetadata().getName(), random);
-      nodes.put(moved.getMetadata().getName(), moved);
-      cache.updateNode(old, moved);
-    } else if (op == 2 && nodes.size() > 1) {
-      Node gone = pick(random, List.copyOf(nodes.values()));
-      nodes.remove(gone.getMetadata().getName());
-      cache.removeNode(gone);
-    } else if (op <= 5 || pods.isEmpty()) {
-      Pod pod =
-          Fixtures.pod("pod-" + n)
-              .namespace(random.nextInt(5) == 0 ? "other" : "default")
-              .label("app", pick(random, APPS))
-              .nodeName(pick(random, List.copyOf(nodes.keySet())))
-              .build();
-      pods.put(pod.getMetadata().getName(), pod);
-      cache.addPod(pod);
-    } else if (op <= 7) {
-      Pod old = pick(random, List.copyOf(pods.values()));
-      PodBuilder b = new PodBuilder(old);
-      Pod changed =
-          random.nextBoolean()
-              ? b.editMetadata().addToLabels("app", pick(random, APPS)).endMetadata().build()
-              : b.editMetadata()
-                  .withDeletionTimestamp("2020-01-01T00:00:00Z")
-                  .endMetadata()
-                  .build();
-      pods.put(old.getMetadata().getName(), changed);
-      cache.updatePod(old, changed);
-    } else {
-      Pod gone = pick(random, List.copyOf(pods.values()));
-      pods.remove(gone.getMetadata().getName());
-      cache.removePod(gone);
     }
   }
 
