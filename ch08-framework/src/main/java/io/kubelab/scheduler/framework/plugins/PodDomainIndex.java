@@ -177,24 +177,14 @@ final class PodDomainIndex implements EvenPodsSpreadMetadata.DomainCounts {
     position = s.changePosition();
   }
 
-  /** The index as chapter 03's {@code DomainCounts}, brought up to {@code s} when first asked. */
+  /**
+   * The index as chapter 03's {@code DomainCounts}, brought up to {@code s} when asked (a sync with
+   * nothing new in the log reads nothing).
+   */
   EvenPodsSpreadMetadata.DomainCounts over(Snapshot s) {
-    return new EvenPodsSpreadMetadata.DomainCounts() {
-      private boolean synced;
-
-      @Override
-      public void forEachDomain(
-          String key,
-          List<String> required,
-          String namespace,
-          Selector selector,
-          ObjLongConsumer<String> action) {
-        if (!synced) {
-          sync(s);
-          synced = true;
-        }
-        PodDomainIndex.this.forEachDomain(key, required, namespace, selector, action);
-      }
+    return (key, required, namespace, selector, action) -> {
+      sync(s);
+      forEachDomain(key, required, namespace, selector, action);
     };
   }
 

@@ -40,18 +40,6 @@ import org.junit.jupiter.api.Test;
  */
 class InterPodAffinityIndexPropertyTest {
 
-  private static final io.kubelab.apimachinery.parallel.Parallelizer PARALLELIZER =
-      new io.kubelab.apimachinery.parallel.Parallelizer("InterPodAffinityIndexPropertyTest", 2);
-
-  @org.junit.jupiter.api.AfterAll
-  static void closeParallelizer() {
-    PARALLELIZER.close();
-  }
-
-  private static io.kubelab.scheduler.framework.FrameworkImpl handle(Snapshot snapshot) {
-    return PluginHandles.builder(snapshot, PARALLELIZER).build();
-  }
-
   @Test
   void anIndexFollowedAcrossCyclesGivesTheVerdictsAFreshComputationGives() {
     int[] seen = new int[5];
@@ -82,7 +70,8 @@ class InterPodAffinityIndexPropertyTest {
     SchedulerCache cache = new SchedulerCache(new FakeClock());
     try {
       Snapshot snapshot = new Snapshot();
-      InterPodAffinity plugin = new InterPodAffinity(PluginArgs.NONE, handle(snapshot));
+      InterPodAffinity plugin =
+          new InterPodAffinity(PluginArgs.NONE, PluginHandles.onCaller(snapshot));
       Map<String, Node> nodes = new LinkedHashMap<>();
       Map<String, Pod> pods = new LinkedHashMap<>();
       int serial = 0;

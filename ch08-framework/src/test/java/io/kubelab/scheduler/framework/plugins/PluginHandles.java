@@ -14,6 +14,14 @@ final class PluginHandles {
 
   private PluginHandles() {}
 
+  /** One worker, the caller: no thread, nothing to close, so test classes can share it. */
+  private static final Parallelizer CALLER_ONLY = new Parallelizer("plugin-tests", 1);
+
+  /** A framework over {@code snapshot} whose parallel work runs on the calling thread. */
+  static FrameworkImpl onCaller(Snapshot snapshot) {
+    return builder(snapshot, CALLER_ONLY).build();
+  }
+
   /**
    * A framework over {@code snapshot} with the two plugins every profile needs (PrioritySort,
    * DefaultBinder), a fake clock and a binder that does nothing; add components before building.

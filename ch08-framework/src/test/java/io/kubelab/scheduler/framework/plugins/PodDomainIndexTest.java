@@ -26,18 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class PodDomainIndexTest {
 
-  private static final io.kubelab.apimachinery.parallel.Parallelizer PARALLELIZER =
-      new io.kubelab.apimachinery.parallel.Parallelizer("PodDomainIndexTest", 2);
-
-  @org.junit.jupiter.api.AfterAll
-  static void closeParallelizer() {
-    PARALLELIZER.close();
-  }
-
-  private static io.kubelab.scheduler.framework.FrameworkImpl handle(Snapshot snapshot) {
-    return PluginHandles.builder(snapshot, PARALLELIZER).build();
-  }
-
   private static final PodDomainIndex.Slice ZONE =
       new PodDomainIndex.Slice(Fixtures.LABEL_ZONE, List.of());
   private static final PodDomainIndex.PodClass WEB =
@@ -240,7 +228,8 @@ class PodDomainIndexTest {
     nodes.add(Fixtures.node("free").zone("c").build());
     Snapshot s = Snapshot.of(pods, nodes);
     InterPodAffinity plugin =
-        new InterPodAffinity(io.kubelab.scheduler.framework.PluginArgs.NONE, handle(s));
+        new InterPodAffinity(
+            io.kubelab.scheduler.framework.PluginArgs.NONE, PluginHandles.onCaller(s));
     Pod incoming =
         Fixtures.pod("incoming")
             .namespace("default")
@@ -297,7 +286,8 @@ class PodDomainIndexTest {
             .requiredPodAffinity(Fixtures.affinityTerm(Fixtures.LABEL_ZONE, broken))
             .build();
     io.kubelab.scheduler.framework.Status status =
-        new InterPodAffinity(io.kubelab.scheduler.framework.PluginArgs.NONE, handle(s))
+        new InterPodAffinity(
+                io.kubelab.scheduler.framework.PluginArgs.NONE, PluginHandles.onCaller(s))
             .preFilter(new io.kubelab.scheduler.framework.CycleState(), incoming);
     assertThat(status.code()).isEqualTo(io.kubelab.scheduler.framework.Code.ERROR);
     assertThat(status.message())

@@ -37,18 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class PodTopologySpreadIndexPropertyTest {
 
-  private static final io.kubelab.apimachinery.parallel.Parallelizer PARALLELIZER =
-      new io.kubelab.apimachinery.parallel.Parallelizer("PodTopologySpreadIndexPropertyTest", 2);
-
-  @org.junit.jupiter.api.AfterAll
-  static void closeParallelizer() {
-    PARALLELIZER.close();
-  }
-
-  private static io.kubelab.scheduler.framework.FrameworkImpl handle(Snapshot snapshot) {
-    return PluginHandles.builder(snapshot, PARALLELIZER).build();
-  }
-
   private static final String RACK = "example.com/rack";
   private static final List<String> APPS = List.of("a", "b", "c");
 
@@ -101,7 +89,7 @@ class PodTopologySpreadIndexPropertyTest {
     SchedulerCache cache = new SchedulerCache(new FakeClock());
     try {
       Snapshot snapshot = new Snapshot();
-      PodTopologySpread plugin = new PodTopologySpread(handle(snapshot));
+      PodTopologySpread plugin = new PodTopologySpread(PluginHandles.onCaller(snapshot));
       Map<String, Node> nodes = new LinkedHashMap<>();
       Map<String, Pod> pods = new LinkedHashMap<>();
       int steps = 5 + random.nextInt(36);
