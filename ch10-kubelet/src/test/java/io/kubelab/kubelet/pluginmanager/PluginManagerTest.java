@@ -122,6 +122,9 @@ class PluginManagerTest {
     FakeGpuPlugin p = plugin("gpu.sock", 3);
     p.start();
     reconcileUntil("3 devices", () -> capacity(3, 3));
+    // The devices can arrive before the registration status does (the register operation sends it
+    // after the handler has run): stopping the plugin before would lose it.
+    reconcileUntil("registration status", () -> p.registrationStatuses().size() == 1);
     p.stop(); // removes the socket: a delete event
     reconcileUntil("unregistered", () -> pm.registeredSockets().isEmpty());
     reconcileUntil("devices unhealthy", () -> capacity(3, 0));
