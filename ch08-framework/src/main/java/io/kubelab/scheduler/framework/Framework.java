@@ -60,6 +60,17 @@ public interface Framework extends FrameworkHandle {
    */
   Map<String, NodeScoreList> runScorePlugins(CycleState state, Pod pod, List<Node> nodes);
 
+  /**
+   * {@link #runScorePlugins(CycleState, Pod, List)} for a caller that already holds the nodes'
+   * NodeInfos from the cycle's snapshot ({@code nodeInfos.get(i)} is {@code nodes.get(i)}'s), so
+   * that no node is looked up by name again. Not upstream: its Score plugins look each node up in
+   * the snapshot; the scores are the same.
+   */
+  default Map<String, NodeScoreList> runScorePlugins(
+      CycleState state, Pod pod, List<Node> nodes, List<NodeInfo> nodeInfos) {
+    return runScorePlugins(state, pod, nodes);
+  }
+
   /** {@code RunReservePlugins}: an Error naming the first plugin that fails. */
   Status runReservePlugins(CycleState state, Pod pod, String nodeName);
 

@@ -457,13 +457,23 @@ public final class FrameworkImpl implements Framework {
 
   @Override
   public Map<String, NodeScoreList> runScorePlugins(CycleState state, Pod pod, List<Node> nodes) {
+    return runScorePlugins(state, pod, nodes, null);
+  }
+
+  @Override
+  public Map<String, NodeScoreList> runScorePlugins(
+      CycleState state, Pod pod, List<Node> nodes, List<NodeInfo> nodeInfos) {
+    if (nodeInfos != null && nodeInfos.size() != nodes.size()) {
+      throw new IllegalArgumentException(
+          "runScorePlugins: " + nodeInfos.size() + " NodeInfos for " + nodes.size() + " nodes");
+    }
     if (metrics == null) {
-      return runScorePluginsUntimed(state, pod, nodes);
+      return runScorePluginsUntimed(state, pod, nodes, nodeInfos);
     }
     long start = metrics.start();
     String code = Code.ERROR.toString();
     try {
-      Map<String, NodeScoreList> r = runScorePluginsUntimed(state, pod, nodes);
+      Map<String, NodeScoreList> r = runScorePluginsUntimed(state, pod, nodes, nodeInfos);
       code = Code.SUCCESS.toString();
       return r;
     } finally {
@@ -472,7 +482,7 @@ public final class FrameworkImpl implements Framework {
   }
 
   private Map<String, NodeScoreList> runScorePluginsUntimed(
-      CycleState state, Pod pod, List<Node> nodes) {
+      CycleState state, Pod pod, List<Node> nodes, List<NodeInfo> nodeInfos) {
     int n = nodes.size();
     String[] names = new String[n];
     for (int i = 0; i < n; i++) {
@@ -490,9 +500,10 @@ public final class FrameworkImpl implements Framework {
         n,
         index -> {
           String nodeName = names[index];
-          // One lookup per node for all plugins; a node the snapshot lacks is left to each plugin,
-          // which fails as upstream's do.
-          NodeInfo nodeInfo = snapshotNodeOrNull(nodeName);
+          // One lookup per node for all plugins (none when the caller has the NodeInfos); a node
+          // the snapshot lacks is left to each plugin, which fails as upstream's do.
+          NodeInfo nodeInfo =
+              nodeInfos == null ? snapshotNodeOrNull(nodeName) : nodeInfos.get(index);
           for (int j = 0; j < scorePlugins.length; j++) {
             long s;
             try {
@@ -521,31 +532,30 @@ public final class FrameworkImpl implements Framework {
     CycleRecorder rec = state.recorder();
     NodeScoreList[] raw = rec == null ? null : copies(lists);
 
-    parallelizer.until(
-        stop,
-        scorePlugins.length,
-        1,
-        j -> {
-          ScoreExtensions ext = scorePlugins[j].scoreExtensions();
-          if (ext == null) {
-            return;
-          }
-          Status status;
-          try {
-            status = Status.orSuccess(ext.normalizeScore(state, pod, lists[j]));
-          } catch (RuntimeException e) {
-            status = thrown(e);
-          }
-          if (!status.isSuccess()) {
-            firstError.compareAndSet(
-                null,
-                "normalize score plugin \""
-                    + scorePlugins[j].name()
-                    + "\" failed with error "
-                    + status.message());
-            stop.stop();
-          }
-        });
+    // Upstream normalizes the plugins' lists in parallel, one plugin per goroutine. Each is a pass
+    // over a few hundred scores, far less work than handing it to another thread: they run here,
+    // one after the other, with the same results.
+    for (int j = 0; j < scorePlugins.length && !stop.isStopped(); j++) {
+      ScoreExtensions ext = scorePlugins[j].scoreExtensions();
+      if (ext == null) {
+        continue;
+      }
+      Status status;
+      try {
+        status = Status.orSuccess(ext.normalizeScore(state, pod, lists[j]));
+      } catch (RuntimeException e) {
+        status = thrown(e);
+      }
+      if (!status.isSuccess()) {
+        firstError.compareAndSet(
+            null,
+            "normalize score plugin \""
+                + scorePlugins[j].name()
+                + "\" failed with error "
+                + status.message());
+        stop.stop();
+      }
+    }
     if (firstError.get() != null) {
       throw new StatusException(
           Status.error(

@@ -143,8 +143,14 @@ public final class FrameworkGenericScheduler {
     }
     long startPredicateEval = metrics == null ? 0 : metrics.start();
     Map<String, Status> statuses = new LinkedHashMap<>();
-    List<Node> filtered = findNodesThatPassFilters(fwk, state, pod, statuses);
-    filtered = findNodesThatPassExtenders(pod, filtered, statuses, state.recorder());
+    List<NodeInfo> feasible = findNodesThatPassFilters(fwk, state, pod, statuses);
+    List<Node> filtered = nodesOf(feasible);
+    List<Node> passed = findNodesThatPassExtenders(pod, filtered, statuses, state.recorder());
+    if (passed != filtered) {
+      // The extenders kept a subset: the Score plugins look those nodes up again.
+      filtered = passed;
+      feasible = null;
+    }
     if (filtered.isEmpty()) {
       throw new FitError(pod, snapshot.numNodes(), statuses);
     }
@@ -170,7 +176,7 @@ public final class FrameworkGenericScheduler {
       }
       return new ScheduleResult(only, 1 + statuses.size(), 1);
     }
-    NodeScoreList priorityList = prioritizeNodes(fwk, state, pod, filtered);
+    NodeScoreList priorityList = prioritizeNodes(fwk, state, pod, filtered, feasible);
     if (metrics != null) {
       metrics.observeSince(SchedulerMetrics.PRIORITY_EVALUATION, startPriorityEval);
     }
@@ -190,7 +196,7 @@ public final class FrameworkGenericScheduler {
    * examined; the failed nodes' merged statuses go into {@code statuses}, in snapshot order.
    * Without Filter plugins, the first {@code numFeasibleNodesToFind} nodes of the snapshot.
    */
-  List<Node> findNodesThatPassFilters(
+  List<NodeInfo> findNodesThatPassFilters(
       Framework fwk, CycleState state, Pod pod, Map<String, Status> statuses) {
     List<NodeInfo> allNodes = snapshot.list();
     int n = allNodes.size();
@@ -198,14 +204,11 @@ public final class FrameworkGenericScheduler {
     if (!fwk.hasFilterPlugins()) {
       // v1.18 takes the first numNodesToFind nodes of the list, not those from nextStartNodeIndex
       // on (v1.19 does), and still moves the start on.
-      List<Node> first = new ArrayList<>(numNodesToFind);
-      for (int i = 0; i < numNodesToFind; i++) {
-        first.add(allNodes.get(i).node());
-      }
+      List<NodeInfo> first = new ArrayList<>(allNodes.subList(0, numNodesToFind));
       nextStartNodeIndex = (nextStartNodeIndex + numNodesToFind) % n;
       return first;
     }
-    Node[] filtered = new Node[numNodesToFind];
+    NodeInfo[] filtered = new NodeInfo[numNodesToFind];
     AtomicInteger filteredLen = new AtomicInteger();
     // With the node's position in the snapshot, so that they can be put in snapshot order.
     Queue<Failure> failed = new ConcurrentLinkedQueue<>();
@@ -235,7 +238,7 @@ public final class FrameworkGenericScheduler {
               stop.stop();
               filteredLen.decrementAndGet();
             } else {
-              filtered[length - 1] = nodeInfo.node();
+              filtered[length - 1] = nodeInfo;
             }
           } else {
             failed.add(new Failure(index, status));
@@ -259,6 +262,14 @@ public final class FrameworkGenericScheduler {
       statuses.put(allNodes.get(f.index()).nodeName(), f.status());
     }
     return new ArrayList<>(Arrays.asList(Arrays.copyOf(filtered, filteredLen.get())));
+  }
+
+  private static List<Node> nodesOf(List<NodeInfo> nodeInfos) {
+    List<Node> nodes = new ArrayList<>(nodeInfos.size());
+    for (NodeInfo ni : nodeInfos) {
+      nodes.add(ni.node());
+    }
+    return nodes;
   }
 
   /**
@@ -376,7 +387,8 @@ public final class FrameworkGenericScheduler {
    * SchedulerExtender#MAX_EXTENDER_PRIORITY} to 0-100; 1 for every node when there are neither
    * Score plugins nor extenders. A prioritize error is ignored: the other scores decide.
    */
-  NodeScoreList prioritizeNodes(Framework fwk, CycleState state, Pod pod, List<Node> nodes) {
+  NodeScoreList prioritizeNodes(
+      Framework fwk, CycleState state, Pod pod, List<Node> nodes, List<NodeInfo> nodeInfos) {
     List<String> names = new ArrayList<>(nodes.size());
     for (Node node : nodes) {
       names.add(node.getMetadata().getName());
@@ -388,7 +400,7 @@ public final class FrameworkGenericScheduler {
       }
       return result;
     }
-    Map<String, NodeScoreList> scoresMap = fwk.runScorePlugins(state, pod, nodes);
+    Map<String, NodeScoreList> scoresMap = fwk.runScorePlugins(state, pod, nodes, nodeInfos);
     long[] sums = new long[nodes.size()];
     for (NodeScoreList l : scoresMap.values()) {
       for (int i = 0; i < sums.length; i++) {
