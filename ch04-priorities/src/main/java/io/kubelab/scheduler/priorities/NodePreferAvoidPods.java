@@ -50,9 +50,7 @@ public final class NodePreferAvoidPods {
     Node node = Priorities.requireNode(nodeInfo);
     OwnerReference controllerRef =
         meta instanceof PodPriorityMetadata m ? m.controllerRef() : getControllerOf(pod);
-    if (controllerRef != null
-        && !"ReplicationController".equals(controllerRef.getKind())
-        && !"ReplicaSet".equals(controllerRef.getKind())) {
+    if (controllerRef != null && !avoidable(controllerRef)) {
       // Pods of other controllers are ignored.
       controllerRef = null;
     }
@@ -73,6 +71,21 @@ public final class NodePreferAvoidPods {
       }
     }
     return MAX_NODE_SCORE;
+  }
+
+  /** A ReplicationController or a ReplicaSet: the controllers a node can ask to avoid. */
+  private static boolean avoidable(OwnerReference controllerRef) {
+    return "ReplicationController".equals(controllerRef.getKind())
+        || "ReplicaSet".equals(controllerRef.getKind());
+  }
+
+  /**
+   * True when no node can ask to avoid the pod (it has no ReplicationController or ReplicaSet
+   * controller): the map then gives every node {@value #MAX_NODE_SCORE} without reading it.
+   */
+  public static boolean everyNodeScoresMax(Pod pod) {
+    OwnerReference controllerRef = getControllerOf(pod);
+    return controllerRef == null || !avoidable(controllerRef);
   }
 
   /** {@code metav1.GetControllerOf}: the first owner reference with {@code controller: true}. */

@@ -29,6 +29,9 @@ public final class CycleState {
   private final Map<String, StateData> storage;
   private boolean recordPluginMetrics;
   private CycleRecorder recorder;
+  // Bit i: the framework's i-th Filter plugin passes every node in this cycle (set after
+  // PreFilter).
+  private long filtersPassingEveryNode;
 
   /** {@code NewCycleState()}: empty, no recorder. */
   public CycleState() {
@@ -91,7 +94,21 @@ public final class CycleState {
     storage.forEach((k, v) -> copy.storage.put(k, v.clone()));
     copy.recordPluginMetrics = recordPluginMetrics;
     copy.recorder = recorder;
+    copy.filtersPassingEveryNode = filtersPassingEveryNode;
     return copy;
+  }
+
+  /**
+   * The Filter plugins (bit i: the framework's i-th) that {@link
+   * FilterPlugin#filterPassesEveryNode} for this cycle's pod: not called on the nodes. Not upstream
+   * (v1.18); the framework's own.
+   */
+  long filtersPassingEveryNode() {
+    return filtersPassingEveryNode;
+  }
+
+  void setFiltersPassingEveryNode(long mask) {
+    this.filtersPassingEveryNode = mask;
   }
 
   /**

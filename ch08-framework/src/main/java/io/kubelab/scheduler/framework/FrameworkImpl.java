@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -326,6 +327,24 @@ public final class FrameworkImpl implements Framework {
                 + status.message());
       }
     }
+    // Filters that cannot fail for this pod are not called on each node, unless the cycle is
+    // recorded: an explanation lists every plugin's verdict on every node, as upstream's v1.18
+    // framework produces them.
+    long passing = 0;
+    if (rec == null) {
+      for (int i = 0; i < filterPlugins.length && i < Long.SIZE; i++) {
+        boolean passes;
+        try {
+          passes = filterPlugins[i].filterPassesEveryNode(state, pod);
+        } catch (RuntimeException e) {
+          passes = false; // the plugin's Filter reports it, node by node
+        }
+        if (passes) {
+          passing |= 1L << i;
+        }
+      }
+    }
+    state.setFiltersPassingEveryNode(passing);
     return Status.SUCCESS;
   }
 
@@ -384,7 +403,14 @@ public final class FrameworkImpl implements Framework {
     CycleRecorder rec = state.recorder();
     CycleRecorder.FilterRun run = rec == null ? null : rec.filterRun(nodeInfo.nodeName());
     Map<String, Status> statuses = null;
+    // The promise covers nodes with a Node; on any other, every plugin runs (and fails as
+    // upstream's).
+    long passing =
+        nodeInfo == null || nodeInfo.node() == null ? 0 : state.filtersPassingEveryNode();
     for (int i = 0; i < filterPlugins.length; i++) {
+      if ((passing & (1L << i)) != 0) {
+        continue; // i < 64: a set bit names a plugin
+      }
       Status status;
       try {
         status = Status.orSuccess(filterPlugins[i].filter(state, pod, nodeInfo));
@@ -492,6 +518,33 @@ public final class FrameworkImpl implements Framework {
     for (int j = 0; j < lists.length; j++) {
       lists[j] = NodeScoreList.sharingNames(names);
     }
+    // Plugins whose score PreScore has settled for every node are not called per node.
+    boolean[] settled = new boolean[scorePlugins.length];
+    int toCall = 0;
+    for (int j = 0; j < scorePlugins.length; j++) {
+      OptionalLong same;
+      try {
+        same = scorePlugins[j].sameScoreOnEveryNode(state, pod);
+      } catch (RuntimeException e) {
+        same = OptionalLong.empty(); // the plugin's Score reports it, node by node
+      }
+      if (same.isPresent()) {
+        settled[j] = true;
+        for (int i = 0; i < n; i++) {
+          lists[j].setScore(i, same.getAsLong());
+        }
+      } else {
+        toCall++;
+      }
+    }
+    ScorePlugin[] called = new ScorePlugin[toCall];
+    NodeScoreList[] calledLists = new NodeScoreList[toCall];
+    for (int j = 0, k = 0; j < scorePlugins.length; j++) {
+      if (!settled[j]) {
+        called[k] = scorePlugins[j];
+        calledLists[k++] = lists[j];
+      }
+    }
     AtomicReference<String> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
     // Each worker writes only its own nodes' cells, so no lock is needed.
@@ -504,21 +557,24 @@ public final class FrameworkImpl implements Framework {
           // the snapshot lacks is left to each plugin, which fails as upstream's do.
           NodeInfo nodeInfo =
               nodeInfos == null ? snapshotNodeOrNull(nodeName) : nodeInfos.get(index);
-          for (int j = 0; j < scorePlugins.length; j++) {
+          // A node the snapshot lacks goes to every plugin, settled or not, to fail as upstream's.
+          ScorePlugin[] plugins = nodeInfo == null ? scorePlugins : called;
+          NodeScoreList[] into = nodeInfo == null ? lists : calledLists;
+          for (int j = 0; j < plugins.length; j++) {
             long s;
             try {
               s =
                   nodeInfo == null
-                      ? scorePlugins[j].score(state, pod, nodeName)
-                      : scorePlugins[j].score(state, pod, nodeInfo);
+                      ? plugins[j].score(state, pod, nodeName)
+                      : plugins[j].score(state, pod, nodeInfo);
             } catch (RuntimeException e) {
               // Upstream's message carries only the plugin's; the plugin is named here too.
               firstError.compareAndSet(
-                  null, "plugin \"" + scorePlugins[j].name() + "\": " + thrown(e).message());
+                  null, "plugin \"" + plugins[j].name() + "\": " + thrown(e).message());
               stop.stop();
               return;
             }
-            lists[j].setScore(index, s);
+            into[j].setScore(index, s);
           }
         });
     if (firstError.get() != null) {

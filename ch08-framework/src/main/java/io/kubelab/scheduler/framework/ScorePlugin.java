@@ -2,6 +2,7 @@ package io.kubelab.scheduler.framework;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.cache.NodeInfo;
+import java.util.OptionalLong;
 
 /**
  * Ranks the nodes that passed filtering: what used to be a priority's map function, with {@link
@@ -30,6 +31,21 @@ public interface ScorePlugin extends Plugin {
    */
   default long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     return score(state, pod, nodeInfo.nodeName());
+  }
+
+  /**
+   * The raw score every node gets in this cycle, when PreScore has settled it without looking at
+   * any node: the framework then fills it in for each node instead of calling {@link #score}, and
+   * normalizes as usual. Asked once per cycle, after PreScore. The default, empty, calls {@link
+   * #score} on every node.
+   *
+   * <p>Not upstream v1.18, which calls every Score on every node; from v1.27 on, upstream skips a
+   * plugin whose PreScore returns {@code Skip} (a pod without preferred node affinity, without soft
+   * spread constraints, ...). Unlike upstream's skip, the scores stay those v1.18 computes, so the
+   * totals and the explanation do not change.
+   */
+  default OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
+    return OptionalLong.empty();
   }
 
   /** The normalization step, or null when the raw scores are already in range (the default). */

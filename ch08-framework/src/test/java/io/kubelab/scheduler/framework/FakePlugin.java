@@ -49,6 +49,12 @@ public final class FakePlugin
   /** Filter's answer for the pod on a node: by default every node fits. */
   public BiFunction<Pod, NodeInfo, Status> filter = (pod, nodeInfo) -> Status.SUCCESS;
 
+  /** What {@link #filterPassesEveryNode} promises (false: it is called on every node). */
+  public boolean passesEveryNode;
+
+  /** What {@link #sameScoreOnEveryNode} settles (null: Score is called on every node). */
+  public Long sameScore;
+
   public Status preScore = Status.SUCCESS;
   public Map<String, Long> scores = new ConcurrentHashMap<>();
   public RuntimeException scoreThrows;
@@ -111,6 +117,18 @@ public final class FakePlugin
   public Status filter(CycleState state, Pod pod, NodeInfo nodeInfo) {
     calls.add("filter " + nodeInfo.nodeName());
     return filter.apply(pod, nodeInfo);
+  }
+
+  @Override
+  public boolean filterPassesEveryNode(CycleState state, Pod pod) {
+    return passesEveryNode;
+  }
+
+  @Override
+  public java.util.OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
+    return sameScore == null
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(sameScore);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.apimachinery.testing.Fixtures;
 import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.NodeInfo;
+import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.config.ExtensionPoint;
 import io.kubelab.scheduler.framework.config.Plugin;
 import io.kubelab.scheduler.framework.config.PluginConfig;
@@ -135,6 +136,72 @@ class FrameworkTest {
     Status merged = both.merge();
     assertThat(merged.code()).isEqualTo(Code.UNSCHEDULABLE_AND_UNRESOLVABLE);
     assertThat(merged.reasons()).containsExactly("f1 says no", "f2 says never");
+  }
+
+  @Test
+  void aFilterThatPassesEveryNodeIsNotCalledAfterPreFilterUnlessTheCycleIsRecorded() {
+    Registry r = registry("qs", "b", "f1", "f2");
+    FrameworkImpl f = framework(r, at(ExtensionPoint.FILTER, Plugin.of("f1"), Plugin.of("f2")));
+    // f1 promises to pass every node but would refuse n1: the answer shows whether it ran.
+    plugin("f1").passesEveryNode = true;
+    plugin("f1").filter = (pod, node) -> Status.unschedulable("f1 says no");
+    NodeInfo ni = nodeInfo(n1);
+
+    CycleState cycle = new CycleState();
+    assertThat(f.runPreFilterPlugins(cycle, pod)).isEqualTo(Status.SUCCESS);
+    assertThat(f.runFilterPlugins(cycle, pod, ni).asMap()).isEmpty();
+    assertThat(f.runFilterPlugins(cycle.clone(), pod, ni).asMap()).isEmpty();
+    assertThat(plugin("f1").calls).isEmpty();
+    assertThat(plugin("f2").calls).containsExactly("filter n1", "filter n1");
+
+    // Without PreFilter nothing was promised; a NodeInfo without a Node is never taken on trust.
+    assertThat(f.runFilterPlugins(new CycleState(), pod, ni).asMap()).containsOnlyKeys("f1");
+    assertThat(f.runFilterPlugins(cycle, pod, new NodeInfo()).asMap()).containsOnlyKeys("f1");
+
+    // A recorded cycle reports every plugin's verdict, so every plugin runs.
+    CycleState recorded = new CycleState();
+    List<String> heard = new ArrayList<>();
+    recorded.setRecorder(
+        new CycleRecorder() {
+          @Override
+          public void filter(String nodeName, String plugin, Status status) {
+            heard.add(plugin + " on " + nodeName + ": " + status.code());
+          }
+        });
+    f.runPreFilterPlugins(recorded, pod);
+    plugin("f1").filter = (pod, node) -> Status.SUCCESS;
+    assertThat(f.runFilterPlugins(recorded, pod, ni).asMap()).isEmpty();
+    assertThat(heard).containsExactly("f1 on n1: Success", "f2 on n1: Success");
+  }
+
+  @Test
+  void aScoreSettledByPreScoreIsFilledInForEveryNodeThenNormalizedAndWeighted() {
+    Registry r = registry("qs", "b", "s1", "s2");
+    // Over a snapshot with the nodes: a node the snapshot lacks goes to every plugin.
+    FrameworkImpl f =
+        FrameworkImpl.builder(r)
+            .plugins(
+                Plugins.empty()
+                    .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of("qs")))
+                    .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of("b")))
+                    .with(
+                        ExtensionPoint.SCORE,
+                        PluginSet.enabled(Plugin.of("s1", 2), Plugin.of("s2", 1))))
+            .snapshot(Snapshot.of(List.of(), List.of(n1, n2, n3)))
+            .clock(clock)
+            .parallelizer(parallelizer)
+            .build();
+    plugin("s1").sameScore = 4L;
+    plugin("s1").normalize = true; // 4 of a highest 4: 100 everywhere
+    plugin("s1").scores.putAll(Map.of("n1", 1L, "n2", 2L, "n3", 3L)); // what it would say
+    plugin("s2").scores.putAll(Map.of("n1", 7L, "n2", 1L, "n3", 100L));
+
+    Map<String, NodeScoreList> out = f.runScorePlugins(new CycleState(), pod, List.of(n1, n2, n3));
+
+    assertThat(out.get("s1").scores()).containsExactly(200, 200, 200);
+    assertThat(out.get("s2").scores()).containsExactly(7, 1, 100);
+    assertThat(plugin("s1").calls).doesNotContain("score n1", "score n2", "score n3");
+    assertThat(plugin("s2").calls).contains("score n1", "score n2", "score n3");
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.kubelab.scheduler.spread.SpreadListers;
 import io.kubelab.scheduler.spread.SpreadSelector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Spread the pods of one Service or controller over nodes and zones: prefer the node, and the zone,
@@ -114,6 +115,20 @@ public final class DefaultPodTopologySpread
     }
     String ns = pod.getMetadata().getNamespace();
     return SelectorSpread.countMatchingPods(ns == null ? "" : ns, s.selector(), nodeInfo);
+  }
+
+  /** 0 on every node when no Service, controller or StatefulSet selects the pod. */
+  @Override
+  public OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
+    StateData d;
+    try {
+      d = state.read(PRE_SCORE_STATE_KEY);
+    } catch (CycleState.NotFoundException e) {
+      return OptionalLong.empty(); // Score will report it
+    }
+    return d instanceof PreScoreState s && s.selector().isEmpty()
+        ? OptionalLong.of(0)
+        : OptionalLong.empty();
   }
 
   @Override

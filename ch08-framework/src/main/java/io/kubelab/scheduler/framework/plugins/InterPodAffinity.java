@@ -25,6 +25,7 @@ import io.kubelab.scheduler.predicates.PredicateErrors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Inter-pod affinity and anti-affinity: the required terms filter (the incoming pod's and the
@@ -260,6 +261,20 @@ public final class InterPodAffinity
     PreScoreState s = States.read(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
     return io.kubelab.scheduler.priorities.InterPodAffinity.score(
         s.topologyScore(), nodeInfo.node());
+  }
+
+  /** 0 on every node when PreScore's topology score table is empty. */
+  @Override
+  public OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
+    StateData d;
+    try {
+      d = state.read(PRE_SCORE_STATE_KEY);
+    } catch (CycleState.NotFoundException e) {
+      return OptionalLong.empty(); // Score will report it
+    }
+    return d instanceof PreScoreState s && s.topologyScore().isEmpty()
+        ? OptionalLong.of(0)
+        : OptionalLong.empty();
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.kubelab.scheduler.framework.Status;
 import io.kubelab.scheduler.predicates.GeneralPredicates;
 import io.kubelab.scheduler.priorities.NormalizeReduce;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Node selector and node affinity: the required part filters, the preferred part scores.
@@ -57,6 +58,12 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin, ScoreExten
         Code.UNSCHEDULABLE_AND_UNRESOLVABLE);
   }
 
+  /** A pod with neither a nodeSelector nor a required node affinity passes on every node. */
+  @Override
+  public boolean filterPassesEveryNode(CycleState state, Pod pod) {
+    return !PodTopologySpread.selectsNodes(pod);
+  }
+
   @Override
   public long score(CycleState state, Pod pod, String nodeName) {
     return score(state, pod, Snapshots.nodeInfo(handle, nodeName));
@@ -66,6 +73,12 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin, ScoreExten
   public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     return io.kubelab.scheduler.priorities.NodeAffinity.sumOfMatchingWeights(
         terms.get(pod), nodeInfo.node());
+  }
+
+  /** 0 on every node for a pod without preferred node affinity terms. */
+  @Override
+  public OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
+    return terms.get(pod).isEmpty() ? OptionalLong.of(0) : OptionalLong.empty();
   }
 
   @Override

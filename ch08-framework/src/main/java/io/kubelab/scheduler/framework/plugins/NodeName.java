@@ -33,4 +33,11 @@ public final class NodeName implements FilterPlugin {
     return PredicateStatus.of(
         GeneralPredicates.podFitsHost(pod, null, nodeInfo), Code.UNSCHEDULABLE_AND_UNRESOLVABLE);
   }
+
+  /** A pod without {@code spec.nodeName} passes on every node. */
+  @Override
+  public boolean filterPassesEveryNode(CycleState state, Pod pod) {
+    String want = pod.getSpec().getNodeName();
+    return want == null || want.isEmpty();
+  }
 }

@@ -55,4 +55,15 @@ public final class NodePorts implements PreFilterPlugin, FilterPlugin {
         ? Status.SUCCESS
         : Status.unschedulable(PredicateErrors.ERR_POD_NOT_FITS_HOST_PORTS.getReason());
   }
+
+  /** A pod that wants no host port (0 conflicts with nothing) passes on every node. */
+  @Override
+  public boolean filterPassesEveryNode(CycleState state, Pod pod) {
+    for (ContainerPort p : GeneralPredicates.containerPorts(pod)) {
+      if (p.getHostPort() != null && p.getHostPort() > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -1,10 +1,12 @@
 package io.kubelab.scheduler.framework.plugins;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubelab.scheduler.algorithm.NodeScoreList;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.framework.CycleState;
 import io.kubelab.scheduler.framework.FrameworkHandle;
 import io.kubelab.scheduler.framework.ScorePlugin;
+import java.util.OptionalLong;
 
 /**
  * A node whose {@code scheduler.alpha.kubernetes.io/preferAvoidPods} annotation names the pod's
@@ -41,5 +43,13 @@ public final class NodePreferAvoidPods implements ScorePlugin {
   public long score(CycleState state, Pod pod, NodeInfo nodeInfo) {
     return io.kubelab.scheduler.priorities.NodePreferAvoidPods
         .calculateNodePreferAvoidPodsPriorityMap(pod, null, nodeInfo);
+  }
+
+  /** 100 on every node for a pod no node can ask to avoid (no RC or RS controller). */
+  @Override
+  public OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
+    return io.kubelab.scheduler.priorities.NodePreferAvoidPods.everyNodeScoresMax(pod)
+        ? OptionalLong.of(NodeScoreList.MAX_NODE_SCORE)
+        : OptionalLong.empty();
   }
 }

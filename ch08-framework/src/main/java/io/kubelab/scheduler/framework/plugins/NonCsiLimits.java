@@ -64,4 +64,10 @@ public final class NonCsiLimits implements FilterPlugin {
   public Status filter(CycleState state, Pod pod, NodeInfo nodeInfo) {
     return PredicateStatus.of(checker.check(pod, null, nodeInfo), Code.UNSCHEDULABLE);
   }
+
+  /** A pod without volumes passes on every node. */
+  @Override
+  public boolean filterPassesEveryNode(CycleState state, Pod pod) {
+    return PredicateStatus.noVolumes(pod);
+  }
 }

@@ -23,6 +23,7 @@ import io.kubelab.scheduler.spread.PodTopologySpreadMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Topology spread constraints: the hard ones ({@code whenUnsatisfiable: DoNotSchedule}) filter, the
@@ -166,6 +167,21 @@ public final class PodTopologySpread
         EvenPodsSpreadPredicate.withCounts(pod, s.counts(), nodeInfo), Code.UNSCHEDULABLE);
   }
 
+  /**
+   * A pod without hard constraints passes on every node: PreFilter stored no counts, and adding or
+   * removing pods leaves none.
+   */
+  @Override
+  public boolean filterPassesEveryNode(CycleState state, Pod pod) {
+    StateData d;
+    try {
+      d = state.read(PRE_FILTER_STATE_KEY);
+    } catch (CycleState.NotFoundException e) {
+      return false; // Filter will report it
+    }
+    return d instanceof PreFilterState s && s.counts() == null;
+  }
+
   @Override
   public Status preScore(CycleState state, Pod pod, List<Node> nodes) {
     var snapshot = handle.snapshotSharedLister();
@@ -220,6 +236,20 @@ public final class PodTopologySpread
       return 0;
     }
     return s.map().score(node.getMetadata().getLabels());
+  }
+
+  /** 0 on every node when PreScore found no soft constraint. */
+  @Override
+  public OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
+    StateData d;
+    try {
+      d = state.read(PRE_SCORE_STATE_KEY);
+    } catch (CycleState.NotFoundException e) {
+      return OptionalLong.empty(); // Score will report it
+    }
+    return d instanceof PreScoreState s && s.map() == null
+        ? OptionalLong.of(0)
+        : OptionalLong.empty();
   }
 
   @Override

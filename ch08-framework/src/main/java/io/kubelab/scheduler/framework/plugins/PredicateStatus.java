@@ -1,5 +1,6 @@
 package io.kubelab.scheduler.framework.plugins;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.PredicateFailureReason;
 import io.kubelab.scheduler.algorithm.PredicateResult;
 import io.kubelab.scheduler.framework.Code;
@@ -20,6 +21,15 @@ final class PredicateStatus {
   private PredicateStatus() {}
 
   /** Success for a fit; otherwise {@code code} with every reason, in order. */
+  /**
+   * A pod without volumes: every volume Filter (VolumeRestrictions, VolumeBinding, VolumeZone, the
+   * volume limits) passes it on every node with a Node.
+   */
+  static boolean noVolumes(Pod pod) {
+    List<io.fabric8.kubernetes.api.model.Volume> volumes = pod.getSpec().getVolumes();
+    return volumes == null || volumes.isEmpty();
+  }
+
   static Status of(PredicateResult r, Code code) {
     if (r.fits()) {
       return Status.SUCCESS;

@@ -31,4 +31,10 @@ public final class VolumeRestrictions implements FilterPlugin {
     return PredicateStatus.of(
         NoDiskConflict.noDiskConflict(pod, null, nodeInfo), Code.UNSCHEDULABLE);
   }
+
+  /** A pod without volumes passes on every node. */
+  @Override
+  public boolean filterPassesEveryNode(CycleState state, Pod pod) {
+    return PredicateStatus.noVolumes(pod);
+  }
 }

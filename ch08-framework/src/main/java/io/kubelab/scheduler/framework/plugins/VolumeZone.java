@@ -48,4 +48,10 @@ public final class VolumeZone implements FilterPlugin {
     return PredicateStatus.of(
         predicate.check(pod, null, nodeInfo), Code.UNSCHEDULABLE_AND_UNRESOLVABLE);
   }
+
+  /** A pod without volumes passes on every node. */
+  @Override
+  public boolean filterPassesEveryNode(CycleState state, Pod pod) {
+    return PredicateStatus.noVolumes(pod);
+  }
 }
