@@ -198,6 +198,11 @@ public final class NodeInfo {
     return podsView;
   }
 
+  /** {@code len(Pods())}, without going through the read-only view. */
+  public int numPods() {
+    return pods.size();
+  }
+
   public List<Pod> podsWithAffinity() {
     return podsWithAffinityView;
   }

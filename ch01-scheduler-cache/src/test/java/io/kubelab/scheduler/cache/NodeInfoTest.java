@@ -82,9 +82,11 @@ class NodeInfoTest {
     Pod a = pod("a").requests("1", "1Gi").hostPort(80).build();
     Pod b = pod("b").requests("2", "1Gi").build();
     NodeInfo ni = new NodeInfo(a, b);
+    assertThat(ni.numPods()).isEqualTo(2);
     assertThat(ni.usedPorts().checkConflict("", "TCP", 80)).isTrue();
     ni.removePod(a);
     assertThat(ni.pods()).containsExactly(b);
+    assertThat(ni.numPods()).isEqualTo(1);
     assertThat(ni.requestedResource()).isEqualTo(Resource.of(2000, 1L << 30));
     assertThat(ni.usedPorts().size()).isZero();
   }

@@ -1,5 +1,6 @@
 package io.kubelab.scheduler.algorithm;
 
+import io.kubelab.scheduler.cache.NodeInfo;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,11 +21,15 @@ public final class NodeScoreList {
 
   private final String[] names;
   private final long[] scores;
+  // The nodes' NodeInfos, index for index, when the list was made from them (else null): lets a
+  // reduce read a node without looking it up by name. Not part of the list's value.
+  private final NodeInfo[] nodeInfos;
 
   /** A list of zero scores for these node names. */
   public NodeScoreList(List<String> nodeNames) {
     this.names = nodeNames.toArray(new String[0]);
     this.scores = new long[names.length];
+    this.nodeInfos = null;
   }
 
   /**
@@ -33,12 +38,26 @@ public final class NodeScoreList {
    * names} afterwards.
    */
   public static NodeScoreList sharingNames(String[] names) {
-    return new NodeScoreList(names, new long[names.length], false);
+    return new NodeScoreList(names, new long[names.length], false, null);
   }
 
-  private NodeScoreList(String[] names, long[] scores, boolean copy) {
+  /**
+   * {@link #sharingNames(String[])} for nodes whose NodeInfos the caller holds, {@code
+   * nodeInfos[i]} being node {@code names[i]}'s in the cycle's snapshot: {@link #nodeInfo} then
+   * hands them to a reduce. Both arrays are shared.
+   */
+  public static NodeScoreList sharingNames(String[] names, NodeInfo[] nodeInfos) {
+    if (nodeInfos.length != names.length) {
+      throw new IllegalArgumentException(
+          "names and NodeInfos differ in length: " + names.length + " != " + nodeInfos.length);
+    }
+    return new NodeScoreList(names, new long[names.length], false, nodeInfos);
+  }
+
+  private NodeScoreList(String[] names, long[] scores, boolean copy, NodeInfo[] nodeInfos) {
     this.names = copy ? names.clone() : names;
     this.scores = copy ? scores.clone() : scores;
+    this.nodeInfos = nodeInfos;
   }
 
   /** A list with the given names and scores (copied). */
@@ -49,6 +68,7 @@ public final class NodeScoreList {
     }
     this.names = names.clone();
     this.scores = scores.clone();
+    this.nodeInfos = null;
   }
 
   public int size() {
@@ -57,6 +77,11 @@ public final class NodeScoreList {
 
   public String name(int i) {
     return names[i];
+  }
+
+  /** Node {@code i}'s NodeInfo when the list was made with them, else null. */
+  public NodeInfo nodeInfo(int i) {
+    return nodeInfos == null ? null : nodeInfos[i];
   }
 
   public long score(int i) {
@@ -81,7 +106,7 @@ public final class NodeScoreList {
    * so the copy shares them.
    */
   public NodeScoreList copy() {
-    return new NodeScoreList(names, scores.clone(), false);
+    return new NodeScoreList(names, scores.clone(), false, nodeInfos);
   }
 
   /** A copy of the scores. */

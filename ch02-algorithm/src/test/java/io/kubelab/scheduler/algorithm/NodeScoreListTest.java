@@ -3,11 +3,29 @@ package io.kubelab.scheduler.algorithm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubelab.scheduler.cache.NodeInfo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The scheduler's row of scores: by position, copies independent of their source. */
 class NodeScoreListTest {
+
+  @Test
+  void aListMadeWithNodeInfosHandsThemOutAndItsCopiesKeepThem() {
+    NodeInfo a = new NodeInfo();
+    NodeInfo b = new NodeInfo();
+    NodeScoreList l = NodeScoreList.sharingNames(new String[] {"a", "b"}, new NodeInfo[] {a, b});
+    assertThat(l.nodeInfo(0)).isSameAs(a);
+    assertThat(l.nodeInfo(1)).isSameAs(b);
+    assertThat(l.copy().nodeInfo(1)).isSameAs(b);
+    // Not part of the value: equal to the same scores without them.
+    assertThat(l).isEqualTo(new NodeScoreList(new String[] {"a", "b"}, new long[] {0, 0}));
+    assertThat(NodeScoreList.sharingNames(new String[] {"a"}).nodeInfo(0)).isNull();
+    assertThat(new NodeScoreList(List.of("a")).nodeInfo(0)).isNull();
+    assertThatThrownBy(() -> NodeScoreList.sharingNames(new String[] {"a"}, new NodeInfo[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("names and NodeInfos differ in length: 1 != 0");
+  }
 
   @Test
   void aCopyHasTheSameNodesAndScoresAndItsOwnScores() {

@@ -71,7 +71,7 @@ public final class GeneralPredicates {
       Resource podRequest, Set<String> ignored, NodeInfo nodeInfo) {
     List<InsufficientResourceError> fails = new ArrayList<>(1);
     long allowedPodNumber = nodeInfo.allocatableResource().allowedPodNumber();
-    int podCount = nodeInfo.pods().size();
+    int podCount = nodeInfo.numPods();
     if (podCount + 1 > allowedPodNumber) {
       fails.add(new InsufficientResourceError(ResourceNames.PODS, 1, podCount, allowedPodNumber));
     }

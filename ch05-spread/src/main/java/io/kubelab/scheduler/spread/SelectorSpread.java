@@ -123,7 +123,9 @@ public final class SelectorSpread {
       // zoned or not, scores the maximum, without building a zone key. Upstream still looks
       // every node up, and fails on one the snapshot lacks; so does this.
       for (int i = 0; i < result.size(); i++) {
-        snapshot.get(result.name(i));
+        if (result.nodeInfo(i) == null) {
+          snapshot.get(result.name(i)); // a node the list came with is the snapshot's
+        }
         result.setScore(i, MAX_NODE_SCORE);
       }
       return;
@@ -132,7 +134,8 @@ public final class SelectorSpread {
     zones = new int[result.size()];
     Map<String, Integer> ids = new HashMap<>();
     for (int i = 0; i < zones.length; i++) {
-      String zone = Zones.getZoneKey(snapshot.get(result.name(i)).node());
+      NodeInfo ni = result.nodeInfo(i) != null ? result.nodeInfo(i) : snapshot.get(result.name(i));
+      String zone = Zones.getZoneKey(ni.node());
       zones[i] = zone.isEmpty() ? -1 : ids.computeIfAbsent(zone, z -> ids.size());
     }
     reduce(result, zones, ids.size());

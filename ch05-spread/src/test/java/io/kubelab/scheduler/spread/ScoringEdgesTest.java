@@ -254,6 +254,43 @@ class ScoringEdgesTest {
   }
 
   /**
+   * A list that carries its nodes' NodeInfos (chapter 08's framework makes them from the snapshot's
+   * own) is reduced from them: the same scores as with lookups, and no lookup, so a snapshot that
+   * lacks the nodes does not fail it, where a list of names alone does.
+   */
+  @Test
+  void theReduceReadsTheNodeInfosAListCarriesInsteadOfLookingNodesUp() {
+    List<Node> nodes =
+        List.of(
+            node("a1", labels(Zones.LABEL_ZONE_FAILURE_DOMAIN, "za")),
+            node("a2", labels(Zones.LABEL_ZONE_FAILURE_DOMAIN, "za")),
+            node("b1", labels(Zones.LABEL_ZONE_FAILURE_DOMAIN, "zb")),
+            node("bare", Map.of()));
+    Snapshot s = Snapshot.of(List.of(), nodes);
+    String[] names = {"a1", "a2", "b1", "bare"};
+    NodeInfo[] infos = new NodeInfo[names.length];
+    for (int i = 0; i < names.length; i++) {
+      infos[i] = s.get(names[i]);
+    }
+    Snapshot empty = Snapshot.of(List.of(), List.of());
+    long[][] cases = {{0, 0, 0, 0}, {2, 0, 1, 3}};
+    for (long[] raw : cases) {
+      NodeScoreList byLookup = NodeScoreList.sharingNames(names.clone());
+      NodeScoreList carried = NodeScoreList.sharingNames(names, infos);
+      for (int i = 0; i < raw.length; i++) {
+        byLookup.setScore(i, raw[i]);
+        carried.setScore(i, raw[i]);
+      }
+      SelectorSpread.calculateSpreadPriorityReduce(null, s, byLookup);
+      SelectorSpread.calculateSpreadPriorityReduce(null, empty, carried);
+      assertThat(carried.scores()).containsExactly(byLookup.scores());
+      NodeScoreList namesOnly = NodeScoreList.sharingNames(names.clone());
+      assertThatThrownBy(() -> SelectorSpread.calculateSpreadPriorityReduce(null, empty, namesOnly))
+          .isInstanceOf(Cache.CacheException.class);
+    }
+  }
+
+  /**
    * Metadata produced without a snapshot (a caller that has none): the Services' matching pods are
    * still counted on the filtered nodes, and there is no topology spread map, so EvenPodsSpread
    * scores nothing.

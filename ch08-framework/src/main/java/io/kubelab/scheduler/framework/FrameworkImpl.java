@@ -511,12 +511,17 @@ public final class FrameworkImpl implements Framework {
       CycleState state, Pod pod, List<Node> nodes, List<NodeInfo> nodeInfos) {
     int n = nodes.size();
     String[] names = new String[n];
+    NodeInfo[] infos = nodeInfos == null ? null : nodeInfos.toArray(new NodeInfo[0]);
     for (int i = 0; i < n; i++) {
-      names[i] = nodes.get(i).getMetadata().getName();
+      names[i] = infos == null ? nodes.get(i).getMetadata().getName() : infos[i].nodeName();
     }
     NodeScoreList[] lists = new NodeScoreList[scorePlugins.length];
     for (int j = 0; j < lists.length; j++) {
-      lists[j] = NodeScoreList.sharingNames(names);
+      // With the NodeInfos, so that a NormalizeScore need not look its nodes up again.
+      lists[j] =
+          infos == null
+              ? NodeScoreList.sharingNames(names)
+              : NodeScoreList.sharingNames(names, infos);
     }
     // Plugins whose score PreScore has settled for every node are not called per node.
     boolean[] settled = new boolean[scorePlugins.length];
@@ -555,8 +560,7 @@ public final class FrameworkImpl implements Framework {
           String nodeName = names[index];
           // One lookup per node for all plugins (none when the caller has the NodeInfos); a node
           // the snapshot lacks is left to each plugin, which fails as upstream's do.
-          NodeInfo nodeInfo =
-              nodeInfos == null ? snapshotNodeOrNull(nodeName) : nodeInfos.get(index);
+          NodeInfo nodeInfo = infos == null ? snapshotNodeOrNull(nodeName) : infos[index];
           // A node the snapshot lacks goes to every plugin, settled or not, to fail as upstream's.
           ScorePlugin[] plugins = nodeInfo == null ? scorePlugins : called;
           NodeScoreList[] into = nodeInfo == null ? lists : calledLists;

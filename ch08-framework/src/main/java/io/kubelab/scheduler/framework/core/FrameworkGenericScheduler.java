@@ -389,11 +389,12 @@ public final class FrameworkGenericScheduler {
    */
   NodeScoreList prioritizeNodes(
       Framework fwk, CycleState state, Pod pod, List<Node> nodes, List<NodeInfo> nodeInfos) {
-    List<String> names = new ArrayList<>(nodes.size());
-    for (Node node : nodes) {
-      names.add(node.getMetadata().getName());
+    String[] names = new String[nodes.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] =
+          nodeInfos == null ? nodes.get(i).getMetadata().getName() : nodeInfos.get(i).nodeName();
     }
-    NodeScoreList result = new NodeScoreList(names);
+    NodeScoreList result = NodeScoreList.sharingNames(names);
     if (extenders.isEmpty() && !fwk.hasScorePlugins()) {
       for (int i = 0; i < nodes.size(); i++) {
         result.setScore(i, 1);
