@@ -218,4 +218,37 @@ class ParallelizerTest {
       assertThatThrownBy(() -> q.until(null, 1, 0, i -> {})).hasMessageContaining("chunkSize");
     }
   }
+
+  @Test
+  @Timeout(30)
+  void anIdleWorkerTakesWhatIsThereAtOnceAndParksWhenNothingComes() throws Exception {
+    Parallelizer.SpinThenParkQueue q = new Parallelizer.SpinThenParkQueue();
+    Runnable a = () -> {};
+    q.offer(a);
+    assertThat(q.take()).isSameAs(a);
+
+    // Nothing comes: after its spin the taker parks (WAITING) until something does.
+    java.util.concurrent.atomic.AtomicReference<Runnable> got =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread taker =
+        new Thread(
+            () -> {
+              try {
+                got.set(q.take());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "spin-then-park-taker");
+    taker.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (taker.getState() != Thread.State.WAITING) {
+      assertThat(System.nanoTime()).as("the taker parks").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    Runnable b = () -> {};
+    q.offer(b);
+    taker.join(20_000);
+    assertThat(got.get()).isSameAs(b);
+  }
 }
