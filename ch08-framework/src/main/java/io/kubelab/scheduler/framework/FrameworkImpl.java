@@ -332,10 +332,11 @@ public final class FrameworkImpl implements Framework {
     // framework produces them.
     long passing = 0;
     if (rec == null) {
-      for (int i = 0; i < filterPlugins.length && i < Long.SIZE; i++) {
+      for (int i = 0; i < Math.min(filterPlugins.length, Long.SIZE); i++) {
+        FilterPlugin pl = filterPlugins[i];
         boolean passes;
         try {
-          passes = filterPlugins[i].filterPassesEveryNode(state, pod);
+          passes = pl.filterPassesEveryNode(state, pod);
         } catch (RuntimeException e) {
           passes = false; // the plugin's Filter reports it, node by node
         }

@@ -142,21 +142,22 @@ class FrameworkTest {
   void aFilterThatPassesEveryNodeIsNotCalledAfterPreFilterUnlessTheCycleIsRecorded() {
     Registry r = registry("qs", "b", "f1", "f2");
     FrameworkImpl f = framework(r, at(ExtensionPoint.FILTER, Plugin.of("f1"), Plugin.of("f2")));
-    // f1 promises to pass every node but would refuse n1: the answer shows whether it ran.
-    plugin("f1").passesEveryNode = true;
-    plugin("f1").filter = (pod, node) -> Status.unschedulable("f1 says no");
+    // f2, the second filter, promises to pass every node but would refuse n1: the answer shows
+    // whether it ran.
+    plugin("f2").passesEveryNode = true;
+    plugin("f2").filter = (pod, node) -> Status.unschedulable("f2 says no");
     NodeInfo ni = nodeInfo(n1);
 
     CycleState cycle = new CycleState();
     assertThat(f.runPreFilterPlugins(cycle, pod)).isEqualTo(Status.SUCCESS);
     assertThat(f.runFilterPlugins(cycle, pod, ni).asMap()).isEmpty();
     assertThat(f.runFilterPlugins(cycle.clone(), pod, ni).asMap()).isEmpty();
-    assertThat(plugin("f1").calls).isEmpty();
-    assertThat(plugin("f2").calls).containsExactly("filter n1", "filter n1");
+    assertThat(plugin("f2").calls).isEmpty();
+    assertThat(plugin("f1").calls).containsExactly("filter n1", "filter n1");
 
     // Without PreFilter nothing was promised; a NodeInfo without a Node is never taken on trust.
-    assertThat(f.runFilterPlugins(new CycleState(), pod, ni).asMap()).containsOnlyKeys("f1");
-    assertThat(f.runFilterPlugins(cycle, pod, new NodeInfo()).asMap()).containsOnlyKeys("f1");
+    assertThat(f.runFilterPlugins(new CycleState(), pod, ni).asMap()).containsOnlyKeys("f2");
+    assertThat(f.runFilterPlugins(cycle, pod, new NodeInfo()).asMap()).containsOnlyKeys("f2");
 
     // A recorded cycle reports every plugin's verdict, so every plugin runs.
     CycleState recorded = new CycleState();
@@ -169,7 +170,7 @@ class FrameworkTest {
           }
         });
     f.runPreFilterPlugins(recorded, pod);
-    plugin("f1").filter = (pod, node) -> Status.SUCCESS;
+    plugin("f2").filter = (pod, node) -> Status.SUCCESS;
     assertThat(f.runFilterPlugins(recorded, pod, ni).asMap()).isEmpty();
     assertThat(heard).containsExactly("f1 on n1: Success", "f2 on n1: Success");
   }

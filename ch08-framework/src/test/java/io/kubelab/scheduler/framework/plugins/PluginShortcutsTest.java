@@ -262,4 +262,55 @@ class PluginShortcutsTest {
       assertThat(sameScore(name, plain())).as(name).isEmpty();
     }
   }
+
+  @Test
+  void theEdgesOfThePodFieldsCountAsAbsent() {
+    // nodeName "" and absent; a container port without a host port, or with host port 0;
+    // volumes absent altogether.
+    Pod emptyNodeName = pod("e").build();
+    emptyNodeName.getSpec().setNodeName("");
+    Pod noNodeName = pod("n").build();
+    noNodeName.getSpec().setNodeName(null);
+    assertThat(passesEveryNode(NodeName.NAME, emptyNodeName)).isTrue();
+    assertThat(passesEveryNode(NodeName.NAME, noNodeName)).isTrue();
+
+    Pod containerPortOnly = pod("c").build();
+    io.fabric8.kubernetes.api.model.ContainerPort p =
+        new io.fabric8.kubernetes.api.model.ContainerPort();
+    p.setContainerPort(8080);
+    containerPortOnly
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setPorts(new java.util.ArrayList<>(List.of(p)));
+    assertThat(passesEveryNode(NodePorts.NAME, containerPortOnly)).isTrue();
+    p.setHostPort(0);
+    assertThat(passesEveryNode(NodePorts.NAME, containerPortOnly)).isTrue();
+    p.setHostPort(1);
+    assertThat(passesEveryNode(NodePorts.NAME, containerPortOnly)).isFalse();
+
+    Pod noVolumes = pod("v").build();
+    noVolumes.getSpec().setVolumes(null);
+    assertThat(passesEveryNode(VolumeRestrictions.NAME, noVolumes)).isTrue();
+  }
+
+  @Test
+  void anotherPluginsDataUnderTheKeyPromisesNothing() {
+    io.kubelab.scheduler.framework.StateData foreign = () -> null;
+    CycleState state = new CycleState();
+    state.write(PodTopologySpread.PRE_FILTER_STATE_KEY, foreign);
+    state.write(PodTopologySpread.PRE_SCORE_STATE_KEY, foreign);
+    state.write(InterPodAffinity.PRE_SCORE_STATE_KEY, foreign);
+    state.write(DefaultPodTopologySpread.PRE_SCORE_STATE_KEY, foreign);
+    Pod p = plain();
+    assertThat(((FilterPlugin) plugin(PodTopologySpread.NAME)).filterPassesEveryNode(state, p))
+        .isFalse();
+    for (String name :
+        List.of(PodTopologySpread.NAME, InterPodAffinity.NAME, DefaultPodTopologySpread.NAME)) {
+      assertThat(((ScorePlugin) plugin(name)).sameScoreOnEveryNode(state, p)).as(name).isEmpty();
+      assertThat(((ScorePlugin) plugin(name)).sameScoreOnEveryNode(new CycleState(), p))
+          .as(name)
+          .isEmpty();
+    }
+  }
 }
