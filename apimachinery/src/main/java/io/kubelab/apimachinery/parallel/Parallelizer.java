@@ -81,7 +81,11 @@ public final class Parallelizer implements AutoCloseable {
                 workers - 1,
                 0L,
                 TimeUnit.MILLISECONDS,
-                new SpinThenParkQueue(),
+                // Spinning helpers beyond the processors would only take them from the ones
+                // working.
+                workers <= Runtime.getRuntime().availableProcessors()
+                    ? new SpinThenParkQueue()
+                    : new LinkedBlockingQueue<>(),
                 r -> {
                   Thread t = new Thread(r, name + "-" + n.incrementAndGet());
                   t.setDaemon(true);
@@ -238,13 +242,15 @@ public final class Parallelizer implements AutoCloseable {
   }
 
   /**
-   * The workers' queue: a worker that finds it empty keeps looking for {@link #SPIN} (yielding its
-   * processor to any other thread that wants it) before it parks. The scheduler calls {@code until}
-   * several times per pod a few tens of microseconds apart (Filter, then Score; the next pod's
-   * Filter); a worker still looking takes the next call's pieces at once, where a parked one costs
-   * a wake-up on each side (a futex call and two context switches, a good part of a cycle on 2
-   * cores). Go's scheduler does the same for goroutines: an idle thread spins looking for work
-   * before it sleeps, which is why upstream's hand-offs to its 16 goroutines are cheap.
+   * The workers' queue when there are no more of them than processors: a worker that finds it empty
+   * keeps looking for {@link #SPIN}, calling {@link Thread#yield} between looks (a hint that
+   * another runnable thread may have the processor), before it parks. The scheduler calls {@code
+   * until} several times per pod a few tens of microseconds apart (Filter, then Score; the next
+   * pod's Filter); a worker still looking takes the next call's pieces at once, where a parked one
+   * costs a wake-up on each side (a futex call and two context switches, a good part of a cycle on
+   * 2 cores). Go's scheduler does much the same for goroutines: an idle thread spins looking for
+   * work before it sleeps (at most half as many spinning as busy), which is why upstream's
+   * hand-offs to its 16 goroutines are cheap.
    */
   static final class SpinThenParkQueue extends LinkedBlockingQueue<Runnable> {
     private static final long serialVersionUID = 1L;

@@ -103,10 +103,11 @@ public final class NodeScoreList {
 
   /**
    * A copy of this list: its own scores, the same names. Names never change after a list is made,
-   * so the copy shares them.
+   * so the copy shares them. A copy is a record: it carries no NodeInfos (they are live objects the
+   * cache updates in place).
    */
   public NodeScoreList copy() {
-    return new NodeScoreList(names, scores.clone(), false, nodeInfos);
+    return new NodeScoreList(names, scores.clone(), false, null);
   }
 
   /** A copy of the scores. */

@@ -40,9 +40,13 @@ import java.util.function.Consumer;
  * then fill each point's list, checking that each plugin exists, implements the point's interface
  * and is not listed twice. Exactly one QueueSort and at least one Bind plugin are required.
  *
- * <p>Score runs in parallel over nodes on the framework's {@link Parallelizer}, NormalizeScore in
- * parallel over plugins. With {@link SchedulerMetrics} given, each run of PreFilter, PreScore,
- * Score, Reserve, Unreserve, Permit, PreBind, Bind and PostBind is timed into {@code
+ * <p>Score runs in parallel over nodes on the framework's {@link Parallelizer}; NormalizeScore runs
+ * plugin after plugin on the calling thread (upstream: in parallel over plugins; each is a pass
+ * over a few hundred scores). Filter plugins that promise to pass every node for the pod, and Score
+ * plugins whose score PreScore has settled, are not called per node ({@link
+ * FilterPlugin#filterPassesEveryNode}, {@link ScorePlugin#sameScoreOnEveryNode}). With {@link
+ * SchedulerMetrics} given, each run of PreFilter, PreScore, Score, Reserve, Unreserve, Permit,
+ * PreBind, Bind and PostBind is timed into {@code
  * scheduler_framework_extension_point_duration_seconds} by point and status code, as upstream's
  * deferred {@code FrameworkExtensionPointDuration} observations do (Unreserve and PostBind always
  * {@code Success}); Filter, which runs once per node, is timed once per cycle by the generic
@@ -409,8 +413,8 @@ public final class FrameworkImpl implements Framework {
     long passing =
         nodeInfo == null || nodeInfo.node() == null ? 0 : state.filtersPassingEveryNode();
     for (int i = 0; i < filterPlugins.length; i++) {
-      if ((passing & (1L << i)) != 0) {
-        continue; // i < 64: a set bit names a plugin
+      if (i < Long.SIZE && (passing & (1L << i)) != 0) {
+        continue; // only the first 64 plugins have a bit (a shift counts modulo 64)
       }
       Status status;
       try {

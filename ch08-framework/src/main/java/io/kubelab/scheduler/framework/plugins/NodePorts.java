@@ -56,10 +56,22 @@ public final class NodePorts implements PreFilterPlugin, FilterPlugin {
         : Status.unschedulable(PredicateErrors.ERR_POD_NOT_FITS_HOST_PORTS.getReason());
   }
 
-  /** A pod that wants no host port (0 conflicts with nothing) passes on every node. */
+  /**
+   * A pod that wants no host port (0 conflicts with nothing) passes on every node, once PreFilter
+   * has stored its ports (without them Filter fails, as upstream's does).
+   */
   @Override
   public boolean filterPassesEveryNode(CycleState state, Pod pod) {
-    for (ContainerPort p : GeneralPredicates.containerPorts(pod)) {
+    StateData d;
+    try {
+      d = state.read(PRE_FILTER_STATE_KEY);
+    } catch (CycleState.NotFoundException e) {
+      return false; // Filter will report it
+    }
+    if (!(d instanceof PreFilterState s)) {
+      return false;
+    }
+    for (ContainerPort p : s.ports()) {
       if (p.getHostPort() != null && p.getHostPort() > 0) {
         return false;
       }

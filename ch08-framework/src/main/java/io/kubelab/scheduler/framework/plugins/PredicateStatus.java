@@ -20,7 +20,6 @@ final class PredicateStatus {
 
   private PredicateStatus() {}
 
-  /** Success for a fit; otherwise {@code code} with every reason, in order. */
   /**
    * A pod without volumes: every volume Filter (VolumeRestrictions, VolumeBinding, VolumeZone, the
    * volume limits) passes it on every node with a Node.
@@ -30,6 +29,7 @@ final class PredicateStatus {
     return volumes == null || volumes.isEmpty();
   }
 
+  /** Success for a fit; otherwise {@code code} with every reason, in order. */
   static Status of(PredicateResult r, Code code) {
     if (r.fits()) {
       return Status.SUCCESS;

@@ -134,6 +134,11 @@ class PluginShortcutsTest {
   void nodePortsPassesEveryNodeUnlessThePodWantsAHostPort() {
     assertThat(passesEveryNode(NodePorts.NAME, plain())).isTrue();
     assertThat(passesEveryNode(NodePorts.NAME, pod("web-2").hostPort(80).build())).isFalse();
+    // Without its PreFilter's state nothing is promised: Filter reports the missing state.
+    assertThat(
+            ((FilterPlugin) plugin(NodePorts.NAME))
+                .filterPassesEveryNode(new CycleState(), plain()))
+        .isFalse();
   }
 
   @Test
@@ -302,9 +307,11 @@ class PluginShortcutsTest {
     state.write(PodTopologySpread.PRE_SCORE_STATE_KEY, foreign);
     state.write(InterPodAffinity.PRE_SCORE_STATE_KEY, foreign);
     state.write(DefaultPodTopologySpread.PRE_SCORE_STATE_KEY, foreign);
+    state.write(NodePorts.PRE_FILTER_STATE_KEY, foreign);
     Pod p = plain();
     assertThat(((FilterPlugin) plugin(PodTopologySpread.NAME)).filterPassesEveryNode(state, p))
         .isFalse();
+    assertThat(((FilterPlugin) plugin(NodePorts.NAME)).filterPassesEveryNode(state, p)).isFalse();
     for (String name :
         List.of(PodTopologySpread.NAME, InterPodAffinity.NAME, DefaultPodTopologySpread.NAME)) {
       assertThat(((ScorePlugin) plugin(name)).sameScoreOnEveryNode(state, p)).as(name).isEmpty();
