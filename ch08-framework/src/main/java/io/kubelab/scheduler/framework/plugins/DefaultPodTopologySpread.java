@@ -120,15 +120,8 @@ public final class DefaultPodTopologySpread
   /** 0 on every node when no Service, controller or StatefulSet selects the pod. */
   @Override
   public OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
-    StateData d;
-    try {
-      d = state.read(PRE_SCORE_STATE_KEY);
-    } catch (CycleState.NotFoundException e) {
-      return OptionalLong.empty(); // Score will report it
-    }
-    return d instanceof PreScoreState s && s.selector().isEmpty()
-        ? OptionalLong.of(0)
-        : OptionalLong.empty();
+    PreScoreState s = States.readOrNull(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
+    return s != null && s.selector().isEmpty() ? OptionalLong.of(0) : OptionalLong.empty();
   }
 
   @Override

@@ -266,15 +266,8 @@ public final class InterPodAffinity
   /** 0 on every node when PreScore's topology score table is empty. */
   @Override
   public OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
-    StateData d;
-    try {
-      d = state.read(PRE_SCORE_STATE_KEY);
-    } catch (CycleState.NotFoundException e) {
-      return OptionalLong.empty(); // Score will report it
-    }
-    return d instanceof PreScoreState s && s.topologyScore().isEmpty()
-        ? OptionalLong.of(0)
-        : OptionalLong.empty();
+    PreScoreState s = States.readOrNull(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
+    return s != null && s.topologyScore().isEmpty() ? OptionalLong.of(0) : OptionalLong.empty();
   }
 
   @Override

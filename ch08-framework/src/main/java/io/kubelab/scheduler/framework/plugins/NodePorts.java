@@ -62,14 +62,9 @@ public final class NodePorts implements PreFilterPlugin, FilterPlugin {
    */
   @Override
   public boolean filterPassesEveryNode(CycleState state, Pod pod) {
-    StateData d;
-    try {
-      d = state.read(PRE_FILTER_STATE_KEY);
-    } catch (CycleState.NotFoundException e) {
+    PreFilterState s = States.readOrNull(state, PRE_FILTER_STATE_KEY, PreFilterState.class);
+    if (s == null) {
       return false; // Filter will report it
-    }
-    if (!(d instanceof PreFilterState s)) {
-      return false;
     }
     for (ContainerPort p : s.ports()) {
       if (p.getHostPort() != null && p.getHostPort() > 0) {

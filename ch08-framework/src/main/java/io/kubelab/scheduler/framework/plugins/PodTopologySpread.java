@@ -173,13 +173,8 @@ public final class PodTopologySpread
    */
   @Override
   public boolean filterPassesEveryNode(CycleState state, Pod pod) {
-    StateData d;
-    try {
-      d = state.read(PRE_FILTER_STATE_KEY);
-    } catch (CycleState.NotFoundException e) {
-      return false; // Filter will report it
-    }
-    return d instanceof PreFilterState s && s.counts() == null;
+    PreFilterState s = States.readOrNull(state, PRE_FILTER_STATE_KEY, PreFilterState.class);
+    return s != null && s.counts() == null;
   }
 
   @Override
@@ -241,15 +236,8 @@ public final class PodTopologySpread
   /** 0 on every node when PreScore found no soft constraint. */
   @Override
   public OptionalLong sameScoreOnEveryNode(CycleState state, Pod pod) {
-    StateData d;
-    try {
-      d = state.read(PRE_SCORE_STATE_KEY);
-    } catch (CycleState.NotFoundException e) {
-      return OptionalLong.empty(); // Score will report it
-    }
-    return d instanceof PreScoreState s && s.map() == null
-        ? OptionalLong.of(0)
-        : OptionalLong.empty();
+    PreScoreState s = States.readOrNull(state, PRE_SCORE_STATE_KEY, PreScoreState.class);
+    return s != null && s.map() == null ? OptionalLong.of(0) : OptionalLong.empty();
   }
 
   @Override

@@ -28,4 +28,19 @@ final class States {
     }
     return type.cast(d);
   }
+
+  /**
+   * The data under {@code key} if it is a {@code type}, else null (nothing stored, or something
+   * else): for a plugin's promises, which make none without their own state, leaving it to Filter
+   * or Score to report the error.
+   */
+  static <T extends StateData> T readOrNull(CycleState state, String key, Class<T> type) {
+    StateData d;
+    try {
+      d = state.read(key);
+    } catch (CycleState.NotFoundException e) {
+      return null;
+    }
+    return type.isInstance(d) ? type.cast(d) : null;
+  }
 }
