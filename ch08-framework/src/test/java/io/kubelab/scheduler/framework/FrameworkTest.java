@@ -60,6 +60,11 @@ class FrameworkTest {
 
   /** A framework with QueueSort "qs", Bind "b" and the given points. */
   private FrameworkImpl framework(Registry r, Plugins extra) {
+    return builder(r, extra).build();
+  }
+
+  /** {@link #framework}'s builder, for a test that sets more. */
+  private FrameworkImpl.Builder builder(Registry r, Plugins extra) {
     Plugins base =
         Plugins.empty()
             .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of("qs")))
@@ -67,8 +72,7 @@ class FrameworkTest {
     return FrameworkImpl.builder(r)
         .plugins(base.apply(extra))
         .clock(clock)
-        .parallelizer(parallelizer)
-        .build();
+        .parallelizer(parallelizer);
   }
 
   private static NodeInfo nodeInfo(Node node) {
@@ -120,17 +124,7 @@ class FrameworkTest {
     assertThat(first.asMap()).containsOnlyKeys("f1");
     assertThat(plugin("f2").calls).isEmpty();
 
-    FrameworkImpl all =
-        FrameworkImpl.builder(r)
-            .plugins(
-                Plugins.empty()
-                    .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of("qs")))
-                    .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of("b")))
-                    .apply(filters))
-            .runAllFilters(true)
-            .clock(clock)
-            .parallelizer(parallelizer)
-            .build();
+    FrameworkImpl all = builder(r, filters).runAllFilters(true).build();
     PluginToStatus both = all.runFilterPlugins(new CycleState(), pod, ni);
     assertThat(both.asMap()).containsOnlyKeys("f1", "f2");
     Status merged = both.merge();
@@ -180,17 +174,8 @@ class FrameworkTest {
     Registry r = registry("qs", "b", "s1", "s2");
     // Over a snapshot with the nodes: a node the snapshot lacks goes to every plugin.
     FrameworkImpl f =
-        FrameworkImpl.builder(r)
-            .plugins(
-                Plugins.empty()
-                    .with(ExtensionPoint.QUEUE_SORT, PluginSet.enabled(Plugin.of("qs")))
-                    .with(ExtensionPoint.BIND, PluginSet.enabled(Plugin.of("b")))
-                    .with(
-                        ExtensionPoint.SCORE,
-                        PluginSet.enabled(Plugin.of("s1", 2), Plugin.of("s2", 1))))
+        builder(r, at(ExtensionPoint.SCORE, Plugin.of("s1", 2), Plugin.of("s2", 1)))
             .snapshot(Snapshot.of(List.of(), List.of(n1, n2, n3)))
-            .clock(clock)
-            .parallelizer(parallelizer)
             .build();
     plugin("s1").sameScore = 4L;
     plugin("s1").normalize = true; // 4 of a highest 4: 100 everywhere
