@@ -4,10 +4,10 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.storage.CSINode;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.kubelab.apimachinery.objects.ShallowCopy;
 import io.kubelab.apimachinery.resource.PodRequests;
 import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.framework.FrameworkImpl;
@@ -197,7 +197,11 @@ final class EventHandlers {
   }
 
   private static Pod stripped(Pod pod) {
-    Pod p = new PodBuilder(pod).build();
+    // Copies of the three objects it clears fields of; what they refer to is only compared.
+    Pod p = ShallowCopy.of(pod);
+    p.setMetadata(ShallowCopy.of(pod.getMetadata()));
+    p.setSpec(ShallowCopy.of(pod.getSpec()));
+    p.setStatus(ShallowCopy.of(pod.getStatus()));
     if (p.getMetadata() != null) {
       p.getMetadata().setResourceVersion(null);
       p.getMetadata().setAnnotations(null);

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -14,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.storage.CSINode;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.kubelab.apimachinery.clock.Clock;
+import io.kubelab.apimachinery.objects.ShallowCopy;
 import io.kubelab.scheduler.framework.plugins.PodBinder;
 import io.kubelab.scheduler.preemption.PodPreemptor;
 import java.util.ArrayList;
@@ -257,11 +257,9 @@ public final class InMemoryCluster
                 + assigned
                 + "\"");
       }
-      Pod bound = new PodBuilder(old).build();
+      Pod bound = withOwnStatus(old);
+      bound.setSpec(ShallowCopy.of(old.getSpec()));
       bound.getSpec().setNodeName(target);
-      if (bound.getStatus() == null) {
-        bound.setStatus(new PodStatus());
-      }
       PodCondition scheduled =
           new PodConditionBuilder()
               .withType(PodConditions.POD_SCHEDULED)
@@ -292,10 +290,7 @@ public final class InMemoryCluster
   public void setNominatedNodeName(Pod pod, String nominatedNodeName) {
     synchronized (lock) {
       Pod old = existing(pod);
-      Pod updated = new PodBuilder(old).build();
-      if (updated.getStatus() == null) {
-        updated.setStatus(new PodStatus());
-      }
+      Pod updated = withOwnStatus(old);
       updated
           .getStatus()
           .setNominatedNodeName(
@@ -309,10 +304,7 @@ public final class InMemoryCluster
   public void update(Pod pod, PodCondition condition) {
     synchronized (lock) {
       Pod old = existing(pod);
-      Pod updated = new PodBuilder(old).build();
-      if (updated.getStatus() == null) {
-        updated.setStatus(new PodStatus());
-      }
+      Pod updated = withOwnStatus(old);
       if (PodConditions.updatePodCondition(updated.getStatus(), condition, clock.now())) {
         pods.replace(old, updated);
       }
@@ -323,6 +315,17 @@ public final class InMemoryCluster
   @Override
   public Optional<Pod> get(String namespace, String name) {
     return pod(namespace, name);
+  }
+
+  /**
+   * A copy of the stored pod to change the status of (and with {@link #bind}, the spec): the stored
+   * object, which informers handed out, stays as it is. The copy has its own status; the rest is
+   * shared, and nothing changes it.
+   */
+  private static Pod withOwnStatus(Pod old) {
+    Pod copy = ShallowCopy.of(old);
+    copy.setStatus(old.getStatus() == null ? new PodStatus() : ShallowCopy.of(old.getStatus()));
+    return copy;
   }
 
   private Pod existing(Pod pod) {

@@ -3,10 +3,10 @@ package io.kubelab.scheduler;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.kubelab.apimachinery.clock.Clock;
+import io.kubelab.apimachinery.objects.ShallowCopy;
 import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.algorithm.SchedulerExtender;
 import io.kubelab.scheduler.algorithm.SchedulingError;
@@ -246,8 +246,10 @@ public final class Scheduler implements AutoCloseable {
       metrics.observeSince(SchedulerMetrics.SCHEDULING_ALGORITHM, start);
     }
 
-    // The assumed pod is a copy: the queue's and the informer's objects stay as they are.
-    Pod assumedPod = new PodBuilder(pod).build();
+    // The assumed pod is a copy (upstream's DeepCopy) with its own spec, the one part assume
+    // changes: the queue's and the informer's objects stay as they are.
+    Pod assumedPod = ShallowCopy.of(pod);
+    assumedPod.setSpec(ShallowCopy.of(pod.getSpec()));
     PodInfo assumedPodInfo =
         new PodInfo(
             assumedPod, podInfo.timestamp(), podInfo.attempts(), podInfo.initialAttemptTimestamp());

@@ -143,6 +143,26 @@ class OutsideWorldTest {
   }
 
   @Test
+  void anAcceptedWriteLeavesTheObjectInformersHandedOutAsItWas() {
+    InMemoryCluster c = new InMemoryCluster(new FakeClock());
+    c.createPod(pod("p").uid("u1").build());
+    var handedOut = c.pod("default", "p").orElseThrow();
+    String before = handedOut.toString();
+
+    c.setNominatedNodeName(pod("p").build(), "n1");
+    c.update(pod("p").build(), scheduled("False", "Unschedulable", "m"));
+    c.bind(binding("p", "u1", "n1"));
+
+    assertThat(handedOut.toString()).isEqualTo(before);
+    assertThat(handedOut.getSpec().getNodeName()).isNull();
+    var now = c.pod("default", "p").orElseThrow();
+    assertThat(now).isNotSameAs(handedOut);
+    assertThat(now.getSpec().getNodeName()).isEqualTo("n1");
+    assertThat(now.getStatus().getNominatedNodeName()).isEqualTo("n1");
+    assertThat(PodConditions.get(now.getStatus(), "PodScheduled").getStatus()).isEqualTo("True");
+  }
+
+  @Test
   void theInMemoryClusterRefusesDuplicatesAndMissingObjects() {
     InMemoryCluster c = new InMemoryCluster(new FakeClock());
     c.createNode(node("n1").build());

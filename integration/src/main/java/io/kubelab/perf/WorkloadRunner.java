@@ -1,11 +1,12 @@
 package io.kubelab.perf;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.apimachinery.clock.Clock;
+import io.kubelab.apimachinery.objects.ShallowCopy;
 import io.kubelab.perf.DataItems.DataItem;
 import io.kubelab.perf.PerfConfig.Barrier;
 import io.kubelab.perf.PerfConfig.CreateNamespaces;
@@ -210,13 +211,12 @@ final class WorkloadRunner {
     List<Node> out = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       String name = prefix + (firstIndex + k);
-      NodeBuilder b = new NodeBuilder(template);
-      b.editOrNewMetadata()
-          .withName(name)
-          .withGenerateName(null)
-          .withUid("perf-node-" + name)
-          .endMetadata();
-      Node node = b.build();
+      // The template's parts are shared; the metadata and status this changes are the node's own.
+      Node node = ShallowCopy.of(template);
+      ObjectMeta meta = ownMetadata(template, name);
+      meta.setUid("perf-node-" + name);
+      node.setMetadata(meta);
+      node.setStatus(ShallowCopy.of(template.getStatus()));
       if (o.strategy() instanceof LabelValues l) {
         // LabelNodePrepareStrategy: the values in turn.
         label(node, l.labelKey(), l.labelValues().get(k % l.labelValues().size()));
@@ -235,6 +235,15 @@ final class WorkloadRunner {
       out.add(node);
     }
     return out;
+  }
+
+  /** The template's metadata as a new object's own, named {@code name}; its parts are shared. */
+  private static ObjectMeta ownMetadata(HasMetadata template, String name) {
+    ObjectMeta meta =
+        template.getMetadata() == null ? new ObjectMeta() : ShallowCopy.of(template.getMetadata());
+    meta.setName(name);
+    meta.setGenerateName(null);
+    return meta;
   }
 
   private static void label(Node node, String key, String value) {
@@ -258,15 +267,14 @@ final class WorkloadRunner {
     List<Pod> out = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       String name = prefix + opIndex + "-" + k;
-      PodBuilder b = new PodBuilder(template);
-      b.editOrNewMetadata()
-          .withName(name)
-          .withGenerateName(null)
-          .withNamespace(ns)
-          .withUid("perf-" + ns + "-" + name)
-          .withCreationTimestamp(created)
-          .endMetadata();
-      Pod p = b.build();
+      // The template's parts are shared; the metadata and spec this changes are the pod's own.
+      Pod p = ShallowCopy.of(template);
+      ObjectMeta meta = ownMetadata(template, name);
+      meta.setNamespace(ns);
+      meta.setUid("perf-" + ns + "-" + name);
+      meta.setCreationTimestamp(created);
+      p.setMetadata(meta);
+      p.setSpec(ShallowCopy.of(template.getSpec()));
       // What the API server's defaulting and the Priority admission plugin (with no default
       // PriorityClass) set.
       if (p.getSpec().getSchedulerName() == null || p.getSpec().getSchedulerName().isEmpty()) {
