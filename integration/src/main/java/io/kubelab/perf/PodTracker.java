@@ -23,6 +23,8 @@ final class PodTracker implements ResourceEventHandler<Pod> {
   private final Map<String, Long> createdAt = new HashMap<>();
   private final Map<String, List<Double>> latencyMsByNamespace = new HashMap<>();
   private int deleted;
+  private String awaitedNamespace;
+  private int awaitedCount;
 
   /** The pod {@code namespace/name} is about to be created. */
   synchronized void creating(String key, long nanos) {
@@ -32,18 +34,14 @@ final class PodTracker implements ResourceEventHandler<Pod> {
   @Override
   public synchronized void onAdd(Pod p) {
     if (bound(p)) {
-      boundByNamespace.merge(p.getMetadata().getNamespace(), 1, Integer::sum);
-      recordLatency(p);
-      notifyAll();
+      countBound(p);
     }
   }
 
   @Override
   public synchronized void onUpdate(Pod old, Pod p) {
     if (bound(p) && !bound(old)) {
-      boundByNamespace.merge(p.getMetadata().getNamespace(), 1, Integer::sum);
-      recordLatency(p);
-      notifyAll();
+      countBound(p);
     }
   }
 
@@ -54,6 +52,16 @@ final class PodTracker implements ResourceEventHandler<Pod> {
       boundByNamespace.merge(p.getMetadata().getNamespace(), -1, Integer::sum);
     }
     notifyAll();
+  }
+
+  private void countBound(Pod p) {
+    String ns = p.getMetadata().getNamespace();
+    int n = boundByNamespace.merge(ns, 1, Integer::sum);
+    recordLatency(p);
+    // Wake the waiter only when what it waits for is there: one wake-up per op, not per pod.
+    if (ns.equals(awaitedNamespace) && n >= awaitedCount) {
+      notifyAll();
+    }
   }
 
   private void recordLatency(Pod p) {
@@ -91,13 +99,19 @@ final class PodTracker implements ResourceEventHandler<Pod> {
    * @return the number bound when it returns
    */
   synchronized int await(String namespace, int want, long deadline) throws InterruptedException {
-    while (true) {
-      int n = boundByNamespace.getOrDefault(namespace, 0);
-      long left = deadline - System.nanoTime();
-      if (n >= want || left <= 0) {
-        return n;
+    awaitedNamespace = namespace;
+    awaitedCount = want;
+    try {
+      while (true) {
+        int n = boundByNamespace.getOrDefault(namespace, 0);
+        long left = deadline - System.nanoTime();
+        if (n >= want || left <= 0) {
+          return n;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
       }
-      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    } finally {
+      awaitedNamespace = null;
     }
   }
 
