@@ -163,6 +163,28 @@ class OutsideWorldTest {
   }
 
   @Test
+  void aPodWithoutAStatusGetsOneWhenItIsBoundOrNominated() {
+    InMemoryCluster c = new InMemoryCluster(new FakeClock());
+    var bare = pod("bare").uid("u2").build();
+    bare.setStatus(null);
+    c.createPod(bare);
+    var other = pod("other").build();
+    other.setStatus(null);
+    c.createPod(other);
+
+    c.bind(binding("bare", "u2", "n1"));
+    c.setNominatedNodeName(other, "n2");
+
+    assertThat(
+            PodConditions.get(c.pod("default", "bare").orElseThrow().getStatus(), "PodScheduled")
+                .getStatus())
+        .isEqualTo("True");
+    assertThat(c.pod("default", "other").orElseThrow().getStatus().getNominatedNodeName())
+        .isEqualTo("n2");
+    assertThat(bare.getStatus()).isNull();
+  }
+
+  @Test
   void theInMemoryClusterRefusesDuplicatesAndMissingObjects() {
     InMemoryCluster c = new InMemoryCluster(new FakeClock());
     c.createNode(node("n1").build());

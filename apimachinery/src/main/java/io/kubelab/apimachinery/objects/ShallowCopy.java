@@ -56,7 +56,7 @@ public final class ShallowCopy {
       }
       constructor.setAccessible(true);
       List<Field> all = new ArrayList<>();
-      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Class<?> c = type; c != null; c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
           int m = f.getModifiers();
           if (Modifier.isStatic(m)) {
