@@ -229,9 +229,6 @@ public final class PerfRun {
 
   private static WorkloadRunner.Result runOnce(WorkloadRunner runner, Settings s)
       throws InterruptedException {
-    // Untimed: the previous run's cluster becomes garbage here; collect it now rather than in a
-    // pause inside this run's measured op.
-    System.gc();
     try (PerfCluster cluster =
         s.throughApiServer()
             ? new ApiServerCluster(Profiles.default118(), s.seed())
