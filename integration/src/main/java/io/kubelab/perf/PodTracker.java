@@ -23,6 +23,7 @@ final class PodTracker implements ResourceEventHandler<Pod> {
   private final Map<String, Long> createdAt = new HashMap<>();
   private final Map<String, List<Double>> latencyMsByNamespace = new HashMap<>();
   private int deleted;
+  // The one op waiting (the workload's thread), and for how many bound pods of which namespace.
   private String awaitedNamespace;
   private int awaitedCount;
 
@@ -59,7 +60,7 @@ final class PodTracker implements ResourceEventHandler<Pod> {
     int n = boundByNamespace.merge(ns, 1, Integer::sum);
     recordLatency(p);
     // Wake the waiter only when what it waits for is there: one wake-up per op, not per pod.
-    if (ns.equals(awaitedNamespace) && n >= awaitedCount) {
+    if (awaitedNamespace != null && awaitedNamespace.equals(ns) && n >= awaitedCount) {
       notifyAll();
     }
   }

@@ -1,5 +1,6 @@
 package io.kubelab.apimachinery.objects;
 
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -8,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A new object of the same class whose fields hold the same values: the copy's own setters leave
- * the original alone, but the objects both refer to (lists, maps, nested specs) are shared.
+ * A new object of the same class whose fields hold the same values: a setter that replaces one of
+ * the copy's fields leaves the original alone, but the objects both refer to (lists, maps, nested
+ * specs) are shared, so a call that changes one of those in place (a list's {@code add}, fabric8's
+ * {@code setAdditionalProperty}, which puts into a shared map) changes both.
  *
  * <p>Upstream copies whole objects ({@code pod.DeepCopy()}, generated per type) before changing one
  * field: the scheduler's assumed pod, the API server's updated pod. A Java deep copy through the
@@ -54,7 +57,7 @@ public final class ShallowCopy {
         throw new IllegalArgumentException(
             "cannot copy " + type.getName() + ": it has no constructor without arguments", e);
       }
-      constructor.setAccessible(true);
+      open(type, constructor);
       List<Field> all = new ArrayList<>();
       for (Class<?> c = type; c != null; c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
@@ -66,11 +69,21 @@ public final class ShallowCopy {
             throw new IllegalArgumentException(
                 "cannot copy " + type.getName() + ": field " + f.getName() + " is final");
           }
-          f.setAccessible(true);
+          open(type, f);
           all.add(f);
         }
       }
       this.fields = all.toArray(new Field[0]);
+    }
+
+    /** Makes a private member usable; a module that does not open its classes is named. */
+    private static void open(Class<?> type, AccessibleObject member) {
+      try {
+        member.setAccessible(true);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "cannot copy " + type.getName() + ": " + e.getMessage(), e);
+      }
     }
 
     Object copy(Object obj) {

@@ -105,5 +105,9 @@ class ShallowCopyTest {
     assertThatThrownBy(() -> ShallowCopy.of(new FinalField()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("field items is final");
+    // java.base does not open java.util to this module: named, not an InaccessibleObjectException.
+    assertThatThrownBy(() -> ShallowCopy.of(new java.util.ArrayList<String>()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot copy java.util.ArrayList: ");
   }
 }
