@@ -124,6 +124,14 @@ class PluginShortcutsTest {
     return pod("plain").build();
   }
 
+  /** A web pod with one zone spread constraint over the web pods, hard or soft. */
+  private static Pod spreadingWeb(String name, String whenUnsatisfiable) {
+    return pod(name)
+        .labels("app", "web")
+        .spreadConstraint(1, "zone", whenUnsatisfiable, matchLabels("app", "web"))
+        .build();
+  }
+
   @Test
   void nodeNamePassesEveryNodeUnlessThePodNamesOne() {
     assertThat(passesEveryNode(NodeName.NAME, plain())).isTrue();
@@ -174,17 +182,9 @@ class PluginShortcutsTest {
   @Test
   void podTopologySpreadPassesEveryNodeWithoutHardConstraints() {
     assertThat(passesEveryNode(PodTopologySpread.NAME, plain())).isTrue();
-    Pod soft =
-        pod("soft")
-            .labels("app", "web")
-            .spreadConstraint(1, "zone", "ScheduleAnyway", matchLabels("app", "web"))
-            .build();
+    Pod soft = spreadingWeb("soft", "ScheduleAnyway");
     assertThat(passesEveryNode(PodTopologySpread.NAME, soft)).isTrue();
-    Pod hard =
-        pod("hard")
-            .labels("app", "web")
-            .spreadConstraint(1, "zone", "DoNotSchedule", matchLabels("app", "web"))
-            .build();
+    Pod hard = spreadingWeb("hard", "DoNotSchedule");
     assertThat(passesEveryNode(PodTopologySpread.NAME, hard)).isFalse();
     // Without its PreFilter's state nothing is promised: Filter reports the missing state.
     assertThat(
@@ -231,11 +231,7 @@ class PluginShortcutsTest {
   @Test
   void podTopologySpreadScoresZeroEverywhereWithoutSoftConstraints() {
     assertThat(sameScore(PodTopologySpread.NAME, plain())).hasValue(0);
-    Pod soft =
-        pod("soft")
-            .labels("app", "web")
-            .spreadConstraint(1, "zone", "ScheduleAnyway", matchLabels("app", "web"))
-            .build();
+    Pod soft = spreadingWeb("soft", "ScheduleAnyway");
     assertThat(sameScore(PodTopologySpread.NAME, soft)).isEmpty();
     assertThat(
             ((ScorePlugin) plugin(PodTopologySpread.NAME))
