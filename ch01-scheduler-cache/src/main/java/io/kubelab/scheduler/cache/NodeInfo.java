@@ -74,6 +74,24 @@ public final class NodeInfo {
   private String pidPressureCondition = "";
   private long generation;
 
+  // Copies of the amounts the filters and scorers read for every node of every pod, kept in this
+  // object: a pass over thousands of nodes then reads one object per node instead of five (this
+  // one, its pod list, the node's spec and two Resource records), and those reads, cache misses
+  // each, were most of what NodeResourcesFit's filter cost. The records and lists stay the source;
+  // every write to them goes through setRequested, setNonZero, setAllocatable, addPod/removePod
+  // and setNode, which keep these in step.
+  private int podCount;
+  private boolean unschedulable;
+  private long allowedPodNumber;
+  private long allocatableMilliCpu;
+  private long allocatableMemory;
+  private long allocatableEphemeralStorage;
+  private long requestedMilliCpu;
+  private long requestedMemory;
+  private long requestedEphemeralStorage;
+  private long nonZeroMilliCpu;
+  private long nonZeroMemory;
+
   /** An empty NodeInfo holding {@code pods} (upstream's {@code NewNodeInfo}). */
   public NodeInfo(Pod... pods) {
     this.pods = new ArrayList<>();
@@ -109,9 +127,11 @@ public final class NodeInfo {
     this.podsWithRequiredAntiAffinityView =
         Collections.unmodifiableList(this.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
-    this.requestedResource = o.requestedResource;
-    this.nonZeroRequest = o.nonZeroRequest;
-    this.allocatableResource = o.allocatableResource;
+    setRequested(o.requestedResource);
+    setNonZero(o.nonZeroRequest);
+    setAllocatable(o.allocatableResource);
+    this.podCount = o.podCount;
+    this.unschedulable = o.unschedulable;
     this.taints = o.taints;
     this.imageStates = o.imageStates;
     this.memoryPressureCondition = o.memoryPressureCondition;
@@ -139,15 +159,38 @@ public final class NodeInfo {
     this.podsWithRequiredAntiAffinity.clear();
     this.podsWithRequiredAntiAffinity.addAll(o.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
-    this.requestedResource = o.requestedResource;
-    this.nonZeroRequest = o.nonZeroRequest;
-    this.allocatableResource = o.allocatableResource;
+    setRequested(o.requestedResource);
+    setNonZero(o.nonZeroRequest);
+    setAllocatable(o.allocatableResource);
+    this.podCount = o.podCount;
+    this.unschedulable = o.unschedulable;
     this.taints = o.taints;
     this.imageStates = o.imageStates;
     this.memoryPressureCondition = o.memoryPressureCondition;
     this.diskPressureCondition = o.diskPressureCondition;
     this.pidPressureCondition = o.pidPressureCondition;
     this.generation = o.generation;
+  }
+
+  private void setRequested(Resource r) {
+    requestedResource = r;
+    requestedMilliCpu = r.milliCpu();
+    requestedMemory = r.memory();
+    requestedEphemeralStorage = r.ephemeralStorage();
+  }
+
+  private void setNonZero(Resource r) {
+    nonZeroRequest = r;
+    nonZeroMilliCpu = r.milliCpu();
+    nonZeroMemory = r.memory();
+  }
+
+  private void setAllocatable(Resource r) {
+    allocatableResource = r;
+    allowedPodNumber = r.allowedPodNumber();
+    allocatableMilliCpu = r.milliCpu();
+    allocatableMemory = r.memory();
+    allocatableEphemeralStorage = r.ephemeralStorage();
   }
 
   /** The next value of the global generation counter. */
@@ -200,7 +243,7 @@ public final class NodeInfo {
 
   /** {@code len(Pods())}, without going through the read-only view. */
   public int numPods() {
-    return pods.size();
+    return podCount;
   }
 
   public List<Pod> podsWithAffinity() {
@@ -242,6 +285,59 @@ public final class NodeInfo {
     return allocatableResource;
   }
 
+  /** {@code allocatableResource().allowedPodNumber()}, read from this object. */
+  public long allowedPodNumber() {
+    return allowedPodNumber;
+  }
+
+  /** {@code allocatableResource().milliCpu()}, read from this object. */
+  public long allocatableMilliCpu() {
+    return allocatableMilliCpu;
+  }
+
+  /** {@code allocatableResource().memory()}, read from this object. */
+  public long allocatableMemory() {
+    return allocatableMemory;
+  }
+
+  /** {@code allocatableResource().ephemeralStorage()}, read from this object. */
+  public long allocatableEphemeralStorage() {
+    return allocatableEphemeralStorage;
+  }
+
+  /** {@code requestedResource().milliCpu()}, read from this object. */
+  public long requestedMilliCpu() {
+    return requestedMilliCpu;
+  }
+
+  /** {@code requestedResource().memory()}, read from this object. */
+  public long requestedMemory() {
+    return requestedMemory;
+  }
+
+  /** {@code requestedResource().ephemeralStorage()}, read from this object. */
+  public long requestedEphemeralStorage() {
+    return requestedEphemeralStorage;
+  }
+
+  /** {@code nonZeroRequest().milliCpu()}, read from this object. */
+  public long nonZeroMilliCpu() {
+    return nonZeroMilliCpu;
+  }
+
+  /** {@code nonZeroRequest().memory()}, read from this object. */
+  public long nonZeroMemory() {
+    return nonZeroMemory;
+  }
+
+  /**
+   * Whether the node has {@code spec.unschedulable: true}, as of {@link #setNode}; false without a
+   * node.
+   */
+  public boolean unschedulable() {
+    return unschedulable;
+  }
+
   public List<Taint> taints() {
     return taints;
   }
@@ -275,7 +371,7 @@ public final class NodeInfo {
 
   /** Sets the allocatable resources directly (tests and simulations); bumps the generation. */
   public void setAllocatableResource(Resource allocatable) {
-    this.allocatableResource = Objects.requireNonNull(allocatable);
+    setAllocatable(Objects.requireNonNull(allocatable));
     this.generation = nextGeneration();
   }
 
@@ -294,9 +390,10 @@ public final class NodeInfo {
     }
     boolean withAffinity = hasAffinity(pod);
     PodAffinityInfo info = withAffinity ? PodAffinityInfo.of(pod) : null;
-    requestedResource = requestedResource.add(r.requested());
-    nonZeroRequest = nonZeroRequest.add(r.nonZero());
+    setRequested(requestedResource.add(r.requested()));
+    setNonZero(nonZeroRequest.add(r.nonZero()));
     pods.add(pod);
+    podCount = pods.size();
     podResources.add(r);
     if (withAffinity) {
       podsWithAffinity.add(pod);
@@ -346,10 +443,11 @@ public final class NodeInfo {
     int last = pods.size() - 1;
     pods.set(at, pods.get(last));
     pods.remove(last);
+    podCount = pods.size();
     podResources.set(at, podResources.get(last));
     podResources.remove(last);
-    requestedResource = requestedResource.subtract(r.requested());
-    nonZeroRequest = nonZeroRequest.subtract(r.nonZero());
+    setRequested(requestedResource.subtract(r.requested()));
+    setNonZero(nonZeroRequest.subtract(r.nonZero()));
     updateUsedPorts(pod, false);
     generation = nextGeneration();
   }
@@ -505,7 +603,9 @@ public final class NodeInfo {
     Resource alloc = allocatableOf(node);
     this.node = node;
     this.nodeName = node.getMetadata().getName();
-    this.allocatableResource = alloc;
+    setAllocatable(alloc);
+    this.unschedulable =
+        node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
     List<Taint> t = node.getSpec() == null ? null : node.getSpec().getTaints();
     this.taints = t == null ? List.of() : List.copyOf(t);
     if (node.getStatus() != null && node.getStatus().getConditions() != null) {
@@ -549,6 +649,7 @@ public final class NodeInfo {
   public void removeNode() {
     this.node = null;
     this.nodeName = null;
+    this.unschedulable = false;
     this.generation = nextGeneration();
   }
 

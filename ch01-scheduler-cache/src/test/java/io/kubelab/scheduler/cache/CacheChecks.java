@@ -70,6 +70,7 @@ final class CacheChecks {
         .as(where + " requested")
         .isEqualTo(amounts(req.withAllowedPodNumber(0)));
     assertThat(amounts(ni.nonZeroRequest())).as(where + " nonZero").isEqualTo(amounts(nonZero));
+    assertFlatCopies(where, ni, req, nonZero);
     assertThat(ni.usedPorts()).as(where + " ports").isEqualTo(ports);
     assertThat(uids(ni.podsWithAffinity()))
         .as(where + " podsWithAffinity")
@@ -98,6 +99,36 @@ final class CacheChecks {
           .extracting(PodAffinityInfo.Term::topologyKey)
           .containsExactlyElementsOf(wantKeys);
     }
+  }
+
+  /**
+   * The amounts a NodeInfo keeps flat for the filters and scorers against their sources: the pods'
+   * sums computed from scratch, the pod list, the allocatable record and the node's spec.
+   */
+  static void assertFlatCopies(String where, NodeInfo ni, Resource requested, Resource nonZero) {
+    assertThat(ni.numPods()).as(where + " numPods").isEqualTo(ni.pods().size());
+    assertThat(ni.requestedMilliCpu()).as(where + " requested cpu").isEqualTo(requested.milliCpu());
+    assertThat(ni.requestedMemory()).as(where + " requested memory").isEqualTo(requested.memory());
+    assertThat(ni.requestedEphemeralStorage())
+        .as(where + " requested ephemeral-storage")
+        .isEqualTo(requested.ephemeralStorage());
+    assertThat(ni.nonZeroMilliCpu()).as(where + " nonZero cpu").isEqualTo(nonZero.milliCpu());
+    assertThat(ni.nonZeroMemory()).as(where + " nonZero memory").isEqualTo(nonZero.memory());
+    Resource alloc = ni.allocatableResource();
+    assertThat(
+            List.of(
+                ni.allocatableMilliCpu(),
+                ni.allocatableMemory(),
+                ni.allocatableEphemeralStorage(),
+                ni.allowedPodNumber()))
+        .as(where + " allocatable")
+        .containsExactly(
+            alloc.milliCpu(), alloc.memory(), alloc.ephemeralStorage(), alloc.allowedPodNumber());
+    boolean unschedulable =
+        ni.node() != null
+            && ni.node().getSpec() != null
+            && Boolean.TRUE.equals(ni.node().getSpec().getUnschedulable());
+    assertThat(ni.unschedulable()).as(where + " unschedulable").isEqualTo(unschedulable);
   }
 
   /**
@@ -137,6 +168,7 @@ final class CacheChecks {
     assertThat(a.taints()).as(where + " taints").isEqualTo(b.taints());
     assertThat(a.imageStates()).as(where + " images").isEqualTo(b.imageStates());
     assertThat(a.generation()).as(where + " generation").isEqualTo(b.generation());
+    assertFlatCopies(where, a, b.requestedResource(), b.nonZeroRequest());
   }
 
   /** What a record parsed, comparable: each term's key, namespaces and weight. */

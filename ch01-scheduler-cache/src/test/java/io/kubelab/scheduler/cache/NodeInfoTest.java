@@ -303,6 +303,50 @@ class NodeInfoTest {
   }
 
   @Test
+  void theAmountsFiltersReadForEveryNodeFollowEveryChange() {
+    NodeInfo ni = new NodeInfo(pod("a").requests("500m", "1Gi").build());
+    ni.setNode(node("n1").allocatable("4", "8Gi").pods(10).unschedulable().build());
+    Pod b = pod("b").requests("1", "2Gi").build();
+    ni.addPod(b);
+    assertThat(ni.numPods()).isEqualTo(2);
+    assertThat(ni.unschedulable()).isTrue();
+    assertThat(List.of(ni.allocatableMilliCpu(), ni.allocatableMemory(), ni.allowedPodNumber()))
+        .containsExactly(4000L, 8L << 30, 10L);
+    assertThat(List.of(ni.requestedMilliCpu(), ni.requestedMemory()))
+        .containsExactly(1500L, 3L << 30);
+    assertThat(List.of(ni.nonZeroMilliCpu(), ni.nonZeroMemory())).containsExactly(1500L, 3L << 30);
+    // A clone and a copy carry them; later changes to the original reach neither.
+    NodeInfo clone = ni.clone();
+    NodeInfo copy = new NodeInfo();
+    copy.copyFrom(ni);
+    ni.removePod(b);
+    ni.setNode(node("n1").allocatable("2", "1Gi").pods(5).ephemeralStorage("10Gi").build());
+    for (NodeInfo kept : List.of(clone, copy)) {
+      assertThat(kept.numPods()).isEqualTo(2);
+      assertThat(kept.unschedulable()).isTrue();
+      assertThat(kept.requestedMilliCpu()).isEqualTo(1500);
+      assertThat(kept.allocatableMilliCpu()).isEqualTo(4000);
+    }
+    assertThat(ni.numPods()).isEqualTo(1);
+    assertThat(ni.unschedulable()).isFalse();
+    assertThat(List.of(ni.requestedMilliCpu(), ni.requestedMemory(), ni.nonZeroMilliCpu()))
+        .containsExactly(500L, 1L << 30, 500L);
+    assertThat(List.of(ni.allocatableMilliCpu(), ni.allowedPodNumber())).containsExactly(2000L, 5L);
+    assertThat(ni.allocatableEphemeralStorage()).isEqualTo(10L << 30);
+    ni.setAllocatableResource(new Resource(300, 400, 500, 6, java.util.Map.of()));
+    assertThat(
+            List.of(
+                ni.allocatableMilliCpu(),
+                ni.allocatableMemory(),
+                ni.allocatableEphemeralStorage(),
+                ni.allowedPodNumber()))
+        .containsExactly(300L, 400L, 500L, 6L);
+    ni.setNode(node("n1").unschedulable().build());
+    ni.removeNode();
+    assertThat(ni.unschedulable()).as("no node, nothing cordoned").isFalse();
+  }
+
+  @Test
   void removeNodeClearsOnlyTheNode() {
     NodeInfo ni = new NodeInfo(pod("a").build());
     ni.setNode(node("n1").allocatable("4", "8Gi").build());

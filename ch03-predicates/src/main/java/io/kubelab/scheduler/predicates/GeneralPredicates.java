@@ -69,38 +69,56 @@ public final class GeneralPredicates {
    */
   public static List<InsufficientResourceError> fitsRequest(
       Resource podRequest, Set<String> ignored, NodeInfo nodeInfo) {
-    List<InsufficientResourceError> fails = new ArrayList<>(1);
-    long allowedPodNumber = nodeInfo.allocatableResource().allowedPodNumber();
+    // The node side is read from the NodeInfo's own copies of its amounts (one object per node);
+    // the list is made only for a node that does not fit.
+    List<InsufficientResourceError> fails = null;
+    long allowedPodNumber = nodeInfo.allowedPodNumber();
     int podCount = nodeInfo.numPods();
     if (podCount + 1 > allowedPodNumber) {
+      fails = new ArrayList<>(1);
       fails.add(new InsufficientResourceError(ResourceNames.PODS, 1, podCount, allowedPodNumber));
     }
     if (podRequest.milliCpu() == 0
         && podRequest.memory() == 0
         && podRequest.ephemeralStorage() == 0
         && podRequest.scalarResources().isEmpty()) {
-      return fails;
+      return fails == null ? List.of() : fails;
+    }
+    long allocCpu = nodeInfo.allocatableMilliCpu();
+    long usedCpu = nodeInfo.requestedMilliCpu();
+    if (allocCpu < podRequest.milliCpu() + usedCpu) {
+      fails =
+          add(
+              fails,
+              new InsufficientResourceError(
+                  ResourceNames.CPU, podRequest.milliCpu(), usedCpu, allocCpu));
+    }
+    long allocMemory = nodeInfo.allocatableMemory();
+    long usedMemory = nodeInfo.requestedMemory();
+    if (allocMemory < podRequest.memory() + usedMemory) {
+      fails =
+          add(
+              fails,
+              new InsufficientResourceError(
+                  ResourceNames.MEMORY, podRequest.memory(), usedMemory, allocMemory));
+    }
+    long allocEphemeral = nodeInfo.allocatableEphemeralStorage();
+    long usedEphemeral = nodeInfo.requestedEphemeralStorage();
+    if (allocEphemeral < podRequest.ephemeralStorage() + usedEphemeral) {
+      fails =
+          add(
+              fails,
+              new InsufficientResourceError(
+                  ResourceNames.EPHEMERAL_STORAGE,
+                  podRequest.ephemeralStorage(),
+                  usedEphemeral,
+                  allocEphemeral));
+    }
+    if (podRequest.scalarResources().isEmpty()) {
+      return fails == null ? List.of() : fails;
     }
     Resource alloc = nodeInfo.allocatableResource();
     Resource used = nodeInfo.requestedResource();
-    if (alloc.milliCpu() < podRequest.milliCpu() + used.milliCpu()) {
-      fails.add(
-          new InsufficientResourceError(
-              ResourceNames.CPU, podRequest.milliCpu(), used.milliCpu(), alloc.milliCpu()));
-    }
-    if (alloc.memory() < podRequest.memory() + used.memory()) {
-      fails.add(
-          new InsufficientResourceError(
-              ResourceNames.MEMORY, podRequest.memory(), used.memory(), alloc.memory()));
-    }
-    if (alloc.ephemeralStorage() < podRequest.ephemeralStorage() + used.ephemeralStorage()) {
-      fails.add(
-          new InsufficientResourceError(
-              ResourceNames.EPHEMERAL_STORAGE,
-              podRequest.ephemeralStorage(),
-              used.ephemeralStorage(),
-              alloc.ephemeralStorage()));
-    }
     for (Map.Entry<String, Long> e : podRequest.scalarResources().entrySet()) {
       String name = e.getKey();
       // Only extended resources can be ignored: an extender that manages them does the
@@ -109,12 +127,21 @@ public final class GeneralPredicates {
         continue;
       }
       if (alloc.scalar(name) < e.getValue() + used.scalar(name)) {
-        fails.add(
-            new InsufficientResourceError(
-                name, e.getValue(), used.scalar(name), alloc.scalar(name)));
+        fails =
+            add(
+                fails,
+                new InsufficientResourceError(
+                    name, e.getValue(), used.scalar(name), alloc.scalar(name)));
       }
     }
-    return fails;
+    return fails == null ? List.of() : fails;
+  }
+
+  private static List<InsufficientResourceError> add(
+      List<InsufficientResourceError> fails, InsufficientResourceError e) {
+    List<InsufficientResourceError> out = fails == null ? new ArrayList<>(2) : fails;
+    out.add(e);
+    return out;
   }
 
   /** {@code PodFitsHost}: a pod with {@code spec.nodeName} fits only that node. */

@@ -48,10 +48,8 @@ public final class NodeTaintPredicates {
     if (nodeInfo == null || nodeInfo.node() == null) {
       return PredicateResult.fail(PredicateErrors.ERR_NODE_UNKNOWN_CONDITION);
     }
-    boolean unschedulable =
-        nodeInfo.node().getSpec() != null
-            && Boolean.TRUE.equals(nodeInfo.node().getSpec().getUnschedulable());
-    if (unschedulable
+    // spec.unschedulable as the NodeInfo read it when the node was set.
+    if (nodeInfo.unschedulable()
         && !Tolerations.tolerationsTolerateTaint(
             pod.getSpec().getTolerations(), UNSCHEDULABLE_TAINT)) {
       return PredicateResult.fail(PredicateErrors.ERR_NODE_UNSCHEDULABLE);

@@ -84,30 +84,29 @@ public final class ResourceAllocationPriority implements PriorityMapFunction {
    * counts init containers).
    */
   public long score(Resource podRequest, NodeInfo nodeInfo) {
-    Resource allocatableResource = nodeInfo.allocatableResource();
-    Resource requestedResource = nodeInfo.requestedResource();
-    Resource nonZeroRequest = nodeInfo.nonZeroRequest();
     int n = resourceToWeightMap.size();
     long[] requested = new long[n];
     long[] allocatable = new long[n];
     for (int i = 0; i < n; i++) {
       String resource = resourceToWeightMap.name(i);
       switch (resourceToWeightMap.kind(i)) {
+        // CPU, memory and ephemeral storage from the NodeInfo's own copies (one object per node).
         case CPU -> {
-          allocatable[i] = allocatableResource.milliCpu();
-          requested[i] = nonZeroRequest.milliCpu() + podRequest.milliCpu();
+          allocatable[i] = nodeInfo.allocatableMilliCpu();
+          requested[i] = nodeInfo.nonZeroMilliCpu() + podRequest.milliCpu();
         }
         case MEMORY -> {
-          allocatable[i] = allocatableResource.memory();
-          requested[i] = nonZeroRequest.memory() + podRequest.memory();
+          allocatable[i] = nodeInfo.allocatableMemory();
+          requested[i] = nodeInfo.nonZeroMemory() + podRequest.memory();
         }
         case EPHEMERAL_STORAGE -> {
-          allocatable[i] = allocatableResource.ephemeralStorage();
-          requested[i] = requestedResource.ephemeralStorage() + podRequest.ephemeralStorage();
+          allocatable[i] = nodeInfo.allocatableEphemeralStorage();
+          requested[i] = nodeInfo.requestedEphemeralStorage() + podRequest.ephemeralStorage();
         }
         case SCALAR -> {
-          allocatable[i] = allocatableResource.scalar(resource);
-          requested[i] = requestedResource.scalar(resource) + podRequest.scalar(resource);
+          allocatable[i] = nodeInfo.allocatableResource().scalar(resource);
+          requested[i] =
+              nodeInfo.requestedResource().scalar(resource) + podRequest.scalar(resource);
         }
         case NONE -> {
           // "requested resource %v not considered for node score calculation": 0 and 0.
