@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.storage.CSINode;
@@ -260,11 +259,9 @@ public final class InMemoryCluster
       Pod bound = withOwnStatus(old);
       bound.setSpec(ShallowCopy.of(old.getSpec()));
       bound.getSpec().setNodeName(target);
-      PodCondition scheduled =
-          new PodConditionBuilder()
-              .withType(PodConditions.POD_SCHEDULED)
-              .withStatus("True")
-              .build();
+      PodCondition scheduled = new PodCondition();
+      scheduled.setType(PodConditions.POD_SCHEDULED);
+      scheduled.setStatus("True");
       PodConditions.updatePodCondition(bound.getStatus(), scheduled, clock.now());
       bindingsByUid.merge(old.getMetadata().getUid(), 1, Integer::sum);
       pods.replace(old, bound);

@@ -1,8 +1,8 @@
 package io.kubelab.scheduler;
 
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.kubelab.apimachinery.objects.ShallowCopy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public final class PodConditions {
    * @return true when the status changed
    */
   public static boolean updatePodCondition(PodStatus status, PodCondition condition, Instant now) {
-    PodCondition c = new PodConditionBuilder(condition).build();
+    PodCondition c = ShallowCopy.of(condition);
     c.setLastTransitionTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
     List<PodCondition> conditions =
         status.getConditions() == null

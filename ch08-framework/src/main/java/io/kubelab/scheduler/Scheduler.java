@@ -1,7 +1,6 @@
 package io.kubelab.scheduler;
 
 import io.fabric8.kubernetes.api.model.Binding;
-import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -22,6 +21,7 @@ import io.kubelab.scheduler.framework.WaitingPod;
 import io.kubelab.scheduler.framework.core.FitError;
 import io.kubelab.scheduler.framework.core.FrameworkGenericScheduler;
 import io.kubelab.scheduler.framework.core.FrameworkPreemption;
+import io.kubelab.scheduler.framework.plugins.DefaultBinder;
 import io.kubelab.scheduler.metrics.SchedulerMetrics;
 import io.kubelab.scheduler.preemption.EventRecorder;
 import io.kubelab.scheduler.preemption.PdbLister;
@@ -401,18 +401,7 @@ public final class Scheduler implements AutoCloseable {
       if (!extender.isBinder() || !extender.isInterested(assumed)) {
         continue;
       }
-      Binding binding =
-          new BindingBuilder()
-              .withNewMetadata()
-              .withNamespace(assumed.getMetadata().getNamespace())
-              .withName(assumed.getMetadata().getName())
-              .withUid(assumed.getMetadata().getUid())
-              .endMetadata()
-              .withNewTarget()
-              .withKind("Node")
-              .withName(host)
-              .endTarget()
-              .build();
+      Binding binding = DefaultBinder.binding(assumed, host);
       CycleRecorder rec = state.recorder();
       try {
         extender.bind(binding);
