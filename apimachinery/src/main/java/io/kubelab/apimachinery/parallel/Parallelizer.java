@@ -141,6 +141,47 @@ public final class Parallelizer implements AutoCloseable {
    * stopped first, in which case pieces not yet claimed are skipped.
    */
   public void until(Stop stop, int pieces, int chunkSize, IntConsumer fn) {
+    untilChunks(
+        stop,
+        pieces,
+        chunkSize,
+        (from, to, s) -> {
+          for (int i = from; i < to && !s.isStopped(); i++) {
+            fn.accept(i);
+          }
+        });
+  }
+
+  /**
+   * The pieces {@code [from, to)} of one chunk, run by the caller's own loop, which must skip the
+   * pieces left once {@code stop} is stopped: {@code for (int i = from; i < to &&
+   * !stop.isStopped(); i++)}.
+   *
+   * <p>Why the loop is the caller's: with {@link #until(Stop, int, IntConsumer)} one loop inside
+   * this class calls every caller's piece, the scheduler's Filter, Score and preemption pieces
+   * alike. The JIT compiles that loop for the first kind it sees, inlining it, and must throw the
+   * code away and compile it again each time another kind comes by (hundreds of milliseconds of
+   * compiler time on 2 cores), and ends with a call it cannot inline. A loop at each call site only
+   * ever sees its own piece.
+   */
+  @FunctionalInterface
+  public interface ChunkConsumer {
+    void accept(int from, int to, Stop stop);
+  }
+
+  /**
+   * {@link #untilChunks(Stop, int, int, ChunkConsumer)} with a chunk size of {@link #chunkSizeFor}.
+   */
+  public void untilChunks(Stop stop, int pieces, ChunkConsumer chunk) {
+    untilChunks(stop, pieces, chunkSizeFor(pieces, parallelism), chunk);
+  }
+
+  /**
+   * {@link #until(Stop, int, int, IntConsumer)} with the loop over each chunk's pieces written by
+   * the caller ({@link ChunkConsumer}): every piece of {@code [0, pieces)} exactly once, unless
+   * {@code stop} is stopped first.
+   */
+  public void untilChunks(Stop stop, int pieces, int chunkSize, ChunkConsumer chunk) {
     if (pieces < 0) {
       throw new IllegalArgumentException("pieces must be >= 0, got " + pieces);
     }
@@ -164,9 +205,7 @@ public final class Parallelizer implements AutoCloseable {
                 return;
               }
               int end = (int) Math.min(pieces, (c + 1L) * chunkSize);
-              for (int i = (int) ((long) c * chunkSize); i < end && !s.isStopped(); i++) {
-                fn.accept(i);
-              }
+              chunk.accept((int) ((long) c * chunkSize), end, s);
             }
           } catch (Throwable t) {
             failure.compareAndSet(null, t);

@@ -39,6 +39,42 @@ class ParallelizerTest {
   }
 
   @Test
+  void untilChunksHandsOutEachChunkOnceWithTheStopItChecks() {
+    qt().withFixedSeed(18L)
+        .withExamples(150)
+        .forAll(Generate.range(1, 8), Generate.range(0, 400), Generate.range(1, 50))
+        .checkAssert(
+            (workers, pieces, chunk) -> {
+              try (Parallelizer p = new Parallelizer("test-parallelizer", workers)) {
+                Parallelizer.Stop stop = new Parallelizer.Stop();
+                AtomicIntegerArray starts = new AtomicIntegerArray(pieces + 1);
+                AtomicIntegerArray counts = new AtomicIntegerArray(pieces);
+                AtomicBoolean otherStop = new AtomicBoolean();
+                p.untilChunks(
+                    stop,
+                    pieces,
+                    chunk,
+                    (from, to, s) -> {
+                      otherStop.compareAndSet(false, s != stop);
+                      // Chunks start at multiples of the chunk size and end at the next one or at
+                      // the last piece.
+                      assertThat(from % chunk).isZero();
+                      assertThat(to).isEqualTo(Math.min(pieces, from + chunk));
+                      starts.incrementAndGet(from);
+                      for (int i = from; i < to; i++) {
+                        counts.incrementAndGet(i);
+                      }
+                    });
+                assertThat(otherStop.get()).as("the caller's stop is the one handed out").isFalse();
+                for (int i = 0; i < pieces; i++) {
+                  assertThat(counts.get(i)).as("piece %d of %d", i, pieces).isEqualTo(1);
+                  assertThat(starts.get(i)).isEqualTo(i % chunk == 0 ? 1 : 0);
+                }
+              }
+            });
+  }
+
+  @Test
   void stoppingEndsTheRunAfterAtMostOneInFlightPiecePerOtherWorker() {
     qt().withFixedSeed(17L)
         .withExamples(100)

@@ -26,6 +26,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The framework: builds the plugins of one profile from a {@link Registry} and runs them at each
@@ -558,9 +559,7 @@ public final class FrameworkImpl implements Framework {
     AtomicReference<String> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
     // Each worker writes only its own nodes' cells, so no lock is needed.
-    parallelizer.until(
-        stop,
-        n,
+    IntConsumer scoreNode =
         index -> {
           String nodeName = names[index];
           // One lookup per node for all plugins (none when the caller has the NodeInfos); a node
@@ -584,6 +583,15 @@ public final class FrameworkImpl implements Framework {
               return;
             }
             into[j].setScore(index, s);
+          }
+        };
+    // The loop over each chunk is this call site's own (see Parallelizer.ChunkConsumer).
+    parallelizer.untilChunks(
+        stop,
+        n,
+        (from, to, s) -> {
+          for (int i = from; i < to && !s.isStopped(); i++) {
+            scoreNode.accept(i);
           }
         });
     if (firstError.get() != null) {

@@ -31,6 +31,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -218,9 +219,7 @@ public final class FrameworkGenericScheduler {
     // Filter's latency is observed here, once per cycle over all nodes (the nominated pods' AddPod
     // included), not per node in the framework: upstream's choice, as its comment says.
     long beginCheckNode = metrics == null ? 0 : metrics.start();
-    parallelizer.until(
-        stop,
-        n,
+    IntConsumer checkNode =
         i -> {
           int index = (start + i) % n;
           NodeInfo nodeInfo = allNodes.get(index);
@@ -242,6 +241,15 @@ public final class FrameworkGenericScheduler {
             }
           } else {
             failed.add(new Failure(index, status));
+          }
+        };
+    // The loop over each chunk is this call site's own (see Parallelizer.ChunkConsumer).
+    parallelizer.untilChunks(
+        stop,
+        n,
+        (from, to, s) -> {
+          for (int i = from; i < to && !s.isStopped(); i++) {
+            checkNode.accept(i);
           }
         });
     int processed = filteredLen.get() + failed.size();

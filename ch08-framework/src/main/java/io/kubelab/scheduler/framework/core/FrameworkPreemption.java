@@ -155,16 +155,20 @@ public final class FrameworkPreemption {
       PdbViolations pdbs,
       Instant now) {
     Victims[] results = new Victims[potentialNodes.size()];
-    parallelizer.until(
+    // One node per chunk, as upstream's checkNode pieces; the loop is this call site's own (see
+    // Parallelizer.ChunkConsumer).
+    parallelizer.untilChunks(
         null,
         potentialNodes.size(),
         1,
-        i -> {
-          NodeInfo nodeInfoCopy = potentialNodes.get(i).clone();
-          CycleState stateCopy = state.cloneWithoutRecorder();
-          results[i] =
-              Preemption.selectVictimsOnNode(
-                  pod, trial(fwk, stateCopy, pod, nodeInfoCopy), pdbs, now);
+        (from, to, stop) -> {
+          for (int i = from; i < to && !stop.isStopped(); i++) {
+            NodeInfo nodeInfoCopy = potentialNodes.get(i).clone();
+            CycleState stateCopy = state.cloneWithoutRecorder();
+            results[i] =
+                Preemption.selectVictimsOnNode(
+                    pod, trial(fwk, stateCopy, pod, nodeInfoCopy), pdbs, now);
+          }
         });
     Map<String, Victims> nodeToVictims = new LinkedHashMap<>();
     for (int i = 0; i < results.length; i++) {
