@@ -32,6 +32,54 @@ class CycleStateAndRegistryTest {
   }
 
   @Test
+  void writesReadsDeletesAndClonesAgreeWithAMapModel() {
+    long seed = 0x5747EL;
+    java.util.Random random = new java.util.Random(seed);
+    java.util.List<CycleState> states = new java.util.ArrayList<>();
+    java.util.List<java.util.Map<String, Counter>> models = new java.util.ArrayList<>();
+    states.add(new CycleState());
+    models.add(new java.util.HashMap<>());
+    for (int step = 0; step < 5000; step++) {
+      int at = random.nextInt(states.size());
+      CycleState state = states.get(at);
+      java.util.Map<String, Counter> model = models.get(at);
+      // Keys equal to the constants but not the same objects must find the same entries.
+      String key = "key-" + random.nextInt(12);
+      String where = "seed " + seed + ", step " + step + ", state " + at + ", " + key;
+      switch (random.nextInt(5)) {
+        case 0, 1 -> {
+          Counter c = new Counter(step);
+          state.write(key, c);
+          model.put(key, c);
+        }
+        case 2 -> {
+          state.delete(key);
+          model.remove(key);
+        }
+        case 3 -> {
+          if (states.size() < 8) {
+            states.add(state.clone());
+            models.add(new java.util.HashMap<>(model));
+          }
+        }
+        default -> {
+          // read below
+        }
+      }
+      for (int k = 0; k < 12; k++) {
+        String name = new String("key-" + k);
+        if (model.containsKey(name)) {
+          assertThat(state.read(name)).as(where).isEqualTo(model.get(name));
+        } else {
+          assertThatThrownBy(() -> state.read(name))
+              .as(where)
+              .isInstanceOf(CycleState.NotFoundException.class);
+        }
+      }
+    }
+  }
+
+  @Test
   void aCloneHasClonedDataTheMetricsFlagAndTheRecorder() {
     CycleState s = new CycleState();
     assertThat(s.shouldRecordPluginMetrics()).isFalse();
