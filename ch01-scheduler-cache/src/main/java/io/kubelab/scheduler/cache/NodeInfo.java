@@ -79,7 +79,7 @@ public final class NodeInfo {
   // one, its pod list, the node's spec and two Resource records), and those reads, cache misses
   // each, were most of what NodeResourcesFit's filter cost. The records and lists stay the source;
   // every write to them goes through setRequested, setNonZero, setAllocatable, addPod/removePod
-  // and setNode, which keep these in step.
+  // and setNode, which keep these in step, and clones and copyFrom take them with the records.
   private int podCount;
   private boolean unschedulable;
   private long allowedPodNumber;
@@ -127,11 +127,10 @@ public final class NodeInfo {
     this.podsWithRequiredAntiAffinityView =
         Collections.unmodifiableList(this.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
-    setRequested(o.requestedResource);
-    setNonZero(o.nonZeroRequest);
-    setAllocatable(o.allocatableResource);
-    this.podCount = o.podCount;
-    this.unschedulable = o.unschedulable;
+    this.requestedResource = o.requestedResource;
+    this.nonZeroRequest = o.nonZeroRequest;
+    this.allocatableResource = o.allocatableResource;
+    copyFlatAmounts(o);
     this.taints = o.taints;
     this.imageStates = o.imageStates;
     this.memoryPressureCondition = o.memoryPressureCondition;
@@ -159,17 +158,31 @@ public final class NodeInfo {
     this.podsWithRequiredAntiAffinity.clear();
     this.podsWithRequiredAntiAffinity.addAll(o.podsWithRequiredAntiAffinity);
     this.usedPorts = o.usedPorts.copy();
-    setRequested(o.requestedResource);
-    setNonZero(o.nonZeroRequest);
-    setAllocatable(o.allocatableResource);
-    this.podCount = o.podCount;
-    this.unschedulable = o.unschedulable;
+    this.requestedResource = o.requestedResource;
+    this.nonZeroRequest = o.nonZeroRequest;
+    this.allocatableResource = o.allocatableResource;
+    copyFlatAmounts(o);
     this.taints = o.taints;
     this.imageStates = o.imageStates;
     this.memoryPressureCondition = o.memoryPressureCondition;
     this.diskPressureCondition = o.diskPressureCondition;
     this.pidPressureCondition = o.pidPressureCondition;
     this.generation = o.generation;
+  }
+
+  // From another NodeInfo's own copies: reading its records again would touch three more objects.
+  private void copyFlatAmounts(NodeInfo o) {
+    podCount = o.podCount;
+    unschedulable = o.unschedulable;
+    allowedPodNumber = o.allowedPodNumber;
+    allocatableMilliCpu = o.allocatableMilliCpu;
+    allocatableMemory = o.allocatableMemory;
+    allocatableEphemeralStorage = o.allocatableEphemeralStorage;
+    requestedMilliCpu = o.requestedMilliCpu;
+    requestedMemory = o.requestedMemory;
+    requestedEphemeralStorage = o.requestedEphemeralStorage;
+    nonZeroMilliCpu = o.nonZeroMilliCpu;
+    nonZeroMemory = o.nonZeroMemory;
   }
 
   private void setRequested(Resource r) {
