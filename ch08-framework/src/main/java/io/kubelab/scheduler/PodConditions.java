@@ -31,7 +31,8 @@ public final class PodConditions {
    * {@code UpdatePodCondition}.
    *
    * @param status changed in place
-   * @param condition not changed; a copy with its transition time goes into {@code status}
+   * @param condition not changed; a copy with its transition time goes into {@code status} (the
+   *     copy shares the condition's {@code additionalProperties} map, which nothing here writes)
    * @param now the current time (truncated to seconds, as {@code metav1.Time} serializes it)
    * @return true when the status changed
    */
