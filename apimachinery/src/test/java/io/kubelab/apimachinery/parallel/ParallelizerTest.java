@@ -75,6 +75,31 @@ class ParallelizerTest {
   }
 
   @Test
+  void untilChunksUsesTheSchedulersChunkSizeAndHandsOutNoChunkOnceStopped() {
+    try (Parallelizer p = Parallelizer.onCores("test-parallelizer", 16)) {
+      // 1000 pieces for 16 workers: chunks of min(sqrt(1000), 1000 / 16 + 1) = 31.
+      java.util.List<int[]> chunks =
+          java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      p.untilChunks(null, 1000, (from, to, s) -> chunks.add(new int[] {from, to}));
+      assertThat(chunks).hasSize((1000 + 30) / 31);
+      assertThat(chunks).allSatisfy(c -> assertThat(c[1] - c[0]).isBetween(1, 31));
+    }
+    try (Parallelizer one = new Parallelizer("test-parallelizer", 1)) {
+      Parallelizer.Stop stop = new Parallelizer.Stop();
+      AtomicInteger handedOut = new AtomicInteger();
+      one.untilChunks(
+          stop,
+          100,
+          10,
+          (from, to, s) -> {
+            handedOut.incrementAndGet();
+            s.stop();
+          });
+      assertThat(handedOut.get()).as("no chunk after the first stopped the run").isEqualTo(1);
+    }
+  }
+
+  @Test
   void stoppingEndsTheRunAfterAtMostOneInFlightPiecePerOtherWorker() {
     qt().withFixedSeed(17L)
         .withExamples(100)

@@ -31,6 +31,13 @@ class CycleStateAndRegistryTest {
         .hasMessage("not found");
   }
 
+  private static final String[] KEYS = {
+    "PreFilterNodeResourcesFit", "PreFilterNodePorts", "PreFilterInterPodAffinity",
+    "PreFilterPodTopologySpread", "PreScoreInterPodAffinity", "PreScoreTaintToleration",
+    "PreScoreNodeAffinity", "PreScorePodTopologySpread", "PreFilterServiceAffinity",
+    "PreFilterNodeLabel", "PreScoreDefaultPodTopologySpread", "PreFilterVolumeBinding"
+  };
+
   @Test
   void writesReadsDeletesAndClonesAgreeWithAMapModel() {
     long seed = 0x5747EL;
@@ -43,12 +50,15 @@ class CycleStateAndRegistryTest {
       int at = random.nextInt(states.size());
       CycleState state = states.get(at);
       java.util.Map<String, Counter> model = models.get(at);
-      // Keys equal to the constants but not the same objects must find the same entries.
-      String key = "key-" + random.nextInt(12);
+      // The constants themselves, and keys equal to them but not the same objects: both must
+      // find the same entries.
+      String constant = KEYS[random.nextInt(KEYS.length)];
+      String key = random.nextBoolean() ? constant : new String(constant);
       String where = "seed " + seed + ", step " + step + ", state " + at + ", " + key;
       switch (random.nextInt(5)) {
         case 0, 1 -> {
-          Counter c = new Counter(step);
+          // Now and then a null, which reads as absent, as upstream's nil does.
+          Counter c = random.nextInt(10) == 0 ? null : new Counter(step);
           state.write(key, c);
           model.put(key, c);
         }
@@ -57,18 +67,22 @@ class CycleStateAndRegistryTest {
           model.remove(key);
         }
         case 3 -> {
-          if (states.size() < 8) {
-            states.add(state.clone());
-            models.add(new java.util.HashMap<>(model));
+          // At most eight states: past that a clone takes the place of a random one.
+          int into = states.size() < 8 ? states.size() : random.nextInt(8);
+          if (into == states.size()) {
+            states.add(null);
+            models.add(null);
           }
+          states.set(into, state.clone());
+          models.set(into, new java.util.HashMap<>(model));
         }
         default -> {
           // read below
         }
       }
-      for (int k = 0; k < 12; k++) {
-        String name = new String("key-" + k);
-        if (model.containsKey(name)) {
+      for (int k = 0; k < KEYS.length; k++) {
+        String name = k % 2 == 0 ? KEYS[k] : new String(KEYS[k]);
+        if (model.get(name) != null) {
           assertThat(state.read(name)).as(where).isEqualTo(model.get(name));
         } else {
           assertThatThrownBy(() -> state.read(name))
