@@ -115,12 +115,7 @@ final class CacheChecks {
     assertThat(ni.nonZeroMilliCpu()).as(where + " nonZero cpu").isEqualTo(nonZero.milliCpu());
     assertThat(ni.nonZeroMemory()).as(where + " nonZero memory").isEqualTo(nonZero.memory());
     Resource alloc = ni.allocatableResource();
-    assertThat(
-            List.of(
-                ni.allocatableMilliCpu(),
-                ni.allocatableMemory(),
-                ni.allocatableEphemeralStorage(),
-                ni.allowedPodNumber()))
+    assertThat(flatAllocatable(ni))
         .as(where + " allocatable")
         .containsExactly(
             alloc.milliCpu(), alloc.memory(), alloc.ephemeralStorage(), alloc.allowedPodNumber());
@@ -129,6 +124,15 @@ final class CacheChecks {
             && ni.node().getSpec() != null
             && Boolean.TRUE.equals(ni.node().getSpec().getUnschedulable());
     assertThat(ni.unschedulable()).as(where + " unschedulable").isEqualTo(unschedulable);
+  }
+
+  /** A NodeInfo's flat allocatable amounts: milli-CPU, memory, ephemeral storage, pods. */
+  static List<Long> flatAllocatable(NodeInfo ni) {
+    return List.of(
+        ni.allocatableMilliCpu(),
+        ni.allocatableMemory(),
+        ni.allocatableEphemeralStorage(),
+        ni.allowedPodNumber());
   }
 
   /**

@@ -334,13 +334,7 @@ class NodeInfoTest {
     assertThat(List.of(ni.allocatableMilliCpu(), ni.allowedPodNumber())).containsExactly(2000L, 5L);
     assertThat(ni.allocatableEphemeralStorage()).isEqualTo(10L << 30);
     ni.setAllocatableResource(new Resource(300, 400, 500, 6, java.util.Map.of()));
-    assertThat(
-            List.of(
-                ni.allocatableMilliCpu(),
-                ni.allocatableMemory(),
-                ni.allocatableEphemeralStorage(),
-                ni.allowedPodNumber()))
-        .containsExactly(300L, 400L, 500L, 6L);
+    assertThat(CacheChecks.flatAllocatable(ni)).containsExactly(300L, 400L, 500L, 6L);
     ni.setNode(node("n1").unschedulable().build());
     ni.removeNode();
     assertThat(ni.unschedulable()).as("no node, nothing cordoned").isFalse();
