@@ -16,6 +16,20 @@ final class Stats {
 
   private Stats() {}
 
+  /**
+   * A measured op's throughput: the percentiles of its samples, and as {@code Average} its pods
+   * over its length ({@link ThroughputCollector.Result#average()}), or the samples' plain mean for
+   * an op of no length (a clock that went back); empty for no samples.
+   */
+  static Map<String, Double> throughput(ThroughputCollector.Result r) {
+    Map<String, Double> out = summary(r.samples());
+    double average = r.average();
+    if (!out.isEmpty() && !Double.isNaN(average)) {
+      out.put("Average", average);
+    }
+    return out;
+  }
+
   /** {@code Average}, {@code Perc50} ... {@code Perc99}; empty for no samples. */
   static Map<String, Double> summary(List<Double> samples) {
     Map<String, Double> out = new LinkedHashMap<>();

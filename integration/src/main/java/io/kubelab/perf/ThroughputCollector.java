@@ -9,15 +9,20 @@ import java.util.function.IntSupplier;
 import java.util.function.ObjIntConsumer;
 
 /**
- * Pods scheduled per interval while the measured {@code createPods} op runs.
+ * Pods scheduled per interval while the measured {@code createPods} op runs, and over the whole op.
  *
  * <p>Upstream: {@code throughputCollector} in {@code test/integration/scheduler_perf/util.go}: a
  * ticker every {@code throughputSampleFrequency} (1 s) counts the bound pods of the op's namespace
- * and records {@code (now − last) / 1 s}. It is cancelled when the op's pods are all bound, so the
- * last, partial interval is lost; an op faster than one interval gives upstream no sample at all.
- * Here {@link #stop} records that last partial interval too, as pods over the time it lasted, so
- * that every measured op has a figure (a run shorter than one interval gets exactly one sample, its
- * average rate).
+ * and records {@code (now − last) / 1 s}; {@code Average} is the mean of those samples. It is
+ * cancelled when the op's pods are all bound, so the last, partial interval is lost; an op faster
+ * than one interval gives upstream no sample at all.
+ *
+ * <p>Here the samples are upstream's, one per full interval, and one more for the last, partial
+ * interval: its pods over its length, so that an op shorter than one interval has a figure and a
+ * burst of bindings at the end shows in the percentiles. The {@link Result#average() average}
+ * counts every pod bound in the op over the op's whole length: the mean of the samples weighted by
+ * how long each lasted. A plain mean would weigh the last, partial interval as a whole second and
+ * let a burst of bindings in its last tenth of a second count ten times over.
  */
 final class ThroughputCollector {
 
@@ -27,8 +32,29 @@ final class ThroughputCollector {
   private final ObjIntConsumer<Double> onSample;
   private final List<Double> samples = new ArrayList<>();
   private Clock.Timer ticker;
+  private int first;
+  private Instant startedAt;
   private int last;
   private Instant lastAt;
+
+  /**
+   * What one op gave.
+   *
+   * @param samples pods/s in each full interval, then in the last, partial one if pods were bound
+   *     in it
+   * @param pods pods bound from start to stop
+   * @param elapsed from start to stop
+   */
+  record Result(List<Double> samples, int pods, Duration elapsed) {
+    Result {
+      samples = List.copyOf(samples);
+    }
+
+    /** Pods bound over the op's length; NaN for an op of no length (a clock that went back). */
+    double average() {
+      return elapsed.isNegative() || elapsed.isZero() ? Double.NaN : pods / seconds(elapsed);
+    }
+  }
 
   /**
    * @param scheduled how many of the measured pods are bound now
@@ -43,8 +69,10 @@ final class ThroughputCollector {
   }
 
   synchronized void start() {
-    last = scheduled.getAsInt();
-    lastAt = clock.now();
+    first = scheduled.getAsInt();
+    last = first;
+    startedAt = clock.now();
+    lastAt = startedAt;
     ticker = clock.ticker(interval, interval, Clock.ON_TIMER_THREAD, this::tick);
   }
 
@@ -61,14 +89,16 @@ final class ThroughputCollector {
   }
 
   /** Stops sampling; records the partial interval since the last tick if pods were bound in it. */
-  synchronized List<Double> stop() {
+  synchronized Result stop() {
     ticker.close();
     int now = scheduled.getAsInt();
-    Duration partial = clock.since(lastAt);
+    Instant at = clock.now();
+    List<Double> out = new ArrayList<>(samples);
+    Duration partial = Duration.between(lastAt, at);
     if (now > last && !partial.isZero() && !partial.isNegative()) {
-      samples.add((now - last) / seconds(partial));
+      out.add((now - last) / seconds(partial));
     }
-    return List.copyOf(samples);
+    return new Result(out, now - first, Duration.between(startedAt, at));
   }
 
   private static double seconds(Duration d) {

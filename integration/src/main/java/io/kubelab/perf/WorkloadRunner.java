@@ -142,12 +142,12 @@ final class WorkloadRunner {
           await(cluster.tracker(), ns, before + n, at);
         }
         if (collector != null) {
-          List<Double> samples = collector.stop();
+          ThroughputCollector.Result throughput = collector.stop();
           if (options.progress() != null) {
             options.progress().printf("\r%s: %d pods scheduled%30s%n", id(), n, "");
             options.progress().flush();
           }
-          items.add(throughput(ns, samples));
+          items.add(throughput(ns, throughput));
           items.add(latency(ns, cluster.tracker().latenciesMs(ns)));
           items.addAll(histograms(nameLabel(ns), cluster.metrics()));
         }
@@ -338,14 +338,15 @@ final class WorkloadRunner {
     return BENCHMARK + "/" + tc.name() + "/" + w.name() + "/" + ns;
   }
 
-  private DataItem throughput(String ns, List<Double> samples) {
+  private DataItem throughput(String ns, ThroughputCollector.Result r) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("Name", nameLabel(ns));
-    if (samples.isEmpty()) {
+    Map<String, Double> figures = Stats.throughput(r);
+    if (figures.isEmpty()) {
       return new DataItem(Map.of(), "", labels);
     }
     labels.put("Metric", THROUGHPUT);
-    return new DataItem(Stats.summary(samples), "pods/s", labels);
+    return new DataItem(figures, "pods/s", labels);
   }
 
   /**

@@ -57,7 +57,7 @@ class StatsTest {
   }
 
   @Test
-  void throughputIsPodsBoundPerTickPlusTheLastPartialInterval() {
+  void samplesArePodsBoundPerTickAndTheAverageCountsTheLastPartialIntervalByItsLength() {
     FakeClock clock = new FakeClock();
     AtomicInteger bound = new AtomicInteger(40); // pods of the namespace bound before the op
     List<Integer> seen = new ArrayList<>();
@@ -71,11 +71,108 @@ class StatsTest {
     bound.set(190);
     clock.step(Duration.ofSeconds(1)); // 0 pods/s: a tick with nothing bound still counts
     bound.set(220);
-    clock.step(Duration.ofMillis(250)); // 30 pods in the last quarter second: 120 pods/s
-    assertThat(c.stop()).containsExactly(100.0, 50.0, 0.0, 120.0);
+    clock.step(Duration.ofMillis(250)); // 30 pods in the last quarter second
+    ThroughputCollector.Result r = c.stop();
+    assertThat(r.samples()).containsExactly(100.0, 50.0, 0.0, 120.0);
+    assertThat(r.pods()).isEqualTo(180);
+    assertThat(r.elapsed()).isEqualTo(Duration.ofMillis(3250));
+    assertThat(r.average()).isCloseTo(180 / 3.25, within(1e-9));
     assertThat(seen).containsExactly(140, 190, 190);
     clock.step(Duration.ofSeconds(5));
     assertThat(seen).as("no tick after stop").hasSize(3);
+  }
+
+  @Test
+  void aBurstInTheLastTenthOfASecondCountsByItsLengthNotAsAWholeSecond() {
+    // A preemption workload: nothing binds while every pod's first attempt preempts, then the
+    // second attempts bind in a burst that ends 0.1 s after the last tick.
+    FakeClock clock = new FakeClock();
+    AtomicInteger bound = new AtomicInteger();
+    ThroughputCollector c =
+        new ThroughputCollector(clock, Duration.ofSeconds(1), bound::get, (r, n) -> {});
+    c.start();
+    for (int i = 0; i < 5; i++) {
+      clock.step(Duration.ofSeconds(1));
+    }
+    bound.set(800);
+    clock.step(Duration.ofSeconds(1));
+    bound.set(1000);
+    clock.step(Duration.ofMillis(100)); // 200 pods in 0.1 s: 2000 pods/s over a tenth of a second
+    ThroughputCollector.Result r = c.stop();
+    assertThat(r.samples()).containsExactly(0.0, 0.0, 0.0, 0.0, 0.0, 800.0, 2000.0);
+    // 1000 pods in 6.1 s, not (800 + 2000) / 7 = 400 as a mean of seven equal samples would say
+    assertThat(Stats.throughput(r).get("Average")).isCloseTo(1000 / 6.1, within(1e-9));
+    assertThat(Stats.throughput(r).get("Perc99")).isEqualTo(2000.0);
+  }
+
+  @Test
+  void theAverageIsEveryPodBoundInTheOpOverItsLength() {
+    qt().withFixedSeed(7L)
+        .forAll(
+            lists().of(integers().between(0, 5_000)).ofSizeBetween(0, 20),
+            integers().between(0, 999),
+            integers().between(0, 5_000))
+        .checkAssert(
+            (perTick, lastMillis, lastPods) -> {
+              FakeClock clock = new FakeClock();
+              AtomicInteger bound = new AtomicInteger(17);
+              ThroughputCollector c =
+                  new ThroughputCollector(clock, Duration.ofSeconds(1), bound::get, (r, n) -> {});
+              c.start();
+              long total = 0;
+              for (int pods : perTick) {
+                bound.addAndGet(pods);
+                total += pods;
+                clock.step(Duration.ofSeconds(1));
+              }
+              bound.addAndGet(lastPods);
+              total += lastPods;
+              clock.step(Duration.ofMillis(lastMillis));
+              ThroughputCollector.Result r = c.stop();
+              double seconds = perTick.size() + lastMillis / 1000.0;
+              assertThat(r.pods()).isEqualTo(total);
+              if (seconds > 0) {
+                assertThat(r.average()).isCloseTo(total / seconds, within(1e-6));
+              } else {
+                assertThat(r.average()).isNaN();
+              }
+              List<Double> expected = new ArrayList<>();
+              perTick.forEach(pods -> expected.add((double) pods));
+              if (lastMillis > 0 && lastPods > 0) {
+                expected.add(lastPods / (lastMillis / 1000.0));
+              }
+              assertThat(r.samples()).containsExactlyElementsOf(expected);
+              if (expected.isEmpty()) {
+                assertThat(Stats.throughput(r)).isEmpty();
+              } else {
+                // pods bound at the instant of the last tick count too, though no sample holds them
+                assertThat(Stats.throughput(r).get("Average"))
+                    .isCloseTo(total / seconds, within(1e-6));
+              }
+            });
+  }
+
+  @Test
+  void anOpThatBindsNothingOrTakesNoTimeHasNoFigures() {
+    FakeClock clock = new FakeClock();
+    AtomicInteger bound = new AtomicInteger(3);
+    ThroughputCollector idle =
+        new ThroughputCollector(clock, Duration.ofSeconds(1), bound::get, (r, n) -> {});
+    idle.start();
+    clock.step(Duration.ofMillis(400)); // nothing bound: no sample, an average of 0 over 0.4 s
+    ThroughputCollector.Result r = idle.stop();
+    assertThat(r.average()).isZero();
+    assertThat(Stats.throughput(r)).as("no sample, no figure, not even the average").isEmpty();
+
+    ThroughputCollector instant =
+        new ThroughputCollector(clock, Duration.ofSeconds(1), bound::get, (r2, n) -> {});
+    instant.start();
+    bound.set(10); // bound at the very instant the op started
+    ThroughputCollector.Result zero = instant.stop();
+    assertThat(zero.pods()).isEqualTo(7);
+    assertThat(zero.elapsed()).isZero();
+    assertThat(zero.average()).as("7 pods in no time").isNaN();
+    assertThat(Stats.throughput(zero)).isEmpty();
   }
 
   @Test
@@ -87,11 +184,15 @@ class StatsTest {
     c.start();
     bound.set(500);
     clock.step(Duration.ofMillis(100));
-    assertThat(c.stop()).containsExactly(5000.0);
+    ThroughputCollector.Result r = c.stop();
+    assertThat(r.samples()).containsExactly(5000.0);
+    assertThat(Stats.throughput(r))
+        .containsEntry("Average", 5000.0)
+        .containsEntry("Perc50", 5000.0);
   }
 
   @Test
-  void aLastPartialIntervalWithNothingBoundAddsNoSample() {
+  void aLastPartialIntervalWithNothingBoundAddsNoSampleButItsLengthCounts() {
     FakeClock clock = new FakeClock();
     AtomicInteger bound = new AtomicInteger();
     ThroughputCollector c =
@@ -100,7 +201,9 @@ class StatsTest {
     bound.set(10);
     clock.step(Duration.ofSeconds(1));
     clock.step(Duration.ofMillis(300));
-    assertThat(c.stop()).containsExactly(10.0);
+    ThroughputCollector.Result r = c.stop();
+    assertThat(r.samples()).containsExactly(10.0);
+    assertThat(r.average()).isCloseTo(10 / 1.3, within(1e-9));
   }
 
   @Test
@@ -142,7 +245,7 @@ class StatsTest {
     bound.set(62);
     clock.step(Duration.ofMillis(500));
     assertThat(heard).containsExactly("100.0@57", "10.0@62");
-    assertThat(c.stop()).containsExactly(100.0, 10.0);
+    assertThat(c.stop().samples()).containsExactly(100.0, 10.0);
   }
 
   @Test
@@ -155,7 +258,10 @@ class StatsTest {
     bound.set(3);
     clock.step(Duration.ofSeconds(1));
     bound.set(9); // bound at the very instant of the tick: no time has passed since it
-    assertThat(c.stop()).containsExactly(3.0);
+    ThroughputCollector.Result r = c.stop();
+    assertThat(r.samples()).containsExactly(3.0);
+    assertThat(r.pods()).isEqualTo(9);
+    assertThat(r.average()).isEqualTo(9.0);
   }
 
   @Test
@@ -225,7 +331,14 @@ class StatsTest {
     clock.now = clock.now.plusSeconds(1);
     clock.tick.run();
     assertThat(heard).containsExactly(3.0);
-    assertThat(c.stop()).containsExactly(3.0);
+    clock.now = Instant.EPOCH; // the clock steps back before the op ends
+    ThroughputCollector.Result r = c.stop();
+    assertThat(r.samples()).containsExactly(3.0);
+    assertThat(r.average()).isNaN();
+    assertThat(Stats.throughput(r))
+        .as("an op of no length: the samples' plain mean")
+        .containsEntry("Average", 3.0)
+        .containsEntry("Perc50", 3.0);
     assertThat(clock.cancelled).isTrue();
     bound.set(20);
     clock.tick.run(); // a tick already under way when stop closed the ticker
@@ -242,6 +355,9 @@ class StatsTest {
     c.start();
     bound.set(4);
     clock.now = Instant.EPOCH.plusSeconds(9);
-    assertThat(c.stop()).isEmpty();
+    ThroughputCollector.Result r = c.stop();
+    assertThat(r.samples()).isEmpty();
+    assertThat(r.average()).isNaN();
+    assertThat(Stats.throughput(r)).isEmpty();
   }
 }
