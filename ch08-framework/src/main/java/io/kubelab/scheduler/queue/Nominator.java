@@ -2,20 +2,25 @@ package io.kubelab.scheduler.queue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which pending pods preemption has nominated to run on which node.
  *
  * <p>Upstream: {@code nominatedPodMap} in {@code scheduling_queue.go} (v1.18): {@code
- * nominatedPods} (node name to pods) and {@code nominatedPodToNode} (pod UID to node name). Not
- * thread-safe: the {@link PriorityQueue}'s lock guards it, except {@link #isEmpty}.
+ * nominatedPods} (node name to pods) and {@code nominatedPodToNode} (pod UID to node name). Writes
+ * are made under the {@link PriorityQueue}'s lock; {@link #isEmpty} and {@link #podsForNode} read
+ * without it.
  */
 final class Nominator {
 
-  private final Map<String, List<Pod>> nominatedPods = new HashMap<>();
+  // Each node's pods as an unmodifiable list that a write replaces, never changes: the filters read
+  // a node's list for every node in every cycle, from several threads, with no lock and no copy.
+  private final Map<String, List<Pod>> nominatedPods = new ConcurrentHashMap<>();
   private final Map<String, String> nominatedPodToNode = new HashMap<>();
   // How many pods are nominated, written under the queue's lock and readable without it.
   private volatile int size;
@@ -45,7 +50,13 @@ final class Nominator {
     // Upstream also scans the node's list for the UID and logs "already exists in the nominated
     // map"; after the delete above the pod cannot be there.
     nominatedPodToNode.put(PodKeys.uid(pod), node);
-    nominatedPods.computeIfAbsent(node, n -> new ArrayList<>()).add(pod);
+    List<Pod> pods = nominatedPods.get(node);
+    List<Pod> added = new ArrayList<>(pods == null ? 1 : pods.size() + 1);
+    if (pods != null) {
+      added.addAll(pods);
+    }
+    added.add(pod);
+    nominatedPods.put(node, Collections.unmodifiableList(added));
     size = nominatedPodToNode.size();
   }
 
@@ -56,10 +67,12 @@ final class Nominator {
     if (node == null) {
       return;
     }
-    List<Pod> pods = nominatedPods.get(node);
+    List<Pod> pods = new ArrayList<>(nominatedPods.get(node));
     pods.removeIf(p -> PodKeys.uid(p).equals(uid));
     if (pods.isEmpty()) {
       nominatedPods.remove(node);
+    } else {
+      nominatedPods.put(node, Collections.unmodifiableList(pods));
     }
     size = nominatedPodToNode.size();
   }
@@ -80,9 +93,11 @@ final class Nominator {
     add(newPod, node);
   }
 
-  /** {@code podsForNode}: a copy of the pods nominated to the node, in nomination order. */
+  /**
+   * {@code podsForNode}: the pods nominated to the node, in nomination order; an unmodifiable list
+   * that later nominations do not change.
+   */
   List<Pod> podsForNode(String nodeName) {
-    List<Pod> pods = nominatedPods.get(nodeName);
-    return pods == null ? List.of() : List.copyOf(pods);
+    return nominatedPods.getOrDefault(nodeName, List.of());
   }
 }

@@ -430,18 +430,17 @@ public final class PriorityQueue implements SchedulingQueue {
 
   // ---- the nominator ----
 
-  /** {@code NominatedPodsForNode}: a copy of the pods nominated to run on the node. */
+  /**
+   * {@code NominatedPodsForNode}: the pods nominated to run on the node, unmodifiable, as they were
+   * when asked.
+   */
   @Override
   public List<Pod> nominatedPodsForNode(String nodeName) {
     if (nominatedPods.isEmpty()) {
-      return List.of(); // without the lock: see Nominator.isEmpty
+      return List.of(); // see Nominator.isEmpty
     }
-    readLock.lock();
-    try {
-      return nominatedPods.podsForNode(nodeName);
-    } finally {
-      readLock.unlock();
-    }
+    // Without the lock: each node's list is replaced, never changed (Nominator.podsForNode).
+    return nominatedPods.podsForNode(nodeName);
   }
 
   /** {@code UpdateNominatedPodForNode}: preemption nominated the pod to the node. */

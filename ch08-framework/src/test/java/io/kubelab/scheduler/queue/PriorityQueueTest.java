@@ -448,6 +448,12 @@ class PriorityQueueTest {
     assertThat(onNode1).containsExactly(medPriorityPod(), unschedulablePod());
     assertThat(q.nominatedPodsForNode("node2")).isEmpty();
     assertThatThrownBy(() -> onNode1.clear()).isInstanceOf(UnsupportedOperationException.class);
+    // A list already handed out stays as it was when later nominations change the node's pods.
+    q.delete(medPriorityPod());
+    q.updateNominatedPodForNode(highPriorityPod(), "node1");
+    assertThat(onNode1).containsExactly(medPriorityPod(), unschedulablePod());
+    assertThat(q.nominatedPodsForNode("node1"))
+        .containsExactly(unschedulablePod(), highPriorityPod());
   }
 
   /** TestPriorityQueue_PendingPods. */
