@@ -184,22 +184,25 @@ final class InterPodAffinityState implements StateData {
     if (existingPairs != null) {
       existingPairs.addTo(existingAntiAffinity, multiplier);
     }
-    PairCounts affinityPairs = new PairCounts(node);
+    // The incoming pod's own terms: nothing to count (nor any node label to read) without them.
     if (!affinityTerms.isEmpty() && AffinityTerms.podMatchesAll(updated, affinityProps)) {
+      PairCounts affinityPairs = new PairCounts(node);
       for (PodAffinityTerm term : affinityTerms) {
         affinityPairs.add(term.getTopologyKey(), 1);
       }
+      affinityPairs.addTo(affinity, multiplier);
     }
-    affinityPairs.addTo(affinity, multiplier);
-    PairCounts antiAffinityPairs = new PairCounts(node);
-    for (int t = 0; t < antiAffinityTerms.size(); t++) {
-      AffinityTerms.TermProperties p = antiAffinityProps.get(t);
-      if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
-          updated, p.namespaces(), p.selector())) {
-        antiAffinityPairs.add(antiAffinityTerms.get(t).getTopologyKey(), 1);
+    if (!antiAffinityTerms.isEmpty()) {
+      PairCounts antiAffinityPairs = new PairCounts(node);
+      for (int t = 0; t < antiAffinityTerms.size(); t++) {
+        AffinityTerms.TermProperties p = antiAffinityProps.get(t);
+        if (AffinityTerms.podMatchesTermsNamespaceAndSelector(
+            updated, p.namespaces(), p.selector())) {
+          antiAffinityPairs.add(antiAffinityTerms.get(t).getTopologyKey(), 1);
+        }
       }
+      antiAffinityPairs.addTo(antiAffinity, multiplier);
     }
-    antiAffinityPairs.addTo(antiAffinity, multiplier);
   }
 
   /** {@code satisfyExistingPodsAntiAffinity}: no pair of the node is blocked by an existing pod. */
@@ -413,6 +416,9 @@ final class InterPodAffinityState implements StateData {
 
     /** Adds each count times {@code multiplier} to {@code table}'s changes. */
     void addTo(PairTable table, long multiplier) {
+      if (byKey.isEmpty()) {
+        return;
+      }
       Map<String, String> nodeLabels = labels(node);
       byKey.forEach(
           (key, n) -> table.change(new TopologyPair(key, nodeLabels.get(key)), n[0] * multiplier));
