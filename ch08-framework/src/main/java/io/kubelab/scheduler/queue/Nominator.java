@@ -39,24 +39,27 @@ final class Nominator {
    * {@code add}: records {@code pod} on {@code nodeName}, or, when that is empty, on the node its
    * status names; with neither, the pod is only forgotten. Any earlier entry of the pod goes first,
    * so a pod is never held twice.
+   *
+   * <p>Readers do not take the queue's lock, so each node's list is published whole: the pod's new
+   * list goes in before the pod leaves its old node, and the count is written once. A reader sees
+   * the pod where it was or where it is, never nowhere, as upstream's readers, which take the read
+   * lock, see it before or after the write.
    */
   void add(Pod pod, String nodeName) {
-    delete(pod);
     String node =
         nodeName == null || nodeName.isEmpty() ? PodKeys.nominatedNodeName(pod) : nodeName;
     if (node.isEmpty()) {
+      delete(pod);
       return;
     }
-    // Upstream also scans the node's list for the UID and logs "already exists in the nominated
-    // map"; after the delete above the pod cannot be there.
-    nominatedPodToNode.put(PodKeys.uid(pod), node);
-    List<Pod> pods = nominatedPods.get(node);
-    List<Pod> added = new ArrayList<>(pods == null ? 1 : pods.size() + 1);
-    if (pods != null) {
-      added.addAll(pods);
+    String uid = PodKeys.uid(pod);
+    // Upstream deletes the pod's entry, then scans the node's list for the UID and logs "already
+    // exists in the nominated map"; here the earlier entry is left out of the new list instead.
+    nominatedPods.put(node, without(nominatedPods.get(node), uid, pod));
+    String old = nominatedPodToNode.put(uid, node);
+    if (old != null && !old.equals(node)) {
+      removeFrom(old, uid);
     }
-    added.add(pod);
-    nominatedPods.put(node, Collections.unmodifiableList(added));
     size = nominatedPodToNode.size();
   }
 
@@ -67,14 +70,33 @@ final class Nominator {
     if (node == null) {
       return;
     }
-    List<Pod> pods = new ArrayList<>(nominatedPods.get(node));
-    pods.removeIf(p -> PodKeys.uid(p).equals(uid));
+    removeFrom(node, uid);
+    size = nominatedPodToNode.size();
+  }
+
+  private void removeFrom(String node, String uid) {
+    List<Pod> pods = without(nominatedPods.get(node), uid, null);
     if (pods.isEmpty()) {
       nominatedPods.remove(node);
     } else {
-      nominatedPods.put(node, Collections.unmodifiableList(pods));
+      nominatedPods.put(node, pods);
     }
-    size = nominatedPodToNode.size();
+  }
+
+  /** {@code pods} without the pod {@code uid}, then {@code last} if not null: a new list. */
+  private static List<Pod> without(List<Pod> pods, String uid, Pod last) {
+    List<Pod> out = new ArrayList<>(pods == null ? 1 : pods.size() + 1);
+    if (pods != null) {
+      for (Pod p : pods) {
+        if (!PodKeys.uid(p).equals(uid)) {
+          out.add(p);
+        }
+      }
+    }
+    if (last != null) {
+      out.add(last);
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /**
@@ -89,7 +111,10 @@ final class Nominator {
         && PodKeys.nominatedNodeName(newPod).isEmpty()) {
       node = nominatedPodToNode.getOrDefault(PodKeys.uid(oldPod), "");
     }
-    delete(oldPod);
+    if (!PodKeys.uid(oldPod).equals(PodKeys.uid(newPod))) {
+      delete(oldPod);
+    }
+    // The same pod: add replaces its entry in one write (see add).
     add(newPod, node);
   }
 

@@ -91,7 +91,8 @@ public final class PriorityQueue implements SchedulingQueue {
   private final Lock lock = rw.writeLock();
   private final Condition cond = lock.newCondition();
 
-  // Everything below is guarded by the lock.
+  // Everything below is guarded by the lock (the nominator is written under it and read without
+  // it, see Nominator).
   private final PodHeap activeQ;
   private final PodHeap podBackoffQ;
   private final Map<String, PodInfo> unschedulableQ = new LinkedHashMap<>();

@@ -201,4 +201,49 @@ class PriorityQueueConcurrencyTest {
     popper.join();
     assertThat(popper.failure.get()).isInstanceOf(InterruptedException.class);
   }
+
+  /**
+   * The filters read a node's nominated pods without the queue's lock while informer updates of a
+   * nominated pod rewrite its entry: the reader must find the pod every time, as it would holding
+   * the read lock, never a list (or a count) from the middle of the update.
+   */
+  @Test
+  void aReaderWithoutTheLockNeverMissesAPodWhoseNominationIsBeingUpdated() throws Exception {
+    Pod mpp = medPriorityPod();
+    q.add(mpp); // nominated to node1 by its status
+    q.add(QueuePods.unschedulablePod()); // a second pod on node1
+    String uid = mpp.getMetadata().getUid();
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> updates =
+          writer.submit(
+              () -> {
+                Pod old = mpp;
+                for (int i = 0; i < 20_000; i++) {
+                  Pod next =
+                      new PodBuilder(old)
+                          .editMetadata()
+                          .withResourceVersion(Integer.toString(i))
+                          .endMetadata()
+                          .build();
+                  q.update(old, next);
+                  old = next;
+                }
+              });
+      long reads = 0;
+      while (!updates.isDone()) {
+        List<Pod> onNode1 = q.nominatedPodsForNode("node1");
+        assertThat(onNode1)
+            .as("read %d", reads)
+            .extracting(p -> p.getMetadata().getUid())
+            .contains(uid, "upns1");
+        reads++;
+      }
+      updates.get(10, TimeUnit.SECONDS);
+      assertThat(q.nominatedPodsForNode("node1")).hasSize(2);
+    } finally {
+      writer.shutdownNow();
+      assertThat(writer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }

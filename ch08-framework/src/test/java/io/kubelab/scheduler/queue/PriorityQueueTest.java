@@ -439,7 +439,7 @@ class PriorityQueueTest {
 
   /** TestPriorityQueue_NominatedPodsForNode. */
   @Test
-  void nominatedPodsForNodeListsThePodsInNominationOrderAsACopy() throws InterruptedException {
+  void nominatedPodsForNodeListsThePodsInNominationOrderUnmodifiable() throws InterruptedException {
     q.add(medPriorityPod());
     q.add(unschedulablePod());
     q.add(highPriorityPod());
@@ -454,6 +454,17 @@ class PriorityQueueTest {
     assertThat(onNode1).containsExactly(medPriorityPod(), unschedulablePod());
     assertThat(q.nominatedPodsForNode("node1"))
         .containsExactly(unschedulablePod(), highPriorityPod());
+  }
+
+  @Test
+  void anUpdateToAPodWithAnotherUidForgetsTheOldUidsNomination() {
+    q.add(medPriorityPod()); // uid mppns2, nominated to node1
+    Pod recreated = QueuePods.pod("mpp", "ns2", "mppns2-again", QueuePods.MEDIUM_PRIORITY, "node2");
+    q.update(medPriorityPod(), recreated);
+    assertThat(q.nominatedPodsForNode("node1")).isEmpty();
+    assertThat(q.nominatedPodsForNode("node2")).containsExactly(recreated);
+    q.delete(recreated);
+    assertThat(q.nominatedPodsForNode("node2")).isEmpty();
   }
 
   /** TestPriorityQueue_PendingPods. */
