@@ -20,9 +20,11 @@ import java.util.function.ObjIntConsumer;
  * <p>Here the samples are upstream's, one per full interval, and one more for the last, partial
  * interval: its pods over its length, so that an op shorter than one interval has a figure and a
  * burst of bindings at the end shows in the percentiles. The {@link Result#average() average}
- * counts every pod bound in the op over the op's whole length: the mean of the samples weighted by
- * how long each lasted. A plain mean would weigh the last, partial interval as a whole second and
- * let a burst of bindings in its last tenth of a second count ten times over.
+ * counts every pod bound in the op over the op's whole length (close to the samples' mean weighted
+ * by their lengths; pods bound at the very instant of the last tick are in no sample but counted).
+ * A plain mean would weigh the last, partial interval as a whole second and let a burst of bindings
+ * in its last tenth of a second count ten times over. Lengths come from the clock, the wall clock
+ * in {@code kubelab perf}, as the ticks do.
  */
 final class ThroughputCollector {
 

@@ -339,8 +339,13 @@ final class WorkloadRunner {
   }
 
   private DataItem throughput(String ns, ThroughputCollector.Result r) {
+    return throughputItem(nameLabel(ns), r);
+  }
+
+  /** The {@code SchedulingThroughput} item of a measured op ({@link Stats#throughput}). */
+  static DataItem throughputItem(String name, ThroughputCollector.Result r) {
     Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("Name", nameLabel(ns));
+    labels.put("Name", name);
     Map<String, Double> figures = Stats.throughput(r);
     if (figures.isEmpty()) {
       return new DataItem(Map.of(), "", labels);

@@ -153,6 +153,26 @@ class StatsTest {
   }
 
   @Test
+  void theReportedItemCarriesTheAverageOverTheOpsLength() {
+    // Samples 0, 0, 800 and 2000 (the last over 0.1 s): 1000 pods in 2.1 s.
+    ThroughputCollector.Result r =
+        new ThroughputCollector.Result(
+            List.of(0.0, 0.0, 800.0, 2000.0), 1000, Duration.ofMillis(2100));
+    DataItems.DataItem item = WorkloadRunner.throughputItem("BenchmarkPerfScheduling/x/y/ns", r);
+    assertThat(item.unit()).isEqualTo("pods/s");
+    assertThat(item.labels())
+        .containsEntry("Metric", "SchedulingThroughput")
+        .containsEntry("Name", "BenchmarkPerfScheduling/x/y/ns");
+    assertThat(item.data().get("Average")).isCloseTo(1000 / 2.1, within(1e-9)); // not 700
+    assertThat(item.data()).containsEntry("Perc50", 0.0).containsEntry("Perc99", 2000.0);
+    DataItems.DataItem none =
+        WorkloadRunner.throughputItem(
+            "n", new ThroughputCollector.Result(List.of(), 0, Duration.ZERO));
+    assertThat(none.data()).isEmpty();
+    assertThat(none.labels()).containsOnlyKeys("Name");
+  }
+
+  @Test
   void anOpThatBindsNothingOrTakesNoTimeHasNoFigures() {
     FakeClock clock = new FakeClock();
     AtomicInteger bound = new AtomicInteger(3);
