@@ -160,6 +160,85 @@ class NodeInfoTest {
   }
 
   @Test
+  void onlyContainerPortsWithAHostPortAboveZeroAreUsedAndAReprievedPodTakesThemBack() {
+    Pod p = pod("web").uid("web").container("app").container("sidecar").build();
+    List<io.fabric8.kubernetes.api.model.Container> cs = p.getSpec().getContainers();
+    cs.get(0).setPorts(List.of(port(80, null), port(81, 0)));
+    cs.get(1).setPorts(List.of(port(82, 9000)));
+    NodeInfo ni = new NodeInfo(p);
+    assertThat(ni.usedPorts().size()).isEqualTo(1);
+    assertThat(ni.usedPorts().checkConflict("", "TCP", 9000)).isTrue();
+    assertThat(ni.usedPorts().checkConflict("", "TCP", 80)).isFalse();
+    NodeInfo clone = ni.clone();
+    clone.removePod(p);
+    assertThat(clone.usedPorts().size()).isZero();
+    assertThat(ni.usedPorts().size()).as("the original keeps its ports").isEqualTo(1);
+    clone.addPod(p);
+    assertThat(clone.usedPorts().checkConflict("", "TCP", 9000)).isTrue();
+  }
+
+  private static io.fabric8.kubernetes.api.model.ContainerPort port(int port, Integer hostPort) {
+    io.fabric8.kubernetes.api.model.ContainerPort cp =
+        new io.fabric8.kubernetes.api.model.ContainerPort();
+    cp.setContainerPort(port);
+    cp.setHostPort(hostPort);
+    cp.setProtocol("TCP");
+    return cp;
+  }
+
+  @Test
+  void changesToClonesOnSeveralThreadsTakeGenerationsNoOtherChangeTook() throws Exception {
+    NodeInfo original = new NodeInfo(pod("a").uid("a").build());
+    int threads = 4;
+    // More changes per thread than one block holds, so that every thread reserves several.
+    int changes = NodeInfo.CLONE_GENERATION_BLOCK * 2 + 10;
+    long[][] seen = new long[threads + 1][changes];
+    List<Thread> workers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      NodeInfo clone = original.clone();
+      Pod b = pod("b" + t).uid("b" + t).build();
+      workers.add(
+          new Thread(
+              () -> {
+                for (int k = 0; k < changes; k++) {
+                  if (k % 2 == 0) {
+                    clone.addPod(b);
+                  } else {
+                    clone.removePod(b);
+                  }
+                  seen[id][k] = clone.generation();
+                }
+              }));
+    }
+    workers.forEach(Thread::start);
+    Pod c = pod("c").uid("c").build();
+    for (int k = 0; k < changes; k++) {
+      if (k % 2 == 0) {
+        original.addPod(c);
+      } else {
+        original.removePod(c);
+      }
+      seen[threads][k] = original.generation();
+    }
+    for (Thread w : workers) {
+      w.join(10_000);
+      assertThat(w.isAlive()).isFalse();
+    }
+    java.util.Set<Long> all = new java.util.HashSet<>();
+    for (long[] row : seen) {
+      for (long g : row) {
+        assertThat(all.add(g)).as("generation %d taken twice", g).isTrue();
+      }
+    }
+    for (int k = 1; k < changes; k++) {
+      assertThat(seen[threads][k])
+          .as("the original's generations still rise")
+          .isGreaterThan(seen[threads][k - 1]);
+    }
+  }
+
+  @Test
   void hostPortsFollowTheWildcardRule() {
     NodeInfo ni = new NodeInfo(pod("a").hostPort(8080, "TCP", "0.0.0.0").build());
     assertThat(ni.usedPorts().checkConflict("10.0.0.1", "TCP", 8080)).isTrue();
