@@ -31,7 +31,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -211,15 +211,18 @@ public final class FrameworkGenericScheduler {
     }
     NodeInfo[] filtered = new NodeInfo[numNodesToFind];
     AtomicInteger filteredLen = new AtomicInteger();
-    // With the node's position in the snapshot, so that they can be put in snapshot order.
-    Queue<Failure> failed = new ConcurrentLinkedQueue<>();
+    // The nodes that did not pass, with their position in the snapshot so that they can be put
+    // in snapshot order: one list per chunk, handed over once. A queue shared node by node made
+    // the workers wait on each other at its tail, a third of a cycle where most nodes fail.
+    Queue<List<Failure>> failedChunks = new ConcurrentLinkedQueue<>();
     AtomicReference<RuntimeException> firstError = new AtomicReference<>();
     Parallelizer.Stop stop = new Parallelizer.Stop();
     int start = nextStartNodeIndex;
     // Filter's latency is observed here, once per cycle over all nodes (the nominated pods' AddPod
     // included), not per node in the framework: upstream's choice, as its comment says.
     long beginCheckNode = metrics == null ? 0 : metrics.start();
-    IntConsumer checkNode =
+    // The node's failure, or null when it passed (it is then among the filtered) or threw.
+    IntFunction<Failure> checkNode =
         i -> {
           int index = (start + i) % n;
           NodeInfo nodeInfo = allNodes.get(index);
@@ -229,7 +232,7 @@ public final class FrameworkGenericScheduler {
           } catch (RuntimeException e) {
             firstError.compareAndSet(null, e);
             stop.stop();
-            return;
+            return null;
           }
           if (status.isSuccess()) {
             int length = filteredLen.incrementAndGet();
@@ -239,20 +242,34 @@ public final class FrameworkGenericScheduler {
             } else {
               filtered[length - 1] = nodeInfo;
             }
-          } else {
-            failed.add(new Failure(index, status));
+            return null;
           }
+          return new Failure(index, status);
         };
     // The loop over each chunk is this call site's own (see Parallelizer.ChunkConsumer).
     parallelizer.untilChunks(
         stop,
         n,
         (from, to, s) -> {
+          List<Failure> failed = null;
           for (int i = from; i < to && !s.isStopped(); i++) {
-            checkNode.accept(i);
+            Failure f = checkNode.apply(i);
+            if (f != null) {
+              if (failed == null) {
+                failed = new ArrayList<>(to - i);
+              }
+              failed.add(f);
+            }
+          }
+          if (failed != null) {
+            failedChunks.add(failed);
           }
         });
-    int processed = filteredLen.get() + failed.size();
+    int failures = 0;
+    for (List<Failure> chunk : failedChunks) {
+      failures += chunk.size();
+    }
+    int processed = filteredLen.get() + failures;
     nextStartNodeIndex = (start + processed) % n;
     if (metrics != null) {
       metrics.observeExtensionPoint(
@@ -264,7 +281,13 @@ public final class FrameworkGenericScheduler {
       throw firstError.get();
     }
     // Node order for the statuses: the snapshot's, so that messages do not depend on threads.
-    Failure[] inOrder = failed.toArray(new Failure[0]);
+    Failure[] inOrder = new Failure[failures];
+    int k = 0;
+    for (List<Failure> chunk : failedChunks) {
+      for (Failure f : chunk) {
+        inOrder[k++] = f;
+      }
+    }
     Arrays.sort(inOrder, Comparator.comparingInt(Failure::index));
     for (Failure f : inOrder) {
       statuses.put(allNodes.get(f.index()).nodeName(), f.status());
