@@ -9,6 +9,7 @@ import io.kubelab.scheduler.predicates.PredicateErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Whether a pod may preempt at all, and on which nodes removing pods could possibly help.
@@ -34,13 +35,22 @@ public final class Eligibility {
    */
   public static boolean podEligibleToPreemptOthers(
       Pod pod, Map<String, NodeInfo> nodeInfos, boolean enableNonPreempting) {
+    return podEligibleToPreemptOthers(pod, nodeInfos::get, enableNonPreempting);
+  }
+
+  /**
+   * As {@link #podEligibleToPreemptOthers(Pod, Map, boolean)}, with the snapshot's NodeInfo of a
+   * node name (null for none) looked up only when the pod is nominated somewhere.
+   */
+  public static boolean podEligibleToPreemptOthers(
+      Pod pod, Function<String, NodeInfo> nodeInfos, boolean enableNonPreempting) {
     String policy = pod.getSpec() == null ? null : pod.getSpec().getPreemptionPolicy();
     if (enableNonPreempting && PREEMPT_NEVER.equals(policy)) {
       return false;
     }
     String nomNodeName = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
     if (nomNodeName != null && !nomNodeName.isEmpty()) {
-      NodeInfo nodeInfo = nodeInfos.get(nomNodeName);
+      NodeInfo nodeInfo = nodeInfos.apply(nomNodeName);
       if (nodeInfo != null) {
         int podPriority = PodOrder.priority(pod);
         for (Pod p : nodeInfo.pods()) {

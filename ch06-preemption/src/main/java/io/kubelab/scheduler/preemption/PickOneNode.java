@@ -3,8 +3,6 @@ package io.kubelab.scheduler.preemption;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kubelab.scheduler.algorithm.Victims;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,90 +43,106 @@ public final class PickOneNode {
     if (nodesToVictims.isEmpty()) {
       return null;
     }
+    // The candidates by position in the map's order; each criterion keeps, in place and in
+    // order, those tied on its best value. Positions, not names: no criterion looks a node up.
+    int n = nodesToVictims.size();
+    String[] names = new String[n];
+    Victims[] victims = new Victims[n];
+    int[] tied = new int[n];
+    int count = 0;
+
     long minNumPDBViolatingPods = Integer.MAX_VALUE;
-    List<String> minNodes1 = new ArrayList<>();
+    int at = 0;
     for (Map.Entry<String, Victims> e : nodesToVictims.entrySet()) {
-      Victims victims = e.getValue();
-      if (victims.pods().isEmpty()) {
+      Victims v = e.getValue();
+      if (v.pods().isEmpty()) {
         // Pods terminated between the scheduling attempt and now: nothing needs evicting.
         return e.getKey();
       }
-      long numPDBViolatingPods = victims.numPDBViolations();
+      names[at] = e.getKey();
+      victims[at] = v;
+      long numPDBViolatingPods = v.numPDBViolations();
       if (numPDBViolatingPods < minNumPDBViolatingPods) {
         minNumPDBViolatingPods = numPDBViolatingPods;
-        minNodes1.clear();
+        count = 0;
       }
       if (numPDBViolatingPods == minNumPDBViolatingPods) {
-        minNodes1.add(e.getKey());
+        tied[count++] = at;
       }
+      at++;
     }
-    if (minNodes1.size() == 1) {
-      return minNodes1.get(0);
+    if (count == 1) {
+      return names[tied[0]];
     }
 
     int minHighestPriority = Integer.MAX_VALUE;
-    List<String> minNodes2 = new ArrayList<>();
-    for (String node : minNodes1) {
-      int highestPodPriority = PodOrder.priority(nodesToVictims.get(node).pods().get(0));
+    int kept = 0;
+    for (int k = 0; k < count; k++) {
+      int c = tied[k];
+      int highestPodPriority = PodOrder.priority(victims[c].pods().get(0));
       if (highestPodPriority < minHighestPriority) {
         minHighestPriority = highestPodPriority;
-        minNodes2.clear();
+        kept = 0;
       }
       if (highestPodPriority == minHighestPriority) {
-        minNodes2.add(node);
+        tied[kept++] = c;
       }
     }
-    if (minNodes2.size() == 1) {
-      return minNodes2.get(0);
+    count = kept;
+    if (count == 1) {
+      return names[tied[0]];
     }
 
     long minSumPriorities = Long.MAX_VALUE;
-    minNodes1.clear();
-    for (String node : minNodes2) {
+    kept = 0;
+    for (int k = 0; k < count; k++) {
+      int c = tied[k];
       long sumPriorities = 0;
-      for (Pod pod : nodesToVictims.get(node).pods()) {
+      for (Pod pod : victims[c].pods()) {
         sumPriorities += PodOrder.priority(pod) + PRIORITY_SHIFT;
       }
       if (sumPriorities < minSumPriorities) {
         minSumPriorities = sumPriorities;
-        minNodes1.clear();
+        kept = 0;
       }
       if (sumPriorities == minSumPriorities) {
-        minNodes1.add(node);
+        tied[kept++] = c;
       }
     }
-    if (minNodes1.size() == 1) {
-      return minNodes1.get(0);
+    count = kept;
+    if (count == 1) {
+      return names[tied[0]];
     }
 
     int minNumPods = Integer.MAX_VALUE;
-    minNodes2.clear();
-    for (String node : minNodes1) {
-      int numPods = nodesToVictims.get(node).pods().size();
+    kept = 0;
+    for (int k = 0; k < count; k++) {
+      int c = tied[k];
+      int numPods = victims[c].pods().size();
       if (numPods < minNumPods) {
         minNumPods = numPods;
-        minNodes2.clear();
+        kept = 0;
       }
       if (numPods == minNumPods) {
-        minNodes2.add(node);
+        tied[kept++] = c;
       }
     }
-    if (minNodes2.size() == 1) {
-      return minNodes2.get(0);
+    count = kept;
+    if (count == 1) {
+      return names[tied[0]];
     }
 
     // Every victim list here is non-empty, so the earliest start time always exists.
-    String nodeToReturn = minNodes2.get(0);
-    Instant latestStartTime = PodOrder.earliestPodStartTime(nodesToVictims.get(nodeToReturn), now);
-    for (int i = 1; i < minNodes2.size(); i++) {
-      String node = minNodes2.get(i);
-      Instant earliestStartTimeOnNode =
-          PodOrder.earliestPodStartTime(nodesToVictims.get(node), now);
+    int nodeToReturn = tied[0];
+    Instant latestStartTime = PodOrder.earliestPodStartTime(victims[nodeToReturn], now);
+    for (int k = 1; k < count; k++) {
+      int c = tied[k];
+      Instant earliestStartTimeOnNode = PodOrder.earliestPodStartTime(victims[c], now);
       if (earliestStartTimeOnNode.isAfter(latestStartTime)) {
         latestStartTime = earliestStartTimeOnNode;
-        nodeToReturn = node;
+        nodeToReturn = c;
       }
     }
-    return nodeToReturn;
+    return names[nodeToReturn];
   }
 }

@@ -6,6 +6,7 @@ import io.kubelab.apimachinery.parallel.Parallelizer;
 import io.kubelab.scheduler.algorithm.PodNominator;
 import io.kubelab.scheduler.algorithm.SchedulingError;
 import io.kubelab.scheduler.algorithm.Victims;
+import io.kubelab.scheduler.cache.Cache;
 import io.kubelab.scheduler.cache.NodeInfo;
 import io.kubelab.scheduler.cache.Snapshot;
 import io.kubelab.scheduler.framework.Code;
@@ -99,11 +100,10 @@ public final class FrameworkPreemption {
       List<PodDisruptionBudget> pdbs,
       Instant now) {
     List<NodeInfo> all = snapshot.list();
-    Map<String, NodeInfo> nodeInfos = new LinkedHashMap<>();
-    for (NodeInfo ni : all) {
-      nodeInfos.put(ni.nodeName(), ni);
-    }
-    if (!Eligibility.podEligibleToPreemptOthers(pod, nodeInfos, enableNonPreempting)) {
+    // Nodes are looked up by name only for a pod already nominated somewhere, and for the chosen
+    // one: a map of every node, built for each preemption, was serial work the size of the
+    // cluster.
+    if (!Eligibility.podEligibleToPreemptOthers(pod, this::nodeInfo, enableNonPreempting)) {
       return PreemptionResult.NONE;
     }
     if (all.isEmpty()) {
@@ -125,9 +125,18 @@ public final class FrameworkPreemption {
       return PreemptionResult.NONE;
     }
     return new PreemptionResult(
-        Optional.of(nodeInfos.get(candidate).node()),
+        Optional.of(snapshot.get(candidate).node()),
         nodeToVictims.get(candidate).pods(),
         Preemption.getLowerPriorityNominatedPods(nominator, pod, candidate));
+  }
+
+  /** The snapshot's NodeInfo of a node, or null when it has none (or only a ghost's). */
+  private NodeInfo nodeInfo(String nodeName) {
+    try {
+      return snapshot.get(nodeName);
+    } catch (Cache.CacheException e) {
+      return null;
+    }
   }
 
   /**
