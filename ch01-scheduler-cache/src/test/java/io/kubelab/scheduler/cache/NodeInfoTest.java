@@ -164,17 +164,46 @@ class NodeInfoTest {
     Pod p = pod("web").uid("web").container("app").container("sidecar").build();
     List<io.fabric8.kubernetes.api.model.Container> cs = p.getSpec().getContainers();
     cs.get(0).setPorts(List.of(port(80, null), port(81, 0)));
-    cs.get(1).setPorts(List.of(port(82, 9000)));
+    cs.get(1).setPorts(List.of(port(82, 9000), port(83, 9001)));
     NodeInfo ni = new NodeInfo(p);
-    assertThat(ni.usedPorts().size()).isEqualTo(1);
+    assertThat(ni.usedPorts().size()).isEqualTo(2);
     assertThat(ni.usedPorts().checkConflict("", "TCP", 9000)).isTrue();
+    assertThat(ni.usedPorts().checkConflict("", "TCP", 9001)).isTrue();
     assertThat(ni.usedPorts().checkConflict("", "TCP", 80)).isFalse();
     NodeInfo clone = ni.clone();
     clone.removePod(p);
     assertThat(clone.usedPorts().size()).isZero();
-    assertThat(ni.usedPorts().size()).as("the original keeps its ports").isEqualTo(1);
+    assertThat(ni.usedPorts().size()).as("the original keeps its ports").isEqualTo(2);
     clone.addPod(p);
     assertThat(clone.usedPorts().checkConflict("", "TCP", 9000)).isTrue();
+    assertThat(clone.usedPorts().checkConflict("", "TCP", 9001)).isTrue();
+  }
+
+  @Test
+  void aThreadNumbersItsClonesChangesOnThroughItsBlockWhileTheCacheCounterMovesPastIt()
+      throws Exception {
+    NodeInfo original = new NodeInfo();
+    NodeInfo clone = original.clone();
+    Pod p = pod("p").uid("p").build();
+    long[] g = new long[3];
+    // A new thread starts without a block: its first change to a clone reserves one.
+    Thread t =
+        new Thread(
+            () -> {
+              clone.addPod(p);
+              g[0] = clone.generation();
+              original.addPod(p);
+              g[1] = original.generation();
+              clone.removePod(p);
+              g[2] = clone.generation();
+            });
+    t.start();
+    t.join(10_000);
+    assertThat(t.isAlive()).isFalse();
+    assertThat(g[2]).as("the next value of the thread's block").isEqualTo(g[0] + 1);
+    assertThat(g[1])
+        .as("the counter itself is past the whole block")
+        .isGreaterThanOrEqualTo(g[0] + NodeInfo.CLONE_GENERATION_BLOCK);
   }
 
   private static io.fabric8.kubernetes.api.model.ContainerPort port(int port, Integer hostPort) {
