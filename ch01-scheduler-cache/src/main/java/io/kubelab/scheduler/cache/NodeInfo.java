@@ -498,7 +498,10 @@ public final class NodeInfo {
    * HostPortInfo} counts. Most pods have none, and finding that out walked every container's ports
    * on each add and removal.
    */
-  record PodResource(Resource requested, Resource nonZero, List<ContainerPort> hostPorts) {}
+  record PodResource(Resource requested, Resource nonZero, List<HostPort> hostPorts) {}
+
+  /** One container port with a host port, as read when its pod was added. */
+  record HostPort(String ip, String protocol, int port) {}
 
   /** How many parsed pods {@link #addedToClone} remembers before it starts over. */
   static final int ADDED_TO_CLONES_LIMIT = 1024;
@@ -623,18 +626,18 @@ public final class NodeInfo {
   }
 
   private void updateUsedPorts(PodResource r, boolean add) {
-    for (ContainerPort p : r.hostPorts()) {
+    for (HostPort p : r.hostPorts()) {
       if (add) {
-        usedPorts.add(p.getHostIP(), p.getProtocol(), p.getHostPort());
+        usedPorts.add(p.ip(), p.protocol(), p.port());
       } else {
-        usedPorts.remove(p.getHostIP(), p.getProtocol(), p.getHostPort());
+        usedPorts.remove(p.ip(), p.protocol(), p.port());
       }
     }
   }
 
   /** The pod's container ports with a host port above 0, in container order. */
-  private static List<ContainerPort> hostPorts(List<Container> containers) {
-    List<ContainerPort> out = null;
+  private static List<HostPort> hostPorts(List<Container> containers) {
+    List<HostPort> out = null;
     for (Container c : containers) {
       if (c.getPorts() == null) {
         continue;
@@ -644,7 +647,7 @@ public final class NodeInfo {
           if (out == null) {
             out = new ArrayList<>(2);
           }
-          out.add(p);
+          out.add(new HostPort(p.getHostIP(), p.getProtocol(), p.getHostPort()));
         }
       }
     }

@@ -24,8 +24,9 @@ import java.util.function.Predicate;
  * through its namespace, whether it is being deleted, and its labels; pods alike in those three are
  * one {@link PodClass}. Each node's pods are kept as an array of class ids, rebuilt only when the
  * node's {@link NodeInfo#generation()} changes (chapter 01: every change to a NodeInfo takes a new
- * generation from one global counter, and a snapshot's clone carries its original's). A cycle then
- * asks the selector once per class and sums small arrays per node.
+ * generation from one global counter, a clone's from a block of it, so no two states share one, and
+ * a snapshot's clone carries its original's). A cycle then asks the selector once per class and
+ * sums small arrays per node.
  *
  * <p>The nodes' labels are numbered too: each label key, and each value per key, gets a small
  * integer, and an entry keeps its node's labels as two int arrays. EvenPodsSpread's topology pairs

@@ -71,6 +71,11 @@ public final class PickOneNode {
       }
       at++;
     }
+    if (count == 0) {
+      // Upstream starts from MaxInt32 too, keeps no node, and panics on the empty list later.
+      throw new IllegalArgumentException(
+          "every candidate node has more than " + Integer.MAX_VALUE + " PDB violations");
+    }
     if (count == 1) {
       return names[tied[0]];
     }

@@ -71,6 +71,23 @@ class EligibilityTest {
   }
 
   @Test
+  void aNodeIsLookedUpOnlyForAPodThatIsNominatedSomewhere() {
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    Map<String, NodeInfo> infos = node1With(terminating(pod("p1", LOW, Size.NONE, "node1")));
+    java.util.function.Function<String, NodeInfo> lookup =
+        name -> {
+          asked.add(name);
+          return infos.get(name);
+        };
+    Pod pod = preemptor("p", HIGH, Size.NONE);
+    assertThat(Eligibility.podEligibleToPreemptOthers(pod, lookup, true)).isTrue();
+    assertThat(asked).isEmpty();
+    assertThat(Eligibility.podEligibleToPreemptOthers(nominatedTo(pod, "node1"), lookup, true))
+        .isFalse();
+    assertThat(asked).containsExactly("node1");
+  }
+
+  @Test
   void preemptNeverCountsOnlyWithTheFeatureGateOn() {
     Pod pod = preemptor("p", HIGH, Size.NONE);
     pod.getSpec().setPreemptionPolicy("Never");

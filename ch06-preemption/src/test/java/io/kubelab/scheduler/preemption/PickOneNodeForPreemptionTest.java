@@ -216,6 +216,18 @@ class PickOneNodeForPreemptionTest {
   }
 
   @Test
+  void candidatesWithMoreViolationsThanUpstreamsStartingMinimumAreRejected() {
+    long tooMany = (long) Integer.MAX_VALUE + 1;
+    Map<String, Victims> m = new LinkedHashMap<>();
+    m.put("a", victims(tooMany, v("a1", 0, jan(1))));
+    m.put("b", victims(tooMany, v("b1", 0, jan(1))));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PickOneNode.pickOneNodeForPreemption(m, NOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("every candidate node has more than 2147483647 PDB violations");
+  }
+
+  @Test
   void aNodeWithoutVictimsWinsWhateverComesBefore() {
     assertThat(
             pick(

@@ -114,4 +114,31 @@ class FrameworkPreemptionTest {
     assertThat(r.nodeName()).isEqualTo("n");
     assertThat(r.victims()).extracting(p -> p.getMetadata().getName()).containsExactly("big");
   }
+
+  @Test
+  void aPodNominatedWhereItsVictimIsStillTerminatingWaitsButOneNominatedToAGoneNodePreempts() {
+    cache.addNode(Fixtures.node("n").allocatable("2", "8Gi").build());
+    cache.addPod(low("small", "n", "500m", 0));
+    Pod dying = low("dying", "n", "1500m", 0);
+    dying.getMetadata().setDeletionTimestamp("2020-01-01T00:00:00Z");
+    cache.addPod(dying);
+    Pod important =
+        Fixtures.pod("important").uid("important").priority(1000).requests("1", "1Gi").build();
+    CycleState state = new CycleState();
+    FitError e =
+        catchThrowableOfType(FitError.class, () -> scheduler.schedule(fwk, state, important));
+    FrameworkPreemption preemption =
+        new FrameworkPreemption(scheduler, snapshot, parallelizer, null, true);
+    Instant now = Instant.parse("2020-01-01T00:00:00Z");
+
+    important.getStatus().setNominatedNodeName("n");
+    assertThat(preemption.preempt(fwk, state, important, e, List.of(), now))
+        .as("it preempted on n before: it waits for the victim to go")
+        .isEqualTo(PreemptionResult.NONE);
+
+    important.getStatus().setNominatedNodeName("gone");
+    PreemptionResult r = preemption.preempt(fwk, state, important, e, List.of(), now);
+    assertThat(r.nodeName()).isEqualTo("n");
+    assertThat(r.victims()).extracting(p -> p.getMetadata().getName()).containsExactly("dying");
+  }
 }
