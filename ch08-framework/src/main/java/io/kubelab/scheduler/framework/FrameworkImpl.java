@@ -513,14 +513,16 @@ public final class FrameworkImpl implements Framework {
     }
   }
 
+  // runScorePlugins runs once per pod over a few hundred nodes: its loops are each in a small
+  // method
+  // of their own, so that the JIT compiles each loop on its own, early, instead of recompiling one
+  // large method from each of its loops in turn (which held the compiler for a third of a second
+  // in a fresh JVM, while the scheduler ran on slower code).
   private Map<String, NodeScoreList> runScorePluginsUntimed(
       CycleState state, Pod pod, List<Node> nodes, List<NodeInfo> nodeInfos) {
     int n = nodes.size();
-    String[] names = new String[n];
-    NodeInfo[] infos = nodeInfos == null ? null : nodeInfos.toArray(new NodeInfo[0]);
-    for (int i = 0; i < n; i++) {
-      names[i] = infos == null ? nodes.get(i).getMetadata().getName() : infos[i].nodeName();
-    }
+    NodeInfo[] infos = nodeInfos == null ? null : infoArray(nodeInfos);
+    String[] names = names(nodes, infos);
     NodeScoreList[] lists = new NodeScoreList[scorePlugins.length];
     for (int j = 0; j < lists.length; j++) {
       // With the NodeInfos, so that a NormalizeScore need not look its nodes up again.
@@ -530,23 +532,80 @@ public final class FrameworkImpl implements Framework {
               : NodeScoreList.sharingNames(names, infos);
     }
     // Plugins whose score PreScore has settled for every node are not called per node.
+    boolean[] settled = settle(state, pod, lists, n);
+    scoreNodes(state, pod, names, infos, lists, settled);
+    CycleRecorder rec = state.recorder();
+    NodeScoreList[] raw = rec == null ? null : copies(lists);
+    normalizeScores(state, pod, lists);
+    NodeScoreList[] normalized = rec == null ? null : normalizedCopies(lists, raw);
+    for (int j = 0; j < scorePlugins.length; j++) {
+      applyWeight(pod, j, lists[j]);
+    }
+    Map<String, NodeScoreList> pluginToNodeScores = new LinkedHashMap<>();
+    for (int j = 0; j < scorePlugins.length; j++) {
+      pluginToNodeScores.put(scorePlugins[j].name(), lists[j]);
+    }
+    if (rec != null) {
+      record(rec, lists, raw, normalized);
+    }
+    return pluginToNodeScores;
+  }
+
+  private static NodeInfo[] infoArray(List<NodeInfo> nodeInfos) {
+    NodeInfo[] infos = new NodeInfo[nodeInfos.size()];
+    for (int i = 0; i < infos.length; i++) {
+      infos[i] = nodeInfos.get(i);
+    }
+    return infos;
+  }
+
+  private static String[] names(List<Node> nodes, NodeInfo[] infos) {
+    String[] names = new String[nodes.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = infos == null ? nodes.get(i).getMetadata().getName() : infos[i].nodeName();
+    }
+    return names;
+  }
+
+  /**
+   * Fills in the scores of the plugins that say, after PreScore, that every node has the same
+   * score; which plugins those are. A plugin that throws here is asked node by node, and its Score
+   * reports the error.
+   */
+  private boolean[] settle(CycleState state, Pod pod, NodeScoreList[] lists, int n) {
     boolean[] settled = new boolean[scorePlugins.length];
-    int toCall = 0;
     for (int j = 0; j < scorePlugins.length; j++) {
       OptionalLong same;
       try {
         same = scorePlugins[j].sameScoreOnEveryNode(state, pod);
       } catch (RuntimeException e) {
-        same = OptionalLong.empty(); // the plugin's Score reports it, node by node
+        same = OptionalLong.empty();
       }
       if (same.isPresent()) {
         settled[j] = true;
-        for (int i = 0; i < n; i++) {
-          lists[j].setScore(i, same.getAsLong());
-        }
-      } else {
-        toCall++;
+        fill(lists[j], n, same.getAsLong());
       }
+    }
+    return settled;
+  }
+
+  private static void fill(NodeScoreList list, int n, long score) {
+    for (int i = 0; i < n; i++) {
+      list.setScore(i, score);
+    }
+  }
+
+  /** The Score plugins that are not settled, called in parallel over the nodes. */
+  private void scoreNodes(
+      CycleState state,
+      Pod pod,
+      String[] names,
+      NodeInfo[] infos,
+      NodeScoreList[] lists,
+      boolean[] settled) {
+    int toCall = 0;
+    for (boolean s : settled) {
+      toCall += s ? 0 : 1;
     }
     ScorePlugin[] called = new ScorePlugin[toCall];
     NodeScoreList[] calledLists = new NodeScoreList[toCall];
@@ -563,9 +622,8 @@ public final class FrameworkImpl implements Framework {
         index -> {
           String nodeName = names[index];
           // One lookup per node for all plugins (none when the caller has the NodeInfos); a node
-          // the snapshot lacks is left to each plugin, which fails as upstream's do.
+          // the snapshot lacks goes to every plugin, settled or not, to fail as upstream's do.
           NodeInfo nodeInfo = infos == null ? snapshotNodeOrNull(nodeName) : infos[index];
-          // A node the snapshot lacks goes to every plugin, settled or not, to fail as upstream's.
           ScorePlugin[] plugins = nodeInfo == null ? scorePlugins : called;
           NodeScoreList[] into = nodeInfo == null ? lists : calledLists;
           for (int j = 0; j < plugins.length; j++) {
@@ -576,9 +634,7 @@ public final class FrameworkImpl implements Framework {
                       ? plugins[j].score(state, pod, nodeName)
                       : plugins[j].score(state, pod, nodeInfo);
             } catch (RuntimeException e) {
-              // Upstream's message carries only the plugin's; the plugin is named here too.
-              firstError.compareAndSet(
-                  null, "plugin \"" + plugins[j].name() + "\": " + thrown(e).message());
+              firstError.compareAndSet(null, scoreFailure(plugins[j], e));
               stop.stop();
               return;
             }
@@ -588,7 +644,7 @@ public final class FrameworkImpl implements Framework {
     // The loop over each chunk is this call site's own (see Parallelizer.ChunkConsumer).
     parallelizer.untilChunks(
         stop,
-        n,
+        names.length,
         (from, to, s) -> {
           for (int i = from; i < to && !s.isStopped(); i++) {
             scoreNode.accept(i);
@@ -602,13 +658,22 @@ public final class FrameworkImpl implements Framework {
                   + "\": "
                   + firstError.get()));
     }
-    CycleRecorder rec = state.recorder();
-    NodeScoreList[] raw = rec == null ? null : copies(lists);
+  }
 
-    // Upstream normalizes the plugins' lists in parallel, one plugin per goroutine. Each is a pass
-    // over a few hundred scores, far less work than handing it to another thread: they run here,
-    // one after the other, with the same results.
-    for (int j = 0; j < scorePlugins.length && !stop.isStopped(); j++) {
+  /** Upstream's message carries only the plugin's; the plugin is named here too. */
+  private static String scoreFailure(ScorePlugin plugin, RuntimeException e) {
+    return "plugin \"" + plugin.name() + "\": " + thrown(e).message();
+  }
+
+  /**
+   * Each plugin's NormalizeScore over its list; the first that fails stops the others.
+   *
+   * <p>Upstream normalizes the plugins' lists in parallel, one plugin per goroutine. Each is a pass
+   * over a few hundred scores, far less work than handing it to another thread: they run here, one
+   * after the other, with the same results.
+   */
+  private void normalizeScores(CycleState state, Pod pod, NodeScoreList[] lists) {
+    for (int j = 0; j < scorePlugins.length; j++) {
       ScoreExtensions ext = scorePlugins[j].scoreExtensions();
       if (ext == null) {
         continue;
@@ -620,65 +685,61 @@ public final class FrameworkImpl implements Framework {
         status = thrown(e);
       }
       if (!status.isSuccess()) {
-        firstError.compareAndSet(
-            null,
-            "normalize score plugin \""
-                + scorePlugins[j].name()
-                + "\" failed with error "
-                + status.message());
-        stop.stop();
+        throw new StatusException(
+            Status.error(
+                "error while running normalize score plugin for pod \""
+                    + podName(pod)
+                    + "\": normalize score plugin \""
+                    + scorePlugins[j].name()
+                    + "\" failed with error "
+                    + status.message()));
       }
     }
-    if (firstError.get() != null) {
-      throw new StatusException(
-          Status.error(
-              "error while running normalize score plugin for pod \""
-                  + podName(pod)
-                  + "\": "
-                  + firstError.get()));
-    }
-    NodeScoreList[] normalized = null;
-    if (rec != null) {
-      // A plugin without NormalizeScore has the same normalised scores as raw ones: one copy.
-      normalized = new NodeScoreList[lists.length];
-      for (int j = 0; j < lists.length; j++) {
-        normalized[j] = scorePlugins[j].scoreExtensions() == null ? raw[j] : copy(lists[j]);
-      }
-    }
+  }
 
-    for (int j = 0; j < scorePlugins.length; j++) {
-      long weight = scoreWeights[j];
-      NodeScoreList list = lists[j];
-      for (int i = 0; i < n; i++) {
-        long s = list.score(i);
-        if (s > NodeScoreList.MAX_NODE_SCORE || s < NodeScoreList.MIN_NODE_SCORE) {
-          throw new StatusException(
-              Status.error(
-                  "error while applying score defaultWeights for pod \""
-                      + podName(pod)
-                      + "\": score plugin \""
-                      + scorePlugins[j].name()
-                      + "\" returns an invalid score "
-                      + s
-                      + ", it should in the range of ["
-                      + NodeScoreList.MIN_NODE_SCORE
-                      + ", "
-                      + NodeScoreList.MAX_NODE_SCORE
-                      + "] after normalizing"));
-        }
-        list.setScore(i, s * weight);
-      }
+  /** A plugin without NormalizeScore has the same normalised scores as raw ones: one copy. */
+  private NodeScoreList[] normalizedCopies(NodeScoreList[] lists, NodeScoreList[] raw) {
+    NodeScoreList[] normalized = new NodeScoreList[lists.length];
+    for (int j = 0; j < lists.length; j++) {
+      normalized[j] = scorePlugins[j].scoreExtensions() == null ? raw[j] : copy(lists[j]);
     }
+    return normalized;
+  }
 
-    Map<String, NodeScoreList> pluginToNodeScores = new LinkedHashMap<>();
-    for (int j = 0; j < scorePlugins.length; j++) {
-      pluginToNodeScores.put(scorePlugins[j].name(), lists[j]);
-      if (rec != null) {
-        NodeScoreList weighted = scoreWeights[j] == 1 ? normalized[j] : copy(lists[j]);
-        rec.score(scorePlugins[j].name(), scoreWeights[j], raw[j], normalized[j], weighted);
+  /** Plugin {@code j}'s normalised scores, checked to be in range, times its weight. */
+  private void applyWeight(Pod pod, int j, NodeScoreList list) {
+    long weight = scoreWeights[j];
+    for (int i = 0, n = list.size(); i < n; i++) {
+      long s = list.score(i);
+      if (s > NodeScoreList.MAX_NODE_SCORE || s < NodeScoreList.MIN_NODE_SCORE) {
+        throw invalidScore(pod, scorePlugins[j], s);
       }
+      list.setScore(i, s * weight);
     }
-    return pluginToNodeScores;
+  }
+
+  private static StatusException invalidScore(Pod pod, ScorePlugin plugin, long s) {
+    return new StatusException(
+        Status.error(
+            "error while applying score defaultWeights for pod \""
+                + podName(pod)
+                + "\": score plugin \""
+                + plugin.name()
+                + "\" returns an invalid score "
+                + s
+                + ", it should in the range of ["
+                + NodeScoreList.MIN_NODE_SCORE
+                + ", "
+                + NodeScoreList.MAX_NODE_SCORE
+                + "] after normalizing"));
+  }
+
+  private void record(
+      CycleRecorder rec, NodeScoreList[] lists, NodeScoreList[] raw, NodeScoreList[] normalized) {
+    for (int j = 0; j < scorePlugins.length; j++) {
+      NodeScoreList weighted = scoreWeights[j] == 1 ? normalized[j] : copy(lists[j]);
+      rec.score(scorePlugins[j].name(), scoreWeights[j], raw[j], normalized[j], weighted);
+    }
   }
 
   private NodeInfo snapshotNodeOrNull(String nodeName) {

@@ -420,12 +420,7 @@ public final class FrameworkGenericScheduler {
    */
   NodeScoreList prioritizeNodes(
       Framework fwk, CycleState state, Pod pod, List<Node> nodes, List<NodeInfo> nodeInfos) {
-    String[] names = new String[nodes.size()];
-    for (int i = 0; i < names.length; i++) {
-      names[i] =
-          nodeInfos == null ? nodes.get(i).getMetadata().getName() : nodeInfos.get(i).nodeName();
-    }
-    NodeScoreList result = NodeScoreList.sharingNames(names);
+    NodeScoreList result = NodeScoreList.sharingNames(names(nodes, nodeInfos));
     if (extenders.isEmpty() && !fwk.hasScorePlugins()) {
       for (int i = 0; i < nodes.size(); i++) {
         result.setScore(i, 1);
@@ -433,19 +428,29 @@ public final class FrameworkGenericScheduler {
       return result;
     }
     Map<String, NodeScoreList> scoresMap = fwk.runScorePlugins(state, pod, nodes, nodeInfos);
-    long[] sums = new long[nodes.size()];
     for (NodeScoreList l : scoresMap.values()) {
-      for (int i = 0; i < sums.length; i++) {
-        sums[i] += l.score(i);
-      }
-    }
-    for (int i = 0; i < sums.length; i++) {
-      result.setScore(i, sums[i]);
+      addScores(result, l);
     }
     if (!extenders.isEmpty()) {
       addExtenderScores(pod, nodes, result, state.recorder());
     }
     return result;
+  }
+
+  private static String[] names(List<Node> nodes, List<NodeInfo> nodeInfos) {
+    String[] names = new String[nodes.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] =
+          nodeInfos == null ? nodes.get(i).getMetadata().getName() : nodeInfos.get(i).nodeName();
+    }
+    return names;
+  }
+
+  // A loop of its own, for the JIT (see FrameworkImpl.runScorePluginsUntimed).
+  private static void addScores(NodeScoreList into, NodeScoreList scores) {
+    for (int i = 0, n = into.size(); i < n; i++) {
+      into.setScore(i, into.score(i) + scores.score(i));
+    }
   }
 
   private void addExtenderScores(
