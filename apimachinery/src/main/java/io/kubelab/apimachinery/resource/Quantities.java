@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.Objects;
 
 /**
  * Parses Kubernetes quantities ({@code 100m}, {@code 1.5}, {@code 1Ki}, {@code 1G}, {@code 1e3})
@@ -29,6 +30,13 @@ import java.math.RoundingMode;
  * <p>{@link #value} and {@link #milliValue} take a fast path, long arithmetic on the scanned
  * digits, for the forms upstream itself keeps in an {@code int64Amount}; everything else goes
  * through {@link BigDecimal}. {@code QuantitiesTest} checks that the two paths agree.
+ *
+ * <p>Upstream parses a quantity once, when it decodes the object, and keeps the number. A fabric8
+ * {@link Quantity} keeps only the text, and the scheduler reads the same few quantities of every
+ * pod several times per scheduling cycle; so {@link #value(Quantity, String)} and {@link
+ * #milliValue(Quantity, String)} remember the last values they computed in a small table indexed by
+ * the text's hash ({@link #CACHE_SIZE} slots, a newer text replacing an older one in its slot).
+ * Only values that parsed are kept: a bad quantity is parsed, and rejected, each time.
  */
 public final class Quantities {
 
@@ -45,6 +53,17 @@ public final class Quantities {
       POW10[i] = POW10[i - 1] * 10;
     }
   }
+
+  /** Slots in the table of computed values (a power of two). */
+  static final int CACHE_SIZE = 1024;
+
+  /**
+   * One computed value: the quantity's two texts as fabric8 holds them, the scale asked for, the
+   * result. Immutable, so a slot read without a lock sees either nothing or a whole entry.
+   */
+  private record Computed(String amount, String format, int scale, long value) {}
+
+  private static final Computed[] CACHE = new Computed[CACHE_SIZE];
 
   private Quantities() {}
 
@@ -270,14 +289,45 @@ public final class Quantities {
 
   /** The value in thousandths, rounded up: milli-CPU for {@code cpu}. */
   public static long milliValue(Quantity q, String what) {
-    return scaled(text(q, what), -3, what);
+    return scaled(q, -3, what);
   }
 
   /**
    * The value rounded up: bytes for memory and storage, a count for pods and extended resources.
    */
   public static long value(Quantity q, String what) {
-    return scaled(text(q, what), 0, what);
+    return scaled(q, 0, what);
+  }
+
+  /** {@link #scaled(String, int, String)} of a fabric8 quantity, through the table. */
+  private static long scaled(Quantity q, int scale, String what) {
+    String amount = q == null ? null : q.getAmount();
+    if (amount == null) {
+      return scaled(text(q, what), scale, what);
+    }
+    String format = q.getFormat();
+    int slot = slot(amount, format);
+    Computed c = CACHE[slot];
+    if (c != null
+        && c.scale() == scale
+        && c.amount().equals(amount)
+        && Objects.equals(c.format(), format)) {
+      return c.value();
+    }
+    long v = scaled(text(q, what), scale, what);
+    CACHE[slot] = new Computed(amount, format, scale, v);
+    return v;
+  }
+
+  /** Puts an entry in a slot, whatever its text: lets a test make two texts share a slot. */
+  static void storeForTest(int slot, String amount, String format, int scale, long value) {
+    CACHE[slot] = new Computed(amount, format, scale, value);
+  }
+
+  /** A text's slot; its two scales share it (a resource is read at one scale). */
+  static int slot(String amount, String format) {
+    int h = amount.hashCode() * 31 + (format == null ? 0 : format.hashCode());
+    return (h ^ (h >>> 16)) & (CACHE_SIZE - 1);
   }
 
   /** {@link #milliValue(Quantity, String)} of a string. */
@@ -364,12 +414,25 @@ public final class Quantities {
   public static final class InvalidQuantityException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    private final String text;
+    private final String problem;
+
     InvalidQuantityException(String what, String text, String problem) {
       super(
           (what == null ? "quantity" : what)
               + (text == null ? "" : " \"" + text + "\"")
               + " "
               + problem);
+      this.text = text;
+      this.problem = problem;
+    }
+
+    /**
+     * The same error, naming {@code what} as the object and field: for callers that build the name
+     * only when a quantity turns out to be bad.
+     */
+    public InvalidQuantityException naming(String what) {
+      return new InvalidQuantityException(what, text, problem);
     }
   }
 }

@@ -71,23 +71,28 @@ public record Resource(
     TreeMap<String, Long> scalars = null;
     for (Map.Entry<String, Quantity> e : list.entrySet()) {
       String name = e.getKey();
-      String field = what + "." + name;
-      switch (name) {
-        case ResourceNames.CPU -> cpu += Quantities.milliValue(e.getValue(), field);
-        case ResourceNames.MEMORY -> mem += Quantities.value(e.getValue(), field);
-        case ResourceNames.EPHEMERAL_STORAGE -> eph += Quantities.value(e.getValue(), field);
-        case ResourceNames.PODS -> pods += Quantities.value(e.getValue(), field);
-        default -> {
-          if (ResourceNames.isScalarResourceName(name)) {
-            if (scalars == null) {
-              scalars = new TreeMap<>();
+      Quantity q = e.getValue();
+      // The field is named only when its quantity is bad: this runs several times per pod.
+      try {
+        switch (name) {
+          case ResourceNames.CPU -> cpu += Quantities.milliValue(q, null);
+          case ResourceNames.MEMORY -> mem += Quantities.value(q, null);
+          case ResourceNames.EPHEMERAL_STORAGE -> eph += Quantities.value(q, null);
+          case ResourceNames.PODS -> pods += Quantities.value(q, null);
+          default -> {
+            if (ResourceNames.isScalarResourceName(name)) {
+              if (scalars == null) {
+                scalars = new TreeMap<>();
+              }
+              scalars.merge(name, Quantities.value(q, null), Long::sum);
+            } else {
+              // Validate even what we ignore: bad input is never silently accepted.
+              Quantities.parse(q, null);
             }
-            scalars.merge(name, Quantities.value(e.getValue(), field), Long::sum);
-          } else {
-            // Validate even what we ignore: bad input is never silently accepted.
-            Quantities.parse(e.getValue(), field);
           }
         }
+      } catch (Quantities.InvalidQuantityException bad) {
+        throw bad.naming(what + "." + name);
       }
     }
     return new Resource(cpu, mem, eph, pods, scalars == null ? Map.of() : scalars);

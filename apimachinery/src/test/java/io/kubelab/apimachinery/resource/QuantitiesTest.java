@@ -215,4 +215,141 @@ class QuantitiesTest {
               }
             });
   }
+
+  // The table of computed values: a fabric8 Quantity's value is looked up by its texts and scale.
+
+  @Test
+  void aQuantityReadAgainGivesTheValueItsTextParsesToWhateverWasReadInBetween() {
+    // 3000 texts through a 1024-slot table: slots are shared and overwritten, in a seeded order.
+    qt().withFixedSeed(13L)
+        .withExamples(3000)
+        .forAll(Generators.quantityStrings(), Generators.quantityStrings())
+        .checkAssert(
+            (text, other) -> {
+              for (int round = 0; round < 2; round++) {
+                for (String t : new String[] {text, other}) {
+                  assertSameOutcome(t, () -> Quantities.value(t, "q"), () -> valueOf(t));
+                  assertSameOutcome(t, () -> Quantities.milliValue(t, "q"), () -> milliValueOf(t));
+                }
+              }
+            });
+  }
+
+  private static long valueOf(String text) {
+    return Quantities.value(new Quantity(text), "q");
+  }
+
+  private static long milliValueOf(String text) {
+    return Quantities.milliValue(new Quantity(text), "q");
+  }
+
+  private static void assertSameOutcome(
+      String text, java.util.function.LongSupplier expected, java.util.function.LongSupplier got) {
+    long want;
+    try {
+      want = expected.getAsLong();
+    } catch (Quantities.InvalidQuantityException e) {
+      assertThatThrownBy(got::getAsLong).as(text).hasMessage(e.getMessage());
+      return;
+    }
+    assertThat(got.getAsLong()).as(text).isEqualTo(want);
+  }
+
+  @Test
+  void twoQuantitiesThatShareASlotEachKeepTheirOwnValue() {
+    // Two amounts with the same suffix in one slot: only the amount tells them apart.
+    int other = 2;
+    while (Quantities.slot(String.valueOf(other), "Mi") != Quantities.slot("1", "Mi")) {
+      other++;
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(valueOf("1Mi")).isEqualTo(1L << 20);
+      assertThat(valueOf(other + "Mi")).as(other + "Mi").isEqualTo((long) other << 20);
+    }
+  }
+
+  @Test
+  void aValueInTheTableIsTakenAsItIsWithoutParsing() {
+    // White box: what the table holds for a text at a scale is the answer, unparsed.
+    Quantities.storeForTest(Quantities.slot("3", ""), "3", "", 0, 42);
+    assertThat(valueOf("3")).isEqualTo(42);
+    Quantities.storeForTest(Quantities.slot("3", ""), "3", "", 0, 3);
+  }
+
+  @Test
+  void anEntryForAnotherTextOrScaleInTheSlotIsNotTaken() {
+    // Another amount with the same suffix, another suffix with the same amount, another scale.
+    Quantities.storeForTest(Quantities.slot("5", "k"), "6", "k", 0, 42);
+    assertThat(valueOf("5k")).isEqualTo(5000);
+    Quantities.storeForTest(Quantities.slot("1", "Gi"), "1", "Mi", 0, 42);
+    assertThat(valueOf("1Gi")).isEqualTo(1L << 30);
+    Quantities.storeForTest(Quantities.slot("7", ""), "7", "", -3, 42);
+    assertThat(valueOf("7")).isEqualTo(7);
+    Quantities.storeForTest(Quantities.slot("7", null), "7", "m", 0, 42);
+    Quantity noFormat = new Quantity();
+    noFormat.setAmount("7");
+    assertThat(Quantities.value(noFormat, "q")).isEqualTo(7);
+  }
+
+  @Test
+  void aClusterWorthOfDistinctQuantitiesIsSpreadOverTheTable() {
+    java.util.Set<Integer> slots = new java.util.HashSet<>();
+    String[] suffixes = {"", "m", "k", "M", "G", "Ki", "Mi", "Gi"};
+    for (int i = 0; i < 64; i++) {
+      for (String suffix : suffixes) {
+        slots.add(Quantities.slot(String.valueOf(i * 100 + 1), suffix));
+      }
+    }
+    // 512 texts in 1024 slots: uniform hashing leaves about 400 distinct, a weak hash far fewer.
+    assertThat(slots).hasSizeGreaterThan(300);
+  }
+
+  @Test
+  void theSameTextAtAnotherScaleIsAnotherValue() {
+    // Both scales of a text share its slot: each read replaces the other's value.
+    assertThat(valueOf("2")).isEqualTo(2);
+    assertThat(milliValueOf("2")).isEqualTo(2000);
+    assertThat(valueOf("2")).isEqualTo(2);
+    assertThat(milliValueOf("250m")).isEqualTo(250);
+    assertThat(valueOf("250m")).isEqualTo(1);
+  }
+
+  @Test
+  void aQuantityChangedInPlaceIsReadByItsNewText() {
+    Quantity q = new Quantity("500Mi");
+    assertThat(Quantities.value(q, "q")).isEqualTo(500L << 20);
+    q.setFormat("Gi");
+    assertThat(Quantities.value(q, "q")).isEqualTo(500L << 30);
+    q.setAmount("2");
+    assertThat(Quantities.value(q, "q")).isEqualTo(2L << 30);
+    q.setFormat(null);
+    assertThat(Quantities.value(q, "q")).isEqualTo(2);
+  }
+
+  @Test
+  void aBadQuantityIsRejectedEveryTimeNamingTheFieldItWasReadFrom() {
+    Quantity bad = new Quantity();
+    bad.setAmount("lots");
+    for (String what : new String[] {"Pod a/b: spec.overhead.cpu", "Node n: status.capacity.cpu"}) {
+      assertThatThrownBy(() -> Quantities.milliValue(bad, what))
+          .isInstanceOf(Quantities.InvalidQuantityException.class)
+          .hasMessage(what + " \"lots\" is not a quantity");
+    }
+  }
+
+  @Test
+  void anErrorNamedAgainKeepsItsTextAndProblem() {
+    Quantities.InvalidQuantityException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            Quantities.InvalidQuantityException.class, () -> Quantities.value("10E", null));
+    assertThat(e).hasMessage("quantity \"10E\" is out of range");
+    assertThat(e.naming("Node n1: status.allocatable.memory"))
+        .hasMessage("Node n1: status.allocatable.memory \"10E\" is out of range");
+    Quantities.InvalidQuantityException missing =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            Quantities.InvalidQuantityException.class,
+            () -> Quantities.value((Quantity) null, null));
+    assertThat(missing.naming("Pod a: spec.overhead.cpu"))
+        .hasMessage("Pod a: spec.overhead.cpu is missing");
+  }
 }
