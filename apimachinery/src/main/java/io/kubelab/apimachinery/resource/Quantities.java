@@ -314,7 +314,9 @@ public final class Quantities {
         && Objects.equals(c.format(), format)) {
       return c.value();
     }
-    long v = scaled(text(q, what), scale, what);
+    // The text from the two strings just read: q may be changed meanwhile, and its value must be
+    // the one stored under this key.
+    long v = scaled(format == null || format.isEmpty() ? amount : amount + format, scale, what);
     CACHE[slot] = new Computed(amount, format, scale, v);
     return v;
   }
@@ -432,7 +434,9 @@ public final class Quantities {
      * only when a quantity turns out to be bad.
      */
     public InvalidQuantityException naming(String what) {
-      return new InvalidQuantityException(what, text, problem);
+      InvalidQuantityException named = new InvalidQuantityException(what, text, problem);
+      named.initCause(this);
+      return named;
     }
   }
 }
