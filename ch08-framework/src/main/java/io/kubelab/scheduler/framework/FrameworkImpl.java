@@ -513,9 +513,8 @@ public final class FrameworkImpl implements Framework {
     }
   }
 
-  // runScorePlugins runs once per pod over a few hundred nodes: its loops are each in a small
-  // method
-  // of their own, so that the JIT compiles each loop on its own, early, instead of recompiling one
+  // runScorePlugins runs once per pod over a few hundred nodes: each of its loops is a small method
+  // of its own, so that the JIT compiles each loop on its own, early, instead of recompiling one
   // large method from each of its loops in turn (which held the compiler for a third of a second
   // in a fresh JVM, while the scheduler ran on slower code).
   private Map<String, NodeScoreList> runScorePluginsUntimed(
