@@ -1,0 +1,339 @@
+package io.kubelab.cluster.client.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.StandardHttpRequest;
+import io.fabric8.kubernetes.client.http.WebSocket;
+import io.kubelab.cluster.apiserver.ApiServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.util.Timeout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kubelab's fabric8 transport against kubelab's API server: chosen by fabric8, requests complete on
+ * the caller's thread, streamed bodies are read as the consumer asks, and what it cannot do
+ * (WebSocket) fails clearly. Every wait is bounded.
+ */
+@org.junit.jupiter.api.Timeout(60)
+class BlockingHttpClientTest {
+
+  private ApiServer server;
+  private HttpClient http;
+
+  @BeforeEach
+  void start() {
+    server = ApiServer.builder().build().start();
+    // no retries: a failure must show at once, not after fabric8's back-off
+    http =
+        new BlockingHttpClientFactory()
+            .newBuilder(new ConfigBuilder(Config.empty()).withRequestRetryBackoffLimit(0).build())
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    http.close();
+    server.close();
+  }
+
+  private KubernetesClient client() {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.url())
+                .withNamespace("default")
+                .withRequestRetryBackoffLimit(0)
+                .build())
+        .build();
+  }
+
+  private static Pod pod(String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("c")
+        .withImage("nginx")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  @Test
+  void fabric8ChoosesThisTransportAndDerivedClientsShareItsPool() {
+    try (KubernetesClient client = client()) {
+      HttpClient base = client.getHttpClient();
+      assertThat(base).isInstanceOf(BlockingHttpClient.class);
+      HttpClient derived = base.newBuilder().build();
+      assertThat(derived).isInstanceOf(BlockingHttpClient.class).isNotSameAs(base);
+      assertThat(client.pods().resource(pod("a")).create().getMetadata().getUid()).isNotEmpty();
+      base.close();
+      assertThat(derived.isClosed()).as("a derived client shares the closed flag").isTrue();
+    }
+  }
+
+  @Test
+  void aRequestCompletesOnTheCallersThread() throws Exception {
+    CompletableFuture<HttpResponse<String>> f =
+        http.sendAsync(
+            http.newHttpRequestBuilder().uri(server.url() + "/version").build(), String.class);
+    assertThat(f).as("done when sendAsync returns: no other thread involved").isDone();
+    HttpResponse<String> r = f.get();
+    assertThat(r.code()).isEqualTo(200);
+    assertThat(r.body()).contains("\"gitVersion\"");
+    assertThat(r.header("content-type")).isEqualTo(r.header("Content-Type")).contains("json");
+    assertThat(r.headers("X-Not-There")).isEmpty();
+    assertThat(r.previousResponse()).isEmpty();
+  }
+
+  @Test
+  void aBodyIsSentWithTheContentTypeFabric8Names() throws Exception {
+    String json;
+    try (KubernetesClient client = client()) {
+      json = client.getKubernetesSerialization().asJson(pod("p"));
+    }
+    HttpResponse<String> created =
+        http.sendAsync(
+                http.newHttpRequestBuilder()
+                    .uri(server.url() + "/api/v1/namespaces/default/pods")
+                    .post("application/json", json)
+                    .build(),
+                String.class)
+            .get();
+    assertThat(created.code()).isEqualTo(201);
+    assertThat(server.object("/registry/pods/default/p")).isNotNull();
+
+    HttpResponse<String> refused =
+        http.sendAsync(
+                http.newHttpRequestBuilder()
+                    .uri(server.url() + "/api/v1/namespaces/default/pods")
+                    .post("text/plain", json)
+                    .build(),
+                String.class)
+            .get();
+    assertThat(refused.code()).as("the server saw text/plain, as sent").isEqualTo(415);
+  }
+
+  @Test
+  void aStreamedBodyIsReadOnlyAsTheConsumerAsksForIt() throws Exception {
+    BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+    AsyncBody.Consumer<List<ByteBuffer>> consumer =
+        (buffers, body) -> {
+          StringBuilder sb = new StringBuilder();
+          for (ByteBuffer b : buffers) {
+            sb.append(StandardCharsets.UTF_8.decode(b));
+          }
+          pieces.add(sb.toString());
+        };
+    int watchers = server.storage().watcherCount(); // the server's own (its garbage collector)
+    HttpRequest watch =
+        http.newHttpRequestBuilder()
+            .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true")
+            .forStreaming()
+            .build();
+    HttpResponse<AsyncBody> r = http.consumeBytes(watch, consumer).get(10, TimeUnit.SECONDS);
+    assertThat(r.code()).isEqualTo(200);
+    AsyncBody body = r.body();
+    try (KubernetesClient client = client()) {
+      client.pods().resource(pod("one")).create();
+      client.pods().resource(pod("two")).create();
+    }
+    StringBuilder seen = new StringBuilder();
+    while (!(seen.toString().contains("\"one\"") && seen.toString().contains("\"two\""))) {
+      body.consume(); // one piece per request
+      String piece = pieces.poll(10, TimeUnit.SECONDS);
+      assertThat(piece).as("a piece within 10 s of asking").isNotNull();
+      seen.append(piece);
+    }
+    assertThat(seen.indexOf("\"one\"")).isLessThan(seen.indexOf("\"two\""));
+    assertThat(pieces).as("nothing delivered that was not asked for").isEmpty();
+    assertThat(body.done()).isNotDone();
+
+    body.cancel();
+    assertThatThrownBy(() -> body.done().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(CancellationException.class);
+    // The connection is closed: the server notices when it next writes to it (as upstream's does).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try (KubernetesClient client = client()) {
+      for (int i = 0;
+          server.storage().watcherCount() > watchers && System.nanoTime() < deadline;
+          i++) {
+        client.pods().resource(pod("after-" + i)).create();
+      }
+    }
+    assertThat(server.storage().watcherCount())
+        .as("the server saw the stream close")
+        .isEqualTo(watchers);
+  }
+
+  @Test
+  void aStreamTheServerEndsCompletesDone() throws Exception {
+    AtomicInteger pieces = new AtomicInteger();
+    HttpRequest watch =
+        http.newHttpRequestBuilder()
+            .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=1")
+            .forStreaming()
+            .build();
+    HttpResponse<AsyncBody> r =
+        http.consumeBytes(
+                watch,
+                (buffers, body) -> {
+                  pieces.incrementAndGet();
+                  body.consume();
+                })
+            .get(10, TimeUnit.SECONDS);
+    r.body().consume();
+    r.body().done().get(10, TimeUnit.SECONDS); // the server's timeout ends the stream
+    assertThat(r.body().done()).isCompletedWithValue(null);
+  }
+
+  @Test
+  void fabric8WatchesOverHttpWhenTheWebSocketIsRefused() throws Exception {
+    CompletableFuture<WebSocket> ws =
+        http.newWebSocketBuilder()
+            .uri(URI.create(server.url() + "/api/v1/pods?watch=true"))
+            .buildAsync(new WebSocket.Listener() {});
+    assertThatThrownBy(() -> ws.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("speaks no WebSocket");
+
+    // fabric8 tries a WebSocket first (onlyHttpWatches is not set), then watches over HTTP
+    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    try (KubernetesClient client = client()) {
+      Watch w =
+          client
+              .pods()
+              .watch(
+                  new Watcher<Pod>() {
+                    @Override
+                    public void eventReceived(Action action, Pod p) {
+                      events.add(action + " " + p.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                  });
+      try {
+        client.pods().resource(pod("watched")).create();
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("ADDED watched");
+      } finally {
+        w.close();
+      }
+    }
+  }
+
+  @Test
+  void aConnectionThatCannotBeMadeFailsTheFuture() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    CompletableFuture<HttpResponse<String>> f =
+        http.sendAsync(
+            http.newHttpRequestBuilder().uri("http://127.0.0.1:" + port + "/version").build(),
+            String.class);
+    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aWholeBodyIsDeliveredOnceEvenWhenTheConsumerAsksAgainAtOnce() {
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<String> got = new AtomicReference<>();
+    BlockingHttpClient.WholeBody body =
+        new BlockingHttpClient.WholeBody(
+            "hello".getBytes(StandardCharsets.UTF_8),
+            (buffers, b) -> {
+              calls.incrementAndGet();
+              got.set(StandardCharsets.UTF_8.decode(buffers.get(0)).toString());
+              b.consume(); // re-entrant, as fabric8's consumers do
+            });
+    body.consume();
+    body.consume();
+    assertThat(calls).hasValue(1);
+    assertThat(got).hasValue("hello");
+    assertThat(body.done()).isCompletedWithValue(null);
+
+    BlockingHttpClient.WholeBody empty =
+        new BlockingHttpClient.WholeBody(new byte[0], (buffers, b) -> calls.incrementAndGet());
+    empty.consume();
+    assertThat(calls).as("an empty body is done without a call").hasValue(1);
+    assertThat(empty.done()).isCompletedWithValue(null);
+
+    BlockingHttpClient.WholeBody failing =
+        new BlockingHttpClient.WholeBody(
+            new byte[] {1},
+            (buffers, b) -> {
+              throw new IllegalStateException("consumer failed");
+            });
+    failing.consume();
+    assertThat(failing.done()).isCompletedExceptionally();
+  }
+
+  @Test
+  void requestsBecomeApacheRequestsWithoutTheHeadersHttpWritesItself() throws Exception {
+    StandardHttpRequest r =
+        (StandardHttpRequest)
+            http.newHttpRequestBuilder()
+                .uri(server.url() + "/api/v1/pods")
+                .header("Content-Length", "99")
+                .header("Host", "elsewhere")
+                .header("X-Kept", "yes")
+                .patch("application/merge-patch+json", "{}")
+                .timeout(7, TimeUnit.SECONDS)
+                .build();
+    HttpUriRequestBase a = BlockingHttpClient.toApache(r);
+    assertThat(a.getMethod()).isEqualTo("PATCH");
+    assertThat(a.getFirstHeader("X-Kept").getValue()).isEqualTo("yes");
+    assertThat(a.getFirstHeader("Content-Type").getValue())
+        .isEqualTo("application/merge-patch+json");
+    assertThat(a.containsHeader("Content-Length")).isFalse();
+    assertThat(a.containsHeader("Host")).isFalse();
+    assertThat(a.getEntity().getContentLength()).isEqualTo(2);
+    assertThat(a.getConfig().getResponseTimeout()).isEqualTo(Timeout.ofSeconds(7));
+
+    StandardHttpRequest streaming =
+        (StandardHttpRequest)
+            http.newHttpRequestBuilder()
+                .uri(server.url() + "/api/v1/pods?watch=true")
+                .timeout(7, TimeUnit.SECONDS)
+                .forStreaming()
+                .build();
+    assertThat(BlockingHttpClient.toApache(streaming).getConfig().getResponseTimeout())
+        .as("a watch may be quiet for minutes")
+        .isEqualTo(Timeout.DISABLED);
+  }
+}
