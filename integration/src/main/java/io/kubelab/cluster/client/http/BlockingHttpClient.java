@@ -247,6 +247,7 @@ public final class BlockingHttpClient
     private final Semaphore demand = new Semaphore(0);
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean cancelled;
+    private volatile Thread reader;
 
     StreamedBody(
         ClassicHttpResponse response,
@@ -266,6 +267,7 @@ public final class BlockingHttpClient
       if (started.compareAndSet(false, true)) {
         Thread t = new Thread(this::read, "kubelab-http-stream-" + STREAMS.incrementAndGet());
         t.setDaemon(true);
+        reader = t;
         t.start();
       }
     }
@@ -280,6 +282,9 @@ public final class BlockingHttpClient
             break;
           }
           int n = in.read(buf);
+          if (cancelled) {
+            break; // what a read returns after cancel() is not delivered
+          }
           if (n < 0) {
             ended = true;
             done.complete(null);
@@ -303,6 +308,11 @@ public final class BlockingHttpClient
     @Override
     public CompletableFuture<Void> done() {
       return done;
+    }
+
+    /** The thread reading this body, once the first {@code consume()} has started it (tests). */
+    Thread reader() {
+      return reader;
     }
 
     @Override

@@ -116,6 +116,14 @@ class BlockingHttpClientTest {
     assertThat(r.header("content-type")).isEqualTo(r.header("Content-Type")).contains("json");
     assertThat(r.headers("X-Not-There")).isEmpty();
     assertThat(r.previousResponse()).isEmpty();
+    HttpResponse<AsyncBody> raw =
+        http.consumeBytes(
+                http.newHttpRequestBuilder().uri(server.url() + "/version").build(),
+                (buffers, body) -> {})
+            .get();
+    assertThat(raw.body())
+        .as("read whole on this thread, no reader thread")
+        .isInstanceOf(BlockingHttpClient.WholeBody.class);
   }
 
   @Test
@@ -171,12 +179,17 @@ class BlockingHttpClientTest {
       client.pods().resource(pod("two")).create();
     }
     StringBuilder seen = new StringBuilder();
+    Thread reader = null;
     while (!(seen.toString().contains("\"one\"") && seen.toString().contains("\"two\""))) {
       body.consume(); // one piece per request
       String piece = pieces.poll(10, TimeUnit.SECONDS);
       assertThat(piece).as("a piece within 10 s of asking").isNotNull();
       seen.append(piece);
+      reader = reader == null ? ((BlockingHttpClient.StreamedBody) body).reader() : reader;
     }
+    assertThat(((BlockingHttpClient.StreamedBody) body).reader())
+        .as("one reader thread for the whole stream")
+        .isSameAs(reader);
     assertThat(seen.indexOf("\"one\"")).isLessThan(seen.indexOf("\"two\""));
     assertThat(pieces).as("nothing delivered that was not asked for").isEmpty();
     assertThat(body.done()).isNotDone();
@@ -196,6 +209,179 @@ class BlockingHttpClientTest {
     assertThat(server.storage().watcherCount())
         .as("the server saw the stream close")
         .isEqualTo(watchers);
+  }
+
+  @Test
+  void cancelEndsAReadInProgressWithoutWaitingForData() throws Exception {
+    List<String> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpRequest watch =
+        http.newHttpRequestBuilder()
+            .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true")
+            .forStreaming()
+            .build();
+    HttpResponse<AsyncBody> r =
+        http.consumeBytes(watch, (buffers, body) -> pieces.add("piece")).get(10, TimeUnit.SECONDS);
+    BlockingHttpClient.StreamedBody body = (BlockingHttpClient.StreamedBody) r.body();
+    body.consume(); // nothing is coming: the reader blocks in the socket's read
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!readingTheSocket(body.reader()) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(readingTheSocket(body.reader())).as("the reader is in a read").isTrue();
+
+    body.cancel();
+    body.reader().join(10_000);
+    assertThat(body.reader().isAlive()).as("the read ends at once, with no data").isFalse();
+    assertThat(pieces).isEmpty();
+    assertThat(body.done()).isCancelled();
+  }
+
+  private static boolean readingTheSocket(Thread t) {
+    return t != null
+        && java.util.Arrays.stream(t.getStackTrace())
+            .anyMatch(f -> f.getClassName().equals("sun.nio.ch.NioSocketImpl"));
+  }
+
+  @Test
+  void bodiesOfBytesAndStreamsAreSentWhole() throws Exception {
+    String json;
+    try (KubernetesClient client = client()) {
+      json = client.getKubernetesSerialization().asJson(pod("bytes"));
+    }
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> fromBytes =
+        http.sendAsync(
+                http.newHttpRequestBuilder()
+                    .uri(server.url() + "/api/v1/namespaces/default/pods")
+                    .post("application/json", bytes)
+                    .build(),
+                String.class)
+            .get();
+    assertThat(fromBytes.code()).isEqualTo(201);
+    byte[] streamed = json.replace("\"bytes\"", "\"stream\"").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> fromStream =
+        http.sendAsync(
+                http.newHttpRequestBuilder()
+                    .uri(server.url() + "/api/v1/namespaces/default/pods")
+                    .post(
+                        "application/json",
+                        new java.io.ByteArrayInputStream(streamed),
+                        streamed.length)
+                    .build(),
+                String.class)
+            .get();
+    assertThat(fromStream.code()).isEqualTo(201);
+    assertThat(server.object("/registry/pods/default/bytes")).isNotNull();
+    assertThat(server.object("/registry/pods/default/stream")).isNotNull();
+  }
+
+  @Test
+  void itOutranksFabric8sOwnTransports() {
+    assertThat(new BlockingHttpClientFactory().priority())
+        .isGreaterThan(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory().priority());
+  }
+
+  /** A tiny HTTP server of the JDK's, for what kubelab's API server never does. */
+  private static com.sun.net.httpserver.HttpServer stub(
+      List<String> seen, com.sun.net.httpserver.HttpHandler handler) throws IOException {
+    com.sun.net.httpserver.HttpServer s =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    s.createContext(
+        "/",
+        ex -> {
+          seen.add(ex.getRequestMethod() + " " + ex.getRequestURI());
+          handler.handle(ex);
+        });
+    s.start();
+    return s;
+  }
+
+  private static void answer(com.sun.net.httpserver.HttpExchange ex, int code, String body)
+      throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(code, b.length == 0 ? -1 : b.length);
+    if (b.length > 0) {
+      ex.getResponseBody().write(b);
+    }
+    ex.close();
+  }
+
+  @Test
+  void redirectsAreFollowedOnlyWhenAsked() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer s =
+        stub(
+            seen,
+            ex -> {
+              if (ex.getRequestURI().getPath().equals("/a")) {
+                ex.getResponseHeaders().add("Location", "/b");
+                answer(ex, 302, "");
+              } else {
+                answer(ex, 200, "at b");
+              }
+            });
+    String a = "http://127.0.0.1:" + s.getAddress().getPort() + "/a";
+    try (HttpClient plain = new BlockingHttpClientFactory().newBuilder().build();
+        HttpClient following =
+            new BlockingHttpClientFactory().newBuilder().followAllRedirects().build()) {
+      assertThat(
+              plain
+                  .sendAsync(plain.newHttpRequestBuilder().uri(a).build(), String.class)
+                  .get()
+                  .code())
+          .isEqualTo(302);
+      HttpResponse<String> r =
+          following.sendAsync(following.newHttpRequestBuilder().uri(a).build(), String.class).get();
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("at b");
+      assertThat(seen).containsExactly("GET /a", "GET /a", "GET /b");
+    } finally {
+      s.stop(0);
+    }
+  }
+
+  @Test
+  void anHttpProxyIsUsedAndOthersAreRefused() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer proxy =
+        stub(
+            seen,
+            ex -> {
+              seen.add(ex.getRequestHeaders().getFirst("Proxy-Authorization"));
+              answer(ex, 200, "via proxy");
+            });
+    try (HttpClient viaProxy =
+        new BlockingHttpClientFactory()
+            .newBuilder()
+            .proxyAddress(proxy.getAddress())
+            .proxyType(HttpClient.ProxyType.HTTP)
+            .proxyAuthorization("Basic a3ViZWxhYjpzZWNyZXQ=")
+            .build()) {
+      HttpResponse<String> r =
+          viaProxy
+              .sendAsync(
+                  viaProxy
+                      .newHttpRequestBuilder()
+                      .uri("http://api.example.invalid/version")
+                      .build(),
+                  String.class)
+              .get(10, TimeUnit.SECONDS);
+      assertThat(r.body()).isEqualTo("via proxy");
+      assertThat(seen)
+          .containsExactly("GET http://api.example.invalid/version", "Basic a3ViZWxhYjpzZWNyZXQ=");
+    } finally {
+      proxy.stop(0);
+    }
+    assertThatThrownBy(
+            () ->
+                new BlockingHttpClientFactory()
+                    .newBuilder()
+                    .proxyAddress(new java.net.InetSocketAddress("127.0.0.1", 1080))
+                    .proxyType(HttpClient.ProxyType.SOCKS5)
+                    .build())
+        .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .hasMessageContaining("HTTP proxies only, not SOCKS5");
   }
 
   @Test
