@@ -57,9 +57,14 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #consumeBytesDirect} sends the request and reads the response on the calling thread. A
  * body of known size is read whole before the future completes (the connection goes back to the
  * pool at once), and handed to the consumer in one piece on the first {@code consume()}. A request
- * fabric8 marks for streaming (a watch, a followed log) keeps its connection: a daemon thread reads
- * the body and hands each piece over after the consumer has asked for it, as fabric8's flow control
- * expects.
+ * fabric8 marks for streaming (a watch), and any body of unknown length (a followed log, a chunked
+ * answer), keeps its connection: a daemon thread reads the body and hands each piece over after the
+ * consumer has asked for it, as fabric8's flow control expects.
+ *
+ * <p>One exception to "on the caller's thread": fabric8 runs its retries from one scheduler thread
+ * shared by the whole JVM ({@code Utils.schedule}); a request made there runs on a thread of this
+ * transport's instead, so that a retry waiting for a slow server does not hold up every other
+ * fabric8 timer.
  */
 public final class BlockingHttpClient
     extends StandardHttpClient<
@@ -67,18 +72,32 @@ public final class BlockingHttpClient
 
   /** Headers the HTTP layer writes itself; a copy from fabric8 would be refused or doubled. */
   private static final Set<String> RESTRICTED =
-      Set.of("content-length", "content-type", "host", "connection", "transfer-encoding", "expect");
+      Set.of("content-length", "host", "connection", "transfer-encoding", "expect");
+
+  private static final AtomicInteger STREAMS = new AtomicInteger();
+
+  /** Runs requests made on fabric8's shared scheduler thread (its retries). */
+  private static final java.util.concurrent.ExecutorService OFF_SCHEDULER =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "kubelab-http-retry-" + STREAMS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
 
   /** How many connections may be open to one server: one per watch, plus the requests in flight. */
   static final int MAX_CONNECTIONS = 1024;
 
-  private static final AtomicInteger STREAMS = new AtomicInteger();
-
   private final CloseableHttpClient http;
 
-  private BlockingHttpClient(Builder builder, CloseableHttpClient http, AtomicBoolean closed) {
+  /** The streams open on this client's pool (shared by derived clients), cancelled on close. */
+  private final Set<StreamedBody> streams;
+
+  private BlockingHttpClient(
+      Builder builder, CloseableHttpClient http, Set<StreamedBody> streams, AtomicBoolean closed) {
     super(builder, closed);
     this.http = http;
+    this.streams = streams;
   }
 
   @Override
@@ -95,9 +114,19 @@ public final class BlockingHttpClient
   @Override
   public CompletableFuture<HttpResponse<AsyncBody>> consumeBytesDirect(
       StandardHttpRequest request, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+    if (Thread.currentThread().getName().startsWith("CachedSingleThreadScheduler")) {
+      return CompletableFuture.supplyAsync(() -> exchange(request, consumer), OFF_SCHEDULER)
+          .thenCompose(f -> f);
+    }
+    return exchange(request, consumer);
+  }
+
+  /** One request and its response, on this thread. */
+  private CompletableFuture<HttpResponse<AsyncBody>> exchange(
+      StandardHttpRequest request, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
     HttpUriRequestBase req;
     try {
-      req = toApache(request);
+      req = toApache(request, defaultTimeout());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -108,8 +137,8 @@ public final class BlockingHttpClient
       Map<String, List<String>> headers = headers(response);
       HttpEntity entity = response.getEntity();
       AsyncBody body;
-      if (request.isForStreaming() && entity != null) {
-        body = new StreamedBody(response, entity.getContent(), consumer);
+      if (entity != null && (request.isForStreaming() || entity.getContentLength() < 0)) {
+        body = new StreamedBody(response, entity.getContent(), consumer, streams);
         response = null; // the stream's thread closes it
       } else {
         byte[] bytes = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
@@ -123,13 +152,27 @@ public final class BlockingHttpClient
     }
   }
 
-  /** fabric8's request as Apache's: method, URI, headers, body, and the timeouts. */
-  static HttpUriRequestBase toApache(StandardHttpRequest r) {
+  /** The client's request timeout, for requests that name none (fabric8's raw requests). */
+  java.time.Duration defaultTimeout() {
+    io.fabric8.kubernetes.client.RequestConfig rc =
+        getTag(io.fabric8.kubernetes.client.RequestConfig.class);
+    return rc == null || rc.getRequestTimeout() == null || rc.getRequestTimeout() <= 0
+        ? null
+        : java.time.Duration.ofMillis(rc.getRequestTimeout());
+  }
+
+  /**
+   * fabric8's request as Apache's: method, URI, headers, body, and the timeouts ({@code
+   * defaultTimeout} when the request names none; none for a stream).
+   */
+  static HttpUriRequestBase toApache(StandardHttpRequest r, java.time.Duration defaultTimeout) {
     HttpUriRequestBase req = new HttpUriRequestBase(r.method(), r.uri());
     r.headers()
         .forEach(
             (name, values) -> {
-              if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+              String lower = name.toLowerCase(java.util.Locale.ROOT);
+              if (!RESTRICTED.contains(lower)
+                  && !(lower.equals("content-type") && r.getContentType() != null)) {
                 values.forEach(v -> req.addHeader(name, v));
               }
             });
@@ -147,11 +190,15 @@ public final class BlockingHttpClient
       throw new IllegalArgumentException(
           "kubelab's HTTP transport: unknown request body " + body.getClass().getName());
     }
-    RequestConfig.Builder config = RequestConfig.custom().setExpectContinueEnabled(false);
+    RequestConfig.Builder config =
+        RequestConfig.custom().setExpectContinueEnabled(r.isExpectContinue());
+    java.time.Duration timeout =
+        r.getTimeout() != null && !r.getTimeout().isZero() ? r.getTimeout() : defaultTimeout;
     if (r.isForStreaming()) {
       config.setResponseTimeout(Timeout.DISABLED); // a watch may be quiet for minutes
-    } else if (r.getTimeout() != null && !r.getTimeout().isZero()) {
-      config.setResponseTimeout(Timeout.ofMilliseconds(r.getTimeout().toMillis()));
+    } else if (timeout != null) {
+      // a bound on each wait for the server (Apache's socket timeout), not on the whole exchange
+      config.setResponseTimeout(Timeout.ofMilliseconds(timeout.toMillis()));
     }
     req.setConfig(config.build());
     return req;
@@ -177,6 +224,9 @@ public final class BlockingHttpClient
 
   @Override
   protected void doClose() {
+    for (StreamedBody b : List.copyOf(streams)) {
+      b.cancel(); // a reader waiting for demand would otherwise wait for ever
+    }
     http.close(CloseMode.IMMEDIATE);
   }
 
@@ -212,9 +262,12 @@ public final class BlockingHttpClient
       if (done.isDone()) {
         return;
       }
-      if (bytes.length == 0 || !delivered.compareAndSet(false, true)) {
+      if (bytes.length == 0) {
         done.complete(null);
         return;
+      }
+      if (!delivered.compareAndSet(false, true)) {
+        return; // the thread that delivers completes done when its consumer returns
       }
       try {
         consumer.consume(List.of(ByteBuffer.wrap(bytes)), this);
@@ -252,10 +305,13 @@ public final class BlockingHttpClient
     StreamedBody(
         ClassicHttpResponse response,
         InputStream in,
-        AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+        AsyncBody.Consumer<List<ByteBuffer>> consumer,
+        Set<StreamedBody> open) {
       this.response = response;
       this.in = in;
       this.consumer = consumer;
+      open.add(this);
+      done.whenComplete((v, e) -> open.remove(this));
     }
 
     @Override
@@ -268,7 +324,13 @@ public final class BlockingHttpClient
         Thread t = new Thread(this::read, "kubelab-http-stream-" + STREAMS.incrementAndGet());
         t.setDaemon(true);
         reader = t;
-        t.start();
+        try {
+          t.start();
+        } catch (Throwable e) {
+          done.completeExceptionally(e);
+          abort();
+          closeQuietly(response);
+        }
       }
     }
 
@@ -295,7 +357,7 @@ public final class BlockingHttpClient
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         done.completeExceptionally(e);
-      } catch (Exception e) {
+      } catch (Throwable e) {
         done.completeExceptionally(e); // a no-op after cancel()
       } finally {
         if (!ended) {
@@ -354,9 +416,10 @@ public final class BlockingHttpClient
     @Override
     public BlockingHttpClient build() {
       if (client != null) {
-        return new BlockingHttpClient(this, client.http, client.getClosed());
+        return new BlockingHttpClient(this, client.http, client.streams, client.getClosed());
       }
-      return new BlockingHttpClient(this, engine(), new AtomicBoolean());
+      return new BlockingHttpClient(
+          this, engine(), java.util.concurrent.ConcurrentHashMap.newKeySet(), new AtomicBoolean());
     }
 
     private CloseableHttpClient engine() {
@@ -401,7 +464,9 @@ public final class BlockingHttpClient
         }
         InetSocketAddress a = proxyAddress;
         b.setProxy(new HttpHost(a.getHostString(), a.getPort()));
-        addProxyAuthInterceptor();
+        // the credentials go on plain HTTP requests only: an https:// request's CONNECT is
+        // Apache's, and a header on the request itself would travel inside the tunnel
+        addPlainHttpProxyAuthInterceptor(false);
       }
       return b.build();
     }

@@ -24,6 +24,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -308,6 +309,227 @@ class BlockingHttpClientTest {
   }
 
   @Test
+  void aRetryRunsOffFabric8sSharedSchedulerThread() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    com.sun.net.httpserver.HttpServer s =
+        stub(
+            new java.util.concurrent.CopyOnWriteArrayList<>(),
+            ex -> {
+              if (calls.incrementAndGet() == 1) {
+                answer(ex, 503, "busy"); // fabric8 retries a 503 from its scheduler thread
+              } else {
+                try {
+                  release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                answer(ex, 200, "ok");
+              }
+            });
+    try (HttpClient retrying =
+        new BlockingHttpClientFactory()
+            .newBuilder(
+                new ConfigBuilder(Config.empty())
+                    .withRequestRetryBackoffLimit(3)
+                    .withRequestRetryBackoffInterval(10)
+                    .build())
+            .build()) {
+      CompletableFuture<HttpResponse<String>> f =
+          retrying.sendAsync(
+              retrying
+                  .newHttpRequestBuilder()
+                  .uri("http://127.0.0.1:" + s.getAddress().getPort() + "/x")
+                  .build(),
+              String.class);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (calls.get() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(calls).as("the retry reached the server").hasValue(2);
+      // while the retry waits for its answer, fabric8's scheduler thread is free for its timers
+      CompletableFuture<Void> timer =
+          io.fabric8.kubernetes.client.utils.Utils.schedule(
+              Runnable::run, () -> {}, 1, TimeUnit.MILLISECONDS);
+      timer.get(10, TimeUnit.SECONDS);
+      assertThat(f).isNotDone();
+      release.countDown();
+      assertThat(f.get(10, TimeUnit.SECONDS).body()).isEqualTo("ok");
+    } finally {
+      release.countDown();
+      s.stop(0);
+    }
+  }
+
+  @Test
+  void aBodyOfUnknownLengthIsStreamedEvenWhenNotAskedTo() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    com.sun.net.httpserver.HttpServer s =
+        stub(
+            new java.util.concurrent.CopyOnWriteArrayList<>(),
+            ex -> {
+              ex.sendResponseHeaders(200, 0); // chunked: a followed log looks like this
+              ex.getResponseBody().write("first".getBytes(StandardCharsets.UTF_8));
+              ex.getResponseBody().flush();
+              try {
+                release.await(20, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              ex.getResponseBody().write("second".getBytes(StandardCharsets.UTF_8));
+              ex.close();
+            });
+    BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+    try {
+      HttpResponse<AsyncBody> r =
+          http.consumeBytes(
+                  http.newHttpRequestBuilder()
+                      .uri("http://127.0.0.1:" + s.getAddress().getPort() + "/log?follow=true")
+                      .build(),
+                  (buffers, body) ->
+                      pieces.add(StandardCharsets.UTF_8.decode(buffers.get(0)).toString()))
+              .get(10, TimeUnit.SECONDS);
+      assertThat(r.body()).isInstanceOf(BlockingHttpClient.StreamedBody.class);
+      r.body().consume();
+      assertThat(pieces.poll(10, TimeUnit.SECONDS)).isEqualTo("first");
+      release.countDown();
+      r.body().consume();
+      assertThat(pieces.poll(10, TimeUnit.SECONDS)).isEqualTo("second");
+      r.body().consume(); // the end of the body
+      r.body().done().get(10, TimeUnit.SECONDS);
+      assertThat(r.body().done()).isCompletedWithValue(null);
+    } finally {
+      release.countDown();
+      s.stop(0);
+    }
+  }
+
+  @Test
+  void aStreamIsReadOnePieceAtATime() throws Exception {
+    byte[] chunk = new byte[8192];
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    com.sun.net.httpserver.HttpServer s =
+        stub(
+            new java.util.concurrent.CopyOnWriteArrayList<>(),
+            ex -> {
+              ex.sendResponseHeaders(200, 0);
+              for (int i = 0; i < 4; i++) {
+                ex.getResponseBody().write(chunk);
+                ex.getResponseBody().flush();
+              }
+              ex.close();
+            });
+    AtomicInteger pieces = new AtomicInteger();
+    try {
+      HttpResponse<AsyncBody> r =
+          http.consumeBytes(
+                  http.newHttpRequestBuilder()
+                      .uri("http://127.0.0.1:" + s.getAddress().getPort() + "/stream")
+                      .forStreaming()
+                      .build(),
+                  (buffers, body) -> pieces.incrementAndGet())
+              .get(10, TimeUnit.SECONDS);
+      BlockingHttpClient.StreamedBody body = (BlockingHttpClient.StreamedBody) r.body();
+      body.consume();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!(pieces.get() == 1 && waitingForDemand(body.reader()))
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(waitingForDemand(body.reader())).as("the reader waits to be asked").isTrue();
+      assertThat(pieces).as("one piece per consume(), though 32 KiB are there").hasValue(1);
+      body.cancel();
+    } finally {
+      s.stop(0);
+    }
+  }
+
+  private static boolean waitingForDemand(Thread t) {
+    return t != null
+        && java.util.Arrays.stream(t.getStackTrace())
+            .anyMatch(f -> f.getClassName().equals("java.util.concurrent.Semaphore"));
+  }
+
+  @Test
+  void derivedClientsReuseThePoolsConnections() throws Exception {
+    List<Integer> ports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer s =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    s.createContext(
+        "/",
+        ex -> {
+          ports.add(ex.getRemoteAddress().getPort());
+          answer(ex, 200, "ok");
+        });
+    s.start();
+    try {
+      String url = "http://127.0.0.1:" + s.getAddress().getPort() + "/";
+      HttpClient derived = http.newBuilder().build();
+      assertThat(
+              http.sendAsync(http.newHttpRequestBuilder().uri(url).build(), String.class)
+                  .get()
+                  .code())
+          .isEqualTo(200);
+      assertThat(
+              derived
+                  .sendAsync(derived.newHttpRequestBuilder().uri(url).build(), String.class)
+                  .get()
+                  .code())
+          .isEqualTo(200);
+      assertThat(ports).hasSize(2);
+      assertThat(ports.get(1))
+          .as("the derived client took the connection the first answer returned to the shared pool")
+          .isEqualTo(ports.get(0));
+    } finally {
+      s.stop(0);
+    }
+  }
+
+  @Test
+  void closingTheClientEndsItsOpenStreams() throws Exception {
+    HttpResponse<AsyncBody> r =
+        http.consumeBytes(
+                http.newHttpRequestBuilder()
+                    .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true")
+                    .forStreaming()
+                    .build(),
+                (buffers, body) -> {})
+            .get(10, TimeUnit.SECONDS);
+    BlockingHttpClient.StreamedBody body = (BlockingHttpClient.StreamedBody) r.body();
+    body.consume();
+    http.close();
+    assertThat(body.done()).isCancelled();
+    body.reader().join(10_000);
+    assertThat(body.reader().isAlive()).isFalse();
+  }
+
+  @Test
+  void aRequestWithoutATimeoutTakesTheClientsRequestTimeout() {
+    try (HttpClient timed =
+            new BlockingHttpClientFactory()
+                .newBuilder(new ConfigBuilder(Config.empty()).withRequestTimeout(4321).build())
+                .build();
+        HttpClient untimed =
+            new BlockingHttpClientFactory()
+                .newBuilder(new ConfigBuilder(Config.empty()).withRequestTimeout(0).build())
+                .build()) {
+      assertThat(((BlockingHttpClient) timed).defaultTimeout()).isEqualTo(Duration.ofMillis(4321));
+      assertThat(((BlockingHttpClient) untimed).defaultTimeout()).isNull();
+      StandardHttpRequest noTimeout =
+          (StandardHttpRequest) timed.newHttpRequestBuilder().uri(server.url()).build();
+      assertThat(noTimeout.getTimeout()).isNull();
+      assertThat(
+              BlockingHttpClient.toApache(noTimeout, Duration.ofMillis(4321))
+                  .getConfig()
+                  .getResponseTimeout())
+          .isEqualTo(Timeout.ofMilliseconds(4321));
+      assertThat(BlockingHttpClient.toApache(noTimeout, null).getConfig().getResponseTimeout())
+          .isNull();
+    }
+  }
+
+  @Test
   void redirectsAreFollowedOnlyWhenAsked() throws Exception {
     List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     com.sun.net.httpserver.HttpServer s =
@@ -501,7 +723,7 @@ class BlockingHttpClientTest {
                 .patch("application/merge-patch+json", "{}")
                 .timeout(7, TimeUnit.SECONDS)
                 .build();
-    HttpUriRequestBase a = BlockingHttpClient.toApache(r);
+    HttpUriRequestBase a = BlockingHttpClient.toApache(r, null);
     assertThat(a.getMethod()).isEqualTo("PATCH");
     assertThat(a.getFirstHeader("X-Kept").getValue()).isEqualTo("yes");
     assertThat(a.getFirstHeader("Content-Type").getValue())
@@ -518,7 +740,7 @@ class BlockingHttpClientTest {
                 .timeout(7, TimeUnit.SECONDS)
                 .forStreaming()
                 .build();
-    assertThat(BlockingHttpClient.toApache(streaming).getConfig().getResponseTimeout())
+    assertThat(BlockingHttpClient.toApache(streaming, null).getConfig().getResponseTimeout())
         .as("a watch may be quiet for minutes")
         .isEqualTo(Timeout.DISABLED);
   }

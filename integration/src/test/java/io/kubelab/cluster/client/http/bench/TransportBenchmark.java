@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.Threads;
  * transports in the same JVM, server and client sharing its cores: {@code kubelab} (the blocking
  * transport the kubelab command uses) and {@code jdk} (fabric8's transport on the JDK's {@code
  * HttpClient}, which kubelab used before). Both speak HTTP/1.1 to the same server; the score is
- * creates per second, every step of both sides included, so the ratio of the two is the ratio of
- * their cost per request.
+ * creates per second, every step of both sides included. Where the cores are not kept busy (a
+ * transport whose threads wait for one another), the ratio of the scores is larger than the ratio
+ * of the CPU each create costs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
