@@ -92,6 +92,17 @@ class BlockingHttpClientTest {
         .build();
   }
 
+  private String podJson(String name) {
+    try (KubernetesClient client = client()) {
+      return client.getKubernetesSerialization().asJson(pod(name));
+    }
+  }
+
+  /** Sends a request with the test's client and waits for its answer as a string. */
+  private HttpResponse<String> send(HttpRequest request) throws Exception {
+    return http.sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void fabric8ChoosesThisTransportAndDerivedClientsShareItsPool() {
     try (KubernetesClient client = client()) {
@@ -129,29 +140,22 @@ class BlockingHttpClientTest {
 
   @Test
   void aBodyIsSentWithTheContentTypeFabric8Names() throws Exception {
-    String json;
-    try (KubernetesClient client = client()) {
-      json = client.getKubernetesSerialization().asJson(pod("p"));
-    }
+    String json = podJson("p");
     HttpResponse<String> created =
-        http.sendAsync(
-                http.newHttpRequestBuilder()
-                    .uri(server.url() + "/api/v1/namespaces/default/pods")
-                    .post("application/json", json)
-                    .build(),
-                String.class)
-            .get();
+        send(
+            http.newHttpRequestBuilder()
+                .uri(server.url() + "/api/v1/namespaces/default/pods")
+                .post("application/json", json)
+                .build());
     assertThat(created.code()).isEqualTo(201);
     assertThat(server.object("/registry/pods/default/p")).isNotNull();
 
     HttpResponse<String> refused =
-        http.sendAsync(
-                http.newHttpRequestBuilder()
-                    .uri(server.url() + "/api/v1/namespaces/default/pods")
-                    .post("text/plain", json)
-                    .build(),
-                String.class)
-            .get();
+        send(
+            http.newHttpRequestBuilder()
+                .uri(server.url() + "/api/v1/namespaces/default/pods")
+                .post("text/plain", json)
+                .build());
     assertThat(refused.code()).as("the server saw text/plain, as sent").isEqualTo(415);
   }
 
@@ -245,19 +249,14 @@ class BlockingHttpClientTest {
 
   @Test
   void bodiesOfBytesAndStreamsAreSentWhole() throws Exception {
-    String json;
-    try (KubernetesClient client = client()) {
-      json = client.getKubernetesSerialization().asJson(pod("bytes"));
-    }
+    String json = podJson("bytes");
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> fromBytes =
-        http.sendAsync(
-                http.newHttpRequestBuilder()
-                    .uri(server.url() + "/api/v1/namespaces/default/pods")
-                    .post("application/json", bytes)
-                    .build(),
-                String.class)
-            .get();
+        send(
+            http.newHttpRequestBuilder()
+                .uri(server.url() + "/api/v1/namespaces/default/pods")
+                .post("application/json", bytes)
+                .build());
     assertThat(fromBytes.code()).isEqualTo(201);
     byte[] streamed = json.replace("\"bytes\"", "\"stream\"").getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> fromStream =
