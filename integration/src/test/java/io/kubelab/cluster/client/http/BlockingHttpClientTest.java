@@ -241,10 +241,15 @@ class BlockingHttpClientTest {
     assertThat(body.done()).isCancelled();
   }
 
-  private static boolean readingTheSocket(Thread t) {
+  /** Whether thread {@code t} is inside class {@code className} (where a reader waits). */
+  private static boolean inside(Thread t, String className) {
     return t != null
         && java.util.Arrays.stream(t.getStackTrace())
-            .anyMatch(f -> f.getClassName().equals("sun.nio.ch.NioSocketImpl"));
+            .anyMatch(f -> f.getClassName().equals(className));
+  }
+
+  private static boolean readingTheSocket(Thread t) {
+    return inside(t, "sun.nio.ch.NioSocketImpl");
   }
 
   @Test
@@ -444,9 +449,7 @@ class BlockingHttpClientTest {
   }
 
   private static boolean waitingForDemand(Thread t) {
-    return t != null
-        && java.util.Arrays.stream(t.getStackTrace())
-            .anyMatch(f -> f.getClassName().equals("java.util.concurrent.Semaphore"));
+    return inside(t, "java.util.concurrent.Semaphore");
   }
 
   @Test
