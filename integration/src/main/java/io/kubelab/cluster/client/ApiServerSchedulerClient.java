@@ -461,7 +461,11 @@ public final class ApiServerSchedulerClient
       }
       String ns = event.getMetadata().getNamespace();
       try {
-        client.v1().events().inNamespace(ns).resource(event).create();
+        // A raw POST, as the binding is: the DSL would also decode the created Event, which the
+        // broadcaster never reads (a third of the event writers' CPU in the through-server perf).
+        post(
+            "/api/v1/namespaces/" + ns + "/events",
+            client.getKubernetesSerialization().asJson(event));
       } catch (RuntimeException e) {
         // Upstream's broadcaster drops events it cannot write after its retries; a lost event
         // must not fail a scheduling cycle.
