@@ -442,7 +442,12 @@ class BlockingHttpClientTest {
       }
       assertThat(waitingForDemand(body.reader())).as("the reader waits to be asked").isTrue();
       assertThat(pieces).as("one piece per consume(), though 32 KiB are there").hasValue(1);
+      assertThat(body.reader().isDaemon()).as("a stream never keeps the JVM alive").isTrue();
       body.cancel();
+      body.reader().join(10_000);
+      assertThat(body.reader().isAlive())
+          .as("cancel() wakes a reader that waits to be asked, and it ends")
+          .isFalse();
     } finally {
       s.stop(0);
     }
@@ -745,5 +750,293 @@ class BlockingHttpClientTest {
     assertThat(BlockingHttpClient.toApache(streaming, null).getConfig().getResponseTimeout())
         .as("a watch may be quiet for minutes")
         .isEqualTo(Timeout.DISABLED);
+  }
+
+  @Test
+  void aBodyOfKnownLengthIsReadWholeAndAnAnswerWithoutOneIsEmpty() throws Exception {
+    com.sun.net.httpserver.HttpServer s =
+        stub(
+            new java.util.concurrent.CopyOnWriteArrayList<>(),
+            ex -> {
+              switch (ex.getRequestURI().getPath()) {
+                case "/known" -> answer(ex, 200, "abc");
+                case "/empty" -> answer(ex, 200, ""); // Content-Length: 0
+                default -> answer(ex, 204, ""); // no body at all
+              }
+            });
+    String base = "http://127.0.0.1:" + s.getAddress().getPort();
+    try {
+      for (String path : List.of("/known", "/empty", "/none")) {
+        StringBuilder got = new StringBuilder();
+        HttpResponse<AsyncBody> r =
+            http.consumeBytes(
+                    http.newHttpRequestBuilder().uri(base + path).build(),
+                    (buffers, body) -> got.append(StandardCharsets.UTF_8.decode(buffers.get(0))))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(r.body())
+            .as(path + ": read whole, no thread")
+            .isInstanceOf(BlockingHttpClient.WholeBody.class);
+        r.body().consume();
+        assertThat(r.body().done()).as(path).isCompletedWithValue(null);
+        assertThat(got.toString()).as(path).isEqualTo(path.equals("/known") ? "abc" : "");
+      }
+    } finally {
+      s.stop(0);
+    }
+  }
+
+  @Test
+  void aStreamWhoseConsumerFailsEndsWithoutReadingTheRest() throws Exception {
+    HttpResponse<AsyncBody> r =
+        http.consumeBytes(
+                http.newHttpRequestBuilder()
+                    .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true")
+                    .forStreaming()
+                    .build(),
+                (buffers, body) -> {
+                  throw new IllegalStateException("consumer failed");
+                })
+            .get(10, TimeUnit.SECONDS);
+    BlockingHttpClient.StreamedBody body = (BlockingHttpClient.StreamedBody) r.body();
+    body.consume();
+    try (KubernetesClient client = client()) {
+      client.pods().resource(pod("one")).create();
+    }
+    assertThatThrownBy(() -> body.done().get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class);
+    // The watch stays open on the server: closing the response would read it to its end.
+    body.reader().join(10_000);
+    assertThat(body.reader().isAlive()).as("the reader drops the connection and ends").isFalse();
+  }
+
+  @Test
+  void theRequestsContentTypeWinsAndTimeoutsOfZeroMeanTheDefault() {
+    StandardHttpRequest post =
+        (StandardHttpRequest)
+            http.newHttpRequestBuilder()
+                .uri(server.url() + "/api/v1/pods")
+                .header("Content-Type", "text/plain")
+                .post("application/json", "{}")
+                .build();
+    HttpUriRequestBase a = BlockingHttpClient.toApache(post, null);
+    assertThat(a.getHeaders("Content-Type"))
+        .extracting(org.apache.hc.core5.http.Header::getValue)
+        .containsExactly("application/json");
+
+    StandardHttpRequest get =
+        (StandardHttpRequest)
+            http.newHttpRequestBuilder()
+                .uri(server.url() + "/api/v1/pods")
+                .header("Content-Type", "text/plain")
+                .build();
+    assertThat(BlockingHttpClient.toApache(get, null).getHeaders("Content-Type"))
+        .as("a request without a body keeps the header it was given")
+        .extracting(org.apache.hc.core5.http.Header::getValue)
+        .containsExactly("text/plain");
+    StandardHttpRequest bare =
+        (StandardHttpRequest) http.newHttpRequestBuilder().uri(server.url() + "/api").build();
+    HttpUriRequestBase b = BlockingHttpClient.toApache(bare, null);
+    assertThat(b.containsHeader("Content-Type")).isFalse();
+    assertThat(b.getEntity()).isNull();
+
+    StandardHttpRequest zero =
+        (StandardHttpRequest)
+            http.newHttpRequestBuilder()
+                .uri(server.url() + "/api")
+                .timeout(0, TimeUnit.SECONDS)
+                .build();
+    assertThat(
+            BlockingHttpClient.toApache(zero, Duration.ofMillis(4321))
+                .getConfig()
+                .getResponseTimeout())
+        .as("a zero timeout is none: the client's applies")
+        .isEqualTo(Timeout.ofMilliseconds(4321));
+  }
+
+  @Test
+  void aProxyWithoutATypeIsAnHttpProxyAndADirectOneIsNone() throws Exception {
+    List<String> atProxy = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> atServer = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer proxy = stub(atProxy, ex -> answer(ex, 200, "via proxy"));
+    com.sun.net.httpserver.HttpServer direct = stub(atServer, ex -> answer(ex, 200, "direct"));
+    String url = "http://127.0.0.1:" + direct.getAddress().getPort() + "/version";
+    try (HttpClient untyped =
+            new BlockingHttpClientFactory().newBuilder().proxyAddress(proxy.getAddress()).build();
+        HttpClient none =
+            new BlockingHttpClientFactory()
+                .newBuilder()
+                .proxyAddress(proxy.getAddress())
+                .proxyType(HttpClient.ProxyType.DIRECT)
+                .build()) {
+      assertThat(
+              untyped
+                  .sendAsync(untyped.newHttpRequestBuilder().uri(url).build(), String.class)
+                  .get(10, TimeUnit.SECONDS)
+                  .body())
+          .isEqualTo("via proxy");
+      assertThat(
+              none.sendAsync(none.newHttpRequestBuilder().uri(url).build(), String.class)
+                  .get(10, TimeUnit.SECONDS)
+                  .body())
+          .isEqualTo("direct");
+      assertThat(atProxy).containsExactly("GET " + url);
+      assertThat(atServer).containsExactly("GET /version");
+    } finally {
+      proxy.stop(0);
+      direct.stop(0);
+    }
+  }
+
+  @Test
+  void aConnectTimeoutBoundsTheWaitForAServerThatDoesNotAnswer() throws Exception {
+    // A listening socket whose accept queue is full: the kernel drops further connection
+    // attempts, so a connect waits until its timeout (Apache's default is three minutes).
+    try (java.net.ServerSocket full =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> queued = new java.util.ArrayList<>();
+      boolean filled = false;
+      try {
+        for (int i = 0; i < 16 && !filled; i++) {
+          java.net.Socket q = new java.net.Socket();
+          try {
+            q.connect(full.getLocalSocketAddress(), 200);
+            queued.add(q);
+          } catch (java.net.SocketTimeoutException e) {
+            q.close();
+            filled = true;
+          }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+            filled, "this kernel accepted 16 connections into a queue of 1");
+        try (HttpClient c =
+            new BlockingHttpClientFactory()
+                .newBuilder(
+                    new ConfigBuilder(Config.empty()).withRequestRetryBackoffLimit(0).build())
+                .connectTimeout(300, TimeUnit.MILLISECONDS)
+                .build()) {
+          CompletableFuture<HttpResponse<String>> f =
+              c.sendAsync(
+                  c.newHttpRequestBuilder()
+                      .uri("http://127.0.0.1:" + full.getLocalPort() + "/version")
+                      .build(),
+                  String.class);
+          assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+              .isInstanceOf(ExecutionException.class)
+              .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+        }
+      } finally {
+        for (java.net.Socket q : queued) {
+          q.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void tlsUsesTheClientsTrustAndItsTlsVersions(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    javax.net.ssl.SSLContext serverTls = selfSignedTls(dir.resolve("server.p12"));
+    com.sun.net.httpserver.HttpsServer s =
+        com.sun.net.httpserver.HttpsServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    s.setHttpsConfigurator(
+        new com.sun.net.httpserver.HttpsConfigurator(serverTls) {
+          @Override
+          public void configure(com.sun.net.httpserver.HttpsParameters params) {
+            javax.net.ssl.SSLParameters p = serverTls.getDefaultSSLParameters();
+            p.setProtocols(new String[] {"TLSv1.3"});
+            params.setSSLParameters(p);
+          }
+        });
+    s.createContext("/", ex -> answer(ex, 200, "over tls"));
+    s.start();
+    String url = "https://127.0.0.1:" + s.getAddress().getPort() + "/version";
+    javax.net.ssl.TrustManagerFactory trust =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(dir.resolve("server.p12"))) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    trust.init(ks);
+    Config noRetries = new ConfigBuilder(Config.empty()).withRequestRetryBackoffLimit(0).build();
+    try (HttpClient trusting =
+            new BlockingHttpClientFactory()
+                .newBuilder(noRetries)
+                .sslContext(null, trust.getTrustManagers())
+                .tlsVersions(io.fabric8.kubernetes.client.http.TlsVersion.TLS_1_3)
+                .build();
+        HttpClient oldTls =
+            new BlockingHttpClientFactory()
+                .newBuilder(noRetries)
+                .sslContext(null, trust.getTrustManagers())
+                .tlsVersions(io.fabric8.kubernetes.client.http.TlsVersion.TLS_1_2)
+                .build();
+        HttpClient untrusting = new BlockingHttpClientFactory().newBuilder(noRetries).build()) {
+      assertThat(
+              trusting
+                  .sendAsync(trusting.newHttpRequestBuilder().uri(url).build(), String.class)
+                  .get(10, TimeUnit.SECONDS)
+                  .body())
+          .isEqualTo("over tls");
+      assertThatThrownBy(
+              () ->
+                  oldTls
+                      .sendAsync(oldTls.newHttpRequestBuilder().uri(url).build(), String.class)
+                      .get(10, TimeUnit.SECONDS))
+          .as("TLS 1.2 only, against a server of TLS 1.3 only")
+          .hasCauseInstanceOf(javax.net.ssl.SSLException.class);
+      assertThatThrownBy(
+              () ->
+                  untrusting
+                      .sendAsync(untrusting.newHttpRequestBuilder().uri(url).build(), String.class)
+                      .get(10, TimeUnit.SECONDS))
+          .as("the JDK's default trust does not know a self-signed certificate")
+          .hasCauseInstanceOf(javax.net.ssl.SSLException.class);
+    } finally {
+      s.stop(0);
+    }
+  }
+
+  /** A key store with a self-signed certificate for 127.0.0.1, made by the JDK's keytool. */
+  private static javax.net.ssl.SSLContext selfSignedTls(java.nio.file.Path store) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "kubelab",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "san=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("keytool ends").isTrue();
+    assertThat(p.exitValue()).as("keytool: " + out).isZero();
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(store)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory keys =
+        javax.net.ssl.KeyManagerFactory.getInstance(
+            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(ks, "changeit".toCharArray());
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(keys.getKeyManagers(), null, null);
+    return tls;
   }
 }
