@@ -49,6 +49,9 @@ class SchedulerEventSinkTest {
   private final CountDownLatch allWritersBusy =
       new CountDownLatch(ApiServerSchedulerClient.EVENT_WRITERS);
   private final CountDownLatch release = new CountDownLatch(1);
+  private final java.util.Queue<String> contentTypes =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.Queue<String> bodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -59,6 +62,8 @@ class SchedulerEventSinkTest {
         "/api/v1/namespaces/default/events",
         exchange -> {
           byte[] body = exchange.getRequestBody().readAllBytes();
+          contentTypes.add(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+          bodies.add(new String(body, StandardCharsets.UTF_8));
           inFlight.incrementAndGet();
           allWritersBusy.countDown();
           try {
@@ -146,6 +151,15 @@ class SchedulerEventSinkTest {
         .isEqualTo(
             ApiServerSchedulerClient.EVENT_WRITERS + ApiServerSchedulerClient.MAX_QUEUED_EVENTS);
     assertThat(droppedWritten.get()).isZero();
+    // Each is a core/v1 Event posted as JSON to the events of its namespace.
+    assertThat(contentTypes).allSatisfy(t -> assertThat(t).startsWith("application/json"));
+    assertThat(bodies)
+        .allSatisfy(
+            b ->
+                assertThat(b)
+                    .contains("\"apiVersion\":\"v1\"")
+                    .contains("\"kind\":\"Event\"")
+                    .contains("\"namespace\":\"default\""));
     // After close, an event is dropped (and counted), not queued for writers that are gone; a
     // second close does nothing.
     sink.eventf(pod("afterwards"), null, "Normal", "Scheduled", "Binding", "too late");
@@ -154,5 +168,19 @@ class SchedulerEventSinkTest {
     assertThat(written.get())
         .isEqualTo(
             ApiServerSchedulerClient.EVENT_WRITERS + ApiServerSchedulerClient.MAX_QUEUED_EVENTS);
+  }
+
+  @Test
+  void aFailedPostNamesTheStatusMessageOrAShortenedBody() {
+    assertThat(
+            ApiServerSchedulerClient.statusMessage(
+                "{\"kind\":\"Status\",\"status\":\"Failure\","
+                    + "\"message\":\"pods \\\"p\\\" not found\",\"code\":404}"))
+        .isEqualTo("pods \"p\" not found");
+    assertThat(ApiServerSchedulerClient.statusMessage("<html>bad gateway</html>"))
+        .isEqualTo("<html>bad gateway</html>");
+    assertThat(ApiServerSchedulerClient.statusMessage("x".repeat(300)))
+        .isEqualTo("x".repeat(200) + "...");
+    assertThat(ApiServerSchedulerClient.statusMessage(null)).isEmpty();
   }
 }
