@@ -219,14 +219,7 @@ class BlockingHttpClientTest {
   @Test
   void cancelEndsAReadInProgressWithoutWaitingForData() throws Exception {
     List<String> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
-    HttpRequest watch =
-        http.newHttpRequestBuilder()
-            .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true")
-            .forStreaming()
-            .build();
-    HttpResponse<AsyncBody> r =
-        http.consumeBytes(watch, (buffers, body) -> pieces.add("piece")).get(10, TimeUnit.SECONDS);
-    BlockingHttpClient.StreamedBody body = (BlockingHttpClient.StreamedBody) r.body();
+    BlockingHttpClient.StreamedBody body = watchPods((buffers, b) -> pieces.add("piece"));
     body.consume(); // nothing is coming: the reader blocks in the socket's read
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!readingTheSocket(body.reader()) && System.nanoTime() < deadline) {
@@ -239,6 +232,24 @@ class BlockingHttpClientTest {
     assertThat(body.reader().isAlive()).as("the read ends at once, with no data").isFalse();
     assertThat(pieces).isEmpty();
     assertThat(body.done()).isCancelled();
+  }
+
+  /**
+   * A watch of the default namespace's pods over {@code http}, each piece handed to {@code
+   * consumer}.
+   */
+  private BlockingHttpClient.StreamedBody watchPods(AsyncBody.Consumer<List<ByteBuffer>> consumer)
+      throws Exception {
+    HttpResponse<AsyncBody> r =
+        http.consumeBytes(
+                http.newHttpRequestBuilder()
+                    .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true")
+                    .forStreaming()
+                    .build(),
+                consumer)
+            .get(10, TimeUnit.SECONDS);
+    assertThat(r.code()).isEqualTo(200);
+    return (BlockingHttpClient.StreamedBody) r.body();
   }
 
   /** Whether thread {@code t} is inside class {@code className} (where a reader waits). */
@@ -495,15 +506,7 @@ class BlockingHttpClientTest {
 
   @Test
   void closingTheClientEndsItsOpenStreams() throws Exception {
-    HttpResponse<AsyncBody> r =
-        http.consumeBytes(
-                http.newHttpRequestBuilder()
-                    .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true")
-                    .forStreaming()
-                    .build(),
-                (buffers, body) -> {})
-            .get(10, TimeUnit.SECONDS);
-    BlockingHttpClient.StreamedBody body = (BlockingHttpClient.StreamedBody) r.body();
+    BlockingHttpClient.StreamedBody body = watchPods((buffers, b) -> {});
     body.consume();
     http.close();
     assertThat(body.done()).isCancelled();
@@ -787,17 +790,11 @@ class BlockingHttpClientTest {
 
   @Test
   void aStreamWhoseConsumerFailsEndsWithoutReadingTheRest() throws Exception {
-    HttpResponse<AsyncBody> r =
-        http.consumeBytes(
-                http.newHttpRequestBuilder()
-                    .uri(server.url() + "/api/v1/namespaces/default/pods?watch=true")
-                    .forStreaming()
-                    .build(),
-                (buffers, body) -> {
-                  throw new IllegalStateException("consumer failed");
-                })
-            .get(10, TimeUnit.SECONDS);
-    BlockingHttpClient.StreamedBody body = (BlockingHttpClient.StreamedBody) r.body();
+    BlockingHttpClient.StreamedBody body =
+        watchPods(
+            (buffers, b) -> {
+              throw new IllegalStateException("consumer failed");
+            });
     body.consume();
     try (KubernetesClient client = client()) {
       client.pods().resource(pod("one")).create();
