@@ -297,6 +297,12 @@ class BlockingHttpClientTest {
         .isGreaterThan(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory().priority());
   }
 
+  /** A GET of {@code url} over {@code c}, its answer read as a string within 10 s. */
+  private static HttpResponse<String> get(HttpClient c, String url) throws Exception {
+    return c.sendAsync(c.newHttpRequestBuilder().uri(url).build(), String.class)
+        .get(10, TimeUnit.SECONDS);
+  }
+
   /** A tiny HTTP server of the JDK's, for what kubelab's API server never does. */
   private static com.sun.net.httpserver.HttpServer stub(
       List<String> seen, com.sun.net.httpserver.HttpHandler handler) throws IOException {
@@ -484,17 +490,8 @@ class BlockingHttpClientTest {
     try {
       String url = "http://127.0.0.1:" + s.getAddress().getPort() + "/";
       HttpClient derived = http.newBuilder().build();
-      assertThat(
-              http.sendAsync(http.newHttpRequestBuilder().uri(url).build(), String.class)
-                  .get()
-                  .code())
-          .isEqualTo(200);
-      assertThat(
-              derived
-                  .sendAsync(derived.newHttpRequestBuilder().uri(url).build(), String.class)
-                  .get()
-                  .code())
-          .isEqualTo(200);
+      assertThat(get(http, url).code()).isEqualTo(200);
+      assertThat(get(derived, url).code()).isEqualTo(200);
       assertThat(ports).hasSize(2);
       assertThat(ports.get(1))
           .as("the derived client took the connection the first answer returned to the shared pool")
@@ -557,14 +554,8 @@ class BlockingHttpClientTest {
     try (HttpClient plain = new BlockingHttpClientFactory().newBuilder().build();
         HttpClient following =
             new BlockingHttpClientFactory().newBuilder().followAllRedirects().build()) {
-      assertThat(
-              plain
-                  .sendAsync(plain.newHttpRequestBuilder().uri(a).build(), String.class)
-                  .get()
-                  .code())
-          .isEqualTo(302);
-      HttpResponse<String> r =
-          following.sendAsync(following.newHttpRequestBuilder().uri(a).build(), String.class).get();
+      assertThat(get(plain, a).code()).isEqualTo(302);
+      HttpResponse<String> r = get(following, a);
       assertThat(r.code()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("at b");
       assertThat(seen).containsExactly("GET /a", "GET /a", "GET /b");
@@ -590,15 +581,7 @@ class BlockingHttpClientTest {
             .proxyType(HttpClient.ProxyType.HTTP)
             .proxyAuthorization("Basic a3ViZWxhYjpzZWNyZXQ=")
             .build()) {
-      HttpResponse<String> r =
-          viaProxy
-              .sendAsync(
-                  viaProxy
-                      .newHttpRequestBuilder()
-                      .uri("http://api.example.invalid/version")
-                      .build(),
-                  String.class)
-              .get(10, TimeUnit.SECONDS);
+      HttpResponse<String> r = get(viaProxy, "http://api.example.invalid/version");
       assertThat(r.body()).isEqualTo("via proxy");
       assertThat(seen)
           .containsExactly("GET http://api.example.invalid/version", "Basic a3ViZWxhYjpzZWNyZXQ=");
@@ -870,17 +853,8 @@ class BlockingHttpClientTest {
                 .proxyAddress(proxy.getAddress())
                 .proxyType(HttpClient.ProxyType.DIRECT)
                 .build()) {
-      assertThat(
-              untyped
-                  .sendAsync(untyped.newHttpRequestBuilder().uri(url).build(), String.class)
-                  .get(10, TimeUnit.SECONDS)
-                  .body())
-          .isEqualTo("via proxy");
-      assertThat(
-              none.sendAsync(none.newHttpRequestBuilder().uri(url).build(), String.class)
-                  .get(10, TimeUnit.SECONDS)
-                  .body())
-          .isEqualTo("direct");
+      assertThat(get(untyped, url).body()).isEqualTo("via proxy");
+      assertThat(get(none, url).body()).isEqualTo("direct");
       assertThat(atProxy).containsExactly("GET " + url);
       assertThat(atServer).containsExactly("GET /version");
     } finally {
@@ -997,24 +971,11 @@ class BlockingHttpClientTest {
                 .tlsVersions(io.fabric8.kubernetes.client.http.TlsVersion.TLS_1_2)
                 .build();
         HttpClient untrusting = new BlockingHttpClientFactory().newBuilder(noRetries).build()) {
-      assertThat(
-              trusting
-                  .sendAsync(trusting.newHttpRequestBuilder().uri(url).build(), String.class)
-                  .get(10, TimeUnit.SECONDS)
-                  .body())
-          .isEqualTo("over tls");
-      assertThatThrownBy(
-              () ->
-                  oldTls
-                      .sendAsync(oldTls.newHttpRequestBuilder().uri(url).build(), String.class)
-                      .get(10, TimeUnit.SECONDS))
+      assertThat(get(trusting, url).body()).isEqualTo("over tls");
+      assertThatThrownBy(() -> get(oldTls, url))
           .as("TLS 1.2 only, against a server of TLS 1.3 only")
           .hasCauseInstanceOf(javax.net.ssl.SSLException.class);
-      assertThatThrownBy(
-              () ->
-                  untrusting
-                      .sendAsync(untrusting.newHttpRequestBuilder().uri(url).build(), String.class)
-                      .get(10, TimeUnit.SECONDS))
+      assertThatThrownBy(() -> get(untrusting, url))
           .as("the JDK's default trust does not know a self-signed certificate")
           .hasCauseInstanceOf(javax.net.ssl.SSLException.class);
     } finally {
