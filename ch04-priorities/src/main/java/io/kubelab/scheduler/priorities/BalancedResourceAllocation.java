@@ -2,8 +2,6 @@ package io.kubelab.scheduler.priorities;
 
 import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
 
-import io.kubelab.apimachinery.resource.ResourceNames;
-
 /**
  * BalancedResourceAllocation: favours the node whose CPU and memory would be used in the same
  * proportion, so that neither runs out while the other idles. Meant to run next to
@@ -20,32 +18,15 @@ public final class BalancedResourceAllocation {
 
   private BalancedResourceAllocation() {}
 
-  private static final int CPU =
-      ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES.indexOf(ResourceNames.CPU);
-  private static final int MEMORY =
-      ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES.indexOf(ResourceNames.MEMORY);
-
   /** {@code balancedResourcePriority}; upstream registers its map as BalancedResourceAllocation. */
   public static final ResourceAllocationPriority BALANCED_RESOURCE_PRIORITY =
       new ResourceAllocationPriority(
-          "BalancedResourceAllocation",
-          BalancedResourceAllocation::balancedResourceScorer,
-          ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES);
+          "BalancedResourceAllocation", BalancedResourceAllocation::balancedResourceScorer);
 
+  /** {@code balancedResourceScorer} as the priority calls it: without the volume counts. */
   static long balancedResourceScorer(
-      long[] requested,
-      long[] allocable,
-      boolean includeVolumes,
-      int requestedVolumes,
-      int allocatableVolumes) {
-    return score(
-        requested[CPU],
-        allocable[CPU],
-        requested[MEMORY],
-        allocable[MEMORY],
-        includeVolumes,
-        requestedVolumes,
-        allocatableVolumes);
+      long cpuRequested, long cpuAllocatable, long memoryRequested, long memoryAllocatable) {
+    return score(cpuRequested, cpuAllocatable, memoryRequested, memoryAllocatable, false, 0, 0);
   }
 
   /**

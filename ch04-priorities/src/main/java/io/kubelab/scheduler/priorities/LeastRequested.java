@@ -17,24 +17,17 @@ public final class LeastRequested {
   /** {@code leastResourcePriority}; upstream registers its map as LeastRequestedPriority. */
   public static final ResourceAllocationPriority LEAST_RESOURCE_PRIORITY =
       new ResourceAllocationPriority(
-          "LeastResourceAllocation",
-          LeastRequested::leastResourceScorer,
-          ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES);
+          "LeastResourceAllocation", LeastRequested::leastResourceScorer);
 
+  /**
+   * {@code leastResourceScorer} over the default resources, CPU and memory, each of weight 1: the
+   * mean of the two scores, truncated.
+   */
   static long leastResourceScorer(
-      long[] requested,
-      long[] allocable,
-      boolean includeVolumes,
-      int requestedVolumes,
-      int allocatableVolumes) {
-    ResourceToWeightMap weights = ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES;
-    long nodeScore = 0;
-    long weightSum = 0;
-    for (int i = 0; i < weights.size(); i++) {
-      nodeScore += leastRequestedScore(requested[i], allocable[i]) * weights.weight(i);
-      weightSum += weights.weight(i);
-    }
-    return nodeScore / weightSum;
+      long cpuRequested, long cpuAllocatable, long memoryRequested, long memoryAllocatable) {
+    return (leastRequestedScore(cpuRequested, cpuAllocatable)
+            + leastRequestedScore(memoryRequested, memoryAllocatable))
+        / 2;
   }
 
   /** The unused share of one resource on the 0..100 scale; more room scores higher. */

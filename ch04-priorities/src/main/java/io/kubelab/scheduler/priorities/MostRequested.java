@@ -16,25 +16,17 @@ public final class MostRequested {
 
   /** {@code mostResourcePriority}; upstream registers its map as MostRequestedPriority. */
   public static final ResourceAllocationPriority MOST_RESOURCE_PRIORITY =
-      new ResourceAllocationPriority(
-          "MostResourceAllocation",
-          MostRequested::mostResourceScorer,
-          ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES);
+      new ResourceAllocationPriority("MostResourceAllocation", MostRequested::mostResourceScorer);
 
+  /**
+   * {@code mostResourceScorer} over the default resources, CPU and memory, each of weight 1: the
+   * mean of the two scores, truncated.
+   */
   static long mostResourceScorer(
-      long[] requested,
-      long[] allocable,
-      boolean includeVolumes,
-      int requestedVolumes,
-      int allocatableVolumes) {
-    ResourceToWeightMap weights = ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES;
-    long nodeScore = 0;
-    long weightSum = 0;
-    for (int i = 0; i < weights.size(); i++) {
-      nodeScore += mostRequestedScore(requested[i], allocable[i]) * weights.weight(i);
-      weightSum += weights.weight(i);
-    }
-    return nodeScore / weightSum;
+      long cpuRequested, long cpuAllocatable, long memoryRequested, long memoryAllocatable) {
+    return (mostRequestedScore(cpuRequested, cpuAllocatable)
+            + mostRequestedScore(memoryRequested, memoryAllocatable))
+        / 2;
   }
 
   /** The used share of one resource on the 0..100 scale; fuller scores higher. */

@@ -43,8 +43,23 @@ public final class ResourceAllocationPriority implements PriorityMapFunction {
         int allocatableVolumes);
   }
 
+  /**
+   * A scorer of the {@linkplain ResourceToWeightMap#DEFAULT_REQUESTED_RATIO_RESOURCES default
+   * resources}, CPU and memory, given the four amounts themselves: what a {@link Scorer} computes
+   * from the two arrays, without building them. LeastRequested, MostRequested and
+   * BalancedResourceAllocation read only these two resources, and the arrays were the bulk of a
+   * scheduling cycle's allocations (two per node and priority).
+   */
+  @FunctionalInterface
+  public interface CpuMemoryScorer {
+    long score(
+        long cpuRequested, long cpuAllocatable, long memoryRequested, long memoryAllocatable);
+  }
+
   private final String name;
+  // Exactly one of the two is set.
   private final Scorer scorer;
+  private final CpuMemoryScorer cpuMemoryScorer;
   private final ResourceToWeightMap resourceToWeightMap;
 
   /**
@@ -56,7 +71,21 @@ public final class ResourceAllocationPriority implements PriorityMapFunction {
       String name, Scorer scorer, ResourceToWeightMap resourceToWeightMap) {
     this.name = Objects.requireNonNull(name, "name");
     this.scorer = Objects.requireNonNull(scorer, "scorer");
+    this.cpuMemoryScorer = null;
     this.resourceToWeightMap = Objects.requireNonNull(resourceToWeightMap, "resourceToWeightMap");
+  }
+
+  /**
+   * A priority over the {@linkplain ResourceToWeightMap#DEFAULT_REQUESTED_RATIO_RESOURCES default
+   * resources}, CPU and memory.
+   *
+   * @param name upstream's label for logs, e.g. {@code LeastResourceAllocation}
+   */
+  public ResourceAllocationPriority(String name, CpuMemoryScorer scorer) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.scorer = null;
+    this.cpuMemoryScorer = Objects.requireNonNull(scorer, "scorer");
+    this.resourceToWeightMap = ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES;
   }
 
   public String name() {
@@ -84,6 +113,14 @@ public final class ResourceAllocationPriority implements PriorityMapFunction {
    * counts init containers).
    */
   public long score(Resource podRequest, NodeInfo nodeInfo) {
+    if (cpuMemoryScorer != null) {
+      // The CPU and MEMORY cases below, for a map of those two alone.
+      return cpuMemoryScorer.score(
+          nodeInfo.nonZeroMilliCpu() + podRequest.milliCpu(),
+          nodeInfo.allocatableMilliCpu(),
+          nodeInfo.nonZeroMemory() + podRequest.memory(),
+          nodeInfo.allocatableMemory());
+    }
     int n = resourceToWeightMap.size();
     long[] requested = new long[n];
     long[] allocatable = new long[n];

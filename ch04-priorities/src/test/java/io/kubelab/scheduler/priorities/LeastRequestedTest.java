@@ -139,8 +139,15 @@ class LeastRequestedTest {
     assertThat(LeastRequested.leastRequestedScore(1, 3)).isEqualTo(66); // 200/3, truncated
     assertThat(LeastRequested.leastRequestedScore(5, 4)).isZero();
     assertThat(LeastRequested.leastRequestedScore(0, 0)).isZero();
-    assertThat(
-            LeastRequested.leastResourceScorer(new long[] {1, 1}, new long[] {3, 4}, false, 0, 0))
-        .isEqualTo((66 + 75) / 2);
+    assertThat(LeastRequested.leastResourceScorer(1, 3, 1, 4)).isEqualTo((66 + 75) / 2);
+  }
+
+  @Test
+  void thePriorityIsNamedAsUpstreamLogsIt() {
+    assertThat(LeastRequested.LEAST_RESOURCE_PRIORITY.name()).isEqualTo("LeastResourceAllocation");
+    assertThat(LeastRequested.LEAST_RESOURCE_PRIORITY)
+        .hasToString("LeastResourceAllocationmap[cpu:1 memory:1]");
+    assertThat(LeastRequested.LEAST_RESOURCE_PRIORITY.resourceToWeightMap())
+        .isEqualTo(ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES);
   }
 }

@@ -123,6 +123,14 @@ class MetadataFactoryTest {
         .hasMessage("priority metadata has no part \"broken\": it was not registered");
   }
 
+  @Test
+  void extensionsAreKeysByIdentityNotByValue() {
+    MetadataExtension<String> twin =
+        new MetadataExtension<>(GREETING.name(), GREETING.type(), GREETING.factory());
+    assertThat(GREETING).isEqualTo(GREETING).isNotEqualTo(twin).isNotEqualTo(BROKEN);
+    assertThat(GREETING.hashCode()).isEqualTo(System.identityHashCode(GREETING));
+  }
+
   /** A part that says which workers it was handed. */
   private static MetadataPart<String> workersPart() {
     return MetadataPart.withWorkers(

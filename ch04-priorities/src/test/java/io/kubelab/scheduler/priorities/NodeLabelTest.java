@@ -96,4 +96,15 @@ class NodeLabelTest {
   private static Policy.PriorityArgument arg(String label, boolean presence) {
     return new Policy.PriorityArgument(null, new Policy.LabelPreference(label, presence), null);
   }
+
+  @Test
+  void aPriorityWithoutPreferencesIsRefusedAndOneWithSomePrintsThem() {
+    assertThatThrownBy(() -> new NodeLabel(List.of(), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("NodeLabel: no label preference given");
+    assertThat(new NodeLabel(List.of("foo"), List.of()))
+        .hasToString("NodeLabel{present=[foo], absent=[]}");
+    assertThat(new NodeLabel(List.of(), List.of("bar")))
+        .hasToString("NodeLabel{present=[], absent=[bar]}");
+  }
 }

@@ -144,4 +144,27 @@ class NodePreferAvoidPodsTest {
     assertThat(score(pod, List.of(node("m", annotation), node("n", "{\"preferAvoidPods\": null}"))))
         .isEqualTo(expect("m", 0, "n", 100));
   }
+
+  @Test
+  void everyNodeScoresMaxExactlyForPodsNoNodeCanAskToAvoid() {
+    Pod plain = Fixtures.pod("plain").build();
+    Pod unowned = Fixtures.pod("unowned").build();
+    unowned.getMetadata().setOwnerReferences(null);
+    List<Pod> free =
+        List.of(
+            plain,
+            unowned,
+            owned("RandomController", "abcdef123456", true),
+            owned("ReplicationController", "abcdef123456", null),
+            owned("ReplicaSet", "qwert12345", false));
+    for (Pod pod : free) {
+      assertThat(NodePreferAvoidPods.everyNodeScoresMax(pod)).as(pod.toString()).isTrue();
+      assertThat(score(pod, NODES))
+          .isEqualTo(expect("machine1", 100, "machine2", 100, "machine3", 100));
+    }
+    // A controller a node can name: the shortcut must not apply, whatever the nodes say.
+    assertThat(NodePreferAvoidPods.everyNodeScoresMax(owned("ReplicationController", "x", true)))
+        .isFalse();
+    assertThat(NodePreferAvoidPods.everyNodeScoresMax(owned("ReplicaSet", "x", true))).isFalse();
+  }
 }

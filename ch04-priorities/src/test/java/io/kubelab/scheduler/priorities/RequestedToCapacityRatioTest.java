@@ -205,6 +205,31 @@ class RequestedToCapacityRatioTest {
   }
 
   @Test
+  void binPackingOnEphemeralStorageAddsThePodToWhatTheNodesPodsRequest() {
+    ResourceAllocationPriority p =
+        RequestedToCapacityRatio.requestedToCapacityRatioResourceAllocationPriority(
+            BIN_PACKING, ResourceToWeightMap.of(Map.of("ephemeral-storage", 1L)));
+    List<Node> nodes =
+        List.of(
+            extended("machine1", Map.of("ephemeral-storage", "8Gi")),
+            extended("machine2", Map.of("ephemeral-storage", "4Gi")));
+    Pod two = extendedPod(null, Map.of("ephemeral-storage", "2Gi"));
+    // 2 of 8 -> utilization 25 -> 2; 2 of 4 -> 50 -> 5
+    assertThat(run(p, null, null, two, List.of(), nodes))
+        .isEqualTo(expect("machine1", 2, "machine2", 5));
+    // machine2 already runs 2Gi: 4 of 4 -> 100 -> 10
+    assertThat(
+            run(
+                p,
+                null,
+                null,
+                two,
+                List.of(extendedPod("machine2", Map.of("ephemeral-storage", "2Gi"))),
+                nodes))
+        .isEqualTo(expect("machine1", 2, "machine2", 10));
+  }
+
+  @Test
   void resourcesThatScoreZeroDoNotCountInTheAverage() {
     ResourceAllocationPriority p =
         RequestedToCapacityRatio.requestedToCapacityRatioResourceAllocationPriority(
