@@ -10,9 +10,9 @@ import static io.kubelab.scheduler.algorithm.NodeScoreList.MAX_NODE_SCORE;
  * <p>Upstream: {@code balanced_resource_allocation.go} (v1.17). With the fractions {@code f =
  * requested / capacity} (a node without capacity counts as full, 1), the score is 0 when either
  * fraction is 1 or more, else {@code (long) ((1 − |f_cpu − f_mem|) × 100)} in double arithmetic.
- * The volume variant (three fractions, {@code 1 − variance}) applies only when the scorer is asked
- * for it, which upstream does under the BalanceAttachedNodeVolumes gate; see {@link
- * ResourceAllocationPriority}. The resource weights are ignored, as upstream's "todo" says.
+ * The volume variant (three fractions, {@code 1 − variance}) is in {@link #score}, for upstream's
+ * BalanceAttachedNodeVolumes gate; the priority never asks for it (see {@link
+ * ResourceAllocationPriority}). The resource weights are ignored, as upstream's "todo" says.
  */
 public final class BalancedResourceAllocation {
 

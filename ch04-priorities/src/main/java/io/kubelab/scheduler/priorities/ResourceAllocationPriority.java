@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * The shared base of the resource-based priorities: for each resource of its {@link
  * ResourceToWeightMap}, what the node would have requested with the pod on it and what it can
- * allocate; a {@link Scorer} turns the two into the node's score.
+ * allocate; a {@link Scorer} turns the two into the node's score (a {@link CpuMemoryScorer} when
+ * the resources are the default CPU and memory).
  *
  * <p>Upstream: {@code ResourceAllocationPriority}, {@code PriorityMap} and {@code
  * calculateResourceAllocatableRequest} in {@code
@@ -25,7 +26,8 @@ import java.util.Objects;
  *
  * <p>Upstream passes volume counts to the scorer when the BalanceAttachedNodeVolumes gate (alpha,
  * off in v1.17) is on and the NodeInfo carries {@code TransientInfo}; our NodeInfo has none, so
- * {@link #map} always asks for the two-resource formula.
+ * {@link #map} always asks for the two-resource formula, and a {@link CpuMemoryScorer} has no
+ * volume arguments at all.
  */
 public final class ResourceAllocationPriority implements PriorityMapFunction {
 

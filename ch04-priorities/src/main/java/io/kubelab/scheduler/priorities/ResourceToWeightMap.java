@@ -97,16 +97,6 @@ public final class ResourceToWeightMap {
     return kinds[i];
   }
 
-  /** The position of {@code name}, or -1. */
-  public int indexOf(String name) {
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(name)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   /** The entries as a map, in name order. */
   public Map<String, Long> asMap() {
     Map<String, Long> m = new LinkedHashMap<>();

@@ -124,7 +124,7 @@ class MetadataFactoryTest {
   }
 
   @Test
-  void extensionsAreKeysByIdentityNotByValue() {
+  void extensionsAreKeyedByIdentityNotByValue() {
     MetadataExtension<String> twin =
         new MetadataExtension<>(GREETING.name(), GREETING.type(), GREETING.factory());
     assertThat(GREETING).isEqualTo(GREETING).isNotEqualTo(twin).isNotEqualTo(BROKEN);

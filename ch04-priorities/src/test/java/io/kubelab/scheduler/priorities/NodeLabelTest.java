@@ -93,10 +93,6 @@ class NodeLabelTest {
         .hasMessage("NodeLabel: labelPreference.label is required (argument 1)");
   }
 
-  private static Policy.PriorityArgument arg(String label, boolean presence) {
-    return new Policy.PriorityArgument(null, new Policy.LabelPreference(label, presence), null);
-  }
-
   @Test
   void aPriorityWithoutPreferencesIsRefusedAndOneWithSomePrintsThem() {
     assertThatThrownBy(() -> new NodeLabel(List.of(), List.of()))
@@ -106,5 +102,9 @@ class NodeLabelTest {
         .hasToString("NodeLabel{present=[foo], absent=[]}");
     assertThat(new NodeLabel(List.of(), List.of("bar")))
         .hasToString("NodeLabel{present=[], absent=[bar]}");
+  }
+
+  private static Policy.PriorityArgument arg(String label, boolean presence) {
+    return new Policy.PriorityArgument(null, new Policy.LabelPreference(label, presence), null);
   }
 }

@@ -147,21 +147,16 @@ class NodePreferAvoidPodsTest {
 
   @Test
   void everyNodeScoresMaxExactlyForPodsNoNodeCanAskToAvoid() {
-    Pod plain = Fixtures.pod("plain").build();
     Pod unowned = Fixtures.pod("unowned").build();
     unowned.getMetadata().setOwnerReferences(null);
-    List<Pod> free =
-        List.of(
-            plain,
-            unowned,
-            owned("RandomController", "abcdef123456", true),
-            owned("ReplicationController", "abcdef123456", null),
-            owned("ReplicaSet", "qwert12345", false));
-    for (Pod pod : free) {
-      assertThat(NodePreferAvoidPods.everyNodeScoresMax(pod)).as(pod.toString()).isTrue();
-      assertThat(score(pod, NODES))
-          .isEqualTo(expect("machine1", 100, "machine2", 100, "machine3", 100));
-    }
+    Map<String, Pod> free = new LinkedHashMap<>();
+    free.put("no owner references", unowned);
+    free.put("an empty list of them", Fixtures.pod("plain").build());
+    free.put("another kind of controller", owned("RandomController", "abcdef123456", true));
+    free.put("an owner that is not the controller", owned("ReplicationController", "a", null));
+    free.put("controller: false", owned("ReplicaSet", "qwert12345", false));
+    free.forEach(
+        (what, pod) -> assertThat(NodePreferAvoidPods.everyNodeScoresMax(pod)).as(what).isTrue());
     // A controller a node can name: the shortcut must not apply, whatever the nodes say.
     assertThat(NodePreferAvoidPods.everyNodeScoresMax(owned("ReplicationController", "x", true)))
         .isFalse();

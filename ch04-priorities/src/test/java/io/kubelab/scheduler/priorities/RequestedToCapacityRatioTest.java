@@ -209,6 +209,7 @@ class RequestedToCapacityRatioTest {
     ResourceAllocationPriority p =
         RequestedToCapacityRatio.requestedToCapacityRatioResourceAllocationPriority(
             BIN_PACKING, ResourceToWeightMap.of(Map.of("ephemeral-storage", 1L)));
+    // `extended` sets any resource's capacity, ephemeral storage too (not an extended resource).
     List<Node> nodes =
         List.of(
             extended("machine1", Map.of("ephemeral-storage", "8Gi")),

@@ -23,15 +23,6 @@ class ResourceToWeightMapTest {
   }
 
   @Test
-  void indexOfFindsEachNameAndMinusOneForOthers() {
-    assertThat(THREE.indexOf("cpu")).isZero();
-    assertThat(THREE.indexOf("example.com/gpu")).isEqualTo(1);
-    assertThat(THREE.indexOf("memory")).isEqualTo(2);
-    assertThat(THREE.indexOf("ephemeral-storage")).isEqualTo(-1);
-    assertThat(ResourceToWeightMap.of(Map.of()).indexOf("cpu")).isEqualTo(-1);
-  }
-
-  @Test
   void printsLikeGoPrintsTheMap() {
     // fmt prints a Go map with its keys sorted: map[cpu:1 memory:1].
     assertThat(ResourceToWeightMap.DEFAULT_REQUESTED_RATIO_RESOURCES)
