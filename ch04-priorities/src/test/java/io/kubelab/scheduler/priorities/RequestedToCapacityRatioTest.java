@@ -137,8 +137,31 @@ class RequestedToCapacityRatioTest {
 
   private static final FunctionShape BIN_PACKING = FunctionShape.of(0, 0, 100, 10);
 
+  /**
+   * Bin packing on {@code resource} alone, with a pod that asks 2 units of it on nodes of 8 and 4:
+   * the node side is what its pods request, and the pod's request is added to it.
+   */
+  private static void assertBinPacksOn(String resource, String two, String four, String eight) {
+    ResourceAllocationPriority p =
+        RequestedToCapacityRatio.requestedToCapacityRatioResourceAllocationPriority(
+            BIN_PACKING, ResourceToWeightMap.of(Map.of(resource, 1L)));
+    List<Node> nodes =
+        List.of(
+            extended("machine1", Map.of(resource, eight)),
+            extended("machine2", Map.of(resource, four)));
+    Pod pod = extendedPod(null, Map.of(resource, two));
+    // 2 of 8 -> utilization 25 -> 2; 2 of 4 -> 50 -> 5
+    assertThat(run(p, null, null, pod, List.of(), nodes))
+        .isEqualTo(expect("machine1", 2, "machine2", 5));
+    // machine2 already runs 2: 4 of 4 -> 100 -> 10
+    assertThat(
+            run(p, null, null, pod, List.of(extendedPod("machine2", Map.of(resource, two))), nodes))
+        .isEqualTo(expect("machine1", 2, "machine2", 10));
+  }
+
   @Test
   void binPackingOnOneExtendedResource() {
+    assertBinPacksOn("intel.com/foo", "2", "4", "8");
     ResourceAllocationPriority p =
         RequestedToCapacityRatio.requestedToCapacityRatioResourceAllocationPriority(
             BIN_PACKING, ResourceToWeightMap.of(Map.of("intel.com/foo", 1L)));
@@ -146,27 +169,17 @@ class RequestedToCapacityRatioTest {
         List.of(
             extended("machine1", Map.of("intel.com/foo", "8")),
             extended("machine2", Map.of("intel.com/foo", "4")));
-    Pod none = Fixtures.pod("none").noContainers().build();
-    Pod two = extendedPod(null, Map.of("intel.com/foo", "2"));
-    Pod four = extendedPod(null, Map.of("intel.com/foo", "4"));
     List<Pod> idle = List.of(Fixtures.pod("idle").noContainers().nodeName("machine1").build());
-    assertThat(run(p, null, null, none, idle, nodes))
+    assertThat(run(p, null, null, Fixtures.pod("none").noContainers().build(), idle, nodes))
         .isEqualTo(expect("machine1", 0, "machine2", 0));
-    // 2 of 8 -> utilization 25 -> 2; 2 of 4 -> 50 -> 5
-    assertThat(run(p, null, null, two, idle, nodes))
-        .isEqualTo(expect("machine1", 2, "machine2", 5));
-    // machine2 already runs 2: 4 of 4 -> 100 -> 10
-    assertThat(
-            run(
-                p,
-                null,
-                null,
-                two,
-                List.of(extendedPod("machine2", Map.of("intel.com/foo", "2"))),
-                nodes))
-        .isEqualTo(expect("machine1", 2, "machine2", 10));
-    assertThat(run(p, null, null, four, idle, nodes))
+    assertThat(run(p, null, null, extendedPod(null, Map.of("intel.com/foo", "4")), idle, nodes))
         .isEqualTo(expect("machine1", 5, "machine2", 10));
+  }
+
+  @Test
+  void binPackingOnEphemeralStorageAddsThePodToWhatTheNodesPodsRequest() {
+    // `extended` sets any resource's capacity, ephemeral storage too (not an extended resource).
+    assertBinPacksOn("ephemeral-storage", "2Gi", "4Gi", "8Gi");
   }
 
   @Test
@@ -202,32 +215,6 @@ class RequestedToCapacityRatioTest {
     // machine1: foo 4/8 -> 5, bar 2/4 -> 5 -> 5; machine2: foo 4/4 -> 10, bar 2/8 -> 2: 40/8 = 5
     assertThat(run(p, null, null, fourTwo, idle, nodes))
         .isEqualTo(expect("machine1", 5, "machine2", 5));
-  }
-
-  @Test
-  void binPackingOnEphemeralStorageAddsThePodToWhatTheNodesPodsRequest() {
-    ResourceAllocationPriority p =
-        RequestedToCapacityRatio.requestedToCapacityRatioResourceAllocationPriority(
-            BIN_PACKING, ResourceToWeightMap.of(Map.of("ephemeral-storage", 1L)));
-    // `extended` sets any resource's capacity, ephemeral storage too (not an extended resource).
-    List<Node> nodes =
-        List.of(
-            extended("machine1", Map.of("ephemeral-storage", "8Gi")),
-            extended("machine2", Map.of("ephemeral-storage", "4Gi")));
-    Pod two = extendedPod(null, Map.of("ephemeral-storage", "2Gi"));
-    // 2 of 8 -> utilization 25 -> 2; 2 of 4 -> 50 -> 5
-    assertThat(run(p, null, null, two, List.of(), nodes))
-        .isEqualTo(expect("machine1", 2, "machine2", 5));
-    // machine2 already runs 2Gi: 4 of 4 -> 100 -> 10
-    assertThat(
-            run(
-                p,
-                null,
-                null,
-                two,
-                List.of(extendedPod("machine2", Map.of("ephemeral-storage", "2Gi"))),
-                nodes))
-        .isEqualTo(expect("machine1", 2, "machine2", 10));
   }
 
   @Test
