@@ -1,6 +1,5 @@
 package io.kubelab.cluster.apiserver;
 
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -30,7 +29,13 @@ final class GarbageCollector implements AutoCloseable {
   GarbageCollector(Registry registry) {
     this.registry = registry;
     this.watch =
-        registry.storage().watch("/registry/", registry.storage().currentRevision(), false);
+        registry
+            .storage()
+            .watch(
+                "/registry/",
+                registry.storage().currentRevision(),
+                false,
+                GarbageCollector::concerns);
     this.thread = new Thread(this::run, "garbage-collector");
     thread.setDaemon(true);
     thread.start();
@@ -56,6 +61,16 @@ final class GarbageCollector implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The events {@link #handle} acts on: deletions, and objects marked for deletion. The rest would
+   * only wake this thread for nothing (upstream's collector sees them all, as it keeps its own
+   * graph of owners; here the storage keeps it, see {@link Storage#dependents}).
+   */
+  static boolean concerns(Storage.Event e) {
+    return e.type() == Storage.EventType.DELETED
+        || e.object().path("metadata").has("deletionTimestamp");
   }
 
   private void handle(Storage.Event e) {
@@ -256,33 +271,11 @@ final class GarbageCollector implements AutoCloseable {
   }
 
   private List<ObjectNode> dependents(String uid) {
-    List<ObjectNode> out = new ArrayList<>();
-    if (uid.isEmpty()) {
-      return out;
-    }
-    for (ObjectNode o :
-        registry.all(
-            "/registry/",
-            x -> {
-              for (JsonNode r : x.path("metadata").path("ownerReferences")) {
-                if (r.path("uid").asString("").equals(uid)) {
-                  return true;
-                }
-              }
-              return false;
-            })) {
-      out.add(o);
-    }
-    return out;
+    return uid.isEmpty() ? List.of() : registry.storage().dependents(uid);
   }
 
   private ObjectNode byUid(String uid) {
-    if (uid.isEmpty()) {
-      return null;
-    }
-    List<ObjectNode> l =
-        registry.all("/registry/", x -> x.path("metadata").path("uid").asString("").equals(uid));
-    return l.isEmpty() ? null : l.get(0);
+    return uid.isEmpty() ? null : registry.storage().getByUid(uid);
   }
 
   private static ResourceType typeOf(JsonNode o) {

@@ -3,17 +3,20 @@ package io.kubelab.cluster.apiserver;
 import io.kubelab.cluster.apiserver.Storage.StorageException.Code;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -28,6 +31,10 @@ import tools.jackson.databind.node.ObjectNode;
  * for the bounded event window and its "too old resource version" rule. One lock: writes and watch
  * registrations exclude each other, so a list at R followed by a watch from R never misses or
  * repeats a change.
+ *
+ * <p>Two indexes follow the current objects, updated with them under the lock: uid to key, and
+ * owner uid to the keys of the objects whose {@code ownerReferences} name it. The garbage collector
+ * reads them instead of scanning every object for each deletion.
  */
 public final class MemoryStorage implements Storage {
 
@@ -45,6 +52,8 @@ public final class MemoryStorage implements Storage {
   private final Set<Registration> watchers = new CopyOnWriteArraySet<>();
   private long revision;
   private long compacted; // events with revision <= compacted are gone
+  private final Map<String, String> keyByUid = new HashMap<>();
+  private final Map<String, Set<String>> dependentKeys = new HashMap<>();
 
   public MemoryStorage() {
     this(DEFAULT_HISTORY, DEFAULT_WATCHER_BACKLOG);
@@ -62,7 +71,12 @@ public final class MemoryStorage implements Storage {
     this.watcherBacklog = watcherBacklog;
   }
 
-  private record Registration(String prefix, long from, Watch watch) {}
+  private record Registration(String prefix, long from, Watch watch, Predicate<Event> filter) {
+
+    boolean wants(Event e) {
+      return e.revision() > from && e.key().startsWith(prefix) && filter.test(e);
+    }
+  }
 
   @Override
   public long currentRevision() {
@@ -155,14 +169,75 @@ public final class MemoryStorage implements Storage {
     } else {
       objects.put(e.key(), e.object());
     }
+    unindex(e.key(), e.previous());
+    if (e.type() != EventType.DELETED) {
+      index(e.key(), e.object());
+    }
     history.addLast(e);
     while (history.size() > historySize) {
       compacted = history.removeFirst().revision();
     }
     for (Registration r : watchers) {
-      if (e.revision() > r.from() && e.key().startsWith(r.prefix()) && !r.watch().offer(e)) {
+      if (r.wants(e) && !r.watch().offer(e)) {
         watchers.remove(r);
       }
+    }
+  }
+
+  private void index(String key, ObjectNode o) {
+    JsonNode meta = o.path("metadata");
+    String uid = meta.path("uid").asString("");
+    if (!uid.isEmpty()) {
+      keyByUid.put(uid, key);
+    }
+    for (JsonNode ref : meta.path("ownerReferences")) {
+      String owner = ref.path("uid").asString("");
+      if (!owner.isEmpty()) {
+        dependentKeys.computeIfAbsent(owner, u -> new TreeSet<>()).add(key);
+      }
+    }
+  }
+
+  private void unindex(String key, ObjectNode old) {
+    if (old == null) {
+      return;
+    }
+    JsonNode meta = old.path("metadata");
+    keyByUid.remove(meta.path("uid").asString(""), key);
+    for (JsonNode ref : meta.path("ownerReferences")) {
+      String owner = ref.path("uid").asString("");
+      Set<String> keys = dependentKeys.get(owner);
+      if (keys != null) {
+        keys.remove(key);
+        if (keys.isEmpty()) {
+          dependentKeys.remove(owner);
+        }
+      }
+    }
+  }
+
+  @Override
+  public ObjectNode getByUid(String uid) {
+    lock.readLock().lock();
+    try {
+      String key = keyByUid.get(uid);
+      return key == null ? null : objects.get(key);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<ObjectNode> dependents(String ownerUid) {
+    lock.readLock().lock();
+    try {
+      List<ObjectNode> out = new ArrayList<>();
+      for (String key : dependentKeys.getOrDefault(ownerUid, Set.of())) {
+        out.add(objects.get(key));
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -232,15 +307,24 @@ public final class MemoryStorage implements Storage {
 
   @Override
   public Watch watch(String prefix, long fromRevision, boolean initialState) {
+    return watch(prefix, fromRevision, initialState, e -> true);
+  }
+
+  @Override
+  public Watch watch(
+      String prefix, long fromRevision, boolean initialState, Predicate<Event> filter) {
     lock.writeLock().lock();
     try {
       Registration[] reg = new Registration[1];
       Watch w = new Watch(watcherBacklog, () -> watchers.remove(reg[0]));
-      reg[0] = new Registration(prefix, initialState ? revision : fromRevision, w);
+      reg[0] = new Registration(prefix, initialState ? revision : fromRevision, w, filter);
       if (initialState) {
         for (Map.Entry<String, ObjectNode> e :
             objects.subMap(prefix, true, prefix + '\uffff', false).entrySet()) {
-          w.offer(new Event(EventType.ADDED, e.getKey(), e.getValue(), null, revision));
+          Event added = new Event(EventType.ADDED, e.getKey(), e.getValue(), null, revision);
+          if (filter.test(added)) {
+            w.offer(added);
+          }
         }
       } else {
         // A version from the future is accepted: its events will come (v1.20's watch cache
@@ -249,7 +333,7 @@ public final class MemoryStorage implements Storage {
           throw new StorageException(Code.EXPIRED, prefix, fromRevision, compacted);
         }
         for (Event e : history) {
-          if (e.revision() > fromRevision && e.key().startsWith(prefix)) {
+          if (reg[0].wants(e)) {
             w.offer(e);
           }
         }

@@ -65,6 +65,19 @@ public interface Storage extends AutoCloseable {
       String prefix, long revision, String startKey, int limit, Predicate<ObjectNode> filter);
 
   /**
+   * The object now stored with this {@code metadata.uid}, or null: the garbage collector's lookup
+   * of an owner.
+   */
+  ObjectNode getByUid(String uid);
+
+  /**
+   * The objects now stored that name {@code ownerUid} in their {@code metadata.ownerReferences}, in
+   * key order: the garbage collector's lookup of an owner's dependents (upstream's GraphBuilder
+   * keeps the same edges in its {@code uidToNode} graph).
+   */
+  List<ObjectNode> dependents(String ownerUid);
+
+  /**
    * Watches every key under {@code prefix}. With {@code initialState}, the watch starts with one
    * ADDED event per object now stored, then continues from now; otherwise it delivers every event
    * after {@code fromRevision}.
@@ -72,6 +85,13 @@ public interface Storage extends AutoCloseable {
    * @throws StorageException EXPIRED if events after {@code fromRevision} were compacted
    */
   Watch watch(String prefix, long fromRevision, boolean initialState);
+
+  /**
+   * As {@link #watch(String, long, boolean)}, delivering only the events {@code filter} accepts:
+   * the others do not wake the watcher's thread. The garbage collector, which acts only on
+   * deletions, watches this way.
+   */
+  Watch watch(String prefix, long fromRevision, boolean initialState, Predicate<Event> filter);
 
   @Override
   void close();
