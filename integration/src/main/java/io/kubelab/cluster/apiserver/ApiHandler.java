@@ -1,6 +1,7 @@
 package io.kubelab.cluster.apiserver;
 
 import io.kubelab.apimachinery.clock.Clock;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -575,6 +576,10 @@ final class ApiHandler extends Handler.Abstract {
         timers.add(clock.schedule(Duration.between(start, nextBookmark[0]), w::wake));
       }
     }
+    // Frames of events already queued go out together, in one write: under load one wake-up of
+    // this thread then costs one write, not one per event. Nothing is held back while the queue is
+    // empty, so no event waits for another.
+    ByteArrayOutputStream pending = new ByteArrayOutputStream();
     try {
       response.write(false, ByteBuffer.allocate(0), Callback.NOOP);
       while (true) {
@@ -582,28 +587,30 @@ final class ApiHandler extends Handler.Abstract {
         if (item == null) {
           continue;
         }
-        if (item instanceof Watch.End) {
-          break;
-        }
         if (item instanceof Watch.Change c) {
           String type = eventType(t, sel, c.event());
-          if (type == null) {
-            continue;
-          }
-          if (table) {
-            send(response, event(t, type, c.event().object(), true, q), false);
-          } else {
-            Storage.Event e = c.event();
-            if (frames.size() > 4096) {
-              frames.clear();
+          if (type != null) {
+            if (table) {
+              pending.writeBytes(frame(event(t, type, c.event().object(), true, q)));
+            } else {
+              Storage.Event e = c.event();
+              if (frames.size() > 4096) {
+                frames.clear();
+              }
+              pending.writeBytes(
+                  frames.computeIfAbsent(
+                      new FrameKey(e.revision(), e.key(), type),
+                      k -> frame(event(t, type, e.object(), false, q))));
             }
-            byte[] frame =
-                frames.computeIfAbsent(
-                    new FrameKey(e.revision(), e.key(), type),
-                    k -> frame(event(t, type, e.object(), false, q)));
-            send(response, frame, false);
+          }
+          if (pending.size() >= WATCH_WRITE_BATCH || w.isEmpty()) {
+            flush(response, pending);
           }
           continue;
+        }
+        flush(response, pending);
+        if (item instanceof Watch.End) {
+          break;
         }
         Instant now = clock.now();
         if (!now.isBefore(deadline)) {
@@ -687,6 +694,16 @@ final class ApiHandler extends Handler.Abstract {
     byte[] f = java.util.Arrays.copyOf(b, b.length + 1);
     f[b.length] = '\n';
     return f;
+  }
+
+  /** Bytes of frames a watch gathers into one write at most. */
+  static final int WATCH_WRITE_BATCH = 64 * 1024;
+
+  private static void flush(Response response, ByteArrayOutputStream pending) throws IOException {
+    if (pending.size() > 0) {
+      send(response, pending.toByteArray(), false);
+      pending.reset();
+    }
   }
 
   private static void send(Response response, ObjectNode ev, boolean last) throws IOException {

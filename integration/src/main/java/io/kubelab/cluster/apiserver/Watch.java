@@ -70,6 +70,11 @@ public final class Watch implements AutoCloseable {
     return queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
+  /** True when nothing at all is queued: {@link #next} would wait. */
+  boolean isEmpty() {
+    return queue.isEmpty();
+  }
+
   /** True when nothing is queued: every event the store dispatched has been taken. */
   boolean drained() {
     for (Item i : queue) {
