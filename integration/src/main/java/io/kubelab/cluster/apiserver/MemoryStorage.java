@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  * registrations exclude each other, so a list at R followed by a watch from R never misses or
  * repeats a change.
  *
- * <p>Two indexes follow the current objects, updated with them under the lock: uid to key, and
+ * <p>Two indexes follow the current objects, updated with them under the lock: uid to keys, and
  * owner uid to the keys of the objects whose {@code ownerReferences} name it. The garbage collector
  * reads them instead of scanning every object for each deletion.
  */
@@ -52,7 +52,8 @@ public final class MemoryStorage implements Storage {
   private final Set<Registration> watchers = new CopyOnWriteArraySet<>();
   private long revision;
   private long compacted; // events with revision <= compacted are gone
-  private final Map<String, String> keyByUid = new HashMap<>();
+  // a set, not one key: preloaded objects keep the uids they come with, which may repeat
+  private final Map<String, Set<String>> keysByUid = new HashMap<>();
   private final Map<String, Set<String>> dependentKeys = new HashMap<>();
 
   public MemoryStorage() {
@@ -188,7 +189,7 @@ public final class MemoryStorage implements Storage {
     JsonNode meta = o.path("metadata");
     String uid = meta.path("uid").asString("");
     if (!uid.isEmpty()) {
-      keyByUid.put(uid, key);
+      keysByUid.computeIfAbsent(uid, u -> new TreeSet<>()).add(key);
     }
     for (JsonNode ref : meta.path("ownerReferences")) {
       String owner = ref.path("uid").asString("");
@@ -198,21 +199,24 @@ public final class MemoryStorage implements Storage {
     }
   }
 
+  private static void remove(Map<String, Set<String>> index, String uid, String key) {
+    Set<String> keys = index.get(uid);
+    if (keys != null) {
+      keys.remove(key);
+      if (keys.isEmpty()) {
+        index.remove(uid);
+      }
+    }
+  }
+
   private void unindex(String key, ObjectNode old) {
     if (old == null) {
       return;
     }
     JsonNode meta = old.path("metadata");
-    keyByUid.remove(meta.path("uid").asString(""), key);
+    remove(keysByUid, meta.path("uid").asString(""), key);
     for (JsonNode ref : meta.path("ownerReferences")) {
-      String owner = ref.path("uid").asString("");
-      Set<String> keys = dependentKeys.get(owner);
-      if (keys != null) {
-        keys.remove(key);
-        if (keys.isEmpty()) {
-          dependentKeys.remove(owner);
-        }
-      }
+      remove(dependentKeys, ref.path("uid").asString(""), key);
     }
   }
 
@@ -220,8 +224,8 @@ public final class MemoryStorage implements Storage {
   public ObjectNode getByUid(String uid) {
     lock.readLock().lock();
     try {
-      String key = keyByUid.get(uid);
-      return key == null ? null : objects.get(key);
+      Set<String> keys = keysByUid.get(uid);
+      return keys == null ? null : objects.get(keys.iterator().next());
     } finally {
       lock.readLock().unlock();
     }

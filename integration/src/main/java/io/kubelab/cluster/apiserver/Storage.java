@@ -65,8 +65,8 @@ public interface Storage extends AutoCloseable {
       String prefix, long revision, String startKey, int limit, Predicate<ObjectNode> filter);
 
   /**
-   * The object now stored with this {@code metadata.uid}, or null: the garbage collector's lookup
-   * of an owner.
+   * An object now stored with this {@code metadata.uid} (the first by key if preloaded objects
+   * share it), or null: the garbage collector's lookup of an owner.
    */
   ObjectNode getByUid(String uid);
 

@@ -25,6 +25,7 @@ class StorageForGarbageCollectorTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int OBJECTS = 8;
+  private static final String SHARED_UID = "uid-shared";
 
   @Test
   void byUidAndDependentsAgreeWithAScanAfterEveryWrite() {
@@ -53,6 +54,15 @@ class StorageForGarbageCollectorTest {
       assertThat(seen)
           .containsExactly("DELETED /registry/things/a @3", "DELETED /registry/things/b @5");
       assertThat(w.next(0)).isNull();
+      // with the initial state: the ADDED events of what is stored pass through the filter too
+      storage.create("/registry/things/c", object(2, 1, 0));
+      storage.create("/registry/things/d", object(3, 1, 1));
+      Watch initial =
+          storage.watch(
+              "/registry/", 0, true, e -> e.object().path("metadata").has("ownerReferences"));
+      Storage.Event added = ((Watch.Change) initial.next(10_000)).event();
+      assertThat(added.type() + " " + added.key()).isEqualTo("ADDED /registry/things/d");
+      assertThat(initial.next(0)).isNull();
     }
   }
 
@@ -82,19 +92,23 @@ class StorageForGarbageCollectorTest {
 
   /**
    * Object {@code which}, whose uid changes with each re-creation ({@code g}), owned by the objects
-   * picked by the low bits of {@code owners} (their first generation's uids, so some references
-   * dangle once an owner was re-created).
+   * picked by the low 8 bits of {@code owners} (their first generation's uids, so some references
+   * dangle once an owner was re-created). Bit 8 gives it a uid shared with others instead (as
+   * preloaded objects may), bit 9 names its first owner twice.
    */
   private static ObjectNode object(int which, int g, int owners) {
     ObjectNode o = JSON.createObjectNode();
     ObjectNode meta = o.putObject("metadata");
     meta.put("name", "o" + which);
-    meta.put("uid", "uid-" + which + "-" + g);
+    meta.put("uid", (owners >> 8 & 1) == 1 ? SHARED_UID : "uid-" + which + "-" + g);
     ArrayNode refs = JSON.createArrayNode();
     for (int i = 0; i < OBJECTS; i++) {
       if ((owners >> i & 1) == 1 && i != which) {
         refs.addObject().put("kind", "Thing").put("name", "o" + i).put("uid", "uid-" + i + "-1");
       }
+    }
+    if ((owners >> 9 & 1) == 1 && !refs.isEmpty()) {
+      refs.add(refs.get(0).deepCopy());
     }
     if (!refs.isEmpty()) {
       meta.set("ownerReferences", refs);
@@ -104,30 +118,34 @@ class StorageForGarbageCollectorTest {
 
   private static void assertIndexesMatchScan(MemoryStorage storage) {
     List<ObjectNode> all = storage.list("/registry/", 0, "", 0, x -> true).items();
+    List<String> uids = new ArrayList<>(List.of(SHARED_UID));
     for (int i = 0; i < OBJECTS; i++) {
-      for (int g = 1; g <= 3; g++) {
-        String uid = "uid-" + i + "-" + g;
-        ObjectNode byScan = null;
-        List<String> dependentsByScan = new ArrayList<>();
-        for (ObjectNode o : all) {
-          JsonNode meta = o.path("metadata");
-          if (meta.path("uid").asString("").equals(uid)) {
-            byScan = o;
-          }
-          for (JsonNode ref : meta.path("ownerReferences")) {
-            if (ref.path("uid").asString("").equals(uid)) {
-              dependentsByScan.add(meta.path("name").asString(""));
-            }
+      for (int g = 1; g <= 4; g++) {
+        uids.add("uid-" + i + "-" + g);
+      }
+    }
+    for (String uid : uids) {
+      ObjectNode byScan = null;
+      List<String> dependentsByScan = new ArrayList<>();
+      for (ObjectNode o : all) { // in key order
+        JsonNode meta = o.path("metadata");
+        if (byScan == null && meta.path("uid").asString("").equals(uid)) {
+          byScan = o;
+        }
+        for (JsonNode ref : meta.path("ownerReferences")) {
+          if (ref.path("uid").asString("").equals(uid)) {
+            dependentsByScan.add(meta.path("name").asString(""));
+            break; // a dependent once, however many of its references name the owner
           }
         }
-        assertThat(storage.getByUid(uid)).as("getByUid(%s)", uid).isEqualTo(byScan);
-        assertThat(
-                storage.dependents(uid).stream()
-                    .map(o -> o.path("metadata").path("name").asString(""))
-                    .toList())
-            .as("dependents(%s)", uid)
-            .containsExactlyElementsOf(dependentsByScan);
       }
+      assertThat(storage.getByUid(uid)).as("getByUid(%s)", uid).isEqualTo(byScan);
+      assertThat(
+              storage.dependents(uid).stream()
+                  .map(o -> o.path("metadata").path("name").asString(""))
+                  .toList())
+          .as("dependents(%s)", uid)
+          .containsExactlyElementsOf(dependentsByScan);
     }
   }
 }

@@ -181,6 +181,8 @@ public class SchedulingThroughServerBenchmark {
   public void deleteBatch() throws InterruptedException {
     String batch = "b" + names.get();
     client.pods().withLabel(BATCH_LABEL, batch).withGracePeriod(0).delete();
+    // every event of the namespace: the batch's last Scheduled events, still in the scheduler's
+    // event sink, go with the next batch's
     client.v1().events().delete();
     if (!deletedPods.tryAcquire(BATCH, 5, TimeUnit.MINUTES)) {
       throw new IllegalStateException(
