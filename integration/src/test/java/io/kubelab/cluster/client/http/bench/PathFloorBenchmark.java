@@ -4,8 +4,6 @@ import com.sun.management.OperatingSystemMXBean;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -92,7 +90,7 @@ public class PathFloorBenchmark {
       c.nodes()
           .resource(Fixtures.node("node-1").allocatable("4", "32Gi").pods(110).build())
           .create();
-      c.pods().resource(pod("captured")).create();
+      c.pods().resource(TransportBenchmark.pod("captured")).create();
       createdPod = get(c, real.url() + "/api/v1/namespaces/default/pods/captured");
       bindingStatus =
           post(c, real.url() + "/api/v1/namespaces/default/pods/captured/binding", binding(c));
@@ -140,7 +138,7 @@ public class PathFloorBenchmark {
   @Threads(4)
   public Pod create() {
     ops.incrementAndGet();
-    return client.pods().resource(pod("p-" + names.incrementAndGet())).create();
+    return client.pods().resource(TransportBenchmark.pod("p-" + names.incrementAndGet())).create();
   }
 
   /** The binding's (and the event's) step: a raw POST of JSON through fabric8's HTTP client. */
@@ -256,24 +254,5 @@ public class PathFloorBenchmark {
             .endTarget()
             .build();
     return c.getKubernetesSerialization().asJson(b);
-  }
-
-  /** scheduler_perf's default pod: one pause container asking for 100m CPU and 500Mi. */
-  private static Pod pod(String name) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("pause")
-        .withImage("registry.k8s.io/pause:3.2")
-        .withNewResources()
-        .addToRequests("cpu", new Quantity("100m"))
-        .addToRequests("memory", new Quantity("500Mi"))
-        .endResources()
-        .endContainer()
-        .endSpec()
-        .build();
   }
 }

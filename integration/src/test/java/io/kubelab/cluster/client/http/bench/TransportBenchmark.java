@@ -75,7 +75,7 @@ public class TransportBenchmark {
   }
 
   /** scheduler_perf's default pod: one pause container asking for 100m CPU and 500Mi. */
-  private static Pod pod(String name) {
+  static Pod pod(String name) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
