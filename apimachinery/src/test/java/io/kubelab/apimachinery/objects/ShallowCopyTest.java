@@ -4,12 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ShallowCopyTest {
 
@@ -109,5 +119,68 @@ class ShallowCopyTest {
     assertThatThrownBy(() -> ShallowCopy.of(new java.util.ArrayList<String>()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("cannot copy java.util.ArrayList: ");
+  }
+
+  /**
+   * The classes copied by written-out calls carry every field their class declares: each field of
+   * the original is set to a value of its own (no two fields share one, so a setter fed from the
+   * wrong getter shows), and the copy must hold that very value. A field a new fabric8 release adds
+   * is caught here, by reflection over the class, not by a list kept by hand.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      classes = {Pod.class, PodSpec.class, PodStatus.class, ObjectMeta.class, PodCondition.class})
+  void theWrittenOutCopiesCarryEveryDeclaredField(Class<?> type) throws Exception {
+    assertThat(ShallowCopy.writtenOut(type)).as("%s is copied by written-out calls", type).isTrue();
+    Object original = type.getDeclaredConstructor().newInstance();
+    List<Field> fields = new ArrayList<>();
+    int i = 0;
+    for (Field f : type.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers())) {
+        continue;
+      }
+      f.setAccessible(true);
+      f.set(original, distinctValue(f, i++));
+      fields.add(f);
+    }
+    assertThat(fields).hasSizeGreaterThan(5);
+
+    Object copy = ShallowCopy.of(original);
+
+    assertThat(copy).isNotSameAs(original).isExactlyInstanceOf(type);
+    for (Field f : fields) {
+      assertThat(f.get(copy))
+          .as("%s.%s", type.getSimpleName(), f.getName())
+          .isSameAs(f.get(original));
+    }
+  }
+
+  /** A value for field {@code f} that no other field of the object holds. */
+  private static Object distinctValue(Field f, int i) throws Exception {
+    Class<?> t = f.getType();
+    if (t == String.class) {
+      return new String(f.getName() + "-" + i);
+    } else if (t == Long.class) {
+      return Long.valueOf(1_000_000L + i);
+    } else if (t == Integer.class) {
+      return Integer.valueOf(1_000_000 + i);
+    } else if (t == Boolean.class) {
+      // Boolean.valueOf gives two shared instances; the constructor, deprecated, a new one.
+      return Boolean.class.getConstructor(boolean.class).newInstance(i % 2 == 0);
+    } else if (t == List.class) {
+      return new ArrayList<>();
+    } else if (t == Map.class) {
+      return new HashMap<>();
+    }
+    return t.getDeclaredConstructor().newInstance();
+  }
+
+  @Test
+  void otherClassesAreCopiedThroughReflection() {
+    io.fabric8.kubernetes.api.model.Container c = new io.fabric8.kubernetes.api.model.Container();
+    c.setName("app");
+    c.setImage("nginx");
+    assertThat(ShallowCopy.writtenOut(c.getClass())).isFalse();
+    assertThat(ShallowCopy.of(c)).isNotSameAs(c).isEqualTo(c);
   }
 }
