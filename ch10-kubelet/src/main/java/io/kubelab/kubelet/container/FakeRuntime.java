@@ -45,6 +45,7 @@ public final class FakeRuntime implements Runtime {
   private final List<Stop> stops = new ArrayList<>();
   private long nextId;
   private int nextIp;
+  private String ipPrefix = null; // "A.B.C." of a /24 given by podCidr, or null: 10.244.0.0/16
   private boolean failGetPods;
   private long podStatusCalls;
   private BiFunction<ContainerId, List<String>, ExecResult> execHandler =
@@ -54,6 +55,26 @@ public final class FakeRuntime implements Runtime {
 
   public FakeRuntime(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * Gives new sandboxes their IPs from {@code cidr}, a node's pod range ({@code spec.podCIDR}),
+   * which must be an IPv4 {@code /24} such as {@code 10.244.3.0/24}: {@code .2}, {@code .3}, and so
+   * on, as a node's network plugin hands them out. Without it, IPs come from {@code 10.244.0.0/16}.
+   *
+   * @throws IllegalArgumentException if {@code cidr} is not an IPv4 /24 network
+   */
+  public synchronized void podCidr(String cidr) {
+    if (cidr == null || !cidr.matches("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.0/24")) {
+      throw new IllegalArgumentException(
+          "FakeRuntime: pod CIDR " + cidr + " is not an IPv4 /24 network (such as 10.244.3.0/24)");
+    }
+    for (String octet : cidr.substring(0, cidr.indexOf('/')).split("\\.")) {
+      if (Integer.parseInt(octet) > 255) {
+        throw new IllegalArgumentException("FakeRuntime: pod CIDR " + cidr + " is not an address");
+      }
+    }
+    ipPrefix = cidr.substring(0, cidr.lastIndexOf('.') + 1);
   }
 
   /** Adds a pod with a ready sandbox and the given IPs, and no containers yet. */
@@ -77,7 +98,15 @@ public final class FakeRuntime implements Runtime {
     podOf.put(id, p);
     if (p.ips.isEmpty()) {
       int n = nextIp++;
-      p.ips = List.of("10.244." + (n / 250) + "." + (n % 250 + 2));
+      if (ipPrefix != null) {
+        if (n > 252) { // .2 to .254
+          throw new ContainerRuntimeException(
+              "FakeRuntime: no IP left in " + ipPrefix + "0/24 for pod " + namespace + "/" + name);
+        }
+        p.ips = List.of(ipPrefix + (n + 2));
+      } else {
+        p.ips = List.of("10.244." + (n / 250) + "." + (n % 250 + 2));
+      }
     }
     p.listedAll = null;
     return id;

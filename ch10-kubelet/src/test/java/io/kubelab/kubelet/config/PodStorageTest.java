@@ -110,28 +110,126 @@ class PodStorageTest {
     assertThat(updated.getMetadata().getAnnotations())
         .containsEntry("kubernetes.io/config.seen", "2020-04-01T10:00:00Z");
 
-    assertThat(
-            summary(
-                set(
-                    pod("web")
-                        .editMetadata()
-                        .addToLabels("tier", "front")
-                        .addToAnnotations("owner", "team-a")
-                        .endMetadata()
-                        .build())))
-        .containsExactly("UPDATE [web]");
-    assertThat(
-            summary(
-                set(
-                    pod("web")
-                        .editMetadata()
-                        .addToLabels("tier", "front")
-                        .endMetadata()
-                        .editSpec()
-                        .withActiveDeadlineSeconds(30L)
-                        .endSpec()
-                        .build())))
-        .containsExactly("UPDATE [web]");
+    List<PodUpdate> annotated =
+        set(
+            pod("web")
+                .editMetadata()
+                .addToLabels("tier", "front")
+                .addToAnnotations("owner", "team-a")
+                .endMetadata()
+                .build());
+    assertThat(summary(annotated)).containsExactly("UPDATE [web]");
+    assertThat(annotated.get(0).pods().get(0).getMetadata().getAnnotations())
+        .containsEntry("owner", "team-a")
+        .containsEntry("kubernetes.io/config.seen", "2020-04-01T10:00:00Z")
+        .containsEntry("kubernetes.io/config.source", "api")
+        .doesNotContainKey("kubernetes.io/config.mirror");
+
+    List<PodUpdate> respecced =
+        set(
+            pod("web")
+                .editMetadata()
+                .addToLabels("tier", "front")
+                .addToAnnotations("owner", "team-a")
+                .endMetadata()
+                .editSpec()
+                .withActiveDeadlineSeconds(30L)
+                .endSpec()
+                .build());
+    assertThat(summary(respecced)).containsExactly("UPDATE [web]");
+    assertThat(respecced.get(0).pods().get(0).getSpec().getActiveDeadlineSeconds()).isEqualTo(30L);
+  }
+
+  @Test
+  void aPodWithoutAnnotationsIsAnnotatedAllTheSame() {
+    Pod bare = pod("web").build();
+    bare.getMetadata().setAnnotations(null);
+    List<PodUpdate> out = set(bare);
+    assertThat(out.get(0).pods().get(0).getMetadata().getAnnotations())
+        .containsEntry("kubernetes.io/config.source", "api");
+    assertThat(bare.getMetadata().getAnnotations()).isNull();
+  }
+
+  @Test
+  void aShorterGracePeriodAloneIsAnotherGracefulDelete() {
+    PodBuilder deleting =
+        pod("web")
+            .editMetadata()
+            .withDeletionTimestamp("2020-04-01T10:01:00Z")
+            .withDeletionGracePeriodSeconds(30L)
+            .endMetadata();
+    set(deleting.build());
+    List<PodUpdate> out =
+        set(deleting.editMetadata().withDeletionGracePeriodSeconds(0L).endMetadata().build());
+    assertThat(summary(out)).containsExactly("DELETE [web]");
+    assertThat(out.get(0).pods().get(0).getMetadata().getDeletionGracePeriodSeconds()).isZero();
+  }
+
+  /** A storage that already holds pods a and b from incremental ADDs, but has seen no list. */
+  private PodStorage knowingAAndB() {
+    PodStorage st = new PodStorage(clock);
+    st.merge(new PodUpdate(Op.ADD, List.of(pod("a").build(), pod("b").build()), API), u -> {});
+    return st;
+  }
+
+  @Test
+  void aFirstListThatOnlyChangesKnownPodsSendsNoEmptyAdd() {
+    List<PodUpdate> out = new ArrayList<>();
+    knowingAAndB()
+        .merge(
+            new PodUpdate(
+                Op.SET,
+                List.of(
+                    pod("a").editMetadata().addToLabels("x", "y").endMetadata().build(),
+                    pod("b").build()),
+                API),
+            out::add);
+    assertThat(summary(out)).containsExactly("UPDATE [a]");
+
+    out.clear();
+    PodStorage st = knowingAAndB();
+    st.merge(
+        new PodUpdate(
+            Op.SET,
+            List.of(
+                pod("a").build(),
+                pod("b").editMetadata().withDeletionTimestamp("t").endMetadata().build()),
+            API),
+        out::add);
+    assertThat(summary(out)).containsExactly("DELETE [b]");
+
+    out.clear();
+    st.merge(
+        new PodUpdate(
+            Op.SET,
+            List.of(pod("a").editMetadata().addToLabels("x", "y").endMetadata().build()),
+            API),
+        out::add);
+    assertThat(summary(out)).containsExactly("REMOVE [b]", "UPDATE [a]");
+  }
+
+  @Test
+  void anUpdateKeepsTheKubeletsOwnAnnotations() {
+    set(
+        pod("web")
+            .editMetadata()
+            .addToAnnotations("kubernetes.io/config.mirror", "abc")
+            .endMetadata()
+            .build());
+    List<PodUpdate> out =
+        set(pod("web").editMetadata().addToLabels("a", "b").endMetadata().build());
+    assertThat(summary(out)).containsExactly("UPDATE [web]");
+    assertThat(out.get(0).pods().get(0).getMetadata().getAnnotations())
+        .containsEntry("kubernetes.io/config.mirror", "abc");
+  }
+
+  @Test
+  void thePodsHeldAreCopies() {
+    set(pod("web").build());
+    Pod held = storage.pods(API).get(0);
+    held.getMetadata().getAnnotations().put("x", "y");
+    assertThat(storage.pods(API).get(0).getMetadata().getAnnotations()).doesNotContainKey("x");
+    assertThat(storage.pods("file")).isEmpty();
   }
 
   @Test
@@ -208,6 +306,27 @@ class PodStorageTest {
     storage.merge(new PodUpdate(Op.REMOVE, List.of(pod("a").build()), API), out::add);
     assertThat(summary(out)).containsExactly("ADD [a]", "UPDATE [a]", "REMOVE [a]");
     assertThat(storage.seen(API)).isFalse();
+  }
+
+  @Test
+  void podConfigPassesOnOnlyWhatChangedAndStopsWithItsSource() throws Exception {
+    boolean[] stopped = {false};
+    PodSource lists =
+        updates -> {
+          updates.accept(new PodUpdate(Op.SET, List.of(pod("web").build()), API));
+          updates.accept(new PodUpdate(Op.SET, List.of(pod("web").build()), API));
+          updates.accept(
+              new PodUpdate(
+                  Op.SET,
+                  List.of(pod("web").editStatus().withPhase("Running").endStatus().build()),
+                  API));
+          return () -> stopped[0] = true;
+        };
+    List<PodUpdate> got = new ArrayList<>();
+    AutoCloseable handle = new PodConfig(lists, clock).watch(got::add);
+    assertThat(summary(got)).containsExactly("ADD [web]", "RECONCILE [web]");
+    handle.close();
+    assertThat(stopped[0]).isTrue();
   }
 
   /** One pod of a generated list: which of four pods, and which version of each part. */

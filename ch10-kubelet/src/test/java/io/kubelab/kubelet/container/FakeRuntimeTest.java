@@ -67,6 +67,33 @@ class FakeRuntimeTest {
   }
 
   @Test
+  void aNodesPodCidrGivesItsPodsTheirAddressesUntilItIsFull() {
+    runtime.podCidr("10.244.3.0/24");
+    for (int i = 0; i < 253; i++) {
+      runtime.runPodSandbox("u" + i, "p" + i, "default", 0);
+    }
+    assertThat(status("u0").ips()).containsExactly("10.244.3.2");
+    assertThat(status("u252").ips()).containsExactly("10.244.3.254");
+    assertThatThrownBy(() -> runtime.runPodSandbox("u253", "p253", "default", 0))
+        .isInstanceOf(ContainerRuntimeException.class)
+        .hasMessage("FakeRuntime: no IP left in 10.244.3.0/24 for pod default/p253");
+  }
+
+  @Test
+  void aPodCidrThatIsNotAnIpv4SlashTwentyFourIsRefused() {
+    for (String bad :
+        new String[] {"10.244.3.0/16", "10.244.3.1/24", "fd00::/64", "10.300.0.0/24"}) {
+      assertThatThrownBy(() -> runtime.podCidr(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(bad);
+    }
+    assertThatThrownBy(() -> runtime.podCidr(null)).isInstanceOf(IllegalArgumentException.class);
+    runtime.podCidr("10.255.255.0/24");
+    runtime.runPodSandbox("u", "p", "default", 0);
+    assertThat(status("u").ips()).containsExactly("10.255.255.2");
+  }
+
+  @Test
   void theNetworkGoesWithTheLastReadySandboxOnly() {
     runtime.addPod("u1", "web", "default", "10.244.9.9");
     ContainerId older = status("u1").sandboxStatuses().get(0).id();
