@@ -51,6 +51,7 @@ import tools.jackson.core.JacksonException;
  * kubelab schedule -f FILE [-o json|yaml|table] [--profile P] [--explain POD] [--seed N]
  * kubelab apiserver [--port P] [-f FILE] [--kubeconfig-out PATH]
  * kubelab scheduler --kubeconfig PATH [--config FILE] [--seed N]
+ * kubelab up [--port P] [-f FILE] [--kubeconfig-out PATH] [--config FILE] [--seed N]
  * kubelab perf [FILE] [--case NAME] [--workload NAME] [--smoke|--scale F] [-o json] [--compare F]
  * kubelab completion                                 a bash/zsh completion script
  * kubelab help [COMMAND]
@@ -69,6 +70,7 @@ import tools.jackson.core.JacksonException;
       Kubelab.Schedule.class,
       ApiServerCommand.class,
       SchedulerCommand.class,
+      UpCommand.class,
       io.kubelab.perf.PerfCommand.class,
       Kubelab.Completion.class,
       CommandLine.HelpCommand.class
@@ -373,6 +375,9 @@ public final class Kubelab implements Callable<Integer> {
       }
       if (cls == SchedulerCommand.class) {
         return cls.cast(new SchedulerCommand(k.out));
+      }
+      if (cls == UpCommand.class) {
+        return cls.cast(new UpCommand(k.out));
       }
       return CommandLine.defaultFactory().create(cls);
     }

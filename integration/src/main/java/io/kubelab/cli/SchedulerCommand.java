@@ -106,7 +106,7 @@ final class SchedulerCommand implements Callable<Integer> {
     stop.countDown();
   }
 
-  private static KubeSchedulerConfiguration readConfig(Path file) {
+  static KubeSchedulerConfiguration readConfig(Path file) {
     try {
       return KubeSchedulerConfigurationReader.read(read(file));
     } catch (KubeSchedulerConfigurationReader.ConfigurationException e) {

@@ -4,70 +4,71 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubelab.kubelet.config.PodSource;
+import io.kubelab.kubelet.config.PodUpdate;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A kubelet's pod source: the pods bound to one node, from any API server, as a list-watch with the
- * field selector {@code spec.nodeName=NODE} over every namespace, delivered as additions, updates
- * and deletions.
+ * field selector {@code spec.nodeName=NODE} over every namespace. After the first list and after
+ * every change it sends the whole list, a {@code SET}; chapter 10's {@code PodConfig} turns the
+ * lists into the additions, updates and removals the kubelet's sync loop takes.
  *
  * <p>Upstream: {@code pkg/kubelet/config/apiserver.go} ({@code NewSourceApiserver}: a {@code
  * ListWatch} of pods with {@code fields.OneTermEqualSelector("spec.nodeName", nodeName)}, fed by a
- * reflector). Here a fabric8 {@code SharedIndexInformer} does the list, the watch, the resume from
- * the last resourceVersion and the relist after a 410.
+ * reflector into an {@code UndeltaStore}, whose every change sends {@code PodUpdate{Op: SET}}).
+ * Here a fabric8 {@code SharedIndexInformer} does the list, the watch, the resume from the last
+ * resourceVersion and the relist after a 410.
  */
-public final class ApiServerPodSource implements AutoCloseable {
+public final class ApiServerPodSource implements PodSource {
 
-  /** Where the pod source delivers what it sees (upstream: the kubelet's {@code PodUpdate}s). */
-  public interface Listener {
-    void podAdded(Pod pod);
+  private final KubernetesClient client;
+  private final String nodeName;
 
-    void podUpdated(Pod oldPod, Pod newPod);
-
-    void podDeleted(Pod pod);
+  /** The pods bound to {@code nodeName}, from the API server {@code client} talks to. */
+  public ApiServerPodSource(KubernetesClient client, String nodeName) {
+    this.client = client;
+    this.nodeName = nodeName;
   }
 
-  private final SharedIndexInformer<Pod> informer;
-
-  /** Starts listing and watching; {@code listener} is called on the informer's thread. */
-  public ApiServerPodSource(KubernetesClient client, String nodeName, Listener listener) {
-    this.informer =
-        client
-            .pods()
-            .inAnyNamespace()
-            .withField("spec.nodeName", nodeName)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Pod pod) {
-                    listener.podAdded(pod);
-                  }
-
-                  @Override
-                  public void onUpdate(Pod oldPod, Pod newPod) {
-                    listener.podUpdated(oldPod, newPod);
-                  }
-
-                  @Override
-                  public void onDelete(Pod pod, boolean finalStateUnknown) {
-                    listener.podDeleted(pod);
-                  }
-                },
-                0);
-  }
-
-  /** Whether the first list has been delivered. */
-  public boolean hasSynced() {
-    return informer.hasSynced();
-  }
-
-  /** The pods bound to the node, as last seen. */
-  public List<Pod> pods() {
-    return informer.getStore().list();
-  }
-
+  /**
+   * Starts listing and watching; {@code updates} is called with a {@code SET} once the first list
+   * is in and after every change, never concurrently. Closing the handle stops the informer.
+   */
   @Override
-  public void close() {
-    informer.close();
+  public AutoCloseable watch(Consumer<PodUpdate> updates) {
+    Object lock = new Object();
+    SharedIndexInformer<Pod> informer =
+        client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+    Runnable send =
+        () -> {
+          synchronized (lock) {
+            if (informer.hasSynced()) {
+              List<Pod> pods = informer.getStore().list();
+              updates.accept(new PodUpdate(PodUpdate.Op.SET, pods, PodUpdate.API_SOURCE));
+            }
+          }
+        };
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod pod) {
+            send.run();
+          }
+
+          @Override
+          public void onUpdate(Pod oldPod, Pod newPod) {
+            send.run();
+          }
+
+          @Override
+          public void onDelete(Pod pod, boolean finalStateUnknown) {
+            send.run();
+          }
+        });
+    // The first list, even an empty one, tells the kubelet the source has been seen.
+    informer.start().thenRun(send);
+    return informer::close;
   }
 }

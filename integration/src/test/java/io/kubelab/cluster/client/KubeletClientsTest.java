@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubelab.cluster.apiserver.ApiServer;
+import io.kubelab.kubelet.config.PodUpdate;
 import io.kubelab.kubelet.status.PodStatusClient.ApiException;
 import io.kubelab.kubelet.status.PodStatusClient.Reason;
 import java.util.List;
@@ -80,38 +81,50 @@ class KubeletClientsTest {
   }
 
   @Test
-  void podSourceSeesOnlyThePodsBoundToItsNode() throws Exception {
+  void podSourceSendsTheWholeListOfItsNodesPodsAfterEachChange() throws Exception {
     create("a", "n1");
     create("b", "n2");
-    List<String> seen = new CopyOnWriteArrayList<>();
-    try (ApiServerPodSource source =
-        new ApiServerPodSource(
-            client,
-            "n1",
-            new ApiServerPodSource.Listener() {
-              @Override
-              public void podAdded(Pod pod) {
-                seen.add("add " + pod.getMetadata().getName());
-              }
-
-              @Override
-              public void podUpdated(Pod oldPod, Pod newPod) {
-                seen.add("update " + newPod.getMetadata().getName());
-              }
-
-              @Override
-              public void podDeleted(Pod pod) {
-                seen.add("delete " + pod.getMetadata().getName());
-              }
-            })) {
-      eventually(source::hasSynced);
+    List<PodUpdate> seen = new CopyOnWriteArrayList<>();
+    Supplier<List<String>> last =
+        () ->
+            seen.isEmpty()
+                ? List.of("(nothing yet)")
+                : seen.get(seen.size() - 1).pods().stream()
+                    .map(p -> p.getMetadata().getName())
+                    .sorted()
+                    .toList();
+    AutoCloseable watch = new ApiServerPodSource(client, "n1").watch(seen::add);
+    try {
+      eventually(() -> last.get().equals(List.of("a")));
       create("c", "n1");
       create("d", "n2");
+      eventually(() -> last.get().equals(List.of("a", "c")));
       client.pods().withName("a").withGracePeriod(0).delete();
-      eventually(() -> seen.containsAll(List.of("add a", "add c", "delete a")));
-      assertThat(seen).noneMatch(s -> s.endsWith(" b") || s.endsWith(" d"));
-      assertThat(source.pods()).extracting(p -> p.getMetadata().getName()).containsExactly("c");
+      eventually(() -> last.get().equals(List.of("c")));
+    } finally {
+      watch.close();
     }
+    assertThat(seen)
+        .allSatisfy(
+            u -> {
+              assertThat(u.op()).isEqualTo(PodUpdate.Op.SET);
+              assertThat(u.source()).isEqualTo("api");
+              assertThat(u.pods()).allMatch(p -> p.getSpec().getNodeName().equals("n1"));
+            });
+  }
+
+  @Test
+  void podSourceSendsAnEmptyListWhenTheNodeHasNoPods() throws Exception {
+    create("b", "n2");
+    List<PodUpdate> seen = new CopyOnWriteArrayList<>();
+    AutoCloseable watch = new ApiServerPodSource(client, "n1").watch(seen::add);
+    try {
+      eventually(() -> !seen.isEmpty());
+    } finally {
+      watch.close();
+    }
+    assertThat(seen.get(0).op()).isEqualTo(PodUpdate.Op.SET);
+    assertThat(seen.get(0).pods()).isEmpty();
   }
 
   @Test
