@@ -60,7 +60,7 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "the scheduler's KubeSchedulerConfiguration (default: v1.18's default plugins)")
+      description = "the scheduler's KubeSchedulerConfiguration (default: the default plugins of v1.18)")
   Path config;
 
   @Option(

@@ -67,6 +67,11 @@ public final class ShallowCopy {
     return (T) COPIERS.get(obj.getClass()).copy(obj);
   }
 
+  /** A copy through reflection, whatever the class, without the per-class cache (for tests). */
+  static Object copyReflectively(Object obj) {
+    return new ReflectiveCopier(obj.getClass()).copy(obj);
+  }
+
   /** Whether {@code type} is copied by written-out calls rather than through reflection. */
   static boolean writtenOut(Class<?> type) {
     return WRITTEN.containsKey(type);

@@ -183,4 +183,24 @@ class ShallowCopyTest {
     assertThat(ShallowCopy.writtenOut(c.getClass())).isFalse();
     assertThat(ShallowCopy.of(c)).isNotSameAs(c).isEqualTo(c);
   }
+
+  static final class Private {
+    static final String KIND = "private"; // static: not copied, not refused
+    private String name;
+    private int count;
+    private List<String> items;
+  }
+
+  @Test
+  void theReflectivePathCopiesPrivateFieldsAndSkipsStaticOnes() {
+    Private p = new Private();
+    p.name = "a";
+    p.count = 3;
+    p.items = new ArrayList<>(List.of("x"));
+    Private c = (Private) ShallowCopy.copyReflectively(p);
+    assertThat(c).isNotSameAs(p);
+    assertThat(c.name).isEqualTo("a");
+    assertThat(c.count).isEqualTo(3);
+    assertThat(c.items).isSameAs(p.items);
+  }
 }
