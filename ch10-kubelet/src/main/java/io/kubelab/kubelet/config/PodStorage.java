@@ -76,6 +76,24 @@ public final class PodStorage {
    */
   public void merge(PodUpdate change, Consumer<PodUpdate> out) {
     String source = change.source();
+    for (Pod p : change.pods()) {
+      // Checked before anything changes: the pods are keyed by UID.
+      if (p.getMetadata() == null
+          || p.getMetadata().getUid() == null
+          || p.getMetadata().getUid().isEmpty()) {
+        throw new IllegalArgumentException(
+            "PodStorage: a pod from "
+                + source
+                + (p.getMetadata() == null
+                    ? " has no metadata"
+                    : " ("
+                        + p.getMetadata().getNamespace()
+                        + "/"
+                        + p.getMetadata().getName()
+                        + ")"
+                        + " has no metadata.uid"));
+      }
+    }
     boolean seenBefore = sourcesSeen.contains(source);
     Map<String, Pod> pods = podsBySource.getOrDefault(source, new LinkedHashMap<>());
     Changes c = new Changes();

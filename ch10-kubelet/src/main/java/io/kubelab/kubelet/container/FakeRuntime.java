@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -45,6 +46,7 @@ public final class FakeRuntime implements Runtime {
   private final List<Stop> stops = new ArrayList<>();
   private long nextId;
   private int nextIp;
+  private final TreeSet<Integer> freeHosts = new TreeSet<>(); // given back by torn-down networks
   private String ipPrefix = null; // "A.B.C." of a /24 given by podCidr, or null: 10.244.0.0/16
   private boolean failGetPods;
   private long podStatusCalls;
@@ -60,7 +62,9 @@ public final class FakeRuntime implements Runtime {
   /**
    * Gives new sandboxes their IPs from {@code cidr}, a node's pod range ({@code spec.podCIDR}),
    * which must be an IPv4 {@code /24} such as {@code 10.244.3.0/24}: {@code .2}, {@code .3}, and so
-   * on, as a node's network plugin hands them out. Without it, IPs come from {@code 10.244.0.0/16}.
+   * on to {@code .254}, as a node's network plugin hands them out; an address comes back when the
+   * pod's network is torn down (its last ready sandbox stopped, or the pod removed), and the lowest
+   * such address is handed out first. Without it, IPs come from {@code 10.244.0.0/16}.
    *
    * @throws IllegalArgumentException if {@code cidr} is not an IPv4 /24 network
    */
@@ -92,22 +96,30 @@ public final class FakeRuntime implements Runtime {
   @Override
   public synchronized ContainerId runPodSandbox(
       String podUid, String name, String namespace, int attempt) {
-    FakePod p = pods.computeIfAbsent(podUid, k -> new FakePod(podUid, name, namespace, List.of()));
-    ContainerId id = new ContainerId(TYPE, podUid + "-sandbox-" + nextId++);
-    p.sandboxes.add(0, new FakeSandbox(id, attempt));
-    podOf.put(id, p);
-    if (p.ips.isEmpty()) {
-      int n = nextIp++;
+    FakePod existing = pods.get(podUid);
+    List<String> ips = existing == null ? List.of() : existing.ips;
+    if (ips.isEmpty()) { // the address first: a pod CIDR that is full fails before anything changes
       if (ipPrefix != null) {
-        if (n > 252) { // .2 to .254
+        // the lowest address a torn-down network gave back, else the next one: .2 to .254
+        int host = freeHosts.isEmpty() ? nextIp + 2 : freeHosts.first();
+        if (host > 254) {
           throw new ContainerRuntimeException(
               "FakeRuntime: no IP left in " + ipPrefix + "0/24 for pod " + namespace + "/" + name);
         }
-        p.ips = List.of(ipPrefix + (n + 2));
+        if (!freeHosts.remove(host)) {
+          nextIp++;
+        }
+        ips = List.of(ipPrefix + host);
       } else {
-        p.ips = List.of("10.244." + (n / 250) + "." + (n % 250 + 2));
+        int n = nextIp++;
+        ips = List.of("10.244." + (n / 250) + "." + (n % 250 + 2));
       }
     }
+    FakePod p = pods.computeIfAbsent(podUid, k -> new FakePod(podUid, name, namespace, List.of()));
+    p.ips = ips;
+    ContainerId id = new ContainerId(TYPE, podUid + "-sandbox-" + nextId++);
+    p.sandboxes.add(0, new FakeSandbox(id, attempt));
+    podOf.put(id, p);
     p.listedAll = null;
     return id;
   }
@@ -124,6 +136,7 @@ public final class FakeRuntime implements Runtime {
       }
     }
     if (p.sandboxes.stream().noneMatch(s -> s.ready)) {
+      release(p);
       p.ips = List.of(); // the network is torn down with the last ready sandbox
     }
     p.listedAll = null;
@@ -141,9 +154,19 @@ public final class FakeRuntime implements Runtime {
     p.listedAll = null;
   }
 
+  /** Gives a pod's address back to the pod CIDR, if it came from there. */
+  private void release(FakePod p) {
+    for (String ip : p.ips) {
+      if (ipPrefix != null && ip.startsWith(ipPrefix)) {
+        freeHosts.add(Integer.parseInt(ip.substring(ipPrefix.length())));
+      }
+    }
+  }
+
   /** Forgets a pod and all its containers at once (the runtime garbage-collected it). */
   public synchronized void removePod(String uid) {
     FakePod p = pod(uid);
+    release(p);
     p.containers.keySet().forEach(podOf::remove);
     p.sandboxes.forEach(s -> podOf.remove(s.id));
     pods.remove(uid);

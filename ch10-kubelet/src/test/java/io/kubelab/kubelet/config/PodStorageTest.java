@@ -1,6 +1,7 @@
 package io.kubelab.kubelet.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -224,6 +224,19 @@ class PodStorageTest {
   }
 
   @Test
+  void aPodWithoutAUidIsRefusedAndNothingIsMerged() {
+    Pod noUid = pod("web").editMetadata().withUid(null).endMetadata().build();
+    assertThatThrownBy(() -> set(pod("db").build(), noUid))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("PodStorage: a pod from api (default/web) has no metadata.uid");
+    Pod noMeta = pod("x").build();
+    noMeta.setMetadata(null);
+    assertThatThrownBy(() -> set(noMeta)).hasMessage("PodStorage: a pod from api has no metadata");
+    assertThat(storage.pods(API)).isEmpty();
+    assertThat(storage.seen(API)).isFalse();
+  }
+
+  @Test
   void thePodsHeldAreCopies() {
     set(pod("web").build());
     Pod held = storage.pods(API).get(0);
@@ -342,10 +355,25 @@ class PodStorageTest {
     return b.build();
   }
 
+  /** The update a pod's change calls for, or null for none: the oracle, from the two versions. */
+  private static Op expected(Version was, Version now) {
+    if (was == null) {
+      return Op.ADD;
+    } else if (now == null) {
+      return Op.REMOVE;
+    } else if (was.labels() != now.labels() || was.deleting() != now.deleting()) {
+      return now.deleting() ? Op.DELETE : Op.UPDATE;
+    } else if (was.status() != now.status()) {
+      return Op.RECONCILE;
+    }
+    return null;
+  }
+
   /**
    * Model: a consumer that applies the updates it is sent (ADD, UPDATE, DELETE and RECONCILE put
    * the pod, REMOVE takes it out) ends each step holding exactly the pods of the last list, each as
-   * the list has it; and a step sends a pod only if it changed.
+   * the list has it; each pod is sent with the update its change calls for (and one that did not
+   * change is not sent), in the order removes, adds, updates, deletes, reconciles.
    */
   @Test
   void aConsumerApplyingTheUpdatesHoldsTheLastListAtEveryStep() {
@@ -374,7 +402,11 @@ class PodStorageTest {
                     new PodUpdate(
                         Op.SET, list.values().stream().map(PodStorageTest::build).toList(), API),
                     sent::add);
+                List<Op> order = List.of(Op.REMOVE, Op.ADD, Op.UPDATE, Op.DELETE, Op.RECONCILE);
+                int lastOp = -1;
                 for (PodUpdate u : sent) {
+                  assertThat(order.indexOf(u.op())).as("order of %s", sent).isGreaterThan(lastOp);
+                  lastOp = order.indexOf(u.op());
                   for (Pod p : u.pods()) {
                     String uid = p.getMetadata().getUid();
                     if (u.op() == Op.REMOVE) {
@@ -382,9 +414,9 @@ class PodStorageTest {
                     } else {
                       held.put(uid, p);
                     }
-                    Version was = last.get(uid);
-                    Version now = list.get(uid);
-                    assertThat(Objects.equals(was, now)).as("sent unchanged %s", uid).isFalse();
+                    assertThat(u.op())
+                        .as("%s", uid)
+                        .isEqualTo(expected(last.get(uid), list.get(uid)));
                   }
                 }
                 assertThat(held.keySet()).isEqualTo(list.keySet());

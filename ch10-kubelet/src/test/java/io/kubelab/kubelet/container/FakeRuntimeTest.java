@@ -77,6 +77,32 @@ class FakeRuntimeTest {
     assertThatThrownBy(() -> runtime.runPodSandbox("u253", "p253", "default", 0))
         .isInstanceOf(ContainerRuntimeException.class)
         .hasMessage("FakeRuntime: no IP left in 10.244.3.0/24 for pod default/p253");
+    assertThat(runtime.hasPod("u253")).as("nothing changed").isFalse();
+
+    // a torn-down network gives its address back: the lowest comes first
+    runtime.stopPodSandbox(new ContainerId("fake", "u7-sandbox-7"));
+    runtime.removePod("u3");
+    runtime.runPodSandbox("u300", "p300", "default", 0);
+    runtime.runPodSandbox("u301", "p301", "default", 0);
+    assertThat(status("u300").ips()).containsExactly("10.244.3.5");
+    assertThat(status("u301").ips()).containsExactly("10.244.3.9");
+    assertThatThrownBy(() -> runtime.runPodSandbox("u302", "p302", "default", 0))
+        .isInstanceOf(ContainerRuntimeException.class);
+  }
+
+  @Test
+  void aReusedAddressDoesNotUseUpTheNextOne() {
+    runtime.podCidr("10.244.3.0/24");
+    runtime.runPodSandbox("u0", "p0", "default", 0);
+    ContainerId second = runtime.runPodSandbox("u1", "p1", "default", 0);
+    runtime.runPodSandbox("u2", "p2", "default", 0);
+    runtime.stopPodSandbox(second); // .3 comes back
+    runtime.addPod("static", "s", "default", "192.168.0.9"); // not the pod CIDR's: never given out
+    runtime.removePod("static");
+    runtime.runPodSandbox("u3", "p3", "default", 0);
+    runtime.runPodSandbox("u4", "p4", "default", 0);
+    assertThat(status("u3").ips()).containsExactly("10.244.3.3");
+    assertThat(status("u4").ips()).containsExactly("10.244.3.5");
   }
 
   @Test
