@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +36,7 @@ final class UpCommand implements Callable<Integer> {
 
   private final PrintStream out;
   private final CountDownLatch stop = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile LocalCluster cluster;
 
   @Option(
@@ -60,7 +62,8 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "the scheduler's KubeSchedulerConfiguration (default: the default plugins of v1.18)")
+      description =
+          "the scheduler's KubeSchedulerConfiguration (default: the default plugins of v1.18)")
   Path config;
 
   @Option(
@@ -86,7 +89,7 @@ final class UpCommand implements Callable<Integer> {
             ? Manifests.parse(Kubelab.resource(Kubelab.DEMO_CLUSTER), Kubelab.DEMO_CLUSTER)
             : Kubelab.read(file);
     Kubelab.checkQuantityRanges(manifest, file == null ? Kubelab.DEMO_CLUSTER : file);
-    Thread hook = new Thread(this::stop, "up-shutdown");
+    Thread hook = new Thread(this::stopAndWait, "up-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     running = this;
     try (LocalCluster c =
@@ -123,7 +126,8 @@ final class UpCommand implements Callable<Integer> {
       stop.await();
       return 0;
     } finally {
-      cluster = null;
+      cluster = null; // the cluster is closed by now (try-with-resources closes before finally)
+      stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
@@ -132,9 +136,22 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  /** Stops the cluster (what Ctrl-C does). */
+  /** Stops the cluster. */
   void stop() {
     stop.countDown();
+  }
+
+  /**
+   * What Ctrl-C runs: stops the cluster and waits (at most 30 s) until it is closed, since the JVM
+   * halts as soon as its shutdown hooks return.
+   */
+  private void stopAndWait() {
+    stop.countDown();
+    try {
+      stopped.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The running cluster, once started (for tests). */

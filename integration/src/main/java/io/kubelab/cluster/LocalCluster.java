@@ -12,12 +12,14 @@ import io.kubelab.apimachinery.clock.SystemClock;
 import io.kubelab.cluster.apiserver.ApiServer;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A whole cluster on loopback, in one process: kubelab's API server (chapter 11), chapter 08's
@@ -41,8 +43,11 @@ public final class LocalCluster implements AutoCloseable {
   private ClusterScheduler scheduler;
   private SharedIndexInformer<Node> nodes;
   private boolean closed;
-  private int nextRange; // the next /24 of 10.244.0.0/16, under the kubelets' lock
-  private final Set<String> rangesInUse = new HashSet<>();
+  private boolean listed; // the first list's kubelets are started; under the kubelets' lock
+  private final Map<String, String> rangeOf = new HashMap<>(); // node -> /24, under the same lock
+
+  private static final Pattern SLASH_24 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.0/24");
 
   private LocalCluster(ApiServer server) {
     this.server = server;
@@ -73,29 +78,43 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** A client of the cluster's API server (HTTP/1.1 over plain HTTP, as client-go's). */
+  /** A client of the cluster's API server, closed with the cluster. */
   private KubernetesClient client() {
-    Config cfg =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(server.url())
-            .withNamespace("default")
-            .withHttp2Disable(true)
-            .build();
-    KubernetesClient k = new KubernetesClientBuilder().withConfig(cfg).build();
+    KubernetesClient k = newClient();
     synchronized (clients) {
       clients.add(k);
     }
     return k;
   }
 
+  /** A client of the cluster's API server (HTTP/1.1 over plain HTTP, as client-go's). */
+  private KubernetesClient newClient() {
+    Config cfg =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(server.url())
+            .withNamespace("default")
+            .withHttp2Disable(true)
+            .build();
+    return new KubernetesClientBuilder().withConfig(cfg).build();
+  }
+
   private void startKubelets() {
-    KubernetesClient kubeletClient = client();
-    nodes = kubeletClient.nodes().runnableInformer(0);
+    nodes = client().nodes().runnableInformer(0);
+    // As upstream's reflectors, which list and watch again after any error, never give up.
+    nodes.exceptionHandler(
+        (started, t) -> {
+          LOG.warning("node informer: " + t + "; listing and watching again");
+          return true;
+        });
     nodes.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(Node node) {
-            startKubelet(kubeletClient, node);
+            synchronized (kubelets) {
+              if (listed) { // the first list's nodes are started below, in name order
+                startKubelet(node);
+              }
+            }
           }
 
           @Override
@@ -103,59 +122,101 @@ public final class LocalCluster implements AutoCloseable {
 
           @Override
           public void onDelete(Node node, boolean finalStateUnknown) {
+            String name = node.getMetadata().getName();
             NodeKubelet k;
             synchronized (kubelets) {
-              k = kubelets.remove(node.getMetadata().getName());
+              k = kubelets.remove(name);
+              rangeOf.remove(name);
             }
             if (k != null) {
-              LOG.info("node " + node.getMetadata().getName() + " deleted: stopping its kubelet");
+              LOG.info("node " + name + " deleted: stopping its kubelet");
               k.close();
             }
           }
         });
     nodes.run(); // returns once the first list is in
-    // The listed nodes get their kubelets now, not when the handler is handed them.
-    nodes.getStore().list().forEach(n -> startKubelet(kubeletClient, n));
+    synchronized (kubelets) {
+      // The store holds every node the handler skipped so far: start them in name order, the
+      // nodes' own pod ranges reserved first, so that the ranges handed out do not depend on
+      // which thread comes first.
+      List<Node> first =
+          nodes.getStore().list().stream()
+              .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
+              .toList();
+      for (Node n : first) {
+        String own = n.getSpec() == null ? null : n.getSpec().getPodCIDR();
+        if (isSlash24(own) && !rangeOf.containsValue(own)) {
+          rangeOf.put(n.getMetadata().getName(), own);
+        }
+      }
+      first.forEach(this::startKubelet);
+      listed = true;
+    }
   }
 
-  private void startKubelet(KubernetesClient kubeletClient, Node node) {
-    synchronized (kubelets) {
-      if (!closed) {
-        kubelets.computeIfAbsent(
-            node.getMetadata().getName(),
-            n -> new NodeKubelet(kubeletClient, node, podCidr(node), clock));
-      }
+  /** Starts the kubelet of {@code node} unless it has one; under the kubelets' lock. */
+  private void startKubelet(Node node) {
+    String name = node.getMetadata().getName();
+    if (closed || kubelets.containsKey(name)) {
+      return;
+    }
+    KubernetesClient own = newClient();
+    try {
+      String range = rangeOf.containsKey(name) ? rangeOf.get(name) : assignRange(node);
+      kubelets.put(name, new NodeKubelet(own, node, range, clock));
+    } catch (RuntimeException e) {
+      own.close();
+      rangeOf.remove(name);
+      LOG.severe("node " + name + ": no kubelet: " + e.getMessage());
     }
   }
 
   /**
-   * The node's pod range: its {@code spec.podCIDR} when that is an IPv4 /24, else the next /24 of
-   * {@code 10.244.0.0/16} in the order the kubelets start (upstream's node IPAM controller hands
-   * each node a /24 of the cluster CIDR; flannel's default is {@code 10.244.0.0/16}).
+   * The node's pod range: its {@code spec.podCIDR} when that is an IPv4 /24 no other node has, else
+   * the lowest /24 of {@code 10.244.0.0/16} no node has (upstream's node IPAM controller hands each
+   * node a /24 of the cluster CIDR; flannel's default is {@code 10.244.0.0/16}). A deleted node's
+   * range is free again.
    */
-  private String podCidr(Node node) {
-    String given = node.getSpec() == null ? null : node.getSpec().getPodCIDR();
-    if (given != null
-        && given.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.0/24")
-        && rangesInUse.add(given)) {
-      return given;
-    }
-    if (given != null) {
+  private String assignRange(Node node) {
+    String name = node.getMetadata().getName();
+    String own = node.getSpec() == null ? null : node.getSpec().getPodCIDR();
+    if (own != null) {
+      if (isSlash24(own) && !rangeOf.containsValue(own)) {
+        rangeOf.put(name, own);
+        return own;
+      }
       LOG.warning(
           "node "
-              + node.getMetadata().getName()
+              + name
               + ": spec.podCIDR "
-              + given
-              + " is not an IPv4 /24 of its own; its pods get the next range of 10.244.0.0/16");
+              + own
+              + (isSlash24(own) ? " is another node's range" : " is not an IPv4 /24")
+              + "; its pods get a free /24 of 10.244.0.0/16");
     }
-    while (nextRange < 256) {
-      String range = "10.244." + nextRange++ + ".0/24";
-      if (rangesInUse.add(range)) {
+    for (int i = 0; i < 256; i++) {
+      String range = "10.244." + i + ".0/24";
+      if (!rangeOf.containsValue(range)) {
+        rangeOf.put(name, range);
         return range;
       }
     }
-    throw new IllegalStateException(
-        "node " + node.getMetadata().getName() + ": every /24 of 10.244.0.0/16 is taken");
+    throw new IllegalStateException("every /24 of 10.244.0.0/16 is taken");
+  }
+
+  private static boolean isSlash24(String cidr) {
+    if (cidr == null) {
+      return false;
+    }
+    Matcher m = SLASH_24.matcher(cidr);
+    if (!m.matches()) {
+      return false;
+    }
+    for (int i = 1; i <= 3; i++) {
+      if (Integer.parseInt(m.group(i)) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The API server's URL. */

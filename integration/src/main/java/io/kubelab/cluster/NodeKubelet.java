@@ -14,9 +14,11 @@ import io.kubelab.kubelet.config.PodSource;
 import io.kubelab.kubelet.config.PodUpdate;
 import io.kubelab.kubelet.container.FakeRuntime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +32,8 @@ import java.util.function.Consumer;
  * /24: a container runs until it is stopped, except an init container, which exits 0 at once, so a
  * pod with init containers starts them one by one, a relist apart, then its app containers. Probes
  * run as the kubelet runs them: exec probes in the fake runtime (they succeed), HTTP and TCP probes
- * over the real network.
+ * over the real network, to pod IPs that nothing answers (a pod with such a readiness probe never
+ * turns ready; a liveness probe restarts its container).
  *
  * <p>Not modelled: the node's registration and status (the Node object is the API server's, as
  * loaded; no heartbeat, no lease, so nothing marks a node NotReady), and static pods.
@@ -42,18 +45,23 @@ public final class NodeKubelet implements AutoCloseable {
   private final KubeletExecutors executors;
   private final ApiServerEventSink events;
   private final Kubelet kubelet;
+  private final KubernetesClient client;
   private final Map<String, Pod> podsByUid = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> startedByUid = new ConcurrentHashMap<>();
 
   /**
    * Starts the kubelet of {@code node}; it lists its pods at once. Its pods get their IPs from
-   * {@code podCidr}, an IPv4 /24.
+   * {@code podCidr}, an IPv4 /24. The kubelet owns {@code client}, its own connection to the API
+   * server, and closes it with itself.
    */
   public NodeKubelet(KubernetesClient client, Node node, String podCidr, Clock clock) {
     this.nodeName = node.getMetadata().getName();
+    this.client = client;
     this.runtime = new FakeRuntime(clock);
     runtime.podCidr(podCidr);
     runtime.onStart(
         (uid, config) -> {
+          startedByUid.computeIfAbsent(uid, u -> new CopyOnWriteArrayList<>()).add(config.name());
           Pod pod = podsByUid.get(uid);
           boolean init =
               pod != null
@@ -65,15 +73,21 @@ public final class NodeKubelet implements AutoCloseable {
     this.events = new ApiServerEventSink(client, nodeName, clock);
     PodSource pods = new PodConfig(new ApiServerPodSource(client, nodeName), clock);
     PodSource remembering = updates -> pods.watch(remember(updates));
-    this.kubelet =
-        Kubelet.builder(node, runtime, clock)
-            .podSource(remembering)
-            .statusClient(new ApiServerPodStatusClient(client))
-            .events(events)
-            .executors(executors)
-            .random(new Random(nodeName.hashCode()))
-            .build();
-    kubelet.start();
+    try {
+      this.kubelet =
+          Kubelet.builder(node, runtime, clock)
+              .podSource(remembering)
+              .statusClient(new ApiServerPodStatusClient(client))
+              .events(events)
+              .executors(executors)
+              .random(new Random(nodeName.hashCode()))
+              .build();
+      kubelet.start();
+    } catch (RuntimeException e) {
+      executors.close();
+      events.close();
+      throw e;
+    }
   }
 
   /** Keeps the latest version of each pod the kubelet is sent, for the runtime's init rule. */
@@ -94,6 +108,11 @@ public final class NodeKubelet implements AutoCloseable {
     return nodeName;
   }
 
+  /** The containers started for the pod with {@code uid}, init containers included, in order. */
+  public List<String> started(String uid) {
+    return List.copyOf(startedByUid.getOrDefault(uid, List.of()));
+  }
+
   /** The node's container runtime. */
   public FakeRuntime runtime() {
     return runtime;
@@ -104,11 +123,12 @@ public final class NodeKubelet implements AutoCloseable {
     return kubelet;
   }
 
-  /** Stops the kubelet, its threads and its event writer. */
+  /** Stops the kubelet, its threads, its event writer and its client. */
   @Override
   public void close() {
     kubelet.close();
     executors.close();
     events.close();
+    client.close();
   }
 }

@@ -36,6 +36,8 @@ class LocalClusterTest {
   private KubernetesClient client;
 
   private static Node node(String name, String zone) {
+    Map<String, Quantity> size =
+        Map.of("cpu", new Quantity("2"), "memory", new Quantity("4Gi"), "pods", new Quantity("20"));
     return new NodeBuilder()
         .withNewMetadata()
         .withName(name)
@@ -44,22 +46,8 @@ class LocalClusterTest {
         .withNewSpec()
         .endSpec()
         .withNewStatus()
-        .withCapacity(
-            Map.of(
-                "cpu",
-                new Quantity("2"),
-                "memory",
-                new Quantity("4Gi"),
-                "pods",
-                new Quantity("20")))
-        .withAllocatable(
-            Map.of(
-                "cpu",
-                new Quantity("2"),
-                "memory",
-                new Quantity("4Gi"),
-                "pods",
-                new Quantity("20")))
+        .withCapacity(size)
+        .withAllocatable(size)
         .addNewCondition()
         .withType("Ready")
         .withStatus("True")
@@ -103,8 +91,12 @@ class LocalClusterTest {
 
   @AfterEach
   void stop() {
-    client.close();
-    cluster.close();
+    if (client != null) {
+      client.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private static void eventually(String what, Supplier<Boolean> condition)
@@ -146,8 +138,9 @@ class LocalClusterTest {
     assertThat(condition(web, "PodScheduled")).isEqualTo("True");
     eventually("web Ready", () -> "True".equals(condition(get("web"), "Ready")));
     web = get("web");
-    // each node's pods get their IPs from the node's own /24 of 10.244.0.0/16
-    assertThat(web.getStatus().getPodIP()).matches("10\\.244\\.[01]\\.2");
+    // each node's pods get their IPs from the node's own /24 of 10.244.0.0/16, in name order
+    assertThat(web.getStatus().getPodIP())
+        .isEqualTo(node.equals("node-a") ? "10.244.0.2" : "10.244.1.2");
     assertThat(web.getStatus().getQosClass()).isEqualTo("Burstable");
     assertThat(web.getStatus().getContainerStatuses())
         .singleElement()
@@ -185,9 +178,16 @@ class LocalClusterTest {
     eventually("web Running", () -> "Running".equals(phase("web")));
     String node = get("web").getSpec().getNodeName();
 
-    client.pods().withName("web").delete(); // graceful: the kubelet finishes the deletion
+    client.pods().withName("web").delete();
+    // Graceful: the server only marks the pod; the kubelet stops it and finishes the deletion.
+    Pod marked = get("web");
+    assertThat(marked).isNotNull();
+    assertThat(marked.getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(marked.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30L);
     eventually("web gone", () -> get("web") == null);
-    assertThat(cluster.kubelet(node).runtime().stops()).isNotEmpty();
+    assertThat(cluster.kubelet(node).runtime().stops())
+        .extracting(s -> s.gracePeriodSeconds())
+        .contains(30L);
   }
 
   @Test
@@ -205,6 +205,11 @@ class LocalClusterTest {
                 .build())
         .create();
     eventually("db Running", () -> "Running".equals(phase("db")));
+    Pod db = get("db");
+    String node = db.getSpec().getNodeName();
+    // the runtime started migrate, and only then app
+    assertThat(cluster.kubelet(node).started(db.getMetadata().getUid()))
+        .containsExactly("migrate", "app");
     assertThat(get("db").getStatus().getInitContainerStatuses())
         .singleElement()
         .satisfies(

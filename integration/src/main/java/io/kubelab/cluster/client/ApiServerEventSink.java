@@ -57,7 +57,7 @@ public final class ApiServerEventSink implements EventSink, AutoCloseable {
             },
             (r, pool) -> {
               long n = dropped.incrementAndGet();
-              if (n % 1000 == 1) {
+              if (!pool.isShutdown() && n % 1000 == 1) {
                 LOG.warning("kubelet " + host + ": event queue full: dropped " + n + " so far");
               }
             });

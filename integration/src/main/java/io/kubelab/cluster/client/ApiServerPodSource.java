@@ -8,6 +8,7 @@ import io.kubelab.kubelet.config.PodSource;
 import io.kubelab.kubelet.config.PodUpdate;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * A kubelet's pod source: the pods bound to one node, from any API server, as a list-watch with the
@@ -22,6 +23,8 @@ import java.util.function.Consumer;
  * resourceVersion and the relist after a 410.
  */
 public final class ApiServerPodSource implements PodSource {
+
+  private static final Logger LOG = Logger.getLogger(ApiServerPodSource.class.getName());
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -39,12 +42,19 @@ public final class ApiServerPodSource implements PodSource {
   @Override
   public AutoCloseable watch(Consumer<PodUpdate> updates) {
     Object lock = new Object();
+    boolean[] closed = {false};
     SharedIndexInformer<Pod> informer =
         client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+    // As upstream's reflector, which lists and watches again after any error, never gives up.
+    informer.exceptionHandler(
+        (started, t) -> {
+          LOG.warning("pod source of node " + nodeName + ": " + t + "; listing and watching again");
+          return true;
+        });
     Runnable send =
         () -> {
           synchronized (lock) {
-            if (informer.hasSynced()) {
+            if (!closed[0] && informer.hasSynced()) {
               List<Pod> pods = informer.getStore().list();
               updates.accept(new PodUpdate(PodUpdate.Op.SET, pods, PodUpdate.API_SOURCE));
             }
@@ -68,7 +78,21 @@ public final class ApiServerPodSource implements PodSource {
           }
         });
     // The first list, even an empty one, tells the kubelet the source has been seen.
-    informer.start().thenRun(send);
-    return informer::close;
+    informer
+        .start()
+        .whenComplete(
+            (ok, failed) -> {
+              if (failed == null) {
+                send.run();
+              } else {
+                LOG.warning("pod source of node " + nodeName + ": first list failed: " + failed);
+              }
+            });
+    return () -> {
+      synchronized (lock) {
+        closed[0] = true; // no list after this, not even one already on its way
+      }
+      informer.close();
+    };
   }
 }
