@@ -1,26 +1,23 @@
 package io.kubelab.cluster.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubelab.testing.Kubectl;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,26 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class KubectlTest {
 
-  private static String kubectl;
-
   @TempDir Path dir;
   private ApiServer server;
   private KubernetesClient client;
   private Path kubeconfig;
+  private Kubectl kubectl;
 
   @BeforeAll
   static void findKubectl() {
-    for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      File f = new File(p, "kubectl");
-      if (f.canExecute()) {
-        kubectl = f.getPath();
-        return;
-      }
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      fail("kubectl is not installed (CI=true): .ci/run installs Debian's kubernetes-client");
-    }
-    Assumptions.abort("kubectl is not installed");
+    Kubectl.find();
   }
 
   @BeforeEach
@@ -62,6 +48,7 @@ class KubectlTest {
     client = Servers.client(server);
     kubeconfig = dir.resolve("kubeconfig");
     server.writeKubeconfig(kubeconfig);
+    kubectl = Kubectl.with(kubeconfig);
   }
 
   @AfterEach
@@ -72,26 +59,11 @@ class KubectlTest {
 
   /** Runs kubectl; returns stdout + stderr, and fails the test on a non-zero exit. */
   private String k(String... args) throws Exception {
-    return run(0, args);
+    return kubectl.run(args);
   }
 
   private String run(int wantExit, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out;
-    try {
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        fail("kubectl " + String.join(" ", args) + " did not finish within 60 s");
-      }
-      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    } finally {
-      p.destroyForcibly();
-    }
-    assertThat(p.exitValue())
-        .as("kubectl %s:%n%s", String.join(" ", args), out)
-        .isEqualTo(wantExit);
-    return out;
+    return kubectl.run(wantExit, args);
   }
 
   private Path file(String name, String text) throws IOException {
@@ -177,9 +149,7 @@ class KubectlTest {
   @Test
   void getWatchSeesEvents() throws Exception {
     client.pods().resource(Fabric8ClientTest.pod("first")).create();
-    List<String> cmd =
-        List.of(
-            kubectl, "--kubeconfig", kubeconfig.toString(), "get", "pods", "-w", "--no-headers");
+    List<String> cmd = kubectl.command("get", "pods", "-w", "--no-headers");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader =

@@ -1,0 +1,93 @@
+package io.kubelab.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.kubelab.cluster.apiserver.ApiServer;
+import io.kubelab.scheduler.framework.profile.Profiles;
+import io.kubelab.testing.Kubectl;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kubectl against the whole stack: run a pod, wait for it to be Ready, delete it. */
+@Timeout(180)
+class LocalClusterKubectlTest {
+
+  @TempDir Path dir;
+  private LocalCluster cluster;
+  private Kubectl kubectl;
+
+  @BeforeAll
+  static void findKubectl() {
+    Kubectl.find();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    Map<String, Quantity> size =
+        Map.of("cpu", new Quantity("2"), "memory", new Quantity("4Gi"), "pods", new Quantity("20"));
+    cluster =
+        LocalCluster.start(
+            ApiServer.builder().build(),
+            List.of(
+                new NodeBuilder()
+                    .withNewMetadata()
+                    .withName("node-a")
+                    .endMetadata()
+                    .withNewStatus()
+                    .withCapacity(size)
+                    .withAllocatable(size)
+                    .endStatus()
+                    .build()),
+            Profiles.default118(),
+            1);
+    Path kubeconfig = dir.resolve("kubeconfig");
+    cluster.server().writeKubeconfig(kubeconfig);
+    kubectl = Kubectl.with(kubeconfig);
+  }
+
+  @AfterEach
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void kubectlRunsAPodWaitsForItAndDeletesIt() throws Exception {
+    assertThat(kubectl.run("run", "web", "--image=nginx:1.19", "--restart=Never"))
+        .contains("pod/web created");
+    assertThat(kubectl.run("wait", "--for=condition=Ready", "pod/web", "--timeout=60s"))
+        .contains("pod/web condition met");
+    assertThat(
+            kubectl.run(
+                "get",
+                "pod",
+                "web",
+                "-o",
+                "jsonpath={.status.phase} {.spec.nodeName} {.status.podIP}"))
+        .isEqualTo("Running node-a 10.244.0.2");
+    assertThat(
+            kubectl.run(
+                "get",
+                "events",
+                "--field-selector",
+                "involvedObject.name=web",
+                "-o",
+                "jsonpath={range .items[*]}{.reason}/{.source.component}{\"\\n\"}{end}"))
+        .contains("Scheduled/default-scheduler", "Created/kubelet", "Started/kubelet");
+
+    // kubectl delete waits until the kubelet has stopped the pod and finished the deletion
+    assertThat(kubectl.run("delete", "pod", "web", "--timeout=60s"))
+        .contains("pod \"web\" deleted");
+    assertThat(kubectl.run(1, "get", "pod", "web")).contains("pods \"web\" not found");
+  }
+}
