@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -35,8 +38,9 @@ import java.util.function.Consumer;
  * over the real network, to pod IPs that nothing answers (a pod with such a readiness probe never
  * turns ready; a liveness probe restarts its container).
  *
- * <p>Not modelled: the node's registration and status (the Node object is the API server's, as
- * loaded; no heartbeat, no lease, so nothing marks a node NotReady), and static pods.
+ * <p>It also reports on its node ({@link NodeStatusReporter}): the node's conditions in its status,
+ * and a Lease renewed every 10 s. Not modelled: the node's registration (the Node object is the API
+ * server's, as loaded) and static pods.
  */
 public final class NodeKubelet implements AutoCloseable {
 
@@ -46,6 +50,8 @@ public final class NodeKubelet implements AutoCloseable {
   private final ApiServerEventSink events;
   private final Kubelet kubelet;
   private final KubernetesClient client;
+  private final ExecutorService nodeStatusThread;
+  private final Clock.Timer nodeStatus;
   private final Map<String, Pod> podsByUid = new ConcurrentHashMap<>();
   private final Map<String, List<String>> startedByUid = new ConcurrentHashMap<>();
 
@@ -88,6 +94,23 @@ public final class NodeKubelet implements AutoCloseable {
       events.close();
       throw e;
     }
+    this.nodeStatusThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "kubelet-" + nodeName + "-node-status");
+              t.setDaemon(true);
+              return t;
+            });
+    this.nodeStatus =
+        new NodeStatusReporter(
+                client,
+                nodeName,
+                clock,
+                events,
+                () -> kubelet.evictionManager().isUnderMemoryPressure(),
+                () -> kubelet.evictionManager().isUnderDiskPressure(),
+                () -> kubelet.evictionManager().isUnderPidPressure())
+            .start(nodeStatusThread);
   }
 
   /** Keeps the latest version of each pod the kubelet is sent, for the runtime's init rule. */
@@ -126,6 +149,13 @@ public final class NodeKubelet implements AutoCloseable {
   /** Stops the kubelet, its threads, its event writer and its client. */
   @Override
   public void close() {
+    nodeStatus.close();
+    nodeStatusThread.shutdownNow();
+    try {
+      nodeStatusThread.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     kubelet.close();
     executors.close();
     events.close();

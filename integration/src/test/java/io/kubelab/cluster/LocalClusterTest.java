@@ -37,7 +37,15 @@ class LocalClusterTest {
 
   private static Node node(String name, String zone) {
     Map<String, Quantity> size =
-        Map.of("cpu", new Quantity("2"), "memory", new Quantity("4Gi"), "pods", new Quantity("20"));
+        Map.of(
+            "cpu",
+            new Quantity("2"),
+            "memory",
+            new Quantity("4Gi"),
+            "pods",
+            new Quantity("20"),
+            "ephemeral-storage",
+            new Quantity("100Gi"));
     return new NodeBuilder()
         .withNewMetadata()
         .withName(name)
@@ -170,6 +178,44 @@ class LocalClusterTest {
     assertThat(started.getSource().getComponent()).isEqualTo("kubelet");
     assertThat(started.getSource().getHost()).isEqualTo(node);
     assertThat(started.getMessage()).isEqualTo("Started container app");
+  }
+
+  @Test
+  void eachKubeletReportsItsNodesConditionsAndRenewsItsLease() throws Exception {
+    eventually(
+        "node-a reported",
+        () ->
+            client.nodes().withName("node-a").get().getStatus().getConditions().stream()
+                .anyMatch(c -> "KubeletReady".equals(c.getReason())));
+    Node a = client.nodes().withName("node-a").get();
+    assertThat(a.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason())
+        // a strategic merge by type: the file's Ready stays first, the new conditions follow it
+        .containsExactly(
+            "Ready=True KubeletReady",
+            "MemoryPressure=False KubeletHasSufficientMemory",
+            "DiskPressure=False KubeletHasNoDiskPressure",
+            "PIDPressure=False KubeletHasSufficientPID");
+    eventually(
+        "node-a's lease",
+        () -> client.leases().inNamespace("kube-node-lease").withName("node-a").get() != null);
+    var lease = client.leases().inNamespace("kube-node-lease").withName("node-a").get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("node-a");
+    assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
+    assertThat(lease.getSpec().getRenewTime()).isNotNull();
+    assertThat(lease.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo("node-a"));
+    eventually(
+        "node events",
+        () ->
+            client.v1().events().inNamespace("default").list().getItems().stream()
+                .anyMatch(
+                    e ->
+                        "NodeHasSufficientMemory".equals(e.getReason())
+                            && "node-a".equals(e.getInvolvedObject().getName())
+                            && "Node node-a status is now: NodeHasSufficientMemory"
+                                .equals(e.getMessage())));
   }
 
   @Test
