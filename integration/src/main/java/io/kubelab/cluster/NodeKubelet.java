@@ -150,7 +150,7 @@ public final class NodeKubelet implements AutoCloseable {
   @Override
   public void close() {
     nodeStatus.close();
-    nodeStatusThread.shutdownNow();
+    nodeStatusThread.shutdown(); // a beat under way finishes
     try {
       nodeStatusThread.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubelab.apimachinery.clock.Clock;
@@ -99,15 +98,16 @@ final class NodeStatusReporter {
     return clock.until(Duration.ZERO, UPDATE_FREQUENCY, executor, this::tick);
   }
 
+  /** One beat; a failure is logged and tried again at the next (upstream retries at once). */
   private void tick() {
     try {
       syncNodeStatus();
-    } catch (KubernetesClientException e) {
+    } catch (RuntimeException e) {
       LOG.warning("node " + nodeName + ": could not update its status: " + e.getMessage());
     }
     try {
       renewLease();
-    } catch (KubernetesClientException e) {
+    } catch (RuntimeException e) {
       LOG.warning("node " + nodeName + ": could not renew its lease: " + e.getMessage());
     }
   }
@@ -246,11 +246,12 @@ final class NodeStatusReporter {
     return c.withLastTransitionTime(now).build();
   }
 
-  /** Upstream's {@code nodeStatusHasChanged}: a condition other than in its heartbeat time. */
+  /**
+   * Upstream's {@code nodeStatusHasChanged}: one of the conditions the kubelet sets differs from
+   * the node's, other than in its heartbeat time. Conditions others set (a {@code
+   * NetworkUnavailable}, say) are left as they are, so they do not count.
+   */
   static boolean changed(List<NodeCondition> before, List<NodeCondition> after) {
-    if (before.size() != after.size()) {
-      return true;
-    }
     Map<String, NodeCondition> old = new LinkedHashMap<>();
     before.forEach(c -> old.put(c.getType(), c));
     for (NodeCondition c : after) {

@@ -202,10 +202,26 @@ class LocalClusterTest {
     var lease = client.leases().inNamespace("kube-node-lease").withName("node-a").get();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("node-a");
     assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
-    assertThat(lease.getSpec().getRenewTime()).isNotNull();
     assertThat(lease.getMetadata().getOwnerReferences())
         .singleElement()
-        .satisfies(o -> assertThat(o.getName()).isEqualTo("node-a"));
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("Node");
+              assertThat(o.getName()).isEqualTo("node-a");
+              assertThat(o.getUid()).isEqualTo(a.getMetadata().getUid());
+            });
+    var created = lease.getSpec().getRenewTime();
+    eventually(
+        "node-a's lease renewed (every 10 s)",
+        () ->
+            client
+                .leases()
+                .inNamespace("kube-node-lease")
+                .withName("node-a")
+                .get()
+                .getSpec()
+                .getRenewTime()
+                .isAfter(created));
     eventually(
         "node events",
         () ->

@@ -97,6 +97,17 @@ class NodeStatusReporterTest {
         .extracting(Event::reason)
         .containsExactly("NodeHasInsufficientMemory", "NodeNotReady");
     assertThat(NodeStatusReporter.changed(same, pressed)).isTrue();
-    assertThat(NodeStatusReporter.changed(same, same.subList(0, 3))).isTrue();
+    assertThat(NodeStatusReporter.changed(same.subList(0, 3), same)).as("Ready new").isTrue();
+
+    // a condition the kubelet does not set is left alone and does not count
+    List<NodeCondition> withOther = new ArrayList<>(same);
+    withOther.add(
+        0,
+        new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
+            .withType("NetworkUnavailable")
+            .withStatus("False")
+            .withReason("RouteCreated")
+            .build());
+    assertThat(NodeStatusReporter.changed(withOther, same)).isFalse();
   }
 }
