@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,8 +37,7 @@ final class SchedulerCommand implements Callable<Integer> {
   private final PrintStream out;
   private static volatile SchedulerCommand running;
 
-  private final CountDownLatch stop = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final UntilStopped life = new UntilStopped();
 
   @Option(
       names = "--kubeconfig",
@@ -77,10 +74,9 @@ final class SchedulerCommand implements Callable<Integer> {
       // As client-go: HTTP/2 only where TLS negotiates it, HTTP/1.1 over plain HTTP.
       clientConfig.setHttp2Disable(true);
     }
-    Thread hook = new Thread(this::stopAndWait, "scheduler-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
     running = this;
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+    try (UntilStopped until = life.install("scheduler-shutdown");
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
         SystemClock clock = new SystemClock();
         ClusterScheduler s = ClusterScheduler.start(client, cfg, clock, seed)) {
       out.println(
@@ -95,39 +91,19 @@ final class SchedulerCommand implements Callable<Integer> {
               + " profile(s))");
       out.println("Ctrl-C stops it.");
       out.flush();
-      stop.await();
+      until.await();
       return 0;
-    } finally {
-      stopped.countDown(); // the scheduler, its client and clock are closed by now
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it is what stopped us
-      }
     }
   }
 
   /** Stops a running scheduler (what Ctrl-C does). */
   void stop() {
-    stop.countDown();
+    life.stop();
   }
 
   /** The command last started in this JVM (for tests, which stop it as Ctrl-C would). */
   static SchedulerCommand runningForTests() {
     return running;
-  }
-
-  /**
-   * What Ctrl-C runs: stops the scheduler and waits (at most 30 s) until it is closed, since the
-   * JVM halts as soon as its shutdown hooks return.
-   */
-  private void stopAndWait() {
-    stop.countDown();
-    try {
-      stopped.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   static KubeSchedulerConfiguration readConfig(Path file) {

@@ -11,8 +11,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,8 +33,7 @@ final class UpCommand implements Callable<Integer> {
   private static volatile UpCommand running;
 
   private final PrintStream out;
-  private final CountDownLatch stop = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final UntilStopped life = new UntilStopped();
   private volatile LocalCluster cluster;
 
   @Option(
@@ -89,11 +86,11 @@ final class UpCommand implements Callable<Integer> {
             ? Manifests.parse(Kubelab.resource(Kubelab.DEMO_CLUSTER), Kubelab.DEMO_CLUSTER)
             : Kubelab.read(file);
     Kubelab.checkQuantityRanges(manifest, file == null ? Kubelab.DEMO_CLUSTER : file);
-    Thread hook = new Thread(this::stopAndWait, "up-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
     running = this;
-    try (LocalCluster c =
-        LocalCluster.start(ApiServer.builder().port(port).build(), manifest.objects(), cfg, seed)) {
+    try (UntilStopped until = life.install("up-shutdown");
+        LocalCluster c =
+            LocalCluster.start(
+                ApiServer.builder().port(port).build(), manifest.objects(), cfg, seed)) {
       cluster = c;
       out.println("kubelab up: loaded " + manifest.objects().size() + " object(s) from " + source);
       out.println("kubelab up: API server on " + c.url());
@@ -123,35 +120,16 @@ final class UpCommand implements Callable<Integer> {
       }
       out.println("Ctrl-C stops it.");
       out.flush();
-      stop.await();
+      until.await();
       return 0;
     } finally {
-      cluster = null; // the cluster is closed by now (try-with-resources closes before finally)
-      stopped.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it is what stopped us
-      }
+      cluster = null; // closed by now: resources are closed in reverse order, before finally
     }
   }
 
   /** Stops the cluster. */
   void stop() {
-    stop.countDown();
-  }
-
-  /**
-   * What Ctrl-C runs: stops the cluster and waits (at most 30 s) until it is closed, since the JVM
-   * halts as soon as its shutdown hooks return.
-   */
-  private void stopAndWait() {
-    stop.countDown();
-    try {
-      stopped.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    life.stop();
   }
 
   /** The running cluster, once started (for tests). */
