@@ -64,19 +64,36 @@ final class GarbageCollector implements AutoCloseable {
   }
 
   /**
-   * The events {@link #handle} acts on: deletions, and objects marked for deletion. The rest would
-   * only wake this thread for nothing (upstream's collector sees them all, as it keeps its own
-   * graph of owners; here the storage keeps it, see {@link Storage#dependents}).
+   * The events {@link #handle} acts on: deletions, objects marked for deletion, and dependents
+   * (objects with owner references), whose owners may be gone already. The rest would only wake
+   * this thread for nothing (upstream's collector sees them all, as it keeps its own graph of
+   * owners; here the storage keeps it, see {@link Storage#dependents}).
    */
   static boolean concerns(Storage.Event e) {
+    JsonNode meta = e.object().path("metadata");
     return e.type() == Storage.EventType.DELETED
-        || e.object().path("metadata").has("deletionTimestamp");
+        || meta.has("deletionTimestamp")
+        || !meta.path("ownerReferences").isEmpty();
   }
+
+  /** How many deleted UIDs {@link #deletedUids} remembers (the oldest are forgotten first). */
+  static final int DELETED_UIDS_REMEMBERED = 10_000;
+
+  /**
+   * The UIDs of objects deleted since the collector started, newest last: a dependent created or
+   * updated afterwards that names one of them as an owner names an owner that is gone (a controller
+   * whose cache had not yet seen its owner's deletion, say). Upstream's collector finds those
+   * through its graph's virtual nodes.
+   */
+  private final java.util.LinkedHashSet<String> deletedUids = new java.util.LinkedHashSet<>();
 
   private void handle(Storage.Event e) {
     JsonNode meta = e.object().path("metadata");
     String uid = meta.path("uid").asString("");
     if (e.type() == Storage.EventType.DELETED) {
+      if (!uid.isEmpty() && deletedUids.add(uid) && deletedUids.size() > DELETED_UIDS_REMEMBERED) {
+        deletedUids.remove(deletedUids.iterator().next());
+      }
       for (ObjectNode dep : dependents(uid)) {
         attemptToDelete(dep, uid);
       }
@@ -97,6 +114,14 @@ final class GarbageCollector implements AutoCloseable {
       return;
     }
     if (!meta.has("deletionTimestamp")) {
+      // a dependent written after one of its owners was deleted
+      for (JsonNode ref : meta.path("ownerReferences")) {
+        String owner = ref.path("uid").asString("");
+        if (deletedUids.contains(owner) && byUid(owner) == null) {
+          attemptToDelete(e.object(), owner);
+          return;
+        }
+      }
       return;
     }
     if (e.key().startsWith(Kinds.NAMESPACES.keyPrefix())) {
