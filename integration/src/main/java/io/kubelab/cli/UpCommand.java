@@ -99,7 +99,7 @@ final class UpCommand implements Callable<Integer> {
               + cfg.profiles().stream()
                   .map(KubeSchedulerConfiguration.Profile::schedulerName)
                   .toList()
-              + "; kubelets on "
+              + "; controllers [replicaset]; kubelets on "
               + c.nodeNames().size()
               + " node(s): "
               + String.join(", ", c.nodeNames()));

@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  * delete it and the kubelet stops the containers and finishes the deletion.
  *
  * <p>A Node created later gets a kubelet as soon as the cluster sees it (as if a machine joined and
- * registered); a Node deleted loses its kubelet. No controller runs: a Deployment or ReplicaSet is
- * stored, but creates no pods.
+ * registered); a Node deleted loses its kubelet. The ReplicaSet controller ({@link
+ * ControllerManager}) keeps each ReplicaSet's pods; no other controller runs, so a Deployment is
+ * stored but creates nothing.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -41,6 +42,7 @@ public final class LocalCluster implements AutoCloseable {
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final Map<String, NodeKubelet> kubelets = new TreeMap<>();
   private ClusterScheduler scheduler;
+  private ControllerManager controllers;
   private SharedIndexInformer<Node> nodes;
   private boolean closed;
   private boolean listed; // the first list's kubelets are started; under the kubelets' lock
@@ -70,6 +72,7 @@ public final class LocalCluster implements AutoCloseable {
       server.load(objects);
       server.start();
       c.scheduler = ClusterScheduler.start(c.client(), config, c.clock, seed);
+      c.controllers = ControllerManager.start(c.client(), c.clock);
       c.startKubelets();
       return c;
     } catch (RuntimeException | InterruptedException e) {
@@ -243,7 +246,7 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Stops the kubelets, the scheduler, the clients and the server, in that order. */
+  /** Stops the kubelets, the controllers, the scheduler, the clients and the server, in order. */
   @Override
   public void close() {
     List<NodeKubelet> running;
@@ -256,6 +259,9 @@ public final class LocalCluster implements AutoCloseable {
       nodes.close();
     }
     running.forEach(NodeKubelet::close);
+    if (controllers != null) {
+      controllers.close();
+    }
     if (scheduler != null) {
       scheduler.close();
     }

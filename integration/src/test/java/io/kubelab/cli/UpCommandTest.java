@@ -69,7 +69,8 @@ class UpCommandTest {
         .contains("kubelab up: loaded 20 object(s) from the demo cluster")
         .containsPattern("API server on http://127\\.0\\.0\\.1:\\d+")
         .contains(
-            "scheduler [default-scheduler]; kubelets on 6 node(s): zone-a-1, zone-a-gpu,"
+            "scheduler [default-scheduler]; controllers [replicaset]; kubelets on 6 node(s):"
+                + " zone-a-1, zone-a-gpu,"
                 + " zone-b-1, zone-b-2, zone-c-1, zone-c-2");
 
     try (KubernetesClient client =

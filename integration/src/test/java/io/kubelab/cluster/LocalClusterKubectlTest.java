@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.kubelab.cluster.apiserver.ApiServer;
 import io.kubelab.scheduler.framework.profile.Profiles;
 import io.kubelab.testing.Kubectl;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -89,5 +90,53 @@ class LocalClusterKubectlTest {
     assertThat(kubectl.run("delete", "pod", "web", "--timeout=60s"))
         .contains("pod \"web\" deleted");
     assertThat(kubectl.run(1, "get", "pod", "web")).contains("pods \"web\" not found");
+  }
+
+  @Test
+  void kubectlScalesAReplicaSetAndTheControllerFollows() throws Exception {
+    Path rs = dir.resolve("rs.yaml");
+    Files.writeString(
+        rs,
+        """
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata:
+          name: web
+        spec:
+          replicas: 3
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: nginx
+                image: nginx:1.19
+        """);
+    assertThat(kubectl.run("apply", "-f", rs.toString())).contains("replicaset.apps/web created");
+    assertThat(
+            kubectl.run(
+                "wait", "--for=jsonpath={.status.readyReplicas}=3", "rs/web", "--timeout=60s"))
+        .contains("replicaset.apps/web condition met");
+    assertThat(kubectl.run("get", "pods", "-l", "app=web", "-o", "name").lines())
+        .hasSize(3)
+        .allMatch(l -> l.matches("pod/web-[a-z0-9]{5}"));
+
+    assertThat(kubectl.run("scale", "rs", "web", "--replicas=1"))
+        .contains("replicaset.apps/web scaled");
+    assertThat(
+            kubectl.run("wait", "--for=jsonpath={.status.replicas}=1", "rs/web", "--timeout=60s"))
+        .contains("condition met");
+    assertThat(
+            kubectl.run(
+                "get",
+                "events",
+                "--field-selector",
+                "involvedObject.kind=ReplicaSet",
+                "-o",
+                "jsonpath={range .items[*]}{.reason}/{.source.component}{\"\\n\"}{end}"))
+        .contains(
+            "SuccessfulCreate/replicaset-controller", "SuccessfulDelete/replicaset-controller");
   }
 }

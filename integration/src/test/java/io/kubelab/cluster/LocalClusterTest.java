@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -133,6 +135,108 @@ class LocalClusterTest {
         .map(PodCondition::getStatus)
         .findFirst()
         .orElse(null);
+  }
+
+  private List<Pod> podsOf(String rs) {
+    return client.pods().withLabel("app", rs).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  @Test
+  void aReplicaSetKeepsItsReplicasRunningAndReportsThem() throws Exception {
+    ReplicaSet rs =
+        new ReplicaSetBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(3)
+            .withNewSelector()
+            .addToMatchLabels("app", "web")
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", "web")
+            .endMetadata()
+            .withSpec(pod("ignored", "100m").build().getSpec())
+            .endTemplate()
+            .endSpec()
+            .build();
+    String uid = client.apps().replicaSets().resource(rs).create().getMetadata().getUid();
+
+    eventually(
+        "three ready replicas",
+        () -> {
+          ReplicaSet now = client.apps().replicaSets().withName("web").get();
+          return now.getStatus() != null
+              && Integer.valueOf(3).equals(now.getStatus().getReadyReplicas());
+        });
+    List<Pod> pods = podsOf("web");
+    assertThat(pods).hasSize(3);
+    for (Pod p : pods) {
+      assertThat(p.getMetadata().getName()).startsWith("web-");
+      assertThat(p.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(
+              o -> {
+                assertThat(o.getKind()).isEqualTo("ReplicaSet");
+                assertThat(o.getUid()).isEqualTo(uid);
+                assertThat(o.getController()).isTrue();
+              });
+      assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+    }
+    ReplicaSet now = client.apps().replicaSets().withName("web").get();
+    assertThat(now.getStatus().getReplicas()).isEqualTo(3);
+    assertThat(now.getStatus().getAvailableReplicas()).isEqualTo(3);
+    assertThat(now.getStatus().getObservedGeneration()).isEqualTo(1L);
+
+    // a deleted replica is replaced
+    String victim = pods.get(0).getMetadata().getName();
+    client.pods().withName(victim).delete();
+    eventually(
+        "a replacement for " + victim,
+        () -> {
+          List<Pod> left = podsOf("web");
+          return left.size() == 3
+              && left.stream().noneMatch(p -> p.getMetadata().getName().equals(victim))
+              && left.stream().allMatch(p -> "Running".equals(p.getStatus().getPhase()));
+        });
+
+    // scaled down through the scale subresource, as kubectl scale does
+    client.apps().replicaSets().withName("web").scale(1);
+    eventually("one replica left", () -> podsOf("web").size() == 1);
+    eventually(
+        "status of one",
+        () ->
+            Integer.valueOf(1)
+                .equals(
+                    client.apps().replicaSets().withName("web").get().getStatus().getReplicas()));
+
+    List<Event> events =
+        client.v1().events().inNamespace("default").list().getItems().stream()
+            .filter(e -> "ReplicaSet".equals(e.getInvolvedObject().getKind()))
+            .toList();
+    assertThat(events)
+        .extracting(Event::getReason)
+        .contains("SuccessfulCreate", "SuccessfulDelete");
+    assertThat(events)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getSource().getComponent()).isEqualTo("replicaset-controller");
+              assertThat(e.getInvolvedObject().getUid()).isEqualTo(uid);
+              assertThat(e.getInvolvedObject().getApiVersion()).isEqualTo("apps/v1");
+            });
+    assertThat(events)
+        .filteredOn(e -> e.getReason().equals("SuccessfulCreate"))
+        .extracting(Event::getMessage)
+        .allMatch(m -> m.matches("Created pod: web-[a-z0-9]{5}"))
+        .hasSize(4);
+
+    // deleting the ReplicaSet collects its pods (chapter 11's garbage collector)
+    client.apps().replicaSets().withName("web").delete();
+    eventually(
+        "no pods of web", () -> client.pods().withLabel("app", "web").list().getItems().isEmpty());
   }
 
   @Test

@@ -1,12 +1,16 @@
 package io.kubelab.cluster.client;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubelab.apimachinery.clock.Clock;
 import io.kubelab.kubelet.events.Event;
 import io.kubelab.kubelet.events.EventSink;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * The kubelet's events, written to an API server as core/v1 Events ({@code kubectl get events}).
+ * The kubelet's events, and a controller's, written to an API server as core/v1 Events ({@code
+ * kubectl get events}).
  *
  * <p>Upstream: the kubelet's {@code record.EventRecorder} (client-go {@code tools/record}), whose
  * broadcaster queues at most 1000 events and drops what finds the queue full rather than block the
@@ -23,7 +28,8 @@ import java.util.logging.Logger;
  * and last timestamp and a count of 1 (upstream's correlator, which folds repeats into a count and
  * rate-limits them, is not modelled: each event is written once, as it comes). One writer thread
  * per sink; a failed write is logged and dropped, as upstream's broadcaster drops it after its
- * retries.
+ * retries. A controller's events carry its own {@code source.component} (such as {@code
+ * replicaset-controller}) and no host.
  */
 public final class ApiServerEventSink implements EventSink, AutoCloseable {
 
@@ -33,6 +39,7 @@ public final class ApiServerEventSink implements EventSink, AutoCloseable {
   static final int MAX_QUEUED_EVENTS = 1000;
 
   private final KubernetesClient client;
+  private final String component;
   private final String host;
   private final Clock clock;
   private final ThreadPoolExecutor writer;
@@ -40,7 +47,16 @@ public final class ApiServerEventSink implements EventSink, AutoCloseable {
 
   /** Events of the kubelet of node {@code host}, timestamped by {@code clock}. */
   public ApiServerEventSink(KubernetesClient client, String host, Clock clock) {
+    this(client, "kubelet", host, clock);
+  }
+
+  /**
+   * Events of {@code component} ({@code source.component}), on node {@code host} ({@code
+   * source.host}; null for a component of the control plane).
+   */
+  public ApiServerEventSink(KubernetesClient client, String component, String host, Clock clock) {
     this.client = client;
+    this.component = component;
     this.host = host;
     this.clock = clock;
     this.writer =
@@ -51,45 +67,90 @@ public final class ApiServerEventSink implements EventSink, AutoCloseable {
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(MAX_QUEUED_EVENTS),
             r -> {
-              Thread t = new Thread(r, "kubelet-events-" + host);
+              Thread t = new Thread(r, component + "-events" + (host == null ? "" : "-" + host));
               t.setDaemon(true);
               return t;
             },
             (r, pool) -> {
               long n = dropped.incrementAndGet();
               if (!pool.isShutdown() && n % 1000 == 1) {
-                LOG.warning("kubelet " + host + ": event queue full: dropped " + n + " so far");
+                LOG.warning(
+                    component
+                        + (host == null ? "" : " " + host)
+                        + ": event queue full: dropped "
+                        + n
+                        + " so far");
               }
             });
   }
 
   @Override
   public void record(Event e) {
+    String ns = e.namespace() == null || e.namespace().isEmpty() ? "default" : e.namespace();
+    write(
+        new ObjectReferenceBuilder()
+            .withApiVersion("v1")
+            .withKind(e.kind())
+            .withNamespace("Node".equals(e.kind()) ? null : ns)
+            .withName(e.name())
+            .build(),
+        ns,
+        e.type(),
+        e.reason(),
+        e.message(),
+        e.annotations());
+  }
+
+  /**
+   * An event about {@code involved} (any kind: its {@code apiVersion}, {@code kind}, name,
+   * namespace and UID are referenced, so that {@code kubectl describe} finds it).
+   */
+  public void record(HasMetadata involved, String type, String reason, String message) {
+    String ns = involved.getMetadata().getNamespace();
+    write(
+        new ObjectReferenceBuilder()
+            .withApiVersion(involved.getApiVersion())
+            .withKind(involved.getKind())
+            .withNamespace(ns)
+            .withName(involved.getMetadata().getName())
+            .withUid(involved.getMetadata().getUid())
+            .withResourceVersion(involved.getMetadata().getResourceVersion())
+            .build(),
+        ns == null || ns.isEmpty() ? "default" : ns,
+        type,
+        reason,
+        message,
+        Map.of());
+  }
+
+  private void write(
+      ObjectReference involved,
+      String ns,
+      String type,
+      String reason,
+      String message,
+      Map<String, String> annotations) {
     if (writer.isShutdown()) {
       dropped.incrementAndGet();
       return;
     }
-    String ns = e.namespace() == null || e.namespace().isEmpty() ? "default" : e.namespace();
     String now = timestamp(clock.now());
     var event =
         new EventBuilder()
             .withNewMetadata()
             .withNamespace(ns)
             .withName(
-                e.name() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
-            .withAnnotations(e.annotations().isEmpty() ? null : e.annotations())
+                involved.getName()
+                    + "."
+                    + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+            .withAnnotations(annotations.isEmpty() ? null : annotations)
             .endMetadata()
-            .withNewInvolvedObject()
-            .withApiVersion("v1")
-            .withKind(e.kind())
-            .withNamespace("Node".equals(e.kind()) ? null : ns)
-            .withName(e.name())
-            .endInvolvedObject()
-            .withType(e.type())
-            .withReason(e.reason())
-            .withMessage(e.message())
+            .withInvolvedObject(involved)
+            .withType(type)
+            .withReason(reason)
+            .withMessage(message)
             .withNewSource()
-            .withComponent("kubelet")
+            .withComponent(component)
             .withHost(host)
             .endSource()
             .withFirstTimestamp(now)
@@ -102,10 +163,10 @@ public final class ApiServerEventSink implements EventSink, AutoCloseable {
             client.v1().events().inNamespace(ns).resource(event).create();
           } catch (RuntimeException ex) {
             LOG.warning(
-                "kubelet "
-                    + host
+                component
+                    + (host == null ? "" : " " + host)
                     + ": could not write event "
-                    + e.reason()
+                    + reason
                     + ": "
                     + ex.getMessage());
           }
