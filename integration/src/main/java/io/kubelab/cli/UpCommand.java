@@ -4,6 +4,7 @@ import io.kubelab.apimachinery.manifest.Manifest;
 import io.kubelab.apimachinery.manifest.Manifests;
 import io.kubelab.cluster.LocalCluster;
 import io.kubelab.cluster.apiserver.ApiServer;
+import io.kubelab.cluster.dashboard.Dashboard;
 import io.kubelab.scheduler.framework.config.KubeSchedulerConfiguration;
 import io.kubelab.scheduler.framework.profile.Profiles;
 import java.io.IOException;
@@ -90,10 +91,14 @@ final class UpCommand implements Callable<Integer> {
     try (UntilStopped until = life.install("up-shutdown");
         LocalCluster c =
             LocalCluster.start(
-                ApiServer.builder().port(port).build(), manifest.objects(), cfg, seed)) {
+                ApiServer.builder().port(port).dashboard(true).build(),
+                manifest.objects(),
+                cfg,
+                seed)) {
       cluster = c;
       out.println("kubelab up: loaded " + manifest.objects().size() + " object(s) from " + source);
       out.println("kubelab up: API server on " + c.url());
+      out.println("kubelab up: dashboard on " + c.url() + Dashboard.PATH);
       out.println(
           "kubelab up: scheduler "
               + cfg.profiles().stream()

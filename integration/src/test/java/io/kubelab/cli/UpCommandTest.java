@@ -68,6 +68,7 @@ class UpCommandTest {
     assertThat(printed)
         .contains("kubelab up: loaded 20 object(s) from the demo cluster")
         .containsPattern("API server on http://127\\.0\\.0\\.1:\\d+")
+        .containsPattern("dashboard on http://127\\.0\\.0\\.1:\\d+/dashboard/")
         .contains(
             "scheduler [default-scheduler]; controllers [replicaset]; kubelets on 6 node(s):"
                 + " zone-a-1, zone-a-gpu,"

@@ -70,7 +70,7 @@ public final class ApiServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setIdleTimeout(ApiHandler.MIN_REQUEST_TIMEOUT.multipliedBy(2).toMillis());
     server.addConnector(connector);
-    server.setHandler(handler);
+    server.setHandler(b.dashboard ? new io.kubelab.cluster.dashboard.Dashboard(handler) : handler);
     server.setStopTimeout(5_000);
     this.gc = new GarbageCollector(registry);
   }
@@ -191,9 +191,19 @@ public final class ApiServer implements AutoCloseable {
     private int historySize = MemoryStorage.DEFAULT_HISTORY;
     private String serviceCidr = DEFAULT_SERVICE_CIDR;
     private int maxThreads = 512;
+    private boolean dashboard;
 
     public Builder host(String host) {
       this.host = host;
+      return this;
+    }
+
+    /**
+     * Also serves kubelab's dashboard page at {@code /dashboard/} ({@link
+     * io.kubelab.cluster.dashboard.Dashboard}); off by default.
+     */
+    public Builder dashboard(boolean serve) {
+      this.dashboard = serve;
       return this;
     }
 
