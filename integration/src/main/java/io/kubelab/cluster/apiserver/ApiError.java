@@ -126,6 +126,32 @@ public final class ApiError extends RuntimeException {
     return new ApiError(403, "Forbidden", message, gr.group(), gr.resource(), name, List.of(), 0);
   }
 
+  /**
+   * Creating in a namespace being deleted ({@code NamespaceLifecycle} admission): 403 with the
+   * {@code NamespaceTerminating} cause, whose message and field name the namespace.
+   */
+  static ApiError namespaceTerminating(GroupResource gr, String name, String ns) {
+    String why =
+        "unable to create new content in namespace " + ns + " because it is being terminated";
+    String message =
+        name.isEmpty()
+            ? gr + " is forbidden: " + why
+            : gr + " \"" + name + "\" is forbidden: " + why;
+    return new ApiError(
+        403,
+        "Forbidden",
+        message,
+        gr.group(),
+        gr.resource(),
+        name,
+        List.of(
+            new Cause(
+                "NamespaceTerminating",
+                "namespace " + ns + " is being terminated",
+                "metadata.namespace")),
+        0);
+  }
+
   /** {@code Pod "x" is invalid: [a, b]}, one cause per field error. */
   static ApiError invalid(String group, String kind, String name, List<FieldError> errs) {
     String qualified = group.isEmpty() ? kind : kind + "." + group;

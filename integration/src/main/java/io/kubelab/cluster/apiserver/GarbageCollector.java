@@ -114,11 +114,16 @@ final class GarbageCollector implements AutoCloseable {
       return;
     }
     if (!meta.has("deletionTimestamp")) {
-      // a dependent written after one of its owners was deleted
+      // a dependent written after one of its owners was deleted; decided on the object as it is
+      // now (the event may be old: it may have been re-owned since), as attemptToDeleteItem
+      // re-reads it
       for (JsonNode ref : meta.path("ownerReferences")) {
         String owner = ref.path("uid").asString("");
         if (deletedUids.contains(owner) && byUid(owner) == null) {
-          attemptToDelete(e.object(), owner);
+          ObjectNode latest = byUid(uid);
+          if (latest != null && namesOwner(latest, owner)) {
+            attemptToDelete(latest, owner);
+          }
           return;
         }
       }
@@ -141,6 +146,15 @@ final class GarbageCollector implements AutoCloseable {
       }
       finalizeIfDone(e.object());
     }
+  }
+
+  private static boolean namesOwner(JsonNode o, String ownerUid) {
+    for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
+      if (ref.path("uid").asString("").equals(ownerUid)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code attemptToDeleteItem}: delete a dependent whose owners are all gone. */

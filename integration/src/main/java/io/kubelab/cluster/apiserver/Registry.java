@@ -245,10 +245,9 @@ final class Registry {
         throw ApiError.notFound(Kinds.NAMESPACES.groupResource(), ns);
       }
       if (namespace.path("metadata").has("deletionTimestamp")) {
-        throw ApiError.forbidden(
-            t.groupResource(),
-            name,
-            "unable to create new content in namespace " + ns + " because it is being terminated");
+        // the lifecycle admission plugin's error, with its NamespaceTerminating cause (which
+        // controllers look for, so as not to count the refusal as a failure)
+        throw ApiError.namespaceTerminating(t.groupResource(), name, ns);
       }
     }
     if (t == Kinds.PODS) {

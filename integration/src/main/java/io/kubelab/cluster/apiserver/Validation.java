@@ -166,6 +166,25 @@ final class Validation {
         errs.add(FieldError.invalid(f + ".uid", "", "uid must not be empty"));
       }
     }
+    // ValidateOwnerReferences: at most one controller
+    String controllerName = "";
+    for (JsonNode o : owners) {
+      if (o.path("controller").asBoolean(false)) {
+        if (!controllerName.isEmpty()) {
+          errs.add(
+              FieldError.invalid(
+                  "metadata.ownerReferences",
+                  owners.toString(),
+                  "Only one reference can have Controller set to true. Found \"true\" in"
+                      + " references for "
+                      + controllerName
+                      + " and "
+                      + o.path("name").asString("")));
+        } else {
+          controllerName = o.path("name").asString("");
+        }
+      }
+    }
   }
 
   /** {@code ValidateLabels}: qualified-name keys, label values. */

@@ -763,9 +763,102 @@ class Fabric8ClientTest {
           .create();
     }
     eventually(() -> client.pods().withName("late-0").get() == null);
+    // a later dependent of the dead owner: once it is collected, the collector (which handles
+    // events in order) has handled stray's creation too
+    client
+        .pods()
+        .resource(
+            new PodBuilder(pod("late-1"))
+                .editMetadata()
+                .addToOwnerReferences(
+                    new OwnerReferenceBuilder()
+                        .withApiVersion("apps/v1")
+                        .withKind("ReplicaSet")
+                        .withName("late")
+                        .withUid(rs.getMetadata().getUid())
+                        .withController(true)
+                        .build())
+                .endMetadata()
+                .build())
+        .create();
+    eventually(() -> client.pods().withName("late-1").get() == null);
     // an owner this server never had is not known to be gone (upstream would look it up and
     // delete the pod too; see chapter 11)
     assertThat(client.pods().withName("stray").get()).isNotNull();
+  }
+
+  @Test
+  void creatingInATerminatingNamespaceIsForbiddenWithTheNamespaceTerminatingCause()
+      throws Exception {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("ending").endMetadata().build())
+        .create();
+    // a bound pod is deleted gracefully, so the namespace stays Terminating while it waits
+    client
+        .pods()
+        .inNamespace("ending")
+        .resource(new PodBuilder(pod("bound")).editSpec().withNodeName("node-1").endSpec().build())
+        .create();
+    client.namespaces().withName("ending").delete();
+    eventually(
+        () ->
+            client.namespaces().withName("ending").get().getMetadata().getDeletionTimestamp()
+                != null);
+    assertThatThrownBy(() -> client.pods().inNamespace("ending").resource(pod("late")).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getStatus().getMessage())
+                  .isEqualTo(
+                      "pods \"late\" is forbidden: unable to create new content in namespace"
+                          + " ending because it is being terminated");
+              assertThat(e.getStatus().getDetails().getCauses())
+                  .singleElement()
+                  .satisfies(
+                      c -> {
+                        assertThat(c.getReason()).isEqualTo("NamespaceTerminating");
+                        assertThat(c.getMessage())
+                            .isEqualTo("namespace ending is being terminated");
+                        assertThat(c.getField()).isEqualTo("metadata.namespace");
+                      });
+            });
+  }
+
+  @Test
+  void anObjectHasAtMostOneControllerReference() {
+    Pod twice =
+        new PodBuilder(pod("twice"))
+            .editMetadata()
+            .addToOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("apps/v1")
+                    .withKind("ReplicaSet")
+                    .withName("a")
+                    .withUid("uid-a")
+                    .withController(true)
+                    .build(),
+                new OwnerReferenceBuilder()
+                    .withApiVersion("apps/v1")
+                    .withKind("ReplicaSet")
+                    .withName("b")
+                    .withUid("uid-b")
+                    .withController(true)
+                    .build())
+            .endMetadata()
+            .build();
+    assertThatThrownBy(() -> client.pods().resource(twice).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(422);
+              assertThat(e.getStatus().getMessage())
+                  .contains(
+                      "metadata.ownerReferences: Invalid value: ",
+                      "Only one reference can have Controller set to true. Found \"true\" in"
+                          + " references for a and b");
+            });
   }
 
   @Test

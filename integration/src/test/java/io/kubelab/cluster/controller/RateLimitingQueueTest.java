@@ -52,6 +52,14 @@ class RateLimitingQueueTest {
   }
 
   @Test
+  void aLaterDelayNeverPostponesAnEarlierOne() {
+    queue.addAfter("b", Duration.ofSeconds(10));
+    queue.addAfter("b", Duration.ofSeconds(20));
+    clock.step(Duration.ofSeconds(10));
+    assertThat(queue.poll()).isEqualTo("b");
+  }
+
+  @Test
   void failuresBackOffExponentiallyFromFiveMillisecondsUpTo1000Seconds() {
     assertThat(queue.when("a")).isEqualTo(Duration.ofMillis(5));
     assertThat(queue.when("a")).isEqualTo(Duration.ofMillis(10));

@@ -10,10 +10,10 @@ import io.kubelab.apimachinery.labels.LabelSelectors;
 import io.kubelab.apimachinery.labels.Selector;
 import io.kubelab.cluster.controller.ApiStatusException;
 import io.kubelab.cluster.controller.ControllerExpectations;
+import io.kubelab.cluster.controller.ControllerRefManager;
 import io.kubelab.cluster.controller.ControllerUtils;
 import io.kubelab.cluster.controller.ControllerUtils.RankedPod;
 import io.kubelab.cluster.controller.PodControl;
-import io.kubelab.cluster.controller.PodControllerRefManager;
 import io.kubelab.cluster.controller.RateLimitingQueue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * <ol>
  *   <li>the ReplicaSet from the cache (gone: forget its expectations, done);
  *   <li>its pods: every active pod of the namespace that it controls or may adopt ({@link
- *       PodControllerRefManager});
+ *       ControllerRefManager});
  *   <li>when the expectations are satisfied and it is not being deleted, {@link #manageReplicas}:
  *       too few pods, create the missing ones (at most {@value #BURST_REPLICAS} per sync) in
  *       batches of 1, 2, 4, ... that stop at the first failure ({@code slowStartBatch}); too many,
@@ -423,8 +423,8 @@ public final class ReplicaSetController implements AutoCloseable {
           }
           return null;
         };
-    return new PodControllerRefManager(podControl, rs, selector, API_VERSION, KIND, canAdopt)
-        .claimPods(pods);
+    return ControllerRefManager.forPods(podControl, rs, selector, API_VERSION, KIND, canAdopt)
+        .claim(pods);
   }
 
   /**

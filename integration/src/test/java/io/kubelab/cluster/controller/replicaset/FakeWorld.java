@@ -44,6 +44,7 @@ final class FakeWorld
   int statusWrites;
   IntFunction<RuntimeException> createFailure = call -> null; // by 1-based call number
   RuntimeException statusFailure;
+  RuntimeException deleteFailure; // thrown by every pod deletion while set
   final List<String> deletedNames = new ArrayList<>();
   final List<String> patches = new ArrayList<>();
 
@@ -222,6 +223,9 @@ final class FakeWorld
 
   @Override
   public void deletePod(String namespace, String name, HasMetadata controller) {
+    if (deleteFailure != null) {
+      throw deleteFailure;
+    }
     if (!serverPods.containsKey(name)) {
       throw ApiStatusException.notFound("pods \"" + name + "\" not found");
     }

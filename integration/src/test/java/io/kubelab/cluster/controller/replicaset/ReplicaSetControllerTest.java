@@ -2,6 +2,7 @@ package io.kubelab.cluster.controller.replicaset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -390,5 +391,169 @@ class ReplicaSetControllerTest {
     assertThat(ReplicaSetController.podsToDelete(all, all, 3))
         .extracting(p -> p.getMetadata().getName())
         .containsExactly("recently-ready", "restarted", "younger");
+  }
+
+  @Test
+  void aFailedDeletionIsNoLongerExpectedAndMarksTheReplicaSet() throws Exception {
+    world.putRs(rs("web", 3));
+    world.settle();
+    world.deleteFailure =
+        new ApiStatusException(500, "InternalError", "etcd is unavailable", false);
+    scale("web", 1);
+    world.deliver();
+    controller.processNextWorkItem(Duration.ZERO);
+    assertThat(world.activePodsOf("web")).hasSize(3);
+    // the informer will never see these deletions: they are not expected
+    assertThat(controller.expectations().satisfiedExpectations("default/web")).isTrue();
+    assertThat(controller.queue().numRequeues("default/web")).isEqualTo(1);
+    assertThat(status("web").getConditions())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getReason()).isEqualTo("FailedDelete");
+              assertThat(c.getMessage()).isEqualTo("etcd is unavailable");
+            });
+    world.deleteFailure = null;
+    world.clock.step(Duration.ofMillis(5));
+    world.settle();
+    assertThat(world.activePodsOf("web")).hasSize(1);
+    assertThat(status("web").getConditions()).isEmpty();
+  }
+
+  @Test
+  void aPodAlreadyGoneCountsAsDeletedAndATerminatingNamespaceAsNoFailure() throws Exception {
+    world.putRs(rs("web", 2));
+    world.settle();
+    world.deleteFailure = ApiStatusException.notFound("pods \"x\" not found");
+    scale("web", 1);
+    world.deliver();
+    controller.processNextWorkItem(Duration.ZERO);
+    assertThat(controller.queue().numRequeues("default/web")).isZero();
+    assertThat(controller.expectations().satisfiedExpectations("default/web")).isTrue();
+
+    world.deleteFailure = null;
+    world.createFailure =
+        call ->
+            new ApiStatusException(403, "Forbidden", "namespace default is being terminated", true);
+    world.putRs(rs("db", 2));
+    world.deliver();
+    while (controller.queue().len() > 0) {
+      controller.processNextWorkItem(Duration.ZERO);
+    }
+    assertThat(controller.queue().numRequeues("default/db")).isZero();
+    assertThat(status("db").getConditions()).isEmpty();
+  }
+
+  @Test
+  void anOrphanIsNotAdoptedWhenAFreshReadShowsTheReplicaSetBeingDeleted() throws Exception {
+    world.putRs(rs("web", 1));
+    world.settle();
+    // the server already has the deletion, the informer not yet
+    world.serverRs.put(
+        "web",
+        new ReplicaSetBuilder(world.serverRs.get("web"))
+            .editMetadata()
+            .withDeletionTimestamp("2020-01-01T00:00:00Z")
+            .endMetadata()
+            .build());
+    world.putPod(
+        new PodBuilder(pod("orphan", "node-a", "Running", null, null))
+            .editMetadata()
+            .withOwnerReferences(List.of())
+            .endMetadata()
+            .build());
+    world.deliver();
+    controller.processNextWorkItem(Duration.ZERO);
+    assertThat(world.patches).isEmpty();
+    assertThat(controller.queue().numRequeues("default/web")).isEqualTo(1);
+  }
+
+  @Test
+  void handlersResolveOwnersByUidAndCountAPodSeenBeingDeleted() throws Exception {
+    world.putRs(rs("web", 0));
+    world.settle();
+    Pod stranger =
+        new PodBuilder(pod("stranger", "n", "Running", null, null))
+            .editMetadata()
+            .editFirstOwnerReference()
+            .withUid("uid-of-an-older-web")
+            .endOwnerReference()
+            .endMetadata()
+            .build();
+    controller.expectations().expectCreations("default/web", 1);
+    controller.addPod(stranger); // same name, another UID: not this ReplicaSet's pod
+    assertThat(controller.expectations().get("default/web").add()).isEqualTo(1);
+    assertThat(controller.queue().len()).isZero();
+
+    Pod leaving =
+        new PodBuilder(pod("leaving", "n", "Running", null, null))
+            .editMetadata()
+            .withDeletionTimestamp("2020-01-01T00:00:00Z")
+            .endMetadata()
+            .build();
+    controller.expectations().expectDeletions("default/web", List.of("default/leaving"));
+    controller.addPod(leaving); // listed already being deleted: a deletion
+    assertThat(controller.expectations().satisfiedExpectations("default/web")).isTrue();
+
+    // a ReplicaSet deleted and created again under the same name: the old one's expectations go
+    controller.expectations().expectCreations("default/web", 1);
+    ReplicaSet old = world.serverRs.get("web");
+    ReplicaSet recreated =
+        new ReplicaSetBuilder(old)
+            .editMetadata()
+            .withUid("uid-web-2")
+            .withResourceVersion("999")
+            .endMetadata()
+            .build();
+    controller.updateReplicaSet(old, recreated);
+    assertThat(controller.expectations().get("default/web")).isNull();
+  }
+
+  @Test
+  void scaleDownRanksByThePodsOfTheSameOwnerOnEachNode() throws Exception {
+    // two ReplicaSets of one Deployment: web (under test) and web-old
+    OwnerReferenceBuilder byDeployment =
+        new OwnerReferenceBuilder()
+            .withApiVersion("apps/v1")
+            .withKind("Deployment")
+            .withName("web")
+            .withUid("uid-deploy")
+            .withController(true);
+    world.putRs(
+        new ReplicaSetBuilder(rs("web", 2))
+            .editMetadata()
+            .withOwnerReferences(byDeployment.build())
+            .endMetadata()
+            .build());
+    ReplicaSet sibling =
+        new ReplicaSetBuilder(rs("web-old", 1))
+            .editMetadata()
+            .withOwnerReferences(byDeployment.build())
+            .endMetadata()
+            .build();
+    world.putRs(sibling);
+    world.putPod(pod("a", "node-1", "Running", true, "2020-01-01T00:01:00Z"));
+    world.putPod(pod("b", "node-2", "Running", true, "2020-01-01T00:01:00Z"));
+    for (String[] p :
+        new String[][] {
+          {"c", "node-2", "Running"}, {"f", "node-1", "Failed"}, {"g", "node-1", "Failed"}
+        }) {
+      world.putPod(
+          new PodBuilder(pod(p[0], p[1], p[2], true, "2020-01-01T00:01:00Z"))
+              .editMetadata()
+              .withLabels(java.util.Map.of("app", "web-old"))
+              .editFirstOwnerReference()
+              .withName("web-old")
+              .withUid("uid-web-old")
+              .endOwnerReference()
+              .endMetadata()
+              .build());
+    }
+    world.settle();
+    assertThat(world.createCalls).isZero();
+    scale("web", 1);
+    world.settle();
+    // node-2 holds two active pods of the Deployment (b, c), node-1 one (a; f and g failed)
+    assertThat(world.deletedNames).containsExactly("b");
   }
 }

@@ -12,22 +12,33 @@ import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Which pods a controller owns: it keeps the pods it controls that its selector still matches,
- * releases those it no longer matches, adopts orphans it matches, and leaves other controllers'
- * pods alone.
+ * Which objects (pods of a ReplicaSet, ReplicaSets of a Deployment) a controller owns: it keeps
+ * those it controls that its selector still matches, releases those it no longer matches, adopts
+ * orphans it matches, and leaves other controllers' objects alone.
  *
- * <p>Upstream: {@code BaseControllerRefManager.ClaimObject} and {@code PodControllerRefManager}
- * ({@code ClaimPods}, {@code AdoptPod}, {@code ReleasePod}) of {@code
- * pkg/controller/controller_ref_manager.go}, and {@code ownerRefControllerPatch} / {@code
- * deleteOwnerRefStrategicMergePatch} (v1.18). A controller being deleted neither adopts nor
- * releases. Before its first adoption the manager asks {@code canAdopt} once (upstream re-reads the
- * controller from the server, uncached, and refuses if it is being deleted).
+ * <p>Upstream: {@code BaseControllerRefManager.ClaimObject}, {@code PodControllerRefManager}
+ * ({@code ClaimPods}, {@code AdoptPod}, {@code ReleasePod}) and {@code
+ * ReplicaSetControllerRefManager} ({@code ClaimReplicaSets}, {@code AdoptReplicaSet}, {@code
+ * ReleaseReplicaSet}) of {@code pkg/controller/controller_ref_manager.go}, and {@code
+ * ownerRefControllerPatch} / {@code deleteOwnerRefStrategicMergePatch} (v1.18). A controller being
+ * deleted neither adopts nor releases. Before its first adoption the manager asks {@code canAdopt}
+ * once (upstream re-reads the controller from the server, uncached, and refuses if it is being
+ * deleted).
+ *
+ * @param <T> the kind claimed
  */
-public final class PodControllerRefManager {
+public final class ControllerRefManager<T extends HasMetadata> {
+
+  /** Sends a strategic merge patch to an object: (namespace, name, patch). */
+  @FunctionalInterface
+  public interface Patcher {
+    void patch(String namespace, String name, String strategicMergePatch);
+  }
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final PodControl podControl;
+  private final Patcher patcher;
+  private final String claimedKind;
   private final HasMetadata controller;
   private final Selector selector;
   private final String apiVersion;
@@ -36,17 +47,33 @@ public final class PodControllerRefManager {
   private boolean canAdoptAsked;
   private String canAdoptError;
 
-  /**
-   * @param canAdopt returns null when the controller may adopt, else why not (asked at most once)
-   */
-  public PodControllerRefManager(
+  /** The manager of a ReplicaSet's pods. */
+  public static ControllerRefManager<Pod> forPods(
       PodControl podControl,
       HasMetadata controller,
       Selector selector,
       String apiVersion,
       String kind,
       Supplier<String> canAdopt) {
-    this.podControl = podControl;
+    return new ControllerRefManager<>(
+        podControl::patchPod, "Pod", controller, selector, apiVersion, kind, canAdopt);
+  }
+
+  /**
+   * @param patcher patches a claimed object (adoption, release)
+   * @param claimedKind the claimed objects' kind, for messages ({@code Pod}, {@code ReplicaSet})
+   * @param canAdopt returns null when the controller may adopt, else why not (asked at most once)
+   */
+  public ControllerRefManager(
+      Patcher patcher,
+      String claimedKind,
+      HasMetadata controller,
+      Selector selector,
+      String apiVersion,
+      String kind,
+      Supplier<String> canAdopt) {
+    this.patcher = patcher;
+    this.claimedKind = claimedKind;
     this.controller = controller;
     this.selector = selector;
     this.apiVersion = apiVersion;
@@ -55,15 +82,15 @@ public final class PodControllerRefManager {
   }
 
   /**
-   * The pods of {@code pods} this controller owns after adoptions and releases.
+   * The objects of {@code objects} this controller owns after adoptions and releases.
    *
-   * @throws ControllerException when an adoption or release failed (for any pod but one already
+   * @throws ControllerException when an adoption or release failed (for any object but one already
    *     gone); the message joins every failure, as {@code utilerrors.NewAggregate} does
    */
-  public List<Pod> claimPods(List<Pod> pods) {
-    List<Pod> claimed = new ArrayList<>();
+  public List<T> claim(List<T> objects) {
+    List<T> claimed = new ArrayList<>();
     List<String> errors = new ArrayList<>();
-    for (Pod pod : pods) {
+    for (T pod : objects) {
       try {
         if (claimObject(pod)) {
           claimed.add(pod);
@@ -79,7 +106,7 @@ public final class PodControllerRefManager {
     return claimed;
   }
 
-  private boolean claimObject(Pod pod) {
+  private boolean claimObject(T pod) {
     OwnerReference ref = ControllerUtils.controllerOf(pod);
     boolean beingDeleted = controller.getMetadata().getDeletionTimestamp() != null;
     if (ref != null) {
@@ -93,7 +120,7 @@ public final class PodControllerRefManager {
         return false;
       }
       try {
-        releasePod(pod);
+        release(pod);
       } catch (ApiStatusException e) {
         if (!e.isNotFound()) {
           throw e;
@@ -106,7 +133,7 @@ public final class PodControllerRefManager {
       return false;
     }
     try {
-      adoptPod(pod);
+      adopt(pod);
     } catch (ApiStatusException e) {
       if (e.isNotFound()) {
         return false;
@@ -116,16 +143,18 @@ public final class PodControllerRefManager {
     return true;
   }
 
-  private boolean matches(Pod pod) {
+  private boolean matches(T pod) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     return selector.matches(labels == null ? Map.of() : labels);
   }
 
-  private void adoptPod(Pod pod) {
+  private void adopt(T pod) {
     String why = canAdopt();
     if (why != null) {
       throw new ControllerException(
-          "can't adopt Pod "
+          "can't adopt "
+              + claimedKind
+              + " "
               + pod.getMetadata().getNamespace()
               + "/"
               + pod.getMetadata().getName()
@@ -141,18 +170,18 @@ public final class PodControllerRefManager {
     ownerRef.put("uid", controller.getMetadata().getUid());
     ownerRef.put("controller", true);
     ownerRef.put("blockOwnerDeletion", true);
-    podControl.patchPod(
+    patcher.patch(
         pod.getMetadata().getNamespace(),
         pod.getMetadata().getName(),
         patch(ownerRef, pod.getMetadata().getUid()));
   }
 
-  private void releasePod(Pod pod) {
+  private void release(T pod) {
     Map<String, Object> delete = new LinkedHashMap<>();
     delete.put("$patch", "delete");
     delete.put("uid", controller.getMetadata().getUid());
     try {
-      podControl.patchPod(
+      patcher.patch(
           pod.getMetadata().getNamespace(),
           pod.getMetadata().getName(),
           patch(delete, pod.getMetadata().getUid()));
