@@ -104,7 +104,7 @@ final class UpCommand implements Callable<Integer> {
               + cfg.profiles().stream()
                   .map(KubeSchedulerConfiguration.Profile::schedulerName)
                   .toList()
-              + "; controllers [replicaset]; kubelets on "
+              + "; controllers [deployment, replicaset]; kubelets on "
               + c.nodeNames().size()
               + " node(s): "
               + String.join(", ", c.nodeNames()));

@@ -2,6 +2,7 @@ package io.kubelab.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -9,8 +10,10 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kubelab.apimachinery.clock.Clock;
+import io.kubelab.cluster.client.ApiServerDeploymentClient;
 import io.kubelab.cluster.client.ApiServerEventSink;
 import io.kubelab.cluster.client.ApiServerPodControl;
+import io.kubelab.cluster.controller.deployment.DeploymentController;
 import io.kubelab.cluster.controller.replicaset.ReplicaSetController;
 import java.time.Duration;
 import java.util.List;
@@ -22,12 +25,13 @@ import java.util.logging.Logger;
 
 /**
  * The controllers of the stack against an API server, each fed by informers as in
- * kube-controller-manager: today the ReplicaSet controller.
+ * kube-controller-manager: the Deployment controller and the ReplicaSet controller.
  *
  * <p>Upstream: {@code cmd/kube-controller-manager/app} ({@code startReplicaSetController}: {@code
  * NewReplicaSetController(rsInformer, podInformer, client, BurstReplicas).Run(ConcurrentRSSyncs,
- * stop)}), v1.18. The informers are started and synced before the workers run ({@code
- * WaitForNamedCacheSync}); no leader election.
+ * stop)}; {@code startDeploymentController}: {@code NewDeploymentController(dInformer, rsInformer,
+ * podInformer, client).Run(ConcurrentDeploymentSyncs, stop)}), v1.18. The informers are started and
+ * synced before the workers run ({@code WaitForNamedCacheSync}); no leader election.
  */
 public final class ControllerManager implements AutoCloseable {
 
@@ -36,16 +40,21 @@ public final class ControllerManager implements AutoCloseable {
   /** How long the informers may take to list everything before {@link #start} gives up. */
   static final Duration CACHE_SYNC_TIMEOUT = Duration.ofSeconds(60);
 
+  private final SharedIndexInformer<Deployment> deployments;
   private final SharedIndexInformer<ReplicaSet> replicaSets;
   private final SharedIndexInformer<Pod> pods;
   private final ApiServerEventSink events;
+  private final ApiServerEventSink deploymentEvents;
+  private final DeploymentController deploymentController;
   private final ExecutorService calls;
   private final ReplicaSetController replicaSetController;
 
   private ControllerManager(KubernetesClient client, Clock clock) {
+    deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
     replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
     pods = client.pods().inAnyNamespace().runnableInformer(0);
     events = new ApiServerEventSink(client, "replicaset-controller", null, clock);
+    deploymentEvents = new ApiServerEventSink(client, "deployment-controller", null, clock);
     calls =
         Executors.newCachedThreadPool(
             r -> {
@@ -106,11 +115,42 @@ public final class ControllerManager implements AutoCloseable {
             clock,
             calls,
             ReplicaSetController.BURST_REPLICAS);
+    deploymentController =
+        new DeploymentController(
+            new DeploymentController.Cache() {
+              @Override
+              public Deployment deployment(String namespace, String name) {
+                return deployments.getIndexer().getByKey(namespace + "/" + name);
+              }
+
+              @Override
+              public List<Deployment> deployments(String namespace) {
+                return deployments.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+              }
+
+              @Override
+              public List<ReplicaSet> replicaSets(String namespace) {
+                return replicaSets.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+              }
+
+              @Override
+              public List<Pod> pods(String namespace) {
+                return pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+              }
+            },
+            new ApiServerDeploymentClient(client, deploymentEvents),
+            clock);
+    DeploymentController dc = deploymentController;
+    deployments.addEventHandler(
+        handler(dc::addDeployment, dc::updateDeployment, dc::deleteDeployment));
+    replicaSets.addEventHandler(
+        handler(dc::addReplicaSet, dc::updateReplicaSet, dc::deleteReplicaSet));
+    pods.addEventHandler(handler(p -> {}, (o, n) -> {}, dc::deletePod));
     ReplicaSetController c = replicaSetController;
     replicaSets.addEventHandler(
         handler(c::addReplicaSet, c::updateReplicaSet, c::deleteReplicaSet));
     pods.addEventHandler(handler(c::addPod, c::updatePod, c::deletePod));
-    for (SharedIndexInformer<?> i : List.of(replicaSets, pods)) {
+    for (SharedIndexInformer<?> i : List.of(deployments, replicaSets, pods)) {
       // as upstream's reflectors, which list and watch again after any error, never give up
       i.exceptionHandler(
           (started, t) -> {
@@ -150,16 +190,18 @@ public final class ControllerManager implements AutoCloseable {
       throws InterruptedException {
     ControllerManager m = new ControllerManager(client, clock);
     try {
+      m.deployments.start();
       m.replicaSets.start();
       m.pods.start();
       long deadline = System.nanoTime() + CACHE_SYNC_TIMEOUT.toNanos();
-      while (!m.replicaSets.hasSynced() || !m.pods.hasSynced()) {
+      while (!m.deployments.hasSynced() || !m.replicaSets.hasSynced() || !m.pods.hasSynced()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "controller manager: informers not synced after " + CACHE_SYNC_TIMEOUT);
         }
         TimeUnit.MILLISECONDS.sleep(10);
       }
+      m.deploymentController.run(DeploymentController.CONCURRENT_DEPLOYMENT_SYNCS);
       m.replicaSetController.run(ReplicaSetController.CONCURRENT_RS_SYNCS);
       return m;
     } catch (RuntimeException | InterruptedException e) {
@@ -175,10 +217,13 @@ public final class ControllerManager implements AutoCloseable {
 
   @Override
   public void close() {
+    deploymentController.close();
     replicaSetController.close();
+    deployments.close();
     replicaSets.close();
     pods.close();
     calls.shutdownNow();
     events.close();
+    deploymentEvents.close();
   }
 }

@@ -70,7 +70,7 @@ class UpCommandTest {
         .containsPattern("API server on http://127\\.0\\.0\\.1:\\d+")
         .containsPattern("dashboard on http://127\\.0\\.0\\.1:\\d+/dashboard/")
         .contains(
-            "scheduler [default-scheduler]; controllers [replicaset]; kubelets on 6 node(s):"
+            "scheduler [default-scheduler]; controllers [deployment, replicaset]; kubelets on 6 node(s):"
                 + " zone-a-1, zone-a-gpu,"
                 + " zone-b-1, zone-b-2, zone-c-1, zone-c-2");
 

@@ -139,4 +139,85 @@ class LocalClusterKubectlTest {
         .contains(
             "SuccessfulCreate/replicaset-controller", "SuccessfulDelete/replicaset-controller");
   }
+
+  @Test
+  void kubectlRollsOutADeploymentAndRollsItBack() throws Exception {
+    Path deploy = dir.resolve("deploy.yaml");
+    Files.writeString(
+        deploy,
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: hello
+        spec:
+          replicas: 3
+          selector:
+            matchLabels: {app: hello}
+          template:
+            metadata:
+              labels: {app: hello}
+            spec:
+              containers:
+              - name: nginx
+                image: nginx:1.19
+        """);
+    assertThat(kubectl.run("apply", "-f", deploy.toString()))
+        .contains("deployment.apps/hello created");
+    assertThat(kubectl.run("rollout", "status", "deploy/hello", "--timeout=60s"))
+        .contains("deployment \"hello\" successfully rolled out");
+    assertThat(kubectl.run("set", "image", "deploy/hello", "nginx=nginx:1.20"))
+        .contains("deployment.apps/hello image updated");
+    assertThat(kubectl.run("rollout", "status", "deploy/hello", "--timeout=60s"))
+        .contains("deployment \"hello\" successfully rolled out");
+    // two ReplicaSets, the old one scaled to 0; every pod runs the new image
+    assertThat(
+            kubectl
+                .run(
+                    "get",
+                    "rs",
+                    "-l",
+                    "app=hello",
+                    "-o",
+                    "jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}={.spec.replicas}"
+                        + " {.metadata.annotations.deployment\\.kubernetes\\.io/revision}{\"\\n\"}{end}")
+                .lines()
+                .sorted())
+        .containsExactly("nginx:1.19=0 1", "nginx:1.20=3 2");
+    // the pods not being deleted (the old ones may still be terminating)
+    assertThat(
+            kubectl
+                .run(
+                    "get",
+                    "pods",
+                    "-l",
+                    "app=hello",
+                    "-o",
+                    "jsonpath={range .items[*]}{.metadata.deletionTimestamp}|"
+                        + "{.spec.containers[0].image}{\"\\n\"}{end}")
+                .lines()
+                .filter(l -> l.startsWith("|")))
+        .containsExactly("|nginx:1.20", "|nginx:1.20", "|nginx:1.20");
+    assertThat(kubectl.run("rollout", "undo", "deploy/hello")).contains("rolled back");
+    assertThat(kubectl.run("rollout", "status", "deploy/hello", "--timeout=60s"))
+        .contains("successfully rolled out");
+    assertThat(
+            kubectl.run(
+                "get",
+                "deploy",
+                "hello",
+                "-o",
+                "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}"
+                    + " {.spec.template.spec.containers[0].image}"))
+        .isEqualTo("3 nginx:1.19");
+    assertThat(
+            kubectl.run(
+                "get",
+                "events",
+                "--field-selector",
+                "involvedObject.kind=Deployment",
+                "-o",
+                "jsonpath={range .items[*]}{.reason}/{.source.component}{\"\\n\"}{end}"))
+        .contains("ScalingReplicaSet/deployment-controller");
+  }
 }
