@@ -270,6 +270,8 @@ final class Kinds {
           (v, o) -> {
             Validation.nonNegative(o.path("spec").path("replicas"), "spec.replicas", v.errors());
             Validation.selectorMatchesTemplate(o.path("spec"), "spec", true, v.errors());
+            Validation.deploymentStrategy(
+                o.path("spec").path("strategy"), "spec.strategy", v.errors());
             Validation.podSpec(
                 o.path("spec").path("template").path("spec"), "spec.template.spec", v.errors());
           },

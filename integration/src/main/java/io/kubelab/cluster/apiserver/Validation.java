@@ -344,4 +344,89 @@ final class Validation {
       errs.add(FieldError.invalid(field, v.asLong(), "must be greater than or equal to 0"));
     }
   }
+
+  /**
+   * {@code ValidateDeploymentStrategy} and {@code ValidateRollingUpdateDeployment}: a known type;
+   * for RollingUpdate, {@code maxSurge} and {@code maxUnavailable} each a non-negative integer or a
+   * percentage, not both zero, and {@code maxUnavailable} at most 100 %.
+   */
+  static void deploymentStrategy(JsonNode strategy, String field, List<FieldError> errs) {
+    String type = strategy.path("type").asString("");
+    switch (type) {
+      case "Recreate" -> {
+        if (strategy.has("rollingUpdate") && !strategy.get("rollingUpdate").isNull()) {
+          errs.add(
+              FieldError.forbidden(
+                  field + ".rollingUpdate",
+                  "may not be specified when strategy `type` is 'Recreate'"));
+        }
+      }
+      case "RollingUpdate" -> {
+        JsonNode ru = strategy.path("rollingUpdate");
+        String f = field + ".rollingUpdate";
+        intOrPercent(ru.path("maxUnavailable"), f + ".maxUnavailable", errs);
+        intOrPercent(ru.path("maxSurge"), f + ".maxSurge", errs);
+        if (intOrPercentValue(ru.path("maxUnavailable")) == 0
+            && intOrPercentValue(ru.path("maxSurge")) == 0) {
+          errs.add(
+              FieldError.invalid(
+                  f + ".maxUnavailable",
+                  ru.path("maxUnavailable").asString(""),
+                  "may not be 0 when `maxSurge` is 0"));
+        }
+        JsonNode mu = ru.path("maxUnavailable");
+        if (mu.isString() && mu.asString().matches("[0-9]+%")) {
+          String digits = mu.asString().substring(0, mu.asString().length() - 1);
+          if (digits.length() > 3 || Integer.parseInt(digits) > 100) {
+            errs.add(
+                FieldError.invalid(
+                    f + ".maxUnavailable", mu.asString(), "must not be greater than 100%"));
+          }
+        }
+      }
+      default ->
+          errs.add(FieldError.notSupported(field, type, List.of("Recreate", "RollingUpdate")));
+    }
+  }
+
+  /** {@code ValidatePositiveIntOrPercent}. */
+  private static void intOrPercent(JsonNode v, String field, List<FieldError> errs) {
+    if (v.isMissingNode() || v.isNull()) {
+      return;
+    }
+    if (v.isString()) {
+      if (!v.asString().matches("[0-9]+%")) {
+        errs.add(
+            FieldError.invalid(
+                field,
+                v.asString(),
+                "a valid percent string must be a numeric string followed by an ending '%' (e.g."
+                    + " '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+      }
+    } else if (v.isIntegralNumber()) {
+      nonNegative(v, field, errs);
+    } else {
+      errs.add(
+          FieldError.invalid(field, v.toString(), "must be an integer or percentage (e.g '5%')"));
+    }
+  }
+
+  /**
+   * {@code getIntOrPercentValue}: the number, or the percentage's number; a string that is neither
+   * counts as its {@code strconv.Atoi} value, 0 when it is no number.
+   */
+  private static int intOrPercentValue(JsonNode v) {
+    if (v.isIntegralNumber()) {
+      return v.asInt();
+    }
+    String s = v.isString() ? v.asString() : "";
+    if (s.matches("[0-9]{1,9}%")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
 }

@@ -78,6 +78,7 @@ class BadInputTest {
 
   static List<Case> corpus() {
     String pods = "/api/v1/namespaces/default/pods";
+    String deployments = "/apis/apps/v1/namespaces/default/deployments";
     return List.of(
         new Case(
             "truncated JSON",
@@ -341,8 +342,68 @@ class BadInputTest {
             null,
             400,
             "BadRequest",
-            "continue key is not valid"));
+            "continue key is not valid"),
+        new Case(
+            "deployment: maxSurge not a percentage",
+            "POST",
+            deployments,
+            "application/json",
+            DEPLOYMENT.replace(
+                "STRATEGY",
+                "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxSurge\":\"lots\"}}"),
+            422,
+            "Invalid",
+            "spec.strategy.rollingUpdate.maxSurge: Invalid value: \"lots\": a valid percent string"
+                + " must be a numeric string followed by an ending '%'"),
+        new Case(
+            "deployment: surge and unavailable both 0",
+            "POST",
+            deployments,
+            "application/json",
+            DEPLOYMENT.replace(
+                "STRATEGY",
+                "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxSurge\":0,"
+                    + "\"maxUnavailable\":\"0%\"}}"),
+            422,
+            "Invalid",
+            "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"0%\": may not be 0 when"
+                + " `maxSurge` is 0"),
+        new Case(
+            "deployment: maxUnavailable over 100%",
+            "POST",
+            deployments,
+            "application/json",
+            DEPLOYMENT.replace(
+                "STRATEGY",
+                "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"101%\"}}"),
+            422,
+            "Invalid",
+            "must not be greater than 100%"),
+        new Case(
+            "deployment: Recreate with rollingUpdate",
+            "POST",
+            deployments,
+            "application/json",
+            DEPLOYMENT.replace(
+                "STRATEGY", "{\"type\":\"Recreate\",\"rollingUpdate\":{\"maxSurge\":1}}"),
+            422,
+            "Invalid",
+            "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is"
+                + " 'Recreate'"),
+        new Case(
+            "deployment: unknown strategy",
+            "POST",
+            deployments,
+            "application/json",
+            DEPLOYMENT.replace("STRATEGY", "{\"type\":\"BlueGreen\"}"),
+            422,
+            "Invalid",
+            "spec.strategy: Unsupported value: \"BlueGreen\": supported values: \"Recreate\","
+                + " \"RollingUpdate\""));
   }
+
+  private static final String DEPLOYMENT =
+      "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"},\"spec\":{\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}},\"strategy\":STRATEGY}}";
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")

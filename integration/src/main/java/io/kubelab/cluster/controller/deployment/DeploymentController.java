@@ -200,7 +200,9 @@ public final class DeploymentController implements AutoCloseable {
   /** Only Recreate cares: its last old pod gone is when the new ReplicaSet may start. */
   public void deletePod(Pod pod) {
     Deployment d = deploymentForPod(pod);
-    if (d == null || !"Recreate".equals(d.getSpec().getStrategy().getType())) {
+    if (d == null
+        || d.getSpec().getStrategy() == null
+        || !"Recreate".equals(d.getSpec().getStrategy().getType())) {
       return;
     }
     List<ReplicaSet> owned = new ArrayList<>();
@@ -211,8 +213,12 @@ public final class DeploymentController implements AutoCloseable {
       }
     }
     int pods = 0;
-    for (List<Pod> l : podMap(d, owned).values()) {
-      pods += l.size();
+    try {
+      for (List<Pod> l : podMap(d, owned).values()) {
+        pods += l.size();
+      }
+    } catch (IllegalArgumentException e) {
+      return; // an invalid selector: upstream returns on the error too
     }
     if (pods == 0) {
       queue.add(ControllerUtils.key(d));
@@ -260,7 +266,7 @@ public final class DeploymentController implements AutoCloseable {
       try {
         s = LabelSelectors.compile(d.getSpec().getSelector(), "Deployment selector");
       } catch (IllegalArgumentException e) {
-        continue;
+        return List.of(); // upstream gives up on the first invalid selector
       }
       if (!s.isEmpty() && s.matches(labels)) {
         out.add(d);
@@ -361,7 +367,11 @@ public final class DeploymentController implements AutoCloseable {
               : d.getStatus().getObservedGeneration();
       if (observed < generation(d)) {
         status(d).setObservedGeneration(generation(d));
-        client.updateDeploymentStatus(d);
+        try {
+          client.updateDeploymentStatus(d);
+        } catch (RuntimeException ignored) {
+          // upstream ignores this write's error
+        }
       }
       return;
     }
@@ -640,7 +650,11 @@ public final class DeploymentController implements AutoCloseable {
           // a hash collision: another name next time
           DeploymentStatus s = status(d);
           s.setCollisionCount(s.getCollisionCount() == null ? 1 : s.getCollisionCount() + 1);
-          client.updateDeploymentStatus(d);
+          try {
+            client.updateDeploymentStatus(d);
+          } catch (RuntimeException ignored) {
+            // upstream logs only; the AlreadyExists error is what the sync returns
+          }
           throw e;
         }
       } else if (e.namespaceTerminating()) {
@@ -713,7 +727,7 @@ public final class DeploymentController implements AutoCloseable {
    * saturated new one sends the old ones to 0; during a rolling update the change is shared out in
    * proportion to the ReplicaSets' sizes (largest first), the rounding leftover to the first.
    */
-  private void scale(Deployment d, ReplicaSet newRS, List<ReplicaSet> oldRSs) {
+  void scale(Deployment d, ReplicaSet newRS, List<ReplicaSet> oldRSs) {
     ReplicaSet activeOrLatest = findActiveOrLatest(newRS, oldRSs);
     if (activeOrLatest != null) {
       if (replicas(activeOrLatest) != replicas(d)) {
@@ -1027,7 +1041,20 @@ public final class DeploymentController implements AutoCloseable {
         continue; // nothing to clean, or every pod available
       }
       int n = Math.min(maxCleanup - total, replicas(rs) - available(rs));
-      ReplicaSet updated = scaleReplicaSetAndRecordEvent(rs, replicas(rs) - n, d);
+      int newReplicas = replicas(rs) - n;
+      if (newReplicas > replicas(rs)) {
+        // a status that says more are available than asked for (it lags a scale-down)
+        throw new IllegalStateException(
+            "when cleaning up unhealthy replicas, got invalid request to scale down "
+                + rs.getMetadata().getNamespace()
+                + "/"
+                + rs.getMetadata().getName()
+                + " "
+                + replicas(rs)
+                + " -> "
+                + newReplicas);
+      }
+      ReplicaSet updated = scaleReplicaSetAndRecordEvent(rs, newReplicas, d);
       total += n;
       if (updated != null) {
         oldRSs.set(i, updated);
@@ -1054,6 +1081,17 @@ public final class DeploymentController implements AutoCloseable {
         continue;
       }
       int n = Math.min(replicas(rs), toScaleDown - total);
+      if (replicas(rs) - n > replicas(rs)) {
+        throw new IllegalStateException(
+            "when scaling down old RS, got invalid request to scale down "
+                + rs.getMetadata().getNamespace()
+                + "/"
+                + rs.getMetadata().getName()
+                + " "
+                + replicas(rs)
+                + " -> "
+                + (replicas(rs) - n));
+      }
       scaleReplicaSetAndRecordEvent(rs, replicas(rs) - n, d);
       total += n;
     }
@@ -1161,7 +1199,7 @@ public final class DeploymentController implements AutoCloseable {
     }
     Instant updated = ControllerUtils.time(current.getLastUpdateTime());
     if (updated == null) {
-      updated = now;
+      updated = Instant.EPOCH.minusSeconds(62135596800L); // Go's zero time: long past
     }
     Duration after =
         Duration.between(now, updated.plusSeconds(d.getSpec().getProgressDeadlineSeconds()));

@@ -94,6 +94,7 @@ public final class DeploymentUtil {
     return n == null ? 0 : n;
   }
 
+  /** {@code IsRollingUpdate} (a missing strategy is none). */
   static boolean isRollingUpdate(Deployment d) {
     return d.getSpec().getStrategy() != null
         && "RollingUpdate".equals(d.getSpec().getStrategy().getType());
@@ -147,11 +148,16 @@ public final class DeploymentUtil {
       return 0;
     }
     var ru = d.getSpec().getStrategy().getRollingUpdate();
-    int unavailable =
-        resolveFenceposts(
-            ru == null ? null : ru.getMaxSurge(),
-            ru == null ? null : ru.getMaxUnavailable(),
-            replicas(d))[1];
+    int unavailable;
+    try {
+      unavailable =
+          resolveFenceposts(
+              ru == null ? null : ru.getMaxSurge(),
+              ru == null ? null : ru.getMaxUnavailable(),
+              replicas(d))[1];
+    } catch (IllegalArgumentException e) {
+      return 0; // upstream ignores ResolveFenceposts' error: (0, 0)
+    }
     return Math.min(unavailable, replicas(d));
   }
 
@@ -161,10 +167,14 @@ public final class DeploymentUtil {
       return 0;
     }
     var ru = d.getSpec().getStrategy().getRollingUpdate();
-    return resolveFenceposts(
-        ru == null ? null : ru.getMaxSurge(),
-        ru == null ? null : ru.getMaxUnavailable(),
-        replicas(d))[0];
+    try {
+      return resolveFenceposts(
+          ru == null ? null : ru.getMaxSurge(),
+          ru == null ? null : ru.getMaxUnavailable(),
+          replicas(d))[0];
+    } catch (IllegalArgumentException e) {
+      return 0; // upstream ignores ResolveFenceposts' error
+    }
   }
 
   static int replicaCount(List<ReplicaSet> rss) {
@@ -358,8 +368,12 @@ public final class DeploymentUtil {
   /** {@code FindOldReplicaSets}: every other ReplicaSet ({@code allOldRSs}). */
   static List<ReplicaSet> findOldReplicaSets(Deployment d, List<ReplicaSet> rsList) {
     ReplicaSet newRS = findNewReplicaSet(d, rsList);
+    // upstream's FindNewReplicaSet sorts the caller's list in place: the old ones come out oldest
+    // first
+    List<ReplicaSet> sorted = new ArrayList<>(rsList);
+    sorted.sort(BY_CREATION);
     List<ReplicaSet> all = new ArrayList<>();
-    for (ReplicaSet rs : rsList) {
+    for (ReplicaSet rs : sorted) {
       if (newRS != null
           && Objects.equals(rs.getMetadata().getUid(), newRS.getMetadata().getUid())) {
         continue;

@@ -343,4 +343,114 @@ class DeploymentControllerTest {
                 + " required.");
     assertThat(d("web").getStatus().getObservedGeneration()).isEqualTo(1L);
   }
+
+  private ReplicaSet owned(String name, String image, int spec, int replicas, int available) {
+    Deployment web = d("web");
+    var template =
+        new io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder(web.getSpec().getTemplate())
+            .build();
+    template.getSpec().getContainers().get(0).setImage(image);
+    return new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(FakeApps.NS)
+        .withCreationTimestamp(image.equals("v1") ? "2020-01-01T00:00:00Z" : "2020-01-01T00:01:00Z")
+        .addToLabels("app", "web")
+        .addToAnnotations("deployment.kubernetes.io/desired-replicas", "3")
+        .addToAnnotations("deployment.kubernetes.io/max-replicas", "4")
+        .addToAnnotations("deployment.kubernetes.io/revision", image.equals("v1") ? "1" : "2")
+        .addNewOwnerReference()
+        .withApiVersion("apps/v1")
+        .withKind("Deployment")
+        .withName("web")
+        .withUid("uid-web")
+        .withController(true)
+        .endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(spec)
+        .withNewSelector()
+        .addToMatchLabels("app", "web")
+        .endSelector()
+        .withTemplate(template)
+        .endSpec()
+        .withNewStatus()
+        .withReplicas(replicas)
+        .withReadyReplicas(available)
+        .withAvailableReplicas(available)
+        .endStatus()
+        .build();
+  }
+
+  @Test
+  void anOldReplicaSetWhoseStatusLagsItsScaleDownIsNeverScaledUp() throws Exception {
+    apps.clampOnScaleDown = false;
+    Deployment web = deployment("web", 3, "v2", "RollingUpdate", 1, 1);
+    apps.putDeployment(web);
+    apps.controller.queue().poll(); // the Deployment's own add: the ReplicaSets come first
+    apps.controller.queue().done("default/web");
+    // old: asked for 1, its status still says 2 available; new: 3 asked, 2 available
+    apps.putReplicaSet(owned("web-old", "v1", 1, 2, 2));
+    apps.putReplicaSet(owned("web-new", "v2", 3, 3, 2));
+    apps.rsWrites.clear();
+    apps.events.clear();
+    apps.controller.syncDeployment("default/web");
+    // upstream refuses the "scale down" from 1 to 2 and writes nothing this sync
+    assertThat(apps.rsWrites).isEmpty();
+    assertThat(apps.events).isEmpty();
+  }
+
+  @Test
+  void aNameTakenByAnotherTemplateIsAHashCollision() throws Exception {
+    Deployment web = deployment("web", 1, "v1", "RollingUpdate", 1, 0);
+    String hash = DeploymentUtil.computeHash(web.getSpec().getTemplate(), null);
+    // someone else's ReplicaSet already has the name the template hashes to
+    apps.putReplicaSet(
+        new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+            .withNewMetadata()
+            .withName("web-" + hash)
+            .withNamespace(FakeApps.NS)
+            .addToLabels("app", "other")
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(0)
+            .withNewSelector()
+            .addToMatchLabels("app", "other")
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", "other")
+            .endMetadata()
+            .endTemplate()
+            .endSpec()
+            .build());
+    apps.putDeployment(web);
+    apps.controller.processNextWorkItem(Duration.ZERO);
+    assertThat(d("web").getStatus().getCollisionCount()).isEqualTo(1);
+    assertThat(apps.controller.queue().numRequeues("default/web")).isEqualTo(1);
+    apps.clock.step(Duration.ofMillis(5));
+    apps.sync();
+    String second = "web-" + DeploymentUtil.computeHash(web.getSpec().getTemplate(), 1);
+    assertThat(second).isNotEqualTo("web-" + hash);
+    assertThat(apps.replicaSets.get(second).getSpec().getReplicas()).isEqualTo(1);
+    assertThat(apps.replicaSets.get("web-" + hash).getSpec().getReplicas()).isZero();
+  }
+
+  @Test
+  void aReplicaSetThatCannotBeCreatedStopsTheProgress() throws Exception {
+    apps.createFailure =
+        new io.kubelab.cluster.controller.ApiStatusException(
+            403, "Forbidden", "exceeded quota: compute-resources", false);
+    apps.putDeployment(deployment("web", 1, "v1", "RollingUpdate", 1, 0));
+    apps.controller.processNextWorkItem(Duration.ZERO);
+    String name = "web-" + DeploymentUtil.computeHash(d("web").getSpec().getTemplate(), null);
+    String msg =
+        "Failed to create new replica set \"" + name + "\": exceeded quota: compute-resources";
+    DeploymentCondition c = condition(d("web"), "Progressing");
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getReason()).isEqualTo("ReplicaSetCreateError");
+    assertThat(c.getMessage()).isEqualTo(msg);
+    assertThat(apps.events).contains("Warning ReplicaSetCreateError " + msg);
+    assertThat(apps.controller.queue().numRequeues("default/web")).isEqualTo(1);
+  }
 }

@@ -218,4 +218,30 @@ class DeploymentScaleTest {
         .endMetadata()
         .build();
   }
+
+  @org.junit.jupiter.api.Test
+  void aSaturatedButBrokenNewReplicaSetDoesNotAffectOldPods() {
+    // upstream's "saturated but broken new replica set does not affect old pods": scale itself
+    FakeApps apps = new FakeApps();
+    Deployment d = DeploymentControllerTest.deployment("foo", 2, "foo/bar", "RollingUpdate", 1, 1);
+    for (ReplicaSet r : List.of(rs("foo-v2", 2, NEW), rs("foo-v1", 1, OLD))) {
+      DeploymentUtil.setReplicasAnnotations(r, 2, 3);
+      apps.putReplicaSet(r);
+    }
+    ReplicaSet newRS = apps.replicaSets.get("foo-v2");
+    ReplicaSet oldRS = apps.replicaSets.get("foo-v1");
+    newRS.setStatus(
+        new io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder()
+            .withAvailableReplicas(0)
+            .build());
+    apps.controller.scale(d, newRS, List.of(oldRS));
+    assertThat(apps.rsWrites).isEmpty();
+    // once the new one is available, it is saturated: the old ones go to 0
+    newRS.setStatus(
+        new io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder()
+            .withAvailableReplicas(2)
+            .build());
+    apps.controller.scale(d, newRS, List.of(oldRS));
+    assertThat(apps.rsWrites).containsExactly("update foo-v1 0");
+  }
 }

@@ -29,7 +29,11 @@ final class FakeApps implements DeploymentController.Cache, DeploymentController
   final Map<String, ReplicaSet> replicaSets = new TreeMap<>();
   final List<String> events = new ArrayList<>();
   final List<String> rsWrites = new ArrayList<>();
-  final List<Pod> pods = new ArrayList<>(); // the pods the informer lists (none unless a test adds)
+  final List<Pod> pods = new ArrayList<>();
+  boolean clampOnScaleDown = true; // false: a ReplicaSet's status lags its scale-down
+  RuntimeException
+      createFailure; // thrown by every ReplicaSet creation while set // the pods the informer lists
+  // (none unless a test adds)
   final DeploymentController controller = new DeploymentController(this, this, clock);
   private long rv;
   private int uid;
@@ -176,6 +180,9 @@ final class FakeApps implements DeploymentController.Cache, DeploymentController
 
   @Override
   public ReplicaSet createReplicaSet(ReplicaSet rs) {
+    if (createFailure != null) {
+      throw createFailure;
+    }
     if (replicaSets.containsKey(rs.getMetadata().getName())) {
       throw new ApiStatusException(
           409,
