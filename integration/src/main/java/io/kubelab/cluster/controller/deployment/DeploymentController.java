@@ -23,6 +23,7 @@ import io.kubelab.cluster.controller.ApiStatusException;
 import io.kubelab.cluster.controller.ControllerRefManager;
 import io.kubelab.cluster.controller.ControllerUtils;
 import io.kubelab.cluster.controller.RateLimitingQueue;
+import io.kubelab.cluster.controller.Workers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ public final class DeploymentController implements AutoCloseable {
   private final Client client;
   private final Clock clock;
   private final RateLimitingQueue<String> queue;
-  private final List<Thread> workers = new ArrayList<>();
+  private final Workers workers = new Workers();
 
   public DeploymentController(Cache cache, Client client, Clock clock) {
     this.cache = cache;
@@ -277,24 +278,8 @@ public final class DeploymentController implements AutoCloseable {
 
   // ---- workers ----------------------------------------------------------------------------
 
-  public synchronized void run(int n) {
-    for (int i = 0; i < n; i++) {
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  while (processNextWorkItem(Duration.ofSeconds(1))) {
-                    // until shut down
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "deployment-controller-" + i);
-      t.setDaemon(true);
-      workers.add(t);
-      t.start();
-    }
+  public void run(int n) {
+    workers.start("deployment-controller", n, this::processNextWorkItem);
   }
 
   /**
@@ -327,19 +312,7 @@ public final class DeploymentController implements AutoCloseable {
 
   @Override
   public void close() {
-    queue.shutDown();
-    List<Thread> ts;
-    synchronized (this) {
-      ts = List.copyOf(workers);
-    }
-    for (Thread t : ts) {
-      try {
-        t.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    workers.stop(queue);
   }
 
   // ---- the sync -----------------------------------------------------------------------------
@@ -1044,15 +1017,7 @@ public final class DeploymentController implements AutoCloseable {
       int newReplicas = replicas(rs) - n;
       if (newReplicas > replicas(rs)) {
         // a status that says more are available than asked for (it lags a scale-down)
-        throw new IllegalStateException(
-            "when cleaning up unhealthy replicas, got invalid request to scale down "
-                + rs.getMetadata().getNamespace()
-                + "/"
-                + rs.getMetadata().getName()
-                + " "
-                + replicas(rs)
-                + " -> "
-                + newReplicas);
+        throw invalidScaleDown("when cleaning up unhealthy replicas", rs, newReplicas);
       }
       ReplicaSet updated = scaleReplicaSetAndRecordEvent(rs, newReplicas, d);
       total += n;
@@ -1061,6 +1026,19 @@ public final class DeploymentController implements AutoCloseable {
       }
     }
     return total;
+  }
+
+  private static IllegalStateException invalidScaleDown(String when, ReplicaSet rs, int to) {
+    return new IllegalStateException(
+        when
+            + ", got invalid request to scale down "
+            + rs.getMetadata().getNamespace()
+            + "/"
+            + rs.getMetadata().getName()
+            + " "
+            + replicas(rs)
+            + " -> "
+            + to);
   }
 
   private int scaleDownOldReplicaSetsForRollingUpdate(
@@ -1082,15 +1060,7 @@ public final class DeploymentController implements AutoCloseable {
       }
       int n = Math.min(replicas(rs), toScaleDown - total);
       if (replicas(rs) - n > replicas(rs)) {
-        throw new IllegalStateException(
-            "when scaling down old RS, got invalid request to scale down "
-                + rs.getMetadata().getNamespace()
-                + "/"
-                + rs.getMetadata().getName()
-                + " "
-                + replicas(rs)
-                + " -> "
-                + (replicas(rs) - n));
+        throw invalidScaleDown("when scaling down old RS", rs, replicas(rs) - n);
       }
       scaleReplicaSetAndRecordEvent(rs, replicas(rs) - n, d);
       total += n;

@@ -15,6 +15,7 @@ import io.kubelab.cluster.controller.ControllerUtils;
 import io.kubelab.cluster.controller.ControllerUtils.RankedPod;
 import io.kubelab.cluster.controller.PodControl;
 import io.kubelab.cluster.controller.RateLimitingQueue;
+import io.kubelab.cluster.controller.Workers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,7 +106,7 @@ public final class ReplicaSetController implements AutoCloseable {
   private final int burstReplicas;
   private final ControllerExpectations expectations;
   private final RateLimitingQueue<String> queue;
-  private final List<Thread> workers = new ArrayList<>();
+  private final Workers workers = new Workers();
 
   /**
    * @param executor runs the creations of a batch and the deletions concurrently ({@code
@@ -281,24 +282,8 @@ public final class ReplicaSetController implements AutoCloseable {
   // ---- workers ----------------------------------------------------------------------------
 
   /** Starts {@code n} workers, each taking keys until {@link #close}. */
-  public synchronized void run(int n) {
-    for (int i = 0; i < n; i++) {
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  while (processNextWorkItem(Duration.ofSeconds(1))) {
-                    // until shut down
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "replicaset-controller-" + i);
-      t.setDaemon(true);
-      workers.add(t);
-      t.start();
-    }
+  public void run(int n) {
+    workers.start("replicaset-controller", n, this::processNextWorkItem);
   }
 
   /**
@@ -324,19 +309,7 @@ public final class ReplicaSetController implements AutoCloseable {
 
   @Override
   public void close() {
-    queue.shutDown();
-    List<Thread> ts;
-    synchronized (this) {
-      ts = List.copyOf(workers);
-    }
-    for (Thread t : ts) {
-      try {
-        t.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    workers.stop(queue);
   }
 
   // ---- the sync ---------------------------------------------------------------------------
