@@ -453,4 +453,79 @@ class DeploymentControllerTest {
     assertThat(apps.events).contains("Warning ReplicaSetCreateError " + msg);
     assertThat(apps.controller.queue().numRequeues("default/web")).isEqualTo(1);
   }
+
+  @Test
+  void theDeploymentsAnnotationsAndMinReadySecondsReachItsReplicaSet() throws Exception {
+    Deployment web = deployment("web", 1, "v1", "RollingUpdate", 1, 0);
+    web.getMetadata()
+        .setAnnotations(
+            new java.util.TreeMap<>(
+                java.util.Map.of(
+                    "team", "checkout",
+                    "kubectl.kubernetes.io/last-applied-configuration", "{}")));
+    web.getSpec().setMinReadySeconds(5);
+    apps.putDeployment(web);
+    apps.sync();
+    ReplicaSet rs = rss().get(0);
+    assertThat(rs.getMetadata().getAnnotations())
+        .containsEntry("team", "checkout")
+        .doesNotContainKey("kubectl.kubernetes.io/last-applied-configuration");
+    assertThat(rs.getSpec().getMinReadySeconds()).isEqualTo(5);
+
+    apps.putDeployment(
+        new DeploymentBuilder(d("web")).editSpec().withMinReadySeconds(10).endSpec().build());
+    apps.sync();
+    assertThat(apps.replicaSets).hasSize(1); // the same template: the same ReplicaSet
+    assertThat(rss().get(0).getSpec().getMinReadySeconds()).isEqualTo(10);
+  }
+
+  @Test
+  void aReplicaSetsReplicaFailureShowsOnTheDeploymentUntilItClears() throws Exception {
+    apps.putDeployment(deployment("web", 2, "v1", "RollingUpdate", 1, 0));
+    apps.sync();
+    ReplicaSet rs = rss().get(0);
+    apps.putReplicaSet(
+        new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder(rs)
+            .withNewStatus()
+            .withReplicas(0)
+            .addNewCondition()
+            .withType("ReplicaFailure")
+            .withStatus("True")
+            .withReason("FailedCreate")
+            .withMessage("pods \"x\" is forbidden: exceeded quota")
+            .withLastTransitionTime("2020-01-01T00:00:00Z")
+            .endCondition()
+            .endStatus()
+            .build());
+    apps.sync();
+    DeploymentCondition c = condition(d("web"), "ReplicaFailure");
+    assertThat(c.getReason()).isEqualTo("FailedCreate");
+    assertThat(c.getMessage()).isEqualTo("pods \"x\" is forbidden: exceeded quota");
+    assertThat(c.getLastUpdateTime()).isEqualTo("2020-01-01T00:00:00Z");
+
+    apps.podsCatchUp(true); // the ReplicaSet controller succeeded: no condition any more
+    apps.sync();
+    assertThat(condition(d("web"), "ReplicaFailure")).isNull();
+  }
+
+  @Test
+  void aDeploymentThatKeepsFailingIsDroppedAfterFifteenRetries() throws Exception {
+    apps.createFailure =
+        new io.kubelab.cluster.controller.ApiStatusException(500, "InternalError", "boom", false);
+    apps.putDeployment(deployment("web", 1, "v1", "RollingUpdate", 1, 0));
+    int attempts = 0;
+    for (int i = 0;
+        i < 40 && (apps.controller.queue().len() > 0 || apps.controller.queue().waitingCount() > 0);
+        i++) {
+      while (apps.controller.queue().len() > 0) {
+        apps.controller.processNextWorkItem(Duration.ZERO);
+        attempts++;
+      }
+      apps.clock.step(Duration.ofSeconds(1000));
+    }
+    // the first try and fifteen retries; then the key is forgotten until the next event
+    assertThat(attempts).isEqualTo(16);
+    assertThat(apps.controller.queue().numRequeues("default/web")).isZero();
+    assertThat(apps.controller.queue().waitingCount()).isZero();
+  }
 }

@@ -164,6 +164,11 @@ final class FakeApps implements DeploymentController.Cache, DeploymentController
   @Override
   public Deployment updateDeploymentStatus(Deployment d) {
     Deployment old = deployments.get(d.getMetadata().getName());
+    if (java.util.Objects.equals(old.getStatus(), d.getStatus())
+        && java.util.Objects.equals(
+            old.getMetadata().getAnnotations(), d.getMetadata().getAnnotations())) {
+      return old; // as the server, which skips a write that changes nothing (and sends no event)
+    }
     // the status subresource: status, labels and annotations from the request, the rest stored
     Deployment stored =
         new DeploymentBuilder(old)
