@@ -87,8 +87,7 @@ public final class ControllerManager implements AutoCloseable {
             try {
               rs = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
             } catch (KubernetesClientException e) {
-              throw new io.kubelab.cluster.controller.ApiStatusException(
-                  e.getCode(), null, e.getMessage(), false);
+              throw ApiServerPodControl.convert(e);
             }
             if (rs == null) {
               throw io.kubelab.cluster.controller.ApiStatusException.notFound(
@@ -99,12 +98,16 @@ public final class ControllerManager implements AutoCloseable {
 
           @Override
           public ReplicaSet updateStatus(ReplicaSet rs) {
-            return client
-                .apps()
-                .replicaSets()
-                .inNamespace(rs.getMetadata().getNamespace())
-                .resource(rs)
-                .updateStatus();
+            try {
+              return client
+                  .apps()
+                  .replicaSets()
+                  .inNamespace(rs.getMetadata().getNamespace())
+                  .resource(rs)
+                  .updateStatus();
+            } catch (KubernetesClientException e) {
+              throw ApiServerPodControl.convert(e);
+            }
           }
         };
     replicaSetController =

@@ -90,7 +90,7 @@ public final class ApiServerPodControl implements PodControl {
   }
 
   /** The server's {@code Status} as the controller reads it (its message, as Go's err.Error()). */
-  static ApiStatusException convert(KubernetesClientException e) {
+  public static ApiStatusException convert(KubernetesClientException e) {
     Status s = e.getStatus();
     String message = s != null && s.getMessage() != null ? s.getMessage() : e.getMessage();
     boolean terminating = false;
